@@ -1,0 +1,3 @@
+"""qzdesk: offline records for Communist Youth League branch secretaries."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from qzdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,168 @@
+"""The command line: no subcommand opens the GUI; subcommands do headless work."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qzdesk import __version__
+from qzdesk.config import PASSWORD_ENV, DataPaths, resolve_data_dir
+from qzdesk.logs import setup_logging
+from qzdesk.models import OrgKind, Sector
+from qzdesk.services.errors import QzdeskError, ValidationError
+
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_VERIFY_FAILED = 0, 2, 3, 4
+
+
+def _emit(args: argparse.Namespace, text: str, payload: dict[str, Any]) -> None:
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def _load_profiles(paths: DataPaths) -> dict[str, Any]:
+    from qzdesk.services.rules import bundled_rules_dir, load_profiles
+
+    return load_profiles([bundled_rules_dir(), paths.rules])
+
+
+def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.demo import DEMO_PASSWORD, build_demo
+    from qzdesk.services.setup import is_initialised
+    from qzdesk.services.store import Store
+
+    profiles = _load_profiles(paths)
+    with Store.open(paths.root, "qzdesk demo") as store:
+        if is_initialised(store):
+            raise QzdeskError(
+                f"数据目录 {paths.root} 中已有数据，演示数据不会覆盖它。"
+                "请用 --data 指定一个空目录。"
+            )
+        root = build_demo(store, profiles, date.today())
+    text = (
+        f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
+        f"打开：qzdesk --data {paths.root}"
+    )
+    _emit(args, text, {"data": str(paths.root), "org": root.name, "password": DEMO_PASSWORD})
+    return EXIT_OK
+
+
+def _read_new_password() -> str:
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise ValidationError(f"请通过环境变量 {PASSWORD_ENV} 提供密码，或在终端中运行以输入密码。")
+    first = getpass.getpass("设置密码：")
+    if getpass.getpass("再次输入密码：") != first:
+        raise ValidationError("两次输入的密码不一致。")
+    return first
+
+
+def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.setup import SetupRequest, initialise
+    from qzdesk.services.store import Store
+
+    profiles = _load_profiles(paths)
+    request = SetupRequest(
+        org_name=args.org_name,
+        org_kind=OrgKind(args.org_kind),
+        sector=Sector(args.sector),
+        secretary=args.secretary,
+        password="",
+        profile_id=args.profile,
+        branches=args.branch or [],
+        parent_org=args.parent_org,
+    )
+    request.password = _read_new_password()
+    with Store.open(paths.root, "qzdesk init") as store:
+        root = initialise(store, request, profiles).value
+    count = len(request.branches)
+    text = f"已建立：{root.name}（{root.kind.label}，{count} 个团支部）\n数据目录：{paths.root}"
+    _emit(args, text, {"data": str(paths.root), "org": root.name, "branches": request.branches})
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.health import check
+    from qzdesk.services.lock import DataDirLock
+
+    lock = DataDirLock(paths, "qzdesk check")
+    lock.acquire()
+    try:
+        report = check(paths.database)
+    finally:
+        lock.release()
+    lines = [f"数据文件：{report.database}", f"数据结构版本：{report.revision or '无'}"]
+    lines += [f"问题：{p}" for p in report.problems] + [f"提示：{n}" for n in report.notes]
+    lines.append("结论：完好" if report.healthy else "结论：有问题，请先备份再联系技术支持")
+    payload = {
+        "database": str(report.database),
+        "revision": report.revision,
+        "healthy": report.healthy,
+        "problems": report.problems,
+        "notes": report.notes,
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_OK if report.healthy else EXIT_VERIFY_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                        help="数据目录（默认取 QZDESK_DATA 或系统的用户数据目录）")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="以 JSON 输出结果")
+    parser = argparse.ArgumentParser(
+        prog="qzdesk", parents=[common], description="团支部工作台：不带子命令时打开图形界面。"
+    )
+    parser.add_argument("--version", action="version", version=f"qzdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    demo = sub.add_parser("demo", parents=[common], help="建立一个演示用的团组织")
+    demo.set_defaults(handler=cmd_demo)
+
+    init = sub.add_parser("init", parents=[common], help="首次设置（与向导相同的问题）")
+    init.add_argument("--org-name", required=True, help="组织名称，如 某某中学团委")
+    init.add_argument("--org-kind", required=True, choices=[k.value for k in OrgKind],
+                      help="committee=团委，general_branch=团总支，branch=团支部")
+    init.add_argument("--sector", required=True, choices=[s.value for s in Sector],
+                      help="所在领域")
+    init.add_argument("--branch", action="append", metavar="NAME", help="下设团支部，可重复")
+    init.add_argument("--secretary", required=True, help="书记姓名")
+    init.add_argument("--parent-org", default="共青团天水市秦州区委员会", help="上级团组织")
+    init.add_argument("--profile", default="qinzhou-2024", help="规则配置编号")
+    init.set_defaults(handler=cmd_init)
+
+    check = sub.add_parser("check", parents=[common], help="检查数据文件是否完好")
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.json = getattr(args, "json", False)
+    data_dir = resolve_data_dir(getattr(args, "data", None))
+    if args.command is None:
+        from qzdesk.ui.app import run_gui
+
+        return run_gui(data_dir)
+    paths = DataPaths(data_dir)
+    setup_logging(paths.logs)
+    handler: Callable[[argparse.Namespace, DataPaths], int] = args.handler
+    try:
+        return handler(args, paths)
+    except QzdeskError as exc:
+        if args.json:
+            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+        else:
+            print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code

@@ -1,0 +1,9 @@
+"""The typed ORM over the branch's SQLite file. Plain Python: never imports Qt."""
+
+from qzdesk.models.audit import AuditEntry
+from qzdesk.models.base import Base
+from qzdesk.models.engine import make_engine
+from qzdesk.models.org import Org, OrgKind, Sector
+from qzdesk.models.setting import Setting
+
+__all__ = ["AuditEntry", "Base", "Org", "OrgKind", "Sector", "Setting", "make_engine"]

@@ -1,0 +1,1 @@
+"""The domain: every operation a secretary can do, as plain Python. Never imports Qt."""

@@ -1,0 +1,24 @@
+"""What a mutating service returns: its result plus the kinds of data it changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Topic(StrEnum):
+    """Kinds of data; screens that show one refresh when a service reports it changed."""
+
+    ORG = "org"
+    SETTINGS = "settings"
+    AUTH = "auth"
+    AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    value: T
+    changed: frozenset[Topic]

@@ -1,0 +1,36 @@
+"""SQLite's own integrity checks, run on a plain connection so a damaged file cannot
+trip the engine's set-up first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def quick_check(db_path: Path) -> list[str]:
+    """Problems `PRAGMA quick_check` finds; empty when the file is healthy."""
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [f"SQLite 无法读取该文件：{exc}"]
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def stored_revision(conn: sqlite3.Connection) -> str | None:
+    """The Alembic revision a database was last migrated to (None for a new file)."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).fetchone()
+    if not has_table:
+        return None
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def user_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return [row[0] for row in rows]

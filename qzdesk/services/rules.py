@@ -1,0 +1,301 @@
+"""Rule profiles: every League threshold as versioned data with its source.
+
+A profile is a TOML file in resources/rules (bundled) or <data>/rules (adapted by
+the branch). Each value carries a label, a unit, its source and a confidence mark:
+R read in an official text, S consistent local notices, X unconfirmed (shown as
+such, and later checks warn instead of blocking on it). A broken file is an error
+naming the file and the entry, never replaced by defaults.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from qzdesk.config import resources_dir
+from qzdesk.services.errors import RuleProfileError
+
+T = TypeVar("T")
+
+CONFIDENCE_LABELS = {"R": "已核实（正式文件）", "S": "地方通行做法", "X": "未经证实"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Rule(_Strict, Generic[T]):
+    label: str
+    value: T
+    unit: str = ""
+    source: str
+    confidence: Literal["R", "S", "X"]
+    note: str = ""
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.confidence == "X"
+
+
+class RuleGroup(_Strict):
+    label: str
+
+    def rules(self) -> Iterator[tuple[str, Rule[Any]]]:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Rule):
+                yield name, value
+
+
+def _ordered(*pairs: tuple[str, Rule[Any], Rule[Any]]) -> None:
+    for message, low, high in pairs:
+        if low.value > high.value:
+            raise ValueError(message)
+
+
+def _ratio(*rules: tuple[str, Rule[float]]) -> None:
+    for name, rule in rules:
+        if not 0 < rule.value <= 1:
+            raise ValueError(f"{name} 应为 0 到 1 之间的比例（现为 {rule.value}）")
+
+
+class AdmissionRules(RuleGroup):
+    min_age: Rule[int]
+    max_age: Rule[int]
+    talk_within_days: Rule[int]
+    training_hours: Rule[int]
+    mentors_min: Rule[int]
+    mentors_max: Rule[int]
+    observation_months: Rule[int]
+    sponsors: Rule[int]
+    publicity_working_days: Rule[int]
+    vote_quorum: Rule[float]
+    vote_pass_basis: Rule[Literal["expected", "present"]]
+    student_volunteer_hours: Rule[int]
+    application_pdf_max_mb: Rule[int]
+    application_pdf_days: Rule[int]
+    pioneer_recommend_min_age: Rule[int]
+    pioneer_recommend_max_age: Rule[int]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AdmissionRules:
+        _ordered(
+            ("申请年龄下限不能高于上限", self.min_age, self.max_age),
+            ("培养联系人人数下限不能高于上限", self.mentors_min, self.mentors_max),
+            ("少先队推优年龄下限不能高于上限", self.pioneer_recommend_min_age,
+             self.pioneer_recommend_max_age),
+        )
+        _ratio(("支部大会到会比例", self.vote_quorum))
+        return self
+
+
+class QuotaRules(RuleGroup):
+    middle_school_ratio: Rule[float]
+    high_school_ratio: Rule[float]
+    vocational_school_ratio: Rule[float]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QuotaRules:
+        _ratio(
+            ("初中团青比", self.middle_school_ratio),
+            ("普高团青比", self.high_school_ratio),
+            ("中职团青比", self.vocational_school_ratio),
+        )
+        return self
+
+
+class PointsRules(RuleGroup):
+    gates_four_have: Rule[list[str]]
+    gates_four_meet: Rule[list[str]]
+    gates_one_excellent: Rule[list[str]]
+    degree_percentages: Rule[list[int]]
+    bonus_max_ratio: Rule[float]
+    qualifying_score: Rule[int]
+
+
+class MeetingRules(RuleGroup):
+    assembly_every_months: Rule[int]
+    committee_every_months: Rule[int]
+    group_every_months: Rule[int]
+    lecture_every_months: Rule[int]
+    league_day_every_months: Rule[int]
+    assembly_quorum: Rule[float]
+    evaluation_quorum: Rule[float]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MeetingRules:
+        _ratio(("支部大会到会比例", self.assembly_quorum), ("评议到会比例", self.evaluation_quorum))
+        return self
+
+
+class MembershipRules(RuleGroup):
+    age_out: Rule[int]
+    age_out_warning_months: Rule[int]
+    lapse_months: Rule[int]
+    excellent_max_ratio: Rule[float]
+    registration_deferral_months_min: Rule[int]
+    registration_deferral_months_max: Rule[int]
+    registration_void_after_months: Rule[int]
+    member_no_required_from_year: Rule[int]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MembershipRules:
+        _ordered(("暂缓注册期限下限不能高于上限", self.registration_deferral_months_min,
+                  self.registration_deferral_months_max))
+        _ratio(("优秀比例上限", self.excellent_max_ratio))
+        return self
+
+
+class DuesRules(RuleGroup):
+    student_monthly_yuan: Rule[float]
+    low_income_threshold_yuan: Rule[int]
+    low_income_monthly_yuan: Rule[float]
+    income_ratio: Rule[float]
+    monthly_cap_yuan: Rule[float]
+
+
+class BranchRules(RuleGroup):
+    min_members: Rule[int]
+    usual_max_members: Rule[int]
+    committee_from_members: Rule[int]
+    committee_size_min: Rule[int]
+    committee_size_max: Rule[int]
+    term_years: Rule[int]
+    student_term_years: Rule[int]
+    term_warning_days: Rule[int]
+    rating_bands: Rule[list[int]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BranchRules:
+        _ordered(("支委会人数下限不能高于上限", self.committee_size_min, self.committee_size_max))
+        bands = self.rating_bands.value
+        if len(bands) != 4 or bands != sorted(bands, reverse=True):
+            raise ValueError("对标定级分数线应为从高到低的 4 个分数（五星、四星、三星、后进）")
+        return self
+
+
+class ProfileHeader(_Strict):
+    id: str
+    name: str
+    version: str
+    effective: date
+    summary: str
+
+
+class RuleProfile(_Strict):
+    profile: ProfileHeader
+    admission: AdmissionRules
+    quotas: QuotaRules
+    points: PointsRules
+    meetings: MeetingRules
+    membership: MembershipRules
+    dues: DuesRules
+    branch: BranchRules
+
+    def groups(self) -> Iterator[tuple[str, RuleGroup]]:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, RuleGroup):
+                yield name, value
+
+    def entries(self) -> list[RuleEntry]:
+        return [
+            RuleEntry(f"{group_name}.{name}", group.label, rule)
+            for group_name, group in self.groups()
+            for name, rule in group.rules()
+        ]
+
+    @property
+    def title(self) -> str:
+        header = self.profile
+        return f"{header.name}（{header.version}，{header.effective.isoformat()} 起施行）"
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One value of a profile, flattened for listing."""
+
+    key: str
+    group_label: str
+    rule: Rule[Any]
+
+    @property
+    def value_text(self) -> str:
+        value = self.rule.value
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return {"expected": "应到人数", "present": "实到人数"}.get(str(value), str(value))
+
+
+_ERROR_TEXT = {
+    "missing": "缺少此项",
+    "extra_forbidden": "不认识的项目（拼写错误？）",
+    "int_type": "应为整数",
+    "float_type": "应为数字",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "bool_type": "应为 true 或 false",
+    "date_type": "应为日期（如 2024-01-01）",
+    "literal_error": "取值不在允许范围内",
+    "model_type": "应为一个表（[…] 段）",
+}
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "（整个文件）"
+    text = _ERROR_TEXT.get(error["type"])
+    if text is None:
+        text = str(error["msg"]).removeprefix("Value error, ")
+    if "input" in error and error["type"] not in ("missing", "model_type"):
+        text += f"（现为 {error['input']!r}）" if not isinstance(error["input"], dict) else ""
+    return f"{where}：{text}"
+
+
+def load_profile(path: Path) -> RuleProfile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleProfileError(f"无法读取规则配置文件 {path}：{exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleProfileError(f"规则配置文件 {path} 不是 UTF-8 编码的文本。") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleProfileError(f"规则配置文件 {path} 格式有误（TOML）：{exc}") from exc
+    try:
+        return RuleProfile.model_validate(data)
+    except ValidationError as exc:
+        problems = "；".join(_describe(e) for e in exc.errors())
+        raise RuleProfileError(f"规则配置文件 {path} 有误：{problems}") from exc
+
+
+def bundled_rules_dir() -> Path:
+    return resources_dir() / "rules"
+
+
+def load_profiles(dirs: Iterable[Path]) -> dict[str, RuleProfile]:
+    """Every profile in these folders, keyed by id; a broken or duplicate one is an error."""
+    profiles: dict[str, RuleProfile] = {}
+    origins: dict[str, Path] = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            profile = load_profile(path)
+            key = profile.profile.id
+            if key in profiles:
+                raise RuleProfileError(
+                    f"规则配置 {key} 出现两次：{origins[key]} 和 {path}。请删除或改名其中一个。"
+                )
+            profiles[key] = profile
+            origins[key] = path
+    if not profiles:
+        raise RuleProfileError("没有找到任何规则配置文件（resources/rules/*.toml），安装可能不完整。")
+    return profiles
+
+
+DEFAULT_PROFILE_ID = "qinzhou-2024"

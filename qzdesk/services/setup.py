@@ -1,0 +1,80 @@
+"""First-run setup: the organisation, its branches, the secretary, password and profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from qzdesk.models import Org, OrgKind, Sector
+from qzdesk.services import orgs
+from qzdesk.services.auth import check_new_password, hash_password
+from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.names import clean_name
+from qzdesk.services.rules import RuleProfile
+from qzdesk.services.settings import DEFAULT_PARENT_ORG, Key, check_profile, read, write
+from qzdesk.services.store import Store
+
+
+@dataclass
+class SetupRequest:
+    org_name: str
+    org_kind: OrgKind
+    sector: Sector
+    secretary: str
+    password: str
+    profile_id: str
+    branches: list[str] = field(default_factory=list)
+    parent_org: str = DEFAULT_PARENT_ORG
+    founded_on: date | None = None
+
+
+def is_initialised(store: Store) -> bool:
+    with store.transaction() as session:
+        return read(session, Key.SETUP_DONE) is not None
+
+
+def validate(request: SetupRequest, profiles: dict[str, RuleProfile]) -> list[str]:
+    """The branch names, cleaned; raises ValidationError naming the first problem."""
+    clean_name(request.org_name, "组织名称", "org_name")
+    clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
+    clean_name(request.parent_org, "上级团组织名称", "parent_org")
+    check_new_password(request.password)
+    check_profile(request.profile_id, profiles)
+    names = [clean_name(n, "团支部名称", "branches") for n in request.branches if n.strip()]
+    if request.org_kind is OrgKind.BRANCH and names:
+        raise ValidationError("团支部之下不能再设团支部；请把组织类型选为团委或团总支。", "branches")
+    if request.org_kind is not OrgKind.BRANCH and not names:
+        raise ValidationError("请至少添加一个团支部（例如每个班级一个）。", "branches")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValidationError(f"团支部名称重复：{'、'.join(repeated)}。", "branches")
+    return names
+
+
+def initialise(
+    store: Store, request: SetupRequest, profiles: dict[str, RuleProfile]
+) -> Outcome[orgs.OrgInfo]:
+    branch_names = validate(request, profiles)
+    founded = request.founded_on or date.today()
+    with store.transaction() as session:
+        if read(session, Key.SETUP_DONE) is not None or session.scalar(select(Org.id).limit(1)):
+            raise ValidationError("该数据目录已经设置过组织，不能重复初始化。")
+        store.actor = clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
+        root = orgs.create_org(
+            session, store.actor, parent=None, kind=request.org_kind,
+            sector=request.sector, name=request.org_name, created_on=founded,
+        )
+        for name in branch_names:
+            orgs.create_org(
+                session, store.actor, parent=root, kind=OrgKind.BRANCH,
+                sector=request.sector, name=name, created_on=founded,
+            )
+        write(session, store.actor, Key.SECRETARY, store.actor)
+        write(session, store.actor, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))
+        write(session, store.actor, Key.PROFILE, request.profile_id)
+        write(session, store.actor, Key.PASSWORD_HASH, hash_password(request.password))
+        write(session, store.actor, Key.SETUP_DONE, datetime.now(UTC).isoformat())
+        return Outcome(orgs.info(root), frozenset(Topic))
