@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from qzdesk import __version__
@@ -117,10 +116,15 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="数据目录（默认取 QZDESK_DATA 或系统的用户数据目录）")
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="以 JSON 输出结果")
+    common.add_argument(
+        "--data",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="数据目录（默认取 QZDESK_DATA 或系统的用户数据目录）",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果"
+    )
     parser = argparse.ArgumentParser(
         prog="qzdesk", parents=[common], description="团支部工作台：不带子命令时打开图形界面。"
     )
@@ -132,10 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", parents=[common], help="首次设置（与向导相同的问题）")
     init.add_argument("--org-name", required=True, help="组织名称，如 某某中学团委")
-    init.add_argument("--org-kind", required=True, choices=[k.value for k in OrgKind],
-                      help="committee=团委，general_branch=团总支，branch=团支部")
-    init.add_argument("--sector", required=True, choices=[s.value for s in Sector],
-                      help="所在领域")
+    init.add_argument(
+        "--org-kind",
+        required=True,
+        choices=[k.value for k in OrgKind],
+        help="committee=团委，general_branch=团总支，branch=团支部",
+    )
+    init.add_argument("--sector", required=True, choices=[s.value for s in Sector], help="所在领域")
     init.add_argument("--branch", action="append", metavar="NAME", help="下设团支部，可重复")
     init.add_argument("--secretary", required=True, help="书记姓名")
     init.add_argument("--parent-org", default="共青团天水市秦州区委员会", help="上级团组织")

@@ -63,13 +63,9 @@ _SECTOR_LABELS = {
 class Org(Base):
     __tablename__ = "org"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('committee', 'general_branch', 'branch')", name="kind_known"
-        ),
+        CheckConstraint("kind IN ('committee', 'general_branch', 'branch')", name="kind_known"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
-        CheckConstraint(
-            "(closed_on IS NULL) = (close_reason IS NULL)", name="closed_with_reason"
-        ),
+        CheckConstraint("(closed_on IS NULL) = (close_reason IS NULL)", name="closed_with_reason"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

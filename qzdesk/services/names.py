@@ -7,7 +7,6 @@ import unicodedata
 
 from qzdesk.services.errors import ValidationError
 
-
 # Full-width letters and digits become ASCII; Chinese punctuation such as （） stays.
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 

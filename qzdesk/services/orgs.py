@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Org, OrgKind, Sector
-from qzdesk.services import audit
+from qzdesk.services import audit, settings
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.names import clean_name
@@ -146,23 +146,36 @@ def add_branch(
         return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
 
-def update_org(
-    store: Store, org_id: int, name: str, sector: Sector | None = None
-) -> Outcome[OrgInfo]:
-    """Rename an organisation, and for the top one change its sector."""
+def _rename(session: Session, actor: str, org: Org, name: str, sector: Sector | None) -> Org:
+    before = info(org).as_dict()
+    new_name = clean_name(name, "组织名称", "name")
+    _check_unique(session, org.parent_id, new_name, org.id)
+    org.name = new_name
+    if sector is not None:
+        org.sector = sector.value
+    session.flush()
+    after = info(org).as_dict()
+    if after != before:
+        audit.record(session, actor, "org", org.id, "update", before, after)
+    return org
+
+
+def rename_org(store: Store, org_id: int, name: str) -> Outcome[OrgInfo]:
     with store.transaction() as session:
-        org = _get(session, org_id)
-        before = info(org).as_dict()
-        new_name = clean_name(name, "组织名称", "name")
-        _check_unique(session, org.parent_id, new_name, org.id)
-        org.name = new_name
-        if sector is not None:
-            org.sector = sector.value
-        session.flush()
-        after = info(org).as_dict()
-        if after != before:
-            audit.record(session, store.actor, "org", org.id, "update", before, after)
+        org = _rename(session, store.actor, _get(session, org_id), name, None)
         return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
+
+
+def update_root(store: Store, name: str, sector: Sector, parent_org: str) -> Outcome[OrgInfo]:
+    """The top organisation's name and sector, and the committee above it, in one go."""
+    parent_org = clean_name(parent_org, "上级团组织名称", "parent_name")
+    with store.transaction() as session:
+        root = session.scalar(select(Org).where(Org.parent_id.is_(None)))
+        if root is None:
+            raise NotFound("尚未设置组织，请先完成首次设置。")
+        org = _rename(session, store.actor, root, name, sector)
+        settings.write(session, store.actor, settings.Key.PARENT_ORG, parent_org)
+        return Outcome(info(org), frozenset({Topic.ORG, Topic.SETTINGS, Topic.AUDIT}))
 
 
 def close_org(store: Store, org_id: int, closed_on: date, reason: str) -> Outcome[OrgInfo]:

@@ -88,8 +88,11 @@ class AdmissionRules(RuleGroup):
         _ordered(
             ("申请年龄下限不能高于上限", self.min_age, self.max_age),
             ("培养联系人人数下限不能高于上限", self.mentors_min, self.mentors_max),
-            ("少先队推优年龄下限不能高于上限", self.pioneer_recommend_min_age,
-             self.pioneer_recommend_max_age),
+            (
+                "少先队推优年龄下限不能高于上限",
+                self.pioneer_recommend_min_age,
+                self.pioneer_recommend_max_age,
+            ),
         )
         _ratio(("支部大会到会比例", self.vote_quorum))
         return self
@@ -146,8 +149,13 @@ class MembershipRules(RuleGroup):
 
     @model_validator(mode="after")
     def _consistent(self) -> MembershipRules:
-        _ordered(("暂缓注册期限下限不能高于上限", self.registration_deferral_months_min,
-                  self.registration_deferral_months_max))
+        _ordered(
+            (
+                "暂缓注册期限下限不能高于上限",
+                self.registration_deferral_months_min,
+                self.registration_deferral_months_max,
+            )
+        )
         _ratio(("优秀比例上限", self.excellent_max_ratio))
         return self
 
@@ -294,7 +302,9 @@ def load_profiles(dirs: Iterable[Path]) -> dict[str, RuleProfile]:
             profiles[key] = profile
             origins[key] = path
     if not profiles:
-        raise RuleProfileError("没有找到任何规则配置文件（resources/rules/*.toml），安装可能不完整。")
+        raise RuleProfileError(
+            "没有找到任何规则配置文件（resources/rules/*.toml），安装可能不完整。"
+        )
     return profiles
 
 

@@ -47,8 +47,13 @@ def write(session: Session, actor: str, key: Key, value: Any, *, audited: bool =
     if audited and before != value:
         hidden = key in SECRET_KEYS
         audit.record(
-            session, actor, "setting", key.value, "set",
-            None if hidden else {"value": before}, None if hidden else {"value": value},
+            session,
+            actor,
+            "setting",
+            key.value,
+            "set",
+            None if hidden else {"value": before},
+            None if hidden else {"value": value},
         )
 
 
@@ -60,10 +65,6 @@ def _set(store: Store, key: Key, value: Any) -> Outcome[None]:
 
 def set_secretary_name(store: Store, name: str) -> Outcome[None]:
     return _set(store, Key.SECRETARY, clean_name(name, "书记姓名", "secretary", max_length=40))
-
-
-def set_parent_org_name(store: Store, name: str) -> Outcome[None]:
-    return _set(store, Key.PARENT_ORG, clean_name(name, "上级团组织名称", "parent_name"))
 
 
 def check_profile(profile_id: str, profiles: dict[str, RuleProfile]) -> str:

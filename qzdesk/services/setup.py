@@ -32,8 +32,15 @@ class SetupRequest:
 
 
 def is_initialised(store: Store) -> bool:
+    return organisation_name(store) is not None
+
+
+def organisation_name(store: Store) -> str | None:
+    """The top organisation's name once setup is complete, else None."""
     with store.transaction() as session:
-        return read(session, Key.SETUP_DONE) is not None
+        if read(session, Key.SETUP_DONE) is None:
+            return None
+        return session.scalar(select(Org.name).where(Org.parent_id.is_(None)))
 
 
 def validate(request: SetupRequest, profiles: dict[str, RuleProfile]) -> list[str]:
@@ -45,7 +52,9 @@ def validate(request: SetupRequest, profiles: dict[str, RuleProfile]) -> list[st
     check_profile(request.profile_id, profiles)
     names = [clean_name(n, "团支部名称", "branches") for n in request.branches if n.strip()]
     if request.org_kind is OrgKind.BRANCH and names:
-        raise ValidationError("团支部之下不能再设团支部；请把组织类型选为团委或团总支。", "branches")
+        raise ValidationError(
+            "团支部之下不能再设团支部；请把组织类型选为团委或团总支。", "branches"
+        )
     if request.org_kind is not OrgKind.BRANCH and not names:
         raise ValidationError("请至少添加一个团支部（例如每个班级一个）。", "branches")
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -64,13 +73,23 @@ def initialise(
             raise ValidationError("该数据目录已经设置过组织，不能重复初始化。")
         store.actor = clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
         root = orgs.create_org(
-            session, store.actor, parent=None, kind=request.org_kind,
-            sector=request.sector, name=request.org_name, created_on=founded,
+            session,
+            store.actor,
+            parent=None,
+            kind=request.org_kind,
+            sector=request.sector,
+            name=request.org_name,
+            created_on=founded,
         )
         for name in branch_names:
             orgs.create_org(
-                session, store.actor, parent=root, kind=OrgKind.BRANCH,
-                sector=request.sector, name=name, created_on=founded,
+                session,
+                store.actor,
+                parent=root,
+                kind=OrgKind.BRANCH,
+                sector=request.sector,
+                name=name,
+                created_on=founded,
             )
         write(session, store.actor, Key.SECRETARY, store.actor)
         write(session, store.actor, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))

@@ -1,0 +1,138 @@
+"""Starting the GUI: open the data directory, then the wizard or the login, then the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from qzdesk.config import PASSWORD_ENV, DataPaths
+from qzdesk.logs import setup_logging
+from qzdesk.services import auth, setup
+from qzdesk.services.errors import QzdeskError
+from qzdesk.services.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.store import Store
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.error_dialog import ErrorHandler
+from qzdesk.ui.fonts import install_font
+from qzdesk.ui.login import LoginDialog
+from qzdesk.ui.main_window import MainWindow
+from qzdesk.ui.wizard import SetupWizard
+from qzdesk.ui.worker import DbWorker
+
+log = logging.getLogger(__name__)
+
+GUI_PROGRAM = "qzdesk 图形界面"
+
+
+def ensure_app() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("qzdesk")
+    app.setApplicationDisplayName("团支部工作台")
+    install_font(app)
+    return app
+
+
+def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
+    """Lock, migrate and load the rule profiles; on failure say why and return None."""
+    try:
+        store = Store.open(paths.root, GUI_PROGRAM)
+    except QzdeskError as error:
+        QMessageBox.critical(None, "无法打开数据", str(error))
+        return None
+    try:
+        profiles = load_profiles([bundled_rules_dir(), paths.rules])
+    except QzdeskError as error:
+        store.close()
+        QMessageBox.critical(None, "规则配置有误", str(error))
+        return None
+    return AppContext(store, profiles, DbWorker(handler))
+
+
+def close_context(context: AppContext) -> None:
+    context.worker.shutdown()
+    context.store.close()
+
+
+class Launcher(QObject):
+    """Routes an opened data directory to the wizard or the login, then the main window."""
+
+    ready = Signal(object)
+
+    def __init__(self, context: AppContext, handler: ErrorHandler) -> None:
+        super().__init__()
+        self.context = context
+        self.handler = handler
+        self.dialog: SetupWizard | LoginDialog | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> None:
+        self.context.worker.submit(setup.organisation_name, self.context.store, on_done=self._route)
+
+    def _route(self, org_name: str | None) -> None:
+        if org_name is None:
+            wizard = SetupWizard(self.context)
+            wizard.accepted.connect(self._show_main)
+            self._show_dialog(wizard)
+            return
+        preset = os.environ.get(PASSWORD_ENV)
+        if preset:
+            self.context.worker.submit(
+                auth.login,
+                self.context.store,
+                preset,
+                on_done=lambda result: self._after_preset(result, org_name),
+            )
+        else:
+            self._ask_password(org_name)
+
+    def _after_preset(self, result: auth.LoginResult, org_name: str) -> None:
+        if result.ok:
+            self._show_main()
+        else:
+            self._ask_password(org_name)
+            assert isinstance(self.dialog, LoginDialog)
+            self.dialog.message.setText(f"环境变量 {PASSWORD_ENV} 中的{result.message}")
+
+    def _ask_password(self, org_name: str) -> None:
+        dialog = LoginDialog(self.context, org_name)
+        dialog.accepted.connect(self._show_main)
+        self._show_dialog(dialog)
+
+    def _show_dialog(self, dialog: SetupWizard | LoginDialog) -> None:
+        dialog.rejected.connect(QApplication.quit)
+        self.dialog = dialog
+        dialog.show()
+
+    def _show_main(self) -> None:
+        self.window = MainWindow(self.context)
+        self.handler.parent = self.window
+        self.window.show()
+        self.dialog = None
+        self.ready.emit(self.window)
+
+
+def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None) -> int:
+    app = ensure_app()
+    paths = DataPaths(data_dir)
+    handler = ErrorHandler(setup_logging(paths.logs))
+    sys.excepthook = handler.excepthook
+    context = open_context(paths, handler)
+    if context is None:
+        return 1
+    launcher = Launcher(context, handler)
+    if on_ready is not None:
+        launcher.ready.connect(on_ready)
+    launcher.start()
+    try:
+        return app.exec()
+    finally:
+        close_context(context)

@@ -1,0 +1,85 @@
+"""The password prompt shown before the main window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from qzdesk.services import auth
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import ERROR_STYLE
+
+
+class LoginDialog(QDialog):
+    def __init__(self, context: AppContext, org_name: str) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("登录 qzdesk")
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<h3>{org_name}</h3>")
+        layout.addWidget(title)
+        layout.addWidget(QLabel("请输入登录密码："))
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(self.password)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("登录")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._wait = 0
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self.resize(380, 200)
+
+    def try_login(self) -> None:
+        if self._wait > 0:
+            return
+        self.ok_button.setEnabled(False)
+        self.message.setText("正在核对密码…")
+        self.context.worker.submit(
+            auth.login, self.context.store, self.password.text(), on_done=self._result
+        )
+
+    def _result(self, result: auth.LoginResult) -> None:
+        if result.ok:
+            self.accept()
+            return
+        self.password.selectAll()
+        self.password.setFocus()
+        self.message.setText(result.message)
+        self._wait = result.wait_seconds
+        if self._wait > 0:
+            self._countdown.start()
+            self._show_wait()
+        else:
+            self.ok_button.setEnabled(True)
+
+    def _show_wait(self) -> None:
+        self.ok_button.setText(f"请等待 {self._wait} 秒")
+
+    def _tick(self) -> None:
+        self._wait -= 1
+        if self._wait > 0:
+            self._show_wait()
+            return
+        self._countdown.stop()
+        self.ok_button.setText("登录")
+        self.ok_button.setEnabled(True)

@@ -1,0 +1,123 @@
+"""The main window: navigation on the left, the page area, a status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+)
+
+from qzdesk import __version__
+from qzdesk.services.overview import Overview
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.pages.base import Page
+from qzdesk.ui.pages.home import HomePage
+from qzdesk.ui.pages.settings import SettingsPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("团支部工作台 qzdesk")
+        self.home = HomePage(context)
+        self.settings_page = SettingsPage(context)
+        self.pages: list[Page] = [self.home, self.settings_page]
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setMinimumWidth(120)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.nav.addItem(page.TITLE)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([160, 840])
+        self.setCentralWidget(self.splitter)
+
+        self.org_label = QLabel()
+        self.profile_label = QLabel()
+        self.busy_label = QLabel()
+        status = self.statusBar()
+        status.addWidget(self.org_label)
+        status.addWidget(self.profile_label, 1)
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(QLabel(f"数据目录：{context.store.paths.root}"))
+        context.worker.busy.connect(
+            lambda busy: self.busy_label.setText("正在处理…" if busy else "")
+        )
+
+        self.home.loaded.connect(self._show_status)
+        self.home.show_rules.connect(self.open_rules)
+        self._build_menus()
+        self._ui_state = QSettings(str(context.store.paths.ui_state), QSettings.Format.IniFormat)
+        self._restore_state()
+        for page in self.pages:
+            page.refresh()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        quit_action = QAction("退出(&X)", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu("转到(&G)")
+        for index, page in enumerate(self.pages):
+            action = QAction(page.TITLE, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, row=index: self.nav.setCurrentRow(row))
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        paths = self.context.store.paths
+        for title, folder in (("打开数据目录", paths.root), ("打开日志目录", paths.logs)):
+            action = QAction(title, self)
+            action.triggered.connect(
+                lambda _=False, f=folder: QDesktopServices.openUrl(QUrl.fromLocalFile(str(f)))
+            )
+            help_menu.addAction(action)
+        about = QAction("关于 qzdesk", self)
+        about.triggered.connect(
+            lambda: QMessageBox.about(
+                self,
+                "关于 qzdesk",
+                f"团支部工作台 qzdesk {__version__}\n离线管理团员、发展团员、组织生活与台账。",
+            )
+        )
+        help_menu.addAction(about)
+
+    def _show_status(self, data: Overview) -> None:
+        self.org_label.setText(f"{data.root.name}｜书记：{data.secretary}")
+        self.profile_label.setText(f"规则配置：{data.profile.title}")
+
+    def open_rules(self) -> None:
+        self.nav.setCurrentRow(self.pages.index(self.settings_page))
+        self.settings_page.show_rules()
+
+    def _restore_state(self) -> None:
+        geometry = self._ui_state.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        splitter = self._ui_state.value("main/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.nav.setCurrentRow(int(self._ui_state.value("main/page", 0)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._ui_state.setValue("main/geometry", self.saveGeometry())
+        self._ui_state.setValue("main/splitter", self.splitter.saveState())
+        self._ui_state.setValue("main/page", self.nav.currentRow())
+        self._ui_state.sync()
+        super().closeEvent(event)

@@ -1,0 +1,83 @@
+"""工作台: the organisation at a glance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from qzdesk.services.changes import Topic
+from qzdesk.services.overview import Overview, overview
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.pages.base import Page
+from qzdesk.ui.tables import fill_table, make_table
+
+
+class HomePage(Page):
+    TITLE = "工作台"
+    TOPICS = frozenset({Topic.ORG, Topic.SETTINGS})
+    show_rules = Signal()
+    loaded = Signal(object)
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.data: Overview | None = None
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("home_title")
+        layout.addWidget(self.title)
+        self.facts = QLabel()
+        self.facts.setObjectName("home_facts")
+        self.facts.setWordWrap(True)
+        layout.addWidget(self.facts)
+
+        branches_box = QGroupBox("下设团支部")
+        box_layout = QVBoxLayout(branches_box)
+        self.counts = QLabel()
+        self.counts.setObjectName("home_counts")
+        box_layout.addWidget(self.counts)
+        self.branches = make_table(["名称", "状态", "成立日期", "撤销原因"], "home_branches")
+        box_layout.addWidget(self.branches)
+        layout.addWidget(branches_box, 1)
+
+        rules_box = QGroupBox("在用的规则配置")
+        rules_layout = QHBoxLayout(rules_box)
+        self.rules = QLabel()
+        self.rules.setObjectName("home_rules")
+        self.rules.setWordWrap(True)
+        rules_layout.addWidget(self.rules, 1)
+        view_rules = QPushButton("查看全部规则…")
+        view_rules.clicked.connect(self.show_rules)
+        rules_layout.addWidget(view_rules)
+        layout.addWidget(rules_box)
+
+    def load(self) -> Overview:
+        return overview(self.context.store, self.context.profiles)
+
+    def show_data(self, data: Overview) -> None:
+        self.data = data
+        root = data.root
+        self.title.setText(f"<h2>{root.name}</h2>")
+        self.facts.setText(
+            f"组织类型：{root.kind.label}　　所在领域：{root.sector.label}　　"
+            f"上级团组织：{data.parent_org}　　书记：{data.secretary}"
+        )
+        open_count, closed_count = len(data.open_branches), len(data.closed_branches)
+        closed = f"，已撤销 {closed_count} 个（历史保留）" if closed_count else ""
+        self.counts.setText(f"在册团支部 {open_count} 个{closed}")
+        listed = data.open_branches + data.closed_branches
+        rows = [
+            [b.name, b.status_label, b.created_on.isoformat(), b.close_reason or ""] for b in listed
+        ]
+        fill_table(self.branches, rows, [not b.is_open for b in listed])
+        profile = data.profile
+        self.rules.setText(
+            f"<b>{profile.title}</b><br>{profile.profile.summary}<br>"
+            f"共 {len(profile.entries())} 项，其中 <b>{data.unconfirmed_rules}</b> 项未经证实。"
+        )
+        self.loaded.emit(data)

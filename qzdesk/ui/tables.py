@@ -1,0 +1,51 @@
+"""Filling read-only tables from plain rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+HIGHLIGHT = QColor("#fff4d6")
+
+
+def make_table(
+    headers: Sequence[str], object_name: str, widths: Sequence[int] | None = None
+) -> QTableWidget:
+    """A read-only table; with `widths`, columns start at those widths and long text wraps."""
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(object_name)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(True)
+    if widths is None:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
+        table.setWordWrap(True)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+def fill_table(
+    table: QTableWidget,
+    rows: Sequence[Sequence[str]],
+    highlighted: Sequence[bool] | None = None,
+    tooltips: Sequence[str] | None = None,
+) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if highlighted and highlighted[r]:
+                item.setBackground(QBrush(HIGHLIGHT))
+            if tooltips and tooltips[r]:
+                item.setToolTip(tooltips[r])
+            table.setItem(r, c, item)
