@@ -1,0 +1,71 @@
+"""The app password: scrypt hashes, login, the growing delay, password change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from qzdesk.models import AuditEntry, Setting
+from qzdesk.services import auth
+from qzdesk.services.errors import ValidationError
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def test_hash_is_salted_scrypt_and_never_the_password():
+    first, second = auth.hash_password("秘密123456"), auth.hash_password("秘密123456")
+    assert first.startswith("scrypt$") and first != second
+    assert "秘密123456" not in first
+    assert auth.password_matches(first, "秘密123456")
+    assert not auth.password_matches(first, "秘密123457")
+
+
+def test_the_stored_setting_holds_only_the_hash(store):
+    with store.transaction() as session:
+        values = [str(v) for v in session.scalars(select(Setting.value))]
+        audit_text = " ".join(
+            str(e.before) + str(e.after) for e in session.scalars(select(AuditEntry))
+        )
+    assert not any("qzdemo" in v for v in values)
+    assert "qzdemo" not in audit_text and "scrypt$" not in audit_text
+
+
+def test_wrong_then_right_password(store):
+    wrong = auth.login(store, "qzdemo!", now=T0)
+    assert not wrong.ok and "密码不正确" in wrong.message and wrong.wait_seconds == 0
+    right = auth.login(store, "qzdemo", now=T0 + timedelta(seconds=1))
+    assert right.ok
+    assert store.actor == "李文静"
+
+
+def test_repeated_failures_make_the_secretary_wait_longer_each_time(store):
+    waits = [
+        auth.login(store, "wrong", now=T0 + timedelta(minutes=i)).wait_seconds for i in range(6)
+    ]
+    assert waits == [0, 0, 1, 2, 4, 8]
+    # During the wait even the right password is not checked.
+    blocked = auth.login(store, "qzdemo", now=T0 + timedelta(minutes=5, seconds=3))
+    assert not blocked.ok and blocked.wait_seconds == 5 and "5 秒后再试" in blocked.message
+    assert auth.login(store, "qzdemo", now=T0 + timedelta(minutes=5, seconds=8)).ok
+    # Success resets the count.
+    assert auth.login(store, "wrong", now=T0 + timedelta(minutes=7)).wait_seconds == 0
+
+
+def test_the_delay_is_capped():
+    assert auth.failure_delay(2) == 0
+    assert auth.failure_delay(40) == auth.MAX_DELAY_SECONDS
+
+
+def test_change_password(store):
+    with pytest.raises(ValidationError, match="原密码不正确") as wrong_old:
+        auth.change_password(store, "nope", "newpass1", "newpass1")
+    assert wrong_old.value.field == "old_password"
+    with pytest.raises(ValidationError, match="两次输入的密码不一致"):
+        auth.change_password(store, "qzdemo", "newpass1", "newpass2")
+    with pytest.raises(ValidationError, match="至少 6 位"):
+        auth.change_password(store, "qzdemo", "abc", "abc")
+    auth.change_password(store, "qzdemo", "newpass1", "newpass1")
+    assert not auth.login(store, "qzdemo", now=T0).ok
+    assert auth.login(store, "newpass1", now=T0 + timedelta(seconds=1)).ok

@@ -1,0 +1,103 @@
+"""Migrations: the head constant, models versus migrations, fixtures of released schemas,
+a newer schema refused, append-only triggers."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from qzdesk.models import AuditEntry, Base, Org
+from qzdesk.services.errors import SchemaError
+from qzdesk.services.integrity import quick_check
+from qzdesk.services.schema import SCHEMA_HEAD, alembic_head, known_revisions
+from qzdesk.services.store import Store
+
+FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "schemas").glob("*.sqlite"))
+
+
+def test_head_constant_matches_alembic():
+    assert alembic_head() == SCHEMA_HEAD
+
+
+def test_models_match_the_migrations(empty_store):
+    with empty_store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_there_is_a_fixture_for_every_released_schema():
+    assert {path.stem for path in FIXTURES} == set(known_revisions())
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_each_released_schema_upgrades_with_its_data(fixture, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(fixture, data / "qzdesk.sqlite")
+    with sqlite3.connect(fixture) as conn:
+        orgs_before = conn.execute("SELECT id, name, closed_on FROM org ORDER BY id").fetchall()
+        audit_before = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    assert orgs_before, "a fixture must hold data to prove it survives the upgrade"
+    with Store.open(data, "tests") as store:
+        with store.transaction() as session:
+            orgs_after = [
+                (o.id, o.name, o.closed_on.isoformat() if o.closed_on else None)
+                for o in session.scalars(select(Org).order_by(Org.id))
+            ]
+            audit_after = session.query(AuditEntry).count()
+            revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        backup = store.migration_backup
+    assert revision == SCHEMA_HEAD
+    assert orgs_after == [tuple(row) for row in orgs_before]
+    assert audit_after >= audit_before
+    if fixture.stem != SCHEMA_HEAD:
+        assert backup is not None and quick_check(backup) == []
+        with sqlite3.connect(backup) as conn:
+            stored = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        assert stored == fixture.stem
+    else:
+        assert backup is None
+
+
+def test_a_database_from_a_newer_qzdesk_is_refused_and_left_alone(data_dir):
+    db = data_dir / "qzdesk.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = db.read_bytes()
+    with pytest.raises(SchemaError, match="更新版本的 qzdesk"):
+        Store.open(data_dir, "tests")
+    assert db.read_bytes() == before
+    # The refusal released the lock: a fixed file opens again.
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"UPDATE alembic_version SET version_num = '{SCHEMA_HEAD}'")
+    Store.open(data_dir, "tests").close()
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(data / "qzdesk.sqlite") as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+    with pytest.raises(SchemaError, match="不是 qzdesk 的数据文件"):
+        Store.open(data, "tests")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_log SET actor = '别人'", "DELETE FROM audit_log", "DELETE FROM org"],
+)
+def test_history_cannot_be_rewritten_even_outside_the_app(store, statement):
+    with pytest.raises(IntegrityError, match="只能"), store.transaction() as session:
+        session.execute(text(statement))
+    # Also through plain sqlite3, as a tool outside qzdesk would.
+    conn = sqlite3.connect(store.paths.database)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(statement)
+    conn.close()

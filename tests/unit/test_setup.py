@@ -1,0 +1,85 @@
+"""First-run setup through the service, as the wizard and `qzdesk init` use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from qzdesk.models import OrgKind, Sector
+from qzdesk.services import audit, orgs, settings
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.overview import overview
+from qzdesk.services.setup import SetupRequest, initialise, is_initialised, organisation_name
+
+
+def school(**changes) -> SetupRequest:
+    request = SetupRequest(
+        org_name="秦州区第五中学团委",
+        org_kind=OrgKind.COMMITTEE,
+        sector=Sector.MIDDLE_SCHOOL,
+        secretary="王芳",
+        password="tuanzhibu1",
+        profile_id="qinzhou-2024",
+        branches=["初三（1）班团支部", "初三（2）班团支部", "初三（3）班团支部"],
+    )
+    for key, value in changes.items():
+        setattr(request, key, value)
+    return request
+
+
+def test_a_school_with_three_class_branches(empty_store, profiles):
+    assert not is_initialised(empty_store)
+    initialise(empty_store, school(), profiles)
+    assert organisation_name(empty_store) == "秦州区第五中学团委"
+    data = overview(empty_store, profiles)
+    assert [b.name for b in data.open_branches] == school().branches
+    assert data.secretary == "王芳" and data.parent_org == settings.DEFAULT_PARENT_ORG
+    assert data.profile.profile.id == "qinzhou-2024"
+    assert {e.actor for e in audit.recent(empty_store)} == {"王芳"}
+
+
+def test_a_village_branch_stands_alone(empty_store, profiles):
+    request = school(
+        org_name="秦州区玉泉镇某村团支部",
+        org_kind=OrgKind.BRANCH,
+        sector=Sector.VILLAGE,
+        branches=[],
+    )
+    root = initialise(empty_store, request, profiles).value
+    assert root.kind is OrgKind.BRANCH
+    assert [o.id for o in orgs.list_orgs(empty_store)] == [root.id]
+
+
+def test_new_employment_groups_are_a_sector(empty_store, profiles):
+    request = school(
+        org_name="秦州区快递行业团支部",
+        org_kind=OrgKind.BRANCH,
+        sector=Sector.NEW_EMPLOYMENT,
+        branches=[],
+    )
+    assert initialise(empty_store, request, profiles).value.sector is Sector.NEW_EMPLOYMENT
+
+
+@pytest.mark.parametrize(
+    ("changes", "message", "field"),
+    [
+        ({"branches": []}, "请至少添加一个团支部", "branches"),
+        ({"org_kind": OrgKind.BRANCH}, "团支部之下不能再设团支部", "branches"),
+        ({"branches": ["一班团支部", "一班团支部 "]}, "团支部名称重复：一班团支部", "branches"),
+        ({"password": "12345"}, "至少 6 位", "password"),
+        ({"secretary": " "}, "请填写书记姓名", "secretary"),
+        ({"profile_id": "nowhere"}, "没有编号为 nowhere 的规则配置", "profile"),
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_is_written(
+    empty_store, profiles, changes, message, field
+):
+    with pytest.raises(ValidationError, match=message) as refused:
+        initialise(empty_store, school(**changes), profiles)
+    assert refused.value.field == field
+    assert not is_initialised(empty_store)
+    assert orgs.list_orgs(empty_store) == []
+
+
+def test_setup_runs_only_once(store, profiles):
+    with pytest.raises(ValidationError, match="不能重复初始化"):
+        initialise(store, school(), profiles)
