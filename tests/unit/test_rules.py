@@ -72,7 +72,7 @@ def test_a_broken_profile_names_the_file_and_the_entry(tmp_path, old, new, expec
 
 def test_a_broken_profile_in_the_data_folder_stops_loading(tmp_path):
     write_variant(tmp_path, "value = 28\n", "value = 28.5\n")
-    with pytest.raises(RuleProfileError, match="admission.max_age.value"):
+    with pytest.raises(RuleProfileError, match=r"admission\.max_age\.value"):
         load_profiles([bundled_rules_dir(), tmp_path])
 
 

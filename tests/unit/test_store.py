@@ -20,9 +20,8 @@ def test_pragmas_are_set_on_every_connection(store):
 
 
 def test_a_second_open_in_this_process_is_refused_naming_the_holder(data_dir):
-    with Store.open(data_dir, "第一个窗口"):
-        with pytest.raises(DataDirBusy) as refused:
-            Store.open(data_dir, "第二个窗口")
+    with Store.open(data_dir, "第一个窗口"), pytest.raises(DataDirBusy) as refused:
+        Store.open(data_dir, "第二个窗口")
     message = str(refused.value)
     assert f"进程 {os.getpid()}" in message
     assert "第一个窗口" in message
