@@ -54,6 +54,7 @@ class ErrorDialog(QDialog):
             f"详细日志在：{log_path}<br>"
             "如需帮助，请点“复制报告”，把报告发给技术支持。"
         )
+        summary.setObjectName("summary")
         summary.setWordWrap(True)
         summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(summary)

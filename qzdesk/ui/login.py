@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -46,6 +46,8 @@ class LoginDialog(QDialog):
         self._wait = 0
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
+        # A coarse timer may fire 5 % early, before the service lets the next try through.
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.timeout.connect(self._tick)
         self.resize(380, 200)
 

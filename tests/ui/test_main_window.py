@@ -1,0 +1,71 @@
+"""The main window: Chinese renders, layout is remembered, unexpected errors are reported."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from qzdesk.models import Org
+from qzdesk.ui.error_dialog import ErrorDialog
+from qzdesk.ui.main_window import MainWindow
+from tests.ui.conftest import answer_modal
+
+
+def test_the_bundled_font_covers_the_chinese_on_screen(signed_in):
+    font = QApplication.font()
+    assert font.family() == "WenQuanYi Micro Hei"
+    metrics = QFontMetrics(QFont(font.family()))
+    for text in (signed_in.home.title.text(), signed_in.home.counts.text(), "团支部工作台"):
+        chinese = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+        assert chinese and all(metrics.inFontUcs4(ord(ch)) for ch in chinese)
+
+
+def test_window_size_and_page_are_remembered(signed_in, qtbot):
+    window = signed_in
+    window.resize(760, 520)
+    window.nav.setCurrentRow(1)
+    window.close()
+    again = MainWindow(window.context)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (760, 520)
+    assert again.stack.currentWidget() is again.settings_page
+
+
+def test_an_unexpected_error_is_reported_and_leaves_no_half_written_data(signed_in, qtbot):
+    window = signed_in
+    store = window.context.store
+
+    def broken_service():
+        with store.transaction() as session:
+            session.get(Org, 1).name = "写了一半"
+            session.flush()
+            raise RuntimeError("磁盘出错（测试）")
+
+    reports: list[str] = []
+
+    def inspect(dialog):
+        assert isinstance(dialog, ErrorDialog)
+        dialog.copy_button.click()
+        reports.extend([dialog.report, dialog.findChild(object, "summary").text()])
+        dialog.close()
+
+    answer_modal(inspect)
+    window.context.worker.submit(broken_service)
+    qtbot.waitUntil(lambda: bool(reports), timeout=5_000)
+    assert "RuntimeError: 磁盘出错（测试）" in reports[0]
+    assert QGuiApplication.clipboard().text() == reports[0]
+    assert str(store.paths.logs) in reports[1]
+    assert "磁盘出错" in (store.paths.logs / "qzdesk.log").read_text(encoding="utf-8")
+    with store.transaction() as session:
+        assert session.scalar(select(Org.name).where(Org.id == 1)) != "写了一半"
+
+
+def test_an_expected_error_is_a_plain_message(signed_in, qtbot):
+    from qzdesk.services import orgs
+
+    texts: list[str] = []
+    answer_modal(lambda box: (texts.append(box.text()), box.close()))
+    signed_in.context.worker.submit(orgs.rename_org, signed_in.context.store, 999, "x")
+    qtbot.waitUntil(lambda: bool(texts), timeout=5_000)
+    assert "找不到编号为 999 的组织" in texts[0]

@@ -1,0 +1,44 @@
+"""What the secretary is told when the data cannot be opened."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from qzdesk.config import DataPaths
+from qzdesk.ui.app import ensure_app, open_context
+from qzdesk.ui.error_dialog import ErrorHandler
+from tests.ui.conftest import answer_modal
+
+
+def test_a_second_qzdesk_is_told_which_process_holds_the_data(
+    qapp, data_dir, lock_holder, tmp_path
+):
+    ensure_app()
+    holder = lock_holder(data_dir)
+    texts: list[str] = []
+    answer_modal(lambda box: (texts.extend([box.windowTitle(), box.text()]), box.close()))
+    context = open_context(DataPaths(data_dir), ErrorHandler(tmp_path / "qzdesk.log"))
+    assert context is None
+    assert texts[0] == "无法打开数据"
+    assert f"进程 {holder.pid}" in texts[1] and "测试占用进程" in texts[1]
+
+
+def test_a_newer_database_is_refused_with_a_message(qapp, data_dir, tmp_path):
+    ensure_app()
+    with sqlite3.connect(data_dir / "qzdesk.sqlite") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    texts: list[str] = []
+    answer_modal(lambda box: (texts.append(box.text()), box.close()))
+    assert open_context(DataPaths(data_dir), ErrorHandler(tmp_path / "qzdesk.log")) is None
+    assert "更新版本的 qzdesk" in texts[0]
+
+
+def test_a_broken_rule_profile_is_an_error_not_a_silent_default(qapp, data_dir, tmp_path):
+    ensure_app()
+    rules = DataPaths(data_dir).rules
+    rules.mkdir()
+    (rules / "mine.toml").write_text("[profile]\nid = 'x'\n", encoding="utf-8")
+    texts: list[str] = []
+    answer_modal(lambda box: (texts.append(box.text()), box.close()))
+    assert open_context(DataPaths(data_dir), ErrorHandler(tmp_path / "qzdesk.log")) is None
+    assert "mine.toml" in texts[0] and "缺少此项" in texts[0]

@@ -1,0 +1,111 @@
+"""设置 as a secretary uses it: branches added, closed and restored; details saved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from qzdesk.services import orgs
+from qzdesk.ui.pages.settings_org import ORG_ID, CloseOrgDialog
+from tests.ui.conftest import answer_modal, type_text
+
+
+def select_org(tab, name):
+    items = tab.tree.findItems(name, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    assert items, name
+    tab.tree.setCurrentItem(items[0])
+    return tab.orgs[items[0].data(0, ORG_ID)]
+
+
+def settle(qtbot, window):
+    qtbot.waitUntil(lambda: window.context.worker.pending == 0)
+
+
+def test_add_a_branch_and_see_it_everywhere(signed_in, qtbot):
+    window = signed_in
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.settings_page
+    tab = window.settings_page.org_tab
+    settle(qtbot, window)
+    select_org(tab, "秦州区示范中学团委（演示）")
+    assert tab.add_button.isEnabled()
+
+    def fill(dialog):
+        dialog.setTextValue("初一（1）班团支部")
+        dialog.accept()
+
+    answer_modal(fill)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: bool(tab.tree.findItems("初一（1）班团支部", Qt.MatchFlag.MatchRecursive))
+    )
+    home_names = [
+        window.home.branches.item(r, 0).text() for r in range(window.home.branches.rowCount())
+    ]
+    assert "初一（1）班团支部" in home_names
+    assert "在册团支部 6 个" in window.home.counts.text()
+
+
+def test_close_a_branch_with_a_reason_then_restore_it(signed_in, qtbot):
+    window = signed_in
+    window.open_rules()
+    window.settings_page.tabs.setCurrentWidget(window.settings_page.org_tab)
+    tab = window.settings_page.org_tab
+    settle(qtbot, window)
+    org = select_org(tab, "初三（3）班团支部")
+    assert tab.close_button.isEnabled() and not tab.reopen_button.isEnabled()
+
+    dialog = CloseOrgDialog(window.context, org, tab)
+    qtbot.addWidget(dialog)
+    dialog.submit()  # no reason given
+    qtbot.waitUntil(lambda: dialog.errors.text("reason") == "请填写撤销原因。")
+    type_text(dialog.reason, "与初三（2）班合并")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == CloseOrgDialog.DialogCode.Accepted)
+    settle(qtbot, window)
+    closed = select_org(tab, "初三（3）班团支部")
+    assert closed.closed_on == date.today() and closed.close_reason == "与初三（2）班合并"
+    assert "已撤销 2 个" in window.home.counts.text()
+    assert tab.reopen_button.isEnabled()
+
+    answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
+    qtbot.mouseClick(tab.reopen_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.orgs[closed.id].is_open)
+    assert orgs.list_orgs(window.context.store)  # still there, history kept
+
+
+def test_saving_organisation_details_shows_field_errors(signed_in, qtbot):
+    window = signed_in
+    tab = window.settings_page.org_tab
+    settle(qtbot, window)
+    tab.parent_org.clear()
+    qtbot.mouseClick(tab.findChild(object, "save_org"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.errors.text("parent_name") == "请填写上级团组织名称。")
+    type_text(tab.parent_org, "共青团秦州区委")
+    qtbot.mouseClick(tab.findChild(object, "save_org"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "共青团秦州区委" in window.home.facts.text())
+
+
+def test_change_the_password_from_settings(signed_in, qtbot):
+    window = signed_in
+    account = window.settings_page.account_tab
+    account.old_password.setText("qzdemo")
+    account.new_password.setText("xinmima1")
+    account.confirmation.setText("xinmima1")
+    qtbot.mouseClick(account.findChild(object, "change_password"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "密码已修改" in account.done.text())
+    assert account.old_password.text() == ""
+
+
+def test_the_rule_profile_is_listed_with_sources(signed_in, qtbot):
+    window = signed_in
+    rules = window.settings_page.rules_tab
+    settle(qtbot, window)
+    table = rules.table
+    assert table.rowCount() == len(window.context.profiles["qinzhou-2024"].entries())
+    rows = {table.item(r, 1).text(): r for r in range(table.rowCount())}
+    publicity = rows["公示期"]
+    assert table.item(publicity, 2).text() == "5"
+    assert table.item(publicity, 5).text() == "未经证实"
+    assert "在用" in rules.status.text() and not rules.use_button.isEnabled()
