@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QWizard
 
 from qzdesk.services import audit, orgs
 from qzdesk.services.setup import organisation_name
-from tests.ui.conftest import type_text
 from qzdesk.ui.wizard import PAGE_BRANCHES, PAGE_ORG, PAGE_RULES, PAGE_SECRETARY, SetupWizard
+from tests.ui.conftest import type_text
 
 
 def click(qtbot, wizard, which):
