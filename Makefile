@@ -19,11 +19,11 @@ run: $(STAMP)
 	$(BIN)/qzdesk --data $(DATA)
 
 test: $(STAMP)
-	$(BIN)/ruff check qzdesk tests bench
+	$(BIN)/ruff check qzdesk tests bench docs
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check qzdesk tests bench
+	$(BIN)/ruff check qzdesk tests bench docs
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py

@@ -238,6 +238,8 @@ class RuleEntry:
         value = self.rule.value
         if isinstance(value, list):
             return "、".join(str(v) for v in value)
+        if isinstance(value, float) and self.rule.unit.startswith("比例"):
+            return f"{value * 100:.4g}%"
         return {"expected": "应到人数", "present": "实到人数"}.get(str(value), str(value))
 
 

@@ -50,12 +50,17 @@ def validate(request: SetupRequest, profiles: dict[str, RuleProfile]) -> list[st
     clean_name(request.parent_org, "上级团组织名称", "parent_org")
     check_new_password(request.password)
     check_profile(request.profile_id, profiles)
-    names = [clean_name(n, "团支部名称", "branches") for n in request.branches if n.strip()]
-    if request.org_kind is OrgKind.BRANCH and names:
+    return clean_branch_names(request.org_kind, request.branches)
+
+
+def clean_branch_names(kind: OrgKind, raw_names: list[str]) -> list[str]:
+    """The branches to create under a new organisation of this kind, cleaned and checked."""
+    names = [clean_name(n, "团支部名称", "branches") for n in raw_names if n.strip()]
+    if kind is OrgKind.BRANCH and names:
         raise ValidationError(
             "团支部之下不能再设团支部；请把组织类型选为团委或团总支。", "branches"
         )
-    if request.org_kind is not OrgKind.BRANCH and not names:
+    if kind is not OrgKind.BRANCH and not names:
         raise ValidationError("请至少添加一个团支部（例如每个班级一个）。", "branches")
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import traceback
 from datetime import datetime
@@ -32,6 +31,8 @@ log = logging.getLogger(__name__)
 
 
 def error_report(error: BaseException) -> str:
+    import platform  # only needed when something went wrong; keeps start-up lean
+
     lines = [
         f"qzdesk {__version__}",
         f"时间：{datetime.now().isoformat(timespec='seconds')}",

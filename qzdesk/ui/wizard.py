@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -98,7 +99,7 @@ class BranchesPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("下设团支部")
-        self.setSubTitle("每个班级或单位一个团支部。可逐个添加，也可按年级批量生成。")
+        self.setSubTitle("每个班级或单位一个团支部。可逐个添加，也可按年级批量生成；双击可改名。")
         layout = QVBoxLayout(self)
         add_row = QHBoxLayout()
         self.new_name = QLineEdit()
@@ -149,6 +150,7 @@ class BranchesPage(QWizardPage):
             self.message.setText(f"“{name}”已在列表中。")
             return
         item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
         self.list.addItem(item)
 
     def add_typed(self) -> None:
@@ -172,8 +174,10 @@ class BranchesPage(QWizardPage):
             self.list.takeItem(self.list.row(item))
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
-        if not self.names():
-            self.message.setText("请至少添加一个团支部。")
+        try:
+            setup.clean_branch_names(OrgKind.COMMITTEE, self.names())
+        except ValidationError as error:
+            self.message.setText(str(error))
             return False
         return True
 

@@ -121,7 +121,8 @@ class OrgSettingsTab(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("org_tree")
         self.tree.setHeaderLabels(["名称", "类型", "状态", "成立日期"])
-        self.tree.setColumnWidth(0, 280)
+        for column, width in enumerate((260, 70, 170)):
+            self.tree.setColumnWidth(column, width)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         tree_layout.addWidget(self.tree, 1)
         buttons = QVBoxLayout()
@@ -168,7 +169,7 @@ class OrgSettingsTab(QWidget):
             else:
                 parent.addChild(item)
             items[org.id] = item
-            if selected and org.id == selected.id:
+            if org.id == (selected.id if selected else data.root.id):
                 self.tree.setCurrentItem(item)
         self.tree.expandAll()
         self._update_buttons()

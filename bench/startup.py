@@ -1,0 +1,124 @@
+"""Cold start: `qzdesk` to its main window on the demo data, against a bare PySide6 window.
+
+Each run is a fresh interpreter, timed from spawn until it reports its window shown
+(for qzdesk: signed in with QZDESK_PASSWORD and the home page filled with its data).
+The runs alternate so all see the same machine; medians are compared. `make bench`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 9
+TARGET_RATIO = 1.5
+RESULTS = Path(__file__).parent / "results" / "startup.json"
+
+
+def child_bare() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv)
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("团支部工作台"))
+    window.resize(1100, 720)
+    window.show()
+    QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+    app.exec()
+
+
+def child_floor() -> None:
+    """The fixed stack's floor: the bare window plus importing the SQLAlchemy ORM."""
+    import sqlalchemy.orm  # noqa: F401
+
+    child_bare()
+
+
+def child_qzdesk(data: str) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from qzdesk.ui.app import run_gui
+
+    def ready(window) -> None:
+        def filled(_data: object) -> None:
+            print("shown", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+
+        window.home.loaded.connect(filled)
+
+    run_gui(Path(data), on_ready=ready)
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawning the interpreter until it reports its window shown."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, __file__, *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    elapsed = time.perf_counter() - start
+    if child.wait(timeout=60) != 0 or line.strip() != "shown":
+        raise RuntimeError(f"{args[0]} did not show its window (exit {child.returncode})")
+    return elapsed
+
+
+def main() -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = str(Path(tmp) / "demo")
+        subprocess.run(
+            [sys.executable, "-m", "qzdesk", "demo", "--data", data],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        qz_env = {**env, "QZDESK_PASSWORD": "qzdemo"}
+        timed(["child-bare"], env)  # warm the OS file cache for both
+        timed(["child-qzdesk", data], qz_env)
+        bare, floor, qzdesk = [], [], []
+        for _ in range(RUNS):
+            bare.append(timed(["child-bare"], env))
+            floor.append(timed(["child-floor"], env))
+            qzdesk.append(timed(["child-qzdesk", data], qz_env))
+    median_bare = statistics.median(bare)
+    result = {
+        "runs": RUNS,
+        "bare_pyside6_median_s": round(median_bare, 3),
+        "bare_plus_sqlalchemy_import_median_s": round(statistics.median(floor), 3),
+        "qzdesk_median_s": round(statistics.median(qzdesk), 3),
+        "ratio": round(statistics.median(qzdesk) / median_bare, 2),
+        "floor_ratio": round(statistics.median(floor) / median_bare, 2),
+        "target_ratio": TARGET_RATIO,
+        "platform": env["QT_QPA_PLATFORM"],
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"cold start to main window with data: qzdesk {result['qzdesk_median_s']} s, "
+        f"bare PySide6 window {result['bare_pyside6_median_s']} s, "
+        f"ratio {result['ratio']}× (target ≤ {TARGET_RATIO}×; medians of {RUNS} runs); "
+        f"the bare window plus `import sqlalchemy.orm` alone is {result['floor_ratio']}×"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "child-bare":
+        child_bare()
+    elif len(sys.argv) > 1 and sys.argv[1] == "child-floor":
+        child_floor()
+    elif len(sys.argv) > 2 and sys.argv[1] == "child-qzdesk":
+        child_qzdesk(sys.argv[2])
+    else:
+        main()

@@ -1,0 +1,122 @@
+"""Screenshots for the README, taken offscreen with QWidget.grab(): `make screenshots`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QWidget
+
+from qzdesk.config import DataPaths
+from qzdesk.logs import setup_logging
+from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
+from qzdesk.ui.error_dialog import ErrorHandler
+
+OUT = Path(__file__).parent / "screenshots"
+
+
+def wait_for(condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
+    loop = QEventLoop()
+    waited = 0
+    while not condition():
+        if waited > timeout_ms:
+            raise TimeoutError("the window did not get there in time")
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+        waited += 20
+
+
+def settle(ms: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def shoot(widget: QWidget, name: str) -> None:
+    settle()
+    widget.grab().save(str(OUT / f"{name}.png"))
+    print(f"docs/screenshots/{name}.png")
+
+
+def launch(data: Path) -> Launcher:
+    paths = DataPaths(data)
+    handler = ErrorHandler(setup_logging(paths.logs))
+    context = open_context(paths, handler)
+    assert context is not None
+    launcher = Launcher(context, handler)
+    launcher.start()
+    return launcher
+
+
+def wizard_shots(tmp: Path) -> None:
+    launcher = launch(tmp / "new")
+    wait_for(lambda: launcher.dialog is not None)
+    wizard = launcher.dialog
+    shoot(wizard, "wizard-1-welcome")
+    wizard.next()
+    wizard.org_page.name.setText("秦州区第五中学团委")
+    shoot(wizard, "wizard-2-organisation")
+    wizard.next()
+    wizard.branches_page.generate_classes()
+    shoot(wizard, "wizard-3-branches")
+    wizard.next()
+    page = wizard.secretary_page
+    page.secretary.setText("王芳")
+    page.password.setText("tuanzhibu1")
+    page.confirmation.setText("tuanzhibu")
+    wizard.next()
+    shoot(wizard, "wizard-4-secretary-error")
+    page.confirmation.setText("tuanzhibu1")
+    wizard.next()
+    shoot(wizard, "wizard-5-rules")
+    wizard.close()
+    close_context(launcher.context)
+
+
+def main_window_shots(tmp: Path) -> None:
+    data = tmp / "demo"
+    subprocess.run(
+        [sys.executable, "-m", "qzdesk", "demo", "--data", str(data)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    launcher = launch(data)
+    wait_for(lambda: launcher.dialog is not None)
+    login = launcher.dialog
+    login.password.setText("wrong-password")
+    login.try_login()
+    wait_for(lambda: "不正确" in login.message.text())
+    shoot(login, "login-wrong-password")
+    login.password.setText("qzdemo")
+    login.try_login()
+    wait_for(lambda: launcher.window is not None)
+    window = launcher.window
+    window.resize(1100, 720)
+    wait_for(lambda: window.home.data is not None)
+    shoot(window, "main-home")
+    window.nav.setCurrentRow(1)
+    wait_for(lambda: window.context.worker.pending == 0)
+    shoot(window, "main-settings-organisation")
+    window.open_rules()
+    shoot(window, "main-settings-rules")
+    window.close()
+    close_context(launcher.context)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    ensure_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        wizard_shots(Path(tmp))
+        main_window_shots(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
