@@ -146,13 +146,29 @@ def add_branch(
         return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
 
-def _rename(session: Session, actor: str, org: Org, name: str, sector: Sector | None) -> Org:
+def _update(
+    session: Session,
+    actor: str,
+    org: Org,
+    name: str,
+    sector: Sector | None = None,
+    kind: OrgKind | None = None,
+) -> Org:
     before = info(org).as_dict()
     new_name = clean_name(name, "组织名称", "name")
     _check_unique(session, org.parent_id, new_name, org.id)
     org.name = new_name
     if sector is not None:
         org.sector = sector.value
+    if kind is not None and kind.value != org.kind:
+        children = session.scalar(
+            select(func.count()).where(Org.parent_id == org.id, Org.closed_on.is_(None))
+        )
+        if kind is OrgKind.BRANCH and children:
+            raise ValidationError(
+                f"“{org.name}”下还有 {children} 个在册组织，不能改为团支部；请先撤销它们。", "kind"
+            )
+        org.kind = kind.value
     session.flush()
     after = info(org).as_dict()
     if after != before:
@@ -162,18 +178,20 @@ def _rename(session: Session, actor: str, org: Org, name: str, sector: Sector | 
 
 def rename_org(store: Store, org_id: int, name: str) -> Outcome[OrgInfo]:
     with store.transaction() as session:
-        org = _rename(session, store.actor, _get(session, org_id), name, None)
+        org = _update(session, store.actor, _get(session, org_id), name)
         return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
 
-def update_root(store: Store, name: str, sector: Sector, parent_org: str) -> Outcome[OrgInfo]:
-    """The top organisation's name and sector, and the committee above it, in one go."""
+def update_root(
+    store: Store, name: str, kind: OrgKind, sector: Sector, parent_org: str
+) -> Outcome[OrgInfo]:
+    """The top organisation's name, kind and sector, and the committee above it, in one go."""
     parent_org = clean_name(parent_org, "上级团组织名称", "parent_name")
     with store.transaction() as session:
         root = session.scalar(select(Org).where(Org.parent_id.is_(None)))
         if root is None:
             raise NotFound("尚未设置组织，请先完成首次设置。")
-        org = _rename(session, store.actor, root, name, sector)
+        org = _update(session, store.actor, root, name, sector, kind)
         settings.write(session, store.actor, settings.Key.PARENT_ORG, parent_org)
         return Outcome(info(org), frozenset({Topic.ORG, Topic.SETTINGS, Topic.AUDIT}))
 

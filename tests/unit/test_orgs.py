@@ -65,13 +65,25 @@ def test_rename_records_before_and_after(store):
 
 
 def test_update_root_changes_name_sector_and_parent_in_one_transaction(store, profiles):
+    committee = OrgKind.COMMITTEE
     with pytest.raises(ValidationError):
-        orgs.update_root(store, "新名字", Sector.HIGH_SCHOOL, "  ")
+        orgs.update_root(store, "新名字", committee, Sector.HIGH_SCHOOL, "  ")
     assert root_of(store).name == "秦州区示范中学团委（演示）"  # nothing half-saved
-    orgs.update_root(store, "秦州区示范高中团委", Sector.HIGH_SCHOOL, "共青团秦州区委")
+    orgs.update_root(store, "秦州区示范高中团委", committee, Sector.HIGH_SCHOOL, "共青团秦州区委")
     data = overview(store, profiles)
     assert data.root.name == "秦州区示范高中团委" and data.root.sector is Sector.HIGH_SCHOOL
     assert data.parent_org == "共青团秦州区委"
+
+
+def test_the_top_organisation_changes_kind_only_when_its_branches_allow(store):
+    root = root_of(store)
+    with pytest.raises(ValidationError, match="不能改为团支部") as refused:
+        orgs.update_root(store, root.name, OrgKind.BRANCH, root.sector, "共青团秦州区委")
+    assert refused.value.field == "kind"
+    changed = orgs.update_root(
+        store, root.name, OrgKind.GENERAL_BRANCH, root.sector, "共青团秦州区委"
+    )
+    assert changed.value.kind is OrgKind.GENERAL_BRANCH
 
 
 def test_closing_keeps_the_branch_and_its_history(store, profiles):

@@ -102,6 +102,11 @@ class OrgSettingsTab(QWidget):
         self.root_name = QLineEdit()
         self.root_name.setObjectName("root_name")
         self.errors.add_row(form, "组织名称：", self.root_name, "name")
+        self.kind = QComboBox()
+        self.kind.setObjectName("root_kind")
+        for kind in OrgKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.errors.add_row(form, "组织类型：", self.kind, "kind")
         self.sector = QComboBox()
         self.sector.setObjectName("root_sector")
         for sector in Sector:
@@ -147,6 +152,7 @@ class OrgSettingsTab(QWidget):
     def show_data(self, data: Overview) -> None:
         self.errors.clear()
         self.root_name.setText(data.root.name)
+        self.kind.setCurrentIndex(self.kind.findData(data.root.kind.value))
         self.sector.setCurrentIndex(self.sector.findData(data.root.sector.value))
         self.parent_org.setText(data.parent_org)
         selected = self.selected()
@@ -195,13 +201,14 @@ class OrgSettingsTab(QWidget):
             orgs.update_root,
             self.context.store,
             self.root_name.text(),
+            OrgKind(self.kind.currentData()),
             Sector(self.sector.currentData()),
             self.parent_org.text(),
             on_error=self._failed,
         )
 
     def _failed(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError) and error.field in ("name", "parent_name"):
+        if isinstance(error, ValidationError) and error.field in ("name", "kind", "parent_name"):
             self.errors.show(error)
         else:
             self.context.worker.unhandled(error)
