@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from qzdesk import __version__
+from qzdesk.services.schema import SCHEMA_HEAD
 
 
 def qzdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,7 +44,7 @@ def test_check_on_a_healthy_file(data_dir):
     result = qzdesk("check", "--data", str(data_dir), "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
-    assert report["healthy"] is True and report["revision"] == "0001"
+    assert report["healthy"] is True and report["revision"] == SCHEMA_HEAD
 
 
 def test_check_on_a_truncated_file_fails(data_dir):
