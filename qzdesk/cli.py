@@ -9,13 +9,17 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from qzdesk import __version__
 from qzdesk.config import PASSWORD_ENV, DataPaths, resolve_data_dir
 from qzdesk.logs import setup_logging
 from qzdesk.models import OrgKind, Sector
 from qzdesk.services.errors import QzdeskError, ValidationError
+
+if TYPE_CHECKING:
+    from qzdesk.services.store import Store
 
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_VERIFY_FAILED = 0, 2, 3, 4
 
@@ -45,7 +49,7 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
                 f"数据目录 {paths.root} 中已有数据，演示数据不会覆盖它。"
                 "请用 --data 指定一个空目录。"
             )
-        root = build_demo(store, profiles, date.today())
+        root = build_demo(store, profiles, date.today(), args.members)
     text = (
         f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
         f"打开：qzdesk --data {paths.root}"
@@ -114,6 +118,87 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK if report.healthy else EXIT_VERIFY_FAILED
 
 
+def _open_signed(paths: DataPaths, program: str) -> Store:
+    """Open the store and act as its secretary (the CLI runs on the secretary's own PC)."""
+    from qzdesk.services.setup import organisation_name
+    from qzdesk.services.store import Store
+
+    store = Store.open(paths.root, program)
+    if organisation_name(store) is None:
+        store.close()
+        raise QzdeskError(f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。")
+    from qzdesk.services.settings import Key, read
+
+    with store.transaction() as session:
+        store.actor = f"{read(session, Key.SECRETARY, store.actor)}（命令行）"
+    return store
+
+
+def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.member_import import commit_import, describe, preview_import
+
+    profiles = _load_profiles(paths)
+    with _open_signed(paths, "qzdesk members import") as store:
+        preview = preview_import(
+            store, args.file, profiles, args.branch, upgrade_legacy_ids=args.upgrade_legacy_ids
+        )
+        report = None
+        if not args.dry_run:
+            report = commit_import(store, preview, profiles, args.update_existing).value
+    rows = preview.rows
+    lines = [f"文件：{args.file}（工作表“{preview.sheet}”，表头在第 {preview.header_row} 行）"]
+    lines += preview.notes + [describe(r) for r in rows if r.level not in ("ok", "same")]
+    summary = (
+        f"共 {len(rows)} 行：可导入 {preview.importable}，有错误 {preview.count('error')}，"
+        f"已有且不同 {preview.count('update')}，已有且相同 {preview.count('same')}。"
+    )
+    lines.append(summary)
+    if report is None:
+        lines.append("试运行：没有写入任何数据。")
+    else:
+        lines.append(
+            f"已导入 {report.created} 人，更新 {report.updated} 人"
+            + (f"（第 {report.batch_id} 批，可整体撤销）" if report.batch_id else "")
+            + "。"
+        )
+    payload = {
+        "file": str(args.file),
+        "sheet": preview.sheet,
+        "header_row": preview.header_row,
+        "notes": preview.notes,
+        "dry_run": args.dry_run,
+        "rows": [
+            {
+                "sheet": r.sheet,
+                "row": r.row,
+                "name": r.name,
+                "level": r.level,
+                "branch": r.branch_name,
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "differences": r.differences,
+            }
+            for r in rows
+        ],
+        "created": report.created if report else 0,
+        "updated": report.updated if report else 0,
+        "batch_id": report.batch_id if report else None,
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_PARTIAL if preview.count("error") else EXIT_OK
+
+
+def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.export.roster_excel import write_roster
+    from qzdesk.services.members import export_rows
+
+    with _open_signed(paths, "qzdesk members export") as store:
+        rows = export_rows(store)
+    count = write_roster(args.file, rows)
+    _emit(args, f"已导出 {count} 名团员到 {args.file}", {"file": str(args.file), "members": count})
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -132,7 +217,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     demo = sub.add_parser("demo", parents=[common], help="建立一个演示用的团组织")
+    demo.add_argument("--members", type=int, metavar="N", help="团员人数（默认约 50 人）")
     demo.set_defaults(handler=cmd_demo)
+
+    members = sub.add_parser("members", parents=[common], help="团员名册：导入、导出")
+    members_sub = members.add_subparsers(dest="members_command", metavar="操作", required=True)
+    importing = members_sub.add_parser("import", parents=[common], help="从 .xlsx/.xls/.csv 导入")
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument("--branch", metavar="NAME", help="没有“所在团支部”列时加入的团支部")
+    importing.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    importing.add_argument(
+        "--update-existing", action="store_true", help="已有的团员（身份证号相同）按文件更新信息"
+    )
+    importing.add_argument(
+        "--upgrade-legacy-ids", action="store_true", help="把 15 位旧身份证号升级为 18 位"
+    )
+    importing.set_defaults(handler=cmd_members_import)
+    exporting = members_sub.add_parser("export", parents=[common], help="导出团员名册为 .xlsx")
+    exporting.add_argument("file", type=Path, metavar="FILE.xlsx")
+    exporting.set_defaults(handler=cmd_members_export)
 
     init = sub.add_parser("init", parents=[common], help="首次设置（与向导相同的问题）")
     init.add_argument("--org-name", required=True, help="组织名称，如 某某中学团委")

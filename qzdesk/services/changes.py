@@ -13,6 +13,7 @@ class Topic(StrEnum):
     """Kinds of data; screens that show one refresh when a service reports it changed."""
 
     ORG = "org"
+    MEMBERS = "members"
     SETTINGS = "settings"
     AUTH = "auth"
     AUDIT = "audit"

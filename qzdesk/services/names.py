@@ -11,10 +11,14 @@ from qzdesk.services.errors import ValidationError
 _FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
-def clean_name(raw: str, what: str, field: str, max_length: int = 80) -> str:
+def tidy(raw: str) -> str:
     """Trimmed, inner white space (the ideographic space too) collapsed to one space."""
-    name = _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw)
-    name = re.sub(r"\s+", " ", name).strip()
+    text = _FULL_WIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def clean_name(raw: str, what: str, field: str, max_length: int = 80) -> str:
+    name = tidy(raw)
     if not name:
         raise ValidationError(f"请填写{what}。", field)
     if len(name) > max_length:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qzdesk.services import orgs
-from qzdesk.services.errors import NotInitialised, RuleProfileError
+from qzdesk.services.errors import NotInitialised
 from qzdesk.services.rules import RuleProfile
-from qzdesk.services.settings import Key, read
+from qzdesk.services.settings import Key, profile_in_force, read
 from qzdesk.services.store import Store
 
 
@@ -46,14 +46,5 @@ def overview(store: Store, profiles: dict[str, RuleProfile]) -> Overview:
         branches=[o for o in all_orgs if o.parent_id is not None],
         secretary=secretary,
         parent_org=parent,
-        profile=active_profile(profile_id, profiles),
+        profile=profile_in_force(profile_id, profiles),
     )
-
-
-def active_profile(profile_id: str | None, profiles: dict[str, RuleProfile]) -> RuleProfile:
-    if profile_id not in profiles:
-        raise RuleProfileError(
-            f"在用的规则配置 {profile_id} 找不到了（文件被移走或改名？）。"
-            f"请把它放回 rules 文件夹，或在“设置 → 规则配置”中另选一个。"
-        )
-    return profiles[profile_id]

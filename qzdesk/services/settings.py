@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Setting
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.errors import ValidationError
+from qzdesk.services.errors import RuleProfileError, ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.store import Store
@@ -76,3 +76,16 @@ def check_profile(profile_id: str, profiles: dict[str, RuleProfile]) -> str:
 
 def set_profile(store: Store, profile_id: str, profiles: dict[str, RuleProfile]) -> Outcome[None]:
     return _set(store, Key.PROFILE, check_profile(profile_id, profiles))
+
+
+def profile_in_force(profile_id: str | None, profiles: dict[str, RuleProfile]) -> RuleProfile:
+    if profile_id not in profiles:
+        raise RuleProfileError(
+            f"在用的规则配置 {profile_id} 找不到了（文件被移走或改名？）。"
+            "请把它放回 rules 文件夹，或在“设置 → 规则配置”中另选一个。"
+        )
+    return profiles[profile_id]
+
+
+def active_profile(session: Session, profiles: dict[str, RuleProfile]) -> RuleProfile:
+    return profile_in_force(read(session, Key.PROFILE), profiles)

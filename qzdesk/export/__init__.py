@@ -1,0 +1,1 @@
+"""Documents and files qzdesk reads and writes: spreadsheets now, PDF archives later."""

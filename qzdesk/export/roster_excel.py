@@ -1,0 +1,82 @@
+"""Writing the roster to .xlsx: IDs and numbers as text, frozen header, sensible widths."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from qzdesk.services.errors import QzdeskError
+from qzdesk.services.member_check import MemberDraft
+from qzdesk.services.member_columns import COLUMNS, Column
+
+HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
+MONTH_FIELDS = {"joined_on", "party_joined_on", "post_since"}
+
+
+def _cell(column: Column, draft: MemberDraft, branch: str) -> object:
+    if column.field == "branch":
+        return branch
+    value = getattr(draft, column.field)
+    if hasattr(value, "label"):
+        return value.label
+    if isinstance(value, date):
+        return value.strftime("%Y-%m" if column.field in MONTH_FIELDS else "%Y-%m-%d")
+    return value or None
+
+
+def write_roster(
+    path: Path, rows: Iterable[tuple[MemberDraft, str]], title: str = "团员名册"
+) -> int:
+    """Write (draft, branch name) rows atomically; returns how many were written."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+
+    def styled(value: object, header: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        # Text format ("@") so Excel keeps 18-digit IDs and leading zeros as typed.
+        cell.number_format = "@"
+        if header:
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(horizontal="center")
+        return cell
+
+    sheet.append([styled(c.header, header=True) for c in COLUMNS])
+    count = 0
+    for draft, branch in rows:
+        sheet.append([styled(_cell(c, draft, branch)) for c in COLUMNS])
+        count += 1
+    save_atomically(book, path)
+    return count
+
+
+def save_atomically(book: Workbook, path: Path) -> None:
+    """Temporary file in the target folder, fsync, rename: a pulled USB stick or a full disk
+    never leaves half a file under the real name."""
+    path = path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".qzdesk-", suffix=".xlsx", dir=path.parent)
+        os.close(handle)
+        try:
+            book.save(temporary)
+            with open(temporary, "rb") as saved:
+                os.fsync(saved.fileno())
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    except OSError as exc:
+        raise QzdeskError(
+            f"无法写入 {path}：{exc.strerror}。请检查目录是否存在、可写，磁盘是否已满。"
+        ) from exc
