@@ -59,7 +59,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     actual = sniff(head)
     if actual != expected:
         raise SpreadsheetError(
-            f"文件 {path.name} 的扩展名是 {path.suffix}，但内容是{FORMAT_NAMES[actual]}。"
+            f"文件 {path.name} 的扩展名是 {path.suffix}，但内容其实是 {FORMAT_NAMES[actual]}。"
             "请在 Excel/WPS 中“另存为”正确的格式，或改正扩展名后再导入。"
         )
     reader = {"xlsx": _read_xlsx, "xls": _read_xls, "csv": _read_csv}[actual]

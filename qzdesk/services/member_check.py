@@ -103,7 +103,8 @@ class Problem:
 
     @property
     def text(self) -> str:
-        return f"{FIELD_LABELS.get(self.field, self.field)}：{self.message}"
+        """Label and message, without the full stop, so several can be joined with "；"."""
+        return f"{FIELD_LABELS.get(self.field, self.field)}：{self.message.rstrip('。')}"
 
 
 @dataclass

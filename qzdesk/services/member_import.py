@@ -18,7 +18,7 @@ from qzdesk.models import IdType, ImportBatch, Member, MemberEvent, Org, OrgKind
 from qzdesk.services import audit, idcard
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
-from qzdesk.services.member_check import FIELD_LABELS, MemberDraft, check_member
+from qzdesk.services.member_check import FIELD_LABELS, MemberDraft, Problem, check_member
 from qzdesk.services.member_columns import (
     HEADER_LOOKUP,
     CellError,
@@ -59,6 +59,7 @@ class ParsedRow:
     present: set[str]
     branch_text: str
     cell_errors: list[str]
+    unreadable: set[str]
     legacy_id: str | None = None
 
 
@@ -103,7 +104,7 @@ class ImportPreview:
     sha256: str
     sheet: str
     header_row: int
-    recognised: list[str]
+    places: dict[str, str]
     ignored: list[str]
     default_branch: str | None
     notes: list[str]
@@ -150,6 +151,7 @@ def _parse_row(
     draft = MemberDraft()
     present: set[str] = set()
     errors: list[str] = []
+    unreadable: set[str] = set()
     branch_text = ""
     legacy = None
     for index, column in mapping.items():
@@ -171,6 +173,7 @@ def _parse_row(
                 parsed = cell_text(value)
         except CellError as error:
             errors.append(f"{where}：{error}")
+            unreadable.add(column.field)
             continue
         if column.field == "id_number" and upgrade_legacy and len(idcard.normalise(parsed)) == 15:
             legacy = parsed
@@ -178,13 +181,14 @@ def _parse_row(
                 parsed = idcard.upgrade_legacy(parsed)
             except idcard.IdNumberError as error:
                 errors.append(f"{where}：{error}")
+                unreadable.add(column.field)
                 continue
         if parsed is not None:
             setattr(draft, column.field, parsed)
             present.add(column.field)
     if draft.id_number and not draft.id_number[0].isdigit() and "id_type" not in present:
         draft.id_type = IdType.OTHER
-    return ParsedRow(sheet, number, draft, present, branch_text, errors, legacy)
+    return ParsedRow(sheet, number, draft, present, branch_text, errors, unreadable, legacy)
 
 
 def read_rows(
@@ -239,8 +243,19 @@ def _context(
     )
 
 
+def _where(problem: Problem, places: dict[str, str]) -> str:
+    """ "B 列（身份证号）：…" when the field came from a column, else "出生日期：…"."""
+    place = places.get(problem.field)
+    return f"{place}：{problem.message.rstrip('。')}" if place else problem.text
+
+
 def _evaluate(
-    session: Session, ctx: _Context, parsed: list[ParsedRow], today: date, progress: Progress | None
+    session: Session,
+    ctx: _Context,
+    parsed: list[ParsedRow],
+    today: date,
+    progress: Progress | None,
+    places: dict[str, str],
 ) -> list[RowResult]:
     results: list[RowResult] = []
     seen_ids: dict[str, int] = {}
@@ -253,7 +268,8 @@ def _evaluate(
         if p.branch_text:
             branch = ctx.branches.get(p.branch_text)
             if branch is None:
-                result.errors.append(f"所在团支部“{p.branch_text}”不存在或已撤销")
+                where = places.get("branch", "所在团支部")
+                result.errors.append(f"{where}：“{p.branch_text}”不存在或已撤销")
         else:
             branch = ctx.default
             if branch is None:
@@ -271,18 +287,25 @@ def _evaluate(
         checked = check_member(draft, ctx.profile, today)
         key = checked.draft.id_number
         if key in seen_ids:
-            result.errors.append(f"身份证号与第 {seen_ids[key]} 行重复")
+            result.errors.append(
+                f"{places.get('id_number', '身份证号')}：与第 {seen_ids[key]} 行重复"
+            )
         seen_ids.setdefault(key, p.row)
         number = checked.draft.member_no
         if number:
             owner = ctx.by_member_no.get(number)
             if owner is not None and owner != existing_id:
-                result.errors.append(f"团员编号 {number} 已被其他团员使用")
+                result.errors.append(
+                    f"{places.get('member_no', '团员编号')}：{number} 已被其他团员使用"
+                )
             if number in seen_nos:
-                result.errors.append(f"团员编号与第 {seen_nos[number]} 行重复")
+                result.errors.append(
+                    f"{places.get('member_no', '团员编号')}：与第 {seen_nos[number]} 行重复"
+                )
             seen_nos.setdefault(number, p.row)
-        result.errors += [p_.text for p_ in checked.errors]
-        result.warnings += [p_.text for p_ in checked.warnings]
+        # A cell that could not be read already has its message; "missing" would repeat it.
+        result.errors += [_where(x, places) for x in checked.errors if x.field not in p.unreadable]
+        result.warnings += [_where(x, places) for x in checked.warnings]
         result.draft = checked.draft
         if existing_id is not None:
             result.existing_id = existing_id
@@ -310,9 +333,10 @@ def preview_import(
     ignored = [
         cell_text(c) for i, c in enumerate(header_cells) if i not in mapping and cell_text(c)
     ]
+    places = {c.field: f"{column_letter(i)} 列（{c.header}）" for i, c in mapping.items()}
     with store.transaction() as session:
         ctx = _context(session, profiles, branch_name)
-        rows = _evaluate(session, ctx, parsed, today or date.today(), progress)
+        rows = _evaluate(session, ctx, parsed, today or date.today(), progress, places)
     notes = []
     has_branch_column = any(c.field == "branch" for c in mapping.values())
     if ctx.default and (not has_branch_column or any(not p.branch_text for p in parsed)):
@@ -325,7 +349,7 @@ def preview_import(
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         sheet=sheet.name,
         header_row=header_row,
-        recognised=[c.header for c in mapping.values()],
+        places=places,
         ignored=ignored,
         default_branch=ctx.default[1] if ctx.default else None,
         notes=notes,
@@ -350,7 +374,7 @@ def commit_import(
         ctx = _context(
             session, profiles, preview.default_branch if preview.default_branch else None
         )
-        rows = _evaluate(session, ctx, preview.parsed, today, progress)
+        rows = _evaluate(session, ctx, preview.parsed, today, progress, preview.places)
         new = [r for r in rows if r.level in ("ok", "warning")]
         changed = [r for r in rows if r.level == "update"] if update_existing else []
         rejected = sum(r.level == "error" for r in rows)
