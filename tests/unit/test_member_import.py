@@ -1,0 +1,235 @@
+"""The importer against the ugly files secretaries send; each file's exact outcome."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from qzdesk.export.roster_excel import write_roster
+from qzdesk.export.spreadsheet import SpreadsheetError
+from qzdesk.services import members
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.member_import import (
+    ImportCancelled,
+    batches,
+    commit_import,
+    preview_import,
+    rollback_import,
+)
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+TODAY = date(2026, 11, 24)
+
+
+def preview(store, profiles, name, **options):
+    return preview_import(store, FIXTURES / name, profiles, today=TODAY, **options)
+
+
+def test_title_rows_aliases_and_date_formats(store, profiles):
+    result = preview(store, profiles, "01-title-rows-aliases.xlsx")
+    assert (result.sheet, result.header_row) == ("2025年团员", 5)
+    assert [r.level for r in result.rows] == ["ok"] * 5
+    assert [r.row for r in result.rows] == [6, 7, 8, 10, 11]  # the blank row 9 is skipped
+    assert result.ignored == ["序号", "备注"]
+    first, second, third, fourth, fifth = (r.draft for r in result.rows)
+    assert (first.name, first.mobile, first.joined_on) == (
+        "张三丰",
+        "13800138000",
+        date(2025, 5, 1),
+    )
+    assert second.name == "李娜" and second.id_number.endswith(second.id_number[-1].upper())
+    assert [d.joined_on for d in (second, third, fourth, fifth)] == [
+        date(2025, 7, 1),
+        date(2025, 6, 1),
+        date(2025, 5, 1),
+        date(2025, 10, 1),
+    ]
+    assert fifth.id_number.startswith("620502")  # full-width digits
+    branches = [r.branch_name for r in result.rows]
+    assert branches == [
+        "初三（1）班团支部",
+        "初三（2）班团支部",
+        "初三（1）班团支部",
+        "初三（1）班团支部",
+        "初三（1）班团支部",
+    ]
+    assert "按组织的第一个团支部" in result.notes[0]
+
+
+EXPECTED_ERRORS = {
+    2: "B 列（身份证号）：身份证号校验位不符",
+    3: "B 列（身份证号）：这是 15 位旧身份证号",
+    4: "E 列（团员编号）：团员编号前 4 位应为入团年份 2025（现为 2024）",
+    6: "B 列（身份证号）：与第 5 行重复",
+    7: "F 列（所在团支部）：“不存在的团支部”不存在或已撤销",
+    8: "D 列（入团年月）：入团年月 2099-01 晚于今天",
+    10: "C 列（性别）：与身份证号不符（身份证号为女性）",
+    11: "D 列（入团年月）：入团时未满 14 周岁（出生于 2013-08-05）",
+    12: "D 列（入团年月）：“明年五月”不是可识别的日期",
+}
+
+
+def test_each_bad_row_is_named_with_its_column_and_reason(store, profiles):
+    result = preview(store, profiles, "02-row-errors.xlsx")
+    errors = {r.row: r.errors for r in result.rows if r.level == "error"}
+    assert set(errors) == set(EXPECTED_ERRORS)
+    for row, expected in EXPECTED_ERRORS.items():
+        assert len(errors[row]) == 1 and errors[row][0].startswith(expected), (row, errors[row])
+    assert [r.row for r in result.rows if r.level == "ok"] == [5]
+
+
+def test_legacy_ids_upgrade_only_when_asked(store, profiles):
+    result = preview(store, profiles, "02-row-errors.xlsx", upgrade_legacy_ids=True)
+    row3 = next(r for r in result.rows if r.row == 3)
+    assert row3.level == "warning" and "已升级为 62050219110305131" in row3.warnings[0]
+
+
+def test_an_old_xls_with_a_date_cell_and_an_id_stored_as_a_number(store, profiles):
+    result = preview(store, profiles, "03-legacy-numeric-id.xls")
+    good, bad = result.rows
+    assert good.level == "ok" and good.draft.joined_on == date(2025, 4, 1)
+    assert bad.errors == [
+        "B 列（身份证号）：身份证号被 Excel 存成了数字（6.20502e+17），末几位已经丢失；"
+        "请把该列设为“文本”格式后重新录入"
+    ]
+
+
+@pytest.mark.parametrize("name", ["04-gbk.csv", "05-utf8-bom.csv"])
+def test_csv_in_gbk_and_utf8_with_bom(store, profiles, name):
+    result = preview(store, profiles, name)
+    assert [r.level for r in result.rows] == ["ok", "ok"]
+    assert all(len(r.draft.name) == 2 for r in result.rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("06-csv-named-xlsx.xlsx", "扩展名是 .xlsx，但内容其实是 CSV 文本"),
+        ("07-empty.csv", "是空的"),
+        ("08-no-header.xlsx", "找不到表头"),
+        ("09-truncated.xlsx", "已损坏"),
+        ("10-header-only.xlsx", "没有数据"),
+    ],
+)
+def test_unusable_files_get_a_clear_message(store, profiles, name, message):
+    with pytest.raises(SpreadsheetError, match=message):
+        preview(store, profiles, name)
+
+
+def test_commit_writes_the_good_rows_in_one_batch_and_rollback_undoes_it(store, profiles):
+    before = len(members.roster(store))
+    result = preview(store, profiles, "02-row-errors.xlsx")
+    report = commit_import(store, result, profiles, today=TODAY).value
+    assert (report.created, report.rejected) == (1, 9)
+    assert len(members.roster(store)) == before + 1
+    rollback_import(store, report.batch_id, today=TODAY)
+    assert len(members.roster(store)) == before
+    assert batches(store)[0].rolled_back_at is not None
+    with pytest.raises(ValidationError, match="已于"):
+        rollback_import(store, report.batch_id)
+
+
+def test_existing_members_are_updated_only_when_chosen(store, profiles, tmp_path):
+    someone = members.roster(store)[2]
+    path = tmp_path / "更新.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号", "手机号码"])
+    book.active.append([someone.name, someone.id_number, "13900001111"])
+    book.save(path)
+    result = preview_import(store, path, profiles, today=TODAY)
+    assert result.rows[0].level == "update"
+    assert result.rows[0].differences == {"mobile": [None, "13900001111"]}
+    assert commit_import(store, result, profiles, today=TODAY).value.updated == 0
+    report = commit_import(store, result, profiles, update_existing=True, today=TODAY).value
+    assert report.updated == 1
+    assert members.member_record(store, someone.id).draft.mobile == "13900001111"
+    rollback_import(store, report.batch_id, today=TODAY)
+    assert members.member_record(store, someone.id).draft.mobile == ""
+
+
+def test_rollback_is_refused_once_an_imported_member_changed(store, profiles):
+    result = preview(store, profiles, "04-gbk.csv")
+    report = commit_import(store, result, profiles, today=TODAY).value
+    imported = next(r for r in members.roster(store) if r.name == result.rows[0].draft.name)
+    record = members.member_record(store, imported.id)
+    record.draft.mobile = "13700000000"
+    members.update_member(store, imported.id, record.draft, profiles, TODAY)
+    with pytest.raises(ValidationError, match="不能整体撤销"):
+        rollback_import(store, report.batch_id)
+
+
+def test_cancelling_writes_nothing(store, profiles):
+    before = members.roster(store)
+    result = preview(store, profiles, "04-gbk.csv")
+    calls = []
+
+    def stop(done, total):
+        calls.append((done, total))
+        return False
+
+    with pytest.raises(ImportCancelled, match="没有写入任何数据"):
+        commit_import(store, result, profiles, today=TODAY, progress=stop)
+    assert calls
+    assert batches(store) == [] and members.roster(store) == before
+
+
+def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
+    store, profiles, tmp_path, empty_store
+):
+    from qzdesk.services.demo import demo_request
+    from qzdesk.services.setup import initialise
+
+    path = tmp_path / "名册.xlsx"
+    exported = members.export_rows(store)
+    assert write_roster(path, exported) == 43
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.freeze_panes == "A2"
+    id_cell = sheet.cell(row=2, column=5)
+    assert (
+        isinstance(id_cell.value, str) and len(id_cell.value) == 18 and id_cell.number_format == "@"
+    )
+
+    initialise(empty_store, demo_request(TODAY), profiles)
+    result = preview_import(empty_store, path, profiles, today=TODAY)
+    assert result.count("error") == 0
+    commit_import(empty_store, result, profiles, today=TODAY)
+    again = members.export_rows(empty_store)
+    assert [(d, b) for d, b in again] == [(d, b) for d, b in exported]
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "qzdesk", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def test_cli_import_exit_codes_and_dry_run(data_dir):
+    data = ["--data", str(data_dir)]
+    dry = run_cli(
+        "members", "import", str(FIXTURES / "02-row-errors.xlsx"), "--dry-run", "--json", *data
+    )
+    assert dry.returncode == 3, dry.stderr
+    assert json.loads(dry.stdout)["created"] == 0
+    good = run_cli(
+        "members", "import", str(FIXTURES / "04-gbk.csv"), "--branch", "初三（2）班团支部", *data
+    )
+    assert good.returncode == 0, good.stderr
+    assert "已导入 2 人" in good.stdout
+    bad = run_cli("members", "import", str(FIXTURES / "08-no-header.xlsx"), *data)
+    assert bad.returncode == 2 and "找不到表头" in bad.stderr
+    unknown = run_cli(
+        "members", "import", str(FIXTURES / "04-gbk.csv"), "--branch", "火星团支部", *data
+    )
+    assert unknown.returncode == 2 and "没有名为“火星团支部”的在册团支部" in unknown.stderr
+    exported = run_cli("members", "export", str(data_dir / "out.xlsx"), *data)
+    assert exported.returncode == 0 and "已导出 45 名团员" in exported.stdout

@@ -1,0 +1,123 @@
+"""The roster services: add, change, move, leave, restore; history kept, never deleted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from qzdesk.models import MemberStatus
+from qzdesk.services import audit, members
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.idcard import check_char
+from qzdesk.services.member_check import MemberDraft
+from qzdesk.services.members import MemberInvalid
+
+TODAY = date(2026, 11, 24)
+
+
+def rid(born: str, order: int = 11) -> str:
+    first17 = f"620502{born}{order:03d}"
+    return first17 + check_char(first17)
+
+
+def branch(store, name="初三（1）班团支部"):
+    return dict((n, i) for i, n in members.open_branches(store))[name]
+
+
+def new_draft(**changes) -> MemberDraft:
+    values = dict(
+        name="张三丰",
+        id_number=rid("20110305", 901),
+        joined_on=date(2025, 5, 1),
+        member_no="202562059999",
+    )
+    values.update(changes)
+    return MemberDraft(**values)
+
+
+def test_the_demo_roster_lists_everyone_including_those_who_left(store):
+    rows = members.roster(store)
+    assert len(rows) == 43
+    statuses = {r.status for r in rows}
+    assert {MemberStatus.ACTIVE, MemberStatus.AGED_OUT, MemberStatus.TRANSFERRED_OUT} <= statuses
+    assert all(r.search_key for r in rows)
+
+
+def test_add_member_records_history_and_audit(store, profiles):
+    row = members.add_member(store, new_draft(), branch(store), profiles, TODAY).value
+    assert (row.name, row.gender, row.branch_name) == ("张三丰", "男", "初三（1）班团支部")
+    assert "zhangsanfeng" in row.search_key and " zsf" in row.search_key
+    record = members.member_record(store, row.id)
+    assert [e.kind for e in record.events] == ["added"]
+    assert audit.recent(store, 1)[0].action == "create"
+
+
+def test_the_same_id_twice_names_the_existing_member_and_branch(store, profiles):
+    existing = members.roster(store)[3]
+    with pytest.raises(MemberInvalid) as refused:
+        members.add_member(
+            store, new_draft(id_number=existing.id_number), branch(store), profiles, TODAY
+        )
+    assert f"已登记为“{existing.name}”（{existing.branch_name}）" in str(refused.value)
+    assert refused.value.field == "id_number"
+
+
+def test_invalid_records_report_every_problem(store, profiles):
+    with pytest.raises(MemberInvalid) as refused:
+        members.add_member(
+            store, new_draft(name="", member_no="123"), branch(store), profiles, TODAY
+        )
+    assert {p.field for p in refused.value.problems} >= {"name", "member_no"}
+
+
+def test_update_records_what_changed(store, profiles):
+    row = members.roster(store)[5]
+    record = members.member_record(store, row.id)
+    record.draft.mobile = "13912345678"
+    members.update_member(store, row.id, record.draft, profiles, TODAY)
+    events = members.member_record(store, row.id).events
+    assert events[-1].kind == "updated" and events[-1].details == {"mobile": [None, "13912345678"]}
+
+
+def test_leaving_keeps_the_member_and_can_be_undone(store, profiles):
+    row = members.roster(store)[6]
+    with pytest.raises(ValidationError, match="须经支部大会决定"):
+        members.leave(store, row.id, MemberStatus.WITHDRAWN, TODAY, "本人申请", today=TODAY)
+    members.leave(
+        store,
+        row.id,
+        MemberStatus.WITHDRAWN,
+        TODAY,
+        "本人申请",
+        decided_by="2026年第4次支部大会",
+        today=TODAY,
+    )
+    left = next(r for r in members.roster(store) if r.id == row.id)
+    assert left.status is MemberStatus.WITHDRAWN
+    with pytest.raises(ValidationError, match="已是“自愿退团”"):
+        members.leave(store, row.id, MemberStatus.AGED_OUT, TODAY, "x", today=TODAY)
+    members.restore(store, row.id, "误操作", today=TODAY)
+    record = members.member_record(store, row.id)
+    assert [e.kind for e in record.events][-2:] == ["left", "restored"]
+    assert record.draft.status is MemberStatus.ACTIVE
+
+
+def test_moving_between_branches(store):
+    row = members.roster(store)[1]
+    target = branch(store, "初三（2）班团支部")
+    moved = members.move_member(store, row.id, target, TODAY, "分班调整").value
+    assert moved.branch_name == "初三（2）班团支部"
+    with pytest.raises(ValidationError, match="已在"):
+        members.move_member(store, row.id, target, TODAY, "再调")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["DELETE FROM member", "UPDATE member_event SET reason = 'x'", "DELETE FROM member_event"],
+)
+def test_members_and_their_history_cannot_be_deleted_or_rewritten(store, statement):
+    with pytest.raises(IntegrityError, match="不能"), store.transaction() as session:
+        session.execute(text(statement))
