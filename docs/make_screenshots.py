@@ -101,7 +101,7 @@ def main_window_shots(tmp: Path) -> None:
     window.resize(1100, 720)
     wait_for(lambda: window.home.data is not None)
     shoot(window, "main-home")
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(window.pages.index(window.settings_page))
     wait_for(lambda: window.context.worker.pending == 0)
     shoot(window, "main-settings-organisation")
     window.open_rules()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -65,9 +65,9 @@ def save_atomically(book: Workbook, path: Path) -> None:
     """Temporary file in the target folder, fsync, rename: a pulled USB stick or a full disk
     never leaves half a file under the real name."""
     path = path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path
+    # A random name beside the target (not mkstemp: its 0600 mode would stick to the file).
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(4)}.part.xlsx"
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".qzdesk-", suffix=".xlsx", dir=path.parent)
-        os.close(handle)
         try:
             book.save(temporary)
             with open(temporary, "rb") as saved:

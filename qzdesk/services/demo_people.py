@@ -29,7 +29,7 @@ class PeopleMaker:
 
     def __init__(self, seed: int = 2024) -> None:
         self.random = random.Random(seed)
-        self.sequence = 0
+        self.used: set[str] = set()
         self.numbers: dict[int, int] = {}
 
     def name(self) -> str:
@@ -38,14 +38,18 @@ class PeopleMaker:
         return r.choice(SURNAMES) + given
 
     def id_number(self, born: date, male: bool) -> str:
-        self.sequence += 1
-        order = (self.sequence % 499) * 2 + (1 if male else 2)
-        first17 = f"{QINZHOU_AREA_CODE}{born:%Y%m%d}{order:03d}"
-        return first17 + check_char(first17)
+        order = self.random.randrange(500) * 2 + (1 if male else 2)
+        while True:
+            first17 = f"{QINZHOU_AREA_CODE}{born:%Y%m%d}{order % 1000:03d}"
+            number = first17 + check_char(first17)
+            if number not in self.used:
+                self.used.add(number)
+                return number
+            order += 2
 
     def member_no(self, joined: date) -> str:
         self.numbers[joined.year] = self.numbers.get(joined.year, 0) + 1
-        return f"{joined.year}6205{self.numbers[joined.year]:04d}"
+        return f"{joined.year}62{self.numbers[joined.year]:06d}"
 
     def mobile(self) -> str:
         return (
@@ -57,12 +61,13 @@ class PeopleMaker:
     def student(
         self, today: date, age: int, grade: str, class_name: str, school: str
     ) -> MemberDraft:
+        """A pupil of `age` (at least a month past turning 14) who joined after turning 14."""
         r = self.random
-        born = date(today.year - age - 1, 9, 1) + timedelta(days=r.randrange(365))
-        birthday14 = born.replace(year=born.year + 14)
-        joined = min(today, birthday14 + timedelta(days=r.randrange(30, 300))).replace(day=1)
-        if joined < birthday14.replace(day=1):
-            joined = birthday14.replace(day=1)
+        born = _years_before(today, age) - timedelta(days=r.randrange(30, 360))
+        turned14 = _years_after(born, 14)
+        first_month = (turned14.replace(day=28) + timedelta(days=4)).replace(day=1)
+        span = max((today - first_month).days, 0)
+        joined = (first_month + timedelta(days=r.randrange(span + 1))).replace(day=1)
         male = r.random() < 0.5
         return MemberDraft(
             name=self.name(),
@@ -83,8 +88,7 @@ class PeopleMaker:
     def teacher(self, today: date, school: str, born_year: int) -> MemberDraft:
         r = self.random
         born = date(born_year, 1, 1) + timedelta(days=r.randrange(365))
-        joined = born.replace(year=born.year + 14, day=1) + timedelta(days=r.randrange(60, 700))
-        joined = joined.replace(day=1)
+        joined = (_years_after(born, 14) + timedelta(days=r.randrange(60, 700))).replace(day=1)
         male = r.random() < 0.4
         return MemberDraft(
             name=self.name(),
@@ -101,3 +105,11 @@ class PeopleMaker:
             dues_tier="工资收入 2000 元以上",
             political_status=PoliticalStatus.LEAGUE,
         )
+
+
+def _years_after(day: date, years: int) -> date:
+    return date(day.year + years, day.month, min(day.day, 28))
+
+
+def _years_before(day: date, years: int) -> date:
+    return date(day.year - years, day.month, min(day.day, 28))

@@ -235,6 +235,8 @@ def check_member(draft: MemberDraft, profile: RuleProfile, today: date) -> Check
     for name in TEXT_FIELDS:
         setattr(d, name, tidy(getattr(d, name)))
     d.gender = d.gender.strip()
+    if not d.ethnicity:
+        c.error("ethnicity", "请填写民族（如 汉族、回族）。")
     _check_identity(c, today)
     _check_joining(c, profile, today)
     _check_contact(c)

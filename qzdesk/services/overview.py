@@ -3,12 +3,42 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import Integer, func, select
+from sqlalchemy.orm import Session
+
+from qzdesk.models import Member, MemberStatus
 from qzdesk.services import orgs
 from qzdesk.services.errors import NotInitialised
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.settings import Key, profile_in_force, read
 from qzdesk.services.store import Store
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    active: int
+    left: int
+    by_branch: dict[int, int]
+    turning_age_out: int
+    over_age_out: int
+
+
+def member_counts(session: Session, profile: RuleProfile, today: date) -> MemberCounts:
+    age_out = profile.membership.age_out.value
+    live = (Member.voided.is_(False), Member.status == MemberStatus.ACTIVE.value)
+    active = session.scalar(select(func.count()).where(*live)) or 0
+    total = session.scalar(select(func.count()).where(Member.voided.is_(False))) or 0
+    grouped = select(Member.branch_id, func.count()).where(*live).group_by(Member.branch_id)
+    by_branch = {branch_id: count for branch_id, count in session.execute(grouped)}
+    born_year = func.cast(func.strftime("%Y", Member.birth_date), Integer)
+    turning = session.scalar(select(func.count()).where(*live, born_year == today.year - age_out))
+    cutoff = date(today.year - age_out, today.month, min(today.day, 28))
+    over = session.scalar(
+        select(func.count()).where(*live, Member.birth_date <= cutoff, Member.league_post.is_(None))
+    )
+    return MemberCounts(active, total - active, by_branch, turning or 0, over or 0)
 
 
 @dataclass(frozen=True)
@@ -18,6 +48,7 @@ class Overview:
     secretary: str
     parent_org: str
     profile: RuleProfile
+    members: MemberCounts
 
     @property
     def open_branches(self) -> list[orgs.OrgInfo]:
@@ -32,7 +63,7 @@ class Overview:
         return sum(entry.rule.unconfirmed for entry in self.profile.entries())
 
 
-def overview(store: Store, profiles: dict[str, RuleProfile]) -> Overview:
+def overview(store: Store, profiles: dict[str, RuleProfile], today: date | None = None) -> Overview:
     all_orgs = orgs.list_orgs(store)
     roots = [o for o in all_orgs if o.parent_id is None]
     if not roots:
@@ -40,11 +71,13 @@ def overview(store: Store, profiles: dict[str, RuleProfile]) -> Overview:
     with store.transaction() as session:
         secretary = read(session, Key.SECRETARY, "")
         parent = read(session, Key.PARENT_ORG, "")
-        profile_id = read(session, Key.PROFILE)
+        profile = profile_in_force(read(session, Key.PROFILE), profiles)
+        counts = member_counts(session, profile, today or date.today())
     return Overview(
         root=roots[0],
         branches=[o for o in all_orgs if o.parent_id is not None],
         secretary=secretary,
         parent_org=parent,
-        profile=profile_in_force(profile_id, profiles),
+        profile=profile,
+        members=counts,
     )

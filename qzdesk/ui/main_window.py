@@ -18,6 +18,7 @@ from qzdesk.services.overview import Overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.home import HomePage
+from qzdesk.ui.pages.roster import RosterPage
 from qzdesk.ui.pages.settings import SettingsPage
 
 
@@ -27,8 +28,9 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle("团支部工作台 qzdesk")
         self.home = HomePage(context)
+        self.roster = RosterPage(context)
         self.settings_page = SettingsPage(context)
-        self.pages: list[Page] = [self.home, self.settings_page]
+        self.pages: list[Page] = [self.home, self.roster, self.settings_page]
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -52,6 +54,10 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.addWidget(self.org_label)
         status.addWidget(self.profile_label, 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count_label")
+        status.addPermanentWidget(self.count_label)
+        self.roster.count_changed.connect(self.count_label.setText)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(QLabel(f"数据目录：{context.store.paths.root}"))
         context.worker.busy.connect(

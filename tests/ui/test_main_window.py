@@ -23,8 +23,9 @@ def test_the_bundled_font_covers_the_chinese_on_screen(signed_in):
 
 def test_window_size_and_page_are_remembered(signed_in, qtbot):
     window = signed_in
+    assert window.minimumSizeHint().width() <= 760  # fits a 1024×768 screen with room
     window.resize(760, 520)
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(window.pages.index(window.settings_page))
     window.close()
     again = MainWindow(window.context)
     qtbot.addWidget(again)

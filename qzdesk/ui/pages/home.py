@@ -20,7 +20,7 @@ from qzdesk.ui.tables import fill_table, make_table
 
 class HomePage(Page):
     TITLE = "工作台"
-    TOPICS = frozenset({Topic.ORG, Topic.SETTINGS})
+    TOPICS = frozenset({Topic.ORG, Topic.SETTINGS, Topic.MEMBERS})
     show_rules = Signal()
     loaded = Signal(object)
 
@@ -30,6 +30,7 @@ class HomePage(Page):
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("home_title")
+        self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.facts = QLabel()
         self.facts.setObjectName("home_facts")
@@ -40,8 +41,11 @@ class HomePage(Page):
         box_layout = QVBoxLayout(branches_box)
         self.counts = QLabel()
         self.counts.setObjectName("home_counts")
+        self.counts.setWordWrap(True)
         box_layout.addWidget(self.counts)
-        self.branches = make_table(["名称", "状态", "成立日期", "撤销原因"], "home_branches")
+        self.branches = make_table(
+            ["名称", "在册团员", "状态", "成立日期", "撤销原因"], "home_branches"
+        )
         box_layout.addWidget(self.branches)
         layout.addWidget(branches_box, 1)
 
@@ -69,7 +73,12 @@ class HomePage(Page):
         )
         open_count, closed_count = len(data.open_branches), len(data.closed_branches)
         closed = f"，已撤销 {closed_count} 个（历史保留）" if closed_count else ""
-        self.counts.setText(f"在册团支部 {open_count} 个{closed}")
+        m = data.members
+        age_out = data.profile.membership.age_out.value
+        self.counts.setText(
+            f"在册团支部 {open_count} 个{closed}；在册团员 {m.active} 人（已离团 {m.left} 人）；"
+            f"今年满 {age_out} 周岁 {m.turning_age_out} 人，已超龄未离团 {m.over_age_out} 人"
+        )
         listed = data.open_branches + data.closed_branches
         rows = [
             [b.name, b.status_label, b.created_on.isoformat(), b.close_reason or ""] for b in listed

@@ -1,0 +1,149 @@
+"""The 团员 page as a secretary uses it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from qzdesk.models import MemberStatus
+from qzdesk.services import members
+from qzdesk.ui.import_dialog import ImportDialog
+from qzdesk.ui.member_form import LeaveDialog, MemberForm
+from tests.ui.conftest import answer_modal, type_text
+from tests.unit.test_members import rid
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+
+
+def open_roster(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.roster
+    assert window.stack.currentWidget() is page
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and window.context.worker.pending == 0)
+    return page
+
+
+def test_search_as_you_type_and_the_count(signed_in, qtbot):
+    page = open_roster(signed_in, qtbot)
+    assert page.proxy.rowCount() == 41
+    assert "显示 41 人 / 共 43 人" in signed_in.count_label.text()
+    first = page.proxy.member_at(0)
+    qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.search
+    qtbot.keyClicks(page.search, first.search_key.split()[2])  # the initials
+    assert first.id in page.proxy.member_ids()
+    assert page.proxy.rowCount() < 41
+    page.search.clear()
+    page.status.setCurrentIndex(0)  # 全部状态
+    assert page.proxy.rowCount() == 43
+
+
+def test_hidden_columns_are_remembered(signed_in, qtbot):
+    page = open_roster(signed_in, qtbot)
+    page._show_column(4, False)
+    again = type(page)(signed_in.context)
+    assert again.table.isColumnHidden(4)
+
+
+def test_add_a_member_with_a_mistyped_id_then_correct_it(signed_in, qtbot):
+    page = open_roster(signed_in, qtbot)
+    form = MemberForm(signed_in.context, None, page)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitUntil(lambda: form.branch.count() > 0)
+    type_text(form.inputs["name"], "张三丰")
+    good = rid("20110305", 777)
+    form.id_number.setText(good[:-1] + ("1" if good[-1] != "1" else "2"))
+    assert "校验位不符" in form.errors.text("id_number")
+    form.id_number.setText(good)
+    assert form.gender.currentText() == "男" and form.birth.date().year() == 2011
+    form.inputs["joined_on"].setText("2025年5月")
+    form.inputs["member_no"].setText("20256209999")  # one digit short
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "12 位数字" in form.errors.text("member_no"))
+    form.inputs["member_no"].setText("202562099999")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.result() == MemberForm.DialogCode.Accepted)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 44)
+    page.search.setText("zsf")
+    assert [page.proxy.member_at(r).name for r in range(page.proxy.rowCount())] == ["张三丰"]
+
+
+def test_double_click_edits_and_the_history_shows_it(signed_in, qtbot):
+    page = open_roster(signed_in, qtbot)
+    member = page.proxy.member_at(0)
+    seen = []
+
+    def edit(form):
+        qtbot.waitUntil(lambda: form.record is not None)
+        seen.append(form.history.rowCount())
+        form.inputs["mobile"].setText("139 1234 5678")
+        form.save()
+
+    answer_modal(edit)
+    rect = page.table.visualRect(page.proxy.index(0, 0))
+    # A view only reports a double click on the row it saw pressed first.
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(
+        lambda: (
+            members.member_record(signed_in.context.store, member.id).draft.mobile == "13912345678"
+        )
+    )
+    record = members.member_record(signed_in.context.store, member.id)
+    assert seen == [1] and [e.kind for e in record.events] == ["added", "updated"]
+
+
+def test_leaving_is_confirmed_and_recorded(signed_in, qtbot):
+    page = open_roster(signed_in, qtbot)
+    member = page.proxy.member_at(2)
+    record = members.member_record(signed_in.context.store, member.id)
+    dialog = LeaveDialog(signed_in.context, record, page)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData(MemberStatus.WITHDRAWN.value))
+    type_text(dialog.reason, "本人申请退团")
+    answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
+    dialog.submit()
+    qtbot.waitUntil(lambda: "须经支部大会决定" in dialog.errors.text("decided_by"))
+    type_text(dialog.decided_by, "2026年第4次支部大会")
+    answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == LeaveDialog.DialogCode.Accepted)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 40)
+
+
+def test_import_a_file_through_the_preview(signed_in, qtbot, tmp_path):
+    page = open_roster(signed_in, qtbot)
+    path = tmp_path / "新团员.xlsx"
+    shutil.copy(FIXTURES / "01-title-rows-aliases.xlsx", path)
+    dialog = ImportDialog(signed_in.context, path, page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    assert dialog.table.rowCount() == 5
+    assert "可导入 5 人" in dialog.summary.text()
+    assert dialog.import_button.text() == "导入 5 人"
+    answer_modal(lambda box: box.accept())
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 48)
+    page.search.setText("zsf")
+    qtbot.waitUntil(lambda: page.proxy.rowCount() >= 1)
+    assert "张三丰" in [page.proxy.member_at(r).name for r in range(page.proxy.rowCount())]
+
+
+def test_export_the_filtered_list(signed_in, qtbot, tmp_path):
+    import openpyxl
+
+    page = open_roster(signed_in, qtbot)
+    page.branch.setCurrentIndex(1)
+    shown = page.proxy.rowCount()
+    path = tmp_path / "名单.xlsx"
+    answer_modal(lambda box: box.accept())
+    page.export_to(path)
+    qtbot.waitUntil(path.exists, timeout=10_000)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.max_row == shown + 1
