@@ -18,8 +18,11 @@ from qzdesk.config import DataPaths
 from qzdesk.logs import setup_logging
 from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
+from qzdesk.ui.import_dialog import ImportDialog
+from qzdesk.ui.member_form import MemberForm
 
 OUT = Path(__file__).parent / "screenshots"
+FIXTURES = Path(__file__).parent.parent / "tests" / "fixtures" / "imports"
 
 
 def wait_for(condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
@@ -101,6 +104,24 @@ def main_window_shots(tmp: Path) -> None:
     window.resize(1100, 720)
     wait_for(lambda: window.home.data is not None)
     shoot(window, "main-home")
+    window.nav.setCurrentRow(window.pages.index(window.roster))
+    wait_for(lambda: window.roster.model.rowCount() > 0 and window.context.worker.pending == 0)
+    shoot(window, "main-roster")
+    window.roster.search.setText("w")
+    shoot(window, "main-roster-search")
+    window.roster.search.clear()
+    form = MemberForm(window.context, window.roster.proxy.member_at(0).id, window)
+    form.show()
+    wait_for(lambda: form.record is not None)
+    shoot(form, "member-form")
+    form.tabs.setCurrentIndex(1)
+    shoot(form, "member-form-history")
+    form.close()
+    dialog = ImportDialog(window.context, FIXTURES / "02-row-errors.xlsx", window)
+    dialog.show()
+    wait_for(lambda: dialog.preview is not None)
+    shoot(dialog, "import-preview")
+    dialog.close()
     window.nav.setCurrentRow(window.pages.index(window.settings_page))
     wait_for(lambda: window.context.worker.pending == 0)
     shoot(window, "main-settings-organisation")

@@ -50,9 +50,9 @@ class MemberInvalid(ValidationError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberRow:
-    """One line of the roster."""
+    """One line of the roster (slots: 50,000 of them stay in memory while it is open)."""
 
     id: int
     branch_id: int

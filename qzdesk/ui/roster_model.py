@@ -45,7 +45,8 @@ def _month(value: date | None) -> str:
 
 
 COLUMNS: tuple[RosterColumn, ...] = (
-    RosterColumn("name", "姓名", lambda r, a: r.name, lambda r, a: r.search_key),
+    # search_key is "name pinyin initials": names sort by their pinyin, as people expect.
+    RosterColumn("name", "姓名", lambda r, a: r.name, lambda r, a: r.search_key.split(" ")[1:]),
     RosterColumn("gender", "性别", lambda r, a: r.gender, lambda r, a: r.gender),
     RosterColumn("age", "年龄", lambda r, a: str(a), lambda r, a: a),
     RosterColumn(
@@ -177,7 +178,9 @@ class RosterProxy(QAbstractProxyModel):
         self._position = None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(COLUMNS):  # -1: back to the roster's own order
+            self._sort = None
+            self._recompute()
             return
         self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)

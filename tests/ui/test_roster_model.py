@@ -91,3 +91,13 @@ def test_left_members_are_greyed(qapp, store, profiles):
     proxy.set_query(RosterQuery(status=MemberStatus.TRANSFERRED_OUT))
     brush = proxy.data(proxy.index(0, NAME), Qt.ItemDataRole.ForegroundRole)
     assert brush is not None and brush.color().name() == "#8a8a8a"
+
+
+def test_names_sort_by_pinyin_and_minus_one_restores_roster_order(qapp, store, profiles):
+    _model, proxy = loaded(store, profiles)
+    original = proxy.member_ids()
+    proxy.sort(NAME)
+    keys = [proxy.member_at(r).search_key.split(" ")[1] for r in range(proxy.rowCount())]
+    assert keys == sorted(keys)
+    proxy.sort(-1)
+    assert proxy.member_ids() == original

@@ -233,3 +233,14 @@ def test_cli_import_exit_codes_and_dry_run(data_dir):
     assert unknown.returncode == 2 and "没有名为“火星团支部”的在册团支部" in unknown.stderr
     exported = run_cli("members", "export", str(data_dir / "out.xlsx"), *data)
     assert exported.returncode == 0 and "已导出 45 名团员" in exported.stdout
+
+
+def test_the_bundled_template_is_what_the_importer_reads(store, profiles, tmp_path):
+    from qzdesk.config import resources_dir
+    from qzdesk.services.member_columns import COLUMNS
+
+    template = resources_dir() / "templates" / "团员导入模板.xlsx"
+    header = next(openpyxl.load_workbook(template).active.iter_rows(values_only=True))
+    assert list(header) == [c.header for c in COLUMNS]
+    with pytest.raises(SpreadsheetError, match="没有数据"):
+        preview_import(store, template, profiles, today=TODAY)
