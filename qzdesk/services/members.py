@@ -28,7 +28,10 @@ CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 ENUM_FIELDS = {"id_type": IdType, "political_status": PoliticalStatus, "status": MemberStatus}
 DRAFT_FIELDS = [f.name for f in fields(MemberDraft)]
 
+ENTRY_KINDS = {"added": "录入在册团员", "transferred_in": "组织关系转入"}
+
 EVENT_LABELS = {
+    "transferred_in": "组织关系转入",
     "joined": "入团",
     "added": "录入",
     "imported": "导入",
@@ -282,9 +285,16 @@ def add_member(
     branch_id: int,
     profiles: dict[str, RuleProfile],
     today: date | None = None,
+    how: str = "added",
+    reason: str = "",
 ) -> Outcome[MemberRow]:
-    """Record a member (joined here, or an existing member being entered)."""
+    """Record a member: one already on the books being entered ("added"), or one whose
+    organisational relationship moved here from elsewhere ("transferred_in", with where from)."""
     today = today or date.today()
+    if how not in ENTRY_KINDS:
+        raise ValueError(f"unknown way of entering a member: {how}")
+    if how == "transferred_in" and not reason.strip():
+        raise ValidationError("组织关系转入请填写转出单位（从哪个团组织转来）。", "reason")
     with store.transaction() as session:
         check_branch(session, branch_id)
         checked = _checked(session, draft, profiles, today, None)
@@ -292,7 +302,7 @@ def add_member(
         apply_draft(member, checked.draft)
         session.add(member)
         session.flush()
-        add_event(session, store.actor, member, "added", today)
+        add_event(session, store.actor, member, how, today, reason.strip() or None)
         audit.record(
             session, store.actor, "member", member.id, "create", after=audit_view(checked.draft)
         )

@@ -101,7 +101,10 @@ class MemberForm(QDialog):
         self.leave_button.setObjectName("leave")
         self.restore_button = QPushButton("恢复团籍…")
         self.restore_button.setObjectName("restore")
-        for button in (self.leave_button, self.restore_button):
+        self.move_button = QPushButton("调整团支部…")
+        self.move_button.setObjectName("move")
+        self.move_button.clicked.connect(self.move)
+        for button in (self.move_button, self.leave_button, self.restore_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
             button.hide()
         self.leave_button.clicked.connect(self.leave)
@@ -169,6 +172,13 @@ class MemberForm(QDialog):
             add(left, field, label, edit)
         self.branch = QComboBox()
         add(left, "branch", "所在团支部：", self.branch)
+        self.how = QComboBox()
+        for kind, label in members.ENTRY_KINDS.items():
+            self.how.addItem(label, kind)
+        add(left, "how", "登记方式：", self.how)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("组织关系转入时填写：从哪个团组织转来")
+        add(left, "reason", "转出单位：", self.reason)
 
         self.political = QComboBox()
         for status in PoliticalStatus:
@@ -310,6 +320,9 @@ class MemberForm(QDialog):
         if self.branch.findData(record.branch_id) >= 0:
             self.branch.setCurrentIndex(self.branch.findData(record.branch_id))
         self.branch.setEnabled(False)  # moving between branches is its own action
+        self.how.setEnabled(False)
+        self.reason.setEnabled(False)
+        self.move_button.show()
         active = d.status is MemberStatus.ACTIVE
         self.leave_button.setVisible(active)
         self.restore_button.setVisible(not active)
@@ -387,6 +400,26 @@ class MemberForm(QDialog):
     def leave(self) -> None:
         if self.record is not None and LeaveDialog(self.context, self.record, self).exec():
             self.accept()
+
+    def move(self) -> None:
+        if self.record is None:
+            return
+        names = [self.branch.itemText(i) for i in range(self.branch.count())]
+        target, ok = QInputDialog.getItem(self, "调整团支部", "调整到：", names, 0, False)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, "调整团支部", "调整原因（如：分班调整）：")
+        if ok:
+            branch_id = self.branch.itemData(names.index(target))
+            self.context.worker.submit(
+                members.move_member,
+                self.context.store,
+                self.record.id,
+                branch_id,
+                date.today(),
+                reason,
+                on_done=self._saved,
+            )
 
     def restore(self) -> None:
         if self.record is None:

@@ -121,3 +121,14 @@ def test_moving_between_branches(store):
 def test_members_and_their_history_cannot_be_deleted_or_rewritten(store, statement):
     with pytest.raises(IntegrityError, match="不能"), store.transaction() as session:
         session.execute(text(statement))
+
+
+def test_a_member_transferred_in_says_where_from(store, profiles):
+    with pytest.raises(ValidationError, match="转出单位") as refused:
+        members.add_member(store, new_draft(), branch(store), profiles, TODAY, "transferred_in")
+    assert refused.value.field == "reason"
+    row = members.add_member(
+        store, new_draft(), branch(store), profiles, TODAY, "transferred_in", "天水市第五中学团委"
+    ).value
+    event = members.member_record(store, row.id).events[0]
+    assert (event.label, event.reason) == ("组织关系转入", "天水市第五中学团委")
