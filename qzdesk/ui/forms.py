@@ -1,8 +1,20 @@
-"""Small form helpers: inline Chinese messages under fields."""
+"""Small form helpers: inline Chinese messages under fields, and the widgets every dialog
+builds the same way."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from qzdesk.services.errors import ValidationError
 
@@ -47,3 +59,54 @@ class FieldErrors:
 
     def text(self, field: str) -> str:
         return self._labels[field].text()
+
+    def has(self, field: str) -> bool:
+        return field in self._labels
+
+    def reporter(
+        self, unhandled: Callable[[BaseException], None]
+    ) -> Callable[[BaseException], None]:
+        """An `on_error` for the worker: rule violations under their field (or in the
+        fallback line), anything else to the application's error handler."""
+
+        def report(error: BaseException) -> None:
+            if isinstance(error, ValidationError) and (
+                self.has(error.field or "") or self.fallback is not None
+            ):
+                self.show(error)
+            else:
+                unhandled(error)
+
+        return report
+
+
+def combo(object_name: str, items: list[tuple[str, object]]) -> QComboBox:
+    """A combo box of (label, value) items."""
+    box = QComboBox()
+    box.setObjectName(object_name)
+    for label, value in items:
+        box.addItem(label, value)
+    return box
+
+
+def date_edit(object_name: str, not_after_today: bool = True) -> QDateEdit:
+    edit = QDateEdit(QDate.currentDate())
+    edit.setObjectName(object_name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if not_after_today:
+        edit.setMaximumDate(QDate.currentDate())
+    return edit
+
+
+def confirm_buttons(
+    ok_text: str, accepted: Callable[[], None], rejected: Callable[[], None]
+) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(accepted)
+    buttons.rejected.connect(rejected)
+    return buttons

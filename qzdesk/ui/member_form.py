@@ -33,7 +33,7 @@ from qzdesk.services.member_check import FIELD_LABELS, MemberDraft, Problem, che
 from qzdesk.services.member_columns import CellError, parse_date
 from qzdesk.services.settings import Key, read
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import ERROR_STYLE, FieldErrors
+from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, confirm_buttons, date_edit
 from qzdesk.ui.tables import fill_table, make_table
 
 WARNING_STYLE = "color: #b35c00;"
@@ -461,11 +461,7 @@ class LeaveDialog(QDialog):
             if status is not MemberStatus.ACTIVE:
                 self.kind.addItem(status.label, status.value)
         form.addRow("离团方式：", self.kind)
-        self.on = QDateEdit(QDate.currentDate())
-        self.on.setObjectName("on")
-        self.on.setDisplayFormat("yyyy-MM-dd")
-        self.on.setCalendarPopup(True)
-        self.on.setMaximumDate(QDate.currentDate())
+        self.on = date_edit("on")
         self.errors.add_row(form, "日期：", self.on, "on")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
@@ -477,14 +473,8 @@ class LeaveDialog(QDialog):
         self.errors.fallback = QLabel()
         self.errors.fallback.setStyleSheet(ERROR_STYLE)
         form.addRow(self.errors.fallback)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认办理")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(confirm_buttons("确认办理", self.submit, self.reject))
+        self._failed = self.errors.reporter(context.worker.unhandled)
 
     def submit(self) -> None:
         self.errors.clear()
@@ -508,9 +498,3 @@ class LeaveDialog(QDialog):
             on_done=lambda _: self.accept(),
             on_error=self._failed,
         )
-
-    def _failed(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError):
-            self.errors.show(error)
-        else:
-            self.context.worker.unhandled(error)

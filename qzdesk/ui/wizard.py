@@ -27,17 +27,9 @@ from qzdesk.services.orgs import OrgInfo
 from qzdesk.services.rules import DEFAULT_PROFILE_ID
 from qzdesk.services.settings import DEFAULT_PARENT_ORG
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import ERROR_STYLE, FieldErrors
+from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, combo
 
 PAGE_INTRO, PAGE_ORG, PAGE_BRANCHES, PAGE_SECRETARY, PAGE_RULES = range(5)
-
-
-def _combo(items: list[tuple[str, str]], object_name: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(object_name)
-    for value, label in items:
-        combo.addItem(label, value)
-    return combo
 
 
 class IntroPage(QWizardPage):
@@ -69,9 +61,9 @@ class OrgPage(QWizardPage):
         self.name.setObjectName("org_name")
         self.name.setPlaceholderText("如：秦州区某某中学团委")
         self.errors.add_row(form, "组织名称：", self.name, "org_name")
-        self.kind = _combo([(k.value, k.label) for k in OrgKind], "org_kind")
+        self.kind = combo("org_kind", [(k.label, k.value) for k in OrgKind])
         form.addRow("组织类型：", self.kind)
-        self.sector = _combo([(s.value, s.label) for s in Sector], "sector")
+        self.sector = combo("sector", [(s.label, s.value) for s in Sector])
         form.addRow("所在领域：", self.sector)
         self.parent_org = QLineEdit(DEFAULT_PARENT_ORG)
         self.parent_org.setObjectName("parent_org")

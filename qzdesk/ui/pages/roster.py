@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
@@ -29,18 +28,11 @@ from qzdesk.services.changes import Topic
 from qzdesk.services.roster_filter import AGE_BANDS, RosterQuery
 from qzdesk.services.settings import active_profile
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import combo
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.roster_model import COLUMNS, RosterModel, RosterProxy
 
 TEMPLATE = "团员导入模板.xlsx"
-
-
-def _combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    for label, value in items:
-        combo.addItem(label, value)
-    return combo
 
 
 class RosterPage(Page):
@@ -63,17 +55,17 @@ class RosterPage(Page):
         self.search.setPlaceholderText("搜索：姓名、拼音或首字母、身份证号、团员编号（Ctrl+F）")
         self.search.textChanged.connect(self.apply_filters)
         search_row.addWidget(self.search, 1)
-        self.branch = _combo("branch_filter", [("全部团支部", None)])
-        self.status = _combo(
+        self.branch = combo("branch_filter", [("全部团支部", None)])
+        self.status = combo(
             "status_filter",
             [("全部状态", None)] + [(s.label, s.value) for s in MemberStatus],
         )
         self.status.setCurrentIndex(1)  # 正常: the members on the books
-        self.political = _combo(
+        self.political = combo(
             "political_filter",
             [("全部政治面貌", None)] + [(p.label, p.value) for p in PoliticalStatus],
         )
-        self.age_band = _combo(
+        self.age_band = combo(
             "age_filter", [("全部年龄", None)] + [(b[0], i) for i, b in enumerate(AGE_BANDS)]
         )
         self.turning = QCheckBox("今年满 28 周岁")

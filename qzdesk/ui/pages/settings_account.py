@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services import auth, settings
-from qzdesk.services.errors import ValidationError
 from qzdesk.services.overview import Overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors
@@ -32,6 +31,7 @@ class AccountSettingsTab(QWidget):
         self.context = context
         layout = QVBoxLayout(self)
         self.errors = FieldErrors()
+        self._failed = self.errors.reporter(context.worker.unhandled)
 
         secretary_box = QGroupBox("书记")
         form = QFormLayout(secretary_box)
@@ -64,12 +64,6 @@ class AccountSettingsTab(QWidget):
 
     def show_data(self, data: Overview) -> None:
         self.secretary.setText(data.secretary)
-
-    def _failed(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError):
-            self.errors.show(error)
-        else:
-            self.context.worker.unhandled(error)
 
     def save_secretary(self) -> None:
         self.errors.clear()

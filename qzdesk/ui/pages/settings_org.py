@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,10 +22,9 @@ from PySide6.QtWidgets import (
 
 from qzdesk.models import OrgKind, Sector
 from qzdesk.services import orgs
-from qzdesk.services.errors import ValidationError
 from qzdesk.services.overview import Overview
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import FieldErrors
+from qzdesk.ui.forms import FieldErrors, confirm_buttons, date_edit
 from qzdesk.ui.tables import HIGHLIGHT
 
 ORG_ID = Qt.ItemDataRole.UserRole
@@ -49,11 +46,7 @@ class CloseOrgDialog(QDialog):
         note.setWordWrap(True)
         form.addRow(note)
         self.errors = FieldErrors()
-        self.closed_on = QDateEdit(QDate.currentDate())
-        self.closed_on.setObjectName("closed_on")
-        self.closed_on.setCalendarPopup(True)
-        self.closed_on.setDisplayFormat("yyyy-MM-dd")
-        self.closed_on.setMaximumDate(QDate.currentDate())
+        self.closed_on = date_edit("closed_on")
         self.errors.add_row(form, "撤销日期：", self.closed_on, "closed_on")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
@@ -61,14 +54,8 @@ class CloseOrgDialog(QDialog):
         self.errors.add_row(form, "撤销原因：", self.reason, "reason")
         self.errors.fallback = QLabel()
         form.addRow(self.errors.fallback)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认撤销")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(confirm_buttons("确认撤销", self.submit, self.reject))
+        self._failed = self.errors.reporter(context.worker.unhandled)
 
     def submit(self) -> None:
         self.errors.clear()
@@ -82,12 +69,6 @@ class CloseOrgDialog(QDialog):
             on_error=self._failed,
         )
 
-    def _failed(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError):
-            self.errors.show(error)
-        else:
-            self.context.worker.unhandled(error)
-
 
 class OrgSettingsTab(QWidget):
     def __init__(self, context: AppContext) -> None:
@@ -99,6 +80,7 @@ class OrgSettingsTab(QWidget):
         details = QGroupBox("本组织")
         form = QFormLayout(details)
         self.errors = FieldErrors()
+        self._failed = self.errors.reporter(context.worker.unhandled)
         self.root_name = QLineEdit()
         self.root_name.setObjectName("root_name")
         self.errors.add_row(form, "组织名称：", self.root_name, "name")
@@ -206,12 +188,6 @@ class OrgSettingsTab(QWidget):
             self.parent_org.text(),
             on_error=self._failed,
         )
-
-    def _failed(self, error: BaseException) -> None:
-        if isinstance(error, ValidationError) and error.field in ("name", "kind", "parent_name"):
-            self.errors.show(error)
-        else:
-            self.context.worker.unhandled(error)
 
     def add_branch(self) -> None:
         parent = self.selected()
