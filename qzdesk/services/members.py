@@ -21,7 +21,7 @@ from qzdesk.services.member_check import Checked, MemberDraft, Problem, check_me
 from qzdesk.services.names import clean_name
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.search import name_key
-from qzdesk.services.settings import active_profile
+from qzdesk.services.settings import active_profile, rules_in_force
 from qzdesk.services.store import Store
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
@@ -241,6 +241,14 @@ def add_event(
             import_batch_id=batch_id,
         )
     )
+
+
+def warnings_for(
+    store: Store, draft: MemberDraft, profiles: dict[str, RuleProfile], today: date | None = None
+) -> list[Problem]:
+    """What the form shows as you edit: the rules' warnings for this draft."""
+    profile = rules_in_force(store, profiles)
+    return check_member(draft, profile, today or date.today()).warnings
 
 
 def _checked(

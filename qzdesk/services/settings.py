@@ -89,3 +89,8 @@ def profile_in_force(profile_id: str | None, profiles: dict[str, RuleProfile]) -
 
 def active_profile(session: Session, profiles: dict[str, RuleProfile]) -> RuleProfile:
     return profile_in_force(read(session, Key.PROFILE), profiles)
+
+
+def rules_in_force(store: Store, profiles: dict[str, RuleProfile]) -> RuleProfile:
+    with store.transaction() as session:
+        return active_profile(session, profiles)

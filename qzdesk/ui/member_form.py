@@ -29,9 +29,8 @@ from qzdesk.models import IdType, MemberStatus, PoliticalStatus
 from qzdesk.models.member import EDUCATION_LEVELS, LEAGUE_POSTS, OCCUPATIONS
 from qzdesk.services import idcard, members
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.member_check import FIELD_LABELS, MemberDraft, Problem, check_member
+from qzdesk.services.member_check import FIELD_LABELS, MemberDraft, Problem
 from qzdesk.services.member_columns import CellError, parse_date
-from qzdesk.services.settings import Key, read
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, confirm_buttons, date_edit
 from qzdesk.ui.tables import fill_table, make_table
@@ -342,12 +341,13 @@ class MemberForm(QDialog):
             draft = self.draft()
         except ValidationError:
             return
-        self.context.worker.submit(self._check, draft, on_done=self._warn)
-
-    def _check(self, draft: MemberDraft) -> list[Problem]:
-        with self.context.store.transaction() as session:
-            profile = self.context.profiles[read(session, Key.PROFILE)]
-        return check_member(draft, profile, date.today()).warnings
+        self.context.worker.submit(
+            members.warnings_for,
+            self.context.store,
+            draft,
+            self.context.profiles,
+            on_done=self._warn,
+        )
 
     def _warn(self, warnings: list[Problem]) -> None:
         self.warnings.setText("\n".join(f"提示：{w.text}" for w in warnings))

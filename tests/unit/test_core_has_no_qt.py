@@ -59,3 +59,19 @@ def test_the_ast_check_would_catch_a_qt_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from PySide6.QtCore import QObject\nimport os\n", encoding="utf-8")
     assert "PySide6.QtCore" in imported_modules(sample)
+
+
+def test_no_widget_opens_a_database_session():
+    """Views lay out, services decide: the Qt layer reaches data only through services."""
+    offenders = []
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in ("transaction", "engine"):
+                offenders.append(f"{path.name}:{node.lineno} .{node.attr}")
+        offenders += [
+            f"{path.name}: imports {name}"
+            for name in imported_modules(path)
+            if name.split(".")[0] in ("sqlalchemy", "sqlite3")
+        ]
+    assert offenders == []

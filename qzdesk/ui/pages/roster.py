@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.config import resources_dir
-from qzdesk.export.roster_excel import write_roster
 from qzdesk.models import MemberStatus, PoliticalStatus
 from qzdesk.services import members
 from qzdesk.services.changes import Topic
 from qzdesk.services.roster_filter import AGE_BANDS, RosterQuery
-from qzdesk.services.settings import active_profile
+from qzdesk.services.settings import rules_in_force
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import combo
 from qzdesk.ui.pages.base import Page
@@ -125,8 +124,7 @@ class RosterPage(Page):
 
     def load(self) -> tuple[list[members.MemberRow], list[tuple[int, str]], int]:
         store = self.context.store
-        with store.transaction() as session:
-            age_out = active_profile(session, self.context.profiles).membership.age_out.value
+        age_out = rules_in_force(store, self.context.profiles).membership.age_out.value
         return members.roster(store), members.open_branches(store), age_out
 
     def show_data(self, data: tuple[list[members.MemberRow], list[tuple[int, str]], int]) -> None:
@@ -225,6 +223,8 @@ class RosterPage(Page):
         store = self.context.store
 
         def export() -> int:
+            from qzdesk.export.roster_excel import write_roster  # openpyxl: only when exporting
+
             return write_roster(path, members.export_rows(store, ids))
 
         self.context.worker.submit(
