@@ -6,7 +6,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qzdesk.models.base import Base
@@ -103,6 +114,16 @@ LEAGUE_POSTS = ("书记", "副书记", "组织委员", "宣传委员", "文体�
 
 class Member(Base):
     __tablename__ = "member"
+    # Unique among live rows only: a rolled-back import leaves its rows (voided) behind,
+    # and the same people must be importable again.
+    __table_args__ = (
+        Index(
+            "uq_member_id_number_live", "id_number", unique=True, sqlite_where=text("voided = 0")
+        ),
+        Index(
+            "uq_member_member_no_live", "member_no", unique=True, sqlite_where=text("voided = 0")
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
@@ -110,12 +131,12 @@ class Member(Base):
     gender: Mapped[str] = mapped_column(String(2))
     ethnicity: Mapped[str] = mapped_column(String(20))
     id_type: Mapped[str] = mapped_column(String(10))
-    id_number: Mapped[str] = mapped_column(String(30), unique=True)
+    id_number: Mapped[str] = mapped_column(String(30))
     birth_date: Mapped[date] = mapped_column(Date)
     household: Mapped[str | None] = mapped_column(String(100))
     joined_on: Mapped[date] = mapped_column(Date)
     joined_unit: Mapped[str | None] = mapped_column(String(100))
-    member_no: Mapped[str | None] = mapped_column(String(12), unique=True)
+    member_no: Mapped[str | None] = mapped_column(String(12))
     political_status: Mapped[str] = mapped_column(String(20))
     party_joined_on: Mapped[date | None] = mapped_column(Date)
     education_fulltime: Mapped[str | None] = mapped_column(String(20))

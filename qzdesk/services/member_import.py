@@ -233,7 +233,9 @@ def _context(
         default = branches[branch_name]
     elif rows:
         default = (rows[0][0], rows[0][1])
-    members = session.execute(select(Member.id_number, Member.member_no, Member.id)).all()
+    members = session.execute(
+        select(Member.id_number, Member.member_no, Member.id).where(Member.voided.is_(False))
+    ).all()
     return _Context(
         branches,
         default,

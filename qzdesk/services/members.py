@@ -206,7 +206,9 @@ def check_unique(session: Session, checked: Checked, member_id: int | None) -> N
     """Add errors for an ID or member number another member already has."""
     d = checked.draft
     if d.id_number:
-        other = session.scalar(select(Member).where(Member.id_number == d.id_number))
+        other = session.scalar(
+            select(Member).where(Member.id_number == d.id_number, Member.voided.is_(False))
+        )
         if other is not None and other.id != member_id:
             branch = session.get(Org, other.branch_id)
             where = branch.name if branch else ""
@@ -214,7 +216,9 @@ def check_unique(session: Session, checked: Checked, member_id: int | None) -> N
                 "id_number", f"该身份证号已登记为“{other.name}”（{where}），不能重复录入。"
             )
     if d.member_no:
-        other = session.scalar(select(Member).where(Member.member_no == d.member_no))
+        other = session.scalar(
+            select(Member).where(Member.member_no == d.member_no, Member.voided.is_(False))
+        )
         if other is not None and other.id != member_id:
             checked.error("member_no", f"团员编号 {d.member_no} 已被“{other.name}”使用。")
 

@@ -244,3 +244,11 @@ def test_the_bundled_template_is_what_the_importer_reads(store, profiles, tmp_pa
     assert list(header) == [c.header for c in COLUMNS]
     with pytest.raises(SpreadsheetError, match="没有数据"):
         preview_import(store, template, profiles, today=TODAY)
+
+
+def test_a_rolled_back_import_can_be_imported_again(store, profiles):
+    first = commit_import(store, preview(store, profiles, "04-gbk.csv"), profiles, today=TODAY)
+    rollback_import(store, first.value.batch_id, today=TODAY)
+    again = preview(store, profiles, "04-gbk.csv")
+    assert [r.level for r in again.rows] == ["ok", "ok"]
+    assert commit_import(store, again, profiles, today=TODAY).value.created == 2

@@ -71,12 +71,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['branch_id'], ['org.id'], name=op.f('fk_member_branch_id_org')),
     sa.ForeignKeyConstraint(['import_batch_id'], ['import_batch.id'], name=op.f('fk_member_import_batch_id_import_batch')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member')),
-    sa.UniqueConstraint('id_number', name=op.f('uq_member_id_number')),
-    sa.UniqueConstraint('member_no', name=op.f('uq_member_member_no'))
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_branch_id'), ['branch_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_member_status'), ['status'], unique=False)
+        batch_op.create_index('uq_member_id_number_live', ['id_number'], unique=True,
+                              sqlite_where=sa.text('voided = 0'))
+        batch_op.create_index('uq_member_member_no_live', ['member_no'], unique=True,
+                              sqlite_where=sa.text('voided = 0'))
 
     op.create_table('member_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -116,6 +118,8 @@ def downgrade() -> None:
 
     op.drop_table('member_event')
     with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.drop_index('uq_member_member_no_live')
+        batch_op.drop_index('uq_member_id_number_live')
         batch_op.drop_index(batch_op.f('ix_member_status'))
         batch_op.drop_index(batch_op.f('ix_member_branch_id'))
 
