@@ -113,6 +113,7 @@ class MemberForm(QDialog):
         layout.addWidget(buttons)
         self.resize(900, 640)
         self.inputs["ethnicity"].setText(MemberDraft().ethnicity)
+        self._clean = self._snapshot()
         self._load_branches(branch_id)
         if member_id is not None:
             self.context.worker.submit(
@@ -334,6 +335,7 @@ class MemberForm(QDialog):
             for e in record.events
         ]
         fill_table(self.history, rows)
+        self._clean = self._snapshot()
         self._show_warnings()
 
     def _show_warnings(self) -> None:
@@ -380,6 +382,26 @@ class MemberForm(QDialog):
                 on_done=self._saved,
                 on_error=self._failed,
             )
+
+    def _snapshot(self) -> tuple[str, ...]:
+        """Everything typed or chosen, to tell whether closing would lose an edit."""
+        texts = [self._text(f) for f in (*TEXT_FIELDS, *CHOICE_FIELDS, *DATE_FIELDS)]
+        chosen = [
+            self.id_type.currentText(),
+            self.gender.currentText(),
+            self.political.currentText(),
+            self.reason.text(),
+        ]
+        return (*texts, *chosen, self.id_number.text(), self.birth.date().toString("yyyy-MM-dd"))
+
+    def reject(self) -> None:
+        if self._snapshot() != self._clean:
+            answer = QMessageBox.question(
+                self, "放弃修改？", "有未保存的修改，关闭后将丢失。确定关闭吗？"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()
 
     def _saved(self, _outcome: object) -> None:
         self.accept()

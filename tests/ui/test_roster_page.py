@@ -147,3 +147,24 @@ def test_export_the_filtered_list(signed_in, qtbot, tmp_path):
     qtbot.waitUntil(path.exists, timeout=10_000)
     sheet = openpyxl.load_workbook(path).active
     assert sheet.max_row == shown + 1
+
+
+def test_closing_the_form_with_unsaved_edits_asks_first(signed_in, qtbot):
+    page = open_roster(signed_in, qtbot)
+    form = MemberForm(signed_in.context, page.proxy.member_at(0).id, page)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitUntil(lambda: form.record is not None)
+    form.reject()  # nothing changed: closes at once
+    assert form.result() == MemberForm.DialogCode.Rejected and not form.isVisible()
+    form.show()
+    form.inputs["mobile"].setText("13900000000")
+    questions = []
+    answer_modal(
+        lambda box: (questions.append(box.text()), box.button(box.StandardButton.No).click())
+    )
+    form.reject()
+    assert "未保存的修改" in questions[0] and form.isVisible()
+    answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
+    form.reject()
+    assert not form.isVisible()

@@ -132,3 +132,17 @@ def test_a_member_transferred_in_says_where_from(store, profiles):
     ).value
     event = members.member_record(store, row.id).events[0]
     assert (event.label, event.reason) == ("组织关系转入", "天水市第五中学团委")
+
+
+def test_roster_filters_for_age_bands_and_turning_28(store):
+    from qzdesk.services.roster_filter import RosterIndex, RosterQuery
+
+    index = RosterIndex(members.roster(store), TODAY, 28)
+    everyone = RosterQuery(status=None)
+    assert len(index.select(everyone)) == 43
+    turning = index.select(RosterQuery(status=None, turning_age_out=True))
+    assert all(index.rows[i].birth_date.year == TODAY.year - 28 for i in turning)
+    over = index.select(RosterQuery(status=None, age_band=4))
+    assert over and all(index.ages[i] >= 28 for i in over)
+    young = index.select(RosterQuery(age_band=0))
+    assert young and all(14 <= index.ages[i] < 18 for i in young)
