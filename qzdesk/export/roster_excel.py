@@ -14,11 +14,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.member_check import MemberDraft
+from qzdesk.services.member_check import MONTH_FIELDS, MemberDraft
 from qzdesk.services.member_columns import COLUMNS, Column
 
 HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
-MONTH_FIELDS = {"joined_on", "party_joined_on", "post_since"}
 
 
 def _cell(column: Column, draft: MemberDraft, branch: str) -> object:

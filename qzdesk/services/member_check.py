@@ -46,6 +46,9 @@ FIELD_LABELS = {
     "volunteer_since": "注册志愿者时间",
 }
 
+# Fields recorded to the month (入团年月, 入党年月, 任职年月), stored as the month's first day.
+MONTH_FIELDS = frozenset({"joined_on", "party_joined_on", "post_since"})
+
 TEXT_FIELDS = (
     "ethnicity",
     "household",

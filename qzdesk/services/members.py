@@ -522,3 +522,38 @@ def export_rows(store: Store, member_ids: list[int] | None = None) -> list[tuple
             for m, branch in session.execute(query.where(Member.id.in_(chunk))):
                 by_id[m.id] = (draft_of(m), branch)
         return [by_id[i] for i in member_ids if i in by_id]
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """A member as the records of a day stand: on the books, or having left by then."""
+
+    draft: MemberDraft
+    branch_id: int
+    branch_name: str
+    left_on: date | None
+    left_reason: str | None
+
+
+def roster_on(store: Store, day: date) -> list[RosterEntry]:
+    """Everyone who had joined by `day`, in branch order; those who left after `day` count
+    as still on the books then."""
+    with store.transaction() as session:
+        query = (
+            select(Member, Org.name)
+            .join(Org, Org.id == Member.branch_id)
+            .where(Member.voided.is_(False), Member.joined_on <= day)
+            .order_by(Org.position, Member.id)
+        )
+        entries = []
+        for member, branch in session.execute(query):
+            draft = draft_of(member)
+            left = member.left_on if member.left_on and member.left_on <= day else None
+            if left is None:
+                draft.status = MemberStatus.ACTIVE
+            entries.append(
+                RosterEntry(
+                    draft, member.branch_id, branch, left, member.left_reason if left else None
+                )
+            )
+        return entries

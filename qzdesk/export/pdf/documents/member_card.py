@@ -1,0 +1,44 @@
+"""团员信息卡: one member's record and history."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from qzdesk.export.pdf.layout import HEADING, TITLE, data_table, paragraph
+from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.services import members
+from qzdesk.services.member_check import FIELD_LABELS, MONTH_FIELDS
+from qzdesk.services.members import EVENT_LABELS, audit_view
+from qzdesk.services.periods import Period
+from qzdesk.services.store import Store
+
+
+def build(store: Store, period: Period, member_id: int) -> list[Flowable]:
+    record = members.member_record(store, member_id)
+    values = audit_view(record.draft)
+    shown = {k: v[:7] if k in MONTH_FIELDS else v for k, v in values.items() if k != "id_type"}
+    labels = {
+        "status": record.draft.status.label,
+        "political_status": record.draft.political_status.label,
+    }
+    pairs = [[FIELD_LABELS.get(k, k), str(labels.get(k, v))] for k, v in shown.items()]
+    rows = [
+        pairs[i] + (pairs[i + 1] if i + 1 < len(pairs) else ["", ""])
+        for i in range(0, len(pairs), 2)
+    ]
+    history = [
+        [f"{e.on:%Y-%m-%d}", EVENT_LABELS.get(e.kind, e.kind), e.reason or "", e.recorded_by]
+        for e in record.events
+    ]
+    return [
+        paragraph("团员信息卡", TITLE),
+        data_table(["项目", "内容", "项目", "内容"], rows, [28 * mm, 59 * mm, 28 * mm, 59 * mm]),
+        paragraph("历史记录", HEADING),
+        data_table(
+            ["日期", "事项", "原因", "记录人"], history, [26 * mm, 30 * mm, 88 * mm, 30 * mm]
+        ),
+    ]
+
+
+register(DocumentSpec("member_card", "团员信息卡", build, order=90))

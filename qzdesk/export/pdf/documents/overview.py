@@ -1,0 +1,58 @@
+"""组织概况: the organisation, its branches and the rule profile in force."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
+from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.services import members
+from qzdesk.services.overview import overview
+from qzdesk.services.periods import Period
+from qzdesk.services.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.store import Store
+
+
+def build(store: Store, period: Period) -> list[Flowable]:
+    as_of = min(period.end, date.today())
+    data = overview(store, load_profiles([bundled_rules_dir(), store.paths.rules]), as_of)
+    entries = members.roster_on(store, as_of)
+    counts: dict[int, int] = {}
+    for entry in entries:
+        if entry.left_on is None:
+            counts[entry.branch_id] = counts.get(entry.branch_id, 0) + 1
+    root = data.root
+    branches = [b for b in data.branches if b.created_on <= as_of]
+    return [
+        paragraph("组织概况", TITLE),
+        paragraph(
+            f"组织名称：{root.name}\n组织类型：{root.kind.label}　　所在领域：{root.sector.label}\n"
+            f"上级团组织：{data.parent_org}\n书记：{data.secretary}\n"
+            f"在用规则配置：{data.profile.title}\n"
+            f"截至 {as_of:%Y年%m月%d日}：团支部 {len(branches)} 个，在册团员 "
+            f"{sum(counts.values())} 人。",
+            BODY,
+        ),
+        paragraph("团支部", HEADING),
+        data_table(
+            ["团支部", "成立日期", "状态", "在册团员"],
+            [
+                [
+                    b.name,
+                    b.created_on.isoformat(),
+                    "正常"
+                    if b.closed_on is None or b.closed_on > period.end
+                    else f"{b.closed_on:%Y-%m-%d} 撤销：{b.close_reason}",
+                    str(counts.get(b.id, 0)),
+                ]
+                for b in branches
+            ],
+            [62 * mm, 28 * mm, 60 * mm, 24 * mm],
+        ),
+    ]
+
+
+register(DocumentSpec("overview", "组织概况", build, order=10))

@@ -1,0 +1,92 @@
+"""团员花名册: the members on the books at the period's end, branch by branch, and who left
+during the period."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
+from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.services.members import roster_on
+from qzdesk.services.periods import Period
+from qzdesk.services.store import Store
+
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "民族",
+    "入团年月",
+    "团员编号",
+    "政治面貌",
+    "团内职务",
+    "手机号码",
+]
+WIDTHS = [10 * mm, 18 * mm, 10 * mm, 18 * mm, 12 * mm, 17 * mm, 27 * mm, 22 * mm, 18 * mm, 22 * mm]
+
+
+def build(store: Store, period: Period) -> list[Flowable]:
+    as_of = min(period.end, date.today())
+    entries = roster_on(store, as_of)
+    on_books = [e for e in entries if e.left_on is None]
+    left = [e for e in entries if e.left_on is not None and period.contains(e.left_on)]
+    story: list[Flowable] = [
+        paragraph("团员花名册", TITLE),
+        paragraph(
+            f"截至 {period.end:%Y年%m月%d日}，在册团员 {len(on_books)} 人；"
+            f"本期离团 {len(left)} 人。",
+            BODY,
+        ),
+    ]
+    for branch, group in groupby(on_books, key=lambda e: e.branch_name):
+        members = list(group)
+        story += [
+            paragraph(f"{branch}（{len(members)} 人）", HEADING),
+            data_table(
+                HEADERS,
+                [
+                    [
+                        str(i),
+                        e.draft.name,
+                        e.draft.gender,
+                        e.draft.birth_date.strftime("%Y-%m") if e.draft.birth_date else "",
+                        e.draft.ethnicity,
+                        e.draft.joined_on.strftime("%Y-%m") if e.draft.joined_on else "",
+                        e.draft.member_no,
+                        e.draft.political_status.label,
+                        e.draft.league_post,
+                        e.draft.mobile,
+                    ]
+                    for i, e in enumerate(members, start=1)
+                ],
+                WIDTHS,
+            ),
+        ]
+    if left:
+        story += [
+            Spacer(1, 4 * mm),
+            paragraph("本期离团", HEADING),
+            data_table(
+                ["序号", "姓名", "所在团支部", "离团日期", "方式与原因"],
+                [
+                    [
+                        str(i),
+                        e.draft.name,
+                        e.branch_name,
+                        f"{e.left_on:%Y-%m-%d}",
+                        f"{e.draft.status.label}：{e.left_reason or ''}",
+                    ]
+                    for i, e in enumerate(left, 1)
+                ],
+                [10 * mm, 20 * mm, 40 * mm, 24 * mm, 80 * mm],
+            ),
+        ]
+    return story
+
+
+register(DocumentSpec("roster", "团员花名册", build, order=20))

@@ -1,0 +1,121 @@
+"""PDF documents read back: text extraction and a rendered page, with Poppler."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from qzdesk.export.pdf.registry import documents, render_document
+from qzdesk.services import members
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.periods import parse_period
+
+NOW = datetime(2026, 11, 24, 9, 30)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, name: str = "doc") -> list[str]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def ink(pdf: bytes, tmp_path: Path, page: int = 1) -> float:
+    """Share of non-white pixels on a page rendered by pdftoppm."""
+    path = tmp_path / "render.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "50",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(path),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    dark = sum(1 for value in image.getdata() if value < 200)
+    return dark / (image.width * image.height)
+
+
+def test_the_registry_lists_the_documents_in_order():
+    assert [d.key for d in documents()] == ["overview", "roster", "member_card"]
+
+
+def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):
+    pages = pdf_text(
+        render_document(store, "roster", parse_period("2026"), "QZ-2026-0001", NOW), tmp_path
+    )
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert "秦州区示范中学团委（演示）" in page and "团员花名册｜2026年" in page
+        squeezed = "".join(page.split())  # pdftotext drops the thin spaces around numbers
+        assert f"第{number}页/共{len(pages)}页" in squeezed and "台账编号QZ-2026-0001" in squeezed
+        assert "团员编号" in page  # the table header repeats on every page
+    text = "\n".join(pages)
+    on_books = [r for r in members.roster(store) if r.status.value == "active"]
+    assert f"在册团员 {len(on_books)} 人" in text
+    for branch in {r.branch_name for r in on_books}:
+        assert branch in text
+    assert all(r.name in text for r in on_books)
+    assert "本期离团" in text and "已转出" in text
+
+
+def test_a_rendered_roster_page_is_not_blank(store, tmp_path):
+    pdf = render_document(store, "roster", parse_period("2026Q1"), now=NOW)
+    assert ink(pdf, tmp_path) > 0.02
+
+
+def test_overview_and_member_card(store, tmp_path):
+    overview_text = "\n".join(
+        pdf_text(
+            render_document(store, "overview", parse_period("2026"), now=NOW), tmp_path, "overview"
+        )
+    )
+    assert "组织概况" in overview_text and "教职工团支部" in overview_text
+    someone = members.roster(store)[0]
+    card = "\n".join(
+        pdf_text(
+            render_document(
+                store, "member_card", parse_period("2026"), now=NOW, member_id=someone.id
+            ),
+            tmp_path,
+            "card",
+        )
+    )
+    assert someone.name in card and someone.id_number in card and "历史记录" in card
+
+
+def test_an_unknown_document_is_named():
+    with pytest.raises(ValidationError, match="没有名为 minutes 的文档"):
+        render_document(None, "minutes", parse_period("2026"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2025", "2025-01-01", "2025-12-31", "2025年"),
+        ("2025q2", "2025-04-01", "2025-06-30", "2025年第2季度"),
+        ("2024-2", "2024-02-01", "2024-02-29", "2024年2月"),
+    ],
+)
+def test_periods(text, start, end, label):
+    period = parse_period(text)
+    assert (period.start.isoformat(), period.end.isoformat(), period.label) == (start, end, label)
+
+
+def test_a_bad_period_says_how_to_write_it():
+    with pytest.raises(ValidationError, match="年度写 2025"):
+        parse_period("去年")
