@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from qzdesk.services import branch_key
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.settings import Key, read, write
@@ -102,10 +103,20 @@ def login(store: Store, password: str, now: datetime | None = None) -> LoginResu
 
 
 def change_password(store: Store, old: str, new: str, confirmation: str) -> Outcome[None]:
+    """The new password protects the app and the branch's signing key alike; if either
+    step fails, both stay with the old password."""
     check_new_password(new, confirmation)
-    with store.transaction() as session:
-        stored = read(session, Key.PASSWORD_HASH)
-        if stored is None or not password_matches(stored, old):
-            raise ValidationError("原密码不正确。", "old_password")
-        write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
+    key_file = branch_key.key_path(store)
+    old_bundle = key_file.read_bytes() if key_file.exists() else None
+    try:
+        with store.transaction() as session:
+            stored = read(session, Key.PASSWORD_HASH)
+            if stored is None or not password_matches(stored, old):
+                raise ValidationError("原密码不正确。", "old_password")
+            write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
+            branch_key.reencrypt(store, old, new)
+    except BaseException:
+        if old_bundle is not None and key_file.read_bytes() != old_bundle:
+            key_file.write_bytes(old_bundle)
+        raise
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))

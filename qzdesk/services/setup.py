@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from qzdesk.models import Org, OrgKind, Sector
-from qzdesk.services import orgs
+from qzdesk.services import branch_key, orgs
 from qzdesk.services.auth import check_new_password, hash_password
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
@@ -101,4 +101,6 @@ def initialise(
         write(session, store.actor, Key.PROFILE, request.profile_id)
         write(session, store.actor, Key.PASSWORD_HASH, hash_password(request.password))
         write(session, store.actor, Key.SETUP_DONE, datetime.now(UTC).isoformat())
-        return Outcome(orgs.info(root), frozenset(Topic))
+        created = orgs.info(root)
+    branch_key.create_key(store, request.password)
+    return Outcome(created, frozenset(Topic))
