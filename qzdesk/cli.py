@@ -199,6 +199,31 @@ def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def cmd_key_export_cert(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.branch_key import certificate_pem, key_info
+
+    with _open_signed(paths, "qzdesk key export-cert") as store:
+        pem = certificate_pem(store)
+        info = key_info(store)
+    args.file.write_bytes(pem)
+    assert info is not None
+    text = (
+        f"已导出本支部证书到 {args.file}\n主体：{info.subject}（{info.organisation}）\n"
+        f"SHA-256 指纹：{info.fingerprint}"
+    )
+    _emit(
+        args,
+        text,
+        {
+            "file": str(args.file),
+            "subject": info.subject,
+            "organisation": info.organisation,
+            "fingerprint": info.fingerprint,
+        },
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -251,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--parent-org", default="共青团天水市秦州区委员会", help="上级团组织")
     init.add_argument("--profile", default="qinzhou-2024", help="规则配置编号")
     init.set_defaults(handler=cmd_init)
+
+    key = sub.add_parser("key", parents=[common], help="本支部的签名密钥")
+    key_sub = key.add_subparsers(dest="key_command", metavar="操作", required=True)
+    export_cert = key_sub.add_parser(
+        "export-cert", parents=[common], help="导出证书（交上级团委登记信任）"
+    )
+    export_cert.add_argument("file", type=Path, metavar="FILE.pem")
+    export_cert.set_defaults(handler=cmd_key_export_cert)
 
     check = sub.add_parser("check", parents=[common], help="检查数据文件是否完好")
     check.set_defaults(handler=cmd_check)

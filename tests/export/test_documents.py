@@ -119,3 +119,14 @@ def test_periods(text, start, end, label):
 def test_a_bad_period_says_how_to_write_it():
     with pytest.raises(ValidationError, match="年度写 2025"):
         parse_period("去年")
+
+
+def test_the_certificate_registration_form_carries_the_fingerprint(store, profiles, tmp_path):
+    from qzdesk.export.pdf.certificate_form import certificate_form
+    from qzdesk.services import branch_key
+
+    text = "".join(pdf_text(certificate_form(store, profiles, NOW), tmp_path)[0].split())
+    groups = branch_key.key_info(store).fingerprint.split(":")
+    for start in range(0, 32, 8):  # printed as four lines of eight
+        assert ":".join(groups[start : start + 8]) in text
+    assert "上级团委审核意见（盖章）" in text and "李文静" in text

@@ -148,3 +148,12 @@ def test_init_with_a_bad_answer_names_it(tmp_path):
 def test_usage_errors_exit_2():
     result = qzdesk("init", "--org-kind", "club")
     assert result.returncode == 2
+
+
+def test_export_the_certificate_for_the_district(data_dir, tmp_path):
+    result = qzdesk(
+        "key", "export-cert", str(tmp_path / "branch.pem"), "--data", str(data_dir), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["fingerprint"].split(":")) == 32
+    assert (tmp_path / "branch.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")

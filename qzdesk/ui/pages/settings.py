@@ -9,6 +9,7 @@ from qzdesk.services.overview import Overview, overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.settings_account import AccountSettingsTab
+from qzdesk.ui.pages.settings_key import KeySettingsTab
 from qzdesk.ui.pages.settings_org import OrgSettingsTab
 from qzdesk.ui.pages.settings_rules import RulesSettingsTab
 
@@ -25,9 +26,11 @@ class SettingsPage(Page):
         self.org_tab = OrgSettingsTab(context)
         self.account_tab = AccountSettingsTab(context)
         self.rules_tab = RulesSettingsTab(context)
+        self.key_tab = KeySettingsTab(context)
         self.tabs.addTab(self.org_tab, "组织机构")
         self.tabs.addTab(self.account_tab, "书记与密码")
         self.tabs.addTab(self.rules_tab, "规则配置")
+        self.tabs.addTab(self.key_tab, "签名密钥")
         layout.addWidget(self.tabs)
 
     def load(self) -> Overview:
