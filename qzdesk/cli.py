@@ -70,6 +70,67 @@ def _read_new_password() -> str:
     return first
 
 
+def _read_password() -> str:
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise ValidationError(f"请通过环境变量 {PASSWORD_ENV} 提供密码，或在终端中运行以输入密码。")
+    return getpass.getpass("登录密码：")
+
+
+def cmd_archive_build(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.export.archive import save_archive
+    from qzdesk.services.periods import parse_period
+
+    period = parse_period(args.period)
+    profiles = _load_profiles(paths)
+    password = _read_password()
+    with _open_signed(paths, "qzdesk archive build") as store:
+        saved = save_archive(store, profiles, period, password, args.out or Path.cwd())
+    text = (
+        f"已生成并签名：{saved.path}\n台账编号：{saved.archive_id}，共 {saved.pages} 页；"
+        "写入后已读回校验通过。"
+    )
+    _emit(
+        args, text, {"file": str(saved.path), "archive_id": saved.archive_id, "pages": saved.pages}
+    )
+    return EXIT_OK
+
+
+def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.export.archive import trust_list, verify_archive
+
+    try:
+        pdf = args.file.read_bytes()
+    except OSError as exc:
+        raise QzdeskError(f"无法读取 {args.file}：{exc.strerror}") from exc
+    result = verify_archive(pdf, trust_list(paths, args.trust or []))
+    yes = {True: "是", False: "否"}
+    lines = [
+        f"文件：{args.file}",
+        f"签名完好：{yes[result.intact]}；覆盖整个文件：{yes[result.whole_file]}",
+        f"签名单位：{result.signer or '—'}（指纹 {result.fingerprint or '—'}）",
+        f"证书受信任：{yes[result.trusted]}；机读数据有效：{yes[result.data_valid]}",
+        *[f"问题：{p}" for p in result.problems],
+        "结论：通过" if result.ok else "结论：未通过",
+    ]
+    payload = {
+        "file": str(args.file),
+        "ok": result.ok,
+        "intact": result.intact,
+        "whole_file": result.whole_file,
+        "trusted": result.trusted,
+        "signer": result.signer,
+        "fingerprint": result.fingerprint,
+        "data_valid": result.data_valid,
+        "archive_id": result.archive_id,
+        "problems": result.problems,
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_OK if result.ok else EXIT_VERIFY_FAILED
+
+
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.setup import SetupRequest, initialise
     from qzdesk.services.store import Store
@@ -284,6 +345,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_cert.add_argument("file", type=Path, metavar="FILE.pem")
     export_cert.set_defaults(handler=cmd_key_export_cert)
+
+    archive = sub.add_parser("archive", parents=[common], help="台账：生成签名 PDF、校验")
+    archive_sub = archive.add_subparsers(dest="archive_command", metavar="操作", required=True)
+    build = archive_sub.add_parser("build", parents=[common], help="生成一个期间的签名台账")
+    build.add_argument(
+        "--period", required=True, help="2025（年度）、2025Q1（季度）或 2025-03（月）"
+    )
+    build.add_argument("--out", type=Path, metavar="DIR", help="保存到的文件夹（默认当前目录）")
+    build.set_defaults(handler=cmd_archive_build)
+    verify = archive_sub.add_parser("verify", parents=[common], help="校验台账的签名与数据")
+    verify.add_argument("file", type=Path, metavar="FILE.pdf")
+    verify.add_argument(
+        "--trust", type=Path, action="append", metavar="CERT.pem", help="信任的支部证书，可重复"
+    )
+    verify.set_defaults(handler=cmd_archive_verify)
 
     check = sub.add_parser("check", parents=[common], help="检查数据文件是否完好")
     check.set_defaults(handler=cmd_check)

@@ -10,10 +10,11 @@ LOG_FILE = "qzdesk.log"
 
 
 def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
-    """Send the qzdesk loggers to logs/qzdesk.log (1 MB × 5 files); returns the file."""
+    """Send all logging (qzdesk's and the libraries': pyHanko reports validation details
+    as warnings) to logs/qzdesk.log (1 MB × 5 files), not the console; returns the file."""
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILE
-    root = logging.getLogger("qzdesk")
+    root = logging.getLogger()
     for handler in list(root.handlers):
         if isinstance(handler, RotatingFileHandler):
             root.removeHandler(handler)
@@ -23,5 +24,6 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     )
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("qzdesk").setLevel(level)
     return path

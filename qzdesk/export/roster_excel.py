@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterable
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -13,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qzdesk.services.errors import QzdeskError
+from qzdesk.services.files import write_atomically
 from qzdesk.services.member_check import MONTH_FIELDS, MemberDraft
 from qzdesk.services.member_columns import COLUMNS, Column
 
@@ -61,21 +60,7 @@ def write_roster(
 
 
 def save_atomically(book: Workbook, path: Path) -> None:
-    """Temporary file in the target folder, fsync, rename: a pulled USB stick or a full disk
-    never leaves half a file under the real name."""
     path = path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path
-    # A random name beside the target (not mkstemp: its 0600 mode would stick to the file).
-    temporary = path.parent / f".{path.stem}.{secrets.token_hex(4)}.part.xlsx"
-    try:
-        try:
-            book.save(temporary)
-            with open(temporary, "rb") as saved:
-                os.fsync(saved.fileno())
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    except OSError as exc:
-        raise QzdeskError(
-            f"无法写入 {path}：{exc.strerror}。请检查目录是否存在、可写，磁盘是否已满。"
-        ) from exc
+    buffer = BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue())

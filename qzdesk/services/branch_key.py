@@ -4,8 +4,6 @@ certificate's fingerprint is registered with it."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +17,7 @@ from cryptography.x509.oid import NameOID
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
+from qzdesk.services.files import write_atomically
 from qzdesk.services.settings import Key, read
 from qzdesk.services.store import Store
 
@@ -52,8 +51,8 @@ def cert_path(store: Store) -> Path:
 def _save(
     store: Store, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str
 ) -> None:
-    _write_atomically(key_path(store), _bundle(key, cert, password))
-    _write_atomically(cert_path(store), cert.public_bytes(serialization.Encoding.PEM))
+    write_atomically(key_path(store), _bundle(key, cert, password))
+    write_atomically(cert_path(store), cert.public_bytes(serialization.Encoding.PEM))
 
 
 def fingerprint(cert: x509.Certificate) -> str:
@@ -72,16 +71,6 @@ def describe(cert: x509.Certificate) -> KeyInfo:
         cert.not_valid_before_utc,
         cert.not_valid_after_utc,
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 def _bundle(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str) -> bytes:
@@ -185,7 +174,7 @@ def reencrypt(store: Store, old: str, new: str) -> None:
     path = key_path(store)
     if path.exists():
         key, cert = _open(path.read_bytes(), old)
-        _write_atomically(path, _bundle(key, cert, new))
+        write_atomically(path, _bundle(key, cert, new))
 
 
 def export_key(store: Store, password: str, transfer_password: str, target: Path) -> KeyInfo:
@@ -193,7 +182,7 @@ def export_key(store: Store, password: str, transfer_password: str, target: Path
     if len(transfer_password) < 8:
         raise ValidationError("移交密码至少 8 位。", "transfer_password")
     key, cert = load_key(store, password)
-    _write_atomically(target, _bundle(key, cert, transfer_password))
+    write_atomically(target, _bundle(key, cert, transfer_password))
     with store.transaction() as session:
         audit.record(
             session,

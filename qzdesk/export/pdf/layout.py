@@ -48,6 +48,7 @@ def style(size: float = 10, leading: float | None = None, **extra: Any) -> Parag
 BODY = style(10)
 SMALL = style(8.5)
 TITLE = style(18, alignment=TA_CENTER, spaceAfter=6 * mm)
+SUBTITLE = style(14, alignment=TA_CENTER, leading=24)
 HEADING = style(13, spaceBefore=4 * mm, spaceAfter=2 * mm)
 
 

@@ -1,0 +1,321 @@
+"""The signed archive (台账) of a period: one PDF with a cover, the period's documents, a
+signature page with the seal, the period's data as an embedded JSON attachment, and a
+PAdES signature by the branch's key over the whole file."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer
+
+from qzdesk.config import DataPaths
+from qzdesk.export.pdf.layout import (
+    BODY,
+    HEADING,
+    SUBTITLE,
+    TITLE,
+    PageInfo,
+    data_table,
+    paragraph,
+    render,
+)
+from qzdesk.export.pdf.registry import documents
+from qzdesk.export.pdf.seal import Seal
+from qzdesk.services import branch_key, members
+from qzdesk.services.errors import QzdeskError
+from qzdesk.services.files import write_atomically
+from qzdesk.services.members import audit_view
+from qzdesk.services.overview import overview
+from qzdesk.services.periods import Period
+from qzdesk.services.rules import RuleProfile
+from qzdesk.services.store import Store
+
+SCHEMA_VERSION = 1
+ATTACHMENT = "qzdesk-archive.json"
+FIELD = "BranchSignature"
+
+
+def new_archive_id(period: Period) -> str:
+    return f"QZ-{period.code}-{secrets.token_hex(4).upper()}"
+
+
+def archive_data(
+    store: Store, profiles: dict[str, RuleProfile], period: Period, archive_id: str, now: datetime
+) -> dict[str, Any]:
+    data = overview(store, profiles)
+    info = branch_key.key_info(store)
+    entries = members.roster_on(store, min(period.end, now.date()))
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "archive_id": archive_id,
+        "branch": {
+            "name": data.root.name,
+            "parent": data.parent_org,
+            "certificate_sha256": info.fingerprint if info else "",
+        },
+        "period": {
+            "code": period.code,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "generated_at": now.astimezone(UTC).isoformat(),
+        "members": [
+            {
+                **audit_view(e.draft),
+                "branch": e.branch_name,
+                "status": e.draft.status.value if e.left_on else "active",
+                "left_on": e.left_on.isoformat() if e.left_on else None,
+            }
+            for e in entries
+        ],
+    }
+
+
+def _story(store: Store, period: Period, data: dict[str, Any], today: date) -> list[Flowable]:
+    specs = [d for d in documents() if d.key != "member_card"]
+    on_books = sum(1 for m in data["members"] if m["status"] == "active")
+    story: list[Flowable] = [
+        Spacer(1, 30 * mm),
+        paragraph("团支部工作台账", TITLE),
+        paragraph(f"{data['branch']['name']}\n{period.label}", SUBTITLE),
+        Spacer(1, 12 * mm),
+        paragraph("目录", HEADING),
+        data_table(
+            ["序号", "内容"],
+            [[str(i), d.title] for i, d in enumerate(specs, 1)] + [[str(len(specs) + 1), "签章页"]],
+            [20 * mm, 150 * mm],
+        ),
+        Spacer(1, 6 * mm),
+        paragraph(
+            f"台账编号：{data['archive_id']}\n在册团员：{on_books} 人\n"
+            f"上级团组织：{data['branch']['parent']}\n"
+            "本文件附有机读数据（qzdesk-archive.json）并经本支部电子签名，"
+            "任何改动都会使签名失效。",
+            BODY,
+        ),
+    ]
+    for spec in specs:
+        story += [PageBreak(), *spec.build(store, period)]
+    story += [
+        PageBreak(),
+        paragraph("签章页", TITLE),
+        paragraph(
+            f"本台账由 {data['branch']['name']} 于 {today:%Y年%m月%d日} 编制报送，"
+            f"内容真实、完整。\n签名证书 SHA-256 指纹：\n"
+            f"{data['branch']['certificate_sha256']}",
+            BODY,
+        ),
+        Spacer(1, 10 * mm),
+        Seal(data["branch"]["name"], today),
+    ]
+    return story
+
+
+def _asn1(
+    key: Any, cert: x509.Certificate
+) -> tuple[asn1_keys.PrivateKeyInfo, asn1_x509.Certificate]:
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_keys.PrivateKeyInfo.load(der_key),
+        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+    )
+
+
+def build_archive(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    period: Period,
+    password: str,
+    now: datetime | None = None,
+) -> tuple[str, bytes]:
+    """(archive id, signed PDF bytes). A wrong password raises before anything is built."""
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key, cert = branch_key.load_key(store, password)
+    now = now or datetime.now().astimezone()
+    archive_id = new_archive_id(period)
+    data = archive_data(store, profiles, period, archive_id, now)
+    info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, now)
+    pdf = render(_story(store, period, data, now.date()), info)
+
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    payload = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=ATTACHMENT,
+            file_name=ATTACHMENT,
+            description="台账机读数据",
+            embedded_data=embed.EmbeddedFileObject.from_file_data(
+                writer,
+                payload,
+                mime_type="application/json",
+                params=embed.EmbeddedFileParams(creation_date=now, modification_date=now),
+            ),
+        ),
+    )
+    signing_key, signing_cert = _asn1(key, cert)
+    signer = signers.SimpleSigner(
+        signing_cert=signing_cert,
+        signing_key=signing_key,
+        cert_registry=SimpleCertificateStore.from_certs([signing_cert]),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD,
+        md_algorithm="sha256",
+        reason="团支部台账报送",
+        location="天水市秦州区",
+        name=data["branch"]["name"],
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    out = BytesIO()
+    signers.sign_pdf(writer, meta, signer, output=out)
+    return archive_id, out.getvalue()
+
+
+@dataclass
+class Verification:
+    """What `archive verify` reports; `ok` only when every check holds."""
+
+    intact: bool = False
+    whole_file: bool = False
+    trusted: bool = False
+    signer: str = ""
+    fingerprint: str = ""
+    data_valid: bool = False
+    archive_id: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.whole_file and self.trusted and self.data_valid
+
+
+def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    result = Verification()
+    try:
+        reader = PdfFileReader(BytesIO(pdf))
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # a corrupt or hostile file fails in many ways
+        result.problems.append(f"无法读取 PDF：{type(exc).__name__}")
+        return result
+    if len(signatures) != 1:
+        result.problems.append(f"应有 1 个签名，实有 {len(signatures)} 个。")
+        return result
+    roots = [
+        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trusted
+    ]
+    try:
+        status = validate_pdf_signature(signatures[0], ValidationContext(trust_roots=roots))
+    except Exception as exc:
+        result.problems.append(f"签名无法校验：{type(exc).__name__}: {exc}")
+        return result
+    cert = x509.load_der_x509_certificate(status.signing_cert.dump())
+    result.fingerprint = branch_key.fingerprint(cert)
+    result.signer = branch_key.describe(cert).subject
+    result.intact = bool(status.intact and status.valid)
+    result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    result.trusted = bool(status.trusted)
+    if not result.intact:
+        result.problems.append("签名与文件内容不符：文件在签名后被改动过。")
+    if not result.whole_file:
+        result.problems.append("签名没有覆盖整个文件：签名之后还追加了内容。")
+    if not result.trusted:
+        result.problems.append(f"签名证书（指纹 {result.fingerprint}）不在信任名单中。")
+    _check_data(reader, result)
+    return result
+
+
+def _check_data(reader: Any, result: Verification) -> None:
+    import jsonschema
+
+    from qzdesk.config import resources_dir
+
+    try:
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+        specs = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        stream = specs[ATTACHMENT].get_object()["/EF"]["/F"].get_object()
+        data = json.loads(stream.data.decode("utf-8"))
+    except Exception:
+        result.problems.append(f"缺少机读数据附件 {ATTACHMENT}，或附件无法读取。")
+        return
+    schema = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "（根）"
+        result.problems.append(f"机读数据不符合格式（{where}）：{exc.message}")
+        return
+    if data["branch"]["certificate_sha256"] != result.fingerprint:
+        result.problems.append("机读数据中的证书指纹与签名证书不一致。")
+        return
+    result.data_valid = True
+    result.archive_id = data["archive_id"]
+
+
+@dataclass(frozen=True)
+class SavedArchive:
+    path: Path
+    archive_id: str
+    pages: int
+
+
+def save_archive(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    period: Period,
+    password: str,
+    out_dir: Path,
+    now: datetime | None = None,
+) -> SavedArchive:
+    """Build, write atomically, read back and verify; a file that does not verify is removed."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    archive_id, pdf = build_archive(store, profiles, period, password, now)
+    path = out_dir / f"台账-{period.code}-{archive_id}.pdf"
+    write_atomically(path, pdf)
+    written = path.read_bytes()
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    check = verify_archive(written, [own])
+    if not check.ok:
+        path.unlink(missing_ok=True)
+        raise QzdeskError(f"写入后校验失败，已删除 {path.name}：{'；'.join(check.problems)}")
+    pages = len(PdfFileReader(BytesIO(written)).root["/Pages"]["/Kids"])
+    return SavedArchive(path, archive_id, pages)
+
+
+def trust_list(paths: DataPaths, extra: list[Path]) -> list[x509.Certificate]:
+    """Certificates to trust: those named on the command line, the registered ones in
+    <data>/trust/*.pem, and this installation's own branch certificate."""
+    files = [*extra, *sorted(paths.root.joinpath("trust").glob("*.pem"))]
+    own = paths.root / "keys" / branch_key.CERT_FILE
+    if own.exists():
+        files.append(own)
+    certs = []
+    for file in files:
+        try:
+            certs.append(x509.load_pem_x509_certificate(file.read_bytes()))
+        except (OSError, ValueError) as exc:
+            raise QzdeskError(f"无法读取信任证书 {file}：{exc}") from exc
+    return certs

@@ -1,0 +1,30 @@
+"""Writing files so that a full disk or a pulled USB stick never leaves half a file under
+the real name: a temporary name in the target folder, fsync, rename."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from qzdesk.services.errors import QzdeskError
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        finally:
+            if temporary.exists():
+                temporary.unlink()
+    except OSError as exc:
+        raise QzdeskError(
+            f"无法写入 {path}：{exc.strerror}。"
+            "请检查目录是否存在、可写，磁盘或 U 盘是否已满或已拔出。"
+        ) from exc

@@ -1,0 +1,187 @@
+"""The signed archive, checked by pyHanko and independently by Poppler and qpdf."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+from cryptography import x509
+from PIL import Image
+
+from qzdesk.config import resources_dir
+from qzdesk.export.archive import ATTACHMENT, build_archive, save_archive, verify_archive
+from qzdesk.services import branch_key, members
+from qzdesk.services.periods import parse_period
+
+NOW = datetime(2026, 11, 24, 10, 0).astimezone()
+
+
+@pytest.fixture
+def built(store, profiles, tmp_path):
+    saved = save_archive(store, profiles, parse_period("2026"), "qzdemo", tmp_path / "out", NOW)
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    return saved, own
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), capture_output=True, text=True)
+
+
+def test_pyhanko_pdfsig_and_qpdf_accept_the_archive(built):
+    saved, own = built
+    result = verify_archive(saved.path.read_bytes(), [own])
+    assert result.ok, result.problems
+    assert result.signer == "秦州区示范中学团委（演示）" and result.archive_id == saved.archive_id
+    pdfsig = run("pdfsig", str(saved.path))
+    assert "Signature is Valid" in pdfsig.stdout and "Total document signed" in pdfsig.stdout
+    assert run("qpdf", "--check", str(saved.path)).returncode == 0
+
+
+def test_one_flipped_byte_in_the_signed_range_is_caught_by_both(built, tmp_path):
+    saved, own = built
+    data = bytearray(saved.path.read_bytes())
+    position = len(data) // 3
+    data[position] ^= 0x01
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(data))
+    result = verify_archive(bytes(data), [own])
+    assert not result.ok and not result.intact
+    assert "改动" in "".join(result.problems)
+    assert "Signature is Valid" not in run("pdfsig", str(tampered)).stdout
+
+
+def test_an_untrusted_key_fails_with_the_reason(built):
+    saved, _own = built
+    result = verify_archive(saved.path.read_bytes(), [])
+    assert result.intact and not result.trusted and not result.ok
+    assert "不在信任名单中" in result.problems[0]
+
+
+def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
+    saved, _own = built
+    out = tmp_path / "attachments"
+    out.mkdir()
+    run("pdfdetach", "-saveall", "-o", str(out), str(saved.path))
+    data = json.loads((out / ATTACHMENT).read_text(encoding="utf-8"))
+    schema = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert data["archive_id"] == saved.archive_id
+    assert len(data["members"]) == len(members.roster_on(store, NOW.date()))
+
+
+def test_a_wrong_password_writes_nothing(store, profiles, tmp_path):
+    with pytest.raises(branch_key.WrongKeyPassword):
+        save_archive(store, profiles, parse_period("2026"), "wrong", tmp_path / "out", NOW)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_corrupt_file_fails_cleanly():
+    assert not verify_archive(b"%PDF-1.7\n garbage", []).ok
+    assert verify_archive(b"", []).problems
+
+
+def test_the_seal_page_and_the_roster_page_render(built, tmp_path):
+    saved, _own = built
+    for page in (saved.pages, 3):
+        prefix = tmp_path / f"p{page}"
+        run(
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(saved.path),
+            str(prefix),
+        )
+        image = Image.open(next(tmp_path.glob(f"p{page}*.png"))).convert("RGB")
+        pixels = image.getcolors(image.width * image.height)
+        inked = sum(count for count, (r, g, b) in pixels if r + g + b < 600)
+        assert inked / (image.width * image.height) > 0.01
+        if page == saved.pages:
+            red = sum(count for count, (r, g, b) in pixels if r > 150 and g < 110 and b < 110)
+            assert red > 200  # the seal
+
+
+def test_cli_build_and_verify(data_dir, tmp_path):
+    env = {"QZDESK_PASSWORD": "qzdemo", "PATH": "/usr/bin:/bin"}
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qzdesk",
+            "archive",
+            "build",
+            "--period",
+            "2026Q4",
+            "--out",
+            str(tmp_path),
+            "--data",
+            str(data_dir),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert build.returncode == 0, build.stderr
+    path = Path(json.loads(build.stdout)["file"])
+    cert = tmp_path / "branch.pem"
+    cert.write_bytes((data_dir / "keys" / branch_key.CERT_FILE).read_bytes())
+    elsewhere = ["--data", str(tmp_path / "district")]
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qzdesk",
+            "archive",
+            "verify",
+            str(path),
+            "--trust",
+            str(cert),
+            *elsewhere,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0 and "结论：通过" in ok.stdout and ok.stderr == ""
+    untrusted = subprocess.run(
+        [sys.executable, "-m", "qzdesk", "archive", "verify", str(path), *elsewhere, "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert untrusted.returncode == 4 and json.loads(untrusted.stdout)["trusted"] is False
+    wrong = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qzdesk",
+            "archive",
+            "build",
+            "--period",
+            "2026",
+            "--out",
+            str(tmp_path),
+            "--data",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env={**env, "QZDESK_PASSWORD": "nope"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert wrong.returncode == 2 and "密码不正确" in wrong.stderr
+
+
+def test_building_does_not_touch_the_key(store, profiles):
+    before = branch_key.key_path(store).read_bytes()
+    build_archive(store, profiles, parse_period("2026-11"), "qzdemo", NOW)
+    assert branch_key.key_path(store).read_bytes() == before
