@@ -131,12 +131,66 @@ def main_window_shots(tmp: Path) -> None:
     close_context(launcher.context)
 
 
+def archive_shots(tmp: Path) -> None:
+    """The signed archive's cover, a roster page and the seal page, via pdftoppm."""
+    data, out = tmp / "archive-demo", tmp / "archives"
+    subprocess.run(
+        [sys.executable, "-m", "qzdesk", "demo", "--data", str(data)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    env = {**os.environ, "QZDESK_PASSWORD": "qzdemo"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qzdesk",
+            "archive",
+            "build",
+            "--period",
+            "2026",
+            "--out",
+            str(out),
+            "--data",
+            str(data),
+        ],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    pdf = next(out.glob("*.pdf"))
+    pages = int(
+        subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        .stdout.split("Pages:")[1]
+        .split()[0]
+    )
+    for name, page in (("archive-cover", 1), ("archive-roster", 3), ("archive-seal", pages)):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "70",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(OUT / name),
+            ],
+            check=True,
+        )
+        print(f"docs/screenshots/{name}.png")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     ensure_app()
     with tempfile.TemporaryDirectory() as tmp:
         wizard_shots(Path(tmp))
         main_window_shots(Path(tmp))
+        archive_shots(Path(tmp))
 
 
 if __name__ == "__main__":
