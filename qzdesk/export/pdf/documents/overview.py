@@ -44,7 +44,7 @@ def build(store: Store, period: Period) -> list[Flowable]:
                     b.name,
                     b.created_on.isoformat(),
                     "正常"
-                    if b.closed_on is None or b.closed_on > period.end
+                    if b.closed_on is None or b.closed_on > as_of
                     else f"{b.closed_on:%Y-%m-%d} 撤销：{b.close_reason}",
                     str(counts.get(b.id, 0)),
                 ]

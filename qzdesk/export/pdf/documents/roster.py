@@ -27,7 +27,7 @@ HEADERS = [
     "团内职务",
     "手机号码",
 ]
-WIDTHS = [10 * mm, 18 * mm, 10 * mm, 18 * mm, 12 * mm, 17 * mm, 27 * mm, 22 * mm, 18 * mm, 22 * mm]
+WIDTHS = [12 * mm, 18 * mm, 12 * mm, 17 * mm, 12 * mm, 17 * mm, 26 * mm, 21 * mm, 17 * mm, 22 * mm]
 
 
 def build(store: Store, period: Period) -> list[Flowable]:
@@ -38,8 +38,7 @@ def build(store: Store, period: Period) -> list[Flowable]:
     story: list[Flowable] = [
         paragraph("团员花名册", TITLE),
         paragraph(
-            f"截至 {period.end:%Y年%m月%d日}，在册团员 {len(on_books)} 人；"
-            f"本期离团 {len(left)} 人。",
+            f"截至 {as_of:%Y年%m月%d日}，在册团员 {len(on_books)} 人；本期离团 {len(left)} 人。",
             BODY,
         ),
     ]
