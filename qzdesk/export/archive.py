@@ -289,10 +289,17 @@ def save_archive(
     out_dir: Path,
     now: datetime | None = None,
 ) -> SavedArchive:
-    """Build, write atomically, read back and verify; a file that does not verify is removed."""
+    """Build, then store (as the CLI does; the GUI shows a preview in between)."""
+    archive_id, pdf = build_archive(store, profiles, period, password, now)
+    return store_archive(store, period, archive_id, pdf, out_dir)
+
+
+def store_archive(
+    store: Store, period: Period, archive_id: str, pdf: bytes, out_dir: Path
+) -> SavedArchive:
+    """Write atomically, read back and verify; a file that does not verify is removed."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    archive_id, pdf = build_archive(store, profiles, period, password, now)
     path = out_dir / f"台账-{period.code}-{archive_id}.pdf"
     write_atomically(path, pdf)
     written = path.read_bytes()

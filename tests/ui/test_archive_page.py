@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qzdesk.ui.pages.archive import destinations
+from tests.ui.conftest import answer_modal
 
 
 def test_build_then_verify(signed_in, qtbot, tmp_path):
@@ -17,6 +18,20 @@ def test_build_then_verify(signed_in, qtbot, tmp_path):
     page.build_with("wrong-password")
     qtbot.waitUntil(lambda: "没有生成台账" in page.result.text(), timeout=10_000)
     assert "密码不正确" in page.result.text() and list(usb.iterdir()) == []
+    pages = []
+
+    def look_then(decision):
+        def act(dialog):
+            pages.append(dialog.page_count)
+            (dialog.accept if decision else dialog.reject)()
+
+        return act
+
+    answer_modal(look_then(False))
+    page.build_with("qzdemo")
+    qtbot.waitUntil(lambda: "已取消" in page.result.text(), timeout=20_000)
+    assert pages == [5] and list(usb.iterdir()) == []
+    answer_modal(look_then(True))
     page.build_with("qzdemo")
     qtbot.waitUntil(lambda: page.last_saved is not None, timeout=20_000)
     saved = page.last_saved

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.config import DataPaths
 from qzdesk.services.changes import Topic
-from qzdesk.services.periods import parse_period
+from qzdesk.services.periods import Period, parse_period
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, combo
 from qzdesk.ui.pages.base import Page
@@ -158,8 +158,9 @@ class ArchivePage(Page):
             return
         self.build_with(password)
 
-    def build_with(self, password: str) -> None:
-        from qzdesk.export.archive import save_archive  # ReportLab and pyHanko: on demand
+    def build_with(self, password: str, preview: bool = True) -> None:
+        """Build and sign; with `preview`, show the pages before anything is written."""
+        from qzdesk.export.archive import build_archive  # ReportLab and pyHanko: on demand
 
         period = parse_period(self.period_code())
         folder = self.target_folder()
@@ -167,11 +168,40 @@ class ArchivePage(Page):
         self.result.setStyleSheet("")
         self.result.setText(f"正在生成 {period.label} 的台账并签名…")
         self.context.worker.submit(
-            save_archive,
+            build_archive,
             self.context.store,
             self.context.profiles,
             period,
             password,
+            on_done=lambda built: self._preview(period, folder, *built, preview),
+            on_error=self._failed,
+        )
+
+    def _preview(
+        self, period: Period, folder: Path, archive_id: str, pdf: bytes, preview: bool
+    ) -> None:
+        from qzdesk.export.archive import store_archive
+
+        self.build_button.setEnabled(True)
+        if preview:
+            from qzdesk.ui.pdf_preview import PdfPreview
+
+            dialog = PdfPreview(
+                pdf,
+                f"台账预览：{period.label}",
+                f"台账编号 {archive_id}。请核对后点“保存”，将写入：{folder}",
+                self,
+            )
+            if not dialog.exec():
+                self.result.setText("已取消，没有保存任何文件。")
+                return
+        self.result.setText(f"正在保存到 {folder} 并校验…")
+        self.context.worker.submit(
+            store_archive,
+            self.context.store,
+            period,
+            archive_id,
+            pdf,
             folder,
             on_done=self._built,
             on_error=self._failed,
