@@ -185,3 +185,23 @@ def test_building_does_not_touch_the_key(store, profiles):
     before = branch_key.key_path(store).read_bytes()
     build_archive(store, profiles, parse_period("2026-11"), "qzdemo", NOW)
     assert branch_key.key_path(store).read_bytes() == before
+
+
+def test_content_appended_after_signing_is_reported(built, tmp_path):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.generic import NameObject, TextStringObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    saved, own = built
+    writer = IncrementalPdfFileWriter(BytesIO(saved.path.read_bytes()))
+    writer.root[NameObject("/QzdeskNote")] = TextStringObject("追加的内容")
+    writer.update_root()
+    out = BytesIO()
+    writer.write(out)
+    result = verify_archive(out.getvalue(), [own])
+    assert not result.ok and not result.whole_file
+    assert "签名之后还追加了内容" in "".join(result.problems)
+    appended = tmp_path / "appended.pdf"
+    appended.write_bytes(out.getvalue())
+    assert "Total document signed" not in run("pdfsig", str(appended)).stdout
