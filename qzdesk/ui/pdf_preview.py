@@ -18,10 +18,12 @@ class PdfPreview(QDialog):
         label = QLabel(note)
         label.setWordWrap(True)
         layout.addWidget(label)
-        self._buffer = QBuffer(self)
+        self.document = QPdfDocument(self)
+        # The buffer is the document's child: QPdfDocument reads it until its own destructor
+        # has run, and a sibling could be deleted first (a crash seen in the tests).
+        self._buffer = QBuffer(self.document)
         self._buffer.setData(QByteArray(pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(self)
         self.document.load(self._buffer)
         self.view = QPdfView(self)
         self.view.setObjectName("pdf_view")
@@ -36,6 +38,11 @@ class PdfPreview(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(760, 900)
+
+    def done(self, result: int) -> None:
+        self.view.setDocument(None)
+        self.document.close()
+        super().done(result)
 
     @property
     def page_count(self) -> int:

@@ -192,7 +192,9 @@ class ArchivePage(Page):
                 f"台账编号 {archive_id}。请核对后点“保存”，将写入：{folder}",
                 self,
             )
-            if not dialog.exec():
+            accepted = dialog.exec()
+            dialog.deleteLater()
+            if not accepted:
                 self.result.setText("已取消，没有保存任何文件。")
                 return
         self.result.setText(f"正在保存到 {folder} 并校验…")
