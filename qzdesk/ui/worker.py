@@ -58,6 +58,8 @@ class DbWorker(QObject):
         self._pending -= 1
         if self._pending == 0:
             self.busy.emit(False)
+        if future.cancelled():  # dropped at shutdown: nobody waits for it any more
+            return
         error = future.exception()
         if error is not None:
             (on_error or self.unhandled)(error)

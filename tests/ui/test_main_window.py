@@ -70,3 +70,20 @@ def test_an_expected_error_is_a_plain_message(signed_in, qtbot):
     signed_in.context.worker.submit(orgs.rename_org, signed_in.context.store, 999, "x")
     qtbot.waitUntil(lambda: bool(texts), timeout=5_000)
     assert "找不到编号为 999 的组织" in texts[0]
+
+
+def test_work_dropped_at_shutdown_is_not_an_error(qapp, qtbot):
+    import threading
+
+    from qzdesk.ui.worker import DbWorker
+
+    errors: list[BaseException] = []
+    worker = DbWorker(errors.append)
+    release = threading.Event()
+    worker.submit(release.wait)
+    done: list[object] = []
+    worker.submit(lambda: "never", on_done=done.append)
+    threading.Timer(0.2, release.set).start()
+    worker.shutdown()  # cancels the second call at once, then lets the first finish
+    qtbot.wait(50)
+    assert errors == [] and done == [] and worker.pending == 0
