@@ -5,14 +5,13 @@ Run with `make bench`; results go to bench/results/archive.json."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
+from common import demo  # bench/common.py, beside this script
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from reportlab.lib.pagesizes import A4
@@ -43,20 +42,7 @@ def main() -> None:
     profiles = load_profiles([bundled_rules_dir()])
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "branch"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "qzdesk",
-                "demo",
-                "--data",
-                str(data),
-                "--members",
-                str(MEMBERS),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        demo(data, MEMBERS)
         with Store.open(data, "bench") as store:
             period = parse_period(str(date.today().year))
             start = time.perf_counter()

@@ -17,8 +17,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
@@ -28,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import openpyxl
 import psutil
+from common import demo  # bench/common.py, beside this script
 from PySide6.QtWidgets import QApplication
 
 from qzdesk.config import DataPaths
@@ -82,20 +81,6 @@ def wait_until(app: QApplication, condition) -> None:
     while not condition():
         app.processEvents()
         time.sleep(0.001)
-
-
-def demo(data: Path, members: int) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "qzdesk",
-        "demo",
-        "--data",
-        str(data),
-        "--members",
-        str(members),
-    ]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
 
 def p95(values: list[float]) -> float:
@@ -190,20 +175,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         data = tmp / "district"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "qzdesk",
-                "demo",
-                "--data",
-                str(data),
-                "--members",
-                str(MEMBERS),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        demo(data, MEMBERS)
         bench_page(app, data, result)
         shutil.rmtree(data)
         bench_import(tmp, result)

@@ -142,16 +142,13 @@ def create_key(store: Store, password: str, now: datetime | None = None) -> Outc
     )
     _save(store, key, cert, password)
     info = describe(cert)
-    with store.transaction() as session:
-        audit.record(
-            session,
-            store.actor,
-            "branch_key",
-            info.fingerprint,
-            "create",
-            after={"subject": info.subject, "organisation": info.organisation},
-        )
+    _record(store, cert, "create", subject=info.subject, organisation=info.organisation)
     return Outcome(info, frozenset({Topic.SETTINGS, Topic.AUDIT}))
+
+
+def _record(store: Store, cert: x509.Certificate, action: str, **after: str) -> None:
+    with store.transaction() as session:
+        audit.record(session, store.actor, "branch_key", fingerprint(cert), action, after=after)
 
 
 def key_info(store: Store) -> KeyInfo | None:
@@ -183,15 +180,7 @@ def export_key(store: Store, password: str, transfer_password: str, target: Path
         raise ValidationError("移交密码至少 8 位。", "transfer_password")
     key, cert = load_key(store, password)
     write_atomically(target, _bundle(key, cert, transfer_password))
-    with store.transaction() as session:
-        audit.record(
-            session,
-            store.actor,
-            "branch_key",
-            fingerprint(cert),
-            "export",
-            after={"file": target.name},
-        )
+    _record(store, cert, "export", file=target.name)
     return describe(cert)
 
 
@@ -202,15 +191,7 @@ def import_key(store: Store, source: Path, transfer_password: str, password: str
     if key_path(store).exists():
         raise ValidationError("本支部已有签名密钥，不能再导入。")
     _save(store, key, cert, password)
-    with store.transaction() as session:
-        audit.record(
-            session,
-            store.actor,
-            "branch_key",
-            fingerprint(cert),
-            "import",
-            after={"file": source.name},
-        )
+    _record(store, cert, "import", file=source.name)
     return describe(cert)
 
 
