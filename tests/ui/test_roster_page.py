@@ -26,6 +26,13 @@ def open_roster(window, qtbot):
     return page
 
 
+def test_the_home_page_counts_members_per_branch(signed_in):
+    table = signed_in.home.branches
+    counts = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert counts["初三（1）班团支部"] == "11" and counts["教职工团支部"] == "5"
+    assert table.item(0, 2).text() == "正常"
+
+
 def test_search_as_you_type_and_the_count(signed_in, qtbot):
     page = open_roster(signed_in, qtbot)
     assert page.proxy.rowCount() == 41

@@ -81,7 +81,14 @@ class HomePage(Page):
         )
         listed = data.open_branches + data.closed_branches
         rows = [
-            [b.name, b.status_label, b.created_on.isoformat(), b.close_reason or ""] for b in listed
+            [
+                b.name,
+                str(m.by_branch.get(b.id, 0)),
+                b.status_label,
+                b.created_on.isoformat(),
+                b.close_reason or "",
+            ]
+            for b in listed
         ]
         fill_table(self.branches, rows, [not b.is_open for b in listed])
         profile = data.profile
