@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from qzdesk.models import MemberStatus, OrgKind, PoliticalStatus, Sector
 from qzdesk.services import members, orgs
@@ -108,11 +108,16 @@ def _add_members(
             checked.append((result.draft, branch_id))
         ids = members.insert_many(session, store.actor, checked, "added", today)
     if total is None:
+        # Dated relative to today (never ahead of it, never before joining), so the demo
+        # builds on any day of the year.
+        def recently(index: int, days: int) -> date:
+            return max(today - timedelta(days=days), checked[index][0].joined_on or today)
+
         members.leave(
             store,
             ids[-1],
             MemberStatus.AGED_OUT,
-            date(today.year, 3, 1),
+            recently(-1, 60),
             "年满 28 周岁，无团内职务",
             today=today,
         )
@@ -120,7 +125,7 @@ def _add_members(
             store,
             ids[0],
             MemberStatus.TRANSFERRED_OUT,
-            date(today.year, 2, 20),
+            recently(0, 20),
             "随父母迁居兰州，组织关系转至兰州市第三十五中学团委",
             today=today,
         )

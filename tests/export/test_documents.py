@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from qzdesk.services.errors import ValidationError
 from qzdesk.services.periods import parse_period
 
 NOW = datetime(2026, 11, 24, 9, 30)
+THIS_YEAR = parse_period(str(date.today().year))  # the demo members joined up to today
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str = "doc") -> list[str]:
@@ -55,12 +56,10 @@ def test_the_registry_lists_the_documents_in_order():
 
 
 def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):
-    pages = pdf_text(
-        render_document(store, "roster", parse_period("2026"), "QZ-2026-0001", NOW), tmp_path
-    )
+    pages = pdf_text(render_document(store, "roster", THIS_YEAR, "QZ-2026-0001", NOW), tmp_path)
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
-        assert "秦州区示范中学团委（演示）" in page and "团员花名册｜2026年" in page
+        assert "秦州区示范中学团委（演示）" in page and f"团员花名册｜{THIS_YEAR.label}" in page
         squeezed = "".join(page.split())  # pdftotext drops the thin spaces around numbers
         assert f"第{number}页/共{len(pages)}页" in squeezed and "台账编号QZ-2026-0001" in squeezed
         assert "团员编号" in page  # the table header repeats on every page

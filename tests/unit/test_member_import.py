@@ -24,7 +24,8 @@ from qzdesk.services.member_import import (
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
-TODAY = date(2026, 11, 24)
+# The demo template is built with today's date; judge its members on the same day.
+TODAY = date.today()
 
 
 def preview(store, profiles, name, **options):

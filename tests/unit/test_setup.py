@@ -83,3 +83,15 @@ def test_bad_answers_are_refused_and_nothing_is_written(
 def test_setup_runs_only_once(store, profiles):
     with pytest.raises(ValidationError, match="不能重复初始化"):
         initialise(store, school(), profiles)
+
+
+@pytest.mark.parametrize("today", ["2026-01-05", "2026-02-10", "2026-07-01"])
+def test_the_demo_builds_on_any_day_of_the_year(empty_store, profiles, today):
+    from datetime import date
+
+    from qzdesk.services import members
+    from qzdesk.services.demo import build_demo
+
+    build_demo(empty_store, profiles, date.fromisoformat(today))
+    statuses = [r.status.value for r in members.roster(empty_store)]
+    assert statuses.count("active") == 41 and len(statuses) == 43
