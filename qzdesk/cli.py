@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -106,27 +107,8 @@ def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
     except OSError as exc:
         raise QzdeskError(f"无法读取 {args.file}：{exc.strerror}") from exc
     result = verify_archive(pdf, trust_list(paths, args.trust or []))
-    yes = {True: "是", False: "否"}
-    lines = [
-        f"文件：{args.file}",
-        f"签名完好：{yes[result.intact]}；覆盖整个文件：{yes[result.whole_file]}",
-        f"签名单位：{result.signer or '—'}（指纹 {result.fingerprint or '—'}）",
-        f"证书受信任：{yes[result.trusted]}；机读数据有效：{yes[result.data_valid]}",
-        *[f"问题：{p}" for p in result.problems],
-        "结论：通过" if result.ok else "结论：未通过",
-    ]
-    payload = {
-        "file": str(args.file),
-        "ok": result.ok,
-        "intact": result.intact,
-        "whole_file": result.whole_file,
-        "trusted": result.trusted,
-        "signer": result.signer,
-        "fingerprint": result.fingerprint,
-        "data_valid": result.data_valid,
-        "archive_id": result.archive_id,
-        "problems": result.problems,
-    }
+    lines = [f"文件：{args.file}", *result.report()]
+    payload = {"file": str(args.file), "ok": result.ok, **dataclasses.asdict(result)}
     _emit(args, "\n".join(lines), payload)
     return EXIT_OK if result.ok else EXIT_VERIFY_FAILED
 

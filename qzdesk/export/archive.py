@@ -206,6 +206,17 @@ class Verification:
     def ok(self) -> bool:
         return self.intact and self.whole_file and self.trusted and self.data_valid
 
+    def report(self) -> list[str]:
+        """The findings in Chinese, one line each, as the CLI and the 台账 page show them."""
+        yes = {True: "是", False: "否"}
+        return [
+            f"签名完好：{yes[self.intact]}；覆盖整个文件：{yes[self.whole_file]}",
+            f"签名单位：{self.signer or '—'}（指纹 {self.fingerprint or '—'}）",
+            f"证书受信任：{yes[self.trusted]}；机读数据有效：{yes[self.data_valid]}",
+            *[f"问题：{p}" for p in self.problems],
+            "结论：通过" if self.ok else "结论：未通过",
+        ]
+
 
 def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
     from pyhanko.pdf_utils.reader import PdfFileReader

@@ -240,14 +240,7 @@ class ArchivePage(Page):
 
     def _verified(self, path: Path, result: Any) -> None:
         self.last_check = result
-        yes = {True: "是", False: "否"}
-        lines = [
-            f"{path.name}：{'通过' if result.ok else '未通过'}",
-            f"签名完好：{yes[result.intact]}；覆盖整个文件：{yes[result.whole_file]}；"
-            f"证书受信任：{yes[result.trusted]}；机读数据有效：{yes[result.data_valid]}",
-            f"签名单位：{result.signer or '—'}",
-            *result.problems,
-        ]
+        lines = [f"{path.name}：{'通过' if result.ok else '未通过'}", *result.report()]
         self.report.setStyleSheet("" if result.ok else ERROR_STYLE)
         self.report.setText("\n".join(lines))
         if not result.ok:
