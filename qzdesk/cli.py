@@ -161,6 +161,29 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK if report.healthy else EXIT_VERIFY_FAILED
 
 
+def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.ledger import verify_ledger
+    from qzdesk.services.store import Store
+
+    with Store.open(paths.root, "qzdesk ledger verify") as store:
+        result = verify_ledger(store)
+    lines = [*result.report(), "结论：积分账完整" if result.ok else "结论：积分账被改动过"]
+    payload = {
+        "ok": result.ok,
+        **{
+            check.table: {
+                "count": check.count,
+                "head": check.head,
+                "broken_id": check.broken_id,
+                "problem": check.problem,
+            }
+            for check in (result.entries, result.reviews)
+        },
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_OK if result.ok else EXIT_VERIFY_FAILED
+
+
 def _open_signed(paths: DataPaths, program: str) -> Store:
     """Open the store and act as its secretary (the CLI runs on the secretary's own PC)."""
     from qzdesk.services.setup import organisation_name
@@ -342,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--trust", type=Path, action="append", metavar="CERT.pem", help="信任的支部证书，可重复"
     )
     verify.set_defaults(handler=cmd_archive_verify)
+
+    ledger = sub.add_parser("ledger", parents=[common], help="积分账")
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", metavar="操作", required=True)
+    ledger_verify = ledger_sub.add_parser(
+        "verify", parents=[common], help="重新计算积分记录与审核记录的哈希链"
+    )
+    ledger_verify.set_defaults(handler=cmd_ledger_verify)
 
     check = sub.add_parser("check", parents=[common], help="检查数据文件是否完好")
     check.set_defaults(handler=cmd_check)

@@ -53,6 +53,11 @@ class DataPaths:
         return self.root / "rules"
 
     @property
+    def attachments(self) -> Path:
+        """Evidence files, stored once each under their content hash."""
+        return self.root / "attachments"
+
+    @property
     def ui_state(self) -> Path:
         return self.root / "ui-state.ini"
 

@@ -1,8 +1,19 @@
 """The typed ORM over the branch's SQLite file. Plain Python: never imports Qt."""
 
+from qzdesk.models.admission import (
+    Applicant,
+    MemberNoBlock,
+    Objection,
+    Publicity,
+    PublicityEntry,
+    Quota,
+    StageEvent,
+)
+from qzdesk.models.attachment import Attachment
 from qzdesk.models.audit import AuditEntry
 from qzdesk.models.base import Base
 from qzdesk.models.engine import make_engine
+from qzdesk.models.ledger import PointsEntry, PointsReview
 from qzdesk.models.member import (
     IdType,
     ImportBatch,
@@ -15,17 +26,27 @@ from qzdesk.models.org import Org, OrgKind, Sector
 from qzdesk.models.setting import Setting
 
 __all__ = [
+    "Applicant",
+    "Attachment",
     "AuditEntry",
     "Base",
     "IdType",
     "ImportBatch",
     "Member",
     "MemberEvent",
+    "MemberNoBlock",
     "MemberStatus",
+    "Objection",
     "Org",
     "OrgKind",
+    "PointsEntry",
+    "PointsReview",
     "PoliticalStatus",
+    "Publicity",
+    "PublicityEntry",
+    "Quota",
     "Sector",
     "Setting",
+    "StageEvent",
     "make_engine",
 ]

@@ -17,6 +17,8 @@ class Topic(StrEnum):
     SETTINGS = "settings"
     AUTH = "auth"
     AUDIT = "audit"
+    ADMISSION = "admission"
+    LEDGER = "ledger"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from qzdesk.models import MemberStatus, OrgKind, PoliticalStatus, Sector
 from qzdesk.services import members, orgs
+from qzdesk.services.demo_admission import build_admission_demo
 from qzdesk.services.demo_people import PeopleMaker
 from qzdesk.services.member_check import MemberDraft, check_member
 from qzdesk.services.rules import DEFAULT_PROFILE_ID, RuleProfile
@@ -50,6 +51,8 @@ def build_demo(
         store, graduated.id, date(today.year - 1, 7, 5), "学生毕业，团员组织关系已全部转出"
     )
     _add_members(store, root, profiles, today, members)
+    if members is None:
+        build_admission_demo(store, profiles, today)
     return root
 
 

@@ -113,13 +113,97 @@ class QuotaRules(RuleGroup):
         return self
 
 
+class PointsItem(_Strict):
+    """One scored item. state: yes = full value; degree: A/B/C/D = the profile's
+    percentages of the value; count: the value each time it happens. A negative value
+    deducts; `veto` puts the item on the negative list (blocks whatever the score)."""
+
+    key: str
+    name: str
+    mode: Literal["state", "degree", "count"]
+    value: float
+    veto: bool = False
+
+
+class PointsCategory(_Strict):
+    key: str
+    name: str
+    kind: Literal["base", "bonus", "deduction"]
+    stages: list[int]
+    cap: float | None = None
+    items: list[PointsItem]
+
+
+class PointsStage(_Strict):
+    number: int
+    name: str
+    qualifying: float
+
+
+class PointsScheme(_Strict):
+    """The school's points scheme: stages with their qualifying scores, categories with
+    caps, items with values. Shipped as an example to adapt, never as the district's own."""
+
+    label: str
+    source: str
+    confidence: Literal["R", "S", "X"]
+    note: str = ""
+    stages: list[PointsStage]
+    categories: list[PointsCategory]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PointsScheme:
+        numbers = {s.number for s in self.stages}
+        if numbers != {1, 2}:
+            raise ValueError("积分方案应有第 1 阶段（确定入团积极分子）和第 2 阶段（确定发展对象）")
+        keys = [c.key for c in self.categories] + [i.key for c in self.categories for i in c.items]
+        if duplicated := sorted({k for k in keys if keys.count(k) > 1}):
+            raise ValueError(f"积分类别或项目编号重复：{'、'.join(duplicated)}")
+        for category in self.categories:
+            if not category.items or not set(category.stages) <= numbers:
+                raise ValueError(f"类别 {category.key} 应有项目，且所属阶段只能是 1 或 2")
+            negative = category.kind == "deduction"
+            for item in category.items:
+                if (item.value < 0) != negative or item.value == 0:
+                    sign = "负数（扣分）" if negative else "正数"
+                    raise ValueError(f"项目 {item.key} 的分值应为{sign}")
+        return self
+
+    def item(self, key: str) -> tuple[PointsCategory, PointsItem] | None:
+        for category in self.categories:
+            for item in category.items:
+                if item.key == key:
+                    return category, item
+        return None
+
+    def stage(self, number: int) -> PointsStage:
+        return next(s for s in self.stages if s.number == number)
+
+
 class PointsRules(RuleGroup):
+    applies_to_sectors: Rule[list[str]]
     gates_four_have: Rule[list[str]]
     gates_four_meet: Rule[list[str]]
     gates_one_excellent: Rule[list[str]]
     degree_percentages: Rule[list[int]]
     bonus_max_ratio: Rule[float]
-    qualifying_score: Rule[int]
+    scheme: PointsScheme
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PointsRules:
+        degrees = self.degree_percentages.value
+        if len(degrees) != 4 or degrees != sorted(degrees, reverse=True):
+            raise ValueError("程度项得分比例应为从高到低的 4 个百分数（A、B、C、D）")
+        _ratio(("加分项比例上限", self.bonus_max_ratio))
+        return self
+
+    def gates(self) -> list[tuple[str, str]]:
+        """Every named gate of the checklist as (group label, gate)."""
+        return [
+            (rule.label, gate)
+            for rule in (self.gates_four_have, self.gates_four_meet, self.gates_one_excellent)
+            for gate in rule.value
+        ]
 
 
 class MeetingRules(RuleGroup):

@@ -1,0 +1,120 @@
+"""The points ledger: append-only in SQLite, corrections by reversal, the hash chain."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from qzdesk.cli import main
+from qzdesk.services import ledger
+from qzdesk.services.errors import ValidationError
+from tests.admission_helpers import TODAY, new_applicant
+
+ON = date(2025, 4, 1)
+
+
+@pytest.fixture
+def applicant(store, profiles):
+    return new_applicant(store, profiles)
+
+
+def post(store, profiles, applicant, item="volunteer", grade=None, times=1):
+    return ledger.post_entry(
+        store, profiles, applicant.id, item, ON, grade, times, today=TODAY
+    ).value
+
+
+def test_points_follow_the_scheme(store, profiles, applicant):
+    assert post(store, profiles, applicant, "conduct", "C").points == "8"  # 40 % of 20
+    assert post(store, profiles, applicant, "volunteer", times=3).points == "6"
+    with pytest.raises(ValidationError, match="程度项"):
+        post(store, profiles, applicant, "academic")
+    with pytest.raises(ValidationError, match="已记过"):
+        post(store, profiles, applicant, "conduct", "A")
+
+
+def test_caps_bonus_limit_and_pending_entries(store, profiles, applicant):
+    many = post(store, profiles, applicant, "volunteer", times=30)  # 60 points, cap 40
+    prize = post(store, profiles, applicant, "award_national", times=2)  # 16, bonus ≤ 10
+    assert ledger.balance_of(store, profiles, applicant.id).stages[1] == 0  # still pending
+    ledger.review_entries(store, [many.id, prize.id], "approved", ON, "王校长", today=TODAY)
+    assert ledger.balance_of(store, profiles, applicant.id).stage_points(1) == "50"
+    # Over time: nothing had been approved the day before the review.
+    before = ledger.balance_of(store, profiles, applicant.id, as_of=date(2025, 3, 31))
+    assert before.stages[1] == 0
+
+
+def test_a_reversal_cancels_once_and_only_once(store, profiles, applicant):
+    entry = post(store, profiles, applicant, "class_post")
+    reversal = ledger.reverse_entry(store, profiles, entry.id, "职务记错", today=TODAY).value
+    assert reversal.points10 == -entry.points10 and reversal.reverses_id == entry.id
+    with pytest.raises(ValidationError, match=f"已被第 {reversal.id} 条冲销，不能重复冲销"):
+        ledger.reverse_entry(store, profiles, entry.id, "再冲一次", today=TODAY)
+    with pytest.raises(ValidationError, match="本身是冲销记录"):
+        ledger.reverse_entry(store, profiles, reversal.id, "冲销冲销", today=TODAY)
+    ledger.review_entries(store, [entry.id, reversal.id], "approved", ON, "王校长", today=TODAY)
+    assert ledger.balance_of(store, profiles, applicant.id).stages[1] == 0
+    # The corrected item may now be recorded again.
+    post(store, profiles, applicant, "class_post")
+
+
+def test_returned_entries_need_a_reason_and_do_not_count(store, profiles, applicant):
+    entry = post(store, profiles, applicant, "labour")
+    with pytest.raises(ValidationError, match="退回须写明原因"):
+        ledger.review_entries(store, [entry.id], "returned", ON, "王校长", today=TODAY)
+    ledger.review_entries(store, [entry.id], "returned", ON, "王校长", "缺少证明", today=TODAY)
+    with pytest.raises(ValidationError, match="已审核过"):
+        ledger.review_entries(store, [entry.id], "approved", ON, "王校长", today=TODAY)
+    assert ledger.balance_of(store, profiles, applicant.id).stages[1] == 0
+    assert entry.id not in {p.entry.id for p in ledger.pending(store, profiles)}
+
+
+def test_sql_cannot_change_or_delete_ledger_rows(store, profiles, applicant):
+    entry = post(store, profiles, applicant)
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="只能追加"):
+        connection.execute(
+            text("UPDATE points_entry SET points10 = 1000 WHERE id = :i"), {"i": entry.id}
+        )
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="只能追加"):
+        connection.execute(text("DELETE FROM points_entry WHERE id = :i"), {"i": entry.id})
+
+
+def test_ledger_verify_finds_a_row_changed_behind_the_triggers(store, profiles, applicant, capsys):
+    before = ledger.verify_ledger(store)  # the demo's own entries and reviews
+    first = post(store, profiles, applicant, "volunteer")
+    second = post(store, profiles, applicant, "labour")
+    post(store, profiles, applicant, "activity")
+    ledger.review_entries(store, [first.id, second.id], "approved", ON, "王校长", today=TODAY)
+    root = store.paths.root
+    store.close()
+    assert main(["ledger", "verify", "--data", str(root), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["points_entry"]["count"] == before.entries.count + 3
+    assert report["points_review"]["count"] == before.reviews.count + 2
+
+    with sqlite3.connect(root / "qzdesk.sqlite") as connection:
+        connection.execute("DROP TRIGGER points_entry_no_update")
+        connection.execute("UPDATE points_entry SET points10 = 200 WHERE id = ?", (second.id,))
+    assert main(["ledger", "verify", "--data", str(root)]) == 4
+    out = capsys.readouterr().out
+    assert f"第 {second.id} 条起哈希链断裂——内容与其哈希不符" in out
+    assert "结论：积分账被改动过" in out
+
+
+def test_ledger_verify_finds_a_deleted_review(store, profiles, applicant, capsys):
+    entries = [post(store, profiles, applicant, item) for item in ("volunteer", "labour")]
+    for entry in entries:
+        ledger.review_entries(store, [entry.id], "approved", ON, "王校长", today=TODAY)
+    root = store.paths.root
+    store.close()
+    with sqlite3.connect(root / "qzdesk.sqlite") as connection:
+        connection.execute("DROP TRIGGER points_review_no_delete")
+        first = connection.execute("SELECT min(id) FROM points_review").fetchone()[0]
+        connection.execute("DELETE FROM points_review WHERE id = ?", (first,))
+    assert main(["ledger", "verify", "--data", str(root)]) == 4
+    assert "与上一条记录的链接不符" in capsys.readouterr().out
