@@ -33,9 +33,9 @@ def _emit(args: argparse.Namespace, text: str, payload: dict[str, Any]) -> None:
 
 
 def _load_profiles(paths: DataPaths) -> dict[str, Any]:
-    from qzdesk.services.rules import bundled_rules_dir, load_profiles
+    from qzdesk.services.rules import installed_profiles
 
-    return load_profiles([bundled_rules_dir(), paths.rules])
+    return installed_profiles(paths)
 
 
 def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:

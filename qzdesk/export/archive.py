@@ -32,7 +32,7 @@ from qzdesk.export.pdf.layout import (
 )
 from qzdesk.export.pdf.registry import documents
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import branch_key, members
+from qzdesk.services import admission, branch_key, ledger, members
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.members import audit_view
@@ -41,7 +41,7 @@ from qzdesk.services.periods import Period
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.store import Store
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
 
@@ -56,6 +56,7 @@ def archive_data(
     data = overview(store, profiles)
     info = branch_key.key_info(store)
     entries = members.roster_on(store, min(period.end, now.date()))
+    as_of = min(period.end, now.date())
     return {
         "schema_version": SCHEMA_VERSION,
         "archive_id": archive_id,
@@ -79,6 +80,11 @@ def archive_data(
             }
             for e in entries
         ],
+        "admission": {
+            "applicants": admission.archive_section(store, profiles, as_of),
+            "ledger": ledger.recorded_between(store, period.start, as_of),
+            "chain_heads": ledger.chain_heads(store),
+        },
     }
 
 

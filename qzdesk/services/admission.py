@@ -520,3 +520,94 @@ def admitted_in(session: Session, year: int) -> int:
         )
         or 0
     )
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    applicant_id: int
+    name: str
+    branch_name: str
+    grade: str | None
+    class_name: str | None
+    event: EventView
+
+
+def steps_between(
+    store: Store, steps: tuple[Step, ...], start: date, end: date
+) -> list[StepRecord]:
+    """The given steps recorded with dates in [start, end], in date order (for documents)."""
+    with store.transaction() as session:
+        query = (
+            select(StageEvent, Applicant, Org.name)
+            .join(Applicant, Applicant.id == StageEvent.applicant_id)
+            .join(Org, Org.id == Applicant.branch_id)
+            .where(
+                StageEvent.step.in_([s.value for s in steps]),
+                StageEvent.on >= start,
+                StageEvent.on <= end,
+            )
+            .order_by(StageEvent.on, StageEvent.id)
+        )
+        return [
+            StepRecord(
+                a.id,
+                a.name,
+                branch,
+                a.grade,
+                a.class_name,
+                EventView(
+                    e.id, Step(e.step), e.on, dict(e.details), list(e.evidence), e.recorded_by
+                ),
+            )
+            for e, a, branch in session.execute(query)
+        ]
+
+
+def archive_section(
+    store: Store, profiles: dict[str, RuleProfile], end: date
+) -> list[dict[str, Any]]:
+    """Applicants who had applied by `end`, each with the steps recorded by then and the
+    approved points as of then (the archive's machine-readable data)."""
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        people = list(
+            session.execute(
+                select(Applicant, Org.name)
+                .join(Org, Org.id == Applicant.branch_id)
+                .order_by(Applicant.id)
+            )
+        )
+        events = events_by_applicant(session, None)
+        points = balances(session, profile, None, as_of=end)
+        section = []
+        for a, branch in people:
+            mine = [e for e in events[a.id] if e.on <= end]
+            if not mine:
+                continue
+            balance = points.get(a.id, Balance())
+            section.append(
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "gender": a.gender,
+                    "id_number": a.id_number,
+                    "birth_date": a.birth_date.isoformat(),
+                    "branch": branch,
+                    "grade": a.grade,
+                    "class_name": a.class_name,
+                    "recommended_by": a.recommended_by,
+                    "stage": stage_of((e.step.value, e.details) for e in mine).value,
+                    "points": {"stage1": balance.stages[1] / 10, "stage2": balance.stages[2] / 10},
+                    "steps": [
+                        {
+                            "step": e.step.value,
+                            "on": e.on.isoformat(),
+                            "details": e.details,
+                            "evidence": e.evidence,
+                            "recorded_by": e.recorded_by,
+                        }
+                        for e in mine
+                    ],
+                }
+            )
+        return section

@@ -80,5 +80,5 @@ def build_admission_demo(store: Store, profiles: dict[str, RuleProfile], today: 
         step(a, Step.TALK, ago(30), by="李文静")
         points(a, STAGE1[:3], ago(3))
     quotas.set_quota(store, today.year, 12)
-    quotas.set_grade_students(store, today.year, "初三", 180)
+    quotas.set_grade_students(store, today.year, "初三", 260)
     number_blocks.add_block(store, today.year, f"{today.year}62050001", f"{today.year}62050050")

@@ -551,3 +551,26 @@ def chain_heads(store: Store) -> dict[str, str]:
             "points_entry": _last_hash(session, PointsEntry),
             "points_review": _last_hash(session, PointsReview),
         }
+
+
+def recorded_between(store: Store, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """The chain rows recorded in [start, end] with their hashes, as plain data: a
+    contiguous stretch of each chain that a reader can recompute (see chain.py)."""
+    first, last = start.isoformat(), f"{end.isoformat()}T99"
+    found = {}
+    with store.engine.connect() as connection:
+        for table, model, fields in (
+            ("entries", PointsEntry, ENTRY_FIELDS),
+            ("reviews", PointsReview, REVIEW_FIELDS),
+        ):
+            columns = [getattr(model, f) for f in (*fields, "prev_hash", "hash")]
+            query = (
+                select(*columns)
+                .where(model.recorded_at >= first, model.recorded_at < last)
+                .order_by(model.id)
+            )
+            found[table] = [
+                {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+                for row in connection.execute(query).mappings()
+            ]
+    return found

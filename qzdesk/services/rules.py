@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from qzdesk.config import resources_dir
+from qzdesk.config import DataPaths, resources_dir
 from qzdesk.services.errors import RuleProfileError
 
 T = TypeVar("T")
@@ -369,6 +369,11 @@ def load_profile(path: Path) -> RuleProfile:
 
 def bundled_rules_dir() -> Path:
     return resources_dir() / "rules"
+
+
+def installed_profiles(paths: DataPaths) -> dict[str, RuleProfile]:
+    """The bundled profiles and those the branch adapted in its data directory."""
+    return load_profiles([bundled_rules_dir(), paths.rules])
 
 
 def load_profiles(dirs: Iterable[Path]) -> dict[str, RuleProfile]:

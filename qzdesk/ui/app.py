@@ -15,7 +15,7 @@ from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
 from qzdesk.services import auth, setup
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.rules import installed_profiles
 from qzdesk.services.store import Store
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.error_dialog import ErrorHandler
@@ -49,7 +49,7 @@ def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
         QMessageBox.critical(None, "无法打开数据", str(error))
         return None
     try:
-        profiles = load_profiles([bundled_rules_dir(), paths.rules])
+        profiles = installed_profiles(paths)
     except QzdeskError as error:
         store.close()
         QMessageBox.critical(None, "规则配置有误", str(error))

@@ -16,6 +16,8 @@ from PIL import Image
 from qzdesk.config import resources_dir
 from qzdesk.export.archive import ATTACHMENT, build_archive, save_archive, verify_archive
 from qzdesk.services import branch_key, members
+from qzdesk.services.chain import link_hash
+from qzdesk.services.ledger import ENTRY_FIELDS
 from qzdesk.services.periods import parse_period
 
 NOW = datetime(2026, 11, 24, 10, 0).astimezone()
@@ -72,6 +74,17 @@ def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
     jsonschema.validate(data, schema)
     assert data["archive_id"] == saved.archive_id
     assert len(data["members"]) == len(members.roster_on(store, NOW.date()))
+    # The admission data: applicants with their steps, and a stretch of the points chain
+    # that a reader recomputes on its own, ending at the stated head.
+    section = data["admission"]
+    assert {"applicant", "activist", "candidate"} <= {a["stage"] for a in section["applicants"]}
+    entries = section["ledger"]["entries"]
+    previous = entries[0]["prev_hash"]
+    for row in entries:
+        assert row["prev_hash"] == previous
+        assert row["hash"] == link_hash(previous, {f: row[f] for f in ENTRY_FIELDS})
+        previous = row["hash"]
+    assert previous == section["chain_heads"]["points_entry"]
 
 
 def test_a_wrong_password_writes_nothing(store, profiles, tmp_path):

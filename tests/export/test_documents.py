@@ -52,7 +52,15 @@ def ink(pdf: bytes, tmp_path: Path, page: int = 1) -> float:
 
 
 def test_the_registry_lists_the_documents_in_order():
-    assert [d.key for d in documents()] == ["overview", "roster", "member_card"]
+    assert [d.key for d in documents()] == [
+        "overview",
+        "roster",
+        "admission_summary",
+        "publicity",
+        "admission_resolutions",
+        "points_record",
+        "member_card",
+    ]
 
 
 def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):

@@ -30,12 +30,13 @@ def test_build_then_verify(signed_in, qtbot, tmp_path):
     answer_modal(look_then(False))
     page.build_with("qzdemo")
     qtbot.waitUntil(lambda: "已取消" in page.result.text(), timeout=20_000)
-    assert pages == [5] and list(usb.iterdir()) == []
+    assert len(pages) == 1 and list(usb.iterdir()) == []
     answer_modal(look_then(True))
     page.build_with("qzdemo")
     qtbot.waitUntil(lambda: page.last_saved is not None, timeout=20_000)
     saved = page.last_saved
     assert saved.path.parent == usb and saved.path.exists()
+    assert pages == [saved.pages, saved.pages]  # the preview showed what was saved
     assert saved.archive_id in page.result.text()
     page.verify(saved.path)
     qtbot.waitUntil(lambda: page.last_check is not None, timeout=10_000)

@@ -1,5 +1,11 @@
 """Importing this package registers every document it holds."""
 
-from qzdesk.export.pdf.documents import member_card, overview, roster
+from qzdesk.export.pdf.documents import (
+    admission,
+    member_card,
+    overview,
+    points_record,
+    roster,
+)
 
-__all__ = ["member_card", "overview", "roster"]
+__all__ = ["admission", "member_card", "overview", "points_record", "roster"]

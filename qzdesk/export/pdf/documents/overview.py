@@ -12,13 +12,13 @@ from qzdesk.export.pdf.registry import DocumentSpec, register
 from qzdesk.services import members
 from qzdesk.services.overview import overview
 from qzdesk.services.periods import Period
-from qzdesk.services.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.rules import installed_profiles
 from qzdesk.services.store import Store
 
 
 def build(store: Store, period: Period) -> list[Flowable]:
     as_of = min(period.end, date.today())
-    data = overview(store, load_profiles([bundled_rules_dir(), store.paths.rules]), as_of)
+    data = overview(store, installed_profiles(store.paths), as_of)
     entries = members.roster_on(store, as_of)
     counts: dict[int, int] = {}
     for entry in entries:

@@ -1,0 +1,83 @@
+"""积分档案: each applicant's points entries (reversals and returned ones included), the
+approved balance per stage and the ledger's chain head, so the paper matches the file."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
+from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.services import admission, ledger
+from qzdesk.services.periods import Period
+from qzdesk.services.rules import installed_profiles
+from qzdesk.services.store import Store
+
+HEADERS = ["序号", "日期", "阶段", "类别", "项目", "档次", "分值", "审核", "说明", "记录人"]
+WIDTHS = [9, 22, 9, 18, 34, 9, 10, 18, 28, 17]
+
+
+def build(store: Store, period: Period, applicant_id: int | None = None) -> list[Flowable]:
+    profiles = installed_profiles(store.paths)
+    people = [
+        a
+        for a in admission.applicants(store, profiles)
+        if applicant_id is None or a.id == applicant_id
+    ]
+    heads = ledger.chain_heads(store)
+    story: list[Flowable] = [
+        paragraph("积分档案", TITLE),
+        paragraph(
+            "仅“已通过”的积分计入得分；更正以冲销记录表示，原记录保留。"
+            f"\n积分记录哈希链链头：{heads['points_entry']}"
+            f"\n审核记录哈希链链头：{heads['points_review']}",
+            SMALL,
+        ),
+    ]
+    shown = 0
+    for person in people:
+        entries = [
+            e for e in ledger.entries_of(store, profiles, person.id) if e.occurred_on <= period.end
+        ]
+        if not entries and applicant_id is None:
+            continue
+        shown += 1
+        place = f"{person.grade or ''}{person.class_name or ''}"
+        balance = ledger.balance_of(store, profiles, person.id, as_of=period.end)
+        story += [
+            paragraph(
+                f"{person.name}（{place}，{person.stage.label}）",
+                HEADING,
+            ),
+            paragraph(
+                f"截至 {period.end:%Y-%m-%d} 已通过积分：第一阶段 {balance.stage_points(1)} 分，"
+                f"第二阶段 {balance.stage_points(2)} 分"
+                + (f"；负面清单：{'、'.join(balance.vetoed_by)}" if balance.vetoed_by else ""),
+                BODY,
+            ),
+            data_table(
+                HEADERS,
+                [
+                    [
+                        str(e.id),
+                        f"{e.occurred_on:%Y-%m-%d}",
+                        str(e.stage),
+                        e.category_name,
+                        e.item_name,
+                        e.grade or "",
+                        e.points,
+                        e.status_label + (f"：{e.review_reason}" if e.review_reason else ""),
+                        e.note or "",
+                        e.recorded_by,
+                    ]
+                    for e in entries
+                ],
+                [w * mm for w in WIDTHS],
+            ),
+        ]
+    if not shown:
+        story.append(paragraph("本期没有积分记录。", BODY))
+    return story
+
+
+register(DocumentSpec("points_record", "积分档案", build, order=50))

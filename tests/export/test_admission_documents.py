@@ -1,0 +1,43 @@
+"""The admission documents read back as text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from qzdesk.export.pdf.registry import render_document
+from qzdesk.services import admission, ledger, publicity
+from qzdesk.services.periods import parse_period
+from qzdesk.services.stages import Step
+from tests.admission_helpers import TODAY, new_applicant
+from tests.export.test_documents import pdf_text
+
+NOW = datetime(2026, 11, 24, 9, 30)
+YEAR_2025 = parse_period("2025")
+
+
+def test_a_publicity_notice_masks_ids_and_states_the_period(store, profiles, tmp_path):
+    a = new_applicant(store, profiles, name="王小明")
+    admission.record_step(store, profiles, a.id, Step.TALK, date(2025, 3, 10), today=TODAY)
+    admission.record_step(store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20), today=TODAY)
+    notice = publicity.create_publicity(
+        store, profiles, "activist", [a.id], date(2025, 9, 29), "团委 王老师 0938-1234567"
+    ).value
+    pdf = render_document(
+        store, "publicity", YEAR_2025, "QZ-2025-0001", NOW, publicity_id=notice.id
+    )
+    text = "".join(pdf_text(pdf, tmp_path))
+    assert "关于入团积极分子的公示" in text and "王小明" in text
+    assert "2025年09月29日至2025年10月11日（5 个工作日）" in text
+    assert a.id_number not in text and publicity.mask_id(a.id_number) in text
+    assert "团委 王老师 0938-1234567" in text
+
+
+def test_the_points_record_lists_reversals_and_the_chain_head(store, profiles, tmp_path):
+    a = new_applicant(store, profiles, name="赵晓雨")
+    entry = ledger.post_entry(store, profiles, a.id, "labour", date(2025, 4, 1), today=TODAY).value
+    ledger.reverse_entry(store, profiles, entry.id, "重复录入", today=date(2025, 4, 2))
+    pdf = render_document(store, "points_record", YEAR_2025, "QZ-2025-0001", NOW, applicant_id=a.id)
+    text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
+    assert "赵晓雨" in text and f"冲销第 {entry.id} 条" in text and "重复录入" in text
+    assert "已冲销" in text and "待审核" in text
+    assert ledger.chain_heads(store)["points_entry"] in text.replace(" ", "")
