@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QWidget
 
 from qzdesk.config import DataPaths
 from qzdesk.logs import setup_logging
+from qzdesk.ui.admission.step_dialog import StepDialog
 from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
 from qzdesk.ui.import_dialog import ImportDialog
+from qzdesk.ui.main_window import MainWindow
 from qzdesk.ui.member_form import MemberForm
 
 OUT = Path(__file__).parent / "screenshots"
@@ -122,6 +124,7 @@ def main_window_shots(tmp: Path) -> None:
     wait_for(lambda: dialog.preview is not None)
     shoot(dialog, "import-preview")
     dialog.close()
+    admission_shots(window)
     window.nav.setCurrentRow(window.pages.index(window.settings_page))
     wait_for(lambda: window.context.worker.pending == 0)
     shoot(window, "main-settings-organisation")
@@ -129,6 +132,33 @@ def main_window_shots(tmp: Path) -> None:
     shoot(window, "main-settings-rules")
     window.close()
     close_context(launcher.context)
+
+
+def admission_shots(window: MainWindow) -> None:
+    page = window.admission
+    window.nav.setCurrentRow(window.pages.index(page))
+    wait_for(lambda: page.data is not None and window.context.worker.pending == 0)
+    candidate = next(r for r in page.shown if r.stage.value == "activist")
+    page.select(candidate.id)
+    wait_for(lambda: page.detail is not None and window.context.worker.pending == 0)
+    shoot(window, "admission-applicants")
+    dialog = StepDialog(window.context, page.detail.file, window)
+    dialog.step.setCurrentIndex(dialog.step.findData("candidate"))
+    dialog.show()
+    wait_for(lambda: dialog.findings.text() != "" and window.context.worker.pending == 0)
+    settle(300)
+    shoot(dialog, "admission-step-candidate")
+    dialog.close()
+    for index, name in (
+        (1, "admission-review"),
+        (2, "admission-ranking"),
+        (3, "admission-publicity"),
+    ):
+        page.tabs.setCurrentIndex(index)
+        wait_for(lambda: window.context.worker.pending == 0)
+        settle()
+        shoot(window, name)
+    page.tabs.setCurrentIndex(0)
 
 
 def archive_shots(tmp: Path) -> None:

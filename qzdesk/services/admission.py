@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -36,7 +37,7 @@ from qzdesk.services.admission_check import (
     step_findings,
     tally,
 )
-from qzdesk.services.attachments import check_known
+from qzdesk.services.attachments import AttachmentRow, add_attachment, check_known
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.ledger import Balance, balances
@@ -46,7 +47,7 @@ from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.number_blocks import assign_number
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.search import name_key
-from qzdesk.services.settings import active_profile
+from qzdesk.services.settings import active_profile, rules_in_force
 from qzdesk.services.stages import ALLOWED, Stage, Step, stage_of
 from qzdesk.services.store import Store
 
@@ -611,3 +612,11 @@ def archive_section(
                 }
             )
         return section
+
+
+def add_evidence(
+    store: Store, profiles: dict[str, RuleProfile], source: Path
+) -> Outcome[AttachmentRow]:
+    """An evidence file for a step or a points entry, within the profile's size limit."""
+    limit = rules_in_force(store, profiles).admission.application_pdf_max_mb.value
+    return add_attachment(store, source, limit)

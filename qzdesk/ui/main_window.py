@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from qzdesk import __version__
 from qzdesk.services.overview import Overview
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.pages.admission import AdmissionPage
 from qzdesk.ui.pages.archive import ArchivePage
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.home import HomePage
@@ -30,9 +31,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("团支部工作台 qzdesk")
         self.home = HomePage(context)
         self.roster = RosterPage(context)
+        self.admission = AdmissionPage(context)
         self.archive = ArchivePage(context)
         self.settings_page = SettingsPage(context)
-        self.pages: list[Page] = [self.home, self.roster, self.archive, self.settings_page]
+        self.pages: list[Page] = [
+            self.home,
+            self.roster,
+            self.admission,
+            self.archive,
+            self.settings_page,
+        ]
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")

@@ -1,0 +1,283 @@
+"""办理下一步: one step of an applicant's way in, with what blocks it shown as you fill it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.services import admission, attachments, members
+from qzdesk.services.admission import ApplicantFile
+from qzdesk.services.stages import ALLOWED, Step
+from qzdesk.ui.admission.findings import findings_html, findings_label
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit
+
+# The one text field of the simple steps: (label, details key, placeholder).
+TEXT_STEPS = {
+    Step.TALK: ("谈话人及要点", "by", "谁谈的话，谈了什么"),
+    Step.ACTIVIST: ("支委会会议", "meeting", "如：3月20日支委会讨论通过"),
+    Step.OBSERVATION_REPORT: ("书面考察意见", "summary", "培养联系人的考察意见"),
+    Step.CANDIDATE: ("支委会会议", "meeting", "如：6月20日支委会讨论通过"),
+    Step.PRE_REVIEW: ("预审意见", "opinion", "上级团委预审意见；入团志愿书已填写"),
+    Step.OATH: ("地点", "place", "入团仪式地点"),
+    Step.WITHDRAWN: ("原因", "reason", "终止发展的原因"),
+}
+VOTE_FIELDS = (
+    ("expected", "应到"),
+    ("present", "实到"),
+    ("for", "赞成"),
+    ("against", "反对"),
+    ("abstain", "弃权"),
+)
+
+
+class StepDialog(QDialog):
+    def __init__(
+        self, context: AppContext, file: ApplicantFile, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.file = file
+        self.setWindowTitle(f"办理：{file.row.name}（{file.row.stage.label}）")
+        self.resize(560, 420)
+        self.errors = FieldErrors()
+        self.evidence: list[str] = []
+        form = QFormLayout()
+        steps = [s for s in ALLOWED[file.row.stage]]
+        self.step = combo("step_kind", [(s.label, s.value) for s in steps])
+        form.addRow("步骤", self.step)
+        self.on = date_edit("step_on")
+        self.errors.add_row(form, "日期", self.on, "on")
+
+        self.pages = QStackedWidget()
+        self.text = QLineEdit()
+        self.text.setObjectName("step_text")
+        self.text_label = QLabel()
+        text_page = QWidget()
+        text_form = QFormLayout(text_page)
+        text_form.addRow(self.text_label, self.text)
+        self.hours = QDoubleSpinBox()
+        self.hours.setObjectName("step_hours")
+        self.hours.setRange(0.5, 24)
+        self.hours.setSingleStep(0.5)
+        self.hours.setValue(2)
+        self.topic = QLineEdit()
+        self.topic.setObjectName("step_topic")
+        training = QWidget()
+        training_form = QFormLayout(training)
+        training_form.addRow("学时", self.hours)
+        training_form.addRow("培训内容", self.topic)
+        self.member = combo("step_member", [])
+        person = QWidget()
+        QFormLayout(person).addRow("团员", self.member)
+        self.gate = combo("step_gate", [])
+        self.confirmed_by = QLineEdit()
+        self.confirmed_by.setObjectName("step_confirmed_by")
+        gate = QWidget()
+        gate_form = QFormLayout(gate)
+        gate_form.addRow("标准", self.gate)
+        gate_form.addRow("确认人", self.confirmed_by)
+        self.votes: dict[str, QSpinBox] = {}
+        vote = QWidget()
+        vote_form = QFormLayout(vote)
+        for key, label in VOTE_FIELDS:
+            spin = QSpinBox()
+            spin.setObjectName(f"vote_{key}")
+            spin.setRange(0, 2000)
+            self.votes[key] = spin
+            vote_form.addRow(label, spin)
+        self.objections = QLineEdit()
+        self.objections.setObjectName("vote_objections")
+        vote_form.addRow("异议及理由", self.objections)
+        self.member_no = QLineEdit()
+        self.member_no.setObjectName("step_member_no")
+        self.member_no.setPlaceholderText("留空则从本年度号段自动取号")
+        approval = QWidget()
+        QFormLayout(approval).addRow("团员编号", self.member_no)
+        self._page_of = {}
+        for widget, kinds in (
+            (text_page, list(TEXT_STEPS)),
+            (training, [Step.TRAINING]),
+            (person, [Step.MENTOR, Step.SPONSOR]),
+            (gate, [Step.GATE]),
+            (vote, [Step.VOTE]),
+            (approval, [Step.APPROVAL]),
+        ):
+            index = self.pages.addWidget(widget)
+            self._page_of.update(dict.fromkeys(kinds, index))
+        form.addRow(self.pages)
+
+        evidence_row = QHBoxLayout()
+        self.evidence_list = QListWidget()
+        self.evidence_list.setObjectName("step_evidence")
+        self.evidence_list.setMaximumHeight(60)
+        add_file = QPushButton("添加证明材料…")
+        add_file.clicked.connect(self.add_evidence)
+        evidence_row.addWidget(self.evidence_list, 1)
+        evidence_row.addWidget(add_file)
+        self.errors.add_row(form, "证明材料", _wrap(evidence_row), "evidence")
+
+        self.findings = findings_label("step_findings")
+        self.errors.fallback = QLabel()
+        self.errors.fallback.setWordWrap(True)
+        self.errors.fallback.setStyleSheet("color: #b3261e;")
+        self.buttons = confirm_buttons("确认办理", self.submit, self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("检查结果："))
+        layout.addWidget(self.findings)
+        layout.addWidget(self.errors.fallback)
+        layout.addWidget(self.buttons)
+        self._failed = self.errors.reporter(context.worker.unhandled)
+        self.recorded: list[Any] | None = None
+
+        self._recheck = QTimer(self)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(150)
+        self._recheck.timeout.connect(self.check)
+        self.step.currentIndexChanged.connect(self._step_changed)
+        self.on.dateChanged.connect(lambda *_: self._recheck.start())
+        self.member.currentIndexChanged.connect(lambda *_: self._recheck.start())
+        self.gate.currentIndexChanged.connect(lambda *_: self._recheck.start())
+        self.hours.valueChanged.connect(lambda *_: self._recheck.start())
+        for spin in self.votes.values():
+            spin.valueChanged.connect(lambda *_: self._recheck.start())
+        context.worker.submit(members.roster, context.store, on_done=self._members)
+        self._fill_gates()
+        self._step_changed()
+
+    def _members(self, rows: list[members.MemberRow]) -> None:
+        for row in rows:
+            if row.status.value == "active":
+                self.member.addItem(f"{row.name}（{row.branch_name}）", row.id)
+        self._recheck.start()
+
+    def _fill_gates(self) -> None:
+        for group, gate, confirmed in self.file.gates:
+            if confirmed is None:
+                self.gate.addItem(f"{group}：{gate}", gate)
+
+    def current_step(self) -> Step:
+        return Step(self.step.currentData())
+
+    def _step_changed(self) -> None:
+        step = self.current_step()
+        self.pages.setCurrentIndex(self._page_of[step])
+        if step in TEXT_STEPS:
+            label, _, hint = TEXT_STEPS[step]
+            self.text_label.setText(label)
+            self.text.setPlaceholderText(hint)
+        self._recheck.start()
+
+    def details(self) -> dict[str, Any]:
+        step = self.current_step()
+        if step in TEXT_STEPS:
+            return {TEXT_STEPS[step][1]: self.text.text().strip()}
+        if step is Step.TRAINING:
+            return {"hours": self.hours.value(), "topic": self.topic.text().strip()}
+        if step in (Step.MENTOR, Step.SPONSOR):
+            return {"member_id": self.member.currentData()}
+        if step is Step.GATE:
+            return {
+                "gate": self.gate.currentData(),
+                "confirmed_by": self.confirmed_by.text().strip(),
+            }
+        if step is Step.VOTE:
+            values: dict[str, Any] = {k: s.value() for k, s in self.votes.items()}
+            return {**values, "objections": self.objections.text().strip()}
+        if step is Step.APPROVAL:
+            return {"member_no": self.member_no.text().strip()}
+        return {}
+
+    def day(self) -> date:
+        return self.on.date().toPython()
+
+    def check(self) -> None:
+        details = self.details()
+        if details.get("member_id", 0) is None:
+            self.findings.setText(findings_html([], "请选择团员。"))
+            return
+        self.context.worker.submit(
+            admission.check_step,
+            self.context.store,
+            self.context.profiles,
+            self.file.row.id,
+            self.current_step(),
+            self.day(),
+            details,
+            on_done=self._show_findings,
+        )
+
+    def _show_findings(self, findings: list[Any]) -> None:
+        self.last_findings = findings
+        self.findings.setText(findings_html(findings))
+        blocked = any(f.blocking for f in findings)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not blocked)
+
+    def add_evidence(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择证明材料", "", "PDF 或图片 (*.pdf *.jpg *.jpeg *.png)"
+        )
+        if path:
+            self.attach(Path(path))
+
+    def attach(self, path: Path) -> None:
+        self.errors.clear()
+        self.context.worker.submit(
+            admission.add_evidence,
+            self.context.store,
+            self.context.profiles,
+            path,
+            on_done=lambda outcome: self._attached(outcome.value),
+            on_error=self._failed,
+        )
+
+    def _attached(self, row: attachments.AttachmentRow) -> None:
+        if row.sha256 not in self.evidence:
+            self.evidence.append(row.sha256)
+            self.evidence_list.addItem(f"{row.file_name}（{row.size // 1024} KB）")
+
+    def submit(self) -> None:
+        self.errors.clear()
+        self.context.worker.submit(
+            admission.record_step,
+            self.context.store,
+            self.context.profiles,
+            self.file.row.id,
+            self.current_step(),
+            self.day(),
+            self.details(),
+            list(self.evidence),
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _done(self, outcome: Any) -> None:
+        self.recorded = outcome.value
+        self.accept()
+
+
+def _wrap(layout: QHBoxLayout) -> QWidget:
+    holder = QWidget()
+    layout.setContentsMargins(0, 0, 0, 0)
+    holder.setLayout(layout)
+    return holder

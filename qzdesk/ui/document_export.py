@@ -1,0 +1,45 @@
+"""Showing one registered document and saving it where the secretary chooses."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from qzdesk.export.pdf.registry import render_document
+from qzdesk.services.files import write_atomically
+from qzdesk.services.periods import Period
+from qzdesk.ui.context import AppContext
+
+
+def preview_and_save(
+    parent: QWidget,
+    context: AppContext,
+    key: str,
+    period: Period,
+    file_name: str,
+    **options: Any,
+) -> None:
+    """Render on the worker, show the pages, and write the file only if 保存 is chosen."""
+
+    def show(pdf: bytes) -> None:
+        from qzdesk.ui.pdf_preview import PdfPreview
+
+        dialog = PdfPreview(pdf, file_name, "请核对内容；点“保存”后选择保存位置。", parent)
+        if not dialog.exec():
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            parent, "保存为", str(Path.home() / file_name), "PDF 文件 (*.pdf)"
+        )
+        if target:
+            context.worker.submit(
+                write_atomically,
+                Path(target),
+                pdf,
+                on_done=lambda _: QMessageBox.information(parent, "已保存", f"已保存到 {target}"),
+            )
+
+    render = partial(render_document, context.store, key, period, **options)
+    context.worker.submit(render, on_done=show)

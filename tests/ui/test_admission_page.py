@@ -1,0 +1,102 @@
+"""The 发展团员 page driven as a secretary would: the leadership group's review sitting,
+and an application taken through its first steps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from qzdesk.services import admission, ledger
+from qzdesk.services.stages import Stage, Step
+from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
+from qzdesk.ui.admission.step_dialog import StepDialog
+from tests.admission_helpers import rid
+from tests.ui.conftest import answer_modal, type_text
+
+
+def open_admission(window, qtbot, tab: int):
+    window.nav.setCurrentRow(window.pages.index(window.admission))
+    page = window.admission
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    page.tabs.setCurrentIndex(tab)
+    return page
+
+
+def test_a_review_sitting_approves_and_returns_entries(signed_in, qtbot):
+    window = signed_in
+    store, profiles = window.context.store, window.context.profiles
+    page = open_admission(window, qtbot, 1)
+    review = page.review
+    waiting = len(review.rows)
+    assert waiting > 2 and page.tabs.tabText(1) == f"积分审核（{waiting}）"
+    first, second = review.rows[0].entry, review.rows[1].entry
+    selection = review.table.selectionModel()
+    for row in (0, 1):
+        selection.select(
+            review.table.model().index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    type_text(review.reviewers, "王建国、李文静")
+    answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.mouseClick(review.approve, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已通过 2 条" in review.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: len(review.rows) == waiting - 2)
+    statuses = {e.id: e.status for e in ledger.entries_of(store, profiles, first.applicant_id)}
+    assert statuses[first.id] == "approved" and statuses[second.id] == "approved"
+
+    # Returning without a reason is refused in place; with one, the entry leaves the queue.
+    review.table.clearSelection()
+    review.table.selectRow(0)
+    returned = review.rows[0].entry.id
+    answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.mouseClick(review.return_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "退回须写明原因" in review.message.text(), timeout=10_000)
+    type_text(review.reason, "缺少获奖证书复印件")
+    answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.mouseClick(review.return_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: returned not in {r.entry.id for r in review.rows}, timeout=10_000)
+    assert page.tabs.tabText(1) == f"积分审核（{waiting - 3}）"
+
+
+def test_an_application_then_its_first_steps(signed_in, qtbot):
+    window = signed_in
+    store, profiles = window.context.store, window.context.profiles
+    page = open_admission(window, qtbot, 0)
+
+    def fill(dialog):
+        assert isinstance(dialog, ApplicantDialog)
+        type_text(dialog.fields["name"], "马晓燕")
+        type_text(dialog.fields["id_number"], rid("20110101", 42))
+        type_text(dialog.fields["grade"], "初二")
+        type_text(dialog.fields["class_name"], "1班")
+        qtbot.waitUntil(lambda: dialog.branch.count() > 0)
+        dialog.submit()
+
+    answer_modal(fill)
+    page.new_applicant()
+    qtbot.waitUntil(
+        lambda: page.detail is not None and page.detail.file.row.name == "马晓燕", timeout=10_000
+    )
+    assert page.current().stage is Stage.APPLICANT
+    assert "尚未与申请人谈话" in page.next.text()  # visible without opening a dialog
+
+    def activist_is_blocked_then_talk(dialog):
+        assert isinstance(dialog, StepDialog)
+        dialog.step.setCurrentIndex(dialog.step.findData(Step.ACTIVIST.value))
+        qtbot.waitUntil(lambda: "尚未与申请人谈话" in dialog.findings.text(), timeout=5_000)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()
+        dialog.step.setCurrentIndex(dialog.step.findData(Step.TALK.value))
+        type_text(dialog.text, "书记李文静与本人谈话，了解入团动机")
+        qtbot.waitUntil(lambda: ok.isEnabled(), timeout=5_000)
+        ok.click()
+
+    answer_modal(activist_is_blocked_then_talk)
+    page.record_step()
+    qtbot.waitUntil(lambda: page.timeline.rowCount() == 2, timeout=10_000)
+    assert page.timeline.item(1, 1).text() == Step.TALK.label
+    applicant = next(a for a in admission.applicants(store, profiles) if a.name == "马晓燕")
+    assert [e.step for e in admission.applicant_file(store, profiles, applicant.id).events] == [
+        Step.APPLICATION,
+        Step.TALK,
+    ]
