@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Applicant, PointsEntry, PointsReview
@@ -464,10 +464,11 @@ def _capped(scheme: PointsScheme, bonus_ratio: float, sums: dict[tuple[int, str]
 def balances(
     session: Session,
     profile: RuleProfile,
-    applicant_ids: Iterable[int] | None = None,
+    applicant_ids: Iterable[int] | Select[Any] | None = None,
     as_of: date | None = None,
 ) -> dict[int, Balance]:
-    """Approved points per applicant, derived from the ledger (as reviewed by `as_of`)."""
+    """Approved points per applicant, derived from the ledger (as reviewed by `as_of`);
+    `applicant_ids` is a list or a query selecting them."""
     scheme = profile.points.scheme
     query = (
         select(
@@ -484,7 +485,8 @@ def balances(
         )
     )
     if applicant_ids is not None:
-        query = query.where(PointsEntry.applicant_id.in_(list(applicant_ids)))
+        chosen = applicant_ids if isinstance(applicant_ids, Select) else list(applicant_ids)
+        query = query.where(PointsEntry.applicant_id.in_(chosen))
     if as_of is not None:
         query = query.where(PointsReview.reviewed_on <= as_of, PointsEntry.occurred_on <= as_of)
     sums: dict[int, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))

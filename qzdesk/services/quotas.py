@@ -3,13 +3,15 @@ ranking (推优) that shows who fits within them, with their gates beside the po
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Applicant, Member, MemberStatus, Org, Quota, Sector
+from qzdesk.models import Applicant, Member, MemberStatus, Org, Quota, Sector, StageEvent
 from qzdesk.services import audit
 from qzdesk.services.admission import admitted_in, events_by_applicant
 from qzdesk.services.changes import Outcome, Topic
@@ -184,26 +186,36 @@ def ranking(
     wanted = Stage.APPLICANT if points_stage == 1 else Stage.ACTIVIST
     with store.transaction() as session:
         profile = active_profile(session, profiles)
-        query = select(Applicant.id, Applicant.name, Applicant.grade, Applicant.class_name)
+        chosen = select(Applicant.id)
         if grade:
-            query = query.where(Applicant.grade == grade)
+            chosen = chosen.where(Applicant.grade == grade)
         if class_name:
-            query = query.where(Applicant.class_name == class_name)
-        people = list(session.execute(query))
-        ids = [p.id for p in people]
-        events = events_by_applicant(session, ids if len(ids) <= 900 else None)
-        points = balances(session, profile, ids if len(ids) <= 900 else None)
+            chosen = chosen.where(Applicant.class_name == class_name)
+        people = list(
+            session.execute(
+                select(Applicant.id, Applicant.name, Applicant.grade, Applicant.class_name).where(
+                    Applicant.id.in_(chosen)
+                )
+            )
+        )
+        events: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        steps = select(StageEvent.applicant_id, StageEvent.step, StageEvent.details)
+        for applicant_id, step, details in session.execute(
+            steps.where(StageEvent.applicant_id.in_(chosen)).order_by(StageEvent.on, StageEvent.id)
+        ):
+            events[applicant_id].append((step, details))
+        points = balances(session, profile, chosen)
         gates = {g for _, g in profile.points.gates()}
         threshold = round(profile.points.scheme.stage(points_stage).qualifying * 10)
         places = _status(session, profile, year).left if points_stage == 2 else None
         scored = []
         for p in people:
             mine = events.get(p.id, [])
-            stage = stage_of((e.step.value, e.details) for e in mine)
+            stage = stage_of(mine)
             if stage is not wanted:
                 continue
             balance = points.get(p.id, Balance())
-            confirmed = {e.details.get("gate") for e in mine if e.step is Step.GATE}
+            confirmed = {details.get("gate") for step, details in mine if step == Step.GATE}
             scored.append(
                 (balance.stages.get(points_stage, 0), p, stage, balance, len(gates - confirmed))
             )
