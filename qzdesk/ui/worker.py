@@ -31,6 +31,7 @@ class DbWorker(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qzdesk-db")
         self.unhandled = on_unhandled
         self._pending = 0
+        self._closed = False
         self._finished.connect(self._deliver)
 
     @property
@@ -46,6 +47,10 @@ class DbWorker(QObject):
     ) -> Future[Any]:
         """Run `fn(*args)` on the worker; `on_done(result)` or `on_error(exc)` run on the
         GUI thread. Errors without an `on_error` go to the application's error handler."""
+        if self._closed:  # a late callback asking for more while the window closes
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
         self._pending += 1
         if self._pending == 1:
             self.busy.emit(True)
@@ -72,4 +77,5 @@ class DbWorker(QObject):
 
     def shutdown(self) -> None:
         """Let the running call finish (never cut a transaction short), then stop."""
+        self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)

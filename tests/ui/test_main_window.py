@@ -87,3 +87,16 @@ def test_work_dropped_at_shutdown_is_not_an_error(qapp, qtbot):
     worker.shutdown()  # cancels the second call at once, then lets the first finish
     qtbot.wait(50)
     assert errors == [] and done == [] and worker.pending == 0
+
+
+def test_a_callback_asking_for_more_work_after_shutdown_is_dropped(qapp, qtbot):
+    from qzdesk.ui.worker import DbWorker
+
+    errors: list[BaseException] = []
+    worker = DbWorker(errors.append)
+    chained: list[object] = []
+    # A page's result arriving as the window closes asks for its next load.
+    worker.submit(lambda: 1, on_done=lambda _: chained.append(worker.submit(lambda: 2)))
+    worker.shutdown()
+    qtbot.waitUntil(lambda: bool(chained))
+    assert chained[0].cancelled() and errors == [] and worker.pending == 0
