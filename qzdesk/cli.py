@@ -184,6 +184,37 @@ def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK if result.ok else EXIT_VERIFY_FAILED
 
 
+def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.compliance import compliance
+    from qzdesk.services.store import Store
+
+    profiles = _load_profiles(paths)
+    with Store.open(paths.root, "qzdesk compliance") as store:
+        cells = compliance(store, profiles, args.year)
+    lines = [f"{args.year} 年组织生活：应开（按规则配置）/ 已开（记录已签字）"]
+    for cell in cells:
+        need = "按需" if cell.required is None else str(cell.required)
+        mark = "" if cell.met else "　未达到"
+        draft = f"（另有未签字记录 {cell.drafts} 份）" if cell.drafts else ""
+        lines.append(f"{cell.branch}　{cell.kind.label}：{need}/{cell.held}{draft}{mark}")
+    payload = {
+        "year": args.year,
+        "cells": [
+            {
+                "branch": c.branch,
+                "kind": c.kind.value,
+                "required": c.required,
+                "held": c.held,
+                "drafts": c.drafts,
+                "met": c.met,
+            }
+            for c in cells
+        ],
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_OK
+
+
 def _open_signed(paths: DataPaths, program: str) -> Store:
     """Open the store and act as its secretary (the CLI runs on the secretary's own PC)."""
     from qzdesk.services.setup import organisation_name
@@ -365,6 +396,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--trust", type=Path, action="append", metavar="CERT.pem", help="信任的支部证书，可重复"
     )
     verify.set_defaults(handler=cmd_archive_verify)
+
+    comply = sub.add_parser("compliance", parents=[common], help="组织生活：应开与已开")
+    comply.add_argument("--year", type=int, required=True, help="年度，如 2025")
+    comply.set_defaults(handler=cmd_compliance)
 
     ledger = sub.add_parser("ledger", parents=[common], help="积分账")
     ledger_sub = ledger.add_subparsers(dest="ledger_command", metavar="操作", required=True)

@@ -14,6 +14,14 @@ from qzdesk.models.audit import AuditEntry
 from qzdesk.models.base import Base
 from qzdesk.models.engine import make_engine
 from qzdesk.models.ledger import PointsEntry, PointsReview
+from qzdesk.models.meeting import (
+    Addendum,
+    Attendance,
+    Meeting,
+    MeetingAttachment,
+    MeetingPlan,
+    Observer,
+)
 from qzdesk.models.member import (
     IdType,
     ImportBatch,
@@ -26,17 +34,23 @@ from qzdesk.models.org import Org, OrgKind, Sector
 from qzdesk.models.setting import Setting
 
 __all__ = [
+    "Addendum",
     "Applicant",
     "Attachment",
+    "Attendance",
     "AuditEntry",
     "Base",
     "IdType",
     "ImportBatch",
+    "Meeting",
+    "MeetingAttachment",
+    "MeetingPlan",
     "Member",
     "MemberEvent",
     "MemberNoBlock",
     "MemberStatus",
     "Objection",
+    "Observer",
     "Org",
     "OrgKind",
     "PointsEntry",

@@ -19,6 +19,7 @@ class Topic(StrEnum):
     AUDIT = "audit"
     ADMISSION = "admission"
     LEDGER = "ledger"
+    MEETINGS = "meetings"
 
 
 @dataclass(frozen=True)

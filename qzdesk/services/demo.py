@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from qzdesk.models import MemberStatus, OrgKind, PoliticalStatus, Sector
 from qzdesk.services import members, orgs
 from qzdesk.services.demo_admission import build_admission_demo
+from qzdesk.services.demo_meetings import build_meetings_demo
 from qzdesk.services.demo_people import PeopleMaker
 from qzdesk.services.member_check import MemberDraft, check_member
 from qzdesk.services.rules import DEFAULT_PROFILE_ID, RuleProfile
@@ -53,6 +54,7 @@ def build_demo(
     _add_members(store, root, profiles, today, members)
     if members is None:
         build_admission_demo(store, profiles, today)
+        build_meetings_demo(store, profiles, today)
     return root
 
 

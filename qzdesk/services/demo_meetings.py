@@ -1,0 +1,47 @@
+"""The demo school's recent organisational life: signed minutes and a draft."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from qzdesk.services import meetings, members
+from qzdesk.services.meetings import MeetingKind, MinutesDraft, Resolution
+from qzdesk.services.rules import RuleProfile
+from qzdesk.services.store import Store
+
+
+def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: date) -> None:
+    branch = dict((name, i) for i, name in members.open_branches(store))["初三（1）班团支部"]
+    people = meetings.branch_members_on(store, branch)
+    chair, recorder = people[0][1], people[1][1]
+    attendance = {m: ("present", "") for m, _ in people}
+    attendance[people[-1][0]] = ("leave", "病假")
+    present = len(people) - 1
+    signed = MinutesDraft(
+        MeetingKind.ASSEMBLY,
+        today - timedelta(days=40),
+        "学习团章，评议本季度团支部工作",
+        "15:00",
+        "16:10",
+        "初三（1）班教室",
+        chair,
+        recorder,
+        ["学习《中国共产主义青年团章程》总则", "评议本季度团支部工作"],
+        [(chair, "领学团章总则，结合班级实际谈体会"), (recorder, "汇报本季度团支部工作")],
+        [Resolution("通过本季度团支部工作小结", present, 0, 0)],
+        attendance,
+        [],
+    )
+    meeting_id = meetings.create_minutes(store, branch, signed, today).value
+    meetings.sign_off(store, profiles, meeting_id, chair, recorder)
+    draft = MinutesDraft(
+        MeetingKind.LEAGUE_DAY,
+        today - timedelta(days=5),
+        "主题团日：走进社区志愿服务",
+        place="东关社区",
+        chair=chair,
+        recorder=recorder,
+        agenda=["社区环境整治志愿服务"],
+        attendance={m: ("present", "") for m, _ in people},
+    )
+    meetings.create_minutes(store, branch, draft, today)

@@ -1,0 +1,104 @@
+"""Minutes: quorum, sign-off, frozen after signing, addenda; compliance by the profile."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from qzdesk.cli import main
+from qzdesk.services import meetings
+from qzdesk.services.compliance import compliance
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.meetings import MeetingKind, MinutesDraft, Resolution
+from tests.admission_helpers import branch_id
+
+TODAY = date(2026, 6, 30)
+
+
+BRANCH = "初三（3）班团支部"  # the demo's own minutes are in 初三（1）班
+
+
+def assembly(store, present: int, total: int = 10) -> tuple[int, MinutesDraft]:
+    branch = branch_id(store, BRANCH)
+    people = [m for m, _ in meetings.branch_members_on(store, branch)][:total]
+    assert len(people) == total
+    draft = MinutesDraft(
+        MeetingKind.ASSEMBLY,
+        date(2026, 3, 20),
+        "讨论接收新团员",
+        "14:30",
+        "15:40",
+        "初三（1）班教室",
+        chair="李文静",
+        recorder="王芳",
+        agenda=["讨论接收新团员", "布置主题团日"],
+        speeches=[("李文静", "介绍发展对象情况")],
+        resolutions=[Resolution("同意接收赵欣为团员", present, 0, 0)],
+        attendance={
+            m: ("present", "") if i < present else ("leave", "病假") for i, m in enumerate(people)
+        },
+        observers=[("赵欣", "发展对象")],
+    )
+    return meetings.create_minutes(store, branch, draft, TODAY).value, draft
+
+
+@pytest.mark.parametrize(("present", "quorate"), [(5, False), (6, True)])
+def test_an_assembly_needs_more_than_half_present(store, profiles, present, quorate):
+    meeting_id, _ = assembly(store, present)
+    view = meetings.minutes(store, profiles, meeting_id)
+    assert view.quorum.ok is quorate
+    assert view.quorum.text.startswith(f"应到 10 人，实到 {present} 人")
+    meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    signed = meetings.minutes(store, profiles, meeting_id)
+    assert signed.draft.resolutions[0].valid is quorate and signed.intact
+
+
+def test_signed_minutes_are_frozen_and_corrected_by_addendum(store, profiles):
+    meeting_id, draft = assembly(store, 9)
+    with pytest.raises(ValidationError, match="主持人（李文静）"):
+        meetings.sign_off(store, profiles, meeting_id, "王芳", "王芳")
+    digest = meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
+    draft.topic = "改过的主题"
+    with pytest.raises(ValidationError, match="已签字确认，不能修改"):
+        meetings.save_minutes(store, meeting_id, draft, TODAY)
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="已签字确认"):
+        connection.execute(text("UPDATE meeting SET topic = 'x' WHERE id = :i"), {"i": meeting_id})
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="已签字确认"):
+        connection.execute(
+            text("UPDATE meeting_attendance SET status = 'present' WHERE meeting_id = :i"),
+            {"i": meeting_id},
+        )
+    meetings.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
+    view = meetings.minutes(store, profiles, meeting_id)
+    assert view.content_hash == digest and view.intact and view.draft.topic == "讨论接收新团员"
+    assert view.addenda[0][2] == "第二项议程的发言人应为王芳。"
+
+
+def test_drafts_can_be_edited_and_votes_must_fit_those_present(store, profiles):
+    meeting_id, draft = assembly(store, 8)
+    draft.resolutions = [Resolution("同意", 9, 0, 0)]
+    with pytest.raises(ValidationError, match="多于出席的 8 人"):
+        meetings.save_minutes(store, meeting_id, draft, TODAY)
+    draft.resolutions = [Resolution("同意", 7, 1, 0)]
+    draft.attendance[next(iter(draft.attendance))] = ("leave", "")
+    with pytest.raises(ValidationError, match="请假的团员请注明原因"):
+        meetings.save_minutes(store, meeting_id, draft, TODAY)
+
+
+def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, capsys):
+    meeting_id, _ = assembly(store, 9)
+    cells = {(c.branch, c.kind): c for c in compliance(store, profiles, 2026, TODAY)}
+    cell = cells[(BRANCH, MeetingKind.ASSEMBLY)]
+    assert (cell.required, cell.held, cell.drafts) == (2, 0, 1)  # six months, every three
+    meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    root = store.paths.root
+    store.close()
+    assert main(["compliance", "--year", "2025", "--data", str(root), "--json"]) == 0
+    past = json.loads(capsys.readouterr().out)["cells"]
+    monthly = next(c for c in past if c["kind"] == "league_day" and c["branch"] == BRANCH)
+    assert monthly["required"] == 12 and monthly["held"] == 0 and not monthly["met"]
+    assert next(c for c in past if c["kind"] == "group")["required"] is None
