@@ -32,7 +32,7 @@ from qzdesk.export.pdf.layout import (
 )
 from qzdesk.export.pdf.registry import documents
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import admission, branch_key, ledger, members
+from qzdesk.services import admission, branch_key, ledger, meetings, members
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.members import audit_view
@@ -85,6 +85,7 @@ def archive_data(
             "ledger": ledger.recorded_between(store, period.start, as_of),
             "chain_heads": ledger.chain_heads(store),
         },
+        "meetings": meetings.archive_section(store, period.start, as_of),
     }
 
 

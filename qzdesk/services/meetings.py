@@ -23,6 +23,7 @@ from qzdesk.models import (
     Member,
     MemberStatus,
     Observer,
+    Org,
 )
 from qzdesk.models import Meeting as MeetingRow
 from qzdesk.models.member import Labeled
@@ -432,3 +433,49 @@ def branch_members_on(store: Store, branch_id: int) -> list[tuple[int, str]]:
             .order_by(Member.id)
         )
         return [(r[0], r[1]) for r in rows]
+
+
+def minutes_between(
+    store: Store, profiles: dict[str, RuleProfile], start: date, end: date
+) -> tuple[list[MinutesView], dict[int, str], dict[int, str]]:
+    """The minutes held in [start, end] in date order, with member and branch names."""
+    with store.transaction() as session:
+        ids = list(
+            session.scalars(
+                select(MeetingRow.id)
+                .where(MeetingRow.held_on >= start, MeetingRow.held_on <= end)
+                .order_by(MeetingRow.held_on, MeetingRow.id)
+            )
+        )
+        names = {i: n for i, n in session.execute(select(Member.id, Member.name))}
+        branches = {i: n for i, n in session.execute(select(Org.id, Org.name))}
+    return [minutes(store, profiles, i) for i in ids], names, branches
+
+
+def archive_section(store: Store, start: date, end: date) -> list[dict[str, Any]]:
+    """The minutes held in [start, end] as plain data: the signed content exactly as
+    hashed (so a reader can recompute `content_hash`), the status and the addenda."""
+    with store.transaction() as session:
+        rows = session.scalars(
+            select(MeetingRow)
+            .where(MeetingRow.held_on >= start, MeetingRow.held_on <= end)
+            .order_by(MeetingRow.held_on, MeetingRow.id)
+        )
+        section = []
+        for m in rows:
+            addenda = session.scalars(
+                select(Addendum).where(Addendum.meeting_id == m.id).order_by(Addendum.id)
+            )
+            section.append(
+                {
+                    "content": _content(session, m),
+                    "status": m.status,
+                    "signed_at": m.signed_at,
+                    "content_hash": m.content_hash,
+                    "addenda": [
+                        {"text": a.text, "recorded_by": a.recorded_by, "recorded_at": a.recorded_at}
+                        for a in addenda
+                    ],
+                }
+            )
+        return section

@@ -18,6 +18,7 @@ from qzdesk.export.archive import ATTACHMENT, build_archive, save_archive, verif
 from qzdesk.services import branch_key, members
 from qzdesk.services.chain import link_hash
 from qzdesk.services.ledger import ENTRY_FIELDS
+from qzdesk.services.meetings import content_hash
 from qzdesk.services.periods import parse_period
 
 NOW = datetime(2026, 11, 24, 10, 0).astimezone()
@@ -85,6 +86,9 @@ def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
         assert row["hash"] == link_hash(previous, {f: row[f] for f in ENTRY_FIELDS})
         previous = row["hash"]
     assert previous == section["chain_heads"]["points_entry"]
+    # Signed minutes: the content as stored hashes to the fingerprint printed in the book.
+    signed = [m for m in data["meetings"] if m["status"] == "signed"]
+    assert signed and all(content_hash(m["content"]) == m["content_hash"] for m in signed)
 
 
 def test_a_wrong_password_writes_nothing(store, profiles, tmp_path):

@@ -59,6 +59,8 @@ def test_the_registry_lists_the_documents_in_order():
         "publicity",
         "admission_resolutions",
         "points_record",
+        "minutes_book",
+        "compliance",
         "member_card",
     ]
 

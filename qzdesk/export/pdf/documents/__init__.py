@@ -2,10 +2,11 @@
 
 from qzdesk.export.pdf.documents import (
     admission,
+    meetings,
     member_card,
     overview,
     points_record,
     roster,
 )
 
-__all__ = ["admission", "member_card", "overview", "points_record", "roster"]
+__all__ = ["admission", "meetings", "member_card", "overview", "points_record", "roster"]

@@ -1,0 +1,120 @@
+"""会议记录本 (the period's minutes in order, with attendance and votes) and the
+组织生活落实情况 table (required by the profile versus held)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
+from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.services.compliance import compliance
+from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between
+from qzdesk.services.periods import Period
+from qzdesk.services.rules import installed_profiles
+from qzdesk.services.store import Store
+
+
+def _one(view: MinutesView, names: dict[int, str], branch: str) -> list[Flowable]:
+    d = view.draft
+    absent = [
+        f"{names.get(m, m)}（{PRESENCE[s]}{'：' + r if r else ''}）"
+        for m, (s, r) in d.attendance.items()
+        if s != "present"
+    ]
+    when = f"{d.held_on:%Y年%m月%d日} {d.starts_at}–{d.ends_at}".rstrip("– ")
+    story: list[Flowable] = [
+        paragraph(f"{branch}　{view.title}", HEADING),
+        paragraph(
+            f"时间：{when}　地点：{d.place or '—'}\n主题：{d.topic}\n"
+            f"主持人：{d.chair or '—'}　记录人：{d.recorder or '—'}\n{view.quorum.text}"
+            + (f"\n未出席：{'、'.join(absent)}" if absent else "")
+            + (
+                f"\n列席：{'、'.join(n + ('（' + r + '）' if r else '') for n, r in d.observers)}"
+                if d.observers
+                else ""
+            ),
+            BODY,
+        ),
+    ]
+    if d.agenda:
+        story.append(
+            paragraph("议程：" + "；".join(f"{i}. {a}" for i, a in enumerate(d.agenda, 1)), BODY)
+        )
+    if d.speeches:
+        story.append(
+            data_table(["发言人", "主要内容"], [[s, p] for s, p in d.speeches], [28 * mm, 146 * mm])
+        )
+    if d.resolutions:
+        story.append(
+            data_table(
+                ["决议", "赞成", "反对", "弃权", "效力"],
+                [
+                    [
+                        r.text,
+                        "" if r.votes_for is None else str(r.votes_for),
+                        "" if r.against is None else str(r.against),
+                        "" if r.abstain is None else str(r.abstain),
+                        {True: "有效", False: "无效（未达法定人数）", None: "待签字确认"}[r.valid],
+                    ]
+                    for r in d.resolutions
+                ],
+                [94 * mm, 14 * mm, 14 * mm, 14 * mm, 38 * mm],
+            )
+        )
+    for at, by, text in view.addenda:
+        story.append(paragraph(f"补充说明（{at[:10]}，{by}）：{text}", BODY))
+    signed = (
+        f"主持人、记录人已于 {view.signed_at[:10]} 签字确认；内容指纹 {view.content_hash}"
+        if view.status == "signed" and view.signed_at
+        else "草稿：尚未签字确认"
+    )
+    story += [paragraph(signed, SMALL), Spacer(1, 4 * mm)]
+    return story
+
+
+def build_minutes_book(store: Store, period: Period) -> list[Flowable]:
+    profiles = installed_profiles(store.paths)
+    views, names, branches = minutes_between(store, profiles, period.start, period.end)
+    story: list[Flowable] = [paragraph("会议记录本", TITLE)]
+    if not views:
+        return [*story, paragraph("本期没有会议记录。", BODY)]
+    signed = sum(1 for v in views if v.status == "signed")
+    story.append(paragraph(f"本期会议 {len(views)} 次，其中已签字确认 {signed} 次。", BODY))
+    for view in views:
+        story += _one(view, names, branches.get(view.branch_id, ""))
+    return story
+
+
+def build_compliance(store: Store, period: Period) -> list[Flowable]:
+    profiles = installed_profiles(store.paths)
+    cells = compliance(store, profiles, period.end.year, min(period.end, date.today()))
+    return [
+        paragraph("组织生活落实情况", TITLE),
+        paragraph(
+            f"{period.end.year} 年截至 {min(period.end, date.today()):%Y年%m月%d日}："
+            "“应开”按规则配置的频次计算，“已开”只计主持人和记录人已签字确认的会议记录。",
+            BODY,
+        ),
+        data_table(
+            ["团支部", "会议", "应开", "已开", "未签字", "是否达到"],
+            [
+                [
+                    c.branch,
+                    c.kind.label,
+                    "按需" if c.required is None else str(c.required),
+                    str(c.held),
+                    str(c.drafts) if c.drafts else "",
+                    "是" if c.met else "否",
+                ]
+                for c in cells
+            ],
+            [56 * mm, 24 * mm, 20 * mm, 20 * mm, 24 * mm, 30 * mm],
+        ),
+    ]
+
+
+register(DocumentSpec("minutes_book", "会议记录本", build_minutes_book, order=60))
+register(DocumentSpec("compliance", "组织生活落实情况", build_compliance, order=62))
