@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import (
     Addendum,
     Attendance,
+    MeetingAttachment,
     Member,
     MemberStatus,
     Observer,
@@ -28,12 +30,13 @@ from qzdesk.models import (
 from qzdesk.models import Meeting as MeetingRow
 from qzdesk.models.member import Labeled
 from qzdesk.services import audit
+from qzdesk.services.attachments import AttachmentRow, add_attachment
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.members import check_branch
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.rules import RuleProfile
-from qzdesk.services.settings import active_profile
+from qzdesk.services.settings import active_profile, rules_in_force
 from qzdesk.services.store import Store
 
 CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
@@ -291,6 +294,11 @@ def _content(session: Session, meeting: MeetingRow) -> dict[str, Any]:
         "resolutions": meeting.resolutions,
         "attendance": [list(a) for a in attendance],
         "observers": [list(o) for o in observers],
+        "attachments": sorted(
+            session.scalars(
+                select(MeetingAttachment.sha256).where(MeetingAttachment.meeting_id == meeting.id)
+            )
+        ),
     }
 
 
@@ -479,3 +487,30 @@ def archive_section(store: Store, start: date, end: date) -> list[dict[str, Any]
                 }
             )
         return section
+
+
+def attach(
+    store: Store, profiles: dict[str, RuleProfile], meeting_id: int, source: Path, caption: str = ""
+) -> Outcome[AttachmentRow]:
+    """A sign-in sheet scan or a photo for draft minutes (PDF, JPEG or PNG, size-limited)."""
+    limit = rules_in_force(store, profiles).meetings.attachment_max_mb.value
+    with store.transaction() as session:
+        if _get(session, meeting_id).status == "signed":
+            raise ValidationError("会议记录已签字确认，不能再添加附件；如需补充请添加补充说明。")
+    row = add_attachment(store, source, limit).value
+    with store.transaction() as session:
+        exists = session.scalar(
+            select(MeetingAttachment).where(
+                MeetingAttachment.meeting_id == meeting_id, MeetingAttachment.sha256 == row.sha256
+            )
+        )
+        if exists is None:
+            session.add(
+                MeetingAttachment(
+                    meeting_id=meeting_id, sha256=row.sha256, caption=tidy(caption) or None
+                )
+            )
+            audit.record(
+                session, store.actor, "meeting", meeting_id, "attach", after={"file": row.file_name}
+            )
+    return Outcome(row, CHANGED)

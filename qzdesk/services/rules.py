@@ -214,6 +214,7 @@ class MeetingRules(RuleGroup):
     league_day_every_months: Rule[int]
     assembly_quorum: Rule[float]
     evaluation_quorum: Rule[float]
+    attachment_max_mb: Rule[int]
 
     @model_validator(mode="after")
     def _consistent(self) -> MeetingRules:

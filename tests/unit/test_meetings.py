@@ -102,3 +102,21 @@ def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, c
     monthly = next(c for c in past if c["kind"] == "league_day" and c["branch"] == BRANCH)
     assert monthly["required"] == 12 and monthly["held"] == 0 and not monthly["met"]
     assert next(c for c in past if c["kind"] == "group")["required"] is None
+
+
+def test_attachments_are_checked_and_frozen_with_the_minutes(store, profiles, tmp_path):
+    meeting_id, _ = assembly(store, 8)
+    sheet = tmp_path / "签到表.jpg"
+    sheet.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100)
+    note = tmp_path / "签到表.docx"
+    note.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ValidationError, match="不是 PDF、JPEG 或 PNG 文件"):
+        meetings.attach(store, profiles, meeting_id, note)
+    assert meetings.attach(store, profiles, meeting_id, sheet, "签到表").value.kind == "jpeg"
+    meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    with pytest.raises(ValidationError, match="不能再添加附件"):
+        meetings.attach(store, profiles, meeting_id, sheet)
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="已签字确认"):
+        connection.execute(
+            text("DELETE FROM meeting_attachment WHERE meeting_id = :i"), {"i": meeting_id}
+        )
