@@ -13,6 +13,7 @@ from qzdesk.models.attachment import Attachment
 from qzdesk.models.audit import AuditEntry
 from qzdesk.models.base import Base
 from qzdesk.models.engine import make_engine
+from qzdesk.models.evaluation import EvaluationEntry, EvaluationSession, Registration
 from qzdesk.models.ledger import PointsEntry, PointsReview
 from qzdesk.models.meeting import (
     Addendum,
@@ -40,6 +41,8 @@ __all__ = [
     "Attendance",
     "AuditEntry",
     "Base",
+    "EvaluationEntry",
+    "EvaluationSession",
     "IdType",
     "ImportBatch",
     "Meeting",
@@ -59,6 +62,7 @@ __all__ = [
     "Publicity",
     "PublicityEntry",
     "Quota",
+    "Registration",
     "Sector",
     "Setting",
     "StageEvent",

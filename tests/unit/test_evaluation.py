@@ -1,0 +1,106 @@
+"""团员教育评议 (quorum, the 30 % cap, Party members skip it) and 团籍注册."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qzdesk.services import evaluation, members
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.evaluation import Grade
+from tests.admission_helpers import branch_id
+
+BRANCH = "初三（3）班团支部"  # ten members, all 团员
+HELD = date(2025, 12, 20)
+TODAY = date(2026, 6, 30)
+
+
+def open_session(store, profiles, present=8):
+    branch = branch_id(store, BRANCH)
+    return evaluation.open_evaluation(store, profiles, branch, 2025, HELD, present, TODAY).value
+
+
+def grades(view, excellent: int, unqualified: int = 0):
+    ids = [r.member_id for r in view.rows]
+    chosen = {}
+    for index, member_id in enumerate(ids):
+        grade = (
+            Grade.EXCELLENT
+            if index < excellent
+            else Grade.UNQUALIFIED
+            if index >= len(ids) - unqualified
+            else Grade.QUALIFIED
+        )
+        chosen[member_id] = (grade, (1, 6, 1, 0), "自我评价：学习认真")
+    return chosen
+
+
+@pytest.mark.parametrize(("present", "allowed"), [(6, False), (7, True)])
+def test_more_than_two_thirds_must_be_present(store, profiles, present, allowed):
+    if allowed:
+        view = evaluation.evaluation(store, profiles, open_session(store, profiles, present))
+        assert view.expected == 10 and view.quorate
+    else:
+        with pytest.raises(ValidationError, match="到会 6/10 人，未超过 67%"):
+            open_session(store, profiles, present)
+
+
+def test_excellent_is_capped_at_thirty_percent(store, profiles):
+    evaluation_id = open_session(store, profiles)
+    view = evaluation.evaluation(store, profiles, evaluation_id)
+    assert view.excellent_cap == 3
+    with pytest.raises(ValidationError, match="“优秀”4 人，超过参评 10 人的 30%（最多 3 人）"):
+        evaluation.propose_grades(store, profiles, evaluation_id, grades(view, 4), HELD)
+    evaluation.propose_grades(store, profiles, evaluation_id, grades(view, 3), HELD)
+    evaluation.approve(store, evaluation_id, date(2026, 1, 5))
+    approved = evaluation.evaluation(store, profiles, evaluation_id)
+    assert [r.grade for r in approved.rows].count(Grade.EXCELLENT) == 3
+    with pytest.raises(ValidationError, match="已经上级团委批准"):
+        evaluation.propose_grades(store, profiles, evaluation_id, grades(view, 1), HELD)
+
+
+def test_party_members_keeping_league_membership_skip_the_evaluation(store, profiles):
+    teachers = branch_id(store, "教职工团支部")
+    evaluation_id = evaluation.open_evaluation(
+        store, profiles, teachers, 2025, HELD, 4, TODAY
+    ).value
+    view = evaluation.evaluation(store, profiles, evaluation_id)
+    roster = {r.id: r for r in members.roster(store)}
+    assert view.rows and all(
+        roster[r.member_id].political_status.value == "league" for r in view.rows
+    )
+    assert any(
+        r.political_status.value == "party" and r.branch_id == teachers for r in roster.values()
+    )
+
+
+def test_unqualified_defers_registration_with_a_follow_up(store, profiles):
+    evaluation_id = open_session(store, profiles)
+    view = evaluation.evaluation(store, profiles, evaluation_id)
+    evaluation.propose_grades(store, profiles, evaluation_id, grades(view, 2, unqualified=1), HELD)
+    evaluation.approve(store, evaluation_id, date(2026, 1, 5))
+    weak, good = view.rows[-1].member_id, view.rows[0].member_id
+    on = date(2026, 3, 1)
+    with pytest.raises(
+        ValidationError, match="应暂缓注册，并在 3–6 个月内（2026-06-01 至 2026-09-01）复查"
+    ):
+        evaluation.register(store, profiles, weak, 2025, on, date(2026, 4, 1))
+    assert (
+        evaluation.register(store, profiles, weak, 2025, on, date(2026, 7, 1)).value == "deferred"
+    )
+    assert evaluation.register(store, profiles, good, 2025, on).value == "registered"
+    with pytest.raises(ValidationError, match="已注册"):
+        evaluation.register(store, profiles, good, 2025, on)
+
+
+def test_members_long_unregistered_are_flagged_void(store, profiles):
+    first = members.roster(store)[1]
+    evaluation.register(store, profiles, first.id, 2026, date(2026, 3, 1))
+    overdue = {
+        o.member_id: o for o in evaluation.overdue_registrations(store, profiles, date(2026, 6, 30))
+    }
+    assert first.id not in overdue
+    # Every other member joined more than twelve months before this day and never registered.
+    late = [o for o in overdue.values() if o.void]
+    assert late and all(o.last_registered is None for o in late)
