@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
 
         self.home.loaded.connect(self._show_status)
         self.home.show_rules.connect(self.open_rules)
+        self.home.open_page.connect(self.open_page)
         self._build_menus()
         self._ui_state = QSettings(str(context.store.paths.ui_state), QSettings.Format.IniFormat)
         self._restore_state()
@@ -115,6 +116,12 @@ class MainWindow(QMainWindow):
     def _show_status(self, data: Overview) -> None:
         self.org_label.setText(f"{data.root.name}｜书记：{data.secretary}")
         self.profile_label.setText(f"规则配置：{data.profile.title}")
+
+    def open_page(self, key: str) -> None:
+        """Where a to-do item is done (meeting items wait for the minutes page)."""
+        page = {"roster": self.roster, "admission": self.admission}.get(key)
+        if page is not None:
+            self.nav.setCurrentRow(self.pages.index(page))
 
     def open_rules(self) -> None:
         self.nav.setCurrentRow(self.pages.index(self.settings_page))

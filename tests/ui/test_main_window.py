@@ -100,3 +100,15 @@ def test_a_callback_asking_for_more_work_after_shutdown_is_dropped(qapp, qtbot):
     worker.shutdown()
     qtbot.waitUntil(lambda: bool(chained))
     assert chained[0].cancelled() and errors == [] and worker.pending == 0
+
+
+def test_the_home_page_lists_what_is_due_and_leads_there(signed_in, qtbot):
+    window = signed_in
+    home = window.home
+    qtbot.waitUntil(lambda: home.todo.rowCount() > 0)
+    texts = [home.todo.item(r, 0).text() for r in range(home.todo.rowCount())]
+    assert any("尚未签字确认" in t for t in texts)  # the demo's draft minutes
+    row = next(r for r, item in enumerate(home.items) if item.page == "admission")
+    home.todo.setCurrentCell(row, 0)
+    home.todo.doubleClicked.emit(home.todo.currentIndex())
+    assert window.stack.currentWidget() is window.admission

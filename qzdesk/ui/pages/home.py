@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.services.changes import Topic
 from qzdesk.services.overview import Overview, overview
+from qzdesk.services.todo import TodoItem, todo
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
@@ -20,9 +23,10 @@ from qzdesk.ui.tables import fill_table, make_table
 
 class HomePage(Page):
     TITLE = "工作台"
-    TOPICS = frozenset({Topic.ORG, Topic.SETTINGS, Topic.MEMBERS})
+    TOPICS = frozenset({Topic.ORG, Topic.SETTINGS, Topic.MEMBERS, Topic.ADMISSION, Topic.MEETINGS})
     show_rules = Signal()
     loaded = Signal(object)
+    open_page = Signal(str)  # where a to-do item is done: roster | admission | meetings
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -36,6 +40,14 @@ class HomePage(Page):
         self.facts.setObjectName("home_facts")
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
+
+        todo_box = QGroupBox("待办事项（双击前往办理）")
+        todo_layout = QVBoxLayout(todo_box)
+        self.todo = make_table(["事项", "期限"], "home_todo")
+        self.todo.doubleClicked.connect(self._open_item)
+        todo_layout.addWidget(self.todo)
+        layout.addWidget(todo_box, 1)
+        self.items: list[TodoItem] = []
 
         branches_box = QGroupBox("下设团支部")
         box_layout = QVBoxLayout(branches_box)
@@ -60,10 +72,17 @@ class HomePage(Page):
         rules_layout.addWidget(view_rules)
         layout.addWidget(rules_box)
 
-    def load(self) -> Overview:
-        return overview(self.context.store, self.context.profiles)
+    def load(self) -> tuple[Overview, list[TodoItem]]:
+        store, profiles = self.context.store, self.context.profiles
+        return overview(store, profiles), todo(store, profiles, date.today())
 
-    def show_data(self, data: Overview) -> None:
+    def show_data(self, loaded: tuple[Overview, list[TodoItem]]) -> None:
+        data, self.items = loaded
+        fill_table(
+            self.todo,
+            [[i.text, f"{i.due:%Y-%m-%d}" if i.due else ""] for i in self.items],
+            [i.urgent for i in self.items],
+        )
         self.data = data
         root = data.root
         self.title.setText(f"<h2>{root.name}</h2>")
@@ -97,3 +116,8 @@ class HomePage(Page):
             f"共 {len(profile.entries())} 项，其中 <b>{data.unconfirmed_rules}</b> 项未经证实。"
         )
         self.loaded.emit(data)
+
+    def _open_item(self) -> None:
+        row = self.todo.currentRow()
+        if 0 <= row < len(self.items):
+            self.open_page.emit(self.items[row].page)
