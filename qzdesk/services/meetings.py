@@ -72,6 +72,7 @@ class Resolution:
     against: int | None = None
     abstain: int | None = None
     valid: bool | None = None  # set at sign-off
+    applicant_id: int | None = None  # an admission vote, recorded from the applicant's side
 
 
 @dataclass

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from qzdesk.services import admission, ledger, members, number_blocks, publicity
+from qzdesk.services import admission, ledger, meetings, members, number_blocks, publicity
 from qzdesk.services.admission import StepBlocked
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.meetings import MeetingKind, MinutesDraft
 from qzdesk.services.stages import Stage, Step
 from tests.admission_helpers import (
     TODAY,
@@ -123,8 +124,49 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
     # 10 of 20 in favour is not more than half of those who should attend.
     step(store, rules, a.id, Step.VOTE, date(2025, 7, 4), **votes, **{"for": 10})
     assert admission.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.CANDIDATE
-    step(store, rules, a.id, Step.VOTE, date(2025, 7, 4), **votes, **{"for": 11})
+    # The passing vote is taken at a 支部大会 whose minutes receive it, linked both ways.
+    people = meetings.branch_members_on(store, a.branch_id)[:2]
+    minutes = MinutesDraft(
+        MeetingKind.ASSEMBLY,
+        date(2025, 7, 4),
+        "讨论接收新团员",
+        chair="李文静",
+        recorder="王芳",
+        attendance={m: ("present", "") for m, _ in people},
+    )
+    meeting_id = meetings.create_minutes(store, a.branch_id, minutes, TODAY).value
+    committee = meetings.create_minutes(
+        store, a.branch_id, MinutesDraft(MeetingKind.COMMITTEE, date(2025, 7, 4), "支委会"), TODAY
+    ).value
+    with pytest.raises(ValidationError, match="同一天召开的支部大会"):
+        step(
+            store,
+            rules,
+            a.id,
+            Step.VOTE,
+            date(2025, 7, 4),
+            **votes,
+            **{"for": 11},
+            meeting_id=committee,
+        )
+    step(
+        store,
+        rules,
+        a.id,
+        Step.VOTE,
+        date(2025, 7, 4),
+        **votes,
+        **{"for": 11},
+        meeting_id=meeting_id,
+    )
     assert admission.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.VOTED
+    resolution = meetings.minutes(store, rules, meeting_id).draft.resolutions[0]
+    assert resolution.applicant_id == a.id and resolution.votes_for == 11
+    assert resolution.text == "接收李小红为中国共产主义青年团团员"
+    vote = [
+        e for e in admission.applicant_file(store, rules, a.id, TODAY).events if e.step is Step.VOTE
+    ]
+    assert vote[-1].details["meeting_id"] == meeting_id
 
     publicity.create_publicity(store, rules, "new_member", [a.id], date(2025, 7, 7), "王老师")
     number_blocks.add_block(store, 2025, "202562050001", "202562050010")
