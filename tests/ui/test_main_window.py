@@ -90,13 +90,18 @@ def test_work_dropped_at_shutdown_is_not_an_error(qapp, qtbot):
 
 
 def test_a_callback_asking_for_more_work_after_shutdown_is_dropped(qapp, qtbot):
+    import threading
+
     from qzdesk.ui.worker import DbWorker
 
     errors: list[BaseException] = []
     worker = DbWorker(errors.append)
     chained: list[object] = []
-    # A page's result arriving as the window closes asks for its next load.
-    worker.submit(lambda: 1, on_done=lambda _: chained.append(worker.submit(lambda: 2)))
+    release = threading.Event()
+    # A page's result arriving as the window closes asks for its next load. (The call
+    # finishes on the worker only after shutdown began, so its result is delivered after.)
+    worker.submit(release.wait, on_done=lambda _: chained.append(worker.submit(lambda: 2)))
+    threading.Timer(0.2, release.set).start()
     worker.shutdown()
     qtbot.waitUntil(lambda: bool(chained))
     assert chained[0].cancelled() and errors == [] and worker.pending == 0
