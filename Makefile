@@ -30,6 +30,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/roster.py
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/admission.py
+	$(BIN)/python bench/meetings.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py

@@ -1,0 +1,140 @@
+"""Organisational life at district scale: five years of meetings for 50 branches.
+
+Measures, each against the bare library doing the same work in the same run:
+- the compliance view of a year (services.compliance) vs raw sqlite3 counting the signed
+  minutes per branch and kind;
+- the 工作台 to-do list (services.todo) vs the same raw count (its heaviest query).
+Run with `make bench`; results go to bench/results/meetings.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from common import demo  # bench/common.py, beside this script
+
+from qzdesk.services import meeting_plan
+from qzdesk.services.compliance import compliance
+from qzdesk.services.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.store import Store
+from qzdesk.services.todo import todo
+
+BRANCHES = 50
+YEARS = range(2022, 2027)
+PLAN = (
+    ("assembly", (1, 4, 7, 10)),
+    ("lecture", (2, 5, 8, 11)),
+    ("committee", range(1, 13)),
+    ("league_day", range(1, 13)),
+)
+RESULTS = Path(__file__).parent / "results" / "meetings.json"
+
+
+def populate(db: Path) -> int:
+    """Signed minutes with full attendance for every required meeting of five years."""
+    conn = sqlite3.connect(db)
+    branches = [
+        r[0] for r in conn.execute("SELECT id FROM org WHERE kind = 'branch' AND closed_on IS NULL")
+    ]
+    members: dict[int, list[int]] = {}
+    for member_id, branch_id in conn.execute("SELECT id, branch_id FROM member"):
+        members.setdefault(branch_id, []).append(member_id)
+    meeting_id = 0
+    meetings, attendance = [], []
+    for branch in branches:
+        for year in YEARS:
+            for kind, months in PLAN:
+                for number, month in enumerate(months, 1):
+                    meeting_id += 1
+                    meetings.append(
+                        (
+                            meeting_id,
+                            branch,
+                            kind,
+                            number,
+                            f"{year}-{month:02d}-10",
+                            "主题",
+                            "[]",
+                            "[]",
+                            "[]",
+                            "draft",
+                            "书记",
+                            "x" * 64,
+                        )
+                    )
+                    attendance += [(meeting_id, m, "present") for m in members.get(branch, [])]
+    conn.executemany(
+        "INSERT INTO meeting (id, branch_id, kind, number, held_on, topic, agenda, speeches,"
+        " resolutions, status, recorded_by, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        meetings,
+    )
+    conn.executemany(
+        "INSERT INTO meeting_attendance (meeting_id, member_id, status) VALUES (?,?,?)", attendance
+    )
+    # Signed after their attendance is in: the triggers freeze signed minutes.
+    conn.execute("UPDATE meeting SET status = 'signed'")
+    conn.commit()
+    conn.close()
+    return meeting_id
+
+
+def bare_counts(db: Path, year: int) -> list[tuple[int, str, int]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT branch_id, kind, count(*) FROM meeting WHERE status = 'signed'"
+            " AND held_on BETWEEN ? AND ? GROUP BY branch_id, kind",
+            (f"{year}-01-01", f"{year}-12-31"),
+        ).fetchall()
+
+
+def median_ms(fn, runs: int = 9) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    profiles = load_profiles([bundled_rules_dir()])
+    today = date(2026, 11, 24)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "district"
+        demo(data, BRANCHES * 40)
+        db = data / "qzdesk.sqlite"
+        count = populate(db)
+        with Store.open(data, "bench") as store:
+            meeting_plan.lay_out_year(store, profiles, today.year)
+            cells = compliance(store, profiles, 2025, today)
+            assert len({c.branch for c in cells}) >= BRANCHES and all(c.met for c in cells)
+            compliance_ms = median_ms(lambda: compliance(store, profiles, 2025, today))
+            todo_ms = median_ms(lambda: todo(store, profiles, today))
+        bare_ms = median_ms(lambda: bare_counts(db, 2025))
+    result = {
+        "branches": BRANCHES,
+        "meetings": count,
+        "compliance_ms": round(compliance_ms, 1),
+        "todo_ms": round(todo_ms, 1),
+        "bare_count_ms": round(bare_ms, 1),
+        "compliance_ratio": round(compliance_ms / bare_ms, 2),
+        "todo_ratio": round(todo_ms / bare_ms, 2),
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"{count} meetings of {BRANCHES} branches over five years: compliance view "
+        f"{compliance_ms:.0f} ms (target ≤ 500 ms), to-do list {todo_ms:.0f} ms "
+        f"(target ≤ 300 ms); bare sqlite3 count {bare_ms:.1f} ms "
+        f"({result['compliance_ratio']}×, {result['todo_ratio']}×)"
+    )
+
+
+if __name__ == "__main__":
+    main()
