@@ -515,3 +515,47 @@ def attach(
                 session, store.actor, "meeting", meeting_id, "attach", after={"file": row.file_name}
             )
     return Outcome(row, CHANGED)
+
+
+@dataclass(frozen=True)
+class MeetingListRow:
+    id: int
+    branch: str
+    kind: MeetingKind
+    number: int
+    held_on: date
+    topic: str
+    present: int
+    expected: int
+    status: str
+
+
+def meetings_of_year(store: Store, year: int) -> list[MeetingListRow]:
+    with store.transaction() as session:
+        counts: dict[int, tuple[int, int]] = {}
+        for meeting_id, status, n in session.execute(
+            select(Attendance.meeting_id, Attendance.status, func.count()).group_by(
+                Attendance.meeting_id, Attendance.status
+            )
+        ):
+            present, expected = counts.get(meeting_id, (0, 0))
+            counts[meeting_id] = (present + (n if status == "present" else 0), expected + n)
+        rows = session.execute(
+            select(MeetingRow, Org.name)
+            .join(Org, Org.id == MeetingRow.branch_id)
+            .where(MeetingRow.held_on >= date(year, 1, 1), MeetingRow.held_on <= date(year, 12, 31))
+            .order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc())
+        )
+        return [
+            MeetingListRow(
+                m.id,
+                name,
+                MeetingKind(m.kind),
+                m.number,
+                m.held_on,
+                m.topic,
+                *counts.get(m.id, (0, 0)),
+                m.status,
+            )
+            for m, name in rows
+        ]

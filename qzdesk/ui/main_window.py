@@ -20,6 +20,7 @@ from qzdesk.ui.pages.admission import AdmissionPage
 from qzdesk.ui.pages.archive import ArchivePage
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.home import HomePage
+from qzdesk.ui.pages.meetings import MeetingsPage
 from qzdesk.ui.pages.roster import RosterPage
 from qzdesk.ui.pages.settings import SettingsPage
 
@@ -32,12 +33,14 @@ class MainWindow(QMainWindow):
         self.home = HomePage(context)
         self.roster = RosterPage(context)
         self.admission = AdmissionPage(context)
+        self.meetings = MeetingsPage(context)
         self.archive = ArchivePage(context)
         self.settings_page = SettingsPage(context)
         self.pages: list[Page] = [
             self.home,
             self.roster,
             self.admission,
+            self.meetings,
             self.archive,
             self.settings_page,
         ]
@@ -118,10 +121,9 @@ class MainWindow(QMainWindow):
         self.profile_label.setText(f"规则配置：{data.profile.title}")
 
     def open_page(self, key: str) -> None:
-        """Where a to-do item is done (meeting items wait for the minutes page)."""
-        page = {"roster": self.roster, "admission": self.admission}.get(key)
-        if page is not None:
-            self.nav.setCurrentRow(self.pages.index(page))
+        """Where a to-do item is done."""
+        page = {"roster": self.roster, "admission": self.admission, "meetings": self.meetings}[key]
+        self.nav.setCurrentRow(self.pages.index(page))
 
     def open_rules(self) -> None:
         self.nav.setCurrentRow(self.pages.index(self.settings_page))

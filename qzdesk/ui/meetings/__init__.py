@@ -1,0 +1,1 @@
+"""The 组织生活 screens: minutes, the yearly plan, compliance."""

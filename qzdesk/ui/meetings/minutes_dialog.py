@@ -1,0 +1,342 @@
+"""会议记录: write the minutes of one meeting with attendance chosen from the roster, see
+the quorum as you mark people present, save a draft, then have chair and recorder sign it
+off; signed minutes are read-only and take addenda."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.services import meetings
+from qzdesk.services.meetings import PRESENCE, MeetingKind, MinutesDraft, MinutesView, Resolution
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import FieldErrors, combo, date_edit
+
+
+def _lines(edit: QPlainTextEdit) -> list[str]:
+    return [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]
+
+
+class MinutesDialog(QDialog):
+    def __init__(
+        self,
+        context: AppContext,
+        branches: list[tuple[int, str]],
+        meeting_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.meeting_id = meeting_id
+        self.view: MinutesView | None = None
+        self.people: list[tuple[int, str]] = []
+        self.setWindowTitle("会议记录")
+        self.resize(760, 760)
+        self.errors = FieldErrors()
+        form = QFormLayout()
+        self.branch = combo("minutes_branch", [(name, i) for i, name in branches])
+        form.addRow("团支部", self.branch)
+        self.kind = combo("minutes_kind", [(k.label, k.value) for k in MeetingKind])
+        form.addRow("会议类型", self.kind)
+        self.held_on = date_edit("minutes_held_on")
+        self.errors.add_row(form, "日期", self.held_on, "held_on")
+        times = QHBoxLayout()
+        self.starts_at, self.ends_at = QLineEdit(), QLineEdit()
+        for edit, name, hint in (
+            (self.starts_at, "minutes_starts", "开始 14:30"),
+            (self.ends_at, "minutes_ends", "结束 15:40"),
+        ):
+            edit.setObjectName(name)
+            edit.setPlaceholderText(hint)
+            times.addWidget(edit)
+        holder = QWidget()
+        holder.setLayout(times)
+        self.errors.add_row(form, "时间", holder, "starts_at")
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label in (
+            ("place", "地点"),
+            ("topic", "主题"),
+            ("chair", "主持人"),
+            ("recorder", "记录人"),
+        ):
+            edit = QLineEdit()
+            edit.setObjectName(f"minutes_{key}")
+            self.fields[key] = edit
+            self.errors.add_row(form, label, edit, key)
+        self.agenda = QPlainTextEdit()
+        self.agenda.setObjectName("minutes_agenda")
+        self.agenda.setPlaceholderText("每行一项议程")
+        self.agenda.setMaximumHeight(60)
+        form.addRow("议程", self.agenda)
+        self.speeches = QPlainTextEdit()
+        self.speeches.setObjectName("minutes_speeches")
+        self.speeches.setPlaceholderText("每行一人：发言人：主要内容")
+        self.speeches.setMaximumHeight(70)
+        form.addRow("发言", self.speeches)
+        self.resolutions = QPlainTextEdit()
+        self.resolutions.setObjectName("minutes_resolutions")
+        self.resolutions.setPlaceholderText(
+            "每行一项：决议内容｜赞成｜反对｜弃权（无表决可只写内容）"
+        )
+        self.resolutions.setMaximumHeight(60)
+        self.errors.add_row(form, "决议", self.resolutions, "resolutions")
+        self.attendance = QTableWidget(0, 3)
+        self.attendance.setObjectName("minutes_attendance")
+        self.attendance.setHorizontalHeaderLabels(["团员", "出席情况", "请假或缺席原因"])
+        self.attendance.horizontalHeader().setStretchLastSection(True)
+        self.errors.add_row(form, "参会团员", self.attendance, "attendance")
+        self.quorum = QLabel()
+        self.quorum.setObjectName("minutes_quorum")
+        form.addRow("到会", self.quorum)
+        self.observers = QLineEdit()
+        self.observers.setObjectName("minutes_observers")
+        self.observers.setPlaceholderText("列席人员，用顿号分隔，如：赵欣（发展对象）")
+        form.addRow("列席", self.observers)
+        self.state = QLabel()
+        self.state.setObjectName("minutes_state")
+        self.state.setWordWrap(True)
+        self.errors.fallback = QLabel()
+        self.errors.fallback.setWordWrap(True)
+        self.errors.fallback.setStyleSheet("color: #b3261e;")
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("保存草稿")
+        self.save_button.setObjectName("minutes_save")
+        self.save_button.clicked.connect(self.save)
+        self.sign_button = QPushButton("签字确认…")
+        self.sign_button.setObjectName("minutes_sign")
+        self.sign_button.clicked.connect(self.sign)
+        self.addendum_button = QPushButton("添加补充说明…")
+        self.addendum_button.clicked.connect(self.add_addendum)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        for button in (self.save_button, self.sign_button, self.addendum_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.state)
+        layout.addWidget(self.errors.fallback)
+        layout.addLayout(buttons)
+        self._failed = self.errors.reporter(context.worker.unhandled)
+        self.branch.currentIndexChanged.connect(self._load_people)
+        self.kind.currentIndexChanged.connect(self._show_quorum)
+        if meeting_id is None:
+            self._load_people()
+            self._set_signed(False)
+        else:
+            self._reload()
+
+    # -- attendance ---------------------------------------------------------------
+    def _load_people(self) -> None:
+        if self.view is not None:
+            return
+        self.context.worker.submit(
+            meetings.branch_members_on,
+            self.context.store,
+            self.branch.currentData(),
+            on_done=lambda people: self._fill_people(people, {}),
+        )
+
+    def _fill_people(
+        self, people: list[tuple[int, str]], marks: dict[int, tuple[str, str]]
+    ) -> None:
+        self.people = people
+        self.attendance.setRowCount(len(people))
+        for row, (member_id, name) in enumerate(people):
+            self.attendance.setItem(row, 0, QTableWidgetItem(name))
+            status = combo(
+                f"presence_{member_id}", [(label, key) for key, label in PRESENCE.items()]
+            )
+            mark = marks.get(member_id, ("present", ""))
+            status.setCurrentIndex(status.findData(mark[0]))
+            status.currentIndexChanged.connect(self._show_quorum)
+            self.attendance.setCellWidget(row, 1, status)
+            self.attendance.setItem(row, 2, QTableWidgetItem(mark[1]))
+        self._show_quorum()
+
+    def presence(self, row: int) -> QComboBox:
+        return self.attendance.cellWidget(row, 1)  # type: ignore[return-value]
+
+    def marks(self) -> dict[int, tuple[str, str]]:
+        marks = {}
+        for row, (member_id, _) in enumerate(self.people):
+            reason = self.attendance.item(row, 2)
+            marks[member_id] = (self.presence(row).currentData(), reason.text() if reason else "")
+        return marks
+
+    def _show_quorum(self) -> None:
+        kind = MeetingKind(self.kind.currentData())
+        marks = self.marks() if self.people else {}
+        present = sum(1 for s, _ in marks.values() if s == "present")
+        text = f"应到 {len(marks)} 人，实到 {present} 人"
+        if kind is MeetingKind.ASSEMBLY:
+            ok = present * 2 > len(marks)
+            text += "，已超过半数" if ok else "，未超过半数：支部大会的决议将无效"
+            self.quorum.setStyleSheet("" if ok else "color: #b3261e;")
+        else:
+            self.quorum.setStyleSheet("")
+        self.quorum.setText(text)
+
+    # -- the draft ----------------------------------------------------------------
+    def draft(self) -> MinutesDraft:
+        speeches = []
+        for line in _lines(self.speeches):
+            speaker, _, points = line.partition("：")
+            speeches.append((speaker, points) if points else ("", speaker))
+        resolutions = []
+        for line in _lines(self.resolutions):
+            parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+            votes = [int(p) if p.isdigit() else None for p in parts[1:4]] + [None] * 3
+            resolutions.append(Resolution(parts[0], *votes[:3]))
+        observers = [(o.strip(), "") for o in self.observers.text().split("、") if o.strip()]
+        return MinutesDraft(
+            MeetingKind(self.kind.currentData()),
+            self.held_on.date().toPython(),
+            self.fields["topic"].text(),
+            self.starts_at.text().strip(),
+            self.ends_at.text().strip(),
+            self.fields["place"].text(),
+            self.fields["chair"].text(),
+            self.fields["recorder"].text(),
+            _lines(self.agenda),
+            speeches,
+            resolutions,
+            self.marks(),
+            observers,
+        )
+
+    def save(self) -> None:
+        self.errors.clear()
+        store = self.context.store
+        if self.meeting_id is None:
+            call: Any = (meetings.create_minutes, store, self.branch.currentData(), self.draft())
+        else:
+            call = (meetings.save_minutes, store, self.meeting_id, self.draft())
+        self.context.worker.submit(*call, on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, outcome: Any) -> None:
+        self.meeting_id = outcome.value
+        self.state.setText("草稿已保存。")
+        self._reload()
+
+    def _reload(self) -> None:
+        self.context.worker.submit(
+            meetings.minutes,
+            self.context.store,
+            self.context.profiles,
+            self.meeting_id,
+            on_done=self._show,
+        )
+
+    def _show(self, view: MinutesView) -> None:
+        self.view = view
+        d = view.draft
+        self.setWindowTitle(f"会议记录：{view.title}")
+        self.branch.setCurrentIndex(self.branch.findData(view.branch_id))
+        self.kind.setCurrentIndex(self.kind.findData(d.kind.value))
+        self.held_on.setDate(d.held_on)
+        self.starts_at.setText(d.starts_at)
+        self.ends_at.setText(d.ends_at)
+        for key in ("place", "topic", "chair", "recorder"):
+            self.fields[key].setText(getattr(d, key))
+        self.agenda.setPlainText("\n".join(d.agenda))
+        self.speeches.setPlainText("\n".join(f"{s}：{p}" if s else p for s, p in d.speeches))
+        self.resolutions.setPlainText(
+            "\n".join(
+                "｜".join(
+                    [
+                        r.text,
+                        *("" if v is None else str(v) for v in (r.votes_for, r.against, r.abstain)),
+                    ]
+                )
+                for r in d.resolutions
+            )
+        )
+        self.observers.setText("、".join(n for n, _ in d.observers))
+        self.context.worker.submit(
+            meetings.branch_members_on,
+            self.context.store,
+            view.branch_id,
+            on_done=lambda people: self._fill_people(
+                [p for p in people if p[0] in d.attendance] or people, d.attendance
+            ),
+        )
+        signed = view.status == "signed"
+        self._set_signed(signed)
+        if signed:
+            results = "；".join(
+                f"{r.text}：{'有效' if r.valid else '无效（未达法定人数）'}" for r in d.resolutions
+            )
+            extra = "".join(f"\n补充说明（{at[:10]}）：{text}" for at, _, text in view.addenda)
+            self.state.setText(
+                f"已由主持人和记录人签字确认（{(view.signed_at or '')[:10]}），不能修改。"
+                f"{results}{extra}\n内容指纹：{view.content_hash}"
+            )
+
+    def _set_signed(self, signed: bool) -> None:
+        for widget in (
+            self.branch,
+            self.kind,
+            self.held_on,
+            self.starts_at,
+            self.ends_at,
+            self.agenda,
+            self.speeches,
+            self.resolutions,
+            self.attendance,
+            self.observers,
+            *self.fields.values(),
+        ):
+            widget.setEnabled(not signed)
+        self.save_button.setEnabled(not signed)
+        self.sign_button.setEnabled(not signed and self.meeting_id is not None)
+        self.addendum_button.setEnabled(signed)
+
+    def sign(self) -> None:
+        if self.meeting_id is None:
+            return
+        chair, ok = QInputDialog.getText(self, "签字确认", "主持人签字（输入姓名）：")
+        if not ok:
+            return
+        recorder, ok = QInputDialog.getText(self, "签字确认", "记录人签字（输入姓名）：")
+        if not ok:
+            return
+        self.errors.clear()
+        self.context.worker.submit(
+            meetings.sign_off,
+            self.context.store,
+            self.context.profiles,
+            self.meeting_id,
+            chair,
+            recorder,
+            on_done=lambda _: self._reload(),
+            on_error=self._failed,
+        )
+
+    def add_addendum(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, "补充说明", "需要更正或补充的内容：")
+        if ok and text.strip() and self.meeting_id is not None:
+            self.context.worker.submit(
+                meetings.add_addendum,
+                self.context.store,
+                self.meeting_id,
+                text,
+                on_done=lambda _: self._reload(),
+                on_error=self._failed,
+            )

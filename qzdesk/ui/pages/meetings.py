@@ -1,0 +1,179 @@
+"""组织生活: the year's minutes (draft or signed), the yearly plan and the compliance table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+from qzdesk.services import meeting_plan, meetings, members
+from qzdesk.services.changes import Topic
+from qzdesk.services.compliance import ComplianceCell, compliance
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
+from qzdesk.ui.pages.base import Page
+from qzdesk.ui.tables import fill_table, make_table
+
+
+@dataclass(frozen=True)
+class MeetingsData:
+    year: int
+    minutes: list[meetings.MeetingListRow]
+    plan: list[meeting_plan.PlanRow]
+    cells: list[ComplianceCell]
+    branches: list[tuple[int, str]]
+
+
+class MeetingsPage(Page):
+    TITLE = "组织生活"
+    TOPICS = frozenset({Topic.MEETINGS, Topic.ORG, Topic.MEMBERS, Topic.SETTINGS})
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.data: MeetingsData | None = None
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("年度"))
+        self.year = QSpinBox()
+        self.year.setObjectName("meetings_year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.valueChanged.connect(lambda _: self.refresh())
+        row.addWidget(self.year)
+        for text, slot, name in (
+            ("新建会议记录…", self.new_minutes, "meetings_new"),
+            ("打开所选记录…", self.open_minutes, "meetings_open"),
+            ("按规则生成年度计划", self.lay_out, "meetings_lay_out"),
+            ("取消所选计划…", self.cancel_plan, "meetings_cancel_plan"),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.tabs = QTabWidget()
+        self.list = make_table(["日期", "团支部", "会议", "主题", "到会", "状态"], "meetings_list")
+        self.list.doubleClicked.connect(lambda _: self.open_minutes())
+        self.tabs.addTab(self.list, "会议记录")
+        self.plan = make_table(
+            ["计划日期", "团支部", "会议", "主题", "负责人", "状态"], "meetings_plan"
+        )
+        self.tabs.addTab(self.plan, "年度计划")
+        self.cells = make_table(
+            ["团支部", "会议", "应开", "已开", "未签字", "是否达到"], "meetings_compliance"
+        )
+        self.tabs.addTab(self.cells, "落实情况")
+        layout.addWidget(self.tabs, 1)
+
+    def refresh(self) -> None:
+        year = self.year.value()
+        store, profiles = self.context.store, self.context.profiles
+
+        def load() -> MeetingsData:
+            return MeetingsData(
+                year,
+                meetings.meetings_of_year(store, year),
+                meeting_plan.year_plan(store, year),
+                compliance(store, profiles, year),
+                members.open_branches(store),
+            )
+
+        self.context.worker.submit(load, on_done=self.show_data)
+
+    def show_data(self, data: MeetingsData) -> None:
+        self.data = data
+        today = date.today()
+        fill_table(
+            self.list,
+            [
+                [
+                    f"{m.held_on:%Y-%m-%d}",
+                    m.branch,
+                    f"第{m.number}次{m.kind.label}",
+                    m.topic,
+                    f"{m.present}/{m.expected}",
+                    "已签字" if m.status == "signed" else "草稿",
+                ]
+                for m in data.minutes
+            ],
+            [m.status != "signed" for m in data.minutes],
+        )
+        fill_table(
+            self.plan,
+            [
+                [
+                    f"{p.planned_on:%Y-%m-%d}",
+                    p.branch,
+                    p.kind.label,
+                    p.topic,
+                    p.leader or "",
+                    p.state(today) + (f"（{p.cancelled_reason}）" if p.cancelled_reason else ""),
+                ]
+                for p in data.plan
+            ],
+            [p.state(today) == "逾期未开" for p in data.plan],
+        )
+        fill_table(
+            self.cells,
+            [
+                [
+                    c.branch,
+                    c.kind.label,
+                    "按需" if c.required is None else str(c.required),
+                    str(c.held),
+                    str(c.drafts) if c.drafts else "",
+                    "是" if c.met else "否",
+                ]
+                for c in data.cells
+            ],
+            [not c.met for c in data.cells],
+        )
+
+    def new_minutes(self) -> MinutesDialog | None:
+        if self.data is None:
+            return None
+        dialog = MinutesDialog(self.context, self.data.branches, None, self)
+        dialog.open()
+        return dialog
+
+    def open_minutes(self) -> MinutesDialog | None:
+        row = self.list.currentRow()
+        if self.data is None or not 0 <= row < len(self.data.minutes):
+            QMessageBox.information(self, "组织生活", "请先在“会议记录”中选择一条记录。")
+            return None
+        dialog = MinutesDialog(self.context, self.data.branches, self.data.minutes[row].id, self)
+        dialog.open()
+        return dialog
+
+    def lay_out(self) -> None:
+        self.context.worker.submit(
+            meeting_plan.lay_out_year,
+            self.context.store,
+            self.context.profiles,
+            self.year.value(),
+            on_done=lambda outcome: QMessageBox.information(
+                self, "年度计划", f"已按规则配置补充 {outcome.value} 项计划。"
+            ),
+        )
+
+    def cancel_plan(self) -> None:
+        row = self.plan.currentRow()
+        if self.data is None or not 0 <= row < len(self.data.plan):
+            QMessageBox.information(self, "年度计划", "请先在“年度计划”中选择一项。")
+            return
+        reason, ok = QInputDialog.getText(self, "取消计划", "取消原因：")
+        if ok:
+            self.context.worker.submit(
+                meeting_plan.cancel_item, self.context.store, self.data.plan[row].id, reason
+            )

@@ -1,0 +1,59 @@
+"""组织生活 driven as a secretary would: minutes of a 支部大会 with attendance from the
+roster, the quorum seen while marking, signed off by chair and recorder, then frozen."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog
+
+from qzdesk.services import meetings
+from qzdesk.services.meetings import MeetingKind
+from tests.ui.conftest import answer_modal, type_text
+
+
+def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot):
+    window = signed_in
+    store, profiles = window.context.store, window.context.profiles
+    window.nav.setCurrentRow(window.pages.index(window.meetings))
+    page = window.meetings
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    dialog = page.new_minutes()
+    dialog.branch.setCurrentIndex(dialog.branch.findText("初三（3）班团支部"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData(MeetingKind.ASSEMBLY.value))
+    qtbot.waitUntil(lambda: dialog.attendance.rowCount() == 10)
+    type_text(dialog.fields["topic"], "讨论接收新团员")
+    type_text(dialog.fields["place"], "初三（3）班教室")
+    type_text(dialog.fields["chair"], "李文静")
+    type_text(dialog.fields["recorder"], "王芳")
+    dialog.resolutions.setPlainText("通过本学期团支部工作计划｜6｜0｜0")
+    # Five of ten away on leave: not more than half, and the page says so as you mark.
+    for row in range(5):
+        dialog.presence(row).setCurrentIndex(dialog.presence(row).findData("leave"))
+        dialog.attendance.item(row, 2).setText("参加区运动会")
+    assert "未超过半数" in dialog.quorum.text()
+    dialog.presence(4).setCurrentIndex(dialog.presence(4).findData("present"))
+    assert dialog.quorum.text() == "应到 10 人，实到 6 人，已超过半数"
+    dialog.save_button.click()
+    qtbot.waitUntil(
+        lambda: dialog.meeting_id is not None and dialog.sign_button.isEnabled(), timeout=10_000
+    )
+
+    signers = ["李文静", "王芳"]  # the chair types her name, then the recorder
+
+    def sign_as_next(box):
+        assert isinstance(box, QInputDialog)
+        box.setTextValue(signers.pop(0))
+        box.accept()
+        if signers:
+            answer_modal(sign_as_next)
+
+    answer_modal(sign_as_next)
+    dialog.sign()
+    qtbot.waitUntil(lambda: "已由主持人和记录人签字确认" in dialog.state.text(), timeout=10_000)
+    assert not dialog.save_button.isEnabled() and not dialog.fields["topic"].isEnabled()
+    view = meetings.minutes(store, profiles, dialog.meeting_id)
+    assert view.status == "signed" and view.intact and view.draft.resolutions[0].valid
+    assert view.quorum.present == 6 and view.draft.attendance
+    dialog.close()
+    qtbot.waitUntil(
+        lambda: any(m.id == view.id and m.status == "signed" for m in page.data.minutes)
+    )
