@@ -32,7 +32,7 @@ from qzdesk.export.pdf.layout import (
 )
 from qzdesk.export.pdf.registry import documents
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import admission, branch_key, ledger, meetings, members
+from qzdesk.services import admission, branch_key, evaluation, ledger, meetings, members
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.members import audit_view
@@ -86,6 +86,36 @@ def archive_data(
             "chain_heads": ledger.chain_heads(store),
         },
         "meetings": meetings.archive_section(store, period.start, as_of),
+        "evaluations": [
+            {
+                "branch_id": v.branch_id,
+                "year": v.year,
+                "held_on": v.held_on.isoformat(),
+                "expected": v.expected,
+                "present": v.present,
+                "approved_on": v.approved_on.isoformat() if v.approved_on else None,
+                "entries": [
+                    {
+                        "member_id": r.member_id,
+                        "name": r.name,
+                        "votes": list(r.votes),
+                        "grade": r.grade.value if r.grade else None,
+                    }
+                    for r in v.rows
+                ],
+            }
+            for v in evaluation.evaluations_of_year(store, profiles, period.end.year)
+        ],
+        "registrations": [
+            {
+                "member_id": r.member_id,
+                "year": r.year,
+                "status": r.status,
+                "on": r.on.isoformat(),
+                "follow_up_on": r.follow_up_on.isoformat() if r.follow_up_on else None,
+            }
+            for r in evaluation.registrations_of_year(store, period.end.year)
+        ],
     }
 
 

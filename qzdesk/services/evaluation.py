@@ -379,3 +379,40 @@ def overdue_registrations(
                 Overdue(member_id, name, last.get(member_id), add_months(since, void_after) < today)
             )
         return found
+
+
+def evaluations_of_year(
+    store: Store, profiles: dict[str, RuleProfile], year: int
+) -> list[EvaluationView]:
+    with store.transaction() as session:
+        ids = list(
+            session.scalars(
+                select(EvaluationSession.id)
+                .where(EvaluationSession.year == year)
+                .order_by(EvaluationSession.branch_id)
+            )
+        )
+    return [evaluation(store, profiles, i) for i in ids]
+
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    member_id: int
+    name: str
+    year: int
+    status: str
+    on: date
+    follow_up_on: date | None
+
+
+def registrations_of_year(store: Store, year: int) -> list[RegistrationRow]:
+    with store.transaction() as session:
+        return [
+            RegistrationRow(r.member_id, name, r.year, r.status, r.on, r.follow_up_on)
+            for r, name in session.execute(
+                select(Registration, Member.name)
+                .join(Member, Member.id == Registration.member_id)
+                .where(Registration.year == year)
+                .order_by(Registration.member_id)
+            )
+        ]

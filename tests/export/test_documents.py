@@ -61,6 +61,7 @@ def test_the_registry_lists_the_documents_in_order():
         "points_record",
         "minutes_book",
         "compliance",
+        "evaluation",
         "member_card",
     ]
 

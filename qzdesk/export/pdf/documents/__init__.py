@@ -2,6 +2,7 @@
 
 from qzdesk.export.pdf.documents import (
     admission,
+    evaluation,
     meetings,
     member_card,
     overview,
@@ -9,4 +10,12 @@ from qzdesk.export.pdf.documents import (
     roster,
 )
 
-__all__ = ["admission", "meetings", "member_card", "overview", "points_record", "roster"]
+__all__ = [
+    "admission",
+    "evaluation",
+    "meetings",
+    "member_card",
+    "overview",
+    "points_record",
+    "roster",
+]
