@@ -559,3 +559,18 @@ def meetings_of_year(store: Store, year: int) -> list[MeetingListRow]:
             )
             for m, name in rows
         ]
+
+
+def assembly_drafts(store: Store, branch_id: int) -> list[tuple[int, date, str]]:
+    """Draft minutes of the branch's 支部大会 an admission vote can be written into."""
+    with store.transaction() as session:
+        rows = session.execute(
+            select(MeetingRow.id, MeetingRow.held_on, MeetingRow.topic)
+            .where(
+                MeetingRow.branch_id == branch_id,
+                MeetingRow.kind == MeetingKind.ASSEMBLY.value,
+                MeetingRow.status == "draft",
+            )
+            .order_by(MeetingRow.held_on.desc())
+        )
+        return [(r[0], r[1], r[2]) for r in rows]

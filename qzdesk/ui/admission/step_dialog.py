@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import admission, attachments, members
+from qzdesk.services import admission, attachments, meetings, members
 from qzdesk.services.admission import ApplicantFile
 from qzdesk.services.stages import ALLOWED, Step
 from qzdesk.ui.admission.findings import findings_html, findings_label
@@ -108,6 +108,8 @@ class StepDialog(QDialog):
         self.objections = QLineEdit()
         self.objections.setObjectName("vote_objections")
         vote_form.addRow("异议及理由", self.objections)
+        self.minutes = combo("vote_minutes", [("（不写入会议记录）", None)])
+        vote_form.addRow("写入支部大会记录", self.minutes)
         self.member_no = QLineEdit()
         self.member_no.setObjectName("step_member_no")
         self.member_no.setPlaceholderText("留空则从本年度号段自动取号")
@@ -162,6 +164,9 @@ class StepDialog(QDialog):
         for spin in self.votes.values():
             spin.valueChanged.connect(lambda *_: self._recheck.start())
         context.worker.submit(members.roster, context.store, on_done=self._members)
+        context.worker.submit(
+            meetings.assembly_drafts, context.store, file.row.branch_id, on_done=self._minutes
+        )
         self._fill_gates()
         self._step_changed()
 
@@ -170,6 +175,10 @@ class StepDialog(QDialog):
             if row.status.value == "active":
                 self.member.addItem(f"{row.name}（{row.branch_name}）", row.id)
         self._recheck.start()
+
+    def _minutes(self, drafts: list[tuple[int, date, str]]) -> None:
+        for meeting_id, held_on, topic in drafts:
+            self.minutes.addItem(f"{held_on:%Y-%m-%d} {topic}（草稿）", meeting_id)
 
     def _fill_gates(self) -> None:
         for group, gate, confirmed in self.file.gates:
@@ -203,6 +212,8 @@ class StepDialog(QDialog):
             }
         if step is Step.VOTE:
             values: dict[str, Any] = {k: s.value() for k, s in self.votes.items()}
+            if self.minutes.currentData() is not None:
+                values["meeting_id"] = self.minutes.currentData()
             return {**values, "objections": self.objections.text().strip()}
         if step is Step.APPROVAL:
             return {"member_no": self.member_no.text().strip()}
