@@ -416,3 +416,15 @@ def registrations_of_year(store: Store, year: int) -> list[RegistrationRow]:
                 .order_by(Registration.member_id)
             )
         ]
+
+
+def evaluation_of(
+    store: Store, profiles: dict[str, RuleProfile], branch_id: int, year: int
+) -> EvaluationView | None:
+    with store.transaction() as session:
+        found = session.scalar(
+            select(EvaluationSession.id).where(
+                EvaluationSession.branch_id == branch_id, EvaluationSession.year == year
+            )
+        )
+    return None if found is None else evaluation(store, profiles, found)

@@ -57,3 +57,40 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot):
     qtbot.waitUntil(
         lambda: any(m.id == view.id and m.status == "signed" for m in page.data.minutes)
     )
+
+
+def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
+    from qzdesk.services.evaluation import Grade, registrations_of_year
+
+    window = signed_in
+    window.nav.setCurrentRow(window.pages.index(window.meetings))
+    page = window.meetings
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    tab = page.evaluation
+    page.tabs.setCurrentWidget(tab)
+    tab.branch.setCurrentIndex(tab.branch.findText("初三（3）班团支部"))
+    qtbot.waitUntil(lambda: tab.buttons["open"].isEnabled())
+
+    def present_nine(box):
+        box.setIntValue(9)
+        box.accept()
+
+    answer_modal(present_nine)
+    tab.buttons["open"].click()
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 10, timeout=10_000)
+    for row in range(4):
+        grade = tab.table.cellWidget(row, 5)
+        grade.setCurrentIndex(grade.findData(Grade.EXCELLENT.value))
+    tab.buttons["propose"].click()
+    qtbot.waitUntil(lambda: "最多 3 人" in tab.message.text(), timeout=10_000)
+    grade = tab.table.cellWidget(3, 5)
+    grade.setCurrentIndex(grade.findData(Grade.QUALIFIED.value))
+    tab.buttons["propose"].click()
+    qtbot.waitUntil(lambda: tab.buttons["approve"].isEnabled(), timeout=10_000)
+    tab.buttons["approve"].click()
+    qtbot.waitUntil(lambda: tab.buttons["register"].isEnabled(), timeout=10_000)
+    tab.table.selectRow(0)
+    tab.buttons["register"].click()
+    qtbot.waitUntil(lambda: "团籍注册" in tab.message.text(), timeout=10_000)
+    year = tab.year
+    assert [r.status for r in registrations_of_year(window.context.store, year)] == ["registered"]

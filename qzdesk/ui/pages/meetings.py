@@ -20,6 +20,7 @@ from qzdesk.services import meeting_plan, meetings, members
 from qzdesk.services.changes import Topic
 from qzdesk.services.compliance import ComplianceCell, compliance
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
@@ -74,6 +75,8 @@ class MeetingsPage(Page):
             ["团支部", "会议", "应开", "已开", "未签字", "是否达到"], "meetings_compliance"
         )
         self.tabs.addTab(self.cells, "落实情况")
+        self.evaluation = EvaluationTab(context)
+        self.tabs.addTab(self.evaluation, "评议与注册")
         layout.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
@@ -93,6 +96,7 @@ class MeetingsPage(Page):
 
     def show_data(self, data: MeetingsData) -> None:
         self.data = data
+        self.evaluation.set_year(data.year, data.branches)
         today = date.today()
         fill_table(
             self.list,
