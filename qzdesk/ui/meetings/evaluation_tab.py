@@ -40,6 +40,9 @@ class EvaluationTab(QWidget):
         row.addWidget(self.branch)
         row.addWidget(QLabel("日期"))
         row.addWidget(self.on)
+        row.addStretch(1)
+        layout.addLayout(row)
+        row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
             ("open", "开始评议…", self.open_session),

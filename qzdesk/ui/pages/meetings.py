@@ -51,6 +51,9 @@ class MeetingsPage(Page):
         self.year.setValue(date.today().year)
         self.year.valueChanged.connect(lambda _: self.refresh())
         row.addWidget(self.year)
+        row.addStretch(1)
+        layout.addLayout(row)
+        row = QHBoxLayout()
         for text, slot, name in (
             ("新建会议记录…", self.new_minutes, "meetings_new"),
             ("打开所选记录…", self.open_minutes, "meetings_open"),
