@@ -531,13 +531,6 @@ def next_step_summary(file: ApplicantFile) -> str:
     return f"{step.label}：" + "；".join(blocking)
 
 
-def count_by_stage(store: Store, profiles: dict[str, RuleProfile]) -> dict[Stage, int]:
-    counts: dict[Stage, int] = dict.fromkeys(Stage, 0)
-    for row in applicants(store, profiles):
-        counts[row.stage] += 1
-    return counts
-
-
 def admitted_in(session: Session, year: int) -> int:
     return (
         session.scalar(

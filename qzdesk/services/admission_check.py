@@ -11,7 +11,7 @@ from qzdesk.services.dates import add_months
 from qzdesk.services.ledger import Balance, points_text
 from qzdesk.services.member_check import age_on
 from qzdesk.services.rules import Rule, RuleProfile
-from qzdesk.services.stages import ALLOWED, Stage, Step
+from qzdesk.services.stages import ALLOWED, Stage, Step, stage_of
 
 PUBLICITY_BEFORE = {  # the step that needs this publicity finished and unopposed
     Step.CANDIDATE: "activist",
@@ -72,8 +72,6 @@ class ApplicantFacts:
 
     @property
     def stage(self) -> Stage:
-        from qzdesk.services.stages import stage_of
-
         return stage_of((e.step.value, e.details) for e in self.events)
 
     @property

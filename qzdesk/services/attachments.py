@@ -92,9 +92,3 @@ def check_known(session: Session, hashes: list[str]) -> list[str]:
     if missing := [h for h in hashes if h not in known]:
         raise ValidationError(f"证明材料 {missing[0][:12]}… 未登记，请重新添加文件。", "evidence")
     return list(dict.fromkeys(hashes))
-
-
-def describe(session: Session, hashes: list[str]) -> list[AttachmentRow]:
-    rows = session.scalars(select(Attachment).where(Attachment.sha256.in_(hashes)))
-    by_hash = {r.sha256: AttachmentRow(r.sha256, r.file_name, r.kind, r.size) for r in rows}
-    return [by_hash[h] for h in hashes if h in by_hash]

@@ -27,6 +27,19 @@ class ComplianceCell:
     def met(self) -> bool:
         return self.required is None or self.held >= self.required
 
+    HEADERS = ("团支部", "会议", "应开", "已开", "未签字", "是否达到")
+
+    def cells(self) -> list[str]:
+        """One row of the compliance table, as the screen and the PDF show it."""
+        return [
+            self.branch,
+            self.kind.label,
+            "按需" if self.required is None else str(self.required),
+            str(self.held),
+            str(self.drafts) if self.drafts else "",
+            "是" if self.met else "否",
+        ]
+
 
 def required_in(profile: RuleProfile, kind: MeetingKind, months: int) -> int | None:
     every = kind.every_months(profile)

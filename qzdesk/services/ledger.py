@@ -179,6 +179,21 @@ def _open_applicant(session: Session, applicant_id: int) -> Applicant:
     return applicant
 
 
+def _post(
+    session: Session,
+    actor: str,
+    scheme: PointsScheme,
+    values: dict[str, Any],
+    action: str,
+    after: dict[str, Any],
+) -> EntryRow:
+    """Chain one entry (posted or reversing), audit it, and return it as a row."""
+    values.update(recorded_by=actor, recorded_at=_now())
+    entry = _append(session, PointsEntry, ENTRY_FIELDS, values)
+    audit.record(session, actor, "points_entry", entry.id, action, after=after)
+    return _entry_rows(session, scheme, PointsEntry.id == entry.id)[0]
+
+
 def item_points10(
     scheme: PointsScheme, degrees: list[int], item_key: str, grade: str | None, times: int
 ) -> int:
@@ -257,19 +272,9 @@ def post_entry(
             "note": text or None,
             "evidence": check_known(session, list(evidence)),
             "reverses_id": None,
-            "recorded_by": store.actor,
-            "recorded_at": _now(),
         }
-        entry = _append(session, PointsEntry, ENTRY_FIELDS, values)
-        audit.record(
-            session,
-            store.actor,
-            "points_entry",
-            entry.id,
-            "post",
-            after={"applicant": applicant.name, "item": item.name, "points": points_text(points10)},
-        )
-        return Outcome(_entry_rows(session, scheme, PointsEntry.id == entry.id)[0], CHANGED)
+        after = {"applicant": applicant.name, "item": item.name, "points": points_text(points10)}
+        return Outcome(_post(session, store.actor, scheme, values, "post", after), CHANGED)
 
 
 def reverse_entry(
@@ -311,19 +316,9 @@ def reverse_entry(
             "note": f"冲销第 {entry_id} 条：{reason.strip()}",
             "evidence": [],
             "reverses_id": entry_id,
-            "recorded_by": store.actor,
-            "recorded_at": _now(),
         }
-        entry = _append(session, PointsEntry, ENTRY_FIELDS, values)
-        audit.record(
-            session,
-            store.actor,
-            "points_entry",
-            entry.id,
-            "reverse",
-            after={"applicant": applicant.name, "reverses": entry_id, "reason": reason.strip()},
-        )
-        return Outcome(_entry_rows(session, scheme, PointsEntry.id == entry.id)[0], CHANGED)
+        after = {"applicant": applicant.name, "reverses": entry_id, "reason": reason.strip()}
+        return Outcome(_post(session, store.actor, scheme, values, "reverse", after), CHANGED)
 
 
 def review_entries(

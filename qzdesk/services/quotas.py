@@ -91,6 +91,19 @@ class GradeCeiling:
     def left(self) -> int:
         return self.ceiling - self.members
 
+    HEADERS = ("年级", "学生数", "上限比例", "团员上限", "在册团员", "尚可发展")
+
+    def cells(self) -> list[str]:
+        """One row of the 团青比 table, as the screen and the PDF show it."""
+        return [
+            self.grade,
+            str(self.students),
+            f"{self.ratio:.0%}",
+            str(self.ceiling),
+            str(self.members),
+            str(self.left),
+        ]
+
 
 @dataclass(frozen=True)
 class QuotaStatus:

@@ -44,6 +44,13 @@ class FieldErrors:
         self._labels[field] = message
         return message
 
+    def make_fallback(self) -> QLabel:
+        """The red line under a form for messages that belong to no single field."""
+        self.fallback = QLabel()
+        self.fallback.setWordWrap(True)
+        self.fallback.setStyleSheet(ERROR_STYLE)
+        return self.fallback
+
     def clear(self) -> None:
         for label in [*self._labels.values(), self.fallback]:
             if label is not None:
@@ -110,3 +117,19 @@ def confirm_buttons(
     buttons.accepted.connect(accepted)
     buttons.rejected.connect(rejected)
     return buttons
+
+
+def message_reporter(
+    label: QLabel, unhandled: Callable[[BaseException], None]
+) -> Callable[[BaseException], None]:
+    """An `on_error` for tabs with one message line: rule violations shown there in red,
+    anything else to the application's error handler. (Success messages reset the style.)"""
+
+    def report(error: BaseException) -> None:
+        if not isinstance(error, ValidationError):
+            unhandled(error)
+            return
+        label.setStyleSheet(ERROR_STYLE)
+        label.setText(str(error))
+
+    return report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout
 
 from qzdesk.services import admission, members
 from qzdesk.services.admission import ApplicantDraft
@@ -41,9 +41,7 @@ class ApplicantDialog(QDialog):
         self.errors.add_row(form, "所在团支部", self.branch, "branch")
         self.applied_on = date_edit("applicant_applied_on")
         self.errors.add_row(form, "递交申请日期", self.applied_on, "applied_on")
-        self.errors.fallback = QLabel()
-        self.errors.fallback.setWordWrap(True)
-        self.errors.fallback.setStyleSheet("color: #b3261e;")
+        self.errors.make_fallback()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.errors.fallback)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services import number_blocks, quotas
-from qzdesk.services.errors import ValidationError
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import message_reporter
 from qzdesk.ui.tables import fill_table, make_table
 
 
@@ -64,9 +64,7 @@ class QuotaTab(QWidget):
         grade_row.addWidget(self.students)
         grade_row.addWidget(save_grade)
         form.addRow("年级学生数", grade_row)
-        self.grades = make_table(
-            ["年级", "学生数", "上限比例", "团员上限", "在册团员", "尚可发展"], "quota_grades"
-        )
+        self.grades = make_table(quotas.GradeCeiling.HEADERS, "quota_grades")
         form.addRow(self.grades)
         layout.addWidget(quota_box)
 
@@ -90,6 +88,7 @@ class QuotaTab(QWidget):
         self.message = QLabel()
         self.message.setObjectName("quota_message")
         self.message.setWordWrap(True)
+        self._failed = message_reporter(self.message, context.worker.unhandled)
         layout.addWidget(self.message)
 
     def show_data(self, status: quotas.QuotaStatus, blocks: list[number_blocks.BlockRow]) -> None:
@@ -98,17 +97,7 @@ class QuotaTab(QWidget):
             self.quota.setValue(status.quota)
         fill_table(
             self.grades,
-            [
-                [
-                    g.grade,
-                    str(g.students),
-                    f"{g.ratio:.0%}",
-                    str(g.ceiling),
-                    str(g.members),
-                    str(g.left),
-                ]
-                for g in status.grades
-            ],
+            [g.cells() for g in status.grades],
             [g.left <= 0 for g in status.grades],
         )
         fill_table(
@@ -145,10 +134,3 @@ class QuotaTab(QWidget):
             self.last.text(),
             done="号段已登记。",
         )
-
-    def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, ValidationError):
-            self.context.worker.unhandled(error)
-            return
-        self.message.setStyleSheet("color: #b3261e;")
-        self.message.setText(str(error))

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services import ledger
-from qzdesk.services.errors import ValidationError
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import date_edit
+from qzdesk.ui.forms import date_edit, message_reporter
 from qzdesk.ui.tables import fill_table, make_table
 
 HEADERS = ["序号", "姓名", "年级班级", "类别", "项目", "档次", "分值", "日期", "说明", "记录人"]
@@ -61,6 +60,7 @@ class ReviewTab(QWidget):
         self.message = QLabel()
         self.message.setObjectName("review_message")
         self.message.setWordWrap(True)
+        self._failed = message_reporter(self.message, context.worker.unhandled)
         for widget in (select_all, self.approve, self.return_button):
             buttons.addWidget(widget)
         buttons.addWidget(self.message, 1)
@@ -124,10 +124,3 @@ class ReviewTab(QWidget):
         self.message.setStyleSheet("")
         self.message.setText(f"第 {outcome.value} 次审核：已{word} {count} 条。")
         self.reason.clear()
-
-    def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, ValidationError):
-            self.context.worker.unhandled(error)
-            return
-        self.message.setStyleSheet("color: #b3261e;")
-        self.message.setText(str(error))

@@ -139,9 +139,7 @@ class StepDialog(QDialog):
         self.errors.add_row(form, "证明材料", _wrap(evidence_row), "evidence")
 
         self.findings = findings_label("step_findings")
-        self.errors.fallback = QLabel()
-        self.errors.fallback.setWordWrap(True)
-        self.errors.fallback.setStyleSheet("color: #b3261e;")
+        self.errors.make_fallback()
         self.buttons = confirm_buttons("确认办理", self.submit, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -21,7 +21,7 @@ from qzdesk.services import evaluation
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.evaluation import EvaluationView, Grade
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import combo, date_edit
+from qzdesk.ui.forms import combo, date_edit, message_reporter
 
 HEADERS = ["团员", "优秀票", "合格票", "基本合格票", "不合格票", "等次", "自我评价"]
 
@@ -69,6 +69,7 @@ class EvaluationTab(QWidget):
         self.message = QLabel()
         self.message.setObjectName("evaluation_message")
         self.message.setWordWrap(True)
+        self._failed = message_reporter(self.message, context.worker.unhandled)
         layout.addWidget(self.message)
 
     def set_year(self, year: int, branches: list[tuple[int, str]]) -> None:
@@ -208,10 +209,3 @@ class EvaluationTab(QWidget):
             follow_up,
             done=f"{entry.name} 已办理 {self.year} 年团籍注册。",
         )
-
-    def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, ValidationError):
-            self.context.worker.unhandled(error)
-            return
-        self.message.setStyleSheet("color: #b3261e;")
-        self.message.setText(str(error))

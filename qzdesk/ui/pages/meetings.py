@@ -74,9 +74,7 @@ class MeetingsPage(Page):
             ["计划日期", "团支部", "会议", "主题", "负责人", "状态"], "meetings_plan"
         )
         self.tabs.addTab(self.plan, "年度计划")
-        self.cells = make_table(
-            ["团支部", "会议", "应开", "已开", "未签字", "是否达到"], "meetings_compliance"
-        )
+        self.cells = make_table(ComplianceCell.HEADERS, "meetings_compliance")
         self.tabs.addTab(self.cells, "落实情况")
         self.evaluation = EvaluationTab(context)
         self.tabs.addTab(self.evaluation, "评议与注册")
@@ -133,17 +131,7 @@ class MeetingsPage(Page):
         )
         fill_table(
             self.cells,
-            [
-                [
-                    c.branch,
-                    c.kind.label,
-                    "按需" if c.required is None else str(c.required),
-                    str(c.held),
-                    str(c.drafts) if c.drafts else "",
-                    "是" if c.met else "否",
-                ]
-                for c in data.cells
-            ],
+            [c.cells() for c in data.cells],
             [not c.met for c in data.cells],
         )
 

@@ -174,18 +174,8 @@ def build_summary(store: Store, period: Period) -> list[Flowable]:
         story += [
             paragraph("团青比", HEADING),
             data_table(
-                ["年级", "学生数", "上限比例", "团员上限", "在册团员", "尚可发展"],
-                [
-                    [
-                        g.grade,
-                        str(g.students),
-                        f"{g.ratio:.0%}",
-                        str(g.ceiling),
-                        str(g.members),
-                        str(g.left),
-                    ]
-                    for g in status.grades
-                ],
+                quotas.GradeCeiling.HEADERS,
+                [g.cells() for g in status.grades],
                 [29 * mm] * 6,
             ),
         ]

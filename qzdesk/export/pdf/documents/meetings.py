@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services.compliance import compliance
+from qzdesk.services.compliance import ComplianceCell, compliance
 from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between
 from qzdesk.services.periods import Period
 from qzdesk.services.rules import installed_profiles
@@ -99,18 +99,8 @@ def build_compliance(store: Store, period: Period) -> list[Flowable]:
             BODY,
         ),
         data_table(
-            ["团支部", "会议", "应开", "已开", "未签字", "是否达到"],
-            [
-                [
-                    c.branch,
-                    c.kind.label,
-                    "按需" if c.required is None else str(c.required),
-                    str(c.held),
-                    str(c.drafts) if c.drafts else "",
-                    "是" if c.met else "否",
-                ]
-                for c in cells
-            ],
+            ComplianceCell.HEADERS,
+            [c.cells() for c in cells],
             [56 * mm, 24 * mm, 20 * mm, 20 * mm, 24 * mm, 30 * mm],
         ),
     ]
