@@ -45,6 +45,26 @@ class PlanRow:
             return "已召开"
         return "逾期未开" if self.planned_on < today else "待召开"
 
+    HEADERS = ("计划日期", "团支部", "会议", "主题", "负责人", "状态", "调整说明")
+
+    def cells(self, today: date) -> list[str]:
+        """One row of the plan, as the screen and the PDF show it."""
+        notes = [f"改期：{self.moved_reason}"] if self.moved_reason else []
+        if self.cancelled_reason:
+            notes.append(f"取消：{self.cancelled_reason}")
+        state = self.state(today)
+        if state == "已召开" and self.held_on is not None:
+            state = f"已召开（{self.held_on:%m-%d}）"
+        return [
+            f"{self.planned_on:%Y-%m-%d}",
+            self.branch,
+            self.kind.label,
+            self.topic,
+            self.leader or "",
+            state,
+            "；".join(notes),
+        ]
+
 
 def lay_out_year(store: Store, profiles: dict[str, RuleProfile], year: int) -> Outcome[int]:
     """Plan items for every open branch and every meeting the profile requires, where the
@@ -156,21 +176,22 @@ def cancel_item(store: Store, item_id: int, reason: str) -> Outcome[None]:
 
 
 def year_plan(store: Store, year: int) -> list[PlanRow]:
+    return plan_between(store, date(year, 1, 1), date(year, 12, 31))
+
+
+def plan_between(store: Store, start: date, end: date) -> list[PlanRow]:
     with store.transaction() as session:
         held: dict[tuple[int, str, int], date] = {}
         for branch_id, kind, held_on in session.execute(
             select(Meeting.branch_id, Meeting.kind, Meeting.held_on).where(
-                Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= date(year, 12, 31)
+                Meeting.held_on >= start.replace(day=1), Meeting.held_on <= end
             )
         ):
             held.setdefault((branch_id, kind, held_on.month), held_on)
         rows = session.execute(
             select(MeetingPlan, Org.name)
             .join(Org, Org.id == MeetingPlan.branch_id)
-            .where(
-                MeetingPlan.planned_on >= date(year, 1, 1),
-                MeetingPlan.planned_on <= date(year, 12, 31),
-            )
+            .where(MeetingPlan.planned_on >= start, MeetingPlan.planned_on <= end)
             .order_by(MeetingPlan.planned_on, Org.position, MeetingPlan.id)
         )
         return [

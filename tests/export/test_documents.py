@@ -59,6 +59,7 @@ def test_the_registry_lists_the_documents_in_order():
         "publicity",
         "admission_resolutions",
         "points_record",
+        "meeting_plan",
         "minutes_book",
         "compliance",
         "evaluation",

@@ -70,9 +70,7 @@ class MeetingsPage(Page):
         self.list = make_table(["日期", "团支部", "会议", "主题", "到会", "状态"], "meetings_list")
         self.list.doubleClicked.connect(lambda _: self.open_minutes())
         self.tabs.addTab(self.list, "会议记录")
-        self.plan = make_table(
-            ["计划日期", "团支部", "会议", "主题", "负责人", "状态"], "meetings_plan"
-        )
+        self.plan = make_table(meeting_plan.PlanRow.HEADERS, "meetings_plan")
         self.tabs.addTab(self.plan, "年度计划")
         self.cells = make_table(ComplianceCell.HEADERS, "meetings_compliance")
         self.tabs.addTab(self.cells, "落实情况")
@@ -116,17 +114,7 @@ class MeetingsPage(Page):
         )
         fill_table(
             self.plan,
-            [
-                [
-                    f"{p.planned_on:%Y-%m-%d}",
-                    p.branch,
-                    p.kind.label,
-                    p.topic,
-                    p.leader or "",
-                    p.state(today) + (f"（{p.cancelled_reason}）" if p.cancelled_reason else ""),
-                ]
-                for p in data.plan
-            ],
+            [p.cells(today) for p in data.plan],
             [p.state(today) == "逾期未开" for p in data.plan],
         )
         fill_table(

@@ -1,8 +1,10 @@
-"""会议记录本 (the period's minutes in order, with attendance and votes) and the
-组织生活落实情况 table (required by the profile versus held)."""
+"""年度组织生活计划 (the plan made before the meetings), 会议记录本 (the period's minutes
+in order, with attendance and votes) and the 组织生活落实情况 table (required by the
+profile versus held)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from reportlab.lib.units import mm
@@ -10,6 +12,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.services import meeting_plan
 from qzdesk.services.compliance import ComplianceCell, compliance
 from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between
 from qzdesk.services.periods import Period
@@ -88,6 +91,37 @@ def build_minutes_book(store: Store, period: Period) -> list[Flowable]:
     return story
 
 
+def build_plan(store: Store, period: Period) -> list[Flowable]:
+    rows = meeting_plan.plan_between(store, period.start, period.end)
+    as_of = min(period.end, date.today())
+    story: list[Flowable] = [paragraph("年度组织生活计划", TITLE)]
+    if not rows:
+        return [*story, paragraph("本期没有制定会议计划。", BODY)]
+    states = Counter(r.state(as_of) for r in rows)
+    story.append(
+        paragraph(
+            f"本期计划 {len(rows)} 项（状态截至 {as_of:%Y年%m月%d日}）："
+            + "，".join(f"{state} {n} 项" for state, n in sorted(states.items())),
+            BODY,
+        )
+    )
+    by_branch: dict[str, list[meeting_plan.PlanRow]] = {}
+    for row in rows:
+        by_branch.setdefault(row.branch, []).append(row)
+    # One table per branch, so the branch column is left out.
+    headers = [h for i, h in enumerate(meeting_plan.PlanRow.HEADERS) if i != 1]
+    for branch, items in by_branch.items():
+        story += [
+            paragraph(branch, HEADING),
+            data_table(
+                headers,
+                [[c for i, c in enumerate(r.cells(as_of)) if i != 1] for r in items],
+                [22 * mm, 18 * mm, 52 * mm, 18 * mm, 30 * mm, 34 * mm],
+            ),
+        ]
+    return story
+
+
 def build_compliance(store: Store, period: Period) -> list[Flowable]:
     profiles = installed_profiles(store.paths)
     cells = compliance(store, profiles, period.end.year, min(period.end, date.today()))
@@ -106,5 +140,6 @@ def build_compliance(store: Store, period: Period) -> list[Flowable]:
     ]
 
 
+register(DocumentSpec("meeting_plan", "年度组织生活计划", build_plan, order=58))
 register(DocumentSpec("minutes_book", "会议记录本", build_minutes_book, order=60))
 register(DocumentSpec("compliance", "组织生活落实情况", build_compliance, order=62))

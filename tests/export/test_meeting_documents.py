@@ -1,0 +1,55 @@
+"""The yearly plan, the minutes book and the compliance table, read back from the PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from qzdesk.export.pdf.registry import render_document
+from qzdesk.services import meeting_plan, meetings
+from qzdesk.services.meetings import MeetingKind
+from qzdesk.services.periods import parse_period
+from tests.admission_helpers import branch_id
+from tests.export.test_documents import pdf_text
+from tests.unit.test_meetings import BRANCH, assembly
+
+NOW = datetime(2027, 1, 5, 9, 0)
+
+
+def flat(pdf: bytes, tmp_path) -> str:
+    return " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
+
+
+def test_the_plan_shows_moves_cancellations_and_what_was_held(store, profiles, tmp_path):
+    branch = branch_id(store, BRANCH)
+    meeting_plan.lay_out_year(store, profiles, 2026)
+    rows = [r for r in meeting_plan.year_plan(store, 2026) if r.branch_id == branch]
+    march = next(r for r in rows if r.kind is MeetingKind.ASSEMBLY)  # the first quarter's
+    meeting_plan.update_item(
+        store, march.id, "讨论接收新团员", "李文静", date(2026, 3, 20), "与月考冲突"
+    )
+    lecture = next(r for r in rows if r.kind is MeetingKind.LECTURE)
+    meeting_plan.cancel_item(store, lecture.id, "并入全校团课")
+    meeting_id, _ = assembly(store, 9)
+    meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    pdf = render_document(store, "meeting_plan", parse_period("2026Q1"), "P", NOW)
+    text = flat(pdf, tmp_path)
+    assert "年度组织生活计划" in text
+    assert "2026-03-20" in text and "讨论接收新团员" in text and "已召开（03-20）" in text
+    assert "改期：与月考冲突" in text and "取消：并入全校团课" in text
+    # The first quarter of every open branch: 1 支部大会, 1 团课, 3 支委会, 3 主题团日.
+    assert (
+        f"本期计划 {8 * len({r.branch_id for r in meeting_plan.year_plan(store, 2026)})} 项" in text
+    )
+
+
+def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profiles, tmp_path):
+    meeting_id, _ = assembly(store, 9)
+    digest = meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
+    meetings.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
+    pdf = render_document(store, "minutes_book", parse_period("2026Q1"), "P", NOW)
+    text = flat(pdf, tmp_path)
+    assert "第1次支部大会" in text and "应到 10 人，实到 9 人" in text
+    assert "（请假：病假）" in text and "列席：赵欣（发展对象）" in text
+    assert "同意接收赵欣为团员" in text and "有效" in text
+    assert "补充说明" in text and "发言人应为王芳" in text
+    assert digest[:16] in text.replace(" ", "")
