@@ -194,7 +194,7 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
     lines = [f"{args.year} 年组织生活：应开（按规则配置）/ 已开（记录已签字）"]
     for cell in cells:
         need = "按需" if cell.required is None else str(cell.required)
-        mark = "" if cell.met else "　未达到"
+        mark = "" if cell.met else f"　未达到：{cell.cells()[-1]}"
         draft = f"（另有未签字记录 {cell.drafts} 份）" if cell.drafts else ""
         lines.append(f"{cell.branch}　{cell.kind.label}：{need}/{cell.held}{draft}{mark}")
     payload = {
@@ -207,6 +207,16 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
                 "held": c.held,
                 "drafts": c.drafts,
                 "met": c.met,
+                "by_month": list(c.by_month),
+                "windows": [
+                    {
+                        "label": w.label,
+                        "months": [w.first_month, w.last_month],
+                        "held": w.held,
+                        "state": w.state.name.lower(),
+                    }
+                    for w in c.windows
+                ],
             }
             for c in cells
         ],

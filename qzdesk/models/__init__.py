@@ -33,6 +33,7 @@ from qzdesk.models.member import (
 )
 from qzdesk.models.org import Org, OrgKind, Sector
 from qzdesk.models.setting import Setting
+from qzdesk.models.term import Term
 
 __all__ = [
     "Addendum",
@@ -66,5 +67,6 @@ __all__ = [
     "Sector",
     "Setting",
     "StageEvent",
+    "Term",
     "make_engine",
 ]

@@ -231,9 +231,14 @@ class MembershipRules(RuleGroup):
     registration_deferral_months_max: Rule[int]
     registration_void_after_months: Rule[int]
     member_no_required_from_year: Rule[int]
+    evaluation_season_months: Rule[list[int]]
+    registration_season_months: Rule[list[int]]
 
     @model_validator(mode="after")
     def _consistent(self) -> MembershipRules:
+        for rule in (self.evaluation_season_months, self.registration_season_months):
+            if not rule.value or not all(1 <= m <= 12 for m in rule.value):
+                raise ValueError(f"{rule.label}应为 1 到 12 之间的月份")
         _ordered(
             (
                 "暂缓注册期限下限不能高于上限",

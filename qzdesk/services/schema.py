@@ -17,7 +17,7 @@ from qzdesk.services.backup import online_backup
 from qzdesk.services.errors import SchemaError
 from qzdesk.services.integrity import stored_revision, user_tables
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)

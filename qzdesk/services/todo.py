@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from qzdesk.models import Meeting, Org
-from qzdesk.services import admission, meeting_plan, publicity, quotas
+from qzdesk.services import admission, meeting_plan, publicity, quotas, terms
 from qzdesk.services.dates import add_months
-from qzdesk.services.evaluation import overdue_registrations
+from qzdesk.services.evaluation import evaluations_of_year, overdue_registrations
+from qzdesk.services.members import open_branches
 from qzdesk.services.overview import overview
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.settings import rules_in_force
@@ -20,6 +21,8 @@ from qzdesk.services.stages import Stage, Step
 from qzdesk.services.store import Store
 
 SOON = timedelta(days=14)
+EVALUATION_TAB = "评议与注册"
+TERMS_TAB = "换届"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class TodoItem:
     text: str
     due: date | None = None
     urgent: bool = False
+    tab: str = ""  # the tab of that page, where it has tabs
 
 
 def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[TodoItem]:
@@ -101,19 +105,8 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
                 True,
             )
         )
-    overdue = overdue_registrations(store, profiles, today)
-    void_months = profile.membership.registration_void_after_months.value
-    if overdue:
-        void = sum(1 for o in overdue if o.void)
-        items.append(
-            TodoItem(
-                "roster",
-                f"{today.year} 年尚未注册的团员 {len(overdue)} 人"
-                + (f"，其中 {void} 人逾期超过 {void_months} 个月" if void else ""),
-                date(today.year, 12, 31),
-                bool(void),
-            )
-        )
+    items += _evaluation_and_registration(store, profiles, profile, today)
+    items += _terms(store, profiles, today)
     for notice in publicity.publicities(store):
         open_objections = sum(1 for o in notice.objections if o.resolved_on is None)
         if today <= notice.ends_on <= today + SOON:
@@ -155,3 +148,90 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
             TodoItem("admission", status.text(), date(today.year, 12, 31), (status.left or 0) <= 0)
         )
     return sorted(items, key=lambda i: (not i.urgent, i.due or date.max))
+
+
+def _evaluation_and_registration(
+    store: Store, profiles: dict[str, RuleProfile], profile: RuleProfile, today: date
+) -> list[TodoItem]:
+    """In the profile's season: branches not yet evaluated or approved, members not yet
+    registered; all year round: members whose card is void for want of registration."""
+    rules = profile.membership
+    year_end = date(today.year, 12, 31)
+    items = []
+    if today.month in rules.evaluation_season_months.value:
+        held = {v.branch_id: v for v in evaluations_of_year(store, profiles, today.year)}
+        missing = [name for branch_id, name in open_branches(store) if branch_id not in held]
+        if missing:
+            items.append(
+                TodoItem(
+                    "meetings",
+                    f"评议季：{len(missing)} 个团支部尚未开展 {today.year} 年团员教育评议"
+                    f"（{'、'.join(missing[:3])}{'等' if len(missing) > 3 else ''}）",
+                    year_end,
+                    tab=EVALUATION_TAB,
+                )
+            )
+        waiting = sum(1 for v in held.values() if v.approved_on is None)
+        if waiting:
+            items.append(
+                TodoItem(
+                    "meetings",
+                    f"{waiting} 个团支部的评议结果待上级团委批准后登记批准日期",
+                    year_end,
+                    tab=EVALUATION_TAB,
+                )
+            )
+    overdue = overdue_registrations(store, profiles, today)
+    void = sum(1 for o in overdue if o.void)
+    if overdue and today.month in rules.registration_season_months.value:
+        items.append(
+            TodoItem(
+                "meetings",
+                f"注册季：{today.year} 年尚未注册的团员 {len(overdue)} 人",
+                year_end,
+                tab=EVALUATION_TAB,
+            )
+        )
+    if void:
+        items.append(
+            TodoItem(
+                "meetings",
+                f"{void} 名团员超过 {rules.registration_void_after_months.value} 个月未注册，"
+                "团员证已失效，请核实并补办注册",
+                None,
+                True,
+                EVALUATION_TAB,
+            )
+        )
+    return items
+
+
+def _terms(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[TodoItem]:
+    items = []
+    unrecorded = []
+    for branch in terms.branch_terms(store, profiles):
+        state = branch.state(today)
+        if branch.current is None:
+            unrecorded.append(branch.branch)
+        elif state != "任期内":
+            ends = branch.current.ends_on
+            when = f"已于 {ends:%Y-%m-%d} 届满" if state == "已届满" else f"将于 {ends:%m-%d} 届满"
+            items.append(
+                TodoItem(
+                    "meetings",
+                    f"{branch.branch}：支部委员会任期{when}，请筹备换届选举",
+                    ends,
+                    state == "已届满",
+                    TERMS_TAB,
+                )
+            )
+    if unrecorded:
+        items.append(
+            TodoItem(
+                "meetings",
+                f"{len(unrecorded)} 个团支部尚未登记上次换届（无法提醒任期届满）",
+                None,
+                tab=TERMS_TAB,
+            )
+        )
+    return items

@@ -27,7 +27,9 @@ NOW = datetime.now().astimezone()
 
 @pytest.fixture
 def built(store, profiles, tmp_path):
-    saved = save_archive(store, profiles, parse_period(str(NOW.year)), "qzdemo", tmp_path / "out", NOW)
+    saved = save_archive(
+        store, profiles, parse_period(str(NOW.year)), "qzdemo", tmp_path / "out", NOW
+    )
     own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
     return saved, own
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qzdesk.cli import main
 from qzdesk.services import meetings
-from qzdesk.services.compliance import compliance
+from qzdesk.services.compliance import WindowState, compliance
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import MeetingKind, MinutesDraft, Resolution
 from tests.admission_helpers import branch_id
@@ -101,7 +101,35 @@ def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, c
     past = json.loads(capsys.readouterr().out)["cells"]
     monthly = next(c for c in past if c["kind"] == "league_day" and c["branch"] == BRANCH)
     assert monthly["required"] == 12 and monthly["held"] == 0 and not monthly["met"]
+    assert [w["state"] for w in monthly["windows"]] == ["missed"] * 12
     assert next(c for c in past if c["kind"] == "group")["required"] is None
+
+
+def test_each_month_or_quarter_is_judged_once_it_has_ended(store, profiles):
+    branch = branch_id(store, BRANCH)
+    people = {m: ("present", "") for m, _ in meetings.branch_members_on(store, branch)}
+    for held_on in (date(2026, 1, 9), date(2026, 3, 9), date(2026, 3, 23), date(2026, 6, 2)):
+        draft = MinutesDraft(
+            MeetingKind.LEAGUE_DAY,
+            held_on,
+            "主题团日",
+            chair="李文静",
+            recorder="王芳",
+            attendance=people,
+        )
+        meeting_id = meetings.create_minutes(store, branch, draft, TODAY).value
+        meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    cells = {(c.branch, c.kind): c for c in compliance(store, profiles, 2026, date(2026, 6, 15))}
+    monthly = cells[(BRANCH, MeetingKind.LEAGUE_DAY)]
+    assert monthly.by_month[:6] == (1, 0, 2, 0, 0, 1) and monthly.held == 4
+    # February, April and May ended without one; June is held; July on has not begun.
+    assert [w.label for w in monthly.missed] == ["2月", "4月", "5月"] and not monthly.met
+    assert monthly.required == 6 and monthly.windows[6].state is WindowState.FUTURE
+    quarterly = cells[(BRANCH, MeetingKind.ASSEMBLY)]
+    assert [w.label for w in quarterly.missed] == ["第一季度"]
+    assert quarterly.windows[1].state is WindowState.OPEN and quarterly.required == 2
+    assert quarterly.cells()[-1] == "第一季度"
+    assert cells[(BRANCH, MeetingKind.GROUP)].windows == ()
 
 
 def test_attachments_are_checked_and_frozen_with_the_minutes(store, profiles, tmp_path):

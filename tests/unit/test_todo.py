@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from qzdesk.services import meeting_plan, publicity
+from qzdesk.services import meeting_plan, members, publicity
 from qzdesk.services.todo import todo
 
 
@@ -42,3 +42,57 @@ def test_publicity_ending_soon_and_objections_waiting(store, profiles):
     )
     items = todo(store, profiles, running.starts_on)
     assert items[0].text == "发展对象公示有 1 条反映待处理" and items[0].urgent
+
+
+def test_evaluation_and_registration_season_from_the_profile(store, profiles):
+    from qzdesk.services import evaluation
+    from tests.admission_helpers import branch_id
+
+    branches = len(members.open_branches(store))
+    october = [i.text for i in todo(store, profiles, date(2026, 10, 20))]
+    assert not any(t.startswith(("评议季", "注册季")) for t in october)
+    november = todo(store, profiles, date(2026, 11, 20))
+    season = next(i for i in november if i.text.startswith("评议季"))
+    assert f"{branches} 个团支部尚未开展 2026 年团员教育评议" in season.text
+    assert (season.page, season.tab) == ("meetings", "评议与注册")
+    evaluation.open_evaluation(
+        store,
+        profiles,
+        branch_id(store, "初三（3）班团支部"),
+        2026,
+        date(2026, 11, 18),
+        9,
+        date(2026, 11, 20),
+    )
+    texts = [i.text for i in todo(store, profiles, date(2026, 11, 20))]
+    assert f"评议季：{branches - 1} 个团支部尚未开展" in " ".join(texts)
+    assert "1 个团支部的评议结果待上级团委批准后登记批准日期" in texts
+    december = [i.text for i in todo(store, profiles, date(2026, 12, 1))]
+    waiting = len(evaluation.overdue_registrations(store, profiles, date(2026, 12, 1)))
+    assert waiting > 30 and f"注册季：2026 年尚未注册的团员 {waiting} 人" in december
+
+
+def test_terms_ending_and_unrecorded(store, profiles):
+    from qzdesk.services import terms
+    from tests.admission_helpers import branch_id
+
+    branches = len(members.open_branches(store))
+    day = date(2026, 7, 1)
+    texts = [i.text for i in todo(store, profiles, day)]
+    assert f"{branches} 个团支部尚未登记上次换届（无法提醒任期届满）" in texts
+    terms.record_election(
+        store,
+        profiles,
+        branch_id(store, "初三（3）班团支部"),
+        date(2025, 8, 20),
+        "李文静",
+        ["王芳", "张强"],
+        None,
+        day,
+    )
+    items = todo(store, profiles, day)
+    ending = next(i for i in items if "任期" in i.text and "届满，" in i.text)
+    assert ending.text == "初三（3）班团支部：支部委员会任期将于 08-20 届满，请筹备换届选举"
+    assert not ending.urgent and ending.tab == "换届"
+    late = todo(store, profiles, date(2026, 9, 1))
+    assert any(i.urgent and "已于 2026-08-20 届满" in i.text for i in late)

@@ -1,0 +1,85 @@
+"""换届: the term from the profile (students' shorter), the committee's size, warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from qzdesk.services import terms
+from qzdesk.services.errors import ValidationError
+from tests.admission_helpers import branch_id
+from tests.unit.test_meetings import assembly
+
+TODAY = date(2026, 6, 30)
+STUDENTS = "初三（3）班团支部"  # 10 students on the books
+TEACHERS = "教职工团支部"
+
+
+def by_name(store, profiles) -> dict[str, terms.BranchTerm]:
+    return {t.branch: t for t in terms.branch_terms(store, profiles)}
+
+
+def test_a_student_branch_serves_one_year_and_a_teachers_branch_three(store, profiles):
+    for name in (STUDENTS, TEACHERS):
+        assert by_name(store, profiles)[name].state(TODAY) == "未登记"
+    students = branch_id(store, STUDENTS)
+    terms.record_election(
+        store, profiles, students, date(2025, 8, 20), "李文静", ["王芳", "张强"], None, TODAY
+    )
+    terms.record_election(
+        store, profiles, branch_id(store, TEACHERS), date(2025, 8, 20), "刘老师", [], None, TODAY
+    )
+    found = by_name(store, profiles)
+    assert found[STUDENTS].current.ends_on == date(2026, 8, 20)
+    assert found[TEACHERS].current.ends_on == date(2028, 8, 20)
+    # The profile warns 60 days ahead.
+    assert found[STUDENTS].state(date(2026, 6, 20)) == "任期内"
+    assert found[STUDENTS].state(date(2026, 6, 21)) == "即将届满"
+    assert found[STUDENTS].state(date(2026, 8, 20)) == "已届满"
+    assert found[TEACHERS].state(TODAY) == "任期内"
+
+
+def test_the_committee_is_sized_by_the_profile(store, profiles):
+    students = branch_id(store, STUDENTS)
+    with pytest.raises(ValidationError, match="应设支部委员会（3–5 人，含书记）；现填写 2 人"):
+        terms.record_election(store, profiles, students, TODAY, "李文静", ["王芳"], None, TODAY)
+    with pytest.raises(ValidationError, match="重复"):
+        terms.record_election(
+            store, profiles, students, TODAY, "李文静", ["王芳", "王芳"], None, TODAY
+        )
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        terms.record_election(
+            store, profiles, students, date(2026, 7, 1), "李文静", ["王芳", "张强"], None, TODAY
+        )
+
+
+def test_an_election_names_its_assembly_and_is_voided_not_deleted(store, profiles):
+    students = branch_id(store, STUDENTS)
+    meeting_id, draft = assembly(store, 9)  # held 2026-03-20
+    with pytest.raises(ValidationError, match="与换届日期不一致"):
+        terms.record_election(
+            store,
+            profiles,
+            students,
+            date(2026, 3, 21),
+            "李文静",
+            ["王芳", "张强"],
+            meeting_id,
+            TODAY,
+        )
+    first = terms.record_election(
+        store, profiles, students, draft.held_on, "李文静", ["王芳", "张强"], meeting_id, TODAY
+    ).value
+    with pytest.raises(ValidationError, match="写明原因"):
+        terms.void_term(store, first, "")
+    terms.void_term(store, first, "日期录错")
+    assert by_name(store, profiles)[STUDENTS].current is None
+    ((row, reason),) = terms.history(store, students)
+    assert row.id == first and reason == "日期录错"
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="不能删除"):
+        connection.execute(text("DELETE FROM term WHERE id = :i"), {"i": first})
+    with store.engine.begin() as connection, pytest.raises(IntegrityError, match="不能修改"):
+        connection.execute(text("UPDATE term SET secretary = 'x' WHERE id = :i"), {"i": first})
