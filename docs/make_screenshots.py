@@ -134,6 +134,10 @@ def main_window_shots(tmp: Path) -> None:
     settle(300)
     shoot(minutes, "minutes-draft")
     minutes.close()
+    for tab, name in (("落实情况", "main-meetings-compliance"), ("换届", "main-meetings-terms")):
+        window.meetings.show_tab(tab)
+        settle()
+        shoot(window, name)
     window.nav.setCurrentRow(window.pages.index(window.settings_page))
     wait_for(lambda: window.context.worker.pending == 0)
     shoot(window, "main-settings-organisation")

@@ -561,16 +561,16 @@ def meetings_of_year(store: Store, year: int) -> list[MeetingListRow]:
         ]
 
 
-def assembly_drafts(store: Store, branch_id: int) -> list[tuple[int, date, str]]:
-    """Draft minutes of the branch's 支部大会 an admission vote can be written into."""
+def assemblies(
+    store: Store, branch_id: int, drafts_only: bool = False
+) -> list[tuple[int, date, str]]:
+    """The branch's 支部大会 records, newest first: drafts only for an admission vote to be
+    written into, all of them for an election to name."""
     with store.transaction() as session:
-        rows = session.execute(
-            select(MeetingRow.id, MeetingRow.held_on, MeetingRow.topic)
-            .where(
-                MeetingRow.branch_id == branch_id,
-                MeetingRow.kind == MeetingKind.ASSEMBLY.value,
-                MeetingRow.status == "draft",
-            )
-            .order_by(MeetingRow.held_on.desc())
+        query = select(MeetingRow.id, MeetingRow.held_on, MeetingRow.topic).where(
+            MeetingRow.branch_id == branch_id, MeetingRow.kind == MeetingKind.ASSEMBLY.value
         )
+        if drafts_only:
+            query = query.where(MeetingRow.status == "draft")
+        rows = session.execute(query.order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc()))
         return [(r[0], r[1], r[2]) for r in rows]

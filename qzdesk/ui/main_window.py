@@ -120,10 +120,12 @@ class MainWindow(QMainWindow):
         self.org_label.setText(f"{data.root.name}｜书记：{data.secretary}")
         self.profile_label.setText(f"规则配置：{data.profile.title}")
 
-    def open_page(self, key: str) -> None:
+    def open_page(self, key: str, tab: str = "") -> None:
         """Where a to-do item is done."""
         page = {"roster": self.roster, "admission": self.admission, "meetings": self.meetings}[key]
         self.nav.setCurrentRow(self.pages.index(page))
+        if tab:
+            page.show_tab(tab)
 
     def open_rules(self) -> None:
         self.nav.setCurrentRow(self.pages.index(self.settings_page))

@@ -94,3 +94,48 @@ def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
     qtbot.waitUntil(lambda: "团籍注册" in tab.message.text(), timeout=10_000)
     year = tab.year
     assert [r.status for r in registrations_of_year(window.context.store, year)] == ["registered"]
+
+
+def test_record_an_election_from_the_todo_list(signed_in, qtbot):
+    from datetime import date, timedelta
+
+    from qzdesk.services import terms
+
+    window = signed_in
+    home = window.home
+    qtbot.waitUntil(lambda: any(i.tab == "换届" for i in home.items))
+    row = next(r for r, item in enumerate(home.items) if item.tab == "换届")
+    home.todo.setCurrentCell(row, 0)
+    home.todo.doubleClicked.emit(home.todo.currentIndex())
+    page = window.meetings
+    assert window.stack.currentWidget() is page and page.tabs.currentWidget() is page.terms
+    qtbot.waitUntil(lambda: page.terms.table.rowCount() > 0)
+    names = [page.terms.table.item(r, 0).text() for r in range(page.terms.table.rowCount())]
+    page.terms.table.setCurrentCell(names.index("初三（3）班团支部"), 0)
+    dialog = page.terms.record()
+    assert dialog.branch.currentText() == "初三（3）班团支部"
+    elected = date.today() - timedelta(days=340)
+    dialog.elected_on.setDate(elected)
+    type_text(dialog.secretary, "李文静")
+    type_text(dialog.committee, "王芳")
+    dialog.submit()
+    # Ten members: a committee of three to five is required, said under the field.
+    qtbot.waitUntil(lambda: "应设支部委员会" in dialog.errors.text("committee"))
+    type_text(dialog.committee, "、张强")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    # A student branch serves one year: ending within the profile's 60 days, flagged.
+    qtbot.waitUntil(
+        lambda: any(
+            r.branch == "初三（3）班团支部" and r.current is not None for r in page.terms.rows
+        )
+    )
+    row = names.index("初三（3）班团支部")
+    assert page.terms.table.item(row, 2).text() == "李文静"
+    assert page.terms.table.item(row, 7).text() == "即将届满"
+    current = next(
+        t
+        for t in terms.branch_terms(window.context.store, window.context.profiles)
+        if t.branch == "初三（3）班团支部"
+    ).current
+    assert current.committee == ["王芳", "张强"] and current.years == 1

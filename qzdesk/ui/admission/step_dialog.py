@@ -163,7 +163,7 @@ class StepDialog(QDialog):
             spin.valueChanged.connect(lambda *_: self._recheck.start())
         context.worker.submit(members.roster, context.store, on_done=self._members)
         context.worker.submit(
-            meetings.assembly_drafts, context.store, file.row.branch_id, on_done=self._minutes
+            meetings.assemblies, context.store, file.row.branch_id, True, on_done=self._minutes
         )
         self._fill_gates()
         self._step_changed()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from qzdesk.services.changes import Topic
 from qzdesk.ui.context import AppContext
@@ -32,3 +32,12 @@ class Page(QWidget):
 
     def show_data(self, data: Any) -> None:
         raise NotImplementedError
+
+    def show_tab(self, title: str) -> None:
+        """Bring forward the tab of that title, on pages that have tabs."""
+        tabs = getattr(self, "tabs", None)
+        if not isinstance(tabs, QTabWidget):
+            return
+        for index in range(tabs.count()):
+            if tabs.tabText(index).split("（")[0] == title:
+                tabs.setCurrentIndex(index)

@@ -26,7 +26,7 @@ class HomePage(Page):
     TOPICS = frozenset({Topic.ORG, Topic.SETTINGS, Topic.MEMBERS, Topic.ADMISSION, Topic.MEETINGS})
     show_rules = Signal()
     loaded = Signal(object)
-    open_page = Signal(str)  # where a to-do item is done: roster | admission | meetings
+    open_page = Signal(str, str)  # where a to-do item is done: the page and its tab
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -120,4 +120,4 @@ class HomePage(Page):
     def _open_item(self) -> None:
         row = self.todo.currentRow()
         if 0 <= row < len(self.items):
-            self.open_page.emit(self.items[row].page)
+            self.open_page.emit(self.items[row].page, self.items[row].tab)

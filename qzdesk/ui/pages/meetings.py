@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from qzdesk.services import meeting_plan, meetings, members
+from qzdesk.services import meeting_plan, meetings, members, terms
 from qzdesk.services.changes import Topic
 from qzdesk.services.compliance import ComplianceCell, compliance
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.meetings.compliance_tab import ComplianceTab
 from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
+from qzdesk.ui.meetings.terms_tab import TermsTab
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
 
@@ -33,6 +35,7 @@ class MeetingsData:
     plan: list[meeting_plan.PlanRow]
     cells: list[ComplianceCell]
     branches: list[tuple[int, str]]
+    terms: list[terms.BranchTerm]
 
 
 class MeetingsPage(Page):
@@ -72,10 +75,12 @@ class MeetingsPage(Page):
         self.tabs.addTab(self.list, "会议记录")
         self.plan = make_table(meeting_plan.PlanRow.HEADERS, "meetings_plan")
         self.tabs.addTab(self.plan, "年度计划")
-        self.cells = make_table(ComplianceCell.HEADERS, "meetings_compliance")
-        self.tabs.addTab(self.cells, "落实情况")
+        self.compliance = ComplianceTab()
+        self.tabs.addTab(self.compliance, "落实情况")
         self.evaluation = EvaluationTab(context)
         self.tabs.addTab(self.evaluation, "评议与注册")
+        self.terms = TermsTab(context)
+        self.tabs.addTab(self.terms, "换届")
         layout.addWidget(self.tabs, 1)
 
     def refresh(self) -> None:
@@ -89,6 +94,7 @@ class MeetingsPage(Page):
                 meeting_plan.year_plan(store, year),
                 compliance(store, profiles, year),
                 members.open_branches(store),
+                terms.branch_terms(store, profiles),
             )
 
         self.context.worker.submit(load, on_done=self.show_data)
@@ -117,11 +123,8 @@ class MeetingsPage(Page):
             [p.cells(today) for p in data.plan],
             [p.state(today) == "逾期未开" for p in data.plan],
         )
-        fill_table(
-            self.cells,
-            [c.cells() for c in data.cells],
-            [not c.met for c in data.cells],
-        )
+        self.compliance.show_cells(data.cells)
+        self.terms.show_terms(data.terms)
 
     def new_minutes(self) -> MinutesDialog | None:
         if self.data is None:
