@@ -258,6 +258,63 @@ class DuesRules(RuleGroup):
     monthly_cap_yuan: Rule[float]
 
 
+RatingMeasure = Literal[
+    "secretary",
+    "committee",
+    "term",
+    "registration",
+    "member_no",
+    "age_out",
+    "evaluation",
+    "meetings_assembly",
+    "meetings_committee",
+    "meetings_lecture",
+    "meetings_league_day",
+    "minutes_signed",
+    "plan_kept",
+    "admission",
+]
+
+
+class RatingIndicator(_Strict):
+    """One scored line of the self-rating: `measure` names what the records show (a share
+    from 0 to 1, computed in services/rating.py), `points` what full marks are worth."""
+
+    measure: RatingMeasure
+    name: str
+    points: float
+
+
+class RatingDimension(_Strict):
+    name: str
+    indicators: list[RatingIndicator]
+
+    @property
+    def points(self) -> float:
+        return sum(i.points for i in self.indicators)
+
+
+class RatingScheme(_Strict):
+    """对标定级: the yearly 100-point self-rating in dimensions, each line scored from the
+    records. Shipped as an example to adapt to the parent committee's own table."""
+
+    label: str
+    source: str
+    confidence: Literal["R", "S", "X"]
+    note: str = ""
+    dimensions: list[RatingDimension]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RatingScheme:
+        measures = [i.measure for d in self.dimensions for i in d.indicators]
+        if duplicated := sorted({m for m in measures if measures.count(m) > 1}):
+            raise ValueError(f"对标定级的指标重复：{'、'.join(duplicated)}")
+        total = sum(d.points for d in self.dimensions)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"对标定级各项分值合计应为 100 分（现为 {total:g} 分）")
+        return self
+
+
 class BranchRules(RuleGroup):
     min_members: Rule[int]
     usual_max_members: Rule[int]
@@ -268,6 +325,7 @@ class BranchRules(RuleGroup):
     student_term_years: Rule[int]
     term_warning_days: Rule[int]
     rating_bands: Rule[list[int]]
+    rating_scheme: RatingScheme | None = None  # profiles written before it still load
 
     @model_validator(mode="after")
     def _consistent(self) -> BranchRules:

@@ -1,0 +1,89 @@
+"""对标定级: each line scored from the records, the bands from the profile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qzdesk.services import evaluation, meetings, terms
+from qzdesk.services.evaluation import Grade
+from qzdesk.services.meetings import MeetingKind, MinutesDraft
+from qzdesk.services.rating import band_of, ratings
+from tests.admission_helpers import branch_id
+
+BRANCH = "初三（3）班团支部"
+LATER = date(2027, 1, 10)  # 2026 has ended: every month of it is judged
+
+
+def lines(store, profiles) -> dict[str, tuple[float, str]]:
+    scheme, found = ratings(store, profiles, 2026, LATER)
+    rating = next(r for r in found if r.branch == BRANCH)
+    assert rating.total == round(sum(d.scored for d in rating.dimensions), 1)
+    assert [d.name for d in rating.dimensions] == [d.name for d in scheme.dimensions]
+    return {line.name: (line.scored, line.evidence) for d in rating.dimensions for line in d.lines}
+
+
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [(100, "五星"), (90, "五星"), (89.9, "四星"), (70, "三星"), (60, "后进"), (59.9, "软弱涣散")],
+)
+def test_bands_from_the_profile(profiles, total, band):
+    bands = next(iter(profiles.values())).branch.rating_bands.value
+    assert band_of(total, bands) == band
+
+
+def test_a_branch_with_no_records_scores_nothing_for_them(store, profiles):
+    found = lines(store, profiles)
+    assert found["支部大会按期召开"] == (0, "按期召开 0/4")
+    assert found["主题团日按期开展"] == (0, "按期召开 0/12")
+    assert found["按期换届、任期未届满"] == (0, "未登记换届")
+    assert found["开展团员教育评议并经上级批准"] == (0, "本年未评议")
+    assert found["年度计划执行"] == (0, "未制定年度计划")
+    assert found["会议记录签字确认"] == (0, "本年无会议记录")
+    assert found["团员年度注册率"] == (0, "已注册 0/10")
+    assert found["配备团支部书记"] == (0, "未登记书记")
+    assert found["支部委员会人数符合规定"] == (0, "支委 0 人，应为 3–5 人")
+
+
+def test_the_records_raise_the_score(store, profiles):
+    before = next(r for r in ratings(store, profiles, 2026, LATER)[1] if r.branch == BRANCH)
+    branch = branch_id(store, BRANCH)
+    people = {m: ("present", "") for m, _ in meetings.branch_members_on(store, branch)}
+    for month in (2, 5, 8, 11):
+        draft = MinutesDraft(
+            MeetingKind.ASSEMBLY,
+            date(2026, month, 10),
+            "支部大会",
+            chair="李文静",
+            recorder="王芳",
+            attendance=people,
+        )
+        meeting_id = meetings.create_minutes(store, branch, draft, LATER).value
+        if month != 11:
+            meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    terms.record_election(
+        store, profiles, branch, date(2026, 8, 10), "李文静", ["王芳", "张强"], None, LATER
+    )
+    evaluation_id = evaluation.open_evaluation(
+        store, profiles, branch, 2026, date(2026, 12, 20), 10, LATER
+    ).value
+    grades = {m: (Grade.QUALIFIED, (0, 10, 0, 0), "") for m in people}
+    evaluation.propose_grades(store, profiles, evaluation_id, grades, date(2026, 12, 21))
+    found = lines(store, profiles)
+    assert found["开展团员教育评议并经上级批准"] == (3, "12-20 已评议，待上级批准")
+    evaluation.approve(store, evaluation_id, date(2026, 12, 28))
+    for member_id in list(people)[:8]:
+        evaluation.register(store, profiles, member_id, 2026, date(2026, 12, 30))
+    found = lines(store, profiles)
+    # The November assembly is only a draft: three quarters of four met, 3 of 4 signed.
+    assert found["支部大会按期召开"] == (7.5, "按期召开 3/4")
+    assert found["会议记录签字确认"] == (3.8, "已签字 3/4")
+    # The election names the secretary and a committee of three.
+    assert found["配备团支部书记"] == (8, "书记：李文静")
+    assert found["支部委员会人数符合规定"] == (6, "支委 3 人")
+    assert found["按期换届、任期未届满"] == (6, "任期至 2027-08-10")
+    assert found["开展团员教育评议并经上级批准"] == (6, "12-20 评议，12-28 批准")
+    assert found["团员年度注册率"] == (8, "已注册 8/10")
+    after = next(r for r in ratings(store, profiles, 2026, LATER)[1] if r.branch == BRANCH)
+    assert after.total == pytest.approx(before.total + 7.5 + 3.8 + 8 + 6 + 6 + 6 + 8, abs=0.05)
