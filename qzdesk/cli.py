@@ -186,19 +186,48 @@ def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.compliance import compliance
+    from qzdesk.services.rating import ratings
     from qzdesk.services.store import Store
 
     profiles = _load_profiles(paths)
     with Store.open(paths.root, "qzdesk compliance") as store:
         cells = compliance(store, profiles, args.year)
+        _scheme, rated = ratings(store, profiles, args.year)
     lines = [f"{args.year} 年组织生活：应开（按规则配置）/ 已开（记录已签字）"]
     for cell in cells:
         need = "按需" if cell.required is None else str(cell.required)
         mark = "" if cell.met else f"　未达到：{cell.cells()[-1]}"
         draft = f"（另有未签字记录 {cell.drafts} 份）" if cell.drafts else ""
         lines.append(f"{cell.branch}　{cell.kind.label}：{need}/{cell.held}{draft}{mark}")
+    lines.append("对标定级（按记录自评，以上级团委复核为准）")
+    lines += [f"{r.branch}：{r.total:g} 分，{r.band}" for r in rated]
     payload = {
         "year": args.year,
+        "ratings": [
+            {
+                "branch": r.branch,
+                "total": r.total,
+                "band": r.band,
+                "dimensions": [
+                    {
+                        "name": d.name,
+                        "points": d.points,
+                        "scored": d.scored,
+                        "lines": [
+                            {
+                                "name": line.name,
+                                "points": line.points,
+                                "scored": line.scored,
+                                "evidence": line.evidence,
+                            }
+                            for line in d.lines
+                        ],
+                    }
+                    for d in r.dimensions
+                ],
+            }
+            for r in rated
+        ],
         "cells": [
             {
                 "branch": c.branch,

@@ -53,3 +53,27 @@ def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profi
     assert "同意接收赵欣为团员" in text and "有效" in text
     assert "补充说明" in text and "发言人应为王芳" in text
     assert digest[:16] in text.replace(" ", "")
+
+
+def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profiles, tmp_path):
+    branch = branch_id(store, BRANCH)
+    people = {m: ("present", "") for m, _ in meetings.branch_members_on(store, branch)}
+    for held_on in (date(2025, 2, 10), date(2025, 8, 10)):
+        draft = meetings.MinutesDraft(
+            MeetingKind.ASSEMBLY,
+            held_on,
+            "支部大会",
+            chair="李文静",
+            recorder="王芳",
+            attendance=people,
+        )
+        meeting_id = meetings.create_minutes(store, branch, draft, date(2025, 12, 1)).value
+        meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    pdf = render_document(store, "compliance", parse_period("2025"), "P", NOW)
+    text = flat(pdf, tmp_path)
+    assert "2025 年截至 2025年12月31日" in text
+    assert f"{BRANCH} 支部大会 4 2 第二季度、第四季度" in text
+    assert "逐月情况" in text and "×" in text
+    assert "对标定级（按记录自评）" in text and "该细则未经证实" in text
+    assert "支部大会按期召开 5/10 按期召开 2/4" in text
+    assert "主题团日按期开展 0/7 按期召开 0/12" in text

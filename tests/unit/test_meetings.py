@@ -98,11 +98,22 @@ def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, c
     root = store.paths.root
     store.close()
     assert main(["compliance", "--year", "2025", "--data", str(root), "--json"]) == 0
-    past = json.loads(capsys.readouterr().out)["cells"]
+    payload = json.loads(capsys.readouterr().out)
+    past = payload["cells"]
     monthly = next(c for c in past if c["kind"] == "league_day" and c["branch"] == BRANCH)
     assert monthly["required"] == 12 and monthly["held"] == 0 and not monthly["met"]
     assert [w["state"] for w in monthly["windows"]] == ["missed"] * 12
     assert next(c for c in past if c["kind"] == "group")["required"] is None
+    rating = next(r for r in payload["ratings"] if r["branch"] == BRANCH)
+    assert [d["name"] for d in rating["dimensions"]] == [
+        "班子建设",
+        "团员管理",
+        "组织生活",
+        "制度落实",
+        "作用发挥",
+    ]
+    assert rating["total"] == sum(d["scored"] for d in rating["dimensions"]) < 60
+    assert rating["band"] == "软弱涣散"
 
 
 def test_each_month_or_quarter_is_judged_once_it_has_ended(store, profiles):

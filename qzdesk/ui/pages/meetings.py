@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from qzdesk.services import meeting_plan, meetings, members, terms
 from qzdesk.services.changes import Topic
 from qzdesk.services.compliance import ComplianceCell, compliance
+from qzdesk.services.rating import BranchRating, ratings
+from qzdesk.services.rules import RatingScheme
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.meetings.compliance_tab import ComplianceTab
 from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
@@ -36,6 +38,8 @@ class MeetingsData:
     cells: list[ComplianceCell]
     branches: list[tuple[int, str]]
     terms: list[terms.BranchTerm]
+    scheme: RatingScheme | None
+    ratings: list[BranchRating]
 
 
 class MeetingsPage(Page):
@@ -95,6 +99,7 @@ class MeetingsPage(Page):
                 compliance(store, profiles, year),
                 members.open_branches(store),
                 terms.branch_terms(store, profiles),
+                *ratings(store, profiles, year),
             )
 
         self.context.worker.submit(load, on_done=self.show_data)
@@ -124,6 +129,7 @@ class MeetingsPage(Page):
             [p.state(today) == "逾期未开" for p in data.plan],
         )
         self.compliance.show_cells(data.cells)
+        self.compliance.show_ratings(data.scheme, data.ratings)
         self.terms.show_terms(data.terms)
 
     def new_minutes(self) -> MinutesDialog | None:

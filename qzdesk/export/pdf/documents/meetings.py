@@ -7,16 +7,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
 from qzdesk.services import meeting_plan
-from qzdesk.services.compliance import ComplianceCell, compliance
+from qzdesk.services.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between
 from qzdesk.services.periods import Period
-from qzdesk.services.rules import installed_profiles
+from qzdesk.services.rating import ratings
+from qzdesk.services.rules import RuleProfile, installed_profiles
 from qzdesk.services.store import Store
 
 
@@ -122,21 +124,85 @@ def build_plan(store: Store, period: Period) -> list[Flowable]:
     return story
 
 
+MONTH_COLOURS = {
+    WindowState.MET: colors.HexColor("#dcefdc"),
+    WindowState.MISSED: colors.HexColor("#f6d5d3"),
+    WindowState.OPEN: colors.HexColor("#fff4d6"),
+}
+
+
+def _month_grid(cells: list[ComplianceCell]) -> Flowable:
+    table = data_table(
+        [*ComplianceCell.HEADERS[:2], *(str(m) for m in range(1, 13))],
+        [[c.branch, c.kind.label, *c.month_cells()] for c in cells],
+        [34 * mm, 18 * mm, *[10.2 * mm] * 12],
+    )
+    table.setStyle(
+        [
+            ("BACKGROUND", (2 + m, 1 + r), (2 + m, 1 + r), MONTH_COLOURS[state])
+            for r, cell in enumerate(cells)
+            for m, state in enumerate(cell.month_states())
+            if state in MONTH_COLOURS
+        ]
+    )
+    return table
+
+
+def _rating(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[Flowable]:
+    scheme, found = ratings(store, profiles, year, date.today())
+    if scheme is None:
+        return []
+    unconfirmed = "该细则未经证实，仅供参考；" if scheme.confidence == "X" else ""
+    story: list[Flowable] = [
+        paragraph("对标定级（按记录自评）", HEADING),
+        paragraph(f"{scheme.label}。{unconfirmed}最终等级以上级团委复核为准。", BODY),
+        data_table(
+            ["团支部", *(f"{d.name}（{d.points:g}）" for d in scheme.dimensions), "总分", "等级"],
+            [
+                [r.branch, *(f"{d.scored:g}" for d in r.dimensions), f"{r.total:g}", r.band]
+                for r in found
+            ],
+            [40 * mm, *[20 * mm] * len(scheme.dimensions), 16 * mm, 18 * mm],
+        ),
+        paragraph("每项得分的依据", HEADING),
+    ]
+    for r in found:
+        story.append(
+            data_table(
+                [f"{r.branch}（{r.total:g} 分，{r.band}）", "得分", "依据"],
+                [
+                    [f"{d.name}：{line.name}", f"{line.scored:g}/{line.points:g}", line.evidence]
+                    for d in r.dimensions
+                    for line in d.lines
+                ],
+                [84 * mm, 20 * mm, 70 * mm],
+            )
+        )
+        story.append(Spacer(1, 3 * mm))
+    return story
+
+
 def build_compliance(store: Store, period: Period) -> list[Flowable]:
     profiles = installed_profiles(store.paths)
-    cells = compliance(store, profiles, period.end.year, min(period.end, date.today()))
+    today = date.today()
+    as_of = min(date(period.end.year, 12, 31), today)
+    cells = compliance(store, profiles, period.end.year, today)
     return [
         paragraph("组织生活落实情况", TITLE),
         paragraph(
-            f"{period.end.year} 年截至 {min(period.end, date.today()):%Y年%m月%d日}："
-            "“应开”按规则配置的频次计算，“已开”只计主持人和记录人已签字确认的会议记录。",
+            f"{period.end.year} 年截至 {as_of:%Y年%m月%d日}：“应开”按规则配置的频次计算到已开始的"
+            "月份或季度，“已开”只计主持人和记录人已签字确认的会议记录；每月一次的会议按月、"
+            "每季度一次的按季度评判。",
             BODY,
         ),
         data_table(
             ComplianceCell.HEADERS,
             [c.cells() for c in cells],
-            [56 * mm, 24 * mm, 20 * mm, 20 * mm, 24 * mm, 30 * mm],
+            [48 * mm, 20 * mm, 16 * mm, 16 * mm, 18 * mm, 56 * mm],
         ),
+        paragraph("逐月情况（数字为当月已签字的会议记录数，× 为该月或该季度未开）", HEADING),
+        _month_grid(cells),
+        *_rating(store, profiles, period.end.year),
     ]
 
 
