@@ -1,10 +1,12 @@
-"""The demo school's recent organisational life: signed minutes and a draft."""
+"""The demo school's recent organisational life: signed minutes and a draft, the class
+committee elected at that assembly, and the teachers' committee near the end of its term."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from qzdesk.services import meetings, members
+from qzdesk.services import meetings, members, terms
+from qzdesk.services.dates import add_months
 from qzdesk.services.meetings import MeetingKind, MinutesDraft, Resolution
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.store import Store
@@ -34,6 +36,12 @@ def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: d
     )
     meeting_id = meetings.create_minutes(store, branch, signed, today).value
     meetings.sign_off(store, profiles, meeting_id, chair, recorder)
+    others = [name for _, name in people[1:3]]
+    terms.record_election(store, profiles, branch, signed.held_on, chair, others, meeting_id, today)
+    teachers = dict((name, i) for i, name in members.open_branches(store))["教职工团支部"]
+    staff = meetings.branch_members_on(store, teachers)
+    elected = add_months(today, -35)  # a three-year term, a month from its end
+    terms.record_election(store, profiles, teachers, elected, staff[-1][1], [], None, today)
     draft = MinutesDraft(
         MeetingKind.LEAGUE_DAY,
         today - timedelta(days=5),

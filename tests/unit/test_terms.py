@@ -23,8 +23,7 @@ def by_name(store, profiles) -> dict[str, terms.BranchTerm]:
 
 
 def test_a_student_branch_serves_one_year_and_a_teachers_branch_three(store, profiles):
-    for name in (STUDENTS, TEACHERS):
-        assert by_name(store, profiles)[name].state(TODAY) == "未登记"
+    assert by_name(store, profiles)[STUDENTS].state(TODAY) == "未登记"
     students = branch_id(store, STUDENTS)
     terms.record_election(
         store, profiles, students, date(2025, 8, 20), "李文静", ["王芳", "张强"], None, TODAY
