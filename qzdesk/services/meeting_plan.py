@@ -20,9 +20,10 @@ from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.settings import active_profile
 from qzdesk.services.store import Store
+from qzdesk.services.workdays import working_days_from
 
 CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
-PLAN_DAY = 15  # a plan's default date within its month; the secretary moves it as needed
+PLAN_DAY = 15  # mid-month, moved to the next working day; the secretary moves it as needed
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def lay_out_year(store: Store, profiles: dict[str, RuleProfile], year: int) -> O
                         MeetingPlan(
                             branch_id=branch_id,
                             kind=kind.value,
-                            planned_on=date(year, month, PLAN_DAY),
+                            planned_on=working_days_from(date(year, month, PLAN_DAY), 1).ends_on,
                             topic=f"第{number}次{kind.label}（主题待定）",
                         )
                     )

@@ -139,3 +139,46 @@ def test_record_an_election_from_the_todo_list(signed_in, qtbot):
         if t.branch == "初三（3）班团支部"
     ).current
     assert current.committee == ["王芳", "张强"] and current.years == 1
+
+
+def test_lay_out_the_plan_then_move_an_item_with_a_reason(signed_in, qtbot):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+    from PySide6.QtGui import QFont
+
+    from qzdesk.services import meeting_plan
+
+    window = signed_in
+    window.open_page("meetings", "年度计划")
+    page = window.meetings
+    tab = page.plan
+    assert page.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    tab.lay_out()
+    qtbot.waitUntil(lambda: "补充" in tab.message.text() and len(tab.rows) > 100)
+    year = tab.year
+    # The calendar marks planned days, and clicking one selects its first item in the list.
+    first = next(r.planned_on for r in tab.rows if r.planned_on.month == 3)
+    assert tab.calendar.dateTextFormat(QDate(first)).fontWeight() == QFont.Weight.Bold
+    assert tab.calendar.dateTextFormat(QDate(year, 3, 1)).fontWeight() != QFont.Weight.Bold
+    tab.calendar.clicked.emit(QDate(first))
+    item = tab.rows[tab.table.currentRow()]
+    assert item.planned_on == first
+    dialog = tab.edit()
+    assert not dialog.branch.isEnabled() and dialog.topic.text() == item.topic
+    dialog.planned_on.setDate(QDate(year, 3, 20))
+    type_text(dialog.leader, "李文静")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "原因" in dialog.errors.text("reason"))
+    type_text(dialog.reason, "与期中考试冲突")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    qtbot.waitUntil(
+        lambda: any(r.id == item.id and r.planned_on == date(year, 3, 20) for r in tab.rows)
+    )
+    moved = next(r for r in meeting_plan.year_plan(window.context.store, year) if r.id == item.id)
+    assert moved.leader == "李文静" and moved.moved_reason == "与期中考试冲突"
+    row = next(i for i, r in enumerate(tab.rows) if r.id == item.id)
+    assert tab.table.item(row, 6).text() == "改期：与期中考试冲突"
+    assert tab.calendar.dateTextFormat(QDate(year, 3, 20)).fontWeight() == QFont.Weight.Bold

@@ -25,6 +25,14 @@ def test_the_year_is_laid_out_from_the_profile_once(store, profiles):
     assert meeting_plan.lay_out_year(store, profiles, 2027).value == 0
 
 
+def test_planned_days_are_working_days(store, profiles):
+    meeting_plan.lay_out_year(store, profiles, 2026)
+    days = {r.planned_on.month: r.planned_on for r in meeting_plan.year_plan(store, 2026)}
+    # Mid-month: 2026-03-15 is a Sunday; 02-15 to 02-23 is the Spring Festival holiday.
+    assert days[3] == date(2026, 3, 16) and days[2] == date(2026, 2, 24)
+    assert days[10] == date(2026, 10, 15)
+
+
 def test_moving_or_cancelling_needs_a_reason(store, profiles):
     meeting_plan.lay_out_year(store, profiles, 2027)
     item = meeting_plan.year_plan(store, 2027)[0]

@@ -1,4 +1,5 @@
-"""组织生活: the year's minutes (draft or signed), the yearly plan and the compliance table."""
+"""组织生活: the year's minutes (draft or signed), the yearly plan, compliance and rating,
+evaluation and registration, and committee terms, one tab each."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -25,6 +25,7 @@ from qzdesk.ui.context import AppContext
 from qzdesk.ui.meetings.compliance_tab import ComplianceTab
 from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
+from qzdesk.ui.meetings.plan_tab import PlanTab
 from qzdesk.ui.meetings.terms_tab import TermsTab
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
@@ -64,8 +65,6 @@ class MeetingsPage(Page):
         for text, slot, name in (
             ("新建会议记录…", self.new_minutes, "meetings_new"),
             ("打开所选记录…", self.open_minutes, "meetings_open"),
-            ("按规则生成年度计划", self.lay_out, "meetings_lay_out"),
-            ("取消所选计划…", self.cancel_plan, "meetings_cancel_plan"),
         ):
             button = QPushButton(text)
             button.setObjectName(name)
@@ -77,7 +76,7 @@ class MeetingsPage(Page):
         self.list = make_table(["日期", "团支部", "会议", "主题", "到会", "状态"], "meetings_list")
         self.list.doubleClicked.connect(lambda _: self.open_minutes())
         self.tabs.addTab(self.list, "会议记录")
-        self.plan = make_table(meeting_plan.PlanRow.HEADERS, "meetings_plan")
+        self.plan = PlanTab(context)
         self.tabs.addTab(self.plan, "年度计划")
         self.compliance = ComplianceTab()
         self.tabs.addTab(self.compliance, "落实情况")
@@ -107,7 +106,6 @@ class MeetingsPage(Page):
     def show_data(self, data: MeetingsData) -> None:
         self.data = data
         self.evaluation.set_year(data.year, data.branches)
-        today = date.today()
         fill_table(
             self.list,
             [
@@ -123,11 +121,7 @@ class MeetingsPage(Page):
             ],
             [m.status != "signed" for m in data.minutes],
         )
-        fill_table(
-            self.plan,
-            [p.cells(today) for p in data.plan],
-            [p.state(today) == "逾期未开" for p in data.plan],
-        )
+        self.plan.show_plan(data.year, data.plan, data.branches)
         self.compliance.show_cells(data.cells)
         self.compliance.show_ratings(data.scheme, data.ratings)
         self.terms.show_terms(data.terms)
@@ -147,25 +141,3 @@ class MeetingsPage(Page):
         dialog = MinutesDialog(self.context, self.data.branches, self.data.minutes[row].id, self)
         dialog.open()
         return dialog
-
-    def lay_out(self) -> None:
-        self.context.worker.submit(
-            meeting_plan.lay_out_year,
-            self.context.store,
-            self.context.profiles,
-            self.year.value(),
-            on_done=lambda outcome: QMessageBox.information(
-                self, "年度计划", f"已按规则配置补充 {outcome.value} 项计划。"
-            ),
-        )
-
-    def cancel_plan(self) -> None:
-        row = self.plan.currentRow()
-        if self.data is None or not 0 <= row < len(self.data.plan):
-            QMessageBox.information(self, "年度计划", "请先在“年度计划”中选择一项。")
-            return
-        reason, ok = QInputDialog.getText(self, "取消计划", "取消原因：")
-        if ok:
-            self.context.worker.submit(
-                meeting_plan.cancel_item, self.context.store, self.data.plan[row].id, reason
-            )

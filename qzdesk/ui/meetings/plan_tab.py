@@ -1,0 +1,254 @@
+"""年度计划: the year's planned meetings on a calendar and in a list; the secretary lays the
+plan out from the rule profile, adds an item, moves one (with a reason) or cancels one."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.services import meeting_plan
+from qzdesk.services.meeting_plan import PlanRow
+from qzdesk.services.meetings import MeetingKind
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, message_reporter
+from qzdesk.ui.tables import fill_table, make_table
+
+# A planned day's colour on the calendar, by the most pressing state of its items.
+STATE_COLOURS = (("逾期未开", "#b3261e"), ("待召开", "#1f5fa8"), ("已召开", "#2e7d32"))
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class PlanTab(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.year = date.today().year
+        self.rows: list[PlanRow] = []
+        self.branches: list[tuple[int, str]] = []
+        self.marked: list[QDate] = []
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        for text, slot, name in (
+            ("按规则生成年度计划", self.lay_out, "plan_lay_out"),
+            ("添加计划…", self.add, "plan_add"),
+            ("修改或改期…", self.edit, "plan_edit"),
+            ("取消所选计划…", self.cancel, "plan_cancel"),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.calendar = QCalendarWidget()
+        self.calendar.setObjectName("plan_calendar")
+        self.calendar.setGridVisible(True)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.calendar.clicked.connect(self._day_chosen)
+        self.calendar.currentPageChanged.connect(lambda y, m: self._go_to(date(y, m, 1)))
+        split.addWidget(self.calendar)
+        self.table = make_table(PlanRow.HEADERS, "meetings_plan")
+        self.table.doubleClicked.connect(lambda _: self.edit())
+        split.addWidget(self.table)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+        self.message = QLabel("日历上红色为逾期未开，蓝色为待召开，绿色为已召开。")
+        self.message.setObjectName("plan_message")
+        self.message.setWordWrap(True)
+        self._failed = message_reporter(self.message, context.worker.unhandled)
+        layout.addWidget(self.message)
+
+    def show_plan(self, year: int, rows: list[PlanRow], branches: list[tuple[int, str]]) -> None:
+        self.year, self.rows, self.branches = year, rows, branches
+        today = date.today()
+        fill_table(
+            self.table,
+            [r.cells(today) for r in rows],
+            [r.state(today) == "逾期未开" for r in rows],
+        )
+        for day in self.marked:
+            self.calendar.setDateTextFormat(day, QTextCharFormat())
+        by_day: dict[date, list[PlanRow]] = {}
+        for r in rows:
+            if not r.cancelled_reason:
+                by_day.setdefault(r.planned_on, []).append(r)
+        self.marked = []
+        for day, items in by_day.items():
+            states = {r.state(today) for r in items}
+            colour = next(c for s, c in STATE_COLOURS if s in states)
+            look = QTextCharFormat()
+            look.setFontWeight(QFont.Weight.Bold)
+            look.setForeground(QBrush(QColor(colour)))
+            look.setToolTip("\n".join(f"{r.branch} {r.kind.label}：{r.topic}" for r in items))
+            self.calendar.setDateTextFormat(_qdate(day), look)
+            self.marked.append(_qdate(day))
+        self.calendar.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
+
+    def _day_chosen(self, day: QDate) -> None:
+        self._go_to(day.toPython())
+
+    def _go_to(self, day: date) -> None:
+        """Select the first item on or after the day, so the list follows the calendar."""
+        row = next((i for i, r in enumerate(self.rows) if r.planned_on >= day), None)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, 0))
+
+    def selected(self) -> PlanRow | None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            return self.rows[row]
+        QMessageBox.information(self, "年度计划", "请先在计划列表中选择一项。")
+        return None
+
+    def lay_out(self) -> None:
+        self.context.worker.submit(
+            meeting_plan.lay_out_year,
+            self.context.store,
+            self.context.profiles,
+            self.year,
+            on_done=lambda outcome: self._done(
+                f"已按规则配置为 {self.year} 年补充 {outcome.value} 项计划。"
+            ),
+        )
+
+    def add(self) -> PlanItemDialog | None:
+        if not self.branches:
+            return None
+        dialog = PlanItemDialog(self.context, self.branches, None, self.year, self)
+        dialog.open()
+        return dialog
+
+    def edit(self) -> PlanItemDialog | None:
+        item = self.selected()
+        if item is None:
+            return None
+        if item.cancelled_reason:
+            QMessageBox.information(self, "年度计划", "这项计划已取消，不能修改。")
+            return None
+        dialog = PlanItemDialog(self.context, self.branches, item, self.year, self)
+        dialog.open()
+        return dialog
+
+    def cancel(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            "取消计划",
+            f"取消 {item.branch} {item.planned_on:%m-%d} 的{item.kind.label}，原因：",
+        )
+        if ok:
+            self.context.worker.submit(
+                meeting_plan.cancel_item,
+                self.context.store,
+                item.id,
+                reason,
+                on_done=lambda _: self._done("已取消，计划中保留取消原因。"),
+                on_error=self._failed,
+            )
+
+    def _done(self, text: str) -> None:
+        self.message.setStyleSheet("")
+        self.message.setText(text)
+
+
+class PlanItemDialog(QDialog):
+    """A new plan item, or an existing one's topic, leader and date (a new date needs a
+    reason, which the plan keeps)."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        branches: list[tuple[int, str]],
+        item: PlanRow | None,
+        year: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.item = item
+        self.setWindowTitle("修改计划" if item else "添加计划")
+        self.errors = FieldErrors()
+        form = QFormLayout(self)
+        self.branch = combo("plan_branch", [(name, i) for i, name in branches])
+        self.kind = combo("plan_kind", [(k.label, k.value) for k in MeetingKind])
+        self.planned_on = date_edit("plan_planned_on", not_after_today=False)
+        self.planned_on.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
+        self.topic = QLineEdit()
+        self.topic.setObjectName("plan_topic")
+        self.leader = QLineEdit()
+        self.leader.setObjectName("plan_leader")
+        self.leader.setPlaceholderText("主持或主讲人")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("plan_reason")
+        self.reason.setPlaceholderText("改期时必填，如：与期中考试冲突")
+        if item is not None:
+            self.branch.setCurrentIndex(self.branch.findData(item.branch_id))
+            self.kind.setCurrentIndex(self.kind.findData(item.kind.value))
+            self.branch.setEnabled(False)
+            self.kind.setEnabled(False)
+            self.planned_on.setDate(_qdate(item.planned_on))
+            self.topic.setText(item.topic)
+            self.leader.setText(item.leader or "")
+        self.errors.add_row(form, "团支部", self.branch, "branch")
+        self.errors.add_row(form, "会议", self.kind, "kind")
+        self.errors.add_row(form, "计划日期", self.planned_on, "planned_on")
+        self.errors.add_row(form, "主题", self.topic, "topic")
+        self.errors.add_row(form, "负责人", self.leader, "leader")
+        if item is not None:
+            self.errors.add_row(form, "改期原因", self.reason, "reason")
+        form.addRow(self.errors.make_fallback())
+        form.addRow(confirm_buttons("保存", self.submit, self.reject))
+
+    def submit(self) -> None:
+        self.errors.clear()
+        store = self.context.store
+        planned_on = self.planned_on.date().toPython()
+        if self.item is None:
+            call = partial(
+                meeting_plan.add_item,
+                store,
+                self.branch.currentData(),
+                MeetingKind(self.kind.currentData()),
+                planned_on,
+                self.topic.text(),
+                self.leader.text(),
+            )
+        else:
+            call = partial(
+                meeting_plan.update_item,
+                store,
+                self.item.id,
+                self.topic.text(),
+                self.leader.text(),
+                planned_on,
+                self.reason.text(),
+            )
+        self.context.worker.submit(
+            call,
+            on_done=lambda _: self.accept(),
+            on_error=self.errors.reporter(self.context.worker.unhandled),
+        )
