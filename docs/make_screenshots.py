@@ -134,6 +134,7 @@ def main_window_shots(tmp: Path) -> None:
     settle(300)
     shoot(minutes, "minutes-draft")
     minutes.close()
+    plan_shots(window)
     for tab, name in (("落实情况", "main-meetings-compliance"), ("换届", "main-meetings-terms")):
         window.meetings.show_tab(tab)
         settle()
@@ -145,6 +146,22 @@ def main_window_shots(tmp: Path) -> None:
     shoot(window, "main-settings-rules")
     window.close()
     close_context(launcher.context)
+
+
+def plan_shots(window: MainWindow) -> None:
+    """The plan as the secretary first lays it out, then moving one item."""
+    tab = window.meetings.plan
+    window.meetings.show_tab("年度计划")
+    tab.lay_out()
+    wait_for(lambda: len(tab.rows) > 100 and window.context.worker.pending == 0)
+    settle()
+    shoot(window, "main-meetings-plan")
+    tab.table.selectRow(len(tab.rows) - 1)
+    dialog = tab.edit()
+    dialog.reason.setText("与期末考试冲突")
+    settle()
+    shoot(dialog, "plan-item-move")
+    dialog.close()
 
 
 def admission_shots(window: MainWindow) -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
@@ -38,7 +38,24 @@ def ensure_app() -> QApplication:
     app.setApplicationName("qzdesk")
     app.setApplicationDisplayName("团支部工作台")
     install_font(app)
+    install_chinese(app)
     return app
+
+
+def install_chinese(app: QApplication) -> None:
+    """Chinese calendars, dates and numbers everywhere, and Qt's own dialog texts (确定,
+    取消, the edit menu) from the translations PySide6 ships."""
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(chinese)
+    if app.property("qzdesk_translator") is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(chinese, "qt", "_", folder):
+        app.installTranslator(translator)
+        app.setProperty("qzdesk_translator", True)
+    else:
+        log.warning("Qt's Chinese translations not found in %s", folder)
 
 
 def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:

@@ -65,6 +65,9 @@ class PlanTab(QWidget):
         self.calendar.setObjectName("plan_calendar")
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        plain = QTextCharFormat()  # weekends unmarked: red means overdue here
+        for weekend in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            self.calendar.setWeekdayTextFormat(weekend, plain)
         self.calendar.clicked.connect(self._day_chosen)
         self.calendar.currentPageChanged.connect(lambda y, m: self._go_to(date(y, m, 1)))
         split.addWidget(self.calendar)
@@ -73,7 +76,10 @@ class PlanTab(QWidget):
         split.addWidget(self.table)
         split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
-        self.message = QLabel("日历上红色为逾期未开，蓝色为待召开，绿色为已召开。")
+        self.legend = QLabel()
+        self.legend.setObjectName("plan_legend")
+        layout.addWidget(self.legend)
+        self.message = QLabel()
         self.message.setObjectName("plan_message")
         self.message.setWordWrap(True)
         self._failed = message_reporter(self.message, context.worker.unhandled)
@@ -104,6 +110,14 @@ class PlanTab(QWidget):
             self.calendar.setDateTextFormat(_qdate(day), look)
             self.marked.append(_qdate(day))
         self.calendar.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
+        if year == today.year:
+            self._go_to(date(today.year, today.month, 1))
+        self.legend.setText(
+            "日历上红色为逾期未开，蓝色为待召开，绿色为已召开；双击列表中的一项可修改或改期。"
+            if rows
+            else f"{year} 年尚无计划：点击“按规则生成年度计划”，按规则配置排出全年会议，"
+            "再逐项填写主题和负责人。"
+        )
 
     def _day_chosen(self, day: QDate) -> None:
         self._go_to(day.toPython())
@@ -191,6 +205,7 @@ class PlanItemDialog(QDialog):
         self.context = context
         self.item = item
         self.setWindowTitle("修改计划" if item else "添加计划")
+        self.setMinimumWidth(480)
         self.errors = FieldErrors()
         form = QFormLayout(self)
         self.branch = combo("plan_branch", [(name, i) for i, name in branches])
