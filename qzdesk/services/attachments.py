@@ -33,6 +33,12 @@ class AttachmentRow:
     size: int
 
 
+def describe(row: AttachmentRow, caption: str) -> str:
+    """One attachment as the minutes dialog and the minutes book list it."""
+    size = max(1, row.size // 1024)
+    return f"{caption or '附件'}：{row.file_name}（{KIND_LABELS[row.kind]}，{size} KB）"
+
+
 def kind_of(data: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES.items() if data.startswith(magic)), None)
 

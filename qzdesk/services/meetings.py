@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from qzdesk.models import (
     Addendum,
+    Attachment,
     Attendance,
     MeetingAttachment,
     Member,
@@ -372,6 +373,7 @@ class MinutesView:
     quorum: Quorum
     addenda: list[tuple[str, str, str]]  # recorded_at, by, text
     intact: bool | None  # signed minutes: does the stored content still match its hash?
+    attachments: list[tuple[AttachmentRow, str]]  # the file, its caption
 
     @property
     def title(self) -> str:
@@ -415,6 +417,15 @@ def minutes(store: Store, profiles: dict[str, RuleProfile], meeting_id: int) -> 
         intact = (
             None if m.status != "signed" else content_hash(_content(session, m)) == m.content_hash
         )
+        files = [
+            (AttachmentRow(a.sha256, a.file_name, a.kind, a.size), caption or "")
+            for a, caption in session.execute(
+                select(Attachment, MeetingAttachment.caption)
+                .join(MeetingAttachment, MeetingAttachment.sha256 == Attachment.sha256)
+                .where(MeetingAttachment.meeting_id == m.id)
+                .order_by(MeetingAttachment.id)
+            )
+        ]
         return MinutesView(
             m.id,
             m.branch_id,
@@ -426,6 +437,7 @@ def minutes(store: Store, profiles: dict[str, RuleProfile], meeting_id: int) -> 
             quorum_of(profile, kind, attendance),
             addenda,
             intact,
+            files,
         )
 
 

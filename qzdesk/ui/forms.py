@@ -4,12 +4,14 @@ builds the same way."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -133,3 +135,11 @@ def message_reporter(
         label.setText(str(error))
 
     return report
+
+
+def pick_evidence(parent: QWidget) -> Path | None:
+    """Ask for a scan or photo to attach (the service checks its content and size)."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "选择证明材料", "", "PDF 或图片 (*.pdf *.jpg *.jpeg *.png)"
+    )
+    return Path(path) if path else None

@@ -44,6 +44,9 @@ def test_the_plan_shows_moves_cancellations_and_what_was_held(store, profiles, t
 
 def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profiles, tmp_path):
     meeting_id, _ = assembly(store, 9)
+    scan = tmp_path / "sign-in.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 5000)
+    sheet = meetings.attach(store, profiles, meeting_id, scan, "签到表扫描件").value
     digest = meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
     meetings.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
     pdf = render_document(store, "minutes_book", parse_period("2026Q1"), "P", NOW)
@@ -53,6 +56,8 @@ def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profi
     assert "同意接收赵欣为团员" in text and "有效" in text
     assert "补充说明" in text and "发言人应为王芳" in text
     assert digest[:16] in text.replace(" ", "")
+    assert "附件：签到表扫描件：sign-in.png（PNG 图片，4 KB）" in text
+    assert sheet.sha256[:16] in text.replace(" ", "")
 
 
 def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profiles, tmp_path):

@@ -10,7 +10,7 @@ from qzdesk.services.meetings import MeetingKind
 from tests.ui.conftest import answer_modal, type_text
 
 
-def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot):
+def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_path):
     window = signed_in
     store, profiles = window.context.store, window.context.profiles
     window.nav.setCurrentRow(window.pages.index(window.meetings))
@@ -37,6 +37,18 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot):
         lambda: dialog.meeting_id is not None and dialog.sign_button.isEnabled(), timeout=10_000
     )
 
+    # The sign-in sheet: a Word file is refused under the field, a scan is listed.
+    note = tmp_path / "签到表.docx"
+    note.write_bytes(b"PK\x03\x04" + b"0" * 100)
+    dialog.attach(note)
+    qtbot.waitUntil(lambda: "不是 PDF、JPEG 或 PNG 文件" in dialog.errors.text("evidence"))
+    scan = tmp_path / "签到表.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 3000)
+    dialog.attach(scan)
+    qtbot.waitUntil(lambda: dialog.files.count() == 1)
+    assert dialog.files.item(0).text() == "签到表扫描件：签到表.png（PNG 图片，2 KB）"
+    assert not dialog.errors.text("evidence")
+
     signers = ["李文静", "王芳"]  # the chair types her name, then the recorder
 
     def sign_as_next(box):
@@ -50,6 +62,7 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot):
     dialog.sign()
     qtbot.waitUntil(lambda: "已由主持人和记录人签字确认" in dialog.state.text(), timeout=10_000)
     assert not dialog.save_button.isEnabled() and not dialog.fields["topic"].isEnabled()
+    assert not dialog.attach_button.isEnabled() and dialog.files.count() == 1
     view = meetings.minutes(store, profiles, dialog.meeting_id)
     assert view.status == "signed" and view.intact and view.draft.resolutions[0].valid
     assert view.quorum.present == 6 and view.draft.attendance

@@ -153,6 +153,8 @@ def test_attachments_are_checked_and_frozen_with_the_minutes(store, profiles, tm
     with pytest.raises(ValidationError, match="不是 PDF、JPEG 或 PNG 文件"):
         meetings.attach(store, profiles, meeting_id, note)
     assert meetings.attach(store, profiles, meeting_id, sheet, "签到表").value.kind == "jpeg"
+    ((row, caption),) = meetings.minutes(store, profiles, meeting_id).attachments
+    assert (row.file_name, caption) == ("签到表.jpg", "签到表")
     meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
     with pytest.raises(ValidationError, match="不能再添加附件"):
         meetings.attach(store, profiles, meeting_id, sheet)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +18,7 @@ from PySide6.QtWidgets import (
 from qzdesk.services import admission, ledger
 from qzdesk.services.rules import RuleProfile
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit
+from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, pick_evidence
 
 MODES = {"state": "是否项", "degree": "程度项", "count": "计次项"}
 
@@ -107,15 +105,13 @@ class PointsDialog(QDialog):
         self.preview.setText(f"{ledger.points_text(points10)} 分")
 
     def add_evidence(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择证明材料", "", "PDF 或图片 (*.pdf *.jpg *.jpeg *.png)"
-        )
+        path = pick_evidence(self)
         if path:
             self.context.worker.submit(
                 admission.add_evidence,
                 self.context.store,
                 self.context.profiles,
-                Path(path),
+                path,
                 on_done=self._attached,
                 on_error=self._failed,
             )

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,7 @@ from qzdesk.services.admission import ApplicantFile
 from qzdesk.services.stages import ALLOWED, Step
 from qzdesk.ui.admission.findings import findings_html, findings_label
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit
+from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, pick_evidence
 
 # The one text field of the simple steps: (label, details key, placeholder).
 TEXT_STEPS = {
@@ -243,11 +242,9 @@ class StepDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not blocked)
 
     def add_evidence(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择证明材料", "", "PDF 或图片 (*.pdf *.jpg *.jpeg *.png)"
-        )
+        path = pick_evidence(self)
         if path:
-            self.attach(Path(path))
+            self.attach(path)
 
     def attach(self, path: Path) -> None:
         self.errors.clear()

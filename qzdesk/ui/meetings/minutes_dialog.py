@@ -4,8 +4,10 @@ off; signed minutes are read-only and take addenda."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +16,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -23,9 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services import meetings
+from qzdesk.services.attachments import AttachmentRow, describe
 from qzdesk.services.meetings import PRESENCE, MeetingKind, MinutesDraft, MinutesView, Resolution
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import FieldErrors, combo, date_edit
+from qzdesk.ui.forms import FieldErrors, combo, date_edit, pick_evidence
+
+CAPTIONS = ("签到表扫描件", "活动照片", "会议材料")
 
 
 def _lines(edit: QPlainTextEdit) -> list[str]:
@@ -107,6 +114,27 @@ class MinutesDialog(QDialog):
         self.observers.setObjectName("minutes_observers")
         self.observers.setPlaceholderText("列席人员，用顿号分隔，如：赵欣（发展对象）")
         form.addRow("列席", self.observers)
+        self.files = QListWidget()
+        self.files.setObjectName("minutes_attachments")
+        self.files.setMaximumHeight(54)
+        self.caption = QComboBox()
+        self.caption.setObjectName("minutes_caption")
+        self.caption.setEditable(True)
+        self.caption.addItems(CAPTIONS)
+        self.attach_button = QPushButton("添加附件…")
+        self.attach_button.setObjectName("minutes_attach")
+        self.attach_button.setToolTip("签到表扫描件或活动照片（PDF、JPEG、PNG）；请先保存草稿")
+        self.attach_button.clicked.connect(self.add_file)
+        side = QVBoxLayout()
+        side.addWidget(self.caption)
+        side.addWidget(self.attach_button)
+        files = QHBoxLayout()
+        files.setContentsMargins(0, 0, 0, 0)
+        files.addWidget(self.files, 1)
+        files.addLayout(side)
+        holder = QWidget()
+        holder.setLayout(files)
+        self.errors.add_row(form, "附件", holder, "evidence")
         self.state = QLabel()
         self.state.setObjectName("minutes_state")
         self.state.setWordWrap(True)
@@ -267,6 +295,9 @@ class MinutesDialog(QDialog):
             )
         )
         self.observers.setText("、".join(n for n, _ in d.observers))
+        self.files.clear()
+        for row, caption in view.attachments:
+            self._list_file(row, caption)
         self.context.worker.submit(
             meetings.branch_members_on,
             self.context.store,
@@ -303,8 +334,41 @@ class MinutesDialog(QDialog):
         ):
             widget.setEnabled(not signed)
         self.save_button.setEnabled(not signed)
+        self.attach_button.setEnabled(not signed and self.meeting_id is not None)
+        self.caption.setEnabled(not signed)
         self.sign_button.setEnabled(not signed and self.meeting_id is not None)
         self.addendum_button.setEnabled(signed)
+
+    # -- attachments ----------------------------------------------------------------
+    def add_file(self) -> None:
+        path = pick_evidence(self)
+        if path:
+            self.attach(path)
+
+    def attach(self, path: Path) -> None:
+        if self.meeting_id is None:
+            return
+        self.errors.clear()
+        caption = self.caption.currentText()
+        self.context.worker.submit(
+            meetings.attach,
+            self.context.store,
+            self.context.profiles,
+            self.meeting_id,
+            path,
+            caption,
+            on_done=lambda outcome: self._list_file(outcome.value, caption),
+            on_error=self._failed,
+        )
+
+    def _list_file(self, row: AttachmentRow, caption: str) -> None:
+        role = Qt.ItemDataRole.UserRole
+        listed = (self.files.item(i).data(role) for i in range(self.files.count()))
+        if row.sha256 in listed:
+            return  # the same file twice is attached once
+        item = QListWidgetItem(describe(row, caption))
+        item.setData(Qt.ItemDataRole.UserRole, row.sha256)
+        self.files.addItem(item)
 
     def sign(self) -> None:
         if self.meeting_id is None:

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Spacer
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
 from qzdesk.services import meeting_plan
+from qzdesk.services.attachments import describe
 from qzdesk.services.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between
 from qzdesk.services.periods import Period
@@ -69,6 +70,11 @@ def _one(view: MinutesView, names: dict[int, str], branch: str) -> list[Flowable
                 [94 * mm, 14 * mm, 14 * mm, 14 * mm, 38 * mm],
             )
         )
+    if view.attachments:
+        listed = "；".join(
+            f"{describe(f, caption)}，SHA-256 {f.sha256[:16]}…" for f, caption in view.attachments
+        )
+        story.append(paragraph(f"附件：{listed}", SMALL))
     for at, by, text in view.addenda:
         story.append(paragraph(f"补充说明（{at[:10]}，{by}）：{text}", BODY))
     signed = (
