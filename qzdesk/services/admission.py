@@ -258,6 +258,21 @@ def applicants(store: Store, profiles: dict[str, RuleProfile]) -> list[Applicant
         return _rows(session, active_profile(session, profiles), Applicant.id > 0)
 
 
+def observers_for(
+    store: Store, profiles: dict[str, RuleProfile], branch_id: int
+) -> list[tuple[str, str]]:
+    """Who may sit in on the branch's meetings (列席): its activists and candidates, with
+    their stage as the role, furthest along first."""
+    with store.transaction() as session:
+        rows = _rows(session, active_profile(session, profiles), Applicant.branch_id == branch_id)
+    order = [Stage.VOTED, Stage.CANDIDATE, Stage.ACTIVIST]
+    rows = sorted((r for r in rows if r.stage in order), key=lambda r: order.index(r.stage))
+    # Voted but not yet approved is still a 发展对象.
+    return [
+        (r.name, (r.stage if r.stage is Stage.ACTIVIST else Stage.CANDIDATE).label) for r in rows
+    ]
+
+
 def _publicity_states(session: Session, applicant_id: int) -> list[PublicityState]:
     notices = session.scalars(
         select(Publicity)

@@ -93,6 +93,16 @@ class MinutesDraft:
     observers: list[tuple[str, str]] = field(default_factory=list)  # name, role
 
 
+def observer_label(name: str, role: str) -> str:
+    return f"{name}（{role}）" if role else name
+
+
+def parse_observer(text: str) -> tuple[str, str]:
+    """“赵欣（发展对象）” as typed or listed: the name and the role in brackets."""
+    name, _, role = text.strip().replace("(", "（").replace(")", "）").partition("（")
+    return name.strip(), role.removesuffix("）").strip()
+
+
 @dataclass(frozen=True)
 class Quorum:
     expected: int

@@ -25,14 +25,19 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def answer_modal(action: Callable[[QWidget], None], timeout_ms: int = 10_000) -> list[QWidget]:
-    """When the next modal dialog opens, run `action` on it (which must close it)."""
+def answer_modal(
+    action: Callable[[QWidget], None],
+    timeout_ms: int = 10_000,
+    kind: type[QWidget] = QWidget,
+) -> list[QWidget]:
+    """When the next modal dialog (of `kind`, for one opened over an open dialog) opens,
+    run `action` on it (which must close it)."""
     seen: list[QWidget] = []
     waited = [0]
 
     def poll() -> None:
         widget = QApplication.activeModalWidget()
-        if widget is None:
+        if not isinstance(widget, kind):
             waited[0] += 20
             if waited[0] < timeout_ms:
                 QTimer.singleShot(20, poll)

@@ -63,6 +63,7 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
     qtbot.waitUntil(lambda: "已由主持人和记录人签字确认" in dialog.state.text(), timeout=10_000)
     assert not dialog.save_button.isEnabled() and not dialog.fields["topic"].isEnabled()
     assert not dialog.attach_button.isEnabled() and dialog.files.count() == 1
+    assert not dialog.pick_observer.isEnabled()
     view = meetings.minutes(store, profiles, dialog.meeting_id)
     assert view.status == "signed" and view.intact and view.draft.resolutions[0].valid
     assert view.quorum.present == 6 and view.draft.attendance
@@ -195,3 +196,27 @@ def test_lay_out_the_plan_then_move_an_item_with_a_reason(signed_in, qtbot):
     row = next(i for i, r in enumerate(tab.rows) if r.id == item.id)
     assert tab.table.item(row, 6).text() == "改期：与期中考试冲突"
     assert tab.calendar.dateTextFormat(QDate(year, 3, 20)).fontWeight() == QFont.Weight.Bold
+
+
+def test_observers_are_picked_from_the_branchs_activists(signed_in, qtbot):
+    window = signed_in
+    window.nav.setCurrentRow(window.pages.index(window.meetings))
+    page = window.meetings
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    dialog = page.new_minutes()
+    dialog.branch.setCurrentIndex(dialog.branch.findText("初三（2）班团支部"))
+    type_text(dialog.observers, "刘老师")
+    offered = []
+
+    def take_first(box):
+        assert isinstance(box, QInputDialog)
+        offered.extend(box.comboBoxItems())
+        box.accept()
+
+    answer_modal(take_first, kind=QInputDialog)
+    dialog.pick_observer.click()
+    qtbot.waitUntil(lambda: "、" in dialog.observers.text())
+    assert offered[0] == "赵欣（发展对象）" and len(offered) == 3
+    assert dialog.observers.text() == "刘老师、赵欣（发展对象）"
+    assert dialog.draft().observers == [("刘老师", ""), ("赵欣", "发展对象")]
+    dialog.close()

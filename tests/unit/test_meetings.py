@@ -162,3 +162,15 @@ def test_attachments_are_checked_and_frozen_with_the_minutes(store, profiles, tm
         connection.execute(
             text("DELETE FROM meeting_attachment WHERE meeting_id = :i"), {"i": meeting_id}
         )
+
+
+def test_observers_are_the_branchs_activists_and_candidates(store, profiles):
+    from qzdesk.services import admission
+
+    assert meetings.parse_observer(" 赵欣(发展对象) ") == ("赵欣", "发展对象")
+    assert meetings.parse_observer("刘老师") == ("刘老师", "")
+    people = admission.observers_for(store, profiles, branch_id(store, "初三（2）班团支部"))
+    # The demo's 初三（2）班: one candidate and two activists, furthest along first.
+    assert people[0] == ("赵欣", "发展对象")
+    assert {role for _, role in people[1:]} == {"入团积极分子"} and len(people) == 3
+    assert admission.observers_for(store, profiles, branch_id(store, BRANCH)) == []

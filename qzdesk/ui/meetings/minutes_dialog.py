@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -26,9 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import meetings
+from qzdesk.services import admission, meetings
 from qzdesk.services.attachments import AttachmentRow, describe
-from qzdesk.services.meetings import PRESENCE, MeetingKind, MinutesDraft, MinutesView, Resolution
+from qzdesk.services.meetings import (
+    PRESENCE,
+    MeetingKind,
+    MinutesDraft,
+    MinutesView,
+    Resolution,
+    observer_label,
+    parse_observer,
+)
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, date_edit, pick_evidence
 
@@ -113,7 +122,16 @@ class MinutesDialog(QDialog):
         self.observers = QLineEdit()
         self.observers.setObjectName("minutes_observers")
         self.observers.setPlaceholderText("列席人员，用顿号分隔，如：赵欣（发展对象）")
-        form.addRow("列席", self.observers)
+        self.pick_observer = QPushButton("从积极分子中添加…")
+        self.pick_observer.setObjectName("minutes_pick_observer")
+        self.pick_observer.clicked.connect(self.add_observer)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.observers, 1)
+        row.addWidget(self.pick_observer)
+        holder = QWidget()
+        holder.setLayout(row)
+        form.addRow("列席", holder)
         self.files = QListWidget()
         self.files.setObjectName("minutes_attachments")
         self.files.setMaximumHeight(54)
@@ -230,7 +248,7 @@ class MinutesDialog(QDialog):
             parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
             votes = [int(p) if p.isdigit() else None for p in parts[1:4]] + [None] * 3
             resolutions.append(Resolution(parts[0], *votes[:3]))
-        observers = [(o.strip(), "") for o in self.observers.text().split("、") if o.strip()]
+        observers = [parse_observer(o) for o in self.observers.text().split("、") if o.strip()]
         return MinutesDraft(
             MeetingKind(self.kind.currentData()),
             self.held_on.date().toPython(),
@@ -294,7 +312,7 @@ class MinutesDialog(QDialog):
                 for r in d.resolutions
             )
         )
-        self.observers.setText("、".join(n for n, _ in d.observers))
+        self.observers.setText("、".join(observer_label(n, r) for n, r in d.observers))
         self.files.clear()
         for row, caption in view.attachments:
             self._list_file(row, caption)
@@ -330,6 +348,7 @@ class MinutesDialog(QDialog):
             self.resolutions,
             self.attendance,
             self.observers,
+            self.pick_observer,
             *self.fields.values(),
         ):
             widget.setEnabled(not signed)
@@ -338,6 +357,28 @@ class MinutesDialog(QDialog):
         self.caption.setEnabled(not signed)
         self.sign_button.setEnabled(not signed and self.meeting_id is not None)
         self.addendum_button.setEnabled(signed)
+
+    def add_observer(self) -> None:
+        self.context.worker.submit(
+            admission.observers_for,
+            self.context.store,
+            self.context.profiles,
+            self.branch.currentData(),
+            on_done=self._choose_observer,
+        )
+
+    def _choose_observer(self, people: list[tuple[str, str]]) -> None:
+        listed = {parse_observer(o)[0] for o in self.observers.text().split("、")}
+        choices = [observer_label(n, r) for n, r in people if n not in listed]
+        if not choices:
+            QMessageBox.information(
+                self, "列席", "本支部没有尚未列入的入团积极分子或发展对象，可直接输入姓名。"
+            )
+            return
+        chosen, ok = QInputDialog.getItem(self, "列席", "选择列席人员：", choices, 0, False)
+        if ok:
+            text = self.observers.text().strip("、 ")
+            self.observers.setText(f"{text}、{chosen}" if text else chosen)
 
     # -- attachments ----------------------------------------------------------------
     def add_file(self) -> None:

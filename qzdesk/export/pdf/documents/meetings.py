@@ -16,7 +16,7 @@ from qzdesk.export.pdf.registry import DocumentSpec, register
 from qzdesk.services import meeting_plan
 from qzdesk.services.attachments import describe
 from qzdesk.services.compliance import ComplianceCell, WindowState, compliance
-from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between
+from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between, observer_label
 from qzdesk.services.periods import Period
 from qzdesk.services.rating import ratings
 from qzdesk.services.rules import RuleProfile, installed_profiles
@@ -38,7 +38,7 @@ def _one(view: MinutesView, names: dict[int, str], branch: str) -> list[Flowable
             f"主持人：{d.chair or '—'}　记录人：{d.recorder or '—'}\n{view.quorum.text}"
             + (f"\n未出席：{'、'.join(absent)}" if absent else "")
             + (
-                f"\n列席：{'、'.join(n + ('（' + r + '）' if r else '') for n, r in d.observers)}"
+                f"\n列席：{'、'.join(observer_label(n, r) for n, r in d.observers)}"
                 if d.observers
                 else ""
             ),
