@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -62,7 +64,7 @@ class MinutesDialog(QDialog):
         self.view: MinutesView | None = None
         self.people: list[tuple[int, str]] = []
         self.setWindowTitle("会议记录")
-        self.resize(760, 760)
+        self.resize(780, 720)
         self.errors = FieldErrors()
         form = QFormLayout()
         self.branch = combo("minutes_branch", [(name, i) for i, name in branches])
@@ -115,6 +117,7 @@ class MinutesDialog(QDialog):
         self.attendance.setObjectName("minutes_attendance")
         self.attendance.setHorizontalHeaderLabels(["团员", "出席情况", "请假或缺席原因"])
         self.attendance.horizontalHeader().setStretchLastSection(True)
+        self.attendance.setMinimumHeight(220)
         self.errors.add_row(form, "参会团员", self.attendance, "attendance")
         self.quorum = QLabel()
         self.quorum.setObjectName("minutes_quorum")
@@ -172,8 +175,15 @@ class MinutesDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        # The form scrolls on a 768-pixel screen; the buttons and messages stay in view.
+        page = QWidget()
+        page.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.state)
         layout.addWidget(self.errors.fallback)
         layout.addLayout(buttons)
