@@ -3,7 +3,7 @@ builds the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -143,3 +145,15 @@ def pick_evidence(parent: QWidget) -> Path | None:
         parent, "选择证明材料", "", "PDF 或图片 (*.pdf *.jpg *.jpeg *.png)"
     )
     return Path(path) if path else None
+
+
+def button_row(buttons: Iterable[tuple[str, Callable[[], object], str]]) -> QHBoxLayout:
+    """A left-aligned row of push buttons from (text, slot, object name)."""
+    row = QHBoxLayout()
+    for text, slot, name in buttons:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    return row

@@ -9,14 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +28,7 @@ from qzdesk.services.rules import RuleProfile
 from qzdesk.services.workdays import working_days_from
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.document_export import preview_and_save
-from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit
+from qzdesk.ui.forms import FieldErrors, button_row, combo, confirm_buttons, date_edit
 from qzdesk.ui.tables import fill_table, make_table
 
 
@@ -137,19 +135,16 @@ class PublicityTab(QWidget):
         self.people: list[ApplicantRow] = []
         self.profile: RuleProfile | None = None
         layout = QVBoxLayout(self)
-        buttons = QHBoxLayout()
-        for text, slot, name in (
-            ("新建公示…", self.new_publicity, "publicity_new"),
-            ("登记反映…", self.add_objection, "publicity_objection"),
-            ("处理反映…", self.resolve_objection, "publicity_resolve"),
-            ("公示文件（PDF）…", self.export, "publicity_pdf"),
-        ):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(
+            button_row(
+                (
+                    ("新建公示…", self.new_publicity, "publicity_new"),
+                    ("登记反映…", self.add_objection, "publicity_objection"),
+                    ("处理反映…", self.resolve_objection, "publicity_resolve"),
+                    ("公示文件（PDF）…", self.export, "publicity_pdf"),
+                )
+            )
+        )
         self.table = make_table(
             ["公示", "开始", "截止", "状态", "人数", "待处理反映", "联系人"], "publicity_table"
         )

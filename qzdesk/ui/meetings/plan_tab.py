@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -27,7 +25,14 @@ from qzdesk.services import meeting_plan
 from qzdesk.services.meeting_plan import PlanRow
 from qzdesk.services.meetings import MeetingKind
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, message_reporter
+from qzdesk.ui.forms import (
+    FieldErrors,
+    button_row,
+    combo,
+    confirm_buttons,
+    date_edit,
+    message_reporter,
+)
 from qzdesk.ui.tables import fill_table, make_table
 
 # A planned day's colour on the calendar, by the most pressing state of its items.
@@ -47,19 +52,16 @@ class PlanTab(QWidget):
         self.branches: list[tuple[int, str]] = []
         self.marked: list[QDate] = []
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        for text, slot, name in (
-            ("按规则生成年度计划", self.lay_out, "plan_lay_out"),
-            ("添加计划…", self.add, "plan_add"),
-            ("修改或改期…", self.edit, "plan_edit"),
-            ("取消所选计划…", self.cancel, "plan_cancel"),
-        ):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(
+            button_row(
+                (
+                    ("按规则生成年度计划", self.lay_out, "plan_lay_out"),
+                    ("添加计划…", self.add, "plan_add"),
+                    ("修改或改期…", self.edit, "plan_edit"),
+                    ("取消所选计划…", self.cancel, "plan_cancel"),
+                )
+            )
+        )
         split = QSplitter(Qt.Orientation.Horizontal)
         self.calendar = QCalendarWidget()
         self.calendar.setObjectName("plan_calendar")

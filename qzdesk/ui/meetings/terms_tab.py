@@ -10,12 +10,10 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,14 @@ from PySide6.QtWidgets import (
 from qzdesk.services import meetings, terms
 from qzdesk.services.terms import BranchTerm
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, message_reporter
+from qzdesk.ui.forms import (
+    FieldErrors,
+    button_row,
+    combo,
+    confirm_buttons,
+    date_edit,
+    message_reporter,
+)
 from qzdesk.ui.tables import fill_table, make_table
 
 HEADERS = ["团支部", "在册团员", "书记", "其他支委", "换届日期", "任期", "届满日期", "状态"]
@@ -35,17 +40,14 @@ class TermsTab(QWidget):
         self.context = context
         self.rows: list[BranchTerm] = []
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        for text, slot, name in (
-            ("登记换届…", self.record, "terms_record"),
-            ("作废所选支部的现任记录…", self.void, "terms_void"),
-        ):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(
+            button_row(
+                (
+                    ("登记换届…", self.record, "terms_record"),
+                    ("作废所选支部的现任记录…", self.void, "terms_void"),
+                )
+            )
+        )
         self.table = make_table(HEADERS, "terms_table")
         self.table.doubleClicked.connect(lambda _: self.record())
         layout.addWidget(self.table, 1)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from qzdesk.services.compliance import ComplianceCell, compliance
 from qzdesk.services.rating import BranchRating, ratings
 from qzdesk.services.rules import RatingScheme
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import button_row
 from qzdesk.ui.meetings.compliance_tab import ComplianceTab
 from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
@@ -61,17 +61,14 @@ class MeetingsPage(Page):
         row.addWidget(self.year)
         row.addStretch(1)
         layout.addLayout(row)
-        row = QHBoxLayout()
-        for text, slot, name in (
-            ("新建会议记录…", self.new_minutes, "meetings_new"),
-            ("打开所选记录…", self.open_minutes, "meetings_open"),
-        ):
-            button = QPushButton(text)
-            button.setObjectName(name)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(
+            button_row(
+                (
+                    ("新建会议记录…", self.new_minutes, "meetings_new"),
+                    ("打开所选记录…", self.open_minutes, "meetings_open"),
+                )
+            )
+        )
         self.tabs = QTabWidget()
         self.list = make_table(["日期", "团支部", "会议", "主题", "到会", "状态"], "meetings_list")
         self.list.doubleClicked.connect(lambda _: self.open_minutes())
