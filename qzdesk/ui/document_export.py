@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from qzdesk.export.pdf.registry import render_document
 from qzdesk.services.files import write_atomically
 from qzdesk.services.periods import Period
 from qzdesk.ui.context import AppContext
@@ -40,6 +39,9 @@ def preview_and_save(
                 pdf,
                 on_done=lambda _: QMessageBox.information(parent, "已保存", f"已保存到 {target}"),
             )
+
+    # ReportLab and the font load on the first export, not at start-up.
+    from qzdesk.export.pdf.registry import render_document
 
     render = partial(render_document, context.store, key, period, **options)
     context.worker.submit(render, on_done=show)
