@@ -135,7 +135,11 @@ def main_window_shots(tmp: Path) -> None:
     shoot(minutes, "minutes-draft")
     minutes.close()
     plan_shots(window)
-    for tab, name in (("落实情况", "main-meetings-compliance"), ("换届", "main-meetings-terms")):
+    for tab, name in (
+        ("落实情况", "main-meetings-compliance"),
+        ("评议与注册", "main-meetings-evaluation"),
+        ("换届", "main-meetings-terms"),
+    ):
         window.meetings.show_tab(tab)
         settle()
         shoot(window, name)

@@ -81,18 +81,11 @@ class EvaluationView:
 
 def _evaluated_members(session: Session, branch_id: int) -> list[Member]:
     """Members on the books in the branch, less those keeping 团籍 as Party members."""
-    return list(
-        session.scalars(
-            select(Member)
-            .where(
-                Member.branch_id == branch_id,
-                Member.status == MemberStatus.ACTIVE.value,
-                Member.voided.is_(False),
-                Member.political_status == PoliticalStatus.LEAGUE.value,
-            )
-            .order_by(Member.id)
-        )
-    )
+    return [
+        m
+        for m in _branch_members(session, branch_id)
+        if m.political_status == PoliticalStatus.LEAGUE.value
+    ]
 
 
 def open_evaluation(
@@ -302,43 +295,174 @@ def register(
             )
         ):
             raise ValidationError(f"{member.name} {year} 年已注册。")
-        grade = session.scalar(
-            select(EvaluationEntry.grade)
+        status = _register(session, profile, member, year, on, follow_up_on, note, store.actor)
+        return Outcome(status, CHANGED)
+
+
+def _approved_grades(session: Session, year: int, member_ids: list[int]) -> dict[int, str]:
+    return dict(
+        session.execute(
+            select(EvaluationEntry.member_id, EvaluationEntry.grade)
             .join(EvaluationSession, EvaluationSession.id == EvaluationEntry.session_id)
             .where(
-                EvaluationEntry.member_id == member_id,
+                EvaluationEntry.member_id.in_(member_ids),
                 EvaluationSession.year == year,
                 EvaluationSession.approved_on.is_not(None),
             )
-        )
-        status = "deferred" if grade == Grade.UNQUALIFIED.value else "registered"
-        if status == "deferred":
+        ).all()
+    )
+
+
+def _register(
+    session: Session,
+    profile: RuleProfile,
+    member: Member,
+    year: int,
+    on: date,
+    follow_up_on: date | None,
+    note: str,
+    actor: str,
+) -> str:
+    grade = _approved_grades(session, year, [member.id]).get(member.id)
+    status = "deferred" if grade == Grade.UNQUALIFIED.value else "registered"
+    if status == "deferred":
+        first, last = _deferral(profile, on)
+        if follow_up_on is None or not first <= follow_up_on <= last:
             rules = profile.membership
-            low, high = (
-                rules.registration_deferral_months_min.value,
-                rules.registration_deferral_months_max.value,
+            low = rules.registration_deferral_months_min.value
+            high = rules.registration_deferral_months_max.value
+            raise ValidationError(
+                f"{member.name} 评议为“不合格”，应暂缓注册，并在 {low}–{high} 个月内"
+                f"（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）复查。",
+                "follow_up_on",
             )
-            if follow_up_on is None or not add_months(on, low) <= follow_up_on <= add_months(
-                on, high
-            ):
-                raise ValidationError(
-                    f"{member.name} 评议为“不合格”，应暂缓注册，并在 {low}–{high} 个月内"
-                    f"（{add_months(on, low):%Y-%m-%d} 至 {add_months(on, high):%Y-%m-%d}）复查。",
-                    "follow_up_on",
+    session.add(
+        Registration(
+            member_id=member.id,
+            year=year,
+            status=status,
+            on=on,
+            follow_up_on=follow_up_on if status == "deferred" else None,
+            note=note.strip() or None,
+            recorded_by=actor,
+        )
+    )
+    audit.record(session, actor, "registration", member.id, status, after={"year": year})
+    return status
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    member_id: int
+    name: str
+    party: bool  # keeps 团籍 as a Party member: registered, not evaluated
+    status: str | None  # registered | deferred | None (not yet)
+    follow_up_on: date | None
+
+    @property
+    def status_text(self) -> str:
+        if self.status == "deferred":
+            return f"暂缓注册（{self.follow_up_on:%Y-%m-%d} 复查）"
+        return "已注册" if self.status == "registered" else "未注册"
+
+
+def registration_roll(store: Store, branch_id: int, year: int) -> list[RollEntry]:
+    """Every member on the branch's books with this year's registration, if any."""
+    with store.transaction() as session:
+        found = {
+            r.member_id: r
+            for r in session.scalars(
+                select(Registration)
+                .join(Member, Member.id == Registration.member_id)
+                .where(Registration.year == year, Member.branch_id == branch_id)
+            )
+        }
+        return [
+            RollEntry(
+                m.id,
+                m.name,
+                m.political_status != PoliticalStatus.LEAGUE.value,
+                found[m.id].status if m.id in found else None,
+                found[m.id].follow_up_on if m.id in found else None,
+            )
+            for m in _branch_members(session, branch_id)
+        ]
+
+
+def _branch_members(session: Session, branch_id: int) -> list[Member]:
+    return list(
+        session.scalars(
+            select(Member)
+            .where(
+                Member.branch_id == branch_id,
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.voided.is_(False),
+            )
+            .order_by(Member.id)
+        )
+    )
+
+
+def register_branch(
+    store: Store, profiles: dict[str, RuleProfile], branch_id: int, year: int, on: date
+) -> Outcome[tuple[int, list[str]]]:
+    """Register at once every member of the branch not yet registered for `year`, once the
+    evaluation is approved; those graded 不合格 are left (named) for 暂缓注册 one by one,
+    each with a follow-up date."""
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        check_branch(session, branch_id)
+        if _evaluated_members(session, branch_id) and not session.scalar(
+            select(EvaluationSession.id).where(
+                EvaluationSession.branch_id == branch_id,
+                EvaluationSession.year == year,
+                EvaluationSession.approved_on.is_not(None),
+            )
+        ):
+            raise ValidationError(
+                f"请先完成 {year} 年的团员教育评议并登记上级团委批准日期，再统一注册。"
+            )
+        people = _branch_members(session, branch_id)
+        done = set(
+            session.scalars(
+                select(Registration.member_id).where(
+                    Registration.year == year,
+                    Registration.member_id.in_([m.id for m in people]),
                 )
-        session.add(
-            Registration(
-                member_id=member_id,
-                year=year,
-                status=status,
-                on=on,
-                follow_up_on=follow_up_on if status == "deferred" else None,
-                note=note.strip() or None,
-                recorded_by=store.actor,
             )
         )
-        audit.record(session, store.actor, "registration", member_id, status, after={"year": year})
-        return Outcome(status, CHANGED)
+        grades = _approved_grades(session, year, [m.id for m in people])
+        registered, left = 0, []
+        for member in people:
+            if member.id in done:
+                continue
+            if grades.get(member.id) == Grade.UNQUALIFIED.value:
+                left.append(member.name)
+                continue
+            _register(session, profile, member, year, on, None, "", store.actor)
+            registered += 1
+        return Outcome((registered, left), CHANGED)
+
+
+def deferral_window(store: Store, profiles: dict[str, RuleProfile], on: date) -> tuple[date, date]:
+    """The days a 暂缓注册 made on `on` may be reviewed on, from the profile."""
+    with store.transaction() as session:
+        return _deferral(active_profile(session, profiles), on)
+
+
+def _deferral(profile: RuleProfile, on: date) -> tuple[date, date]:
+    rules = profile.membership
+    low = rules.registration_deferral_months_min.value
+    return add_months(on, low), add_months(on, rules.registration_deferral_months_max.value)
+
+
+def evaluation_roll(
+    store: Store, profiles: dict[str, RuleProfile], branch_id: int
+) -> tuple[int, float]:
+    """How many members an evaluation would count, and the share that must be present."""
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        return len(_evaluated_members(session, branch_id)), profile.meetings.evaluation_quorum.value
 
 
 @dataclass(frozen=True)

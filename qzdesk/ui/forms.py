@@ -4,12 +4,14 @@ builds the same way."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -157,3 +159,18 @@ def button_row(buttons: Iterable[tuple[str, Callable[[], object], str]]) -> QHBo
         row.addWidget(button)
     row.addStretch(1)
     return row
+
+
+def ask_date(parent: QWidget, title: str, label: str, first: date, last: date) -> date | None:
+    """A date between `first` and `last` (starting at `first`), or None if cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    form = QFormLayout(dialog)
+    edit = date_edit("ask_date", not_after_today=False)
+    edit.setDateRange(QDate(first), QDate(last))
+    edit.setDate(QDate(first))
+    form.addRow(label, edit)
+    form.addRow(confirm_buttons("确定", dialog.accept, dialog.reject))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return edit.date().toPython()

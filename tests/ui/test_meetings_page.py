@@ -74,6 +74,8 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
 
 
 def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
+    from PySide6.QtWidgets import QDateEdit, QDialog
+
     from qzdesk.services.evaluation import Grade, registrations_of_year
 
     window = signed_in
@@ -83,31 +85,57 @@ def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
     tab = page.evaluation
     page.tabs.setCurrentWidget(tab)
     tab.branch.setCurrentIndex(tab.branch.findText("初三（3）班团支部"))
-    qtbot.waitUntil(lambda: tab.buttons["open"].isEnabled())
-
-    def present_nine(box):
-        box.setIntValue(9)
-        box.accept()
-
-    answer_modal(present_nine)
-    tab.buttons["open"].click()
-    qtbot.waitUntil(lambda: tab.table.rowCount() == 10, timeout=10_000)
+    qtbot.waitUntil(lambda: tab.buttons["open"].isEnabled() and tab.table.rowCount() == 10)
+    assert tab.table.item(0, 7).text() == "未注册"  # the branch's members before the session
+    dialog = tab.open_session()
+    qtbot.waitUntil(lambda: dialog.present.maximum() == 10)
+    # Ten to evaluate: six present is not more than two thirds, seen before submitting.
+    dialog.present.setValue(6)
+    assert "未超过 67%：评议不能进行" in dialog.state.text()
+    dialog.submit()
+    qtbot.waitUntil(lambda: "未超过 67%" in dialog.errors.text("present"))
+    dialog.present.setValue(9)
+    assert dialog.state.text() == (
+        "参评 10 人（党员团员不参加评议），到会 9 人，已超过 67%，可以评议。"
+    )
+    dialog.submit()
+    qtbot.waitUntil(lambda: tab.table.cellWidget(0, 5) is not None, timeout=10_000)
+    assert tab.table.rowCount() == 10
     for row in range(4):
         grade = tab.table.cellWidget(row, 5)
         grade.setCurrentIndex(grade.findData(Grade.EXCELLENT.value))
     tab.buttons["propose"].click()
     qtbot.waitUntil(lambda: "最多 3 人" in tab.message.text(), timeout=10_000)
-    grade = tab.table.cellWidget(3, 5)
-    grade.setCurrentIndex(grade.findData(Grade.QUALIFIED.value))
+    for row, chosen in ((3, Grade.QUALIFIED), (9, Grade.UNQUALIFIED)):
+        grade = tab.table.cellWidget(row, 5)
+        grade.setCurrentIndex(grade.findData(chosen.value))
     tab.buttons["propose"].click()
     qtbot.waitUntil(lambda: tab.buttons["approve"].isEnabled(), timeout=10_000)
     tab.buttons["approve"].click()
-    qtbot.waitUntil(lambda: tab.buttons["register"].isEnabled(), timeout=10_000)
-    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: tab.buttons["register_all"].isEnabled(), timeout=10_000)
+    # Everyone at once, but the one graded 不合格 is left to be deferred with a date.
+    tab.buttons["register_all"].click()
+    weak = tab.view.rows[9].name
+    qtbot.waitUntil(lambda: "已为 9 名团员办理注册" in tab.message.text(), timeout=10_000)
+    assert f"{weak} 评议为“不合格”" in tab.message.text()
+    qtbot.waitUntil(lambda: tab.table.item(0, 7).text() == "已注册")
+    assert tab.table.item(9, 7).text() == "未注册"
+    asked = []
+
+    def keep_the_earliest(box):
+        asked.append(box.findChild(QDateEdit).date().toPython())
+        box.accept()
+
+    answer_modal(keep_the_earliest, kind=QDialog)
+    tab.table.selectRow(9)
     tab.buttons["register"].click()
-    qtbot.waitUntil(lambda: "团籍注册" in tab.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "年暂缓注册" in tab.message.text(), timeout=10_000)
     year = tab.year
-    assert [r.status for r in registrations_of_year(window.context.store, year)] == ["registered"]
+    statuses = [r.status for r in registrations_of_year(window.context.store, year)]
+    assert statuses.count("registered") == 9 and statuses.count("deferred") == 1
+    qtbot.waitUntil(lambda: tab.table.item(9, 7).text().startswith("暂缓注册（"))
+    assert f"{asked[0]:%Y-%m-%d} 复查" in tab.table.item(9, 7).text()
+    assert not tab.buttons["register_all"].isEnabled()
 
 
 def test_record_an_election_from_the_todo_list(signed_in, qtbot):

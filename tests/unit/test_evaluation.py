@@ -94,6 +94,52 @@ def test_unqualified_defers_registration_with_a_follow_up(store, profiles):
         evaluation.register(store, profiles, good, 2025, on)
 
 
+def test_the_branch_is_registered_at_once_after_approval_except_the_unqualified(store, profiles):
+    branch = branch_id(store, BRANCH)
+    on = date(2026, 3, 1)
+    assert evaluation.evaluation_roll(store, profiles, branch) == (10, 0.6667)  # the profile's
+    with pytest.raises(ValidationError, match="请先完成 2025 年的团员教育评议"):
+        evaluation.register_branch(store, profiles, branch, 2025, on)
+    evaluation_id = open_session(store, profiles)
+    view = evaluation.evaluation(store, profiles, evaluation_id)
+    evaluation.propose_grades(store, profiles, evaluation_id, grades(view, 2, unqualified=1), HELD)
+    with pytest.raises(ValidationError, match="登记上级团委批准日期"):
+        evaluation.register_branch(store, profiles, branch, 2025, on)
+    evaluation.approve(store, evaluation_id, date(2026, 1, 5))
+    first = view.rows[0]
+    evaluation.register(store, profiles, first.member_id, 2025, on)  # one already done
+    done, left = evaluation.register_branch(store, profiles, branch, 2025, on).value
+    assert done == 8 and left == [view.rows[-1].name]
+    roll = {r.member_id: r for r in evaluation.registration_roll(store, branch, 2025)}
+    assert len(roll) == 10 and roll[first.member_id].status_text == "已注册"
+    assert roll[view.rows[-1].member_id].status_text == "未注册"
+    evaluation.register(store, profiles, view.rows[-1].member_id, 2025, on, date(2026, 7, 1))
+    roll = {r.member_id: r for r in evaluation.registration_roll(store, branch, 2025)}
+    assert roll[view.rows[-1].member_id].status_text == "暂缓注册（2026-07-01 复查）"
+    assert evaluation.register_branch(store, profiles, branch, 2025, on).value == (0, [])
+
+
+def test_party_members_are_registered_with_the_branch(store, profiles):
+    teachers = branch_id(store, "教职工团支部")
+    roll = evaluation.registration_roll(store, teachers, 2025)
+    party = [r for r in roll if r.party]
+    assert party and len(roll) == 5
+    evaluation_id = evaluation.open_evaluation(
+        store, profiles, teachers, 2025, HELD, 4, TODAY
+    ).value
+    view = evaluation.evaluation(store, profiles, evaluation_id)
+    chosen = {r.member_id: (Grade.QUALIFIED, (0, 4, 0, 0), "") for r in view.rows}
+    evaluation.propose_grades(store, profiles, evaluation_id, chosen, HELD)
+    evaluation.approve(store, evaluation_id, date(2026, 1, 5))
+    assert evaluation.register_branch(store, profiles, teachers, 2025, date(2026, 3, 1)).value == (
+        5,
+        [],
+    )
+    assert all(
+        r.status == "registered" for r in evaluation.registration_roll(store, teachers, 2025)
+    )
+
+
 def test_members_long_unregistered_are_flagged_void(store, profiles):
     first = members.roster(store)[1]
     evaluation.register(store, profiles, first.id, 2026, date(2026, 3, 1))

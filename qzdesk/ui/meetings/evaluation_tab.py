@@ -3,12 +3,13 @@ the 团籍注册 that follows it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services import evaluation
+from qzdesk.services.changes import Outcome
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.evaluation import EvaluationView, Grade
+from qzdesk.services.evaluation import EvaluationRow, EvaluationView, Grade, RollEntry
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import combo, date_edit, message_reporter
+from qzdesk.ui.forms import ask_date, combo, date_edit, message_reporter
+from qzdesk.ui.meetings.evaluation_open import EvaluationOpenDialog
 
-HEADERS = ["团员", "优秀票", "合格票", "基本合格票", "不合格票", "等次", "自我评价"]
+HEADERS = ["团员", "优秀票", "合格票", "基本合格票", "不合格票", "等次", "自我评价", "注册"]
 
 
 class EvaluationTab(QWidget):
@@ -32,6 +35,7 @@ class EvaluationTab(QWidget):
         self.context = context
         self.year = date.today().year
         self.view: EvaluationView | None = None
+        self.roll: list[RollEntry] = []
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.branch = combo("evaluation_branch", [])
@@ -48,7 +52,8 @@ class EvaluationTab(QWidget):
             ("open", "开始评议…", self.open_session),
             ("propose", "支委会提出等次", self.propose),
             ("approve", "上级团委批准", self.approve),
-            ("register", "为所选团员注册", self.register),
+            ("register_all", "统一注册", self.register_all),
+            ("register", "为所选团员注册…", self.register),
         ):
             button = QPushButton(text)
             button.setObjectName(f"evaluation_{key}")
@@ -65,6 +70,7 @@ class EvaluationTab(QWidget):
         self.table.setObjectName("evaluation_table")
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(6, 260)
         layout.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setObjectName("evaluation_message")
@@ -84,19 +90,27 @@ class EvaluationTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.branch.currentData() is None:
+        branch_id = self.branch.currentData()
+        if branch_id is None:
             return
-        self.context.worker.submit(
-            evaluation.evaluation_of,
-            self.context.store,
-            self.context.profiles,
-            self.branch.currentData(),
-            self.year,
-            on_done=self.show_view,
-        )
+        store, profiles, year = self.context.store, self.context.profiles, self.year
 
-    def show_view(self, view: EvaluationView | None) -> None:
-        self.view = view
+        def load() -> tuple[EvaluationView | None, list[RollEntry]]:
+            return (
+                evaluation.evaluation_of(store, profiles, branch_id, year),
+                evaluation.registration_roll(store, branch_id, year),
+            )
+
+        self.context.worker.submit(load, on_done=lambda found: self.show_view(*found))
+
+    def show_view(self, view: EvaluationView | None, roll: list[RollEntry]) -> None:
+        self.view, self.roll = view, roll
+        by_member = {r.member_id: r for r in roll}
+        party = [r for r in roll if r.party]
+        registered = sum(1 for r in roll if r.status is not None)
+        party_text = (
+            f"党员团员 {len(party)} 人不参加评议，但仍须注册。" if party else ""
+        ) + f"本年已办理注册 {registered}/{len(roll)} 人。"
         approved = view is not None and view.approved_on is not None
         self.buttons["open"].setEnabled(view is None)
         self.buttons["propose"].setEnabled(view is not None and not approved)
@@ -104,14 +118,26 @@ class EvaluationTab(QWidget):
             view is not None and view.proposed_on is not None and not approved
         )
         self.buttons["register"].setEnabled(approved)
+        self.buttons["register_all"].setEnabled(approved and registered < len(roll))
+        self.table.setRowCount(0)  # drops the grade boxes of the branch shown before
         if view is None:
-            self.summary.setText(f"{self.year} 年尚未评议。党员团员不参加评议，但仍须注册。")
-            self.table.setRowCount(0)
+            self.summary.setText(f"{self.year} 年尚未评议。{party_text}")
+            # The branch's members, to see who is to be evaluated and registered.
+            self.table.setRowCount(len(roll))
+            for r, member in enumerate(roll):
+                for c, text in (
+                    (0, member.name),
+                    (5, "党员，不参加评议" if member.party else ""),
+                    (7, member.status_text),
+                ):
+                    cell = QTableWidgetItem(text)
+                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    self.table.setItem(r, c, cell)
             return
         state = f"上级团委 {view.approved_on:%Y-%m-%d} 已批准" if approved else "待批准"
         self.summary.setText(
             f"{view.held_on:%Y-%m-%d} 评议：参评 {view.expected} 人，到会 {view.present} 人；"
-            f"“优秀”最多 {view.excellent_cap} 人；{state}。"
+            f"“优秀”最多 {view.excellent_cap} 人；{state}。{party_text}"
         )
         self.table.setRowCount(len(view.rows))
         for r, entry in enumerate(view.rows):
@@ -123,29 +149,60 @@ class EvaluationTab(QWidget):
             grade.setEnabled(not approved)
             self.table.setCellWidget(r, 5, grade)
             self.table.setItem(r, 6, QTableWidgetItem(entry.self_assessment or ""))
+            found = by_member.get(entry.member_id)
+            status = QTableWidgetItem(found.status_text if found else "")
+            status.setFlags(status.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(r, 7, status)
 
-    def _run(self, fn: Any, *args: Any, done: str) -> None:
+    def _run(self, fn: Any, *args: Any, done: str | Callable[[Any], str]) -> None:
         self.message.setStyleSheet("")
         self.context.worker.submit(
             fn,
             *args,
-            on_done=lambda _: (self.message.setText(done), self.refresh()),
+            on_done=lambda outcome: self._done(done if isinstance(done, str) else done(outcome)),
             on_error=self._failed,
         )
 
-    def open_session(self) -> None:
-        present, ok = QInputDialog.getInt(self, "开始评议", "到会人数：", 0, 0, 10000)
-        if ok:
-            self._run(
-                evaluation.open_evaluation,
-                self.context.store,
-                self.context.profiles,
-                self.branch.currentData(),
-                self.year,
-                self.on.date().toPython(),
-                present,
-                done="评议已登记，请填写票数、等次和自我评价。",
-            )
+    def open_session(self) -> EvaluationOpenDialog | None:
+        if self.branch.currentData() is None:
+            return None
+        dialog = EvaluationOpenDialog(
+            self.context,
+            self.branch.currentData(),
+            self.branch.currentText(),
+            self.year,
+            self.on.date().toPython(),
+            self,
+        )
+        dialog.accepted.connect(
+            lambda: self._done("评议已登记，请填写票数、等次和自我评价，再由支委会提出等次。")
+        )
+        dialog.open()
+        return dialog
+
+    def _done(self, text: str) -> None:
+        self.message.setStyleSheet("")
+        self.message.setText(text)
+        self.refresh()
+
+    def register_all(self) -> None:
+        self._run(
+            evaluation.register_branch,
+            self.context.store,
+            self.context.profiles,
+            self.branch.currentData(),
+            self.year,
+            self.on.date().toPython(),
+            done=self._registered,
+        )
+
+    @staticmethod
+    def _registered(outcome: Outcome[tuple[int, list[str]]]) -> str:
+        count, left = outcome.value
+        text = f"已为 {count} 名团员办理注册。"
+        if left:
+            text += f"{'、'.join(left)} 评议为“不合格”，请选中后逐一办理暂缓注册。"
+        return text
 
     def proposals(self) -> dict[int, tuple[Grade, tuple[int, int, int, int], str]]:
         assert self.view is not None
@@ -189,16 +246,25 @@ class EvaluationTab(QWidget):
             return
         entry = self.view.rows[row]
         on = self.on.date().toPython()
-        follow_up = None
-        if self.table.cellWidget(row, 5).currentData() == Grade.UNQUALIFIED.value:  # type: ignore[union-attr]
-            text, ok = QInputDialog.getText(self, "暂缓注册", "复查日期（如 2026-09-01）：")
-            if not ok:
-                return
-            try:
-                follow_up = date.fromisoformat(text.strip())
-            except ValueError:
-                self._failed(ValidationError("复查日期请按 2026-09-01 的格式填写。"))
-                return
+        if entry.grade is not Grade.UNQUALIFIED:
+            self._register(entry, on, None)
+            return
+        self.context.worker.submit(
+            evaluation.deferral_window,
+            self.context.store,
+            self.context.profiles,
+            on,
+            on_done=lambda window: self._defer(entry, on, *window),
+        )
+
+    def _defer(self, entry: EvaluationRow, on: date, first: date, last: date) -> None:
+        follow_up = ask_date(
+            self, "暂缓注册", f"{entry.name} 评议为“不合格”，复查日期：", first, last
+        )
+        if follow_up is not None:
+            self._register(entry, on, follow_up)
+
+    def _register(self, entry: EvaluationRow, on: date, follow_up: date | None) -> None:
         self._run(
             evaluation.register,
             self.context.store,
@@ -207,5 +273,9 @@ class EvaluationTab(QWidget):
             self.year,
             on,
             follow_up,
-            done=f"{entry.name} 已办理 {self.year} 年团籍注册。",
+            done=lambda outcome: (
+                f"{entry.name} 已办理 {self.year} 年团籍注册。"
+                if outcome.value == "registered"
+                else f"{entry.name} {self.year} 年暂缓注册，{follow_up:%Y-%m-%d} 复查。"
+            ),
         )
