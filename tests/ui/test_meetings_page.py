@@ -248,3 +248,32 @@ def test_observers_are_picked_from_the_branchs_activists(signed_in, qtbot):
     assert dialog.observers.text() == "刘老师、赵欣（发展对象）"
     assert dialog.draft().observers == [("刘老师", ""), ("赵欣", "发展对象")]
     dialog.close()
+
+
+def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
+    from datetime import date
+
+    from qzdesk.services import meeting_plan
+
+    window = signed_in
+    store = window.context.store
+    year = date.today().year
+    meeting_plan.lay_out_year(store, window.context.profiles, year)
+    item = next(
+        r
+        for r in meeting_plan.year_plan(store, year)
+        if r.kind is MeetingKind.ASSEMBLY and r.held_on is None
+    )
+    meeting_plan.update_item(store, item.id, "学习团章", "李文静", item.planned_on)
+    window.open_page("meetings", "年度计划")
+    window.meetings.refresh()  # the plan was changed behind the window's back
+    tab = window.meetings.plan
+    qtbot.waitUntil(lambda: any(r.id == item.id and r.leader for r in tab.rows))
+    tab.table.selectRow(next(i for i, r in enumerate(tab.rows) if r.id == item.id))
+    dialog = tab.write_minutes()
+    assert dialog.branch.currentData() == item.branch_id
+    assert dialog.kind.currentData() == MeetingKind.ASSEMBLY.value
+    assert dialog.held_on.date().toPython() == min(item.planned_on, date.today())
+    assert dialog.fields["topic"].text() == "学习团章" and dialog.fields["chair"].text() == "李文静"
+    qtbot.waitUntil(lambda: dialog.attendance.rowCount() > 0)
+    dialog.close()

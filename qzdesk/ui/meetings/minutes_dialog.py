@@ -4,10 +4,11 @@ off; signed minutes are read-only and take addenda."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.services import admission, meetings
 from qzdesk.services.attachments import AttachmentRow, describe
+from qzdesk.services.meeting_plan import PlanRow
 from qzdesk.services.meetings import (
     PRESENCE,
     MeetingKind,
@@ -195,6 +197,15 @@ class MinutesDialog(QDialog):
             self._set_signed(False)
         else:
             self._reload()
+
+    def follow_plan(self, item: PlanRow) -> None:
+        """New minutes for a planned meeting: its branch, kind, day, topic and leader."""
+        self.branch.setCurrentIndex(self.branch.findData(item.branch_id))
+        self.kind.setCurrentIndex(self.kind.findData(item.kind.value))
+        self.held_on.setDate(QDate(min(item.planned_on, date.today())))
+        if "主题待定" not in item.topic:
+            self.fields["topic"].setText(item.topic)
+        self.fields["chair"].setText(item.leader or "")
 
     # -- attendance ---------------------------------------------------------------
     def _load_people(self) -> None:

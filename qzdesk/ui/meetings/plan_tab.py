@@ -33,6 +33,7 @@ from qzdesk.ui.forms import (
     date_edit,
     message_reporter,
 )
+from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
 from qzdesk.ui.tables import fill_table, make_table
 
 # A planned day's colour on the calendar, by the most pressing state of its items.
@@ -59,6 +60,7 @@ class PlanTab(QWidget):
                     ("添加计划…", self.add, "plan_add"),
                     ("修改或改期…", self.edit, "plan_edit"),
                     ("取消所选计划…", self.cancel, "plan_cancel"),
+                    ("按此计划填写会议记录…", self.write_minutes, "plan_minutes"),
                 )
             )
         )
@@ -164,6 +166,18 @@ class PlanTab(QWidget):
             QMessageBox.information(self, "年度计划", "这项计划已取消，不能修改。")
             return None
         dialog = PlanItemDialog(self.context, self.branches, item, self.year, self)
+        dialog.open()
+        return dialog
+
+    def write_minutes(self) -> MinutesDialog | None:
+        item = self.selected()
+        if item is None:
+            return None
+        if item.cancelled_reason or item.held_on is not None:
+            QMessageBox.information(self, "年度计划", "这项计划已取消或已召开。")
+            return None
+        dialog = MinutesDialog(self.context, self.branches, None, self)
+        dialog.follow_plan(item)
         dialog.open()
         return dialog
 
