@@ -32,7 +32,7 @@ from qzdesk.export.pdf.layout import (
 )
 from qzdesk.export.pdf.registry import documents
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import admission, branch_key, evaluation, ledger, meetings, members
+from qzdesk.services import admission, branch_key, evaluation, ledger, meetings, members, terms
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.members import audit_view
@@ -116,6 +116,7 @@ def archive_data(
             }
             for r in evaluation.registrations_of_year(store, period.end.year)
         ],
+        "terms": terms.archive_section(store, as_of),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -226,3 +227,25 @@ def history(store: Store, branch_id: int) -> list[tuple[TermRow, str | None]]:
             .order_by(Term.elected_on.desc(), Term.id.desc())
         )
         return [(_row(t), t.void_reason) for t in terms]
+
+
+def archive_section(store: Store, as_of: date) -> list[dict[str, Any]]:
+    """Every election recorded by `as_of`, voided ones with their reason, for the archive."""
+    with store.transaction() as session:
+        terms = session.scalars(
+            select(Term).where(Term.elected_on <= as_of).order_by(Term.elected_on, Term.id)
+        )
+        return [
+            {
+                "id": t.id,
+                "branch_id": t.branch_id,
+                "elected_on": t.elected_on.isoformat(),
+                "years": t.years,
+                "ends_on": _row(t).ends_on.isoformat(),
+                "secretary": t.secretary,
+                "committee": _row(t).committee,
+                "meeting_id": t.meeting_id,
+                "void_reason": t.void_reason,
+            }
+            for t in terms
+        ]

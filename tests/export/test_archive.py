@@ -92,6 +92,10 @@ def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
     # Signed minutes: the content as stored hashes to the fingerprint printed in the book.
     signed = [m for m in data["meetings"] if m["status"] == "signed"]
     assert signed and all(content_hash(m["content"]) == m["content_hash"] for m in signed)
+    # The demo's elections: the class committee at that assembly, the teachers' earlier.
+    elected = {t["meeting_id"]: t for t in data["terms"]}
+    assert {m["content"]["id"] for m in signed} & set(elected)
+    assert any(t["meeting_id"] is None and t["years"] == 3 for t in data["terms"])
 
 
 def test_a_wrong_password_writes_nothing(store, profiles, tmp_path):
