@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import (
@@ -27,6 +27,8 @@ from qzdesk.models import (
     MemberStatus,
     Observer,
     Org,
+    StageEvent,
+    Term,
 )
 from qzdesk.models import Meeting as MeetingRow
 from qzdesk.models.member import Labeled
@@ -276,6 +278,53 @@ def save_minutes(
         _write(session, meeting, draft)
         audit.record(session, store.actor, "meeting", meeting.id, "update")
         return Outcome(meeting.id, CHANGED)
+
+
+def discard_draft(store: Store, meeting_id: int) -> Outcome[None]:
+    """Delete draft minutes written by mistake. Refused for signed minutes, for a draft
+    that holds an admission vote or an election, and where a later meeting of the same
+    kind is signed (its number would leave a gap); later drafts move up one number. The
+    audit log keeps the discarded content."""
+    with store.transaction() as session:
+        meeting = _get(session, meeting_id)
+        if meeting.status == "signed":
+            raise ValidationError("会议记录已签字确认，不能删除；如需更正请添加补充说明。")
+        voted = session.scalar(
+            select(func.count())
+            .select_from(StageEvent)
+            .where(func.json_extract(StageEvent.details, "$.meeting_id") == meeting.id)
+        )
+        if voted:
+            raise ValidationError("这份记录中有入团表决，已写入发展团员档案，不能删除。")
+        if session.scalar(select(Term.id).where(Term.meeting_id == meeting.id)):
+            raise ValidationError("这次支部大会已登记为换届选举的会议，请先作废该换届记录。")
+        year = meeting.held_on.year
+        later = list(
+            session.scalars(
+                select(MeetingRow).where(
+                    MeetingRow.branch_id == meeting.branch_id,
+                    MeetingRow.kind == meeting.kind,
+                    MeetingRow.held_on >= date(year, 1, 1),
+                    MeetingRow.held_on <= date(year, 12, 31),
+                    MeetingRow.number > meeting.number,
+                )
+            )
+        )
+        signed = [m for m in later if m.status == "signed"]
+        if signed:
+            raise ValidationError(
+                f"之后的第{min(m.number for m in signed)}次{MeetingKind(meeting.kind).label}"
+                "已签字确认，删除这份草稿会使编号断档；请修改这份草稿的内容后继续使用。"
+            )
+        before = _content(session, meeting)
+        for table in (Attendance, Observer, MeetingAttachment):
+            session.execute(delete(table).where(table.meeting_id == meeting.id))
+        session.delete(meeting)
+        session.flush()
+        for m in later:
+            m.number -= 1
+        audit.record(session, store.actor, "meeting", meeting_id, "discard", before=before)
+    return Outcome(None, CHANGED)
 
 
 def _content(session: Session, meeting: MeetingRow) -> dict[str, Any]:

@@ -277,3 +277,30 @@ def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
     assert dialog.fields["topic"].text() == "学习团章" and dialog.fields["chair"].text() == "李文静"
     qtbot.waitUntil(lambda: dialog.attendance.rowCount() > 0)
     dialog.close()
+
+
+def test_a_draft_is_discarded_only_after_confirming(signed_in, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = signed_in
+    window.nav.setCurrentRow(window.pages.index(window.meetings))
+    page = window.meetings
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    row = next(i for i, m in enumerate(page.data.minutes) if m.status == "draft")
+    draft = page.data.minutes[row]
+    page.list.selectRow(row)
+    dialog = page.open_minutes()
+    qtbot.waitUntil(lambda: dialog.view is not None and dialog.discard_button.isEnabled())
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def answer(box):
+        assert isinstance(box, QMessageBox) and "删除这份尚未签字" in box.text()
+        box.button(answers.pop(0)).click()
+
+    answer_modal(answer, kind=QMessageBox)
+    dialog.discard_button.click()
+    assert dialog.isVisible() and any(m.id == draft.id for m in page.data.minutes)
+    answer_modal(answer, kind=QMessageBox)
+    dialog.discard_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
+    qtbot.waitUntil(lambda: all(m.id != draft.id for m in page.data.minutes))

@@ -167,6 +167,9 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         e for e in admission.applicant_file(store, rules, a.id, TODAY).events if e.step is Step.VOTE
     ]
     assert vote[-1].details["meeting_id"] == meeting_id
+    # The vote is in the applicant's file: its minutes can no longer be discarded.
+    with pytest.raises(ValidationError, match="有入团表决"):
+        meetings.discard_draft(store, meeting_id)
 
     publicity.create_publicity(store, rules, "new_member", [a.id], date(2025, 7, 7), "王老师")
     number_blocks.add_block(store, 2025, "202562050001", "202562050010")

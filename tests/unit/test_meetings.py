@@ -6,13 +6,13 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from qzdesk.cli import main
 from qzdesk.services import meetings
 from qzdesk.services.compliance import WindowState, compliance
-from qzdesk.services.errors import ValidationError
+from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.meetings import MeetingKind, MinutesDraft, Resolution
 from tests.admission_helpers import branch_id
 
@@ -174,3 +174,44 @@ def test_observers_are_the_branchs_activists_and_candidates(store, profiles):
     assert people[0] == ("赵欣", "发展对象")
     assert {role for _, role in people[1:]} == {"入团积极分子"} and len(people) == 3
     assert admission.observers_for(store, profiles, branch_id(store, BRANCH)) == []
+
+
+def test_a_draft_written_by_mistake_is_discarded_and_later_drafts_move_up(store, profiles):
+    from qzdesk.models import AuditEntry
+    from qzdesk.services import terms
+
+    first, _ = assembly(store, 9)
+    second, draft = assembly(store, 8)
+    third, _ = assembly(store, 7)
+    assert [meetings.minutes(store, profiles, i).number for i in (first, second, third)] == [
+        1,
+        2,
+        3,
+    ]
+    meetings.discard_draft(store, second)
+    with pytest.raises(NotFound):
+        meetings.minutes(store, profiles, second)
+    assert meetings.minutes(store, profiles, third).number == 2
+    with store.transaction() as session:
+        kept = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "meeting", AuditEntry.action == "discard")
+        ).one()
+        assert kept.before["topic"] == draft.topic and len(kept.before["attendance"]) == 10
+    # An election recorded at it, or a later signed meeting, keeps a draft.
+    terms.record_election(
+        store,
+        profiles,
+        branch_id(store, BRANCH),
+        draft.held_on,
+        "李文静",
+        ["王芳", "张强"],
+        third,
+        TODAY,
+    )
+    with pytest.raises(ValidationError, match="先作废该换届记录"):
+        meetings.discard_draft(store, third)
+    meetings.sign_off(store, profiles, third, "李文静", "王芳")
+    with pytest.raises(ValidationError, match="之后的第2次支部大会已签字确认"):
+        meetings.discard_draft(store, first)
+    with pytest.raises(ValidationError, match="已签字确认，不能删除"):
+        meetings.discard_draft(store, third)

@@ -171,9 +171,17 @@ class MinutesDialog(QDialog):
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button = QPushButton("添加补充说明…")
         self.addendum_button.clicked.connect(self.add_addendum)
+        self.discard_button = QPushButton("删除草稿…")
+        self.discard_button.setObjectName("minutes_discard")
+        self.discard_button.clicked.connect(self.discard)
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
-        for button in (self.save_button, self.sign_button, self.addendum_button):
+        for button in (
+            self.save_button,
+            self.sign_button,
+            self.addendum_button,
+            self.discard_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -378,6 +386,7 @@ class MinutesDialog(QDialog):
         self.caption.setEnabled(not signed)
         self.sign_button.setEnabled(not signed and self.meeting_id is not None)
         self.addendum_button.setEnabled(signed)
+        self.discard_button.setEnabled(not signed and self.meeting_id is not None)
 
     def add_observer(self) -> None:
         self.context.worker.submit(
@@ -450,6 +459,28 @@ class MinutesDialog(QDialog):
             chair,
             recorder,
             on_done=lambda _: self._reload(),
+            on_error=self._failed,
+        )
+
+    def discard(self) -> None:
+        if self.meeting_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "删除草稿",
+            "删除这份尚未签字的会议记录草稿？删除后同类会议之后的草稿编号依次前移，"
+            "删除的内容保留在操作日志中。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.errors.clear()
+        self.context.worker.submit(
+            meetings.discard_draft,
+            self.context.store,
+            self.meeting_id,
+            on_done=lambda _: self.accept(),
             on_error=self._failed,
         )
 
