@@ -21,6 +21,8 @@ from qzdesk.services.stages import Stage, Step
 from qzdesk.services.store import Store
 
 SOON = timedelta(days=14)
+MINUTES_TAB = "会议记录"
+PLAN_TAB = "年度计划"
 EVALUATION_TAB = "评议与注册"
 TERMS_TAB = "换届"
 
@@ -52,6 +54,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
                     f"{row.branch}：本月应开{row.kind.label}——{row.topic}"
                     f"（计划 {row.planned_on:%m-%d}）",
                     row.planned_on,
+                    tab=PLAN_TAB,
                 )
             )
     for branch, late in overdue_by_branch.items():
@@ -64,6 +67,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
                 f"最早计划于 {late[0].planned_on:%m-%d}",
                 late[0].planned_on,
                 True,
+                PLAN_TAB,
             )
         )
     with store.transaction() as session:
@@ -82,6 +86,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
                 f"{branch}：{held_on:%m-%d}“{topic}”的记录尚未签字确认",
                 held_on,
                 held_on < today - SOON,
+                MINUTES_TAB,
             )
         )
     data = overview(store, profiles, today)

@@ -19,6 +19,10 @@ def test_the_list_for_a_fixed_day(store, profiles):
     assert "逾期未开 28 次（支部大会 4 次、支委会 10 次、团课 4 次、主题团日 10 次）" in late
     # Planned mid-month on a working day: 2026-11-15 is a Sunday.
     assert "初三（3）班团支部：本月应开支委会——第11次支委会（主题待定）（计划 11-16）" in texts
+    by_text = {i.text: i for i in items}
+    assert by_text[late].tab == "年度计划" and by_text[late].urgent
+    draft = next(t for t in texts if "尚未签字确认" in t)
+    assert by_text[draft].tab == "会议记录"
     # The demo's draft 主题团日 is waiting for signatures.
     assert any("“主题团日：走进社区志愿服务”的记录尚未签字确认" in t for t in texts)
     # Urgent first, then by due date.
