@@ -591,6 +591,7 @@ def attach(
 @dataclass(frozen=True)
 class MeetingListRow:
     id: int
+    branch_id: int
     branch: str
     kind: MeetingKind
     number: int
@@ -602,24 +603,27 @@ class MeetingListRow:
 
 
 def meetings_of_year(store: Store, year: int) -> list[MeetingListRow]:
+    in_year = (MeetingRow.held_on >= date(year, 1, 1), MeetingRow.held_on <= date(year, 12, 31))
     with store.transaction() as session:
         counts: dict[int, tuple[int, int]] = {}
         for meeting_id, status, n in session.execute(
-            select(Attendance.meeting_id, Attendance.status, func.count()).group_by(
-                Attendance.meeting_id, Attendance.status
-            )
+            select(Attendance.meeting_id, Attendance.status, func.count())
+            .join(MeetingRow, MeetingRow.id == Attendance.meeting_id)
+            .where(*in_year)
+            .group_by(Attendance.meeting_id, Attendance.status)
         ):
             present, expected = counts.get(meeting_id, (0, 0))
             counts[meeting_id] = (present + (n if status == "present" else 0), expected + n)
         rows = session.execute(
             select(MeetingRow, Org.name)
             .join(Org, Org.id == MeetingRow.branch_id)
-            .where(MeetingRow.held_on >= date(year, 1, 1), MeetingRow.held_on <= date(year, 12, 31))
+            .where(*in_year)
             .order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc())
         )
         return [
             MeetingListRow(
                 m.id,
+                m.branch_id,
                 name,
                 MeetingKind(m.kind),
                 m.number,

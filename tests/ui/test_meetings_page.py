@@ -304,3 +304,25 @@ def test_a_draft_is_discarded_only_after_confirming(signed_in, qtbot):
     dialog.discard_button.click()
     qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted)
     qtbot.waitUntil(lambda: all(m.id != draft.id for m in page.data.minutes))
+
+
+def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
+    from datetime import date
+
+    from qzdesk.services import meeting_plan
+
+    window = signed_in
+    meeting_plan.lay_out_year(window.context.store, window.context.profiles, date.today().year)
+    window.open_page("meetings", "会议记录")
+    page = window.meetings
+    page.refresh()
+    qtbot.waitUntil(lambda: page.data is not None and len(page.data.plan) > 100)
+    everyone = page.list.rowCount()
+    page.branch.setCurrentIndex(page.branch.findText("初三（3）班团支部"))
+    assert page.list.rowCount() == 0 < everyone  # the demo's minutes are all 初三（1）班's
+    assert {r.branch for r in page.plan.rows} == {"初三（3）班团支部"}
+    assert page.new_minutes().branch.currentText() == "初三（3）班团支部"
+    page.branch.setCurrentIndex(page.branch.findText("初三（1）班团支部"))
+    assert page.list.rowCount() == everyone
+    page.list.selectRow(0)
+    assert page.open_minutes() is not None

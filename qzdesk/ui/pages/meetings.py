@@ -21,7 +21,7 @@ from qzdesk.services.compliance import ComplianceCell, compliance
 from qzdesk.services.rating import BranchRating, ratings
 from qzdesk.services.rules import RatingScheme
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import button_row
+from qzdesk.ui.forms import button_row, combo
 from qzdesk.ui.meetings.compliance_tab import ComplianceTab
 from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
@@ -50,6 +50,7 @@ class MeetingsPage(Page):
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
         self.data: MeetingsData | None = None
+        self.shown: list[meetings.MeetingListRow] = []
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("年度"))
@@ -59,6 +60,11 @@ class MeetingsPage(Page):
         self.year.setValue(date.today().year)
         self.year.valueChanged.connect(lambda _: self.refresh())
         row.addWidget(self.year)
+        row.addWidget(QLabel("团支部"))
+        self.branch = combo("meetings_branch", [("全部团支部", None)])
+        self.branch.setToolTip("只看一个团支部的会议记录和年度计划")
+        self.branch.currentIndexChanged.connect(lambda _: self._show_lists())
+        row.addWidget(self.branch)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addLayout(
@@ -103,6 +109,25 @@ class MeetingsPage(Page):
     def show_data(self, data: MeetingsData) -> None:
         self.data = data
         self.evaluation.set_year(data.year, data.branches)
+        chosen = self.branch.currentData()
+        self.branch.blockSignals(True)
+        self.branch.clear()
+        self.branch.addItem("全部团支部", None)
+        for branch_id, name in data.branches:
+            self.branch.addItem(name, branch_id)
+        self.branch.setCurrentIndex(max(0, self.branch.findData(chosen)))
+        self.branch.blockSignals(False)
+        self._show_lists()
+        self.compliance.show_cells(data.cells)
+        self.compliance.show_ratings(data.scheme, data.ratings)
+        self.terms.show_terms(data.terms)
+
+    def _show_lists(self) -> None:
+        """The minutes and the plan, of one branch or all."""
+        if self.data is None:
+            return
+        chosen = self.branch.currentData()
+        self.shown = [m for m in self.data.minutes if chosen in (None, m.branch_id)]
         fill_table(
             self.list,
             [
@@ -114,27 +139,27 @@ class MeetingsPage(Page):
                     f"{m.present}/{m.expected}",
                     "已签字" if m.status == "signed" else "草稿",
                 ]
-                for m in data.minutes
+                for m in self.shown
             ],
-            [m.status != "signed" for m in data.minutes],
+            [m.status != "signed" for m in self.shown],
         )
-        self.plan.show_plan(data.year, data.plan, data.branches)
-        self.compliance.show_cells(data.cells)
-        self.compliance.show_ratings(data.scheme, data.ratings)
-        self.terms.show_terms(data.terms)
+        plan = [p for p in self.data.plan if chosen in (None, p.branch_id)]
+        self.plan.show_plan(self.data.year, plan, self.data.branches)
 
     def new_minutes(self) -> MinutesDialog | None:
         if self.data is None:
             return None
         dialog = MinutesDialog(self.context, self.data.branches, None, self)
+        if self.branch.currentData() is not None:
+            dialog.branch.setCurrentIndex(dialog.branch.findData(self.branch.currentData()))
         dialog.open()
         return dialog
 
     def open_minutes(self) -> MinutesDialog | None:
         row = self.list.currentRow()
-        if self.data is None or not 0 <= row < len(self.data.minutes):
+        if self.data is None or not 0 <= row < len(self.shown):
             QMessageBox.information(self, "组织生活", "请先在“会议记录”中选择一条记录。")
             return None
-        dialog = MinutesDialog(self.context, self.data.branches, self.data.minutes[row].id, self)
+        dialog = MinutesDialog(self.context, self.data.branches, self.shown[row].id, self)
         dialog.open()
         return dialog
