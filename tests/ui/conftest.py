@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from qzdesk.config import DataPaths
 from qzdesk.logs import setup_logging
@@ -66,6 +66,10 @@ def launch(qapp):
         return launcher
 
     yield start
+    # A dialog a test left open would take the next test's answer_modal.
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.close()
     for launcher in started:
         for widget in (launcher.window, launcher.dialog):
             if widget is not None:

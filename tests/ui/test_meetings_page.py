@@ -321,8 +321,13 @@ def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
     page.branch.setCurrentIndex(page.branch.findText("初三（3）班团支部"))
     assert page.list.rowCount() == 0 < everyone  # the demo's minutes are all 初三（1）班's
     assert {r.branch for r in page.plan.rows} == {"初三（3）班团支部"}
-    assert page.new_minutes().branch.currentText() == "初三（3）班团支部"
+    dialog = page.new_minutes()
+    assert dialog.branch.currentText() == "初三（3）班团支部"
+    dialog.close()
     page.branch.setCurrentIndex(page.branch.findText("初三（1）班团支部"))
     assert page.list.rowCount() == everyone
     page.list.selectRow(0)
-    assert page.open_minutes() is not None
+    dialog = page.open_minutes()
+    qtbot.waitUntil(lambda: dialog.view is not None)
+    assert dialog.view.id == page.shown[0].id
+    dialog.close()
