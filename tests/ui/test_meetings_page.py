@@ -47,6 +47,7 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
     dialog.attach(scan)
     qtbot.waitUntil(lambda: dialog.files.count() == 1)
     assert dialog.files.item(0).text() == "签到表扫描件：签到表.png（PNG 图片，2 KB）"
+    assert dialog.file_path(dialog.files.item(0)).read_bytes() == scan.read_bytes()
     assert not dialog.errors.text("evidence")
 
     signers = ["李文静", "王芳"]  # the chair types her name, then the recorder

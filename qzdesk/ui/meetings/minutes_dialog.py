@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services import admission, meetings
-from qzdesk.services.attachments import AttachmentRow, describe
+from qzdesk.services.attachments import AttachmentRow, describe, stored_path
 from qzdesk.services.meeting_plan import PlanRow
 from qzdesk.services.meetings import (
     PRESENCE,
@@ -140,6 +141,7 @@ class MinutesDialog(QDialog):
         self.files = QListWidget()
         self.files.setObjectName("minutes_attachments")
         self.files.setMaximumHeight(54)
+        self.files.itemDoubleClicked.connect(self.open_file)
         self.caption = QComboBox()
         self.caption.setObjectName("minutes_caption")
         self.caption.setEditable(True)
@@ -434,12 +436,23 @@ class MinutesDialog(QDialog):
 
     def _list_file(self, row: AttachmentRow, caption: str) -> None:
         role = Qt.ItemDataRole.UserRole
-        listed = (self.files.item(i).data(role) for i in range(self.files.count()))
+        listed = (self.files.item(i).data(role).sha256 for i in range(self.files.count()))
         if row.sha256 in listed:
             return  # the same file twice is attached once
         item = QListWidgetItem(describe(row, caption))
-        item.setData(Qt.ItemDataRole.UserRole, row.sha256)
+        item.setData(role, row)
+        item.setToolTip("双击打开")
         self.files.addItem(item)
+
+    def file_path(self, item: QListWidgetItem) -> Path:
+        row: AttachmentRow = item.data(Qt.ItemDataRole.UserRole)
+        return stored_path(self.context.store.paths, row.sha256, row.kind)
+
+    def open_file(self, item: QListWidgetItem) -> None:
+        """The stored copy, in the system's viewer (it is never changed there)."""
+        path = self.file_path(item)
+        if not path.exists() or not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            QMessageBox.warning(self, "附件", f"无法打开附件：{path}")
 
     def sign(self) -> None:
         if self.meeting_id is None:
