@@ -227,20 +227,7 @@ def create_minutes(
     draft = _check(draft, today or date.today())
     with store.transaction() as session:
         check_branch(session, branch_id)
-        year = draft.held_on.year
-        number = (
-            session.scalar(
-                select(func.count())
-                .select_from(MeetingRow)
-                .where(
-                    MeetingRow.branch_id == branch_id,
-                    MeetingRow.kind == draft.kind.value,
-                    MeetingRow.held_on >= date(year, 1, 1),
-                    MeetingRow.held_on <= date(year, 12, 31),
-                )
-            )
-            or 0
-        ) + 1
+        number = _next_number(session, branch_id, draft.kind.value, draft.held_on.year)
         meeting = MeetingRow(
             branch_id=branch_id,
             number=number,
@@ -267,6 +254,36 @@ def create_minutes(
         return Outcome(meeting.id, CHANGED)
 
 
+def _same_kind_in_year(branch_id: int, kind: str, year: int) -> tuple[Any, ...]:
+    return (
+        MeetingRow.branch_id == branch_id,
+        MeetingRow.kind == kind,
+        MeetingRow.held_on >= date(year, 1, 1),
+        MeetingRow.held_on <= date(year, 12, 31),
+    )
+
+
+def _next_number(session: Session, branch_id: int, kind: str, year: int) -> int:
+    """Minutes are numbered per branch, kind and year without gaps (第N次支部大会)."""
+    counted = select(func.count()).select_from(MeetingRow)
+    return (session.scalar(counted.where(*_same_kind_in_year(branch_id, kind, year))) or 0) + 1
+
+
+def _leave_numbering(session: Session, meeting: MeetingRow, refusal: str) -> None:
+    """Take a draft out of its kind's numbering: later drafts move up one; refused when a
+    later one is signed, as its number would then leave a gap."""
+    same = _same_kind_in_year(meeting.branch_id, meeting.kind, meeting.held_on.year)
+    later = list(
+        session.scalars(select(MeetingRow).where(*same, MeetingRow.number > meeting.number))
+    )
+    signed = [m.number for m in later if m.status == "signed"]
+    if signed:
+        kind = MeetingKind(meeting.kind).label
+        raise ValidationError(f"之后的第{min(signed)}次{kind}已签字确认，{refusal}")
+    for m in later:
+        m.number -= 1
+
+
 def save_minutes(
     store: Store, meeting_id: int, draft: MinutesDraft, today: date | None = None
 ) -> Outcome[int]:
@@ -275,6 +292,11 @@ def save_minutes(
         meeting = _get(session, meeting_id)
         if meeting.status == "signed":
             raise ValidationError("会议记录已签字确认，不能修改；如需更正请添加补充说明。")
+        if (meeting.kind, meeting.held_on.year) != (draft.kind.value, draft.held_on.year):
+            _leave_numbering(session, meeting, "这份草稿不能再改会议类型或年份（编号会断档）。")
+            meeting.number = _next_number(
+                session, meeting.branch_id, draft.kind.value, draft.held_on.year
+            )
         _write(session, meeting, draft)
         audit.record(session, store.actor, "meeting", meeting.id, "update")
         return Outcome(meeting.id, CHANGED)
@@ -298,31 +320,13 @@ def discard_draft(store: Store, meeting_id: int) -> Outcome[None]:
             raise ValidationError("这份记录中有入团表决，已写入发展团员档案，不能删除。")
         if session.scalar(select(Term.id).where(Term.meeting_id == meeting.id)):
             raise ValidationError("这次支部大会已登记为换届选举的会议，请先作废该换届记录。")
-        year = meeting.held_on.year
-        later = list(
-            session.scalars(
-                select(MeetingRow).where(
-                    MeetingRow.branch_id == meeting.branch_id,
-                    MeetingRow.kind == meeting.kind,
-                    MeetingRow.held_on >= date(year, 1, 1),
-                    MeetingRow.held_on <= date(year, 12, 31),
-                    MeetingRow.number > meeting.number,
-                )
-            )
+        _leave_numbering(
+            session, meeting, "删除这份草稿会使编号断档；请修改这份草稿的内容后继续使用。"
         )
-        signed = [m for m in later if m.status == "signed"]
-        if signed:
-            raise ValidationError(
-                f"之后的第{min(m.number for m in signed)}次{MeetingKind(meeting.kind).label}"
-                "已签字确认，删除这份草稿会使编号断档；请修改这份草稿的内容后继续使用。"
-            )
         before = _content(session, meeting)
         for table in (Attendance, Observer, MeetingAttachment):
             session.execute(delete(table).where(table.meeting_id == meeting.id))
         session.delete(meeting)
-        session.flush()
-        for m in later:
-            m.number -= 1
         audit.record(session, store.actor, "meeting", meeting_id, "discard", before=before)
     return Outcome(None, CHANGED)
 

@@ -215,3 +215,17 @@ def test_a_draft_written_by_mistake_is_discarded_and_later_drafts_move_up(store,
         meetings.discard_draft(store, first)
     with pytest.raises(ValidationError, match="已签字确认，不能删除"):
         meetings.discard_draft(store, third)
+
+
+def test_a_draft_changing_kind_is_renumbered_in_both_kinds(store, profiles):
+    from dataclasses import replace
+
+    first, draft = assembly(store, 9)
+    second, _ = assembly(store, 8)
+    meetings.save_minutes(store, first, replace(draft, kind=MeetingKind.COMMITTEE), TODAY)
+    assert meetings.minutes(store, profiles, first).number == 1  # the year's first 支委会
+    assert meetings.minutes(store, profiles, second).number == 1  # now the first 支部大会
+    third, _ = assembly(store, 7)
+    meetings.sign_off(store, profiles, third, "李文静", "王芳")
+    with pytest.raises(ValidationError, match="之后的第2次支部大会已签字确认，这份草稿不能再改"):
+        meetings.save_minutes(store, second, replace(draft, kind=MeetingKind.LECTURE), TODAY)
