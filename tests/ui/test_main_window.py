@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
@@ -115,5 +116,6 @@ def test_the_home_page_lists_what_is_due_and_leads_there(signed_in, qtbot):
     assert any("尚未签字确认" in t for t in texts)  # the demo's draft minutes
     row = next(r for r, item in enumerate(home.items) if item.page == "admission")
     home.todo.setCurrentCell(row, 0)
-    home.todo.doubleClicked.emit(home.todo.currentIndex())
+    home.todo.setFocus()
+    qtbot.keyClick(home.todo, Qt.Key.Key_Return)  # the keyboard leads there as a double-click
     assert window.stack.currentWidget() is window.admission

@@ -76,7 +76,7 @@ class PlanTab(QWidget):
         self.calendar.currentPageChanged.connect(lambda y, m: self._go_to(date(y, m, 1)))
         split.addWidget(self.calendar)
         self.table = make_table(PlanRow.HEADERS, "meetings_plan")
-        self.table.doubleClicked.connect(lambda _: self.edit())
+        self.table.activated.connect(lambda _: self.edit())
         split.addWidget(self.table)
         split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)

@@ -49,7 +49,7 @@ class TermsTab(QWidget):
             )
         )
         self.table = make_table(HEADERS, "terms_table")
-        self.table.doubleClicked.connect(lambda _: self.record())
+        self.table.activated.connect(lambda _: self.record())
         layout.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setObjectName("terms_message")

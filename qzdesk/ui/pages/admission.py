@@ -125,7 +125,7 @@ class AdmissionPage(Page):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.list = make_table(HEADERS, "applicant_table")
         self.list.itemSelectionChanged.connect(self._load_detail)
-        self.list.doubleClicked.connect(lambda _: self.record_step())
+        self.list.activated.connect(lambda _: self.record_step())
         splitter.addWidget(self.list)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)

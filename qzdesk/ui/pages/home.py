@@ -44,7 +44,7 @@ class HomePage(Page):
         todo_box = QGroupBox("待办事项（双击前往办理）")
         todo_layout = QVBoxLayout(todo_box)
         self.todo = make_table(["事项", "期限"], "home_todo")
-        self.todo.doubleClicked.connect(self._open_item)
+        self.todo.activated.connect(self._open_item)
         todo_layout.addWidget(self.todo)
         layout.addWidget(todo_box, 1)
         self.items: list[TodoItem] = []

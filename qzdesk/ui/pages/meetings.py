@@ -77,7 +77,7 @@ class MeetingsPage(Page):
         )
         self.tabs = QTabWidget()
         self.list = make_table(["日期", "团支部", "会议", "主题", "到会", "状态"], "meetings_list")
-        self.list.doubleClicked.connect(lambda _: self.open_minutes())
+        self.list.activated.connect(lambda _: self.open_minutes())
         self.tabs.addTab(self.list, "会议记录")
         self.plan = PlanTab(context)
         self.tabs.addTab(self.plan, "年度计划")
