@@ -41,7 +41,7 @@ class HomePage(Page):
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
 
-        todo_box = QGroupBox("待办事项（双击前往办理）")
+        todo_box = QGroupBox("待办事项（双击或按回车前往办理）")
         todo_layout = QVBoxLayout(todo_box)
         self.todo = make_table(["事项", "期限"], "home_todo")
         self.todo.activated.connect(self._open_item)
