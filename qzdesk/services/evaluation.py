@@ -31,7 +31,7 @@ from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import NotFound, ValidationError
-from qzdesk.services.members import check_branch
+from qzdesk.services.members import check_branch, on_books
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.settings import active_profile
 from qzdesk.services.store import Store
@@ -390,17 +390,7 @@ def registration_roll(store: Store, branch_id: int, year: int) -> list[RollEntry
 
 
 def _branch_members(session: Session, branch_id: int) -> list[Member]:
-    return list(
-        session.scalars(
-            select(Member)
-            .where(
-                Member.branch_id == branch_id,
-                Member.status == MemberStatus.ACTIVE.value,
-                Member.voided.is_(False),
-            )
-            .order_by(Member.id)
-        )
-    )
+    return list(session.scalars(select(Member).where(on_books(branch_id)).order_by(Member.id)))
 
 
 def register_branch(

@@ -24,7 +24,6 @@ from qzdesk.models import (
     Attendance,
     MeetingAttachment,
     Member,
-    MemberStatus,
     Observer,
     Org,
     StageEvent,
@@ -36,7 +35,7 @@ from qzdesk.services import audit
 from qzdesk.services.attachments import AttachmentRow, add_attachment
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
-from qzdesk.services.members import check_branch
+from qzdesk.services.members import check_branch, on_books
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.settings import active_profile, rules_in_force
@@ -508,13 +507,7 @@ def branch_members_on(store: Store, branch_id: int) -> list[tuple[int, str]]:
     """The members attendance is chosen from: those of the branch on the books now."""
     with store.transaction() as session:
         rows = session.execute(
-            select(Member.id, Member.name)
-            .where(
-                Member.branch_id == branch_id,
-                Member.status == MemberStatus.ACTIVE.value,
-                Member.voided.is_(False),
-            )
-            .order_by(Member.id)
+            select(Member.id, Member.name).where(on_books(branch_id)).order_by(Member.id)
         )
         return [(r[0], r[1]) for r in rows]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, get_args, get_type_hints
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import IdType, Member, MemberEvent, MemberStatus, Org, OrgKind, PoliticalStatus
@@ -191,6 +191,15 @@ def member_record(store: Store, member_id: int) -> MemberRecord:
                 for e in events
             ],
         )
+
+
+def on_books(branch_id: int) -> ColumnElement[bool]:
+    """The branch's members now: active, and not a record voided as entered by mistake."""
+    return (
+        (Member.branch_id == branch_id)
+        & (Member.status == MemberStatus.ACTIVE.value)
+        & Member.voided.is_(False)
+    )
 
 
 def check_branch(session: Session, branch_id: int | None) -> Org:

@@ -18,6 +18,7 @@ from qzdesk.services import meeting_plan, terms
 from qzdesk.services.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.evaluation import EvaluationView, evaluations_of_year
 from qzdesk.services.meetings import MeetingKind
+from qzdesk.services.member_check import age_on
 from qzdesk.services.rules import RatingScheme, RuleProfile
 from qzdesk.services.settings import rules_in_force
 from qzdesk.services.store import Store
@@ -95,10 +96,6 @@ def _share(done: int, of: int, what: str, none: str) -> tuple[float, str]:
     return (done / of, f"{what} {done}/{of}") if of else (1.0, none)
 
 
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def _measures(
     profile: RuleProfile, as_of: date
 ) -> dict[str, Callable[[_Facts], tuple[float, str]]]:
@@ -149,7 +146,7 @@ def _measures(
         over = sum(
             1
             for m in f.members
-            if not m.league_post and _age(m.birth_date, as_of) >= membership.age_out.value
+            if not m.league_post and age_on(m.birth_date, as_of) >= membership.age_out.value
         )
         if not f.members:
             return 1.0, "无在册团员"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Meeting, Member, MemberStatus, Org, Sector, Term
@@ -17,7 +17,7 @@ from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.meetings import MeetingKind
-from qzdesk.services.members import check_branch, open_branches
+from qzdesk.services.members import check_branch, on_books, open_branches
 from qzdesk.services.names import clean_name
 from qzdesk.services.rules import RuleProfile
 from qzdesk.services.settings import active_profile
@@ -59,16 +59,8 @@ class BranchTerm:
         return "任期内"
 
 
-def _on_books(branch_id: int) -> ColumnElement[bool]:
-    return (
-        (Member.branch_id == branch_id)
-        & (Member.status == MemberStatus.ACTIVE.value)
-        & Member.voided.is_(False)
-    )
-
-
 def _active_members(session: Session, branch_id: int) -> int:
-    return session.scalar(select(func.count()).where(_on_books(branch_id))) or 0
+    return session.scalar(select(func.count()).where(on_books(branch_id))) or 0
 
 
 def is_student_branch(session: Session, branch: Org) -> bool:
@@ -76,7 +68,7 @@ def is_student_branch(session: Session, branch: Org) -> bool:
     if not Sector(branch.sector).is_school:
         return False
     students = session.scalar(
-        select(func.count()).where(_on_books(branch.id), Member.occupation == STUDENT)
+        select(func.count()).where(on_books(branch.id), Member.occupation == STUDENT)
     )
     return (students or 0) * 2 > _active_members(session, branch.id)
 
