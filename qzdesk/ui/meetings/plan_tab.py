@@ -40,10 +40,6 @@ from qzdesk.ui.tables import fill_table, make_table
 STATE_COLOURS = (("逾期未开", "#b3261e"), ("待召开", "#1f5fa8"), ("已召开", "#2e7d32"))
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 class PlanTab(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -51,7 +47,6 @@ class PlanTab(QWidget):
         self.year = date.today().year
         self.rows: list[PlanRow] = []
         self.branches: list[tuple[int, str]] = []
-        self.marked: list[QDate] = []
         layout = QVBoxLayout(self)
         layout.addLayout(
             button_row(
@@ -97,13 +92,11 @@ class PlanTab(QWidget):
             [r.cells(today) for r in rows],
             [r.state(today) == "逾期未开" for r in rows],
         )
-        for day in self.marked:
-            self.calendar.setDateTextFormat(day, QTextCharFormat())
+        self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # a null date: clear all
         by_day: dict[date, list[PlanRow]] = {}
         for r in rows:
             if not r.cancelled_reason:
                 by_day.setdefault(r.planned_on, []).append(r)
-        self.marked = []
         for day, items in by_day.items():
             states = {r.state(today) for r in items}
             colour = next(c for s, c in STATE_COLOURS if s in states)
@@ -111,8 +104,7 @@ class PlanTab(QWidget):
             look.setFontWeight(QFont.Weight.Bold)
             look.setForeground(QBrush(QColor(colour)))
             look.setToolTip("\n".join(f"{r.branch} {r.kind.label}：{r.topic}" for r in items))
-            self.calendar.setDateTextFormat(_qdate(day), look)
-            self.marked.append(_qdate(day))
+            self.calendar.setDateTextFormat(QDate(day), look)
         self.calendar.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
         if year == today.year:
             self._go_to(date(today.year, today.month, 1))
@@ -241,7 +233,7 @@ class PlanItemDialog(QDialog):
             self.kind.setCurrentIndex(self.kind.findData(item.kind.value))
             self.branch.setEnabled(False)
             self.kind.setEnabled(False)
-            self.planned_on.setDate(_qdate(item.planned_on))
+            self.planned_on.setDate(QDate(item.planned_on))
             self.topic.setText(item.topic)
             self.leader.setText(item.leader or "")
         self.errors.add_row(form, "团支部", self.branch, "branch")
