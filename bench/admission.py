@@ -23,12 +23,12 @@ from pathlib import Path
 
 from common import demo  # bench/common.py, beside this script
 
-from qzdesk.services import ledger, quotas
-from qzdesk.services.chain import GENESIS, link_hash
-from qzdesk.services.idcard import check_char
-from qzdesk.services.ledger import ENTRY_FIELDS, REVIEW_FIELDS
-from qzdesk.services.rules import bundled_rules_dir, load_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.admission import ledger, quotas
+from qzdesk.services.admission.chain import GENESIS, link_hash
+from qzdesk.services.admission.ledger import ENTRY_FIELDS, REVIEW_FIELDS
+from qzdesk.services.members.idcard import check_char
+from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.storage.store import Store
 
 APPLICANTS = 5_000
 ENTRIES = 100_000

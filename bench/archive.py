@@ -18,10 +18,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from qzdesk.export.archive import build_archive, verify_archive
-from qzdesk.services import branch_key, members
+from qzdesk.services.members import records
+from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
 from qzdesk.services.periods import parse_period
-from qzdesk.services.rules import bundled_rules_dir, load_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.security import branch_key
+from qzdesk.services.storage.store import Store
 
 MEMBERS = 1_000
 RESULTS = Path(__file__).parent / "results" / "archive.json"
@@ -51,7 +52,7 @@ def main() -> None:
             own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
             rows = [
                 [e.draft.name, e.draft.gender, e.draft.id_number, e.draft.member_no, e.branch_name]
-                for e in members.roster_on(store, date.today())
+                for e in records.roster_on(store, date.today())
             ]
     pages = len(PdfFileReader(BytesIO(pdf)).root["/Pages"]["/Kids"])
     start = time.perf_counter()

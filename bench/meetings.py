@@ -21,11 +21,11 @@ from pathlib import Path
 
 from common import demo  # bench/common.py, beside this script
 
-from qzdesk.services import meeting_plan
-from qzdesk.services.compliance import compliance
-from qzdesk.services.rating import ratings
-from qzdesk.services.rules import bundled_rules_dir, load_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.meetings import plan
+from qzdesk.services.meetings.compliance import compliance
+from qzdesk.services.meetings.rating import ratings
+from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.storage.store import Store
 from qzdesk.services.todo import todo
 
 BRANCHES = 50
@@ -139,7 +139,7 @@ def main() -> None:
         db = data / "qzdesk.sqlite"
         count = populate(db)
         with Store.open(data, "bench") as store:
-            meeting_plan.lay_out_year(store, profiles, today.year)
+            plan.lay_out_year(store, profiles, today.year)
             cells = compliance(store, profiles, 2025, today)
             assert len({c.branch for c in cells}) >= BRANCHES and all(c.met for c in cells)
             compliance_ms = median_ms(lambda: compliance(store, profiles, 2025, today))

@@ -32,16 +32,16 @@ from PySide6.QtWidgets import QApplication
 from qzdesk.config import DataPaths
 from qzdesk.export.roster_excel import write_roster
 from qzdesk.logs import setup_logging
-from qzdesk.services import auth
-from qzdesk.services.demo_people import PeopleMaker
-from qzdesk.services.member_import import commit_import, preview_import
-from qzdesk.services.rules import bundled_rules_dir, load_profiles
-from qzdesk.services.search import normalise_query
-from qzdesk.services.store import Store
+from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.members.importer import commit_import, preview_import
+from qzdesk.services.members.search import normalise_query
+from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
+from qzdesk.services.security import auth
+from qzdesk.services.storage.store import Store
 from qzdesk.ui.app import ensure_app
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.error_dialog import ErrorHandler
-from qzdesk.ui.pages.roster import RosterPage
+from qzdesk.ui.members.page import RosterPage
 from qzdesk.ui.worker import DbWorker
 
 MEMBERS = 50_000

@@ -19,9 +19,9 @@ from qzdesk.logs import setup_logging
 from qzdesk.ui.admission.step_dialog import StepDialog
 from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
-from qzdesk.ui.import_dialog import ImportDialog
 from qzdesk.ui.main_window import MainWindow
-from qzdesk.ui.member_form import MemberForm
+from qzdesk.ui.members.form import MemberForm
+from qzdesk.ui.members.import_dialog import ImportDialog
 
 OUT = Path(__file__).parent / "screenshots"
 FIXTURES = Path(__file__).parent.parent / "tests" / "fixtures" / "imports"

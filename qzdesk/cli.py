@@ -20,7 +20,7 @@ from qzdesk.models import OrgKind, Sector
 from qzdesk.services.errors import QzdeskError, ValidationError
 
 if TYPE_CHECKING:
-    from qzdesk.services.store import Store
+    from qzdesk.services.storage.store import Store
 
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_VERIFY_FAILED = 0, 2, 3, 4
 
@@ -33,15 +33,15 @@ def _emit(args: argparse.Namespace, text: str, payload: dict[str, Any]) -> None:
 
 
 def _load_profiles(paths: DataPaths) -> dict[str, Any]:
-    from qzdesk.services.rules import installed_profiles
+    from qzdesk.services.organisation.rules import installed_profiles
 
     return installed_profiles(paths)
 
 
 def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.demo import DEMO_PASSWORD, build_demo
+    from qzdesk.services.demo.build import DEMO_PASSWORD, build_demo
     from qzdesk.services.setup import is_initialised
-    from qzdesk.services.store import Store
+    from qzdesk.services.storage.store import Store
 
     profiles = _load_profiles(paths)
     with Store.open(paths.root, "qzdesk demo") as store:
@@ -115,7 +115,7 @@ def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.setup import SetupRequest, initialise
-    from qzdesk.services.store import Store
+    from qzdesk.services.storage.store import Store
 
     profiles = _load_profiles(paths)
     request = SetupRequest(
@@ -138,8 +138,8 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.health import check
-    from qzdesk.services.lock import DataDirLock
+    from qzdesk.services.storage.health import check
+    from qzdesk.services.storage.lock import DataDirLock
 
     lock = DataDirLock(paths, "qzdesk check")
     lock.acquire()
@@ -162,8 +162,8 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.ledger import verify_ledger
-    from qzdesk.services.store import Store
+    from qzdesk.services.admission.ledger import verify_ledger
+    from qzdesk.services.storage.store import Store
 
     with Store.open(paths.root, "qzdesk ledger verify") as store:
         result = verify_ledger(store)
@@ -185,9 +185,9 @@ def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.compliance import compliance
-    from qzdesk.services.rating import ratings
-    from qzdesk.services.store import Store
+    from qzdesk.services.meetings.compliance import compliance
+    from qzdesk.services.meetings.rating import ratings
+    from qzdesk.services.storage.store import Store
 
     profiles = _load_profiles(paths)
     with Store.open(paths.root, "qzdesk compliance") as store:
@@ -257,13 +257,13 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
 def _open_signed(paths: DataPaths, program: str) -> Store:
     """Open the store and act as its secretary (the CLI runs on the secretary's own PC)."""
     from qzdesk.services.setup import organisation_name
-    from qzdesk.services.store import Store
+    from qzdesk.services.storage.store import Store
 
     store = Store.open(paths.root, program)
     if organisation_name(store) is None:
         store.close()
         raise QzdeskError(f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。")
-    from qzdesk.services.settings import Key, read
+    from qzdesk.services.organisation.settings import Key, read
 
     with store.transaction() as session:
         store.actor = f"{read(session, Key.SECRETARY, store.actor)}（命令行）"
@@ -271,7 +271,7 @@ def _open_signed(paths: DataPaths, program: str) -> Store:
 
 
 def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.member_import import commit_import, describe, preview_import
+    from qzdesk.services.members.importer import commit_import, describe, preview_import
 
     profiles = _load_profiles(paths)
     with _open_signed(paths, "qzdesk members import") as store:
@@ -326,7 +326,7 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
-    from qzdesk.services.members import export_rows
+    from qzdesk.services.members.records import export_rows
 
     with _open_signed(paths, "qzdesk members export") as store:
         rows = export_rows(store)
@@ -336,7 +336,7 @@ def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_key_export_cert(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.branch_key import certificate_pem, key_info
+    from qzdesk.services.security.branch_key import certificate_pem, key_info
 
     with _open_signed(paths, "qzdesk key export-cert") as store:
         pem = certificate_pem(store)

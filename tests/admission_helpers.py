@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from qzdesk.services import admission, ledger, members
-from qzdesk.services.admission import ApplicantDraft
-from qzdesk.services.idcard import check_char
-from qzdesk.services.rules import RuleProfile
+from qzdesk.services.admission import applicants, ledger
+from qzdesk.services.admission.applicants import ApplicantDraft
+from qzdesk.services.members import records
+from qzdesk.services.members.idcard import check_char
+from qzdesk.services.organisation.rules import RuleProfile
 
 TODAY = date(2026, 6, 1)
 
@@ -32,14 +33,14 @@ def binding(profiles: dict[str, RuleProfile]) -> dict[str, RuleProfile]:
 
 
 def branch_id(store, name: str = "初三（1）班团支部") -> int:
-    return dict((n, i) for i, n in members.open_branches(store))[name]
+    return dict((n, i) for i, n in records.open_branches(store))[name]
 
 
 def new_applicant(
     store, profiles, name="李小红", born="20100501", order=22, applied=date(2025, 3, 3)
 ):
     draft = ApplicantDraft(name=name, id_number=rid(born, order), grade="初三", class_name="1班")
-    return admission.add_applicant(store, profiles, draft, branch_id(store), applied, TODAY).value
+    return applicants.add_applicant(store, profiles, draft, branch_id(store), applied, TODAY).value
 
 
 def approved_points(store, profiles, applicant_id, items, on):
@@ -53,5 +54,5 @@ def approved_points(store, profiles, applicant_id, items, on):
 
 
 def active_member_ids(store, count: int) -> list[int]:
-    rows = [r for r in members.roster(store) if r.status.value == "active"]
+    rows = [r for r in records.roster(store) if r.status.value == "active"]
     return [r.id for r in rows[:count]]

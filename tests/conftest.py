@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from qzdesk.services.auth import login
-from qzdesk.services.demo import build_demo
-from qzdesk.services.rules import RuleProfile, bundled_rules_dir, load_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.demo.build import build_demo
+from qzdesk.services.organisation.rules import RuleProfile, bundled_rules_dir, load_profiles
+from qzdesk.services.security.auth import login
+from qzdesk.services.storage.store import Store
 
 DEMO_PASSWORD = "qzdemo"
 
@@ -79,7 +79,7 @@ def lock_holder():
             import sys
             from pathlib import Path
             from qzdesk.config import DataPaths
-            from qzdesk.services.lock import DataDirLock
+            from qzdesk.services.storage.lock import DataDirLock
             lock = DataDirLock(DataPaths(Path({str(data)!r})), "测试占用进程")
             lock.acquire()
             print("locked", flush=True)

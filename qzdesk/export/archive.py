@@ -32,14 +32,17 @@ from qzdesk.export.pdf.layout import (
 )
 from qzdesk.export.pdf.registry import documents
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import admission, branch_key, evaluation, ledger, meetings, members, terms
+from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
-from qzdesk.services.members import audit_view
-from qzdesk.services.overview import overview
+from qzdesk.services.meetings import evaluation, minutes, terms
+from qzdesk.services.members import records
+from qzdesk.services.members.records import audit_view
+from qzdesk.services.organisation.overview import overview
+from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import Period
-from qzdesk.services.rules import RuleProfile
-from qzdesk.services.store import Store
+from qzdesk.services.security import branch_key
+from qzdesk.services.storage.store import Store
 
 SCHEMA_VERSION = 2
 ATTACHMENT = "qzdesk-archive.json"
@@ -55,7 +58,7 @@ def archive_data(
 ) -> dict[str, Any]:
     data = overview(store, profiles)
     info = branch_key.key_info(store)
-    entries = members.roster_on(store, min(period.end, now.date()))
+    entries = records.roster_on(store, min(period.end, now.date()))
     as_of = min(period.end, now.date())
     return {
         "schema_version": SCHEMA_VERSION,
@@ -81,11 +84,11 @@ def archive_data(
             for e in entries
         ],
         "admission": {
-            "applicants": admission.archive_section(store, profiles, as_of),
+            "applicants": applicants.archive_section(store, profiles, as_of),
             "ledger": ledger.recorded_between(store, period.start, as_of),
             "chain_heads": ledger.chain_heads(store),
         },
-        "meetings": meetings.archive_section(store, period.start, as_of),
+        "meetings": minutes.archive_section(store, period.start, as_of),
         "evaluations": [
             {
                 "branch_id": v.branch_id,

@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from qzdesk.services.files import write_atomically
-from qzdesk.services.member_check import MONTH_FIELDS, MemberDraft
-from qzdesk.services.member_columns import COLUMNS, Column
+from qzdesk.services.members.columns import COLUMNS, Column
+from qzdesk.services.members.validation import MONTH_FIELDS, MemberDraft
 
 HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 

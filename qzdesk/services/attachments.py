@@ -17,7 +17,7 @@ from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.files import write_atomically
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 # Recognised by content, not by the name's extension (a renamed .docx is not a PDF).
 SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import AuditEntry
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 
 def record(

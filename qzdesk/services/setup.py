@@ -8,14 +8,21 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from qzdesk.models import Org, OrgKind, Sector
-from qzdesk.services import branch_key, orgs
-from qzdesk.services.auth import check_new_password, hash_password
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
-from qzdesk.services.rules import RuleProfile
-from qzdesk.services.settings import DEFAULT_PARENT_ORG, Key, check_profile, read, write
-from qzdesk.services.store import Store
+from qzdesk.services.organisation import orgs
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.organisation.settings import (
+    DEFAULT_PARENT_ORG,
+    Key,
+    check_profile,
+    read,
+    write,
+)
+from qzdesk.services.security import branch_key
+from qzdesk.services.security.auth import check_new_password, hash_password
+from qzdesk.services.storage.store import Store
 
 
 @dataclass

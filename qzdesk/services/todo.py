@@ -10,15 +10,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from qzdesk.models import Meeting, Org
-from qzdesk.services import admission, meeting_plan, publicity, quotas, terms
+from qzdesk.services.admission import applicants, publicity, quotas
+from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.dates import add_months
-from qzdesk.services.evaluation import evaluations_of_year, overdue_registrations
-from qzdesk.services.members import open_branches
-from qzdesk.services.overview import overview
-from qzdesk.services.rules import RuleProfile
-from qzdesk.services.settings import rules_in_force
-from qzdesk.services.stages import Stage, Step
-from qzdesk.services.store import Store
+from qzdesk.services.meetings import plan, terms
+from qzdesk.services.meetings.evaluation import evaluations_of_year, overdue_registrations
+from qzdesk.services.members.records import open_branches
+from qzdesk.services.organisation.overview import overview
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.organisation.settings import rules_in_force
+from qzdesk.services.storage.store import Store
 
 SOON = timedelta(days=14)
 MINUTES_TAB = "会议记录"
@@ -39,8 +40,8 @@ class TodoItem:
 def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[TodoItem]:
     profile = rules_in_force(store, profiles)
     items: list[TodoItem] = []
-    overdue_by_branch: dict[str, list[meeting_plan.PlanRow]] = {}
-    for row in meeting_plan.year_plan(store, today.year):
+    overdue_by_branch: dict[str, list[plan.PlanRow]] = {}
+    for row in plan.year_plan(store, today.year):
         state = row.state(today)
         if state == "逾期未开":
             overdue_by_branch.setdefault(row.branch, []).append(row)
@@ -134,9 +135,9 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
     months = profile.admission.observation_months.value
     became = {
         r.applicant_id: r.event.on
-        for r in admission.steps_between(store, (Step.ACTIVIST,), date.min, today)
+        for r in applicants.steps_between(store, (Step.ACTIVIST,), date.min, today)
     }
-    for row in admission.applicants(store, profiles):
+    for row in applicants.applicants(store, profiles):
         if row.stage is not Stage.ACTIVIST or row.id not in became:
             continue
         ready = add_months(became[row.id], months)

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
-from qzdesk.services import auth, setup
+from qzdesk.services import setup
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.rules import installed_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.organisation.rules import installed_profiles
+from qzdesk.services.security import auth
+from qzdesk.services.storage.store import Store
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.error_dialog import ErrorHandler
 from qzdesk.ui.fonts import install_font

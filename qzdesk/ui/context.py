@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qzdesk.services.rules import RuleProfile
-from qzdesk.services.store import Store
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.storage.store import Store
 from qzdesk.ui.worker import DbWorker
 
 

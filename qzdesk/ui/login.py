@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from qzdesk.services import auth
+from qzdesk.services.security import auth
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE
 

@@ -14,15 +14,15 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk import __version__
-from qzdesk.services.overview import Overview
+from qzdesk.services.organisation.overview import Overview
+from qzdesk.ui.admission.page import AdmissionPage
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.pages.admission import AdmissionPage
+from qzdesk.ui.meetings.page import MeetingsPage
+from qzdesk.ui.members.page import RosterPage
 from qzdesk.ui.pages.archive import ArchivePage
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.home import HomePage
-from qzdesk.ui.pages.meetings import MeetingsPage
-from qzdesk.ui.pages.roster import RosterPage
-from qzdesk.ui.pages.settings import SettingsPage
+from qzdesk.ui.settings.page import SettingsPage
 
 
 class MainWindow(QMainWindow):

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 
 from qzdesk.models import OrgKind, Sector
 from qzdesk.services import setup
-from qzdesk.services.auth import check_new_password
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
-from qzdesk.services.orgs import OrgInfo
-from qzdesk.services.rules import DEFAULT_PROFILE_ID
-from qzdesk.services.settings import DEFAULT_PARENT_ORG
+from qzdesk.services.organisation.orgs import OrgInfo
+from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
+from qzdesk.services.organisation.settings import DEFAULT_PARENT_ORG
+from qzdesk.services.security.auth import check_new_password
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, combo
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from qzdesk.export.pdf.registry import render_document
-from qzdesk.services import admission, ledger, publicity
+from qzdesk.services.admission import applicants, ledger, publicity
+from qzdesk.services.admission.stages import Step
 from qzdesk.services.periods import parse_period
-from qzdesk.services.stages import Step
 from tests.admission_helpers import TODAY, new_applicant
 from tests.export.test_documents import pdf_text
 
@@ -17,8 +17,8 @@ YEAR_2025 = parse_period("2025")
 
 def test_a_publicity_notice_masks_ids_and_states_the_period(store, profiles, tmp_path):
     a = new_applicant(store, profiles, name="王小明")
-    admission.record_step(store, profiles, a.id, Step.TALK, date(2025, 3, 10), today=TODAY)
-    admission.record_step(store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20), today=TODAY)
+    applicants.record_step(store, profiles, a.id, Step.TALK, date(2025, 3, 10), today=TODAY)
+    applicants.record_step(store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20), today=TODAY)
     notice = publicity.create_publicity(
         store, profiles, "activist", [a.id], date(2025, 9, 29), "团委 王老师 0938-1234567"
     ).value

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from qzdesk.export.pdf.registry import documents, render_document
-from qzdesk.services import members
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
 
 NOW = datetime(2026, 11, 24, 9, 30)
@@ -76,7 +76,7 @@ def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):
         assert f"第{number}页/共{len(pages)}页" in squeezed and "台账编号QZ-2026-0001" in squeezed
         assert "团员编号" in page  # the table header repeats on every page
     text = "\n".join(pages)
-    on_books = [r for r in members.roster(store) if r.status.value == "active"]
+    on_books = [r for r in records.roster(store) if r.status.value == "active"]
     assert f"在册团员 {len(on_books)} 人" in text
     for branch in {r.branch_name for r in on_books}:
         assert branch in text
@@ -96,7 +96,7 @@ def test_overview_and_member_card(store, tmp_path):
         )
     )
     assert "组织概况" in overview_text and "教职工团支部" in overview_text
-    someone = members.roster(store)[0]
+    someone = records.roster(store)[0]
     card = "\n".join(
         pdf_text(
             render_document(
@@ -134,7 +134,7 @@ def test_a_bad_period_says_how_to_write_it():
 
 def test_the_certificate_registration_form_carries_the_fingerprint(store, profiles, tmp_path):
     from qzdesk.export.pdf.certificate_form import certificate_form
-    from qzdesk.services import branch_key
+    from qzdesk.services.security import branch_key
 
     text = "".join(pdf_text(certificate_form(store, profiles, NOW), tmp_path)[0].split())
     groups = branch_key.key_info(store).fingerprint.split(":")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from qzdesk.export.pdf.registry import render_document
-from qzdesk.services import evaluation
-from qzdesk.services.evaluation import Grade
+from qzdesk.services.meetings import evaluation
+from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import branch_id
 from tests.export.test_documents import pdf_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from qzdesk.export.pdf.registry import render_document
-from qzdesk.services import meeting_plan, meetings
-from qzdesk.services.meetings import MeetingKind
+from qzdesk.services.meetings import minutes, plan
+from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import branch_id
 from tests.export.test_documents import pdf_text
@@ -21,34 +21,30 @@ def flat(pdf: bytes, tmp_path) -> str:
 
 def test_the_plan_shows_moves_cancellations_and_what_was_held(store, profiles, tmp_path):
     branch = branch_id(store, BRANCH)
-    meeting_plan.lay_out_year(store, profiles, 2026)
-    rows = [r for r in meeting_plan.year_plan(store, 2026) if r.branch_id == branch]
+    plan.lay_out_year(store, profiles, 2026)
+    rows = [r for r in plan.year_plan(store, 2026) if r.branch_id == branch]
     march = next(r for r in rows if r.kind is MeetingKind.ASSEMBLY)  # the first quarter's
-    meeting_plan.update_item(
-        store, march.id, "讨论接收新团员", "李文静", date(2026, 3, 20), "与月考冲突"
-    )
+    plan.update_item(store, march.id, "讨论接收新团员", "李文静", date(2026, 3, 20), "与月考冲突")
     lecture = next(r for r in rows if r.kind is MeetingKind.LECTURE)
-    meeting_plan.cancel_item(store, lecture.id, "并入全校团课")
+    plan.cancel_item(store, lecture.id, "并入全校团课")
     meeting_id, _ = assembly(store, 9)
-    meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
     pdf = render_document(store, "meeting_plan", parse_period("2026Q1"), "P", NOW)
     text = flat(pdf, tmp_path)
     assert "年度组织生活计划" in text
     assert "2026-03-20" in text and "讨论接收新团员" in text and "已召开（03-20）" in text
     assert "改期：与月考冲突" in text and "取消：并入全校团课" in text
     # The first quarter of every open branch: 1 支部大会, 1 团课, 3 支委会, 3 主题团日.
-    assert (
-        f"本期计划 {8 * len({r.branch_id for r in meeting_plan.year_plan(store, 2026)})} 项" in text
-    )
+    assert f"本期计划 {8 * len({r.branch_id for r in plan.year_plan(store, 2026)})} 项" in text
 
 
 def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profiles, tmp_path):
     meeting_id, _ = assembly(store, 9)
     scan = tmp_path / "sign-in.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 5000)
-    sheet = meetings.attach(store, profiles, meeting_id, scan, "签到表扫描件").value
-    digest = meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
-    meetings.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
+    sheet = minutes.attach(store, profiles, meeting_id, scan, "签到表扫描件").value
+    digest = minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
+    minutes.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
     pdf = render_document(store, "minutes_book", parse_period("2026Q1"), "P", NOW)
     text = flat(pdf, tmp_path)
     assert "第1次支部大会" in text and "应到 10 人，实到 9 人" in text
@@ -62,9 +58,9 @@ def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profi
 
 def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profiles, tmp_path):
     branch = branch_id(store, BRANCH)
-    people = {m: ("present", "") for m, _ in meetings.branch_members_on(store, branch)}
+    people = {m: ("present", "") for m, _ in minutes.branch_members_on(store, branch)}
     for held_on in (date(2025, 2, 10), date(2025, 8, 10)):
-        draft = meetings.MinutesDraft(
+        draft = minutes.MinutesDraft(
             MeetingKind.ASSEMBLY,
             held_on,
             "支部大会",
@@ -72,8 +68,8 @@ def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profil
             recorder="王芳",
             attendance=people,
         )
-        meeting_id = meetings.create_minutes(store, branch, draft, date(2025, 12, 1)).value
-        meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+        meeting_id = minutes.create_minutes(store, branch, draft, date(2025, 12, 1)).value
+        minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
     pdf = render_document(store, "compliance", parse_period("2025"), "P", NOW)
     text = flat(pdf, tmp_path)
     assert "2025 年截至 2025年12月31日" in text

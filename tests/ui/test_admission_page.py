@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from qzdesk.services import admission, ledger
-from qzdesk.services.stages import Stage, Step
+from qzdesk.services.admission import applicants, ledger
+from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
 from qzdesk.ui.admission.step_dialog import StepDialog
 from tests.admission_helpers import rid
@@ -95,8 +95,8 @@ def test_an_application_then_its_first_steps(signed_in, qtbot):
     page.record_step()
     qtbot.waitUntil(lambda: page.timeline.rowCount() == 2, timeout=10_000)
     assert page.timeline.item(1, 1).text() == Step.TALK.label
-    applicant = next(a for a in admission.applicants(store, profiles) if a.name == "马晓燕")
-    assert [e.step for e in admission.applicant_file(store, profiles, applicant.id).events] == [
+    applicant = next(a for a in applicants.applicants(store, profiles) if a.name == "马晓燕")
+    assert [e.step for e in applicants.applicant_file(store, profiles, applicant.id).events] == [
         Step.APPLICATION,
         Step.TALK,
     ]

@@ -64,7 +64,7 @@ def test_an_unexpected_error_is_reported_and_leaves_no_half_written_data(signed_
 
 
 def test_an_expected_error_is_a_plain_message(signed_in, qtbot):
-    from qzdesk.services import orgs
+    from qzdesk.services.organisation import orgs
 
     texts: list[str] = []
     answer_modal(lambda box: (texts.append(box.text()), box.close()))

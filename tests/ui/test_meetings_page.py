@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from qzdesk.services import meetings
-from qzdesk.services.meetings import MeetingKind
+from qzdesk.services.meetings import minutes
+from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
 from tests.ui.conftest import answer_modal, type_text
 
@@ -67,7 +67,7 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
     assert not dialog.save_button.isEnabled() and not dialog.fields["topic"].isEnabled()
     assert not dialog.attach_button.isEnabled() and dialog.files.count() == 1
     assert not dialog.pick_observer.isEnabled()
-    view = meetings.minutes(store, profiles, dialog.meeting_id)
+    view = minutes.minutes(store, profiles, dialog.meeting_id)
     assert view.status == "signed" and view.intact and view.draft.resolutions[0].valid
     assert view.quorum.present == 6 and view.draft.attendance
     dialog.close()
@@ -79,7 +79,7 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
 def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
     from PySide6.QtWidgets import QDateEdit, QDialog
 
-    from qzdesk.services.evaluation import Grade, registrations_of_year
+    from qzdesk.services.meetings.evaluation import Grade, registrations_of_year
 
     window = signed_in
     window.nav.setCurrentRow(window.pages.index(window.meetings))
@@ -144,7 +144,7 @@ def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
 def test_record_an_election_from_the_todo_list(signed_in, qtbot):
     from datetime import date, timedelta
 
-    from qzdesk.services import terms
+    from qzdesk.services.meetings import terms
 
     window = signed_in
     home = window.home
@@ -196,7 +196,7 @@ def test_lay_out_the_plan_then_move_an_item_with_a_reason(signed_in, qtbot):
     from PySide6.QtCore import QDate
     from PySide6.QtGui import QFont
 
-    from qzdesk.services import meeting_plan
+    from qzdesk.services.meetings import plan
 
     window = signed_in
     window.open_page("meetings", "年度计划")
@@ -226,7 +226,7 @@ def test_lay_out_the_plan_then_move_an_item_with_a_reason(signed_in, qtbot):
     qtbot.waitUntil(
         lambda: any(r.id == item.id and r.planned_on == date(year, 3, 20) for r in tab.rows)
     )
-    moved = next(r for r in meeting_plan.year_plan(window.context.store, year) if r.id == item.id)
+    moved = next(r for r in plan.year_plan(window.context.store, year) if r.id == item.id)
     assert moved.leader == "李文静" and moved.moved_reason == "与期中考试冲突"
     row = next(i for i, r in enumerate(tab.rows) if r.id == item.id)
     assert tab.table.item(row, 6).text() == "改期：与期中考试冲突"
@@ -260,18 +260,18 @@ def test_observers_are_picked_from_the_branchs_activists(signed_in, qtbot):
 def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
     from datetime import date
 
-    from qzdesk.services import meeting_plan
+    from qzdesk.services.meetings import plan
 
     window = signed_in
     store = window.context.store
     year = date.today().year
-    meeting_plan.lay_out_year(store, window.context.profiles, year)
+    plan.lay_out_year(store, window.context.profiles, year)
     item = next(
         r
-        for r in meeting_plan.year_plan(store, year)
+        for r in plan.year_plan(store, year)
         if r.kind is MeetingKind.ASSEMBLY and r.held_on is None
     )
-    meeting_plan.update_item(store, item.id, "学习团章", "李文静", item.planned_on)
+    plan.update_item(store, item.id, "学习团章", "李文静", item.planned_on)
     window.open_page("meetings", "年度计划")
     window.meetings.refresh()  # the plan was changed behind the window's back
     tab = window.meetings.plan
@@ -316,10 +316,10 @@ def test_a_draft_is_discarded_only_after_confirming(signed_in, qtbot):
 def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
     from datetime import date
 
-    from qzdesk.services import meeting_plan
+    from qzdesk.services.meetings import plan
 
     window = signed_in
-    meeting_plan.lay_out_year(window.context.store, window.context.profiles, date.today().year)
+    plan.lay_out_year(window.context.store, window.context.profiles, date.today().year)
     window.open_page("meetings", "会议记录")
     page = window.meetings
     page.refresh()

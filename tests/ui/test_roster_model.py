@@ -7,10 +7,10 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt
 
 from qzdesk.models import MemberStatus, PoliticalStatus
-from qzdesk.services import members
-from qzdesk.services.member_check import MemberDraft
-from qzdesk.services.roster_filter import RosterQuery
-from qzdesk.ui.roster_model import COLUMNS, RosterModel, RosterProxy
+from qzdesk.services.members import records
+from qzdesk.services.members.filtering import RosterQuery
+from qzdesk.services.members.validation import MemberDraft
+from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
 from tests.unit.test_members import rid
 
 # The demo template is built with today's date; judge its members on the same day.
@@ -20,8 +20,8 @@ AGE = [c.key for c in COLUMNS].index("age")
 
 
 def loaded(store, profiles):
-    first = members.open_branches(store)[0][0]
-    members.add_member(
+    first = records.open_branches(store)[0][0]
+    records.add_member(
         store,
         MemberDraft(
             name="张三丰",
@@ -35,7 +35,7 @@ def loaded(store, profiles):
     )
     model = RosterModel()
     proxy = RosterProxy(model)
-    model.set_rows(members.roster(store), TODAY, 28)
+    model.set_rows(records.roster(store), TODAY, 28)
     return model, proxy
 
 
@@ -67,7 +67,7 @@ def test_filters_combine(qapp, store, profiles):
     assert proxy.rowCount() == 1
     proxy.set_query(RosterQuery(political=PoliticalStatus.PARTY))
     assert proxy.rowCount() == 1
-    branch_id = members.open_branches(store)[1][0]
+    branch_id = records.open_branches(store)[1][0]
     proxy.set_query(RosterQuery(branch_id=branch_id))
     assert {proxy.member_at(r).branch_id for r in range(proxy.rowCount())} == {branch_id}
     proxy.set_query(RosterQuery(age_band=0))

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from qzdesk.models import MemberStatus
-from qzdesk.services import members
-from qzdesk.ui.import_dialog import ImportDialog
-from qzdesk.ui.member_form import LeaveDialog, MemberForm
+from qzdesk.services.members import records
+from qzdesk.ui.members.form import LeaveDialog, MemberForm
+from qzdesk.ui.members.import_dialog import ImportDialog
 from tests.ui.conftest import answer_modal, type_text
 from tests.unit.test_members import rid
 
@@ -97,17 +97,17 @@ def test_double_click_edits_and_the_history_shows_it(signed_in, qtbot):
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(
         lambda: (
-            members.member_record(signed_in.context.store, member.id).draft.mobile == "13912345678"
+            records.member_record(signed_in.context.store, member.id).draft.mobile == "13912345678"
         )
     )
-    record = members.member_record(signed_in.context.store, member.id)
+    record = records.member_record(signed_in.context.store, member.id)
     assert seen == [1] and [e.kind for e in record.events] == ["added", "updated"]
 
 
 def test_leaving_is_confirmed_and_recorded(signed_in, qtbot):
     page = open_roster(signed_in, qtbot)
     member = page.proxy.member_at(2)
-    record = members.member_record(signed_in.context.store, member.id)
+    record = records.member_record(signed_in.context.store, member.id)
     dialog = LeaveDialog(signed_in.context, record, page)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData(MemberStatus.WITHDRAWN.value))

@@ -6,7 +6,7 @@ import shutil
 
 from PySide6.QtCore import Qt
 
-from qzdesk.services import branch_key
+from qzdesk.services.security import branch_key
 from tests.ui.conftest import answer_modal
 
 

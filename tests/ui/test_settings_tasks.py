@@ -6,8 +6,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from qzdesk.services import orgs
-from qzdesk.ui.pages.settings_org import ORG_ID, CloseOrgDialog
+from qzdesk.services.organisation import orgs
+from qzdesk.ui.settings.organisation import ORG_ID, CloseOrgDialog
 from tests.ui.conftest import answer_modal, type_text
 
 

@@ -7,11 +7,13 @@ from datetime import date
 
 import pytest
 
-from qzdesk.services import admission, ledger, meetings, members, number_blocks, publicity
-from qzdesk.services.admission import StepBlocked
+from qzdesk.services.admission import applicants, ledger, number_blocks, publicity
+from qzdesk.services.admission.applicants import StepBlocked
+from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.meetings import MeetingKind, MinutesDraft
-from qzdesk.services.stages import Stage, Step
+from qzdesk.services.meetings import minutes
+from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
+from qzdesk.services.members import records
 from tests.admission_helpers import (
     TODAY,
     active_member_ids,
@@ -36,7 +38,7 @@ def blocked(call) -> list[str]:
 
 
 def step(store, profiles, applicant_id, which, on, **details):
-    return admission.record_step(store, profiles, applicant_id, which, on, details, today=TODAY)
+    return applicants.record_step(store, profiles, applicant_id, which, on, details, today=TODAY)
 
 
 def test_age_on_the_day_of_application(store, profiles):
@@ -123,10 +125,10 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
     assert warnings[0].text.startswith("到会 10/20 人，未超过有表决权团员的 50%")
     # 10 of 20 in favour is not more than half of those who should attend.
     step(store, rules, a.id, Step.VOTE, date(2025, 7, 4), **votes, **{"for": 10})
-    assert admission.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.CANDIDATE
+    assert applicants.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.CANDIDATE
     # The passing vote is taken at a 支部大会 whose minutes receive it, linked both ways.
-    people = meetings.branch_members_on(store, a.branch_id)[:2]
-    minutes = MinutesDraft(
+    people = minutes.branch_members_on(store, a.branch_id)[:2]
+    draft = MinutesDraft(
         MeetingKind.ASSEMBLY,
         date(2025, 7, 4),
         "讨论接收新团员",
@@ -134,8 +136,8 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         recorder="王芳",
         attendance={m: ("present", "") for m, _ in people},
     )
-    meeting_id = meetings.create_minutes(store, a.branch_id, minutes, TODAY).value
-    committee = meetings.create_minutes(
+    meeting_id = minutes.create_minutes(store, a.branch_id, draft, TODAY).value
+    committee = minutes.create_minutes(
         store, a.branch_id, MinutesDraft(MeetingKind.COMMITTEE, date(2025, 7, 4), "支委会"), TODAY
     ).value
     with pytest.raises(ValidationError, match="同一天召开的支部大会"):
@@ -159,26 +161,28 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         **{"for": 11},
         meeting_id=meeting_id,
     )
-    assert admission.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.VOTED
-    resolution = meetings.minutes(store, rules, meeting_id).draft.resolutions[0]
+    assert applicants.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.VOTED
+    resolution = minutes.minutes(store, rules, meeting_id).draft.resolutions[0]
     assert resolution.applicant_id == a.id and resolution.votes_for == 11
     assert resolution.text == "接收李小红为中国共产主义青年团团员"
     vote = [
-        e for e in admission.applicant_file(store, rules, a.id, TODAY).events if e.step is Step.VOTE
+        e
+        for e in applicants.applicant_file(store, rules, a.id, TODAY).events
+        if e.step is Step.VOTE
     ]
     assert vote[-1].details["meeting_id"] == meeting_id
     # The vote is in the applicant's file: its minutes can no longer be discarded.
     with pytest.raises(ValidationError, match="有入团表决"):
-        meetings.discard_draft(store, meeting_id)
+        minutes.discard_draft(store, meeting_id)
 
     publicity.create_publicity(store, rules, "new_member", [a.id], date(2025, 7, 7), "王老师")
     number_blocks.add_block(store, 2025, "202562050001", "202562050010")
     step(store, rules, a.id, Step.APPROVAL, date(2025, 7, 15))
     step(store, rules, a.id, Step.OATH, date(2025, 7, 20), place="学校报告厅")
 
-    done = admission.applicant_file(store, rules, a.id, TODAY)
+    done = applicants.applicant_file(store, rules, a.id, TODAY)
     assert done.row.stage is Stage.MEMBER and done.row.member_id is not None
-    record = members.member_record(store, done.row.member_id)
+    record = records.member_record(store, done.row.member_id)
     assert record.draft.joined_on == date(2025, 7, 1)  # the month of the 支部大会
     assert record.draft.member_no == "202562050001"
     assert record.events[0].kind == "joined" and record.events[0].on == date(2025, 7, 4)
@@ -204,12 +208,12 @@ def test_an_objection_blocks_until_resolved(store, profiles):
     objection = publicity.add_objection(
         store, notice.id, a.id, date(2025, 3, 25), "有同学反映其考试作弊", today=TODAY
     ).value
-    reasons = admission.check_step(store, profiles, a.id, Step.CANDIDATE, date(2025, 7, 1))
+    reasons = applicants.check_step(store, profiles, a.id, Step.CANDIDATE, date(2025, 7, 1))
     assert "公示期间收到的反映尚未处理完毕" in [f.text for f in reasons]
     publicity.resolve_objection(
         store, objection.id, date(2025, 3, 27), "经核实不属实", upheld=False, today=TODAY
     )
-    reasons = admission.check_step(store, profiles, a.id, Step.CANDIDATE, date(2025, 7, 1))
+    reasons = applicants.check_step(store, profiles, a.id, Step.CANDIDATE, date(2025, 7, 1))
     assert not any("反映" in f.text for f in reasons)
     with pytest.raises(ValidationError, match="已处理"):
         publicity.resolve_objection(store, objection.id, date(2025, 3, 28), "改", True, today=TODAY)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from qzdesk.models import AuditEntry, Setting
-from qzdesk.services import auth
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.security import auth
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

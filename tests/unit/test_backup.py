@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from qzdesk.services import orgs
-from qzdesk.services.backup import online_backup
-from qzdesk.services.integrity import quick_check
+from qzdesk.services.organisation import orgs
+from qzdesk.services.storage.backup import online_backup
+from qzdesk.services.storage.integrity import quick_check
 
 
 def test_backup_of_an_open_database_holds_its_data(store):

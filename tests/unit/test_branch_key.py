@@ -9,9 +9,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from qzdesk.services import auth, branch_key
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.settings import DEFAULT_PARENT_ORG
+from qzdesk.services.organisation.settings import DEFAULT_PARENT_ORG
+from qzdesk.services.security import auth, branch_key
 
 
 def test_setup_created_a_p256_key_and_a_certificate_naming_the_branch(store):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from qzdesk import __version__
-from qzdesk.services.schema import SCHEMA_HEAD
+from qzdesk.services.storage.schema import SCHEMA_HEAD
 
 
 def qzdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from qzdesk.services import evaluation, members
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.evaluation import Grade
+from qzdesk.services.meetings import evaluation
+from qzdesk.services.meetings.evaluation import Grade
+from qzdesk.services.members import records
 from tests.admission_helpers import branch_id
 
 BRANCH = "初三（3）班团支部"  # ten members, all 团员
@@ -66,7 +67,7 @@ def test_party_members_keeping_league_membership_skip_the_evaluation(store, prof
         store, profiles, teachers, 2025, HELD, 4, TODAY
     ).value
     view = evaluation.evaluation(store, profiles, evaluation_id)
-    roster = {r.id: r for r in members.roster(store)}
+    roster = {r.id: r for r in records.roster(store)}
     assert view.rows and all(
         roster[r.member_id].political_status.value == "league" for r in view.rows
     )
@@ -141,7 +142,7 @@ def test_party_members_are_registered_with_the_branch(store, profiles):
 
 
 def test_members_long_unregistered_are_flagged_void(store, profiles):
-    first = members.roster(store)[1]
+    first = records.roster(store)[1]
     evaluation.register(store, profiles, first.id, 2026, date(2026, 3, 1))
     overdue = {
         o.member_id: o for o in evaluation.overdue_registrations(store, profiles, date(2026, 6, 30))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qzdesk.services import idcard
+from qzdesk.services.members import idcard
 
 
 def test_known_valid_samples():

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from qzdesk.cli import main
-from qzdesk.services import ledger
+from qzdesk.services.admission import ledger
 from qzdesk.services.errors import ValidationError
 from tests.admission_helpers import TODAY, new_applicant
 

@@ -6,14 +6,14 @@ from datetime import date
 
 import pytest
 
-from qzdesk.services import meeting_plan
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.meetings import MeetingKind
+from qzdesk.services.meetings import plan
+from qzdesk.services.meetings.minutes import MeetingKind
 
 
 def test_the_year_is_laid_out_from_the_profile_once(store, profiles):
-    added = meeting_plan.lay_out_year(store, profiles, 2027).value
-    rows = meeting_plan.year_plan(store, 2027)
+    added = plan.lay_out_year(store, profiles, 2027).value
+    rows = plan.year_plan(store, 2027)
     per_branch = {}
     for row in rows:
         per_branch.setdefault(row.branch, []).append(row.kind)
@@ -22,27 +22,27 @@ def test_the_year_is_laid_out_from_the_profile_once(store, profiles):
     assert kinds.count(MeetingKind.ASSEMBLY) == 4 and kinds.count(MeetingKind.LECTURE) == 4
     assert kinds.count(MeetingKind.COMMITTEE) == 12 and MeetingKind.GROUP not in kinds
     assert added == len(rows) == 32 * len(per_branch)
-    assert meeting_plan.lay_out_year(store, profiles, 2027).value == 0
+    assert plan.lay_out_year(store, profiles, 2027).value == 0
 
 
 def test_planned_days_are_working_days(store, profiles):
-    meeting_plan.lay_out_year(store, profiles, 2026)
-    days = {r.planned_on.month: r.planned_on for r in meeting_plan.year_plan(store, 2026)}
+    plan.lay_out_year(store, profiles, 2026)
+    days = {r.planned_on.month: r.planned_on for r in plan.year_plan(store, 2026)}
     # Mid-month: 2026-03-15 is a Sunday; 02-15 to 02-23 is the Spring Festival holiday.
     assert days[3] == date(2026, 3, 16) and days[2] == date(2026, 2, 24)
     assert days[10] == date(2026, 10, 15)
 
 
 def test_moving_or_cancelling_needs_a_reason(store, profiles):
-    meeting_plan.lay_out_year(store, profiles, 2027)
-    item = meeting_plan.year_plan(store, 2027)[0]
+    plan.lay_out_year(store, profiles, 2027)
+    item = plan.year_plan(store, 2027)[0]
     with pytest.raises(ValidationError, match="调整会议日期请写明原因"):
-        meeting_plan.update_item(store, item.id, "学习团章", "李文静", date(2027, 1, 20))
-    meeting_plan.update_item(store, item.id, "学习团章", "李文静", date(2027, 1, 20), "期末考试")
+        plan.update_item(store, item.id, "学习团章", "李文静", date(2027, 1, 20))
+    plan.update_item(store, item.id, "学习团章", "李文静", date(2027, 1, 20), "期末考试")
     with pytest.raises(ValidationError, match="取消计划请写明原因"):
-        meeting_plan.cancel_item(store, item.id, " ")
-    meeting_plan.cancel_item(store, item.id, "寒假提前")
-    moved = next(r for r in meeting_plan.year_plan(store, 2027) if r.id == item.id)
+        plan.cancel_item(store, item.id, " ")
+    plan.cancel_item(store, item.id, "寒假提前")
+    moved = next(r for r in plan.year_plan(store, 2027) if r.id == item.id)
     assert (moved.topic, moved.moved_reason, moved.planned_on) == (
         "学习团章",
         "期末考试",
@@ -52,21 +52,21 @@ def test_moving_or_cancelling_needs_a_reason(store, profiles):
 
 
 def test_held_minutes_meet_their_plan_item_and_the_rest_fall_overdue(store, profiles):
-    from qzdesk.services import meetings
-    from qzdesk.services.meetings import MinutesDraft
+    from qzdesk.services.meetings import minutes
+    from qzdesk.services.meetings.minutes import MinutesDraft
     from tests.admission_helpers import branch_id
 
     branch = branch_id(store, "初三（3）班团支部")
-    meeting_plan.lay_out_year(store, profiles, 2026)
-    people = meetings.branch_members_on(store, branch)
+    plan.lay_out_year(store, profiles, 2026)
+    people = minutes.branch_members_on(store, branch)
     draft = MinutesDraft(
         MeetingKind.ASSEMBLY,
         date(2026, 4, 10),
         "第二季度支部大会",
         attendance={m: ("present", "") for m, _ in people},
     )
-    meetings.create_minutes(store, branch, draft, date(2026, 6, 30))
-    mine = [r for r in meeting_plan.year_plan(store, 2026) if r.branch_id == branch]
+    minutes.create_minutes(store, branch, draft, date(2026, 6, 30))
+    mine = [r for r in plan.year_plan(store, 2026) if r.branch_id == branch]
     assemblies = [r for r in mine if r.kind is MeetingKind.ASSEMBLY]
     today = date(2026, 6, 30)
     assert [r.state(today) for r in assemblies] == ["逾期未开", "已召开", "待召开", "待召开"]

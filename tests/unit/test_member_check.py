@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from qzdesk.models import IdType, PoliticalStatus
-from qzdesk.services.idcard import check_char
-from qzdesk.services.member_check import MemberDraft, check_member, normalise_mobile
+from qzdesk.services.members.idcard import check_char
+from qzdesk.services.members.validation import MemberDraft, check_member, normalise_mobile
 
 TODAY = date(2026, 11, 24)
 

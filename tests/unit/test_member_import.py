@@ -12,16 +12,16 @@ import openpyxl
 import pytest
 
 from qzdesk.export.roster_excel import write_roster
-from qzdesk.export.spreadsheet import SpreadsheetError
-from qzdesk.services import members
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.member_import import (
+from qzdesk.services.members import records
+from qzdesk.services.members.importer import (
     ImportCancelled,
     batches,
     commit_import,
     preview_import,
     rollback_import,
 )
+from qzdesk.services.members.spreadsheet import SpreadsheetError
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 # The demo template is built with today's date; judge its members on the same day.
@@ -124,20 +124,20 @@ def test_unusable_files_get_a_clear_message(store, profiles, name, message):
 
 
 def test_commit_writes_the_good_rows_in_one_batch_and_rollback_undoes_it(store, profiles):
-    before = len(members.roster(store))
+    before = len(records.roster(store))
     result = preview(store, profiles, "02-row-errors.xlsx")
     report = commit_import(store, result, profiles, today=TODAY).value
     assert (report.created, report.rejected) == (1, 9)
-    assert len(members.roster(store)) == before + 1
+    assert len(records.roster(store)) == before + 1
     rollback_import(store, report.batch_id, today=TODAY)
-    assert len(members.roster(store)) == before
+    assert len(records.roster(store)) == before
     assert batches(store)[0].rolled_back_at is not None
     with pytest.raises(ValidationError, match="已于"):
         rollback_import(store, report.batch_id)
 
 
 def test_existing_members_are_updated_only_when_chosen(store, profiles, tmp_path):
-    someone = members.roster(store)[2]
+    someone = records.roster(store)[2]
     path = tmp_path / "更新.xlsx"
     book = openpyxl.Workbook()
     book.active.append(["姓名", "身份证号", "手机号码"])
@@ -149,24 +149,24 @@ def test_existing_members_are_updated_only_when_chosen(store, profiles, tmp_path
     assert commit_import(store, result, profiles, today=TODAY).value.updated == 0
     report = commit_import(store, result, profiles, update_existing=True, today=TODAY).value
     assert report.updated == 1
-    assert members.member_record(store, someone.id).draft.mobile == "13900001111"
+    assert records.member_record(store, someone.id).draft.mobile == "13900001111"
     rollback_import(store, report.batch_id, today=TODAY)
-    assert members.member_record(store, someone.id).draft.mobile == ""
+    assert records.member_record(store, someone.id).draft.mobile == ""
 
 
 def test_rollback_is_refused_once_an_imported_member_changed(store, profiles):
     result = preview(store, profiles, "04-gbk.csv")
     report = commit_import(store, result, profiles, today=TODAY).value
-    imported = next(r for r in members.roster(store) if r.name == result.rows[0].draft.name)
-    record = members.member_record(store, imported.id)
+    imported = next(r for r in records.roster(store) if r.name == result.rows[0].draft.name)
+    record = records.member_record(store, imported.id)
     record.draft.mobile = "13700000000"
-    members.update_member(store, imported.id, record.draft, profiles, TODAY)
+    records.update_member(store, imported.id, record.draft, profiles, TODAY)
     with pytest.raises(ValidationError, match="不能整体撤销"):
         rollback_import(store, report.batch_id)
 
 
 def test_cancelling_writes_nothing(store, profiles):
-    before = members.roster(store)
+    before = records.roster(store)
     result = preview(store, profiles, "04-gbk.csv")
     calls = []
 
@@ -177,17 +177,17 @@ def test_cancelling_writes_nothing(store, profiles):
     with pytest.raises(ImportCancelled, match="没有写入任何数据"):
         commit_import(store, result, profiles, today=TODAY, progress=stop)
     assert calls
-    assert batches(store) == [] and members.roster(store) == before
+    assert batches(store) == [] and records.roster(store) == before
 
 
 def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
     store, profiles, tmp_path, empty_store
 ):
-    from qzdesk.services.demo import demo_request
+    from qzdesk.services.demo.build import demo_request
     from qzdesk.services.setup import initialise
 
     path = tmp_path / "名册.xlsx"
-    exported = members.export_rows(store)
+    exported = records.export_rows(store)
     assert write_roster(path, exported) == 43
     sheet = openpyxl.load_workbook(path).active
     assert sheet.freeze_panes == "A2"
@@ -200,7 +200,7 @@ def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
     result = preview_import(empty_store, path, profiles, today=TODAY)
     assert result.count("error") == 0
     commit_import(empty_store, result, profiles, today=TODAY)
-    again = members.export_rows(empty_store)
+    again = records.export_rows(empty_store)
     assert [(d, b) for d, b in again] == [(d, b) for d, b in exported]
 
 
@@ -238,7 +238,7 @@ def test_cli_import_exit_codes_and_dry_run(data_dir):
 
 def test_the_bundled_template_is_what_the_importer_reads(store, profiles, tmp_path):
     from qzdesk.config import resources_dir
-    from qzdesk.services.member_columns import COLUMNS
+    from qzdesk.services.members.columns import COLUMNS
 
     template = resources_dir() / "templates" / "团员导入模板.xlsx"
     header = next(openpyxl.load_workbook(template).active.iter_rows(values_only=True))

@@ -9,11 +9,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from qzdesk.models import MemberStatus
-from qzdesk.services import audit, members
+from qzdesk.services import audit
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.idcard import check_char
-from qzdesk.services.member_check import MemberDraft
-from qzdesk.services.members import MemberInvalid
+from qzdesk.services.members import records
+from qzdesk.services.members.idcard import check_char
+from qzdesk.services.members.records import MemberInvalid
+from qzdesk.services.members.validation import MemberDraft
 
 # The demo template is built with today's date; judge its members on the same day.
 TODAY = date.today()
@@ -25,7 +26,7 @@ def rid(born: str, order: int = 11) -> str:
 
 
 def branch(store, name="初三（1）班团支部"):
-    return dict((n, i) for i, n in members.open_branches(store))[name]
+    return dict((n, i) for i, n in records.open_branches(store))[name]
 
 
 def new_draft(**changes) -> MemberDraft:
@@ -40,7 +41,7 @@ def new_draft(**changes) -> MemberDraft:
 
 
 def test_the_demo_roster_lists_everyone_including_those_who_left(store):
-    rows = members.roster(store)
+    rows = records.roster(store)
     assert len(rows) == 43
     statuses = {r.status for r in rows}
     assert {MemberStatus.ACTIVE, MemberStatus.AGED_OUT, MemberStatus.TRANSFERRED_OUT} <= statuses
@@ -48,18 +49,18 @@ def test_the_demo_roster_lists_everyone_including_those_who_left(store):
 
 
 def test_add_member_records_history_and_audit(store, profiles):
-    row = members.add_member(store, new_draft(), branch(store), profiles, TODAY).value
+    row = records.add_member(store, new_draft(), branch(store), profiles, TODAY).value
     assert (row.name, row.gender, row.branch_name) == ("张三丰", "男", "初三（1）班团支部")
     assert "zhangsanfeng" in row.search_key and " zsf" in row.search_key
-    record = members.member_record(store, row.id)
+    record = records.member_record(store, row.id)
     assert [e.kind for e in record.events] == ["added"]
     assert audit.recent(store, 1)[0].action == "create"
 
 
 def test_the_same_id_twice_names_the_existing_member_and_branch(store, profiles):
-    existing = members.roster(store)[3]
+    existing = records.roster(store)[3]
     with pytest.raises(MemberInvalid) as refused:
-        members.add_member(
+        records.add_member(
             store, new_draft(id_number=existing.id_number), branch(store), profiles, TODAY
         )
     assert f"已登记为“{existing.name}”（{existing.branch_name}）" in str(refused.value)
@@ -68,26 +69,26 @@ def test_the_same_id_twice_names_the_existing_member_and_branch(store, profiles)
 
 def test_invalid_records_report_every_problem(store, profiles):
     with pytest.raises(MemberInvalid) as refused:
-        members.add_member(
+        records.add_member(
             store, new_draft(name="", member_no="123"), branch(store), profiles, TODAY
         )
     assert {p.field for p in refused.value.problems} >= {"name", "member_no"}
 
 
 def test_update_records_what_changed(store, profiles):
-    row = members.roster(store)[5]
-    record = members.member_record(store, row.id)
+    row = records.roster(store)[5]
+    record = records.member_record(store, row.id)
     record.draft.mobile = "13912345678"
-    members.update_member(store, row.id, record.draft, profiles, TODAY)
-    events = members.member_record(store, row.id).events
+    records.update_member(store, row.id, record.draft, profiles, TODAY)
+    events = records.member_record(store, row.id).events
     assert events[-1].kind == "updated" and events[-1].details == {"mobile": [None, "13912345678"]}
 
 
 def test_leaving_keeps_the_member_and_can_be_undone(store, profiles):
-    row = members.roster(store)[6]
+    row = records.roster(store)[6]
     with pytest.raises(ValidationError, match="须经支部大会决定"):
-        members.leave(store, row.id, MemberStatus.WITHDRAWN, TODAY, "本人申请", today=TODAY)
-    members.leave(
+        records.leave(store, row.id, MemberStatus.WITHDRAWN, TODAY, "本人申请", today=TODAY)
+    records.leave(
         store,
         row.id,
         MemberStatus.WITHDRAWN,
@@ -96,23 +97,23 @@ def test_leaving_keeps_the_member_and_can_be_undone(store, profiles):
         decided_by="2026年第4次支部大会",
         today=TODAY,
     )
-    left = next(r for r in members.roster(store) if r.id == row.id)
+    left = next(r for r in records.roster(store) if r.id == row.id)
     assert left.status is MemberStatus.WITHDRAWN
     with pytest.raises(ValidationError, match="已是“自愿退团”"):
-        members.leave(store, row.id, MemberStatus.AGED_OUT, TODAY, "x", today=TODAY)
-    members.restore(store, row.id, "误操作", today=TODAY)
-    record = members.member_record(store, row.id)
+        records.leave(store, row.id, MemberStatus.AGED_OUT, TODAY, "x", today=TODAY)
+    records.restore(store, row.id, "误操作", today=TODAY)
+    record = records.member_record(store, row.id)
     assert [e.kind for e in record.events][-2:] == ["left", "restored"]
     assert record.draft.status is MemberStatus.ACTIVE
 
 
 def test_moving_between_branches(store):
-    row = members.roster(store)[1]
+    row = records.roster(store)[1]
     target = branch(store, "初三（2）班团支部")
-    moved = members.move_member(store, row.id, target, TODAY, "分班调整").value
+    moved = records.move_member(store, row.id, target, TODAY, "分班调整").value
     assert moved.branch_name == "初三（2）班团支部"
     with pytest.raises(ValidationError, match="已在"):
-        members.move_member(store, row.id, target, TODAY, "再调")
+        records.move_member(store, row.id, target, TODAY, "再调")
 
 
 @pytest.mark.parametrize(
@@ -126,19 +127,19 @@ def test_members_and_their_history_cannot_be_deleted_or_rewritten(store, stateme
 
 def test_a_member_transferred_in_says_where_from(store, profiles):
     with pytest.raises(ValidationError, match="转出单位") as refused:
-        members.add_member(store, new_draft(), branch(store), profiles, TODAY, "transferred_in")
+        records.add_member(store, new_draft(), branch(store), profiles, TODAY, "transferred_in")
     assert refused.value.field == "reason"
-    row = members.add_member(
+    row = records.add_member(
         store, new_draft(), branch(store), profiles, TODAY, "transferred_in", "天水市第五中学团委"
     ).value
-    event = members.member_record(store, row.id).events[0]
+    event = records.member_record(store, row.id).events[0]
     assert (event.label, event.reason) == ("组织关系转入", "天水市第五中学团委")
 
 
 def test_roster_filters_for_age_bands_and_turning_28(store):
-    from qzdesk.services.roster_filter import RosterIndex, RosterQuery
+    from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 
-    index = RosterIndex(members.roster(store), TODAY, 28)
+    index = RosterIndex(records.roster(store), TODAY, 28)
     everyone = RosterQuery(status=None)
     assert len(index.select(everyone)) == 43
     turning = index.select(RosterQuery(status=None, turning_age_out=True))

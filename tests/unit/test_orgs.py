@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from qzdesk.models import OrgKind, Sector
-from qzdesk.services import audit, orgs
+from qzdesk.services import audit
 from qzdesk.services.changes import Topic
 from qzdesk.services.errors import NotFound, ValidationError
-from qzdesk.services.overview import overview
+from qzdesk.services.organisation import orgs
+from qzdesk.services.organisation.overview import overview
 
 
 def root_of(store):

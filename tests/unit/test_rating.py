@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from qzdesk.services import evaluation, meetings, terms
-from qzdesk.services.evaluation import Grade
-from qzdesk.services.meetings import MeetingKind, MinutesDraft
-from qzdesk.services.rating import band_of, ratings
+from qzdesk.services.meetings import evaluation, minutes, terms
+from qzdesk.services.meetings.evaluation import Grade
+from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
+from qzdesk.services.meetings.rating import band_of, ratings
 from tests.admission_helpers import branch_id
 
 BRANCH = "初三（3）班团支部"
@@ -49,7 +49,7 @@ def test_a_branch_with_no_records_scores_nothing_for_them(store, profiles):
 def test_the_records_raise_the_score(store, profiles):
     before = next(r for r in ratings(store, profiles, 2026, LATER)[1] if r.branch == BRANCH)
     branch = branch_id(store, BRANCH)
-    people = {m: ("present", "") for m, _ in meetings.branch_members_on(store, branch)}
+    people = {m: ("present", "") for m, _ in minutes.branch_members_on(store, branch)}
     for month in (2, 5, 8, 11):
         draft = MinutesDraft(
             MeetingKind.ASSEMBLY,
@@ -59,9 +59,9 @@ def test_the_records_raise_the_score(store, profiles):
             recorder="王芳",
             attendance=people,
         )
-        meeting_id = meetings.create_minutes(store, branch, draft, LATER).value
+        meeting_id = minutes.create_minutes(store, branch, draft, LATER).value
         if month != 11:
-            meetings.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+            minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
     terms.record_election(
         store, profiles, branch, date(2026, 8, 10), "李文静", ["王芳", "张强"], None, LATER
     )

@@ -7,7 +7,12 @@ import shutil
 import pytest
 
 from qzdesk.services.errors import RuleProfileError
-from qzdesk.services.rules import DEFAULT_PROFILE_ID, bundled_rules_dir, load_profile, load_profiles
+from qzdesk.services.organisation.rules import (
+    DEFAULT_PROFILE_ID,
+    bundled_rules_dir,
+    load_profile,
+    load_profiles,
+)
 
 DEFAULT_FILE = bundled_rules_dir() / f"{DEFAULT_PROFILE_ID}.toml"
 

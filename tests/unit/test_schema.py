@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from qzdesk.models import AuditEntry, Base, Org
 from qzdesk.services.errors import SchemaError
-from qzdesk.services.integrity import quick_check
-from qzdesk.services.schema import SCHEMA_HEAD, alembic_head, known_revisions
-from qzdesk.services.store import Store
+from qzdesk.services.storage.integrity import quick_check
+from qzdesk.services.storage.schema import SCHEMA_HEAD, alembic_head, known_revisions
+from qzdesk.services.storage.store import Store
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "schemas").glob("*.sqlite"))
 

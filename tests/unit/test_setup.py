@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from qzdesk.models import OrgKind, Sector
-from qzdesk.services import audit, orgs, settings
+from qzdesk.services import audit
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.overview import overview
+from qzdesk.services.organisation import orgs, settings
+from qzdesk.services.organisation.overview import overview
 from qzdesk.services.setup import SetupRequest, initialise, is_initialised, organisation_name
 
 
@@ -89,9 +90,9 @@ def test_setup_runs_only_once(store, profiles):
 def test_the_demo_builds_on_any_day_of_the_year(empty_store, profiles, today):
     from datetime import date
 
-    from qzdesk.services import members
-    from qzdesk.services.demo import build_demo
+    from qzdesk.services.demo.build import build_demo
+    from qzdesk.services.members import records
 
     build_demo(empty_store, profiles, date.fromisoformat(today))
-    statuses = [r.status.value for r in members.roster(empty_store)]
+    statuses = [r.status.value for r in records.roster(empty_store)]
     assert statuses.count("active") == 41 and len(statuses) == 43

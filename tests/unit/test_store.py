@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from qzdesk.models import Org
 from qzdesk.services.errors import DataDirBusy
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 
 def test_pragmas_are_set_on_every_connection(store):

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from qzdesk.services import terms
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.meetings import terms
 from tests.admission_helpers import branch_id
 from tests.unit.test_meetings import assembly
 

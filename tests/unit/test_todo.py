@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from qzdesk.services import meeting_plan, members, publicity
+from qzdesk.services.admission import publicity
+from qzdesk.services.meetings import plan
+from qzdesk.services.members import records
 from qzdesk.services.todo import todo
 
 
 def test_the_list_for_a_fixed_day(store, profiles):
     day = date(2026, 11, 10)
-    meeting_plan.lay_out_year(store, profiles, 2026)
+    plan.lay_out_year(store, profiles, 2026)
     items = todo(store, profiles, day)
     texts = [i.text for i in items]
     # Planned meetings: January's 支部大会 is overdue; November's 支委会 is due this month.
@@ -50,10 +52,10 @@ def test_publicity_ending_soon_and_objections_waiting(store, profiles):
 
 
 def test_evaluation_and_registration_season_from_the_profile(store, profiles):
-    from qzdesk.services import evaluation
+    from qzdesk.services.meetings import evaluation
     from tests.admission_helpers import branch_id
 
-    branches = len(members.open_branches(store))
+    branches = len(records.open_branches(store))
     october = [i.text for i in todo(store, profiles, date(2026, 10, 20))]
     assert not any(t.startswith(("评议季", "注册季")) for t in october)
     november = todo(store, profiles, date(2026, 11, 20))
@@ -78,10 +80,10 @@ def test_evaluation_and_registration_season_from_the_profile(store, profiles):
 
 
 def test_terms_ending_and_unrecorded(store, profiles):
-    from qzdesk.services import terms
+    from qzdesk.services.meetings import terms
     from tests.admission_helpers import branch_id
 
-    branches = len(members.open_branches(store))
+    branches = len(records.open_branches(store))
     day = date(2026, 7, 1)
     texts = [i.text for i in todo(store, profiles, day)]
     # The demo records two elections: 初三（1）班's and the teachers'.

@@ -9,11 +9,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from qzdesk.export.pdf.layout import BODY, TITLE, PageInfo, data_table, paragraph, render
-from qzdesk.services import branch_key
 from qzdesk.services.errors import NotFound
-from qzdesk.services.overview import overview
-from qzdesk.services.rules import RuleProfile
-from qzdesk.services.store import Store
+from qzdesk.services.organisation.overview import overview
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.security import branch_key
+from qzdesk.services.storage.store import Store
 
 
 def certificate_form(

@@ -13,7 +13,7 @@ from qzdesk.export.pdf.layout import PageInfo, render
 from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.periods import Period
 from qzdesk.services.setup import organisation_name
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 Builder = Callable[..., list[Flowable]]
 

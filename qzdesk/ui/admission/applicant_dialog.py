@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QVBoxLayout
 
-from qzdesk.services import admission, members
-from qzdesk.services.admission import ApplicantDraft
+from qzdesk.services.admission import applicants
+from qzdesk.services.admission.applicants import ApplicantDraft
+from qzdesk.services.members import records
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit
 
@@ -34,7 +35,7 @@ class ApplicantDialog(QDialog):
             self.errors.add_row(form, label, edit, field)
         self.fields["ethnicity"].setText("汉族")
         self.recommended = combo(
-            "applicant_recommended", [(text, key) for key, text in admission.RECOMMENDERS.items()]
+            "applicant_recommended", [(text, key) for key, text in applicants.RECOMMENDERS.items()]
         )
         self.errors.add_row(form, "推荐方式", self.recommended, "recommended_by")
         self.branch = combo("applicant_branch", [])
@@ -46,9 +47,9 @@ class ApplicantDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.errors.fallback)
         layout.addWidget(confirm_buttons("登记申请", self.submit, self.reject))
-        self.created: admission.ApplicantRow | None = None
+        self.created: applicants.ApplicantRow | None = None
         self._failed = self.errors.reporter(context.worker.unhandled)
-        context.worker.submit(members.open_branches, context.store, on_done=self._branches)
+        context.worker.submit(records.open_branches, context.store, on_done=self._branches)
 
     def _branches(self, rows: list[tuple[int, str]]) -> None:
         for branch_id, name in rows:
@@ -61,7 +62,7 @@ class ApplicantDialog(QDialog):
             recommended_by=self.recommended.currentData(),
         )
         self.context.worker.submit(
-            admission.add_applicant,
+            applicants.add_applicant,
             self.context.store,
             self.context.profiles,
             draft,

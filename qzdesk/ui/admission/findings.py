@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel
 
-from qzdesk.services.admission_check import Finding
+from qzdesk.services.admission.requirements import Finding
 
 BLOCK_COLOUR, WARN_COLOUR, OK_COLOUR = "#b3261e", "#8a5a00", "#1b5e20"
 

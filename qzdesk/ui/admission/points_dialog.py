@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import admission, ledger
-from qzdesk.services.rules import RuleProfile
+from qzdesk.services.admission import applicants, ledger
+from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, pick_evidence
 
@@ -108,7 +108,7 @@ class PointsDialog(QDialog):
         path = pick_evidence(self)
         if path:
             self.context.worker.submit(
-                admission.add_evidence,
+                applicants.add_evidence,
                 self.context.store,
                 self.context.profiles,
                 path,

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import publicity
-from qzdesk.services.admission import ApplicantRow
-from qzdesk.services.admission_check import PUBLICITY_LABELS
+from qzdesk.services.admission import publicity
+from qzdesk.services.admission.applicants import ApplicantRow
+from qzdesk.services.admission.publicity import STAGE_OF_KIND, PublicityRow
+from qzdesk.services.admission.requirements import PUBLICITY_LABELS
+from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
-from qzdesk.services.publicity import STAGE_OF_KIND, PublicityRow
-from qzdesk.services.rules import RuleProfile
 from qzdesk.services.workdays import working_days_from
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.document_export import preview_and_save

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import number_blocks, quotas
+from qzdesk.services.admission import number_blocks, quotas
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import message_reporter
 from qzdesk.ui.tables import fill_table, make_table

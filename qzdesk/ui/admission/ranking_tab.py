@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from qzdesk.services import quotas
+from qzdesk.services.admission import quotas
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import combo
 from qzdesk.ui.tables import fill_table, make_table

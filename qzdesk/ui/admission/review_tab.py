@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import ledger
+from qzdesk.services.admission import ledger
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import date_edit, message_reporter
 from qzdesk.ui.tables import fill_table, make_table

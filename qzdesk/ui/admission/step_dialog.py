@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import admission, attachments, meetings, members
-from qzdesk.services.admission import ApplicantFile
-from qzdesk.services.stages import ALLOWED, Step
+from qzdesk.services import attachments
+from qzdesk.services.admission import applicants
+from qzdesk.services.admission.applicants import ApplicantFile
+from qzdesk.services.admission.stages import ALLOWED, Step
+from qzdesk.services.meetings import minutes
+from qzdesk.services.members import records
 from qzdesk.ui.admission.findings import findings_html, findings_label
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, pick_evidence
@@ -160,14 +163,14 @@ class StepDialog(QDialog):
         self.hours.valueChanged.connect(lambda *_: self._recheck.start())
         for spin in self.votes.values():
             spin.valueChanged.connect(lambda *_: self._recheck.start())
-        context.worker.submit(members.roster, context.store, on_done=self._members)
+        context.worker.submit(records.roster, context.store, on_done=self._members)
         context.worker.submit(
-            meetings.assemblies, context.store, file.row.branch_id, True, on_done=self._minutes
+            minutes.assemblies, context.store, file.row.branch_id, True, on_done=self._minutes
         )
         self._fill_gates()
         self._step_changed()
 
-    def _members(self, rows: list[members.MemberRow]) -> None:
+    def _members(self, rows: list[records.MemberRow]) -> None:
         for row in rows:
             if row.status.value == "active":
                 self.member.addItem(f"{row.name}（{row.branch_name}）", row.id)
@@ -225,7 +228,7 @@ class StepDialog(QDialog):
             self.findings.setText(findings_html([], "请选择团员。"))
             return
         self.context.worker.submit(
-            admission.check_step,
+            applicants.check_step,
             self.context.store,
             self.context.profiles,
             self.file.row.id,
@@ -249,7 +252,7 @@ class StepDialog(QDialog):
     def attach(self, path: Path) -> None:
         self.errors.clear()
         self.context.worker.submit(
-            admission.add_evidence,
+            applicants.add_evidence,
             self.context.store,
             self.context.profiles,
             path,
@@ -265,7 +268,7 @@ class StepDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         self.context.worker.submit(
-            admission.record_step,
+            applicants.record_step,
             self.context.store,
             self.context.profiles,
             self.file.row.id,

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget
 
-from qzdesk.services.compliance import ComplianceCell, WindowState
-from qzdesk.services.rating import BranchRating
-from qzdesk.services.rules import RatingScheme
+from qzdesk.services.meetings.compliance import ComplianceCell, WindowState
+from qzdesk.services.meetings.rating import BranchRating
+from qzdesk.services.organisation.rules import RatingScheme
 from qzdesk.ui.tables import fill_table, make_table
 
 STATE_COLOURS = {

@@ -9,8 +9,8 @@ from functools import partial
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QSpinBox, QWidget
 
-from qzdesk.services import evaluation
 from qzdesk.services.changes import Outcome
+from qzdesk.services.meetings import evaluation
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, confirm_buttons, date_edit
 

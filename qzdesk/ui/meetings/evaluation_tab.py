@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import evaluation
 from qzdesk.services.changes import Outcome
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.evaluation import EvaluationRow, EvaluationView, Grade, RollEntry
+from qzdesk.services.meetings import evaluation
+from qzdesk.services.meetings.evaluation import EvaluationRow, EvaluationView, Grade, RollEntry
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ask_date, combo, date_edit, message_reporter
 from qzdesk.ui.meetings.evaluation_open import EvaluationOpenDialog

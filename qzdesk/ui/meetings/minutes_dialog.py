@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import admission, meetings
+from qzdesk.services.admission import applicants
 from qzdesk.services.attachments import AttachmentRow, describe, stored_path
-from qzdesk.services.meeting_plan import PlanRow
-from qzdesk.services.meetings import (
+from qzdesk.services.meetings import minutes
+from qzdesk.services.meetings.minutes import (
     PRESENCE,
     MeetingKind,
     MinutesDraft,
@@ -43,6 +43,7 @@ from qzdesk.services.meetings import (
     observer_label,
     parse_observer,
 )
+from qzdesk.services.meetings.plan import PlanRow
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, date_edit, pick_evidence
 
@@ -222,7 +223,7 @@ class MinutesDialog(QDialog):
         if self.view is not None:
             return
         self.context.worker.submit(
-            meetings.branch_members_on,
+            minutes.branch_members_on,
             self.context.store,
             self.branch.currentData(),
             on_done=lambda people: self._fill_people(people, {}),
@@ -300,9 +301,9 @@ class MinutesDialog(QDialog):
         self.errors.clear()
         store = self.context.store
         if self.meeting_id is None:
-            call: Any = (meetings.create_minutes, store, self.branch.currentData(), self.draft())
+            call: Any = (minutes.create_minutes, store, self.branch.currentData(), self.draft())
         else:
-            call = (meetings.save_minutes, store, self.meeting_id, self.draft())
+            call = (minutes.save_minutes, store, self.meeting_id, self.draft())
         self.context.worker.submit(*call, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, outcome: Any) -> None:
@@ -312,7 +313,7 @@ class MinutesDialog(QDialog):
 
     def _reload(self) -> None:
         self.context.worker.submit(
-            meetings.minutes,
+            minutes.minutes,
             self.context.store,
             self.context.profiles,
             self.meeting_id,
@@ -348,7 +349,7 @@ class MinutesDialog(QDialog):
         for row, caption in view.attachments:
             self._list_file(row, caption)
         self.context.worker.submit(
-            meetings.branch_members_on,
+            minutes.branch_members_on,
             self.context.store,
             view.branch_id,
             on_done=lambda people: self._fill_people(
@@ -392,7 +393,7 @@ class MinutesDialog(QDialog):
 
     def add_observer(self) -> None:
         self.context.worker.submit(
-            admission.observers_for,
+            applicants.observers_for,
             self.context.store,
             self.context.profiles,
             self.branch.currentData(),
@@ -424,7 +425,7 @@ class MinutesDialog(QDialog):
         self.errors.clear()
         caption = self.caption.currentText()
         self.context.worker.submit(
-            meetings.attach,
+            minutes.attach,
             self.context.store,
             self.context.profiles,
             self.meeting_id,
@@ -465,7 +466,7 @@ class MinutesDialog(QDialog):
             return
         self.errors.clear()
         self.context.worker.submit(
-            meetings.sign_off,
+            minutes.sign_off,
             self.context.store,
             self.context.profiles,
             self.meeting_id,
@@ -490,7 +491,7 @@ class MinutesDialog(QDialog):
             return
         self.errors.clear()
         self.context.worker.submit(
-            meetings.discard_draft,
+            minutes.discard_draft,
             self.context.store,
             self.meeting_id,
             on_done=lambda _: self.accept(),
@@ -501,7 +502,7 @@ class MinutesDialog(QDialog):
         text, ok = QInputDialog.getMultiLineText(self, "补充说明", "需要更正或补充的内容：")
         if ok and text.strip() and self.meeting_id is not None:
             self.context.worker.submit(
-                meetings.add_addendum,
+                minutes.add_addendum,
                 self.context.store,
                 self.meeting_id,
                 text,

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import meeting_plan
-from qzdesk.services.meeting_plan import PlanRow
-from qzdesk.services.meetings import MeetingKind
+from qzdesk.services.meetings import plan
+from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.meetings.plan import PlanRow
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import (
     FieldErrors,
@@ -134,7 +134,7 @@ class PlanTab(QWidget):
 
     def lay_out(self) -> None:
         self.context.worker.submit(
-            meeting_plan.lay_out_year,
+            plan.lay_out_year,
             self.context.store,
             self.context.profiles,
             self.year,
@@ -184,7 +184,7 @@ class PlanTab(QWidget):
         )
         if ok:
             self.context.worker.submit(
-                meeting_plan.cancel_item,
+                plan.cancel_item,
                 self.context.store,
                 item.id,
                 reason,
@@ -252,7 +252,7 @@ class PlanItemDialog(QDialog):
         planned_on = self.planned_on.date().toPython()
         if self.item is None:
             call = partial(
-                meeting_plan.add_item,
+                plan.add_item,
                 store,
                 self.branch.currentData(),
                 MeetingKind(self.kind.currentData()),
@@ -262,7 +262,7 @@ class PlanItemDialog(QDialog):
             )
         else:
             call = partial(
-                meeting_plan.update_item,
+                plan.update_item,
                 store,
                 self.item.id,
                 self.topic.text(),

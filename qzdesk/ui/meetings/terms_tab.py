@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services import meetings, terms
-from qzdesk.services.terms import BranchTerm
+from qzdesk.services.meetings import minutes, terms
+from qzdesk.services.meetings.terms import BranchTerm
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import (
     FieldErrors,
@@ -151,7 +151,7 @@ class TermDialog(QDialog):
 
     def _load_assemblies(self) -> None:
         self.context.worker.submit(
-            meetings.assemblies,
+            minutes.assemblies,
             self.context.store,
             self.branch.currentData(),
             on_done=self._show_assemblies,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.changes import Topic
-from qzdesk.services.overview import Overview, overview
+from qzdesk.services.organisation.overview import Overview, overview
 from qzdesk.services.todo import TodoItem, todo
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page

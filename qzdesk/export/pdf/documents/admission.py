@@ -10,14 +10,14 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services import admission, publicity, quotas
-from qzdesk.services.admission_check import PUBLICITY_LABELS
+from qzdesk.services.admission import applicants, publicity, quotas
+from qzdesk.services.admission.publicity import PublicityRow
+from qzdesk.services.admission.requirements import PUBLICITY_LABELS
+from qzdesk.services.admission.stages import Stage, Step
+from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
-from qzdesk.services.publicity import PublicityRow
-from qzdesk.services.rules import installed_profiles
 from qzdesk.services.setup import organisation_name
-from qzdesk.services.stages import Stage, Step
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 INTRO = {
     "activist": "经团支部委员会研究，拟确定以下同学为入团积极分子",
@@ -105,11 +105,11 @@ def _result(details: dict[str, object]) -> str:
 
 
 def build_resolutions(store: Store, period: Period) -> list[Flowable]:
-    votes = admission.steps_between(store, (Step.VOTE,), period.start, period.end)
+    votes = applicants.steps_between(store, (Step.VOTE,), period.start, period.end)
     story: list[Flowable] = [paragraph("支部大会接收新团员决议", TITLE)]
     if not votes:
         return [*story, paragraph("本期没有支部大会表决接收新团员。", BODY)]
-    meetings: dict[tuple[date, str], list[admission.StepRecord]] = {}
+    meetings: dict[tuple[date, str], list[applicants.StepRecord]] = {}
     for v in votes:
         meetings.setdefault((v.event.on, v.branch_name), []).append(v)
     for (on, branch), group in meetings.items():
@@ -144,9 +144,9 @@ def build_resolutions(store: Store, period: Period) -> list[Flowable]:
 
 def build_summary(store: Store, period: Period) -> list[Flowable]:
     profiles = installed_profiles(store.paths)
-    rows = admission.applicants(store, profiles)
+    rows = applicants.applicants(store, profiles)
     counts = {stage: sum(1 for r in rows if r.stage is stage) for stage in Stage}
-    moves = admission.steps_between(
+    moves = applicants.steps_between(
         store,
         (Step.APPLICATION, Step.ACTIVIST, Step.CANDIDATE, Step.APPROVAL),
         period.start,

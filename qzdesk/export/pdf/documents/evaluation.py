@@ -10,11 +10,11 @@ from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services.evaluation import Grade, evaluations_of_year, registrations_of_year
-from qzdesk.services.members import open_branches
+from qzdesk.services.meetings.evaluation import Grade, evaluations_of_year, registrations_of_year
+from qzdesk.services.members.records import open_branches
+from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
-from qzdesk.services.rules import installed_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 
 def build(store: Store, period: Period) -> list[Flowable]:

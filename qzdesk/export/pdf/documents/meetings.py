@@ -13,14 +13,14 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services import meeting_plan
 from qzdesk.services.attachments import describe
-from qzdesk.services.compliance import ComplianceCell, WindowState, compliance
-from qzdesk.services.meetings import PRESENCE, MinutesView, minutes_between, observer_label
+from qzdesk.services.meetings import plan
+from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
+from qzdesk.services.meetings.minutes import PRESENCE, MinutesView, minutes_between, observer_label
+from qzdesk.services.meetings.rating import ratings
+from qzdesk.services.organisation.rules import RuleProfile, installed_profiles
 from qzdesk.services.periods import Period
-from qzdesk.services.rating import ratings
-from qzdesk.services.rules import RuleProfile, installed_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 
 def _one(view: MinutesView, names: dict[int, str], branch: str) -> list[Flowable]:
@@ -100,7 +100,7 @@ def build_minutes_book(store: Store, period: Period) -> list[Flowable]:
 
 
 def build_plan(store: Store, period: Period) -> list[Flowable]:
-    rows = meeting_plan.plan_between(store, period.start, period.end)
+    rows = plan.plan_between(store, period.start, period.end)
     as_of = min(period.end, date.today())
     story: list[Flowable] = [paragraph("年度组织生活计划", TITLE)]
     if not rows:
@@ -113,11 +113,11 @@ def build_plan(store: Store, period: Period) -> list[Flowable]:
             BODY,
         )
     )
-    by_branch: dict[str, list[meeting_plan.PlanRow]] = {}
+    by_branch: dict[str, list[plan.PlanRow]] = {}
     for row in rows:
         by_branch.setdefault(row.branch, []).append(row)
     # One table per branch, so the branch column is left out.
-    headers = [h for i, h in enumerate(meeting_plan.PlanRow.HEADERS) if i != 1]
+    headers = [h for i, h in enumerate(plan.PlanRow.HEADERS) if i != 1]
     for branch, items in by_branch.items():
         story += [
             paragraph(branch, HEADING),

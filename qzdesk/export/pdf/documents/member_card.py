@@ -7,15 +7,15 @@ from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services import members
-from qzdesk.services.member_check import FIELD_LABELS, MONTH_FIELDS
-from qzdesk.services.members import EVENT_LABELS, audit_view
+from qzdesk.services.members import records
+from qzdesk.services.members.records import EVENT_LABELS, audit_view
+from qzdesk.services.members.validation import FIELD_LABELS, MONTH_FIELDS
 from qzdesk.services.periods import Period
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 
 def build(store: Store, period: Period, member_id: int) -> list[Flowable]:
-    record = members.member_record(store, member_id)
+    record = records.member_record(store, member_id)
     values = audit_view(record.draft)
     shown = {k: v[:7] if k in MONTH_FIELDS else v for k, v in values.items() if k != "id_type"}
     labels = {

@@ -9,17 +9,17 @@ from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services import members
-from qzdesk.services.overview import overview
+from qzdesk.services.members import records
+from qzdesk.services.organisation.overview import overview
+from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
-from qzdesk.services.rules import installed_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 
 def build(store: Store, period: Period) -> list[Flowable]:
     as_of = min(period.end, date.today())
     data = overview(store, installed_profiles(store.paths), as_of)
-    entries = members.roster_on(store, as_of)
+    entries = records.roster_on(store, as_of)
     counts: dict[int, int] = {}
     for entry in entries:
         if entry.left_on is None:

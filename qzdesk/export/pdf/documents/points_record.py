@@ -8,10 +8,10 @@ from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services import admission, ledger
+from qzdesk.services.admission import applicants, ledger
+from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
-from qzdesk.services.rules import installed_profiles
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 HEADERS = ["序号", "日期", "阶段", "类别", "项目", "档次", "分值", "审核", "说明", "记录人"]
 WIDTHS = [9, 22, 9, 18, 34, 9, 10, 18, 28, 17]
@@ -21,7 +21,7 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
     profiles = installed_profiles(store.paths)
     people = [
         a
-        for a in admission.applicants(store, profiles)
+        for a in applicants.applicants(store, profiles)
         if applicant_id is None or a.id == applicant_id
     ]
     heads = ledger.chain_heads(store)

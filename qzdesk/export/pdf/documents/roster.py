@@ -11,9 +11,9 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.registry import DocumentSpec, register
-from qzdesk.services.members import roster_on
+from qzdesk.services.members.records import roster_on
 from qzdesk.services.periods import Period
-from qzdesk.services.store import Store
+from qzdesk.services.storage.store import Store
 
 HEADERS = [
     "序号",

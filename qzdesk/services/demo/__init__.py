@@ -1,0 +1,1 @@
+"""Demo organisations, for trying qzdesk and for screenshots, tests and benchmarks."""

@@ -1,0 +1,85 @@
+"""The demo school's admission work in progress: applicants at every stage, points
+waiting for the leadership group, a publicity running, this year's quota and numbers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from qzdesk.services.admission import applicants, ledger, number_blocks, publicity, quotas
+from qzdesk.services.admission.applicants import ApplicantDraft
+from qzdesk.services.admission.stages import Step
+from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.members import records
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.storage.store import Store
+
+REVIEWERS = "王建国（校长）、李文静、赵敏"
+STAGE1 = [("ideology_course", "A"), ("academic", "B"), ("conduct", "A"), ("class_post", None)]
+STAGE2 = [
+    ("lecture_exam", None),
+    ("volunteer_year", None),
+    ("observation", "A"),
+    ("democratic_review", "B"),
+]
+
+
+def build_admission_demo(store: Store, profiles: dict[str, RuleProfile], today: date) -> None:
+    maker = PeopleMaker(seed=7)
+    branch = dict((name, i) for i, name in records.open_branches(store))["初三（2）班团支部"]
+    mentors = [r.id for r in records.roster(store) if r.status.value == "active"][:3]
+    profile = profiles["qinzhou-2024"]
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    def applicant(index: int) -> int:
+        person = maker.student(today, 15, "初三", "2班", "秦州区示范中学")
+        draft = ApplicantDraft(
+            name=person.name,
+            id_number=person.id_number,
+            school="秦州区示范中学",
+            grade="初三",
+            class_name="2班",
+            recommended_by="pioneer" if index == 1 else "member",
+        )
+        return applicants.add_applicant(store, profiles, draft, branch, ago(200), today).value.id
+
+    def points(applicant_id: int, items: list[tuple[str, str | None]], on: date) -> list[int]:
+        return [
+            ledger.post_entry(store, profiles, applicant_id, item, on, grade, today=today).value.id
+            for item, grade in items
+        ]
+
+    def step(applicant_id: int, which: Step, on: date, **details: object) -> None:
+        applicants.record_step(store, profiles, applicant_id, which, on, details, today=today)
+
+    people = [applicant(i) for i in range(7)]
+    reviewed: list[int] = []
+    for a in people[:4]:
+        step(a, Step.TALK, ago(195), by="李文静")
+        reviewed += points(a, STAGE1, ago(192))
+    ledger.review_entries(store, reviewed, "approved", ago(190), REVIEWERS, today=today)
+    for a in people[:3]:
+        step(a, Step.ACTIVIST, ago(180), meeting="支委会讨论通过")
+    publicity.create_publicity(
+        store, profiles, "activist", people[:3], ago(178), "团委 李文静 0938-8211234"
+    )
+    second: list[int] = []
+    for number, a in enumerate(people[:3]):
+        step(a, Step.MENTOR, ago(175), member_id=mentors[number])
+        step(a, Step.TRAINING, ago(150), hours=4.0, topic="团的基本知识")
+        step(a, Step.TRAINING, ago(120), hours=4.0, topic="团史与团章")
+        step(a, Step.OBSERVATION_REPORT, ago(12), summary="学习认真，积极参加志愿服务，表现良好。")
+        for _, gate in profile.points.gates():
+            step(a, Step.GATE, ago(11), gate=gate, confirmed_by="王建国")
+        second += points(a, STAGE2, ago(10))
+    ledger.review_entries(store, second, "approved", ago(8), REVIEWERS, today=today)
+    step(people[0], Step.CANDIDATE, ago(5), meeting="支委会讨论通过")
+    publicity.create_publicity(store, profiles, "candidate", [people[0]], ago(2), "团委 李文静")
+    # Waiting for the leadership group's next sitting.
+    for a in people[4:]:
+        step(a, Step.TALK, ago(30), by="李文静")
+        points(a, STAGE1[:3], ago(3))
+    quotas.set_quota(store, today.year, 12)
+    quotas.set_grade_students(store, today.year, "初三", 260)
+    number_blocks.add_block(store, today.year, f"{today.year}62050001", f"{today.year}62050050")

@@ -1,0 +1,137 @@
+"""A realistic demo organisation, for trying qzdesk and for screenshots and benchmarks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from qzdesk.models import MemberStatus, OrgKind, PoliticalStatus, Sector
+from qzdesk.services.demo.applicants import build_admission_demo
+from qzdesk.services.demo.meetings import build_meetings_demo
+from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.members import records
+from qzdesk.services.members.validation import MemberDraft, check_member
+from qzdesk.services.organisation import orgs
+from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID, RuleProfile
+from qzdesk.services.organisation.settings import active_profile
+from qzdesk.services.setup import SetupRequest, initialise
+from qzdesk.services.storage.store import Store
+
+DEMO_PASSWORD = "qzdemo"
+DEMO_ORG = "秦州区示范中学团委（演示）"
+
+
+def demo_request(today: date) -> SetupRequest:
+    return SetupRequest(
+        org_name=DEMO_ORG,
+        org_kind=OrgKind.COMMITTEE,
+        sector=Sector.MIDDLE_SCHOOL,
+        secretary="李文静",
+        password=DEMO_PASSWORD,
+        profile_id=DEFAULT_PROFILE_ID,
+        branches=[
+            "初三（1）班团支部",
+            "初三（2）班团支部",
+            "初三（3）班团支部",
+            "初二（1）班团支部",
+            "教职工团支部",
+        ],
+        founded_on=date(today.year - 3, 9, 1),
+    )
+
+
+def build_demo(
+    store: Store, profiles: dict[str, RuleProfile], today: date, members: int | None = None
+) -> orgs.OrgInfo:
+    """The school's committee with its class branches and their members, plus a graduated
+    class's branch that was closed, as every school has. With `members`, that many members
+    spread over as many class branches as they need (about 40 each)."""
+    root = initialise(store, demo_request(today), profiles).value
+    graduated = orgs.add_branch(
+        store, root.id, f"{today.year - 1}届初三（4）班团支部", date(today.year - 3, 9, 1)
+    ).value
+    orgs.close_org(
+        store, graduated.id, date(today.year - 1, 7, 5), "学生毕业，团员组织关系已全部转出"
+    )
+    _add_members(store, root, profiles, today, members)
+    if members is None:
+        build_admission_demo(store, profiles, today)
+        build_meetings_demo(store, profiles, today)
+    return root
+
+
+PER_CLASS = 40
+
+
+def _add_members(
+    store: Store,
+    root: orgs.OrgInfo,
+    profiles: dict[str, RuleProfile],
+    today: date,
+    total: int | None,
+) -> None:
+    maker = PeopleMaker()
+    school = DEMO_ORG.removesuffix("团委（演示）")
+    branches = {b.name: b.id for b in orgs.list_orgs(store) if b.is_open and b.parent_id}
+    items: list[tuple[MemberDraft, int]] = []
+    if total is None:
+        plan = [
+            ("初三（1）班团支部", "初三", "1班", 12),
+            ("初三（2）班团支部", "初三", "2班", 11),
+            ("初三（3）班团支部", "初三", "3班", 10),
+            ("初二（1）班团支部", "初二", "1班", 4),
+        ]
+    else:
+        plan = []
+        for index in range(max(1, -(-total // PER_CLASS))):
+            grade = ("初三", "初二")[index % 2]
+            name = f"{grade}（{index // 2 + 1}）班团支部"
+            if name not in branches:
+                branches[name] = orgs.add_branch(
+                    store, root.id, name, date(today.year, 9, 1)
+                ).value.id
+            plan.append(
+                (name, grade, f"{index // 2 + 1}班", min(PER_CLASS, total - index * PER_CLASS))
+            )
+    for branch, grade, class_name, count in plan:
+        age = 14 if grade == "初二" else 15
+        for _ in range(count):
+            items.append((maker.student(today, age, grade, class_name, school), branches[branch]))
+    if total is None:
+        teachers = branches["教职工团支部"]
+        for born_year in (1999, 2000, 2001, 2002, 2003, 1997):
+            items.append((maker.teacher(today, school, born_year), teachers))
+        items[-2][0].political_status = PoliticalStatus.PARTY
+        items[-2][0].party_joined_on = date(today.year - 2, 7, 1)
+        items[-3][0].league_post = "书记"
+        items[-3][0].post_since = date(today.year - 1, 9, 1)
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        checked = []
+        for draft, branch_id in items:
+            result = check_member(draft, profile, today)
+            if result.errors:
+                raise AssertionError(f"demo member invalid: {[p.text for p in result.errors]}")
+            checked.append((result.draft, branch_id))
+        ids = records.insert_many(session, store.actor, checked, "added", today)
+    if total is None:
+        # Dated relative to today (never ahead of it, never before joining), so the demo
+        # builds on any day of the year.
+        def recently(index: int, days: int) -> date:
+            return max(today - timedelta(days=days), checked[index][0].joined_on or today)
+
+        records.leave(
+            store,
+            ids[-1],
+            MemberStatus.AGED_OUT,
+            recently(-1, 60),
+            "年满 28 周岁，无团内职务",
+            today=today,
+        )
+        records.leave(
+            store,
+            ids[0],
+            MemberStatus.TRANSFERRED_OUT,
+            recently(0, 20),
+            "随父母迁居兰州，组织关系转至兰州市第三十五中学团委",
+            today=today,
+        )

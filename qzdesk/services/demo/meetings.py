@@ -1,0 +1,56 @@
+"""The demo school's recent organisational life: signed minutes and a draft, the class
+committee elected at that assembly, and the teachers' committee near the end of its term."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from qzdesk.services.dates import add_months
+from qzdesk.services.meetings import minutes, terms
+from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft, Resolution
+from qzdesk.services.members import records
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.storage.store import Store
+
+
+def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: date) -> None:
+    branch = dict((name, i) for i, name in records.open_branches(store))["初三（1）班团支部"]
+    people = minutes.branch_members_on(store, branch)
+    chair, recorder = people[0][1], people[1][1]
+    attendance = {m: ("present", "") for m, _ in people}
+    attendance[people[-1][0]] = ("leave", "病假")
+    present = len(people) - 1
+    signed = MinutesDraft(
+        MeetingKind.ASSEMBLY,
+        today - timedelta(days=40),
+        "学习团章，评议本季度团支部工作",
+        "15:00",
+        "16:10",
+        "初三（1）班教室",
+        chair,
+        recorder,
+        ["学习《中国共产主义青年团章程》总则", "评议本季度团支部工作"],
+        [(chair, "领学团章总则，结合班级实际谈体会"), (recorder, "汇报本季度团支部工作")],
+        [Resolution("通过本季度团支部工作小结", present, 0, 0)],
+        attendance,
+        [],
+    )
+    meeting_id = minutes.create_minutes(store, branch, signed, today).value
+    minutes.sign_off(store, profiles, meeting_id, chair, recorder)
+    others = [name for _, name in people[1:3]]
+    terms.record_election(store, profiles, branch, signed.held_on, chair, others, meeting_id, today)
+    teachers = dict((name, i) for i, name in records.open_branches(store))["教职工团支部"]
+    staff = minutes.branch_members_on(store, teachers)
+    elected = add_months(today, -35)  # a three-year term, a month from its end
+    terms.record_election(store, profiles, teachers, elected, staff[-1][1], [], None, today)
+    draft = MinutesDraft(
+        MeetingKind.LEAGUE_DAY,
+        today - timedelta(days=5),
+        "主题团日：走进社区志愿服务",
+        place="东关社区",
+        chair=chair,
+        recorder=recorder,
+        agenda=["社区环境整治志愿服务"],
+        attendance={m: ("present", "") for m, _ in people},
+    )
+    minutes.create_minutes(store, branch, draft, today)

@@ -1,0 +1,1 @@
+"""Organisational life: minutes, the plan, compliance, rating, terms, evaluation."""

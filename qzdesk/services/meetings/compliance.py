@@ -1,0 +1,165 @@
+"""Required versus held: the meetings the rule profile asks of each branch, per month or
+quarter (one per window of the kind's frequency) and over the year, against the minutes
+signed off (drafts are counted apart: not yet an archive)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from sqlalchemy import Integer, func, select
+
+from qzdesk.models import Meeting, Org, OrgKind
+from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.organisation.settings import active_profile
+from qzdesk.services.storage.store import Store
+
+QUARTERS = "一二三四"
+
+
+class WindowState(Enum):
+    MET = "达到"
+    MISSED = "未达到"
+    OPEN = "进行中"  # the window has not ended yet and nothing is held so far
+    FUTURE = "未开始"
+
+
+@dataclass(frozen=True)
+class Window:
+    """One stretch of months in which the profile asks for one meeting of a kind."""
+
+    first_month: int
+    last_month: int
+    held: int
+    state: WindowState
+
+    @property
+    def label(self) -> str:
+        first, last = self.first_month, self.last_month
+        if first == last:
+            return f"{first}月"
+        if last - first == 2 and first % 3 == 1:
+            return f"第{QUARTERS[first // 3]}季度"
+        if (first, last) == (1, 12):
+            return "全年"
+        return {(1, 6): "上半年", (7, 12): "下半年"}.get((first, last), f"{first}–{last}月")
+
+
+def windows(every: int, by_month: tuple[int, ...], judged_months: int) -> tuple[Window, ...]:
+    """The year cut into windows of `every` months; `judged_months` have ended."""
+    found = []
+    for first in range(1, 13, every):
+        last = min(first + every - 1, 12)
+        held = sum(by_month[first - 1 : last])
+        if held:
+            state = WindowState.MET
+        elif last <= judged_months:
+            state = WindowState.MISSED
+        elif first <= judged_months + 1:
+            state = WindowState.OPEN
+        else:
+            state = WindowState.FUTURE
+        found.append(Window(first, last, held, state))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class ComplianceCell:
+    branch_id: int
+    branch: str
+    kind: MeetingKind
+    required: int | None  # None: as needed
+    held: int
+    drafts: int
+    by_month: tuple[int, ...]  # signed minutes per month, January first
+    windows: tuple[Window, ...]  # empty for a kind held as needed
+
+    @property
+    def missed(self) -> list[Window]:
+        return [w for w in self.windows if w.state is WindowState.MISSED]
+
+    @property
+    def met(self) -> bool:
+        return not self.missed
+
+    HEADERS = ("团支部", "会议", "应开", "已开", "未签字", "未达到的时段")
+
+    def cells(self) -> list[str]:
+        """One row of the compliance table, as the screen and the PDF show it."""
+        return [
+            self.branch,
+            self.kind.label,
+            "按需" if self.required is None else str(self.required),
+            str(self.held),
+            str(self.drafts) if self.drafts else "",
+            "、".join(w.label for w in self.missed),
+        ]
+
+    MONTHS = tuple(f"{m}月" for m in range(1, 13))
+
+    def month_cells(self) -> list[str]:
+        """Signed minutes per month; × marks the months of a window that ended without one."""
+        return [
+            str(n) if n else ("×" if state is WindowState.MISSED else "")
+            for n, state in zip(self.by_month, self.month_states(), strict=True)
+        ]
+
+    def month_states(self) -> list[WindowState | None]:
+        """For each month, the state of the window it belongs to (None: as needed)."""
+        states: list[WindowState | None] = [None] * 12
+        for window in self.windows:
+            for month in range(window.first_month, window.last_month + 1):
+                states[month - 1] = window.state
+        return states
+
+
+def judged_months(year: int, today: date) -> int:
+    """Months of `year` that have ended by `today` (the current month is not judged yet)."""
+    if year < today.year:
+        return 12
+    return today.month - 1 if year == today.year else 0
+
+
+def compliance(
+    store: Store, profiles: dict[str, RuleProfile], year: int, today: date | None = None
+) -> list[ComplianceCell]:
+    """Per open branch and meeting kind, judged up to the last month ended by `today`."""
+    ended = judged_months(year, today or date.today())
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        branches = list(
+            session.execute(
+                select(Org.id, Org.name)
+                .where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
+                .order_by(Org.position, Org.id)
+            )
+        )
+        month = func.cast(func.strftime("%m", Meeting.held_on), Integer)
+        counts: dict[tuple[int, str, str], list[int]] = {}
+        for branch_id, kind, status, in_month, n in session.execute(
+            select(Meeting.branch_id, Meeting.kind, Meeting.status, month, func.count())
+            .where(Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= date(year, 12, 31))
+            .group_by(Meeting.branch_id, Meeting.kind, Meeting.status, month)
+        ):
+            counts.setdefault((branch_id, kind, status), [0] * 12)[in_month - 1] = n
+    cells = []
+    for branch_id, name in branches:
+        for kind in MeetingKind:
+            every = kind.every_months(profile)
+            by_month = tuple(counts.get((branch_id, kind.value, "signed"), [0] * 12))
+            found = windows(every, by_month, ended) if every else ()
+            cells.append(
+                ComplianceCell(
+                    branch_id,
+                    name,
+                    kind,
+                    sum(1 for w in found if w.state is not WindowState.FUTURE) if every else None,
+                    sum(by_month),
+                    sum(counts.get((branch_id, kind.value, "draft"), [])),
+                    by_month,
+                    found,
+                )
+            )
+    return cells

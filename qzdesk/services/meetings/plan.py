@@ -1,0 +1,212 @@
+"""The yearly plan (会前有计划): the meetings the rule profile requires, laid out over the
+year per branch, each with its topic, date and who leads it; the secretary adds, moves or
+cancels an item with a reason, and held minutes are matched to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qzdesk.models import Meeting, MeetingPlan, Org, OrgKind
+from qzdesk.services import audit
+from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.members.records import check_branch
+from qzdesk.services.names import clean_name, tidy
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.organisation.settings import active_profile
+from qzdesk.services.storage.store import Store
+from qzdesk.services.workdays import working_days_from
+
+CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
+PLAN_DAY = 15  # mid-month, moved to the next working day; the secretary moves it as needed
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    branch_id: int
+    branch: str
+    kind: MeetingKind
+    planned_on: date
+    topic: str
+    leader: str | None
+    cancelled_reason: str | None
+    moved_reason: str | None
+    held_on: date | None  # minutes of this kind in the branch in the same month
+
+    def state(self, today: date) -> str:
+        if self.cancelled_reason:
+            return "已取消"
+        if self.held_on is not None:
+            return "已召开"
+        return "逾期未开" if self.planned_on < today else "待召开"
+
+    HEADERS = ("计划日期", "团支部", "会议", "主题", "负责人", "状态", "调整说明")
+
+    def cells(self, today: date) -> list[str]:
+        """One row of the plan, as the screen and the PDF show it."""
+        notes = [f"改期：{self.moved_reason}"] if self.moved_reason else []
+        if self.cancelled_reason:
+            notes.append(f"取消：{self.cancelled_reason}")
+        state = self.state(today)
+        if state == "已召开" and self.held_on is not None:
+            state = f"已召开（{self.held_on:%m-%d}）"
+        return [
+            f"{self.planned_on:%Y-%m-%d}",
+            self.branch,
+            self.kind.label,
+            self.topic,
+            self.leader or "",
+            state,
+            "；".join(notes),
+        ]
+
+
+def lay_out_year(store: Store, profiles: dict[str, RuleProfile], year: int) -> Outcome[int]:
+    """Plan items for every open branch and every meeting the profile requires, where the
+    branch has none of that kind in that month yet. Returns how many were added."""
+    added = 0
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        branches = session.scalars(
+            select(Org.id).where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
+        ).all()
+        existing = {
+            (p.branch_id, p.kind, p.planned_on.month)
+            for p in session.scalars(
+                select(MeetingPlan).where(
+                    MeetingPlan.planned_on >= date(year, 1, 1),
+                    MeetingPlan.planned_on <= date(year, 12, 31),
+                )
+            )
+        }
+        for branch_id in branches:
+            for kind in MeetingKind:
+                every = kind.every_months(profile)
+                if every == 0:
+                    continue
+                for number, month in enumerate(range(1, 13, every), 1):
+                    if (branch_id, kind.value, month) in existing:
+                        continue
+                    session.add(
+                        MeetingPlan(
+                            branch_id=branch_id,
+                            kind=kind.value,
+                            planned_on=working_days_from(date(year, month, PLAN_DAY), 1).ends_on,
+                            topic=f"第{number}次{kind.label}（主题待定）",
+                        )
+                    )
+                    added += 1
+        audit.record(session, store.actor, "meeting_plan", year, "lay_out", after={"added": added})
+    return Outcome(added, CHANGED)
+
+
+def add_item(
+    store: Store, branch_id: int, kind: MeetingKind, planned_on: date, topic: str, leader: str = ""
+) -> Outcome[int]:
+    topic = clean_name(topic, "会议主题", "topic", max_length=200)
+    with store.transaction() as session:
+        check_branch(session, branch_id)
+        item = MeetingPlan(
+            branch_id=branch_id,
+            kind=kind.value,
+            planned_on=planned_on,
+            topic=topic,
+            leader=tidy(leader) or None,
+        )
+        session.add(item)
+        session.flush()
+        audit.record(
+            session,
+            store.actor,
+            "meeting_plan",
+            item.id,
+            "create",
+            after={"kind": kind.value, "on": planned_on.isoformat(), "topic": topic},
+        )
+        return Outcome(item.id, CHANGED)
+
+
+def _item(session: Session, item_id: int) -> MeetingPlan:
+    item = session.get(MeetingPlan, item_id)
+    if item is None:
+        raise NotFound(f"找不到第 {item_id} 项计划，请刷新后再试。")
+    if item.cancelled_reason:
+        raise ValidationError("这项计划已取消。")
+    return item
+
+
+def update_item(
+    store: Store, item_id: int, topic: str, leader: str, planned_on: date, reason: str = ""
+) -> Outcome[None]:
+    """Change an item's topic and leader; moving its date needs a reason."""
+    topic = clean_name(topic, "会议主题", "topic", max_length=200)
+    with store.transaction() as session:
+        item = _item(session, item_id)
+        before = {"topic": item.topic, "leader": item.leader, "on": item.planned_on.isoformat()}
+        if planned_on != item.planned_on:
+            if not reason.strip():
+                raise ValidationError("调整会议日期请写明原因。", "reason")
+            item.moved_reason = reason.strip()
+        item.topic, item.leader, item.planned_on = topic, tidy(leader) or None, planned_on
+        after = {"topic": topic, "leader": item.leader, "on": planned_on.isoformat()}
+        audit.record(session, store.actor, "meeting_plan", item.id, "update", before, after)
+    return Outcome(None, CHANGED)
+
+
+def cancel_item(store: Store, item_id: int, reason: str) -> Outcome[None]:
+    if not reason.strip():
+        raise ValidationError("取消计划请写明原因。", "reason")
+    with store.transaction() as session:
+        item = _item(session, item_id)
+        item.cancelled_reason = reason.strip()
+        audit.record(
+            session,
+            store.actor,
+            "meeting_plan",
+            item.id,
+            "cancel",
+            after={"reason": reason.strip()},
+        )
+    return Outcome(None, CHANGED)
+
+
+def year_plan(store: Store, year: int) -> list[PlanRow]:
+    return plan_between(store, date(year, 1, 1), date(year, 12, 31))
+
+
+def plan_between(store: Store, start: date, end: date) -> list[PlanRow]:
+    with store.transaction() as session:
+        held: dict[tuple[int, str, int], date] = {}
+        for branch_id, kind, held_on in session.execute(
+            select(Meeting.branch_id, Meeting.kind, Meeting.held_on).where(
+                Meeting.held_on >= start.replace(day=1), Meeting.held_on <= end
+            )
+        ):
+            held.setdefault((branch_id, kind, held_on.month), held_on)
+        rows = session.execute(
+            select(MeetingPlan, Org.name)
+            .join(Org, Org.id == MeetingPlan.branch_id)
+            .where(MeetingPlan.planned_on >= start, MeetingPlan.planned_on <= end)
+            .order_by(MeetingPlan.planned_on, Org.position, MeetingPlan.id)
+        )
+        return [
+            PlanRow(
+                p.id,
+                p.branch_id,
+                name,
+                MeetingKind(p.kind),
+                p.planned_on,
+                p.topic,
+                p.leader,
+                p.cancelled_reason,
+                p.moved_reason,
+                held.get((p.branch_id, p.kind, p.planned_on.month)),
+            )
+            for p, name in rows
+        ]

@@ -1,0 +1,282 @@
+"""对标定级: the yearly self-rating each branch's records support. The profile's scheme
+names the lines and their points; each line's measure is a share from 0 to 1 computed
+here from the data, with the evidence said in words, so the parent committee can see
+why a branch scored what it did. Bands (五星 … 软弱涣散) come from the profile too."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+
+from qzdesk.models import Applicant, Member, MemberStatus, Registration, StageEvent
+from qzdesk.services.meetings import plan, terms
+from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
+from qzdesk.services.meetings.evaluation import EvaluationView, evaluations_of_year
+from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.members.validation import age_on
+from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
+from qzdesk.services.organisation.settings import rules_in_force
+from qzdesk.services.storage.store import Store
+
+BANDS = ("五星", "四星", "三星", "后进", "软弱涣散")
+
+
+@dataclass(frozen=True)
+class LineScore:
+    name: str
+    points: float
+    share: float  # 0..1, what the records show
+    evidence: str
+
+    @property
+    def scored(self) -> float:
+        return round(self.points * self.share, 1)
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    name: str
+    lines: list[LineScore]
+
+    @property
+    def points(self) -> float:
+        return sum(line.points for line in self.lines)
+
+    @property
+    def scored(self) -> float:
+        return round(sum(line.scored for line in self.lines), 1)
+
+
+@dataclass(frozen=True)
+class BranchRating:
+    branch_id: int
+    branch: str
+    year: int
+    dimensions: list[DimensionScore]
+    band: str
+
+    @property
+    def total(self) -> float:
+        return round(sum(d.scored for d in self.dimensions), 1)
+
+
+def band_of(total: float, bands: list[int]) -> str:
+    """Bands are the profile's lower bounds, highest first; below the last: 软弱涣散."""
+    return next((BANDS[i] for i, low in enumerate(bands) if total >= low), BANDS[-1])
+
+
+class Person(NamedTuple):
+    id: int
+    name: str
+    league_post: str | None
+    joined_on: date
+    member_no: str | None
+    birth_date: date
+
+
+@dataclass
+class _Facts:
+    """What the records say about one branch in the year, gathered in a few queries."""
+
+    members: list[Person]
+    term: terms.BranchTerm | None
+    registered: set[int]
+    evaluation: EvaluationView | None
+    cells: dict[MeetingKind, ComplianceCell]
+    plan: list[plan.PlanRow]
+    steps: int
+
+
+def _share(done: int, of: int, what: str, none: str) -> tuple[float, str]:
+    return (done / of, f"{what} {done}/{of}") if of else (1.0, none)
+
+
+def _measures(
+    profile: RuleProfile, as_of: date
+) -> dict[str, Callable[[_Facts], tuple[float, str]]]:
+    rules, membership = profile.branch, profile.membership
+
+    def secretary(f: _Facts) -> tuple[float, str]:
+        names = [m.name for m in f.members if m.league_post == "书记"]
+        if f.term and f.term.current:
+            names.append(f.term.current.secretary)
+        return (1.0, f"书记：{names[0]}") if names else (0.0, "未登记书记")
+
+    def committee(f: _Facts) -> tuple[float, str]:
+        posts = sum(1 for m in f.members if m.league_post)
+        if f.term and f.term.current:
+            posts = max(posts, 1 + len(f.term.current.committee))
+        if len(f.members) < rules.committee_from_members.value:
+            return (1.0, f"团员 {len(f.members)} 人，设书记即可") if posts else (0.0, "未设书记")
+        low, high = rules.committee_size_min.value, rules.committee_size_max.value
+        return (
+            (1.0, f"支委 {posts} 人")
+            if low <= posts <= high
+            else (0.0, f"支委 {posts} 人，应为 {low}–{high} 人")
+        )
+
+    def term(f: _Facts) -> tuple[float, str]:
+        if f.term is None or f.term.current is None:
+            return 0.0, "未登记换届"
+        ends = f.term.current.ends_on
+        return (
+            (1.0, f"任期至 {ends:%Y-%m-%d}")
+            if ends > as_of
+            else (0.0, f"已于 {ends:%Y-%m-%d} 届满")
+        )
+
+    def registration(f: _Facts) -> tuple[float, str]:
+        done = sum(1 for m in f.members if m.id in f.registered)
+        return _share(done, len(f.members), "已注册", "无在册团员")
+
+    def member_no(f: _Facts) -> tuple[float, str]:
+        due = [
+            m
+            for m in f.members
+            if m.joined_on.year >= membership.member_no_required_from_year.value
+        ]
+        return _share(sum(1 for m in due if m.member_no), len(due), "有团员编号", "无须编号")
+
+    def age_out(f: _Facts) -> tuple[float, str]:
+        over = sum(
+            1
+            for m in f.members
+            if not m.league_post and age_on(m.birth_date, as_of) >= membership.age_out.value
+        )
+        if not f.members:
+            return 1.0, "无在册团员"
+        return 1 - over / len(f.members), f"超龄未离团 {over} 人" if over else "无超龄未离团"
+
+    def evaluation(f: _Facts) -> tuple[float, str]:
+        v = f.evaluation
+        if v is None:
+            return 0.0, "本年未评议"
+        if v.approved_on is None:
+            return 0.5, f"{v.held_on:%m-%d} 已评议，待上级批准"
+        return 1.0, f"{v.held_on:%m-%d} 评议，{v.approved_on:%m-%d} 批准"
+
+    def meetings_of(kind: MeetingKind) -> Callable[[_Facts], tuple[float, str]]:
+        def measure(f: _Facts) -> tuple[float, str]:
+            windows = f.cells[kind].windows
+            met = sum(1 for w in windows if w.state is WindowState.MET)
+            judged = sum(1 for w in windows if w.state in (WindowState.MET, WindowState.MISSED))
+            return _share(met, judged, "按期召开", "尚无到期的时段")
+
+        return measure
+
+    def minutes_signed(f: _Facts) -> tuple[float, str]:
+        signed = sum(c.held for c in f.cells.values())
+        drafts = sum(c.drafts for c in f.cells.values())
+        if not signed + drafts:
+            return 0.0, "本年无会议记录"
+        return _share(signed, signed + drafts, "已签字", "")
+
+    def plan_kept(f: _Facts) -> tuple[float, str]:
+        if not f.plan:
+            return 0.0, "未制定年度计划"
+        states = Counter(p.state(as_of) for p in f.plan)
+        due = states["已召开"] + states["逾期未开"]
+        return _share(states["已召开"], due, "计划已召开", "计划尚未到期")
+
+    def admission(f: _Facts) -> tuple[float, str]:
+        return (1.0, f"本年办理发展步骤 {f.steps} 次") if f.steps else (0.0, "本年无发展团员记录")
+
+    return {
+        "secretary": secretary,
+        "committee": committee,
+        "term": term,
+        "registration": registration,
+        "member_no": member_no,
+        "age_out": age_out,
+        "evaluation": evaluation,
+        "meetings_assembly": meetings_of(MeetingKind.ASSEMBLY),
+        "meetings_committee": meetings_of(MeetingKind.COMMITTEE),
+        "meetings_lecture": meetings_of(MeetingKind.LECTURE),
+        "meetings_league_day": meetings_of(MeetingKind.LEAGUE_DAY),
+        "minutes_signed": minutes_signed,
+        "plan_kept": plan_kept,
+        "admission": admission,
+    }
+
+
+def ratings(
+    store: Store, profiles: dict[str, RuleProfile], year: int, today: date | None = None
+) -> tuple[RatingScheme | None, list[BranchRating]]:
+    """Every open branch's self-rating for `year`, as of today (or the year's end)."""
+    today = today or date.today()
+    as_of = min(today, date(year, 12, 31))
+    profile = rules_in_force(store, profiles)
+    scheme = profile.branch.rating_scheme
+    if scheme is None:
+        return None, []
+    cells: dict[int, dict[MeetingKind, ComplianceCell]] = {}
+    names: dict[int, str] = {}
+    for cell in compliance(store, profiles, year, today):
+        cells.setdefault(cell.branch_id, {})[cell.kind] = cell
+        names[cell.branch_id] = cell.branch
+    branch_terms = {t.branch_id: t for t in terms.branch_terms(store, profiles)}
+    evaluated = {v.branch_id: v for v in evaluations_of_year(store, profiles, year)}
+    plans: dict[int, list[plan.PlanRow]] = {}
+    for row in plan.year_plan(store, year):
+        plans.setdefault(row.branch_id, []).append(row)
+    with store.transaction() as session:
+        people: dict[int, list[Person]] = {}
+        for branch_id, *fields in session.execute(
+            select(Member.branch_id, *(getattr(Member, f) for f in Person._fields)).where(
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.voided.is_(False),
+                Member.joined_on <= as_of,
+            )
+        ):
+            people.setdefault(branch_id, []).append(Person(*fields))
+        registered = set(
+            session.scalars(
+                select(Registration.member_id).where(
+                    Registration.year == year, Registration.status == "registered"
+                )
+            )
+        )
+        steps = {
+            branch_id: n
+            for branch_id, n in session.execute(
+                select(Applicant.branch_id, func.count())
+                .join(StageEvent, StageEvent.applicant_id == Applicant.id)
+                .where(StageEvent.on >= date(year, 1, 1), StageEvent.on <= as_of)
+                .group_by(Applicant.branch_id)
+            )
+        }
+    measures = _measures(profile, as_of)
+    found = []
+    for branch_id, branch in names.items():
+        facts = _Facts(
+            people.get(branch_id, []),
+            branch_terms.get(branch_id),
+            registered,
+            evaluated.get(branch_id),
+            cells[branch_id],
+            plans.get(branch_id, []),
+            steps.get(branch_id, 0),
+        )
+        dimensions = [
+            DimensionScore(
+                d.name,
+                [LineScore(i.name, i.points, *measures[i.measure](facts)) for i in d.indicators],
+            )
+            for d in scheme.dimensions
+        ]
+        total = round(sum(d.scored for d in dimensions), 1)
+        found.append(
+            BranchRating(
+                branch_id,
+                branch,
+                year,
+                dimensions,
+                band_of(total, profile.branch.rating_bands.value),
+            )
+        )
+    return scheme, found

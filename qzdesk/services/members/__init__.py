@@ -1,0 +1,1 @@
+"""The member roster: records, their checks, ID numbers, import and search."""

@@ -1,0 +1,249 @@
+"""Checking a member record against the rules: shared by the form, the importer and the CLI.
+
+Pure functions over a draft; the checks that need the database (the same ID twice, the
+same member number twice) are in `members`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from qzdesk.models import IdType, MemberStatus, PoliticalStatus
+from qzdesk.services.members import idcard
+from qzdesk.services.names import tidy
+from qzdesk.services.organisation.rules import RuleProfile
+
+FIELD_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "id_type": "证件类型",
+    "id_number": "身份证号",
+    "birth_date": "出生日期",
+    "household": "户籍所在地",
+    "joined_on": "入团年月",
+    "joined_unit": "入团时所在单位",
+    "member_no": "团员编号",
+    "branch": "所在团支部",
+    "political_status": "政治面貌",
+    "party_joined_on": "入党年月",
+    "education_fulltime": "全日制学历",
+    "education_highest": "最高学历",
+    "occupation": "职业",
+    "work_unit": "学习工作单位",
+    "grade": "年级",
+    "class_name": "班级",
+    "mobile": "手机号码",
+    "email": "电子邮箱",
+    "league_post": "团内职务",
+    "post_since": "任职年月",
+    "status": "团籍状态",
+    "dues_tier": "交费档位",
+    "awards": "奖励记录",
+    "volunteer_since": "注册志愿者时间",
+}
+
+# Fields recorded to the month (入团年月, 入党年月, 任职年月), stored as the month's first day.
+MONTH_FIELDS = frozenset({"joined_on", "party_joined_on", "post_since"})
+
+TEXT_FIELDS = (
+    "ethnicity",
+    "household",
+    "joined_unit",
+    "education_fulltime",
+    "education_highest",
+    "occupation",
+    "work_unit",
+    "grade",
+    "class_name",
+    "email",
+    "league_post",
+    "dues_tier",
+    "awards",
+)
+
+
+@dataclass
+class MemberDraft:
+    """What a form or a spreadsheet row says about a member, before checking."""
+
+    name: str = ""
+    id_number: str = ""
+    id_type: IdType = IdType.RESIDENT
+    gender: str = ""
+    birth_date: date | None = None
+    ethnicity: str = "汉族"
+    household: str = ""
+    joined_on: date | None = None
+    joined_unit: str = ""
+    member_no: str = ""
+    political_status: PoliticalStatus = PoliticalStatus.LEAGUE
+    party_joined_on: date | None = None
+    education_fulltime: str = ""
+    education_highest: str = ""
+    occupation: str = ""
+    work_unit: str = ""
+    grade: str = ""
+    class_name: str = ""
+    mobile: str = ""
+    email: str = ""
+    league_post: str = ""
+    post_since: date | None = None
+    status: MemberStatus = MemberStatus.ACTIVE
+    dues_tier: str = ""
+    awards: str = ""
+    volunteer_since: date | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    warning: bool = False
+
+    @property
+    def text(self) -> str:
+        """Label and message, without the full stop, so several can be joined with "；"."""
+        return f"{FIELD_LABELS.get(self.field, self.field)}：{self.message.rstrip('。')}"
+
+
+@dataclass
+class Checked:
+    draft: MemberDraft
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    def error(self, name: str, message: str) -> None:
+        self.problems.append(Problem(name, message))
+
+    def warn(self, name: str, message: str) -> None:
+        self.problems.append(Problem(name, message, warning=True))
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def normalise_mobile(raw: str) -> str:
+    digits = re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", raw))
+    for prefix in ("+86", "0086"):
+        digits = digits.removeprefix(prefix)
+    return digits
+
+
+def _check_identity(c: Checked, today: date) -> None:
+    d = c.draft
+    if d.id_type is IdType.RESIDENT:
+        if not d.id_number:
+            c.error("id_number", "请填写身份证号。")
+            return
+        try:
+            parsed = idcard.parse(d.id_number, today)
+        except idcard.IdNumberError as error:
+            c.error("id_number", str(error))
+            return
+        d.id_number = parsed.number
+        if d.birth_date and d.birth_date != parsed.birth_date:
+            c.error("birth_date", f"与身份证号不符（身份证号为 {parsed.birth_date.isoformat()}）。")
+        if d.gender and d.gender != parsed.gender:
+            c.error("gender", f"与身份证号不符（身份证号为{parsed.gender}性）。")
+        d.birth_date, d.gender = parsed.birth_date, parsed.gender
+        return
+    d.id_number = re.sub(r"\s", "", unicodedata.normalize("NFKC", d.id_number)).upper()
+    if not d.id_number:
+        c.error("id_number", "请填写证件号码。")
+    elif len(d.id_number) > 30:
+        c.error("id_number", "证件号码最多 30 位。")
+    if d.birth_date is None:
+        c.error("birth_date", "境外证件须手工填写出生日期。")
+    if d.gender not in ("男", "女"):
+        c.error("gender", "境外证件须选择性别（男或女）。")
+
+
+def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
+    d = c.draft
+    if d.joined_on is None:
+        c.error("joined_on", "请填写入团年月。")
+        return
+    if d.joined_on > today:
+        c.error("joined_on", f"入团年月 {d.joined_on:%Y-%m} 晚于今天。")
+    min_age = profile.admission.min_age.value
+    # 入团年月 has month precision (stored as day 1): judge the age at the month's end.
+    month_end = (d.joined_on.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if d.birth_date and age_on(d.birth_date, month_end) < min_age:
+        c.error("joined_on", f"入团时未满 {min_age} 周岁（出生于 {d.birth_date.isoformat()}）。")
+    number = re.sub(r"\s", "", unicodedata.normalize("NFKC", d.member_no))
+    d.member_no = number
+    required_from = profile.membership.member_no_required_from_year.value
+    if not number:
+        if d.joined_on.year >= required_from:
+            c.error("member_no", f"{required_from} 年及以后入团的团员必须填写 12 位团员编号。")
+        return
+    if not (len(number) == 12 and number.isdigit()):
+        c.error("member_no", f"团员编号应为 12 位数字（现为“{number}”）。")
+    elif number[:4] != str(d.joined_on.year):
+        c.error(
+            "member_no", f"团员编号前 4 位应为入团年份 {d.joined_on.year}（现为 {number[:4]}）。"
+        )
+
+
+def _check_contact(c: Checked) -> None:
+    d = c.draft
+    if d.mobile:
+        d.mobile = normalise_mobile(d.mobile)
+        if not re.fullmatch(r"1\d{10}", d.mobile):
+            c.error("mobile", f"手机号码应为 11 位、以 1 开头（现为“{d.mobile}”）。")
+    if d.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", d.email):
+        c.error("email", f"电子邮箱格式不对（现为“{d.email}”）。")
+
+
+def _check_age_rules(c: Checked, profile: RuleProfile, today: date) -> None:
+    d = c.draft
+    if d.birth_date is None or d.status is not MemberStatus.ACTIVE:
+        return
+    age_out = profile.membership.age_out.value
+    age = age_on(d.birth_date, today)
+    if age >= age_out and not d.league_post:
+        c.warn("birth_date", f"已满 {age_out} 周岁且无团内职务，应办理超龄离团。")
+    elif today.year - d.birth_date.year == age_out and age < age_out:
+        c.warn("birth_date", f"今年 {d.birth_date:%m月%d日} 满 {age_out} 周岁，请提前安排离团。")
+    if d.political_status is not PoliticalStatus.LEAGUE:
+        c.warn(
+            "political_status",
+            f"{d.political_status.label}保留团籍：参加团籍注册，不参加团员教育评议。",
+        )
+        if d.party_joined_on is None:
+            c.warn("party_joined_on", "党员请填写入党年月。")
+
+
+def check_member(draft: MemberDraft, profile: RuleProfile, today: date) -> Checked:
+    """Normalise a copy of the draft and list what is wrong (errors) or worth a look (warnings)."""
+    d = replace(draft)
+    c = Checked(d)
+    d.name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", d.name))
+    if not d.name:
+        c.error("name", "请填写姓名。")
+    elif len(d.name) > 40:
+        c.error("name", "姓名最多 40 个字。")
+    for name in TEXT_FIELDS:
+        setattr(d, name, tidy(getattr(d, name)))
+    d.gender = d.gender.strip()
+    if not d.ethnicity:
+        c.error("ethnicity", "请填写民族（如 汉族、回族）。")
+    _check_identity(c, today)
+    _check_joining(c, profile, today)
+    _check_contact(c)
+    if d.post_since and not d.league_post:
+        c.error("post_since", "填写了任职年月，但没有团内职务。")
+    _check_age_rules(c, profile, today)
+    return c

@@ -1,0 +1,1 @@
+"""The organisation tree, its settings and rule profiles, and its overview."""

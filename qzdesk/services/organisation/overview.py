@@ -1,0 +1,83 @@
+"""What the home page (工作台) shows about the organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, func, select
+from sqlalchemy.orm import Session
+
+from qzdesk.models import Member, MemberStatus
+from qzdesk.services.errors import NotInitialised
+from qzdesk.services.organisation import orgs
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.organisation.settings import Key, profile_in_force, read
+from qzdesk.services.storage.store import Store
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    active: int
+    left: int
+    by_branch: dict[int, int]
+    turning_age_out: int
+    over_age_out: int
+
+
+def member_counts(session: Session, profile: RuleProfile, today: date) -> MemberCounts:
+    age_out = profile.membership.age_out.value
+    live = (Member.voided.is_(False), Member.status == MemberStatus.ACTIVE.value)
+    active = session.scalar(select(func.count()).where(*live)) or 0
+    total = session.scalar(select(func.count()).where(Member.voided.is_(False))) or 0
+    grouped = select(Member.branch_id, func.count()).where(*live).group_by(Member.branch_id)
+    by_branch = {branch_id: count for branch_id, count in session.execute(grouped)}
+    born_year = func.cast(func.strftime("%Y", Member.birth_date), Integer)
+    turning = session.scalar(select(func.count()).where(*live, born_year == today.year - age_out))
+    cutoff = date(today.year - age_out, today.month, min(today.day, 28))
+    over = session.scalar(
+        select(func.count()).where(*live, Member.birth_date <= cutoff, Member.league_post.is_(None))
+    )
+    return MemberCounts(active, total - active, by_branch, turning or 0, over or 0)
+
+
+@dataclass(frozen=True)
+class Overview:
+    root: orgs.OrgInfo
+    branches: list[orgs.OrgInfo]
+    secretary: str
+    parent_org: str
+    profile: RuleProfile
+    members: MemberCounts
+
+    @property
+    def open_branches(self) -> list[orgs.OrgInfo]:
+        return [b for b in self.branches if b.is_open]
+
+    @property
+    def closed_branches(self) -> list[orgs.OrgInfo]:
+        return [b for b in self.branches if not b.is_open]
+
+    @property
+    def unconfirmed_rules(self) -> int:
+        return sum(entry.rule.unconfirmed for entry in self.profile.entries())
+
+
+def overview(store: Store, profiles: dict[str, RuleProfile], today: date | None = None) -> Overview:
+    all_orgs = orgs.list_orgs(store)
+    roots = [o for o in all_orgs if o.parent_id is None]
+    if not roots:
+        raise NotInitialised("尚未设置组织，请先完成首次设置。")
+    with store.transaction() as session:
+        secretary = read(session, Key.SECRETARY, "")
+        parent = read(session, Key.PARENT_ORG, "")
+        profile = profile_in_force(read(session, Key.PROFILE), profiles)
+        counts = member_counts(session, profile, today or date.today())
+    return Overview(
+        root=roots[0],
+        branches=[o for o in all_orgs if o.parent_id is not None],
+        secretary=secretary,
+        parent_org=parent,
+        profile=profile,
+        members=counts,
+    )

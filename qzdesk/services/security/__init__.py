@@ -1,0 +1,1 @@
+"""Passwords, signing in and the branch's signing key."""

@@ -1,0 +1,122 @@
+"""The password that protects the app: scrypt hashes, login with a growing delay."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.errors import NotInitialised, ValidationError
+from qzdesk.services.organisation.settings import Key, read, write
+from qzdesk.services.security import branch_key
+from qzdesk.services.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# scrypt cost: about 50 ms and 16 MiB on an office PC, per OWASP's minimum (N=2^14... 2^17).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 6
+FREE_ATTEMPTS = 3
+MAX_DELAY_SECONDS = 60
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32
+    )
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    encode = base64.b64encode
+    return (
+        f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+    )
+
+
+def password_matches(stored: str, password: str) -> bool:
+    scheme, n, r, p, salt, digest = stored.split("$")
+    if scheme != "scrypt":
+        raise ValueError(f"unknown password scheme {scheme}")
+    actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def check_new_password(password: str, confirmation: str | None = None) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。", "password")
+    if password != password.strip():
+        raise ValidationError("密码的开头和结尾不能是空格。", "password")
+    if confirmation is not None and confirmation != password:
+        raise ValidationError("两次输入的密码不一致。", "confirmation")
+
+
+def failure_delay(failures: int) -> int:
+    """Seconds to wait before the next try: none for the first attempts, then doubling."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return min(2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    message: str
+    wait_seconds: int = 0
+
+
+def login(store: Store, password: str, now: datetime | None = None) -> LoginResult:
+    """Check the password; failures are counted in the database so a restart does not reset
+    the delay. On success the store's actor becomes the secretary."""
+    now = now or datetime.now(UTC)
+    with store.transaction() as session:
+        stored = read(session, Key.PASSWORD_HASH)
+        if stored is None:
+            raise NotInitialised("该数据目录尚未设置密码，请先完成首次设置。")
+        failures = int(read(session, Key.LOGIN_FAILURES, 0))
+        last = read(session, Key.LAST_FAILURE)
+        if last is not None:
+            ready_at = datetime.fromisoformat(last).timestamp() + failure_delay(failures)
+            remaining = int(ready_at - now.timestamp() + 0.999)
+            if remaining > 0:
+                return LoginResult(False, f"密码错误次数过多，请 {remaining} 秒后再试。", remaining)
+        if password_matches(stored, password):
+            write(session, store.actor, Key.LOGIN_FAILURES, 0, audited=False)
+            write(session, store.actor, Key.LAST_FAILURE, None, audited=False)
+            store.actor = read(session, Key.SECRETARY, store.actor)
+            return LoginResult(True, "")
+        failures += 1
+        write(session, store.actor, Key.LOGIN_FAILURES, failures, audited=False)
+        write(session, store.actor, Key.LAST_FAILURE, now.isoformat(), audited=False)
+    log.warning("wrong password, failure %d", failures)
+    wait = failure_delay(failures)
+    message = f"密码不正确（已连续错误 {failures} 次）。"
+    if wait:
+        message += f"请 {wait} 秒后再试。"
+    return LoginResult(False, message, wait)
+
+
+def change_password(store: Store, old: str, new: str, confirmation: str) -> Outcome[None]:
+    """The new password protects the app and the branch's signing key alike; if either
+    step fails, both stay with the old password."""
+    check_new_password(new, confirmation)
+    key_file = branch_key.key_path(store)
+    old_bundle = key_file.read_bytes() if key_file.exists() else None
+    try:
+        with store.transaction() as session:
+            stored = read(session, Key.PASSWORD_HASH)
+            if stored is None or not password_matches(stored, old):
+                raise ValidationError("原密码不正确。", "old_password")
+            write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
+            branch_key.reencrypt(store, old, new)
+    except BaseException:
+        if old_bundle is not None and key_file.read_bytes() != old_bundle:
+            key_file.write_bytes(old_bundle)
+        raise
+    return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))

@@ -1,0 +1,203 @@
+"""The branch's signing key: ECDSA P-256 with a self-signed certificate, kept as PKCS#12
+encrypted with the secretary's password, so that the district can trust archives once the
+certificate's fingerprint is registered with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from qzdesk.services import audit
+from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
+from qzdesk.services.files import write_atomically
+from qzdesk.services.organisation.settings import Key, read
+from qzdesk.services.storage.store import Store
+
+VALID_YEARS = 10
+KEY_FILE = "branch-key.p12"
+CERT_FILE = "branch-cert.pem"
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    subject: str
+    organisation: str
+    fingerprint: str  # SHA-256 of the certificate, hex pairs joined by ":"
+    not_before: datetime
+    not_after: datetime
+
+
+class WrongKeyPassword(QzdeskError):
+    pass
+
+
+def key_path(store: Store) -> Path:
+    return store.paths.root / "keys" / KEY_FILE
+
+
+def cert_path(store: Store) -> Path:
+    """The certificate alone, public, beside the encrypted key."""
+    return store.paths.root / "keys" / CERT_FILE
+
+
+def _save(
+    store: Store, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str
+) -> None:
+    write_atomically(key_path(store), _bundle(key, cert, password))
+    write_atomically(cert_path(store), cert.public_bytes(serialization.Encoding.PEM))
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
+def describe(cert: x509.Certificate) -> KeyInfo:
+    def first(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+        values = name.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    return KeyInfo(
+        first(cert.subject, NameOID.COMMON_NAME),
+        first(cert.subject, NameOID.ORGANIZATION_NAME),
+        fingerprint(cert),
+        cert.not_valid_before_utc,
+        cert.not_valid_after_utc,
+    )
+
+
+def _bundle(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str) -> bytes:
+    return pkcs12.serialize_key_and_certificates(
+        b"qzdesk-branch",
+        key,
+        cert,
+        None,
+        serialization.BestAvailableEncryption(password.encode("utf-8")),
+    )
+
+
+def _open(data: bytes, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    try:
+        key, cert, _extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
+    except ValueError:
+        raise WrongKeyPassword("密码不正确，无法打开签名密钥。") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or cert is None:
+        raise QzdeskError("密钥文件内容不完整（缺少私钥或证书）。")
+    return key, cert
+
+
+def create_key(store: Store, password: str, now: datetime | None = None) -> Outcome[KeyInfo]:
+    """A new key pair and certificate: subject = the organisation, O = the parent committee."""
+    from qzdesk.services.security.auth import password_matches
+    from qzdesk.services.setup import organisation_name
+
+    now = now or datetime.now(UTC)
+    with store.transaction() as session:
+        stored = read(session, Key.PASSWORD_HASH)
+        parent = read(session, Key.PARENT_ORG, "")
+    if stored is None or not password_matches(stored, password):
+        raise ValidationError("登录密码不正确。", "password")
+    if key_path(store).exists():
+        raise ValidationError("本支部已有签名密钥；如需更换，请先导出备份旧密钥。")
+    name = organisation_name(store) or "团组织"
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, parent or "共青团"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365 * VALID_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    _save(store, key, cert, password)
+    info = describe(cert)
+    _record(store, cert, "create", subject=info.subject, organisation=info.organisation)
+    return Outcome(info, frozenset({Topic.SETTINGS, Topic.AUDIT}))
+
+
+def _record(store: Store, cert: x509.Certificate, action: str, **after: str) -> None:
+    with store.transaction() as session:
+        audit.record(session, store.actor, "branch_key", fingerprint(cert), action, after=after)
+
+
+def key_info(store: Store) -> KeyInfo | None:
+    """The certificate's details, from its public copy: no password needed."""
+    path = cert_path(store)
+    if not path.exists():
+        return None
+    return describe(x509.load_pem_x509_certificate(path.read_bytes()))
+
+
+def load_key(store: Store, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    path = key_path(store)
+    if not path.exists():
+        raise NotFound("本支部还没有签名密钥：请在“设置”中创建。")
+    return _open(path.read_bytes(), password)
+
+
+def reencrypt(store: Store, old: str, new: str) -> None:
+    """Called when the password changes: the key follows the login password."""
+    path = key_path(store)
+    if path.exists():
+        key, cert = _open(path.read_bytes(), old)
+        write_atomically(path, _bundle(key, cert, new))
+
+
+def export_key(store: Store, password: str, transfer_password: str, target: Path) -> KeyInfo:
+    """A copy for the next secretary (换届), protected by a password of its own."""
+    if len(transfer_password) < 8:
+        raise ValidationError("移交密码至少 8 位。", "transfer_password")
+    key, cert = load_key(store, password)
+    write_atomically(target, _bundle(key, cert, transfer_password))
+    _record(store, cert, "export", file=target.name)
+    return describe(cert)
+
+
+def import_key(store: Store, source: Path, transfer_password: str, password: str) -> KeyInfo:
+    """Take over a key exported by the previous secretary; it is re-encrypted with this
+    installation's login password."""
+    key, cert = _open(source.read_bytes(), transfer_password)
+    if key_path(store).exists():
+        raise ValidationError("本支部已有签名密钥，不能再导入。")
+    _save(store, key, cert, password)
+    _record(store, cert, "import", file=source.name)
+    return describe(cert)
+
+
+def certificate_pem(store: Store) -> bytes:
+    """The certificate to hand to the district for its trust list."""
+    path = cert_path(store)
+    if not path.exists():
+        raise NotFound("本支部还没有签名密钥：请在“设置”中创建。")
+    return path.read_bytes()

@@ -1,0 +1,1 @@
+"""The data directory: its lock, the database, its schema, backups and health."""

@@ -1,0 +1,83 @@
+"""Bringing a database to this version's schema with Alembic, safely.
+
+The head revision is also kept as a constant so a normal start reads one row instead
+of importing Alembic; a test keeps the constant equal to Alembic's head.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+import qzdesk.models
+from qzdesk.config import DataPaths
+from qzdesk.services.errors import SchemaError
+from qzdesk.services.storage.backup import online_backup
+from qzdesk.services.storage.integrity import stored_revision, user_tables
+
+SCHEMA_HEAD = "0006"
+MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
+
+log = logging.getLogger(__name__)
+
+
+def _alembic_config():  # noqa: ANN202 - alembic is imported lazily, see module doc
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def known_revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return [rev.revision for rev in script.walk_revisions()]
+
+
+def alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+
+
+def too_new_message(revision: str) -> str:
+    return (
+        f"该数据文件由更新版本的 qzdesk 写入（数据结构版本 {revision}，"
+        f"本程序只认识到 {SCHEMA_HEAD}）。请安装最新版 qzdesk 后再打开；数据未做任何改动。"
+    )
+
+
+def ensure_current(engine: Engine, paths: DataPaths) -> Path | None:
+    """Migrate to head; return the backup taken first, if there was anything to back up."""
+    raw = engine.raw_connection()
+    try:
+        revision = stored_revision(raw.driver_connection)
+        tables = user_tables(raw.driver_connection)
+    finally:
+        raw.close()
+    if revision == SCHEMA_HEAD:
+        return None
+    if revision is not None and revision not in known_revisions():
+        raise SchemaError(too_new_message(revision))
+    if revision is None and tables:
+        raise SchemaError(
+            f"{paths.database} 不是 qzdesk 的数据文件（其中已有别的数据表）。"
+            "请换一个空目录，或选择正确的数据目录。"
+        )
+    backup = None
+    if revision is not None:
+        backup = online_backup(paths.database, paths.backups, f"before-migrate-{revision}")
+        log.info("backed up %s before migrating from %s: %s", paths.database, revision, backup)
+    from alembic import command
+
+    config = _alembic_config()
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+    log.info("database %s migrated from %s to %s", paths.database, revision, SCHEMA_HEAD)
+    return backup

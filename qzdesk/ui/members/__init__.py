@@ -1,0 +1,1 @@
+"""The roster's screens: the page, its table model, the member form, the import."""

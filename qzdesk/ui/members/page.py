@@ -1,0 +1,247 @@
+"""团员: the roster, searchable by name, pinyin, ID tail and member number."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from qzdesk.config import resources_dir
+from qzdesk.models import MemberStatus, PoliticalStatus
+from qzdesk.services.changes import Topic
+from qzdesk.services.members import records
+from qzdesk.services.members.filtering import AGE_BANDS, RosterQuery
+from qzdesk.services.organisation.settings import rules_in_force
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import combo
+from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
+from qzdesk.ui.pages.base import Page
+
+TEMPLATE = "团员导入模板.xlsx"
+
+
+class RosterPage(Page):
+    TITLE = "团员"
+    TOPICS = frozenset({Topic.MEMBERS, Topic.ORG})
+    count_changed = Signal(str)
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.model = RosterModel()
+        self.proxy = RosterProxy(self.model)
+        self._ui_state = QSettings(str(context.store.paths.ui_state), QSettings.Format.IniFormat)
+        layout = QVBoxLayout(self)
+
+        search_row = QHBoxLayout()
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText("搜索：姓名、拼音或首字母、身份证号、团员编号（Ctrl+F）")
+        self.search.textChanged.connect(self.apply_filters)
+        search_row.addWidget(self.search, 1)
+        self.branch = combo("branch_filter", [("全部团支部", None)])
+        self.status = combo(
+            "status_filter",
+            [("全部状态", None)] + [(s.label, s.value) for s in MemberStatus],
+        )
+        self.status.setCurrentIndex(1)  # 正常: the members on the books
+        self.political = combo(
+            "political_filter",
+            [("全部政治面貌", None)] + [(p.label, p.value) for p in PoliticalStatus],
+        )
+        self.age_band = combo(
+            "age_filter", [("全部年龄", None)] + [(b[0], i) for i, b in enumerate(AGE_BANDS)]
+        )
+        self.turning = QCheckBox("今年满 28 周岁")
+        self.turning.setObjectName("turning_filter")
+        for widget in (self.branch, self.status, self.political, self.age_band):
+            widget.currentIndexChanged.connect(self.apply_filters)
+            filters.addWidget(widget)
+        self.turning.toggled.connect(self.apply_filters)
+        filters.addWidget(self.turning)
+        filters.addStretch(1)
+        layout.addLayout(search_row)
+        layout.addLayout(filters)
+
+        actions = QHBoxLayout()
+        for name, title, slot in (
+            ("add_member", "新增团员…", self.add_member),
+            ("import", "从 Excel 导入…", self.import_file),
+            ("export", "导出当前名单…", self.export_file),
+            ("template", "下载导入模板…", self.save_template),
+            ("batches", "导入记录…", self.show_batches),
+        ):
+            button = QPushButton(title)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.columns_button = QPushButton("显示的列…")
+        self.columns_button.setObjectName("columns")
+        self.columns_button.clicked.connect(self._column_menu)
+        actions.addWidget(self.columns_button)
+        layout.addLayout(actions)
+
+        self.table = QTableView()
+        self.table.setObjectName("roster")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        # `activated` is the platform's "open": a double click, or Enter on the current row.
+        self.table.activated.connect(lambda index: self.open_member(index.row()))
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for column, width in enumerate(
+            (80, 40, 50, 90, 170, 110, 80, 150, 100, 100, 80, 110, 90, 160)
+        ):
+            self.table.setColumnWidth(column, width)
+        self._restore_columns()
+        layout.addWidget(self.table, 1)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+
+    # loading and filtering
+
+    def load(self) -> tuple[list[records.MemberRow], list[tuple[int, str]], int]:
+        store = self.context.store
+        age_out = rules_in_force(store, self.context.profiles).membership.age_out.value
+        return records.roster(store), records.open_branches(store), age_out
+
+    def show_data(self, data: tuple[list[records.MemberRow], list[tuple[int, str]], int]) -> None:
+        rows, branches, age_out = data
+        chosen = self.branch.currentData()
+        self.branch.blockSignals(True)
+        self.branch.clear()
+        self.branch.addItem("全部团支部", None)
+        for branch_id, name in branches:
+            self.branch.addItem(name, branch_id)
+        self.branch.setCurrentIndex(max(self.branch.findData(chosen), 0))
+        self.branch.blockSignals(False)
+        self.model.set_rows(rows, date.today(), age_out)
+        self.apply_filters()
+
+    def query(self) -> RosterQuery:
+        # Combo boxes hand enum members back as plain strings.
+        status, political = self.status.currentData(), self.political.currentData()
+        return RosterQuery(
+            text=self.search.text(),
+            branch_id=self.branch.currentData(),
+            status=MemberStatus(status) if status else None,
+            political=PoliticalStatus(political) if political else None,
+            age_band=self.age_band.currentData(),
+            turning_age_out=self.turning.isChecked(),
+        )
+
+    def apply_filters(self) -> None:
+        self.proxy.set_query(self.query())
+        self.count_changed.emit(
+            f"团员：显示 {self.proxy.rowCount()} 人 / 共 {self.model.rowCount()} 人"
+        )
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # columns
+
+    def _column_menu(self) -> None:
+        menu = QMenu(self)
+        for column, spec in enumerate(COLUMNS):
+            action = QAction(spec.title, menu)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda shown, c=column: self._show_column(c, shown))
+            menu.addAction(action)
+        menu.exec(self.cursor().pos())
+
+    def _show_column(self, column: int, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        hidden = [c.key for i, c in enumerate(COLUMNS) if self.table.isColumnHidden(i)]
+        self._ui_state.setValue("roster/hidden_columns", ",".join(hidden))
+
+    def _restore_columns(self) -> None:
+        saved = self._ui_state.value("roster/hidden_columns")
+        hidden = (
+            set(str(saved).split(","))
+            if saved is not None
+            else {c.key for c in COLUMNS if not c.shown}
+        )
+        for column, spec in enumerate(COLUMNS):
+            self.table.setColumnHidden(column, spec.key in hidden)
+
+    # actions
+
+    def open_member(self, row: int) -> None:
+        from qzdesk.ui.members.form import MemberForm
+
+        if 0 <= row < self.proxy.rowCount():
+            MemberForm(self.context, self.proxy.member_at(row).id, self).exec()
+
+    def add_member(self) -> None:
+        from qzdesk.ui.members.form import MemberForm
+
+        MemberForm(self.context, None, self, branch_id=self.branch.currentData()).exec()
+
+    def import_file(self) -> None:
+        from qzdesk.ui.members.import_dialog import ImportDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择要导入的名册", str(Path.home()), "名册文件 (*.xlsx *.xls *.csv)"
+        )
+        if path:
+            ImportDialog(self.context, Path(path), self).exec()
+
+    def export_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "导出团员名单", str(Path.home() / "团员名册.xlsx"), "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        ids = self.proxy.member_ids()
+        store = self.context.store
+
+        def export() -> int:
+            from qzdesk.export.roster_excel import write_roster  # openpyxl: only when exporting
+
+            return write_roster(path, records.export_rows(store, ids))
+
+        self.context.worker.submit(
+            export,
+            on_done=lambda count: QMessageBox.information(
+                self, "导出完成", f"已导出 {count} 名团员到\n{path}"
+            ),
+        )
+
+    def save_template(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存导入模板", str(Path.home() / TEMPLATE), "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            Path(path).write_bytes((resources_dir() / "templates" / TEMPLATE).read_bytes())
+
+    def show_batches(self) -> None:
+        from qzdesk.ui.members.import_dialog import BatchesDialog
+
+        BatchesDialog(self.context, self).exec()

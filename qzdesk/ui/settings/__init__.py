@@ -1,0 +1,1 @@
+"""The 设置 page and its tabs."""

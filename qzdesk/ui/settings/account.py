@@ -1,0 +1,94 @@
+"""设置 → 书记与密码."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.services.organisation import settings
+from qzdesk.services.organisation.overview import Overview
+from qzdesk.services.security import auth
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import FieldErrors
+
+
+def _password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+class AccountSettingsTab(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        self.errors = FieldErrors()
+        self._failed = self.errors.reporter(context.worker.unhandled)
+
+        secretary_box = QGroupBox("书记")
+        form = QFormLayout(secretary_box)
+        self.secretary = QLineEdit()
+        self.secretary.setObjectName("secretary")
+        self.errors.add_row(form, "书记姓名：", self.secretary, "secretary")
+        save = QPushButton("保存")
+        save.setObjectName("save_secretary")
+        save.clicked.connect(self.save_secretary)
+        form.addRow(save)
+        layout.addWidget(secretary_box)
+
+        password_box = QGroupBox("修改登录密码")
+        form = QFormLayout(password_box)
+        self.old_password = _password_field("old_password")
+        self.errors.add_row(form, "原密码：", self.old_password, "old_password")
+        self.new_password = _password_field("password")
+        self.errors.add_row(form, "新密码：", self.new_password, "password")
+        self.confirmation = _password_field("confirmation")
+        self.errors.add_row(form, "再次输入：", self.confirmation, "confirmation")
+        change = QPushButton("修改密码")
+        change.setObjectName("change_password")
+        change.clicked.connect(self.change_password)
+        form.addRow(change)
+        self.done = QLabel()
+        self.done.setObjectName("password_done")
+        form.addRow(self.done)
+        layout.addWidget(password_box)
+        layout.addStretch(1)
+
+    def show_data(self, data: Overview) -> None:
+        self.secretary.setText(data.secretary)
+
+    def save_secretary(self) -> None:
+        self.errors.clear()
+        self.context.worker.submit(
+            settings.set_secretary_name,
+            self.context.store,
+            self.secretary.text(),
+            on_error=self._failed,
+        )
+
+    def change_password(self) -> None:
+        self.errors.clear()
+        self.done.clear()
+        self.context.worker.submit(
+            auth.change_password,
+            self.context.store,
+            self.old_password.text(),
+            self.new_password.text(),
+            self.confirmation.text(),
+            on_done=self._changed,
+            on_error=self._failed,
+        )
+
+    def _changed(self, _outcome: object) -> None:
+        for field in (self.old_password, self.new_password, self.confirmation):
+            field.clear()
+        self.done.setText("密码已修改，下次登录请使用新密码。")
