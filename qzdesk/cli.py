@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from qzdesk import __version__
 from qzdesk.config import PASSWORD_ENV, DataPaths, resolve_data_dir
 from qzdesk.logs import setup_logging
-from qzdesk.models import OrgKind, Sector
 from qzdesk.services.errors import QzdeskError, ValidationError
+from qzdesk.vocabulary import OrgKind, Sector
 
 if TYPE_CHECKING:
     from qzdesk.services.storage.store import Store
@@ -256,7 +256,7 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def _open_signed(paths: DataPaths, program: str) -> Store:
     """Open the store and act as its secretary (the CLI runs on the secretary's own PC)."""
-    from qzdesk.services.setup import organisation_name
+    from qzdesk.services.organisation.orgs import organisation_name
     from qzdesk.services.storage.store import Store
 
     store = Store.open(paths.root, program)

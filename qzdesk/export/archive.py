@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from qzdesk.config import DataPaths
+from qzdesk.export.pdf.documents import DOCUMENTS
 from qzdesk.export.pdf.layout import (
     BODY,
     HEADING,
@@ -30,7 +31,6 @@ from qzdesk.export.pdf.layout import (
     paragraph,
     render,
 )
-from qzdesk.export.pdf.registry import documents
 from qzdesk.export.pdf.seal import Seal
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
@@ -124,7 +124,7 @@ def archive_data(
 
 
 def _story(store: Store, period: Period, data: dict[str, Any], today: date) -> list[Flowable]:
-    specs = [d for d in documents() if d.key != "member_card"]
+    specs = [d for d in DOCUMENTS if d.key != "member_card"]
     on_books = sum(1 for m in data["members"] if m["status"] == "active")
     story: list[Flowable] = [
         Spacer(1, 30 * mm),

@@ -24,14 +24,13 @@ from qzdesk.models.meeting import (
     Observer,
 )
 from qzdesk.models.member import (
-    IdType,
     ImportBatch,
     Member,
     MemberEvent,
-    MemberStatus,
-    PoliticalStatus,
 )
-from qzdesk.models.org import Org, OrgKind, Sector
+from qzdesk.models.org import (
+    Org,
+)
 from qzdesk.models.setting import Setting
 from qzdesk.models.term import Term
 
@@ -44,7 +43,6 @@ __all__ = [
     "Base",
     "EvaluationEntry",
     "EvaluationSession",
-    "IdType",
     "ImportBatch",
     "Meeting",
     "MeetingAttachment",
@@ -52,19 +50,15 @@ __all__ = [
     "Member",
     "MemberEvent",
     "MemberNoBlock",
-    "MemberStatus",
     "Objection",
     "Observer",
     "Org",
-    "OrgKind",
     "PointsEntry",
     "PointsReview",
-    "PoliticalStatus",
     "Publicity",
     "PublicityEntry",
     "Quota",
     "Registration",
-    "Sector",
     "Setting",
     "StageEvent",
     "Term",

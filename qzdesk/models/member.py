@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -21,95 +20,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qzdesk.models.base import Base
-
-
-class Labeled(StrEnum):
-    """An enum whose Chinese label is looked up in the subclass's `_labels`."""
-
-    @property
-    def label(self) -> str:
-        return type(self)._labels()[self.value]
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        raise NotImplementedError
-
-    @classmethod
-    def from_label(cls, text: str) -> Labeled | None:
-        for value, label in cls._labels().items():
-            if text in (label, value):
-                return cls(value)
-        return None
-
-
-class MemberStatus(Labeled):
-    ACTIVE = "active"
-    AGED_OUT = "aged_out"
-    LAPSED = "lapsed"
-    WITHDRAWN = "withdrawn"
-    EXPELLED = "expelled"
-    TRANSFERRED_OUT = "transferred_out"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {
-            "active": "正常",
-            "aged_out": "满28周岁离团",
-            "lapsed": "自行脱团",
-            "withdrawn": "自愿退团",
-            "expelled": "开除团籍",
-            "transferred_out": "已转出",
-        }
-
-
-class PoliticalStatus(Labeled):
-    LEAGUE = "league"
-    PARTY_PROBATIONARY = "party_probationary"
-    PARTY = "party"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {"league": "团员", "party_probationary": "中共预备党员", "party": "中共党员"}
-
-
-class IdType(Labeled):
-    RESIDENT = "resident"
-    OTHER = "other"
-
-    @classmethod
-    def _labels(cls) -> dict[str, str]:
-        return {"resident": "居民身份证", "other": "境外证件"}
-
-
-EDUCATION_LEVELS = (
-    "小学",
-    "初中",
-    "高中",
-    "中专",
-    "大专",
-    "大学本科",
-    "硕士研究生",
-    "博士研究生",
-    "初中在读",
-    "高中在读",
-    "中专在读",
-    "大专在读",
-    "大学本科在读",
-    "硕士研究生在读",
-    "博士研究生在读",
-)
-OCCUPATIONS = (
-    "学生",
-    "农民",
-    "国有企业职工",
-    "非公有制企业职工",
-    "机关事业单位职工",
-    "社会组织员工",
-    "自由职业者",
-    "教职工",
-    "其他",
-)
-LEAGUE_POSTS = ("书记", "副书记", "组织委员", "宣传委员", "文体委员", "其他")
 
 
 class Member(Base):

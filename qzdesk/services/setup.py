@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from qzdesk.models import Org, OrgKind, Sector
+from qzdesk.models import Org
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation import orgs
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import (
     DEFAULT_PARENT_ORG,
@@ -21,8 +22,9 @@ from qzdesk.services.organisation.settings import (
     write,
 )
 from qzdesk.services.security import branch_key
-from qzdesk.services.security.auth import check_new_password, hash_password
+from qzdesk.services.security.passwords import check_new_password, hash_password
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import OrgKind, Sector
 
 
 @dataclass
@@ -40,14 +42,6 @@ class SetupRequest:
 
 def is_initialised(store: Store) -> bool:
     return organisation_name(store) is not None
-
-
-def organisation_name(store: Store) -> str | None:
-    """The top organisation's name once setup is complete, else None."""
-    with store.transaction() as session:
-        if read(session, Key.SETUP_DONE) is None:
-            return None
-        return session.scalar(select(Org.name).where(Org.parent_id.is_(None)))
 
 
 def validate(request: SetupRequest, profiles: dict[str, RuleProfile]) -> list[str]:

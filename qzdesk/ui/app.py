@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
-from qzdesk.services import setup
 from qzdesk.services.errors import QzdeskError
+from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.security import auth
 from qzdesk.services.storage.store import Store
@@ -93,7 +93,7 @@ class Launcher(QObject):
         self.window: MainWindow | None = None
 
     def start(self) -> None:
-        self.context.worker.submit(setup.organisation_name, self.context.store, on_done=self._route)
+        self.context.worker.submit(orgs.organisation_name, self.context.store, on_done=self._route)
 
     def _route(self, org_name: str | None) -> None:
         if org_name is None:

@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from qzdesk.models import OrgKind, Sector
 from qzdesk.services import setup
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.orgs import OrgInfo
 from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
 from qzdesk.services.organisation.settings import DEFAULT_PARENT_ORG
-from qzdesk.services.security.auth import check_new_password
+from qzdesk.services.security.passwords import check_new_password
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, combo
+from qzdesk.vocabulary import OrgKind, Sector
 
 PAGE_INTRO, PAGE_ORG, PAGE_BRANCHES, PAGE_SECRETARY, PAGE_RULES = range(5)
 

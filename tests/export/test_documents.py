@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from qzdesk.export.pdf.registry import documents, render_document
+from qzdesk.export.pdf.documents import DOCUMENTS
+from qzdesk.export.pdf.registry import render_document
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
@@ -52,7 +53,7 @@ def ink(pdf: bytes, tmp_path: Path, page: int = 1) -> float:
 
 
 def test_the_registry_lists_the_documents_in_order():
-    assert [d.key for d in documents()] == [
+    assert [d.key for d in DOCUMENTS] == [
         "overview",
         "roster",
         "admission_summary",

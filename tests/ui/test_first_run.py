@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWizard
 
 from qzdesk.services import audit
 from qzdesk.services.organisation import orgs
-from qzdesk.services.setup import organisation_name
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.ui.wizard import PAGE_BRANCHES, PAGE_ORG, PAGE_RULES, PAGE_SECRETARY, SetupWizard
 from tests.ui.conftest import type_text
 

@@ -6,11 +6,11 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from qzdesk.models import MemberStatus, PoliticalStatus
 from qzdesk.services.members import records
 from qzdesk.services.members.filtering import RosterQuery
 from qzdesk.services.members.validation import MemberDraft
 from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
+from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 from tests.unit.test_members import rid
 
 # The demo template is built with today's date; judge its members on the same day.

@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from qzdesk.models import MemberStatus
 from qzdesk.services.members import records
 from qzdesk.ui.members.form import LeaveDialog, MemberForm
 from qzdesk.ui.members.import_dialog import ImportDialog
+from qzdesk.vocabulary import MemberStatus
 from tests.ui.conftest import answer_modal, type_text
 from tests.unit.test_members import rid
 

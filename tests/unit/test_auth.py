@@ -9,17 +9,17 @@ from sqlalchemy import select
 
 from qzdesk.models import AuditEntry, Setting
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.security import auth
+from qzdesk.services.security import auth, passwords
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def test_hash_is_salted_scrypt_and_never_the_password():
-    first, second = auth.hash_password("秘密123456"), auth.hash_password("秘密123456")
+    first, second = passwords.hash_password("秘密123456"), passwords.hash_password("秘密123456")
     assert first.startswith("scrypt$") and first != second
     assert "秘密123456" not in first
-    assert auth.password_matches(first, "秘密123456")
-    assert not auth.password_matches(first, "秘密123457")
+    assert passwords.password_matches(first, "秘密123456")
+    assert not passwords.password_matches(first, "秘密123457")
 
 
 def test_the_stored_setting_holds_only_the_hash(store):

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from qzdesk.models import IdType, PoliticalStatus
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.validation import MemberDraft, check_member, normalise_mobile
+from qzdesk.vocabulary import IdType, PoliticalStatus
 
 TODAY = date(2026, 11, 24)
 

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from qzdesk.models import MemberStatus
 from qzdesk.services import audit
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.records import MemberInvalid
 from qzdesk.services.members.validation import MemberDraft
+from qzdesk.vocabulary import MemberStatus
 
 # The demo template is built with today's date; judge its members on the same day.
 TODAY = date.today()

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from qzdesk.models import OrgKind, Sector
 from qzdesk.services import audit
 from qzdesk.services.changes import Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.overview import overview
+from qzdesk.vocabulary import OrgKind, Sector
 
 
 def root_of(store):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from qzdesk.models import OrgKind, Sector
 from qzdesk.services import audit
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation import orgs, settings
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.overview import overview
-from qzdesk.services.setup import SetupRequest, initialise, is_initialised, organisation_name
+from qzdesk.services.setup import SetupRequest, initialise, is_initialised
+from qzdesk.vocabulary import OrgKind, Sector
 
 
 def school(**changes) -> SetupRequest:

@@ -1,45 +1,16 @@
-"""The documents an archive can hold; each module contributes its own with `register`."""
+"""Looking up the archive's documents, and rendering one on its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reportlab.platypus import Flowable
-
+from qzdesk.export.pdf.documents import DOCUMENTS
 from qzdesk.export.pdf.layout import PageInfo, render
 from qzdesk.services.errors import NotInitialised, ValidationError
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.periods import Period
-from qzdesk.services.setup import organisation_name
 from qzdesk.services.storage.store import Store
-
-Builder = Callable[..., list[Flowable]]
-
-
-@dataclass(frozen=True)
-class DocumentSpec:
-    key: str
-    title: str
-    build: Builder  # (store, period, **options) -> flowables
-    order: int = 100
-
-
-REGISTRY: dict[str, DocumentSpec] = {}
-
-
-def register(spec: DocumentSpec) -> DocumentSpec:
-    if spec.key in REGISTRY:
-        raise ValueError(f"document {spec.key} registered twice")
-    REGISTRY[spec.key] = spec
-    return spec
-
-
-def documents() -> list[DocumentSpec]:
-    from qzdesk.export.pdf import documents as _contributions  # noqa: F401 - registers them
-
-    return sorted(REGISTRY.values(), key=lambda d: d.order)
 
 
 def render_document(
@@ -50,8 +21,8 @@ def render_document(
     now: datetime | None = None,
     **options: Any,
 ) -> bytes:
-    """One registered document as a PDF of its own (for preview and for tests)."""
-    specs = {d.key: d for d in documents()}
+    """One document as a PDF of its own (for preview and for tests)."""
+    specs = {d.key: d for d in DOCUMENTS}
     if key not in specs:
         raise ValidationError(f"没有名为 {key} 的文档（可选：{'、'.join(specs)}）。")
     organisation = organisation_name(store)

@@ -21,7 +21,6 @@ from qzdesk.models import (
     Applicant,
     Meeting,
     Member,
-    MemberStatus,
     Objection,
     Org,
     Publicity,
@@ -52,6 +51,7 @@ from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile, rules_in_force
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import MemberStatus
 
 CHANGED = frozenset({Topic.ADMISSION, Topic.AUDIT})
 # The steps that move an applicant on; the screens show what blocks each one today.

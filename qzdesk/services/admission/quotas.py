@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Applicant, Member, MemberStatus, Org, Quota, Sector, StageEvent
+from qzdesk.models import Applicant, Member, Org, Quota, StageEvent
 from qzdesk.services import audit
 from qzdesk.services.admission.applicants import admitted_in, events_by_applicant
 from qzdesk.services.admission.ledger import Balance, balances, points_text
@@ -22,6 +22,7 @@ from qzdesk.services.names import tidy
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import MemberStatus, Sector
 
 CHANGED = frozenset({Topic.ADMISSION, Topic.AUDIT})
 

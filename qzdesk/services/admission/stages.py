@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import StageEvent
-from qzdesk.models.member import Labeled
+from qzdesk.vocabulary import Labeled
 
 
 class Step(Labeled):

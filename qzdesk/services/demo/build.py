@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from qzdesk.models import MemberStatus, OrgKind, PoliticalStatus, Sector
 from qzdesk.services.demo.applicants import build_admission_demo
 from qzdesk.services.demo.meetings import build_meetings_demo
 from qzdesk.services.demo.people import PeopleMaker
@@ -15,6 +14,7 @@ from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID, RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import MemberStatus, OrgKind, PoliticalStatus, Sector
 
 DEMO_PASSWORD = "qzdemo"
 DEMO_ORG = "秦州区示范中学团委（演示）"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from qzdesk.models import PoliticalStatus
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.validation import MemberDraft
+from qzdesk.vocabulary import PoliticalStatus
 
 QINZHOU_AREA_CODE = "620502"
 SURNAMES = "王李张刘陈杨赵马何郭罗魏汪牛丁董蒲雷苟石朱胡高孙周吴徐田任姚潘冯"

@@ -10,11 +10,12 @@ from enum import Enum
 
 from sqlalchemy import Integer, func, select
 
-from qzdesk.models import Meeting, Org, OrgKind
+from qzdesk.models import Meeting, Org
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import OrgKind
 
 QUARTERS = "一二三四"
 

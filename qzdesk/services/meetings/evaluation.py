@@ -18,15 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import (
-    EvaluationEntry,
-    EvaluationSession,
-    Member,
-    MemberStatus,
-    PoliticalStatus,
-    Registration,
-)
-from qzdesk.models.member import Labeled
+from qzdesk.models import EvaluationEntry, EvaluationSession, Member, Registration
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -35,6 +27,7 @@ from qzdesk.services.members.records import check_branch, on_books
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import Labeled, MemberStatus, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 

@@ -30,7 +30,6 @@ from qzdesk.models import (
     Term,
 )
 from qzdesk.models import Meeting as MeetingRow
-from qzdesk.models.member import Labeled
 from qzdesk.services import audit
 from qzdesk.services.attachments import AttachmentRow, add_attachment
 from qzdesk.services.changes import Outcome, Topic
@@ -40,6 +39,7 @@ from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile, rules_in_force
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import Labeled
 
 CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
 PRESENCE = {"present": "出席", "leave": "请假", "absent": "缺席"}

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Meeting, MeetingPlan, Org, OrgKind
+from qzdesk.models import Meeting, MeetingPlan, Org
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
@@ -21,6 +21,7 @@ from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
 from qzdesk.services.workdays import working_days_from
+from qzdesk.vocabulary import OrgKind
 
 CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
 PLAN_DAY = 15  # mid-month, moved to the next working day; the secretary moves it as needed

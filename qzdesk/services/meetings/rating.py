@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 
-from qzdesk.models import Applicant, Member, MemberStatus, Registration, StageEvent
+from qzdesk.models import Applicant, Member, Registration, StageEvent
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.meetings.evaluation import EvaluationView, evaluations_of_year
@@ -22,6 +22,7 @@ from qzdesk.services.members.validation import age_on
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import MemberStatus
 
 BANDS = ("五星", "四星", "三星", "后进", "软弱涣散")
 

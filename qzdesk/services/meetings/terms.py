@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Meeting, Member, MemberStatus, Org, Sector, Term
+from qzdesk.models import Meeting, Member, Org, Term
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -22,6 +22,7 @@ from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import MemberStatus, Sector
 
 CHANGED = frozenset({Topic.ORG, Topic.AUDIT})
 STUDENT = "学生"

@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from qzdesk.models import IdType, MemberStatus, PoliticalStatus
 from qzdesk.services.names import tidy
+from qzdesk.vocabulary import IdType, MemberStatus, PoliticalStatus
 
 
 @dataclass(frozen=True)

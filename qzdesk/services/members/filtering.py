@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from qzdesk.models import MemberStatus, PoliticalStatus
 from qzdesk.services.members.records import MemberRow
 from qzdesk.services.members.search import normalise_query
 from qzdesk.services.members.validation import age_on
+from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 
 # (label, lowest age, highest age exclusive)
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import IdType, ImportBatch, Member, MemberEvent, Org, OrgKind
+from qzdesk.models import ImportBatch, Member, MemberEvent, Org
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
@@ -48,6 +48,7 @@ from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Proble
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import IdType, OrgKind
 
 Progress = Callable[[int, int], bool]
 HEADER_SCAN_ROWS = 30

@@ -13,7 +13,7 @@ from typing import Any, get_args, get_type_hints
 from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import IdType, Member, MemberEvent, MemberStatus, Org, OrgKind, PoliticalStatus
+from qzdesk.models import Member, MemberEvent, Org
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
@@ -23,6 +23,7 @@ from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile, rules_in_force
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import IdType, MemberStatus, OrgKind, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 ENUM_FIELDS = {"id_type": IdType, "political_status": PoliticalStatus, "status": MemberStatus}

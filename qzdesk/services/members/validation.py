@@ -11,10 +11,10 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from qzdesk.models import IdType, MemberStatus, PoliticalStatus
 from qzdesk.services.members import idcard
 from qzdesk.services.names import tidy
 from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.vocabulary import IdType, MemberStatus, PoliticalStatus
 
 FIELD_LABELS = {
     "name": "姓名",

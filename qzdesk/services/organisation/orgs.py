@@ -12,13 +12,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Org, OrgKind, Sector
+from qzdesk.models import Org
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation import settings
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import OrgKind, Sector
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,14 @@ def info(org: Org) -> OrgInfo:
         closed_on=org.closed_on,
         close_reason=org.close_reason,
     )
+
+
+def organisation_name(store: Store) -> str | None:
+    """The top organisation's name once setup is complete, else None."""
+    with store.transaction() as session:
+        if settings.read(session, settings.Key.SETUP_DONE) is None:
+            return None
+        return session.scalar(select(Org.name).where(Org.parent_id.is_(None)))
 
 
 def list_orgs(store: Store) -> list[OrgInfo]:

@@ -8,12 +8,13 @@ from datetime import date
 from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Member, MemberStatus
+from qzdesk.models import Member
 from qzdesk.services.errors import NotInitialised
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import Key, profile_in_force, read
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import MemberStatus
 
 
 @dataclass(frozen=True)

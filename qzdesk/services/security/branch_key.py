@@ -18,7 +18,9 @@ from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.settings import Key, read
+from qzdesk.services.security.passwords import password_matches
 from qzdesk.services.storage.store import Store
 
 VALID_YEARS = 10
@@ -95,9 +97,6 @@ def _open(data: bytes, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.
 
 def create_key(store: Store, password: str, now: datetime | None = None) -> Outcome[KeyInfo]:
     """A new key pair and certificate: subject = the organisation, O = the parent committee."""
-    from qzdesk.services.security.auth import password_matches
-    from qzdesk.services.setup import organisation_name
-
     now = now or datetime.now(UTC)
     with store.transaction() as session:
         stored = read(session, Key.PASSWORD_HASH)

@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.models import IdType, MemberStatus, PoliticalStatus
-from qzdesk.models.member import EDUCATION_LEVELS, LEAGUE_POSTS, OCCUPATIONS
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import idcard, records
 from qzdesk.services.members.columns import CellError, parse_date
@@ -34,6 +32,14 @@ from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Proble
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, confirm_buttons, date_edit
 from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.vocabulary import (
+    EDUCATION_LEVELS,
+    LEAGUE_POSTS,
+    OCCUPATIONS,
+    IdType,
+    MemberStatus,
+    PoliticalStatus,
+)
 
 WARNING_STYLE = "color: #b35c00;"
 DATE_FIELDS = ("joined_on", "party_joined_on", "post_since", "volunteer_since")

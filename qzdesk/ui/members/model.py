@@ -22,9 +22,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from qzdesk.models import MemberStatus
 from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 from qzdesk.services.members.records import MemberRow
+from qzdesk.vocabulary import MemberStatus
 
 Index = QModelIndex | QPersistentModelIndex
 LEFT_COLOUR = QBrush(QColor("#8a8a8a"))

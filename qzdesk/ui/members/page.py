@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.config import resources_dir
-from qzdesk.models import MemberStatus, PoliticalStatus
 from qzdesk.services.changes import Topic
 from qzdesk.services.members import records
 from qzdesk.services.members.filtering import AGE_BANDS, RosterQuery
@@ -30,6 +29,7 @@ from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import combo
 from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
 from qzdesk.ui.pages.base import Page
+from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 
 TEMPLATE = "团员导入模板.xlsx"
 

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.models import OrgKind, Sector
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.overview import Overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, confirm_buttons, date_edit
 from qzdesk.ui.tables import HIGHLIGHT
+from qzdesk.vocabulary import OrgKind, Sector
 
 ORG_ID = Qt.ItemDataRole.UserRole
 

@@ -1,4 +1,4 @@
-"""Importing this package registers every document it holds."""
+"""Every document an archive can hold, in the order the archive binds them."""
 
 from qzdesk.export.pdf.documents import (
     admission,
@@ -9,13 +9,18 @@ from qzdesk.export.pdf.documents import (
     points_record,
     roster,
 )
+from qzdesk.export.pdf.spec import DocumentSpec
 
-__all__ = [
-    "admission",
-    "evaluation",
-    "meetings",
-    "member_card",
-    "overview",
-    "points_record",
-    "roster",
-]
+DOCUMENTS: tuple[DocumentSpec, ...] = (
+    overview.OVERVIEW,
+    roster.ROSTER,
+    admission.SUMMARY,
+    admission.PUBLICITY,
+    admission.RESOLUTIONS,
+    points_record.POINTS_RECORD,
+    meetings.PLAN,
+    meetings.MINUTES_BOOK,
+    meetings.COMPLIANCE,
+    evaluation.EVALUATION,
+    member_card.MEMBER_CARD,
+)

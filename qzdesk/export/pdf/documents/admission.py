@@ -9,14 +9,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.admission import applicants, publicity, quotas
 from qzdesk.services.admission.publicity import PublicityRow
 from qzdesk.services.admission.requirements import PUBLICITY_LABELS
 from qzdesk.services.admission.stages import Stage, Step
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
-from qzdesk.services.setup import organisation_name
 from qzdesk.services.storage.store import Store
 
 INTRO = {
@@ -200,8 +200,6 @@ def build_summary(store: Store, period: Period) -> list[Flowable]:
     return story
 
 
-register(DocumentSpec("admission_summary", "发展团员工作情况", build_summary, order=40))
-register(DocumentSpec("publicity", "发展团员公示", build_notices, order=42))
-register(
-    DocumentSpec("admission_resolutions", "支部大会接收新团员决议", build_resolutions, order=44)
-)
+SUMMARY = DocumentSpec("admission_summary", "发展团员工作情况", build_summary)
+PUBLICITY = DocumentSpec("publicity", "发展团员公示", build_notices)
+RESOLUTIONS = DocumentSpec("admission_resolutions", "支部大会接收新团员决议", build_resolutions)

@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.meetings.evaluation import Grade, evaluations_of_year, registrations_of_year
 from qzdesk.services.members.records import open_branches
 from qzdesk.services.organisation.rules import installed_profiles
@@ -81,4 +81,4 @@ def build(store: Store, period: Period) -> list[Flowable]:
     return story
 
 
-register(DocumentSpec("evaluation", "团员教育评议和团籍注册", build, order=64))
+EVALUATION = DocumentSpec("evaluation", "团员教育评议和团籍注册", build)

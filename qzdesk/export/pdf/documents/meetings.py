@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.attachments import describe
 from qzdesk.services.meetings import plan
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
@@ -212,6 +212,6 @@ def build_compliance(store: Store, period: Period) -> list[Flowable]:
     ]
 
 
-register(DocumentSpec("meeting_plan", "年度组织生活计划", build_plan, order=58))
-register(DocumentSpec("minutes_book", "会议记录本", build_minutes_book, order=60))
-register(DocumentSpec("compliance", "组织生活落实情况", build_compliance, order=62))
+PLAN = DocumentSpec("meeting_plan", "年度组织生活计划", build_plan)
+MINUTES_BOOK = DocumentSpec("minutes_book", "会议记录本", build_minutes_book)
+COMPLIANCE = DocumentSpec("compliance", "组织生活落实情况", build_compliance)

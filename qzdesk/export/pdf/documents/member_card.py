@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import HEADING, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.members import records
 from qzdesk.services.members.records import EVENT_LABELS, audit_view
 from qzdesk.services.members.validation import FIELD_LABELS, MONTH_FIELDS
@@ -41,4 +41,4 @@ def build(store: Store, period: Period, member_id: int) -> list[Flowable]:
     ]
 
 
-register(DocumentSpec("member_card", "团员信息卡", build, order=90))
+MEMBER_CARD = DocumentSpec("member_card", "团员信息卡", build)

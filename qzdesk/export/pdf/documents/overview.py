@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.members import records
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import installed_profiles
@@ -55,4 +55,4 @@ def build(store: Store, period: Period) -> list[Flowable]:
     ]
 
 
-register(DocumentSpec("overview", "组织概况", build, order=10))
+OVERVIEW = DocumentSpec("overview", "组织概况", build)

@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
@@ -80,4 +80,4 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
     return story
 
 
-register(DocumentSpec("points_record", "积分档案", build, order=50))
+POINTS_RECORD = DocumentSpec("points_record", "积分档案", build)

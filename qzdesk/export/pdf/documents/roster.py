@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
-from qzdesk.export.pdf.registry import DocumentSpec, register
+from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.members.records import roster_on
 from qzdesk.services.periods import Period
 from qzdesk.services.storage.store import Store
@@ -88,4 +88,4 @@ def build(store: Store, period: Period) -> list[Flowable]:
     return story
 
 
-register(DocumentSpec("roster", "团员花名册", build, order=20))
+ROSTER = DocumentSpec("roster", "团员花名册", build)

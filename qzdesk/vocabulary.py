@@ -1,0 +1,144 @@
+"""The League's closed lists: what an organisation, a member's status, ID and posts can be,
+each with its Chinese label. Shared by the models, the services and the screens."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    COMMITTEE = "committee"
+    GENERAL_BRANCH = "general_branch"
+    BRANCH = "branch"
+
+    @property
+    def label(self) -> str:
+        return {"committee": "团委", "general_branch": "团总支", "branch": "团支部"}[self.value]
+
+
+class Sector(StrEnum):
+    """Where the organisation stands; the last three are the "三新" fields."""
+
+    MIDDLE_SCHOOL = "middle_school"
+    HIGH_SCHOOL = "high_school"
+    VOCATIONAL_SCHOOL = "vocational_school"
+    VILLAGE = "village"
+    COMMUNITY = "community"
+    PUBLIC_INSTITUTION = "public_institution"
+    STATE_ENTERPRISE = "state_enterprise"
+    NEW_ECONOMIC = "new_economic"
+    NEW_SOCIAL = "new_social"
+    NEW_EMPLOYMENT = "new_employment"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _SECTOR_LABELS[self]
+
+    @property
+    def is_school(self) -> bool:
+        return self in (Sector.MIDDLE_SCHOOL, Sector.HIGH_SCHOOL, Sector.VOCATIONAL_SCHOOL)
+
+
+_SECTOR_LABELS = {
+    Sector.MIDDLE_SCHOOL: "初级中学",
+    Sector.HIGH_SCHOOL: "普通高中",
+    Sector.VOCATIONAL_SCHOOL: "中等职业学校",
+    Sector.VILLAGE: "村（农村）",
+    Sector.COMMUNITY: "社区（街道）",
+    Sector.PUBLIC_INSTITUTION: "机关事业单位",
+    Sector.STATE_ENTERPRISE: "国有企业",
+    Sector.NEW_ECONOMIC: "新经济组织（非公企业）",
+    Sector.NEW_SOCIAL: "新社会组织（社会组织）",
+    Sector.NEW_EMPLOYMENT: "新就业群体（快递、外卖、网约车等）",
+    Sector.OTHER: "其他",
+}
+
+
+class Labeled(StrEnum):
+    """An enum whose Chinese label is looked up in the subclass's `_labels`."""
+
+    @property
+    def label(self) -> str:
+        return type(self)._labels()[self.value]
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_label(cls, text: str) -> Labeled | None:
+        for value, label in cls._labels().items():
+            if text in (label, value):
+                return cls(value)
+        return None
+
+
+class MemberStatus(Labeled):
+    ACTIVE = "active"
+    AGED_OUT = "aged_out"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
+    EXPELLED = "expelled"
+    TRANSFERRED_OUT = "transferred_out"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "active": "正常",
+            "aged_out": "满28周岁离团",
+            "lapsed": "自行脱团",
+            "withdrawn": "自愿退团",
+            "expelled": "开除团籍",
+            "transferred_out": "已转出",
+        }
+
+
+class PoliticalStatus(Labeled):
+    LEAGUE = "league"
+    PARTY_PROBATIONARY = "party_probationary"
+    PARTY = "party"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"league": "团员", "party_probationary": "中共预备党员", "party": "中共党员"}
+
+
+class IdType(Labeled):
+    RESIDENT = "resident"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"resident": "居民身份证", "other": "境外证件"}
+
+
+EDUCATION_LEVELS = (
+    "小学",
+    "初中",
+    "高中",
+    "中专",
+    "大专",
+    "大学本科",
+    "硕士研究生",
+    "博士研究生",
+    "初中在读",
+    "高中在读",
+    "中专在读",
+    "大专在读",
+    "大学本科在读",
+    "硕士研究生在读",
+    "博士研究生在读",
+)
+OCCUPATIONS = (
+    "学生",
+    "农民",
+    "国有企业职工",
+    "非公有制企业职工",
+    "机关事业单位职工",
+    "社会组织员工",
+    "自由职业者",
+    "教职工",
+    "其他",
+)
+LEAGUE_POSTS = ("书记", "副书记", "组织委员", "宣传委员", "文体委员", "其他")
