@@ -33,10 +33,10 @@ from qzdesk.config import DataPaths
 from qzdesk.export.roster_excel import write_roster
 from qzdesk.logs import setup_logging
 from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.desk import Desk
 from qzdesk.services.members.importer import commit_import, preview_import
 from qzdesk.services.members.search import normalise_query
 from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
-from qzdesk.services.security import auth
 from qzdesk.services.storage.store import Store
 from qzdesk.ui.app import ensure_app
 from qzdesk.ui.context import AppContext
@@ -90,10 +90,9 @@ def p95(values: list[float]) -> float:
 def bench_page(app: QApplication, data: Path, result: dict) -> None:
     profiles = load_profiles([bundled_rules_dir()])
     store = Store.open(data, "bench")
-    assert auth.login(store, "qzdemo").ok
-    context = AppContext(
-        store, profiles, DbWorker(ErrorHandler(setup_logging(DataPaths(data).logs)))
-    )
+    desk = Desk(store, profiles)
+    assert desk.sign_in("qzdemo").ok
+    context = AppContext(desk, DbWorker(ErrorHandler(setup_logging(DataPaths(data).logs))))
     page = RosterPage(context)
     page.resize(1200, 800)
     page.show()

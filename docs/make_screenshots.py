@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from qzdesk.config import DataPaths
 from qzdesk.logs import setup_logging
+from qzdesk.services.todo import Target
 from qzdesk.ui.admission.step_dialog import StepDialog
 from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
@@ -135,12 +136,13 @@ def main_window_shots(tmp: Path) -> None:
     shoot(minutes, "minutes-draft")
     minutes.close()
     plan_shots(window)
+    meetings = window.meetings
     for tab, name in (
-        ("落实情况", "main-meetings-compliance"),
-        ("评议与注册", "main-meetings-evaluation"),
-        ("换届", "main-meetings-terms"),
+        (meetings.compliance, "main-meetings-compliance"),
+        (meetings.evaluation, "main-meetings-evaluation"),
+        (meetings.terms, "main-meetings-terms"),
     ):
-        window.meetings.show_tab(tab)
+        meetings.tabs.setCurrentWidget(tab)
         settle()
         shoot(window, name)
     window.nav.setCurrentRow(window.pages.index(window.settings_page))
@@ -155,7 +157,7 @@ def main_window_shots(tmp: Path) -> None:
 def plan_shots(window: MainWindow) -> None:
     """The plan as the secretary first lays it out, then moving one item."""
     tab = window.meetings.plan
-    window.meetings.show_tab("年度计划")
+    window.open_target(Target.PLAN)
     tab.lay_out()
     wait_for(lambda: len(tab.rows) > 100 and window.context.worker.pending == 0)
     settle()

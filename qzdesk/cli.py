@@ -20,7 +20,8 @@ from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.vocabulary import OrgKind, Sector
 
 if TYPE_CHECKING:
-    from qzdesk.services.storage.store import Store
+    from qzdesk.services.desk import Desk
+    from qzdesk.services.organisation.rules import RuleProfile
 
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_VERIFY_FAILED = 0, 2, 3, 4
 
@@ -87,8 +88,10 @@ def cmd_archive_build(args: argparse.Namespace, paths: DataPaths) -> int:
     period = parse_period(args.period)
     profiles = _load_profiles(paths)
     password = _read_password()
-    with _open_signed(paths, "qzdesk archive build") as store:
-        saved = save_archive(store, profiles, period, password, args.out or Path.cwd())
+    with _open_signed(paths, "qzdesk archive build", profiles) as desk:
+        saved = desk.call(
+            save_archive, desk.store, profiles, period, password, args.out or Path.cwd()
+        )
     text = (
         f"已生成并签名：{saved.path}\n台账编号：{saved.archive_id}，共 {saved.pages} 页；"
         "写入后已读回校验通过。"
@@ -254,33 +257,41 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
-def _open_signed(paths: DataPaths, program: str) -> Store:
-    """Open the store and act as its secretary (the CLI runs on the secretary's own PC)."""
+def _open_signed(paths: DataPaths, program: str, profiles: dict[str, RuleProfile]) -> Desk:
+    """A desk over the store that acts as its secretary (the CLI runs on the secretary's
+    own PC); closing it closes the store."""
+    from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.orgs import organisation_name
+    from qzdesk.services.organisation.settings import Key, read
     from qzdesk.services.storage.store import Store
 
     store = Store.open(paths.root, program)
-    if organisation_name(store) is None:
+    desk = Desk(store, profiles)
+    if desk.call(organisation_name, store) is None:
         store.close()
         raise QzdeskError(f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。")
-    from qzdesk.services.organisation.settings import Key, read
-
-    with store.transaction() as session:
-        store.actor = f"{read(session, Key.SECRETARY, store.actor)}（命令行）"
-    return store
+    secretary = desk.read(lambda ctx: read(ctx.session, Key.SECRETARY, ctx.actor))
+    desk.actor = f"{secretary}（命令行）"
+    return desk
 
 
 def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.members.importer import commit_import, describe, preview_import
 
     profiles = _load_profiles(paths)
-    with _open_signed(paths, "qzdesk members import") as store:
-        preview = preview_import(
-            store, args.file, profiles, args.branch, upgrade_legacy_ids=args.upgrade_legacy_ids
+    with _open_signed(paths, "qzdesk members import", profiles) as desk:
+        preview = desk.call(
+            preview_import,
+            desk.store,
+            args.file,
+            profiles,
+            args.branch,
+            upgrade_legacy_ids=args.upgrade_legacy_ids,
         )
         report = None
         if not args.dry_run:
-            report = commit_import(store, preview, profiles, args.update_existing).value
+            store = desk.store
+            report = desk.call(commit_import, store, preview, profiles, args.update_existing).value
     rows = preview.rows
     lines = [f"文件：{args.file}（工作表“{preview.sheet}”，表头在第 {preview.header_row} 行）"]
     lines += preview.notes + [describe(r) for r in rows if r.level not in ("ok", "same")]
@@ -328,8 +339,8 @@ def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
     from qzdesk.services.members.records import export_rows
 
-    with _open_signed(paths, "qzdesk members export") as store:
-        rows = export_rows(store)
+    with _open_signed(paths, "qzdesk members export", _load_profiles(paths)) as desk:
+        rows = desk.call(export_rows, desk.store)
     count = write_roster(args.file, rows)
     _emit(args, f"已导出 {count} 名团员到 {args.file}", {"file": str(args.file), "members": count})
     return EXIT_OK
@@ -338,9 +349,8 @@ def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
 def cmd_key_export_cert(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.security.branch_key import certificate_pem, key_info
 
-    with _open_signed(paths, "qzdesk key export-cert") as store:
-        pem = certificate_pem(store)
-        info = key_info(store)
+    with _open_signed(paths, "qzdesk key export-cert", _load_profiles(paths)) as desk:
+        pem, info = desk.call(lambda: (certificate_pem(desk.store), key_info(desk.store)))
     args.file.write_bytes(pem)
     assert info is not None
     text = (

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from qzdesk.services.demo.build import build_demo
+from qzdesk.services.desk import Desk
 from qzdesk.services.organisation.rules import RuleProfile, bundled_rules_dir, load_profiles
 from qzdesk.services.security.auth import login
 from qzdesk.services.storage.store import Store
@@ -60,6 +61,14 @@ def store(data_dir: Path) -> Iterator[Store]:
     with Store.open(data_dir, "tests") as opened:
         assert login(opened, DEMO_PASSWORD).ok
         yield opened
+
+
+@pytest.fixture
+def desk(store: Store, profiles: dict[str, RuleProfile]) -> Desk:
+    """A desk over the demo store, signed in as its secretary (who the audit log names)."""
+    opened = Desk(store, profiles)
+    assert opened.sign_in(DEMO_PASSWORD).ok
+    return opened
 
 
 @pytest.fixture

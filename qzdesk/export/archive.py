@@ -32,6 +32,7 @@ from qzdesk.export.pdf.layout import (
     render,
 )
 from qzdesk.export.pdf.seal import Seal
+from qzdesk.services import clock
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
@@ -189,7 +190,7 @@ def build_archive(
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key, cert = branch_key.load_key(store, password)
-    now = now or datetime.now().astimezone()
+    now = now or clock.now()
     archive_id = new_archive_id(period)
     data = archive_data(store, profiles, period, archive_id, now)
     info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, now)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from qzdesk.config import DataPaths
 from qzdesk.models import Attachment
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.files import write_atomically
@@ -79,7 +78,7 @@ def add_attachment(store: Store, source: Path, max_mb: int) -> Outcome[Attachmen
                 kind=kind,
                 size=len(data),
                 added_by=store.actor,
-                added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                added_at=clock.now_utc().isoformat(timespec="seconds"),
             )
             session.add(row)
             audit.record(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import AuditEntry
+from qzdesk.services import clock
 from qzdesk.services.storage.store import Store
 
 
@@ -24,7 +25,7 @@ def record(
 ) -> None:
     session.add(
         AuditEntry(
-            at=datetime.now(UTC),
+            at=clock.now_utc(),
             actor=actor,
             entity=entity,
             entity_id=None if entity_id is None else str(entity_id),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from qzdesk.models import Org
+from qzdesk.services import clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
@@ -73,14 +74,14 @@ def initialise(
     store: Store, request: SetupRequest, profiles: dict[str, RuleProfile]
 ) -> Outcome[orgs.OrgInfo]:
     branch_names = validate(request, profiles)
-    founded = request.founded_on or date.today()
+    founded = request.founded_on or clock.today()
     with store.transaction() as session:
         if read(session, Key.SETUP_DONE) is not None or session.scalar(select(Org.id).limit(1)):
             raise ValidationError("该数据目录已经设置过组织，不能重复初始化。")
-        store.actor = clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
+        secretary = clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
         root = orgs.create_org(
             session,
-            store.actor,
+            secretary,
             parent=None,
             kind=request.org_kind,
             sector=request.sector,
@@ -90,18 +91,18 @@ def initialise(
         for name in branch_names:
             orgs.create_org(
                 session,
-                store.actor,
+                secretary,
                 parent=root,
                 kind=OrgKind.BRANCH,
                 sector=request.sector,
                 name=name,
                 created_on=founded,
             )
-        write(session, store.actor, Key.SECRETARY, store.actor)
-        write(session, store.actor, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))
-        write(session, store.actor, Key.PROFILE, request.profile_id)
-        write(session, store.actor, Key.PASSWORD_HASH, hash_password(request.password))
-        write(session, store.actor, Key.SETUP_DONE, datetime.now(UTC).isoformat())
+        write(session, secretary, Key.SECRETARY, secretary)
+        write(session, secretary, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))
+        write(session, secretary, Key.PROFILE, request.profile_id)
+        write(session, secretary, Key.PASSWORD_HASH, hash_password(request.password))
+        write(session, secretary, Key.SETUP_DONE, clock.now_utc().isoformat())
         created = orgs.info(root)
-    branch_key.create_key(store, request.password)
+    branch_key.create_key(store, request.password, actor=secretary)
     return Outcome(created, frozenset(Topic))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 
 from sqlalchemy import select
 
@@ -13,49 +14,57 @@ from qzdesk.models import Meeting, Org
 from qzdesk.services.admission import applicants, publicity, quotas
 from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.dates import add_months
+from qzdesk.services.desk import Context
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.evaluation import evaluations_of_year, overdue_registrations
+from qzdesk.services.meetings.plan import PlanState
+from qzdesk.services.meetings.terms import TermState
 from qzdesk.services.members.records import open_branches
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.services.storage.store import Store
 
 SOON = timedelta(days=14)
-MINUTES_TAB = "会议记录"
-PLAN_TAB = "年度计划"
-EVALUATION_TAB = "评议与注册"
-TERMS_TAB = "换届"
+
+
+class Target(Enum):
+    """Where a to-do item is done: a page, or a tab of one."""
+
+    ROSTER = "roster"
+    ADMISSION = "admission"
+    MINUTES = "minutes"
+    PLAN = "plan"
+    EVALUATION = "evaluation"
+    TERMS = "terms"
 
 
 @dataclass(frozen=True)
 class TodoItem:
-    page: str  # where it is done: roster | admission | meetings
+    target: Target
     text: str
     due: date | None = None
     urgent: bool = False
-    tab: str = ""  # the tab of that page, where it has tabs
 
 
-def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[TodoItem]:
-    profile = rules_in_force(store, profiles)
+def todo(ctx: Context) -> list[TodoItem]:
+    """The list for the context's day, read in its one snapshot."""
+    store, profiles, profile, today = ctx.store, dict(ctx.profiles), ctx.profile, ctx.today
     items: list[TodoItem] = []
     overdue_by_branch: dict[str, list[plan.PlanRow]] = {}
     for row in plan.year_plan(store, today.year):
         state = row.state(today)
-        if state == "逾期未开":
+        if state is PlanState.OVERDUE:
             overdue_by_branch.setdefault(row.branch, []).append(row)
-        elif state == "待召开" and (row.planned_on.year, row.planned_on.month) == (
+        elif state is PlanState.DUE and (row.planned_on.year, row.planned_on.month) == (
             today.year,
             today.month,
         ):
             items.append(
                 TodoItem(
-                    "meetings",
+                    Target.PLAN,
                     f"{row.branch}：本月应开{row.kind.label}——{row.topic}"
                     f"（计划 {row.planned_on:%m-%d}）",
                     row.planned_on,
-                    tab=PLAN_TAB,
                 )
             )
     for branch, late in overdue_by_branch.items():
@@ -63,12 +72,11 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
         listed = "、".join(f"{kind} {n} 次" for kind, n in kinds.items())
         items.append(
             TodoItem(
-                "meetings",
+                Target.PLAN,
                 f"{branch}：计划的会议逾期未开 {len(late)} 次（{listed}），"
                 f"最早计划于 {late[0].planned_on:%m-%d}",
                 late[0].planned_on,
                 True,
-                PLAN_TAB,
             )
         )
     with store.transaction() as session:
@@ -83,11 +91,10 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
     for held_on, topic, branch in drafts:
         items.append(
             TodoItem(
-                "meetings",
+                Target.MINUTES,
                 f"{branch}：{held_on:%m-%d}“{topic}”的记录尚未签字确认",
                 held_on,
                 held_on < today - SOON,
-                MINUTES_TAB,
             )
         )
     data = overview(store, profiles, today)
@@ -95,7 +102,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
     if data.members.turning_age_out:
         items.append(
             TodoItem(
-                "roster",
+                Target.ROSTER,
                 f"今年满 {age_out} 周岁的团员 {data.members.turning_age_out} 人："
                 "无团内职务者届时办理超龄离团",
                 date(today.year, 12, 31),
@@ -104,7 +111,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
     if data.members.over_age_out:
         items.append(
             TodoItem(
-                "roster",
+                Target.ROSTER,
                 f"已满 {age_out} 周岁仍在册的团员 {data.members.over_age_out} 人，"
                 "请办理离团或确认其团内职务",
                 None,
@@ -118,7 +125,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
         if today <= notice.ends_on <= today + SOON:
             items.append(
                 TodoItem(
-                    "admission",
+                    Target.ADMISSION,
                     f"{notice.title}将于 {notice.ends_on:%m-%d} 期满（{len(notice.people)} 人）",
                     notice.ends_on,
                 )
@@ -126,7 +133,7 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
         if open_objections:
             items.append(
                 TodoItem(
-                    "admission",
+                    Target.ADMISSION,
                     f"{notice.title}有 {open_objections} 条反映待处理",
                     notice.ends_on,
                     True,
@@ -145,13 +152,17 @@ def todo(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[To
             when = "已满" if ready <= today else f"将于 {ready:%m-%d} 期满"
             items.append(
                 TodoItem(
-                    "admission", f"积极分子{row.name}的考察期{when}，可研究确定为发展对象", ready
+                    Target.ADMISSION,
+                    f"积极分子{row.name}的考察期{when}，可研究确定为发展对象",
+                    ready,
                 )
             )
     status = quotas.quota_status(store, profiles, today.year)
     if status.quota is not None:
         items.append(
-            TodoItem("admission", status.text(), date(today.year, 12, 31), (status.left or 0) <= 0)
+            TodoItem(
+                Target.ADMISSION, status.text(), date(today.year, 12, 31), (status.left or 0) <= 0
+            )
         )
     return sorted(items, key=lambda i: (not i.urgent, i.due or date.max))
 
@@ -170,21 +181,19 @@ def _evaluation_and_registration(
         if missing:
             items.append(
                 TodoItem(
-                    "meetings",
+                    Target.EVALUATION,
                     f"评议季：{len(missing)} 个团支部尚未开展 {today.year} 年团员教育评议"
                     f"（{'、'.join(missing[:3])}{'等' if len(missing) > 3 else ''}）",
                     year_end,
-                    tab=EVALUATION_TAB,
                 )
             )
         waiting = sum(1 for v in held.values() if v.approved_on is None)
         if waiting:
             items.append(
                 TodoItem(
-                    "meetings",
+                    Target.EVALUATION,
                     f"{waiting} 个团支部的评议结果待上级团委批准后登记批准日期",
                     year_end,
-                    tab=EVALUATION_TAB,
                 )
             )
     overdue = overdue_registrations(store, profiles, today)
@@ -192,21 +201,19 @@ def _evaluation_and_registration(
     if overdue and today.month in rules.registration_season_months.value:
         items.append(
             TodoItem(
-                "meetings",
+                Target.EVALUATION,
                 f"注册季：{today.year} 年尚未注册的团员 {len(overdue)} 人",
                 year_end,
-                tab=EVALUATION_TAB,
             )
         )
     if void:
         items.append(
             TodoItem(
-                "meetings",
+                Target.EVALUATION,
                 f"{void} 名团员超过 {rules.registration_void_after_months.value} 个月未注册，"
                 "团员证已失效，请核实并补办注册",
                 None,
                 True,
-                EVALUATION_TAB,
             )
         )
     return items
@@ -219,25 +226,27 @@ def _terms(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[
         state = branch.state(today)
         if branch.current is None:
             unrecorded.append(branch.branch)
-        elif state != "任期内":
+        elif state.needs_election:
             ends = branch.current.ends_on
-            when = f"已于 {ends:%Y-%m-%d} 届满" if state == "已届满" else f"将于 {ends:%m-%d} 届满"
+            when = (
+                f"已于 {ends:%Y-%m-%d} 届满"
+                if state is TermState.EXPIRED
+                else f"将于 {ends:%m-%d} 届满"
+            )
             items.append(
                 TodoItem(
-                    "meetings",
+                    Target.TERMS,
                     f"{branch.branch}：支部委员会任期{when}，请筹备换届选举",
                     ends,
-                    state == "已届满",
-                    TERMS_TAB,
+                    state is TermState.EXPIRED,
                 )
             )
     if unrecorded:
         items.append(
             TodoItem(
-                "meetings",
+                Target.TERMS,
                 f"{len(unrecorded)} 个团支部尚未登记上次换届（无法提醒任期届满）",
                 None,
-                tab=TERMS_TAB,
             )
         )
     return items

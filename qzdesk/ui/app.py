@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
+from qzdesk.services.desk import Desk
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import installed_profiles
@@ -72,7 +73,7 @@ def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
         store.close()
         QMessageBox.critical(None, "规则配置有误", str(error))
         return None
-    return AppContext(store, profiles, DbWorker(handler))
+    return AppContext(Desk(store, profiles), DbWorker(handler))
 
 
 def close_context(context: AppContext) -> None:
@@ -93,7 +94,7 @@ class Launcher(QObject):
         self.window: MainWindow | None = None
 
     def start(self) -> None:
-        self.context.worker.submit(orgs.organisation_name, self.context.store, on_done=self._route)
+        self.context.submit(orgs.organisation_name, self.context.store, on_done=self._route)
 
     def _route(self, org_name: str | None) -> None:
         if org_name is None:
@@ -103,11 +104,8 @@ class Launcher(QObject):
             return
         preset = os.environ.get(PASSWORD_ENV)
         if preset:
-            self.context.worker.submit(
-                auth.login,
-                self.context.store,
-                preset,
-                on_done=lambda result: self._after_preset(result, org_name),
+            self.context.sign_in(
+                preset, on_done=lambda result: self._after_preset(result, org_name)
             )
         else:
             self._ask_password(org_name)

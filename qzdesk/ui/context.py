@@ -1,16 +1,77 @@
-"""What every window needs: the opened store, the rule profiles and the worker."""
+"""What every window needs: the desk (store, rule profiles, clock, actor) and the one
+worker that runs its operations off the GUI thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
+from qzdesk.services.desk import Desk
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.storage.store import Store
-from qzdesk.ui.worker import DbWorker
+from qzdesk.ui.worker import Callback, DbWorker
+
+ErrorCallback = Callable[[BaseException], None]
 
 
 @dataclass
 class AppContext:
-    store: Store
-    profiles: dict[str, RuleProfile]
+    desk: Desk
     worker: DbWorker
+
+    @property
+    def store(self) -> Store:
+        return self.desk.store
+
+    @property
+    def profiles(self) -> Mapping[str, RuleProfile]:
+        return self.desk.profiles
+
+    def read(
+        self,
+        op: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """A desk read (`op(ctx, …)`, one snapshot) on the worker."""
+        return self.worker.submit(
+            self.desk.read, op, *args, on_done=on_done, on_error=on_error, **kwargs
+        )
+
+    def write(
+        self,
+        op: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """A desk write (`op(ctx, …)`, all or nothing) on the worker."""
+        return self.worker.submit(
+            self.desk.write, op, *args, on_done=on_done, on_error=on_error, **kwargs
+        )
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """A service that takes the store, run on the worker as one unit of work."""
+        return self.worker.submit(
+            self.desk.call, fn, *args, on_done=on_done, on_error=on_error, **kwargs
+        )
+
+    def sign_in(
+        self,
+        password: str,
+        on_done: Callback | None = None,
+        on_error: ErrorCallback | None = None,
+    ) -> Future[Any]:
+        return self.worker.submit(self.desk.sign_in, password, on_done=on_done, on_error=on_error)

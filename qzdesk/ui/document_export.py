@@ -33,7 +33,7 @@ def preview_and_save(
             parent, "保存为", str(Path.home() / file_name), "PDF 文件 (*.pdf)"
         )
         if target:
-            context.worker.submit(
+            context.submit(
                 write_atomically,
                 Path(target),
                 pdf,
@@ -44,4 +44,4 @@ def preview_and_save(
     from qzdesk.export.pdf.registry import render_document
 
     render = partial(render_document, context.store, key, period, **options)
-    context.worker.submit(render, on_done=show)
+    context.submit(render, on_done=show)

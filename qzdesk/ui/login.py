@@ -56,9 +56,7 @@ class LoginDialog(QDialog):
             return
         self.ok_button.setEnabled(False)
         self.message.setText("正在核对密码…")
-        self.context.worker.submit(
-            auth.login, self.context.store, self.password.text(), on_done=self._result
-        )
+        self.context.sign_in(self.password.text(), on_done=self._result)
 
     def _result(self, result: auth.LoginResult) -> None:
         if result.ok:

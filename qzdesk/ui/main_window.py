@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk import __version__
 from qzdesk.services.organisation.overview import Overview
+from qzdesk.services.todo import Target
 from qzdesk.ui.admission.page import AdmissionPage
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.meetings.page import MeetingsPage
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
 
         self.home.loaded.connect(self._show_status)
         self.home.show_rules.connect(self.open_rules)
-        self.home.open_page.connect(self.open_page)
+        self.home.open_target.connect(self.open_target)
         self._build_menus()
         self._ui_state = QSettings(str(context.store.paths.ui_state), QSettings.Format.IniFormat)
         self._restore_state()
@@ -120,12 +121,20 @@ class MainWindow(QMainWindow):
         self.org_label.setText(f"{data.root.name}｜书记：{data.secretary}")
         self.profile_label.setText(f"规则配置：{data.profile.title}")
 
-    def open_page(self, key: str, tab: str = "") -> None:
-        """Where a to-do item is done."""
-        page = {"roster": self.roster, "admission": self.admission, "meetings": self.meetings}[key]
+    def open_target(self, target: Target) -> None:
+        """Where a to-do item is done: its page, and the tab of it."""
+        meetings = self.meetings
+        page, tab = {
+            Target.ROSTER: (self.roster, None),
+            Target.ADMISSION: (self.admission, None),
+            Target.MINUTES: (meetings, meetings.list),
+            Target.PLAN: (meetings, meetings.plan),
+            Target.EVALUATION: (meetings, meetings.evaluation),
+            Target.TERMS: (meetings, meetings.terms),
+        }[target]
         self.nav.setCurrentRow(self.pages.index(page))
-        if tab:
-            page.show_tab(tab)
+        if tab is not None:
+            meetings.tabs.setCurrentWidget(tab)
 
     def open_rules(self) -> None:
         self.nav.setCurrentRow(self.pages.index(self.settings_page))

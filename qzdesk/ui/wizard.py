@@ -284,7 +284,7 @@ class SetupWizard(QWizard):
             return
         self.rules_page.message.clear()
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        self.context.worker.submit(
+        self.context.submit(
             setup.initialise,
             self.context.store,
             self.request(),
@@ -294,7 +294,15 @@ class SetupWizard(QWizard):
         )
 
     def _initialised(self, outcome: object) -> None:
-        self.created = outcome.value  # type: ignore[attr-defined]
+        # The secretary who just chose the password is the one who acts from now on.
+        self.context.sign_in(
+            self.secretary_page.password.text(),
+            on_done=lambda _: self._signed_in(outcome.value),  # type: ignore[attr-defined]
+            on_error=self._failed,
+        )
+
+    def _signed_in(self, created: object) -> None:
+        self.created = created
         super().accept()
 
     def _failed(self, error: BaseException) -> None:

@@ -44,9 +44,11 @@ class DbWorker(QObject):
         *args: Any,
         on_done: Callback | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        **kwargs: Any,
     ) -> Future[Any]:
-        """Run `fn(*args)` on the worker; `on_done(result)` or `on_error(exc)` run on the
-        GUI thread. Errors without an `on_error` go to the application's error handler."""
+        """Run `fn(*args, **kwargs)` on the worker; `on_done(result)` or `on_error(exc)` run
+        on the GUI thread. Errors without an `on_error` go to the application's error
+        handler."""
         if self._closed:  # a late callback asking for more while the window closes
             dropped: Future[Any] = Future()
             dropped.cancel()
@@ -54,7 +56,7 @@ class DbWorker(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy.emit(True)
-        future = self._executor.submit(fn, *args)
+        future = self._executor.submit(fn, *args, **kwargs)
         future.add_done_callback(lambda f: self._finished.emit(f, on_done, on_error))
         return future
 

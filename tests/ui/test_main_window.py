@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from qzdesk.models import Org
+from qzdesk.services.todo import Target
 from qzdesk.ui.error_dialog import ErrorDialog
 from qzdesk.ui.main_window import MainWindow
 from tests.ui.conftest import answer_modal
@@ -114,7 +115,7 @@ def test_the_home_page_lists_what_is_due_and_leads_there(signed_in, qtbot):
     qtbot.waitUntil(lambda: home.todo.rowCount() > 0)
     texts = [home.todo.item(r, 0).text() for r in range(home.todo.rowCount())]
     assert any("尚未签字确认" in t for t in texts)  # the demo's draft minutes
-    row = next(r for r, item in enumerate(home.items) if item.page == "admission")
+    row = next(r for r, item in enumerate(home.items) if item.target is Target.ADMISSION)
     home.todo.setCurrentCell(row, 0)
     home.todo.setFocus()
     qtbot.keyClick(home.todo, Qt.Key.Key_Return)  # the keyboard leads there as a double-click

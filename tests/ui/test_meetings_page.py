@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from qzdesk.services.meetings import minutes
 from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.todo import Target
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
 from tests.ui.conftest import answer_modal, type_text
 
@@ -148,8 +149,8 @@ def test_record_an_election_from_the_todo_list(signed_in, qtbot):
 
     window = signed_in
     home = window.home
-    qtbot.waitUntil(lambda: any(i.tab == "换届" for i in home.items))
-    row = next(r for r, item in enumerate(home.items) if item.tab == "换届")
+    qtbot.waitUntil(lambda: any(i.target is Target.TERMS for i in home.items))
+    row = next(r for r, item in enumerate(home.items) if item.target is Target.TERMS)
     home.todo.setCurrentCell(row, 0)
     home.todo.scrollTo(home.todo.currentIndex())
     rect = home.todo.visualRect(home.todo.currentIndex())
@@ -199,7 +200,7 @@ def test_lay_out_the_plan_then_move_an_item_with_a_reason(signed_in, qtbot):
     from qzdesk.services.meetings import plan
 
     window = signed_in
-    window.open_page("meetings", "年度计划")
+    window.open_target(Target.PLAN)
     page = window.meetings
     tab = page.plan
     assert page.tabs.currentWidget() is tab
@@ -272,7 +273,7 @@ def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
         if r.kind is MeetingKind.ASSEMBLY and r.held_on is None
     )
     plan.update_item(store, item.id, "学习团章", "李文静", item.planned_on)
-    window.open_page("meetings", "年度计划")
+    window.open_target(Target.PLAN)
     window.meetings.refresh()  # the plan was changed behind the window's back
     tab = window.meetings.plan
     qtbot.waitUntil(lambda: any(r.id == item.id and r.leader for r in tab.rows))
@@ -320,7 +321,7 @@ def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
 
     window = signed_in
     plan.lay_out_year(window.context.store, window.context.profiles, date.today().year)
-    window.open_page("meetings", "会议记录")
+    window.open_target(Target.MINUTES)
     page = window.meetings
     page.refresh()
     qtbot.waitUntil(lambda: page.data is not None and len(page.data.plan) > 100)

@@ -37,7 +37,7 @@ def test_wrong_then_right_password(store):
     assert not wrong.ok and "密码不正确" in wrong.message and wrong.wait_seconds == 0
     right = auth.login(store, "qzdemo", now=T0 + timedelta(seconds=1))
     assert right.ok
-    assert store.actor == "李文静"
+    assert right.actor == "李文静"
 
 
 def test_repeated_failures_make_the_secretary_wait_longer_each_time(store):

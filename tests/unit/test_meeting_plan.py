@@ -9,6 +9,7 @@ import pytest
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import plan
 from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.meetings.plan import PlanState
 
 
 def test_the_year_is_laid_out_from_the_profile_once(store, profiles):
@@ -48,7 +49,7 @@ def test_moving_or_cancelling_needs_a_reason(store, profiles):
         "期末考试",
         date(2027, 1, 20),
     )
-    assert moved.state(date(2027, 3, 1)) == "已取消"
+    assert moved.state(date(2027, 3, 1)) is PlanState.CANCELLED
 
 
 def test_held_minutes_meet_their_plan_item_and_the_rest_fall_overdue(store, profiles):
@@ -69,4 +70,4 @@ def test_held_minutes_meet_their_plan_item_and_the_rest_fall_overdue(store, prof
     mine = [r for r in plan.year_plan(store, 2026) if r.branch_id == branch]
     assemblies = [r for r in mine if r.kind is MeetingKind.ASSEMBLY]
     today = date(2026, 6, 30)
-    assert [r.state(today) for r in assemblies] == ["逾期未开", "已召开", "待召开", "待召开"]
+    assert [r.state(today).label for r in assemblies] == ["逾期未开", "已召开", "待召开", "待召开"]

@@ -22,9 +22,9 @@ def branch_named(store, name):
     return next(o for o in orgs.list_orgs(store) if o.name == name)
 
 
-def test_add_branch_inherits_the_sector_and_is_audited(store):
+def test_add_branch_inherits_the_sector_and_is_audited(store, desk):
     root = root_of(store)
-    outcome = orgs.add_branch(store, root.id, "初一（１）班团支部", date(2026, 9, 1))
+    outcome = desk.call(orgs.add_branch, store, root.id, "初一（１）班团支部", date(2026, 9, 1))
     branch = outcome.value
     assert branch.name == "初一（1）班团支部"  # full-width digit normalised, brackets kept
     assert branch.kind is OrgKind.BRANCH and branch.sector is Sector.MIDDLE_SCHOOL

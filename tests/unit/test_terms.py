@@ -23,7 +23,7 @@ def by_name(store, profiles) -> dict[str, terms.BranchTerm]:
 
 
 def test_a_student_branch_serves_one_year_and_a_teachers_branch_three(store, profiles):
-    assert by_name(store, profiles)[STUDENTS].state(TODAY) == "未登记"
+    assert by_name(store, profiles)[STUDENTS].state(TODAY).label == "未登记"
     students = branch_id(store, STUDENTS)
     terms.record_election(
         store, profiles, students, date(2025, 8, 20), "李文静", ["王芳", "张强"], None, TODAY
@@ -35,10 +35,10 @@ def test_a_student_branch_serves_one_year_and_a_teachers_branch_three(store, pro
     assert found[STUDENTS].current.ends_on == date(2026, 8, 20)
     assert found[TEACHERS].current.ends_on == date(2028, 8, 20)
     # The profile warns 60 days ahead.
-    assert found[STUDENTS].state(date(2026, 6, 20)) == "任期内"
-    assert found[STUDENTS].state(date(2026, 6, 21)) == "即将届满"
-    assert found[STUDENTS].state(date(2026, 8, 20)) == "已届满"
-    assert found[TEACHERS].state(TODAY) == "任期内"
+    assert found[STUDENTS].state(date(2026, 6, 20)).label == "任期内"
+    assert found[STUDENTS].state(date(2026, 6, 21)).label == "即将届满"
+    assert found[STUDENTS].state(date(2026, 8, 20)).label == "已届满"
+    assert found[TEACHERS].state(TODAY).label == "任期内"
 
 
 def test_the_committee_is_sized_by_the_profile(store, profiles):

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from qzdesk.export.pdf.layout import BODY, TITLE, PageInfo, data_table, paragraph, render
+from qzdesk.services import clock
 from qzdesk.services.errors import NotFound
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
@@ -22,7 +23,7 @@ def certificate_form(
     info = branch_key.key_info(store)
     if info is None:
         raise NotFound("本支部还没有签名密钥：请先在“设置 → 签名密钥”中创建。")
-    now = now or datetime.now()
+    now = now or clock.now()
     data = overview(store, profiles)
     groups = info.fingerprint.split(":")
     fingerprint = "\n".join(":".join(groups[i : i + 8]) for i in range(0, 32, 8))

@@ -7,6 +7,7 @@ from typing import Any
 
 from qzdesk.export.pdf.documents import DOCUMENTS
 from qzdesk.export.pdf.layout import PageInfo, render
+from qzdesk.services import clock
 from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.periods import Period
@@ -29,5 +30,5 @@ def render_document(
     if organisation is None:
         raise NotInitialised("尚未设置组织，请先完成首次设置。")
     spec = specs[key]
-    info = PageInfo(organisation, spec.title, period.label, archive_id, now or datetime.now())
+    info = PageInfo(organisation, spec.title, period.label, archive_id, now or clock.now())
     return render(spec.build(store, period, **options), info)

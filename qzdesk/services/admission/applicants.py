@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from qzdesk.models import (
     PublicityEntry,
     StageEvent,
 )
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.admission.ledger import Balance, balances
 from qzdesk.services.admission.number_blocks import assign_number
 from qzdesk.services.admission.requirements import (
@@ -110,7 +110,7 @@ class ApplicantRow:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now_utc().isoformat(timespec="seconds")
 
 
 def _is_points_school(profile: RuleProfile, branch: Org) -> bool:
@@ -126,7 +126,7 @@ def add_applicant(
     today: date | None = None,
 ) -> Outcome[ApplicantRow]:
     """Step 1: an application received on `applied_on`."""
-    today = today or date.today()
+    today = today or clock.today()
     name = clean_name(draft.name, "姓名", "name", max_length=40)
     try:
         resident = idcard.parse(draft.id_number, today)
@@ -369,7 +369,7 @@ def record_step(
 ) -> Outcome[list[Finding]]:
     """Record one step; refused with every reason if a rule blocks it. Returns the
     warnings kept with the step."""
-    today = today or date.today()
+    today = today or clock.today()
     if on > today:
         raise ValidationError("日期不能晚于今天。", "on")
     if step is Step.APPLICATION:
@@ -511,7 +511,7 @@ def applicant_file(
 ) -> ApplicantFile:
     """Everything the detail pane shows: timeline, gates, balance and what blocks each
     next step today."""
-    today = today or date.today()
+    today = today or clock.today()
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         applicant = _get(session, applicant_id)

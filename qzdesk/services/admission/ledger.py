@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Applicant, PointsEntry, PointsReview
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.admission.chain import GENESIS, ChainCheck, check_chain, link_hash
 from qzdesk.services.admission.stages import stage_in_db
 from qzdesk.services.attachments import check_known
@@ -66,7 +66,7 @@ def points_text(points10: int) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    return clock.now_utc().isoformat(timespec="microseconds")
 
 
 def _last_hash(session: Session, model: type[PointsEntry] | type[PointsReview]) -> str:
@@ -227,7 +227,7 @@ def post_entry(
     today: date | None = None,
 ) -> Outcome[EntryRow]:
     """Record points earned (or deducted); the entry waits for the leadership group."""
-    today = today or date.today()
+    today = today or clock.today()
     if occurred_on > today:
         raise ValidationError("积分事项的日期不能晚于今天。", "occurred_on")
     with store.transaction() as session:
@@ -285,7 +285,7 @@ def reverse_entry(
     today: date | None = None,
 ) -> Outcome[EntryRow]:
     """Cancel an entry by a reversal pointing at it (the reversal is reviewed like any entry)."""
-    today = today or date.today()
+    today = today or clock.today()
     if not reason.strip():
         raise ValidationError("请写明冲销原因。", "reason")
     with store.transaction() as session:
@@ -332,7 +332,7 @@ def review_entries(
 ) -> Outcome[int]:
     """One sitting of the leadership group: approve or return a batch of pending entries.
     Returns the sitting's number."""
-    today = today or date.today()
+    today = today or clock.today()
     if decision not in ("approved", "returned"):
         raise ValueError(decision)
     if not entry_ids:

@@ -4,13 +4,13 @@ working days, objections recorded and resolved before the applicant moves on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Applicant, Objection, Publicity, PublicityEntry
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.admission.requirements import PUBLICITY_LABELS
 from qzdesk.services.admission.stages import Stage, stage_in_db
 from qzdesk.services.changes import Outcome, Topic
@@ -157,7 +157,7 @@ def create_publicity(
             contact=tidy(contact),
             calendar_warning=span.warning,
             recorded_by=store.actor,
-            recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            recorded_at=clock.now_utc().isoformat(timespec="seconds"),
         )
         session.add(notice)
         session.flush()
@@ -199,7 +199,7 @@ def add_objection(
     content: str,
     today: date | None = None,
 ) -> Outcome[ObjectionRow]:
-    today = today or date.today()
+    today = today or clock.today()
     if not content.strip():
         raise ValidationError("请记录反映的内容。", "content")
     if received_on > today:
@@ -246,7 +246,7 @@ def resolve_objection(
     today: date | None = None,
 ) -> Outcome[ObjectionRow]:
     """The finding on an objection; an upheld one stops the applicant for good."""
-    today = today or date.today()
+    today = today or clock.today()
     if not resolution.strip():
         raise ValidationError("请写明核实情况和处理结果。", "resolution")
     if resolved_on > today:

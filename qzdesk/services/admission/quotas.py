@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Applicant, Member, Org, Quota, StageEvent
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.admission.applicants import admitted_in, events_by_applicant
 from qzdesk.services.admission.ledger import Balance, balances, points_text
 from qzdesk.services.admission.stages import Stage, Step, stage_of
@@ -196,7 +195,7 @@ def ranking(
     """Applicants competing for the next step, by approved points of `points_stage`
     (1: applicants for activist, 2: activists for candidate), best first. For stage 2
     the places left in the year's quota mark who fits; points never decide alone."""
-    year = year or date.today().year
+    year = year or clock.today().year
     wanted = Stage.APPLICANT if points_stage == 1 else Stage.ACTIVIST
     with store.transaction() as session:
         profile = active_profile(session, profiles)

@@ -11,6 +11,7 @@ from enum import Enum
 from sqlalchemy import Integer, func, select
 
 from qzdesk.models import Meeting, Org
+from qzdesk.services import clock
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
@@ -127,7 +128,7 @@ def compliance(
     store: Store, profiles: dict[str, RuleProfile], year: int, today: date | None = None
 ) -> list[ComplianceCell]:
     """Per open branch and meeting kind, judged up to the last month ended by `today`."""
-    ended = judged_months(year, today or date.today())
+    ended = judged_months(year, today or clock.today())
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         branches = list(

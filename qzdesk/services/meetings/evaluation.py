@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import EvaluationEntry, EvaluationSession, Member, Registration
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import NotFound, ValidationError
@@ -90,7 +90,7 @@ def open_evaluation(
     present: int,
     today: date | None = None,
 ) -> Outcome[int]:
-    today = today or date.today()
+    today = today or clock.today()
     if held_on > today or held_on.year != year:
         raise ValidationError(f"评议日期应在 {year} 年内且不晚于今天。", "held_on")
     with store.transaction() as session:

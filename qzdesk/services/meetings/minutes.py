@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from qzdesk.models import (
     Term,
 )
 from qzdesk.models import Meeting as MeetingRow
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.attachments import AttachmentRow, add_attachment
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
@@ -223,7 +223,7 @@ def create_minutes(
     store: Store, branch_id: int, draft: MinutesDraft, today: date | None = None
 ) -> Outcome[int]:
     """A draft of the minutes; its number counts this kind of meeting in the branch's year."""
-    draft = _check(draft, today or date.today())
+    draft = _check(draft, today or clock.today())
     with store.transaction() as session:
         check_branch(session, branch_id)
         number = _next_number(session, branch_id, draft.kind.value, draft.held_on.year)
@@ -286,7 +286,7 @@ def _leave_numbering(session: Session, meeting: MeetingRow, refusal: str) -> Non
 def save_minutes(
     store: Store, meeting_id: int, draft: MinutesDraft, today: date | None = None
 ) -> Outcome[int]:
-    draft = _check(draft, today or date.today())
+    draft = _check(draft, today or clock.today())
     with store.transaction() as session:
         meeting = _get(session, meeting_id)
         if meeting.status == "signed":
@@ -398,7 +398,7 @@ def sign_off(
         session.flush()
         digest = content_hash(_content(session, meeting))
         meeting.content_hash = digest
-        meeting.signed_at = datetime.now(UTC).isoformat(timespec="seconds")
+        meeting.signed_at = clock.now_utc().isoformat(timespec="seconds")
         meeting.status = "signed"
         audit.record(session, store.actor, "meeting", meeting.id, "sign", after={"hash": digest})
         return Outcome(digest, CHANGED)
@@ -415,7 +415,7 @@ def add_addendum(store: Store, meeting_id: int, text: str) -> Outcome[int]:
             meeting_id=meeting_id,
             text=text.strip(),
             recorded_by=store.actor,
-            recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            recorded_at=clock.now_utc().isoformat(timespec="seconds"),
         )
         session.add(row)
         session.flush()

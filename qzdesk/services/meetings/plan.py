@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,19 @@ CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
 PLAN_DAY = 15  # mid-month, moved to the next working day; the secretary moves it as needed
 
 
+class PlanState(Enum):
+    """Where a planned meeting stands on a day; the value is its label."""
+
+    DUE = "待召开"
+    OVERDUE = "逾期未开"
+    HELD = "已召开"
+    CANCELLED = "已取消"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class PlanRow:
     id: int
@@ -40,12 +54,12 @@ class PlanRow:
     moved_reason: str | None
     held_on: date | None  # minutes of this kind in the branch in the same month
 
-    def state(self, today: date) -> str:
+    def state(self, today: date) -> PlanState:
         if self.cancelled_reason:
-            return "已取消"
+            return PlanState.CANCELLED
         if self.held_on is not None:
-            return "已召开"
-        return "逾期未开" if self.planned_on < today else "待召开"
+            return PlanState.HELD
+        return PlanState.OVERDUE if self.planned_on < today else PlanState.DUE
 
     HEADERS = ("计划日期", "团支部", "会议", "主题", "负责人", "状态", "调整说明")
 
@@ -54,9 +68,9 @@ class PlanRow:
         notes = [f"改期：{self.moved_reason}"] if self.moved_reason else []
         if self.cancelled_reason:
             notes.append(f"取消：{self.cancelled_reason}")
-        state = self.state(today)
-        if state == "已召开" and self.held_on is not None:
-            state = f"已召开（{self.held_on:%m-%d}）"
+        state = self.state(today).label
+        if self.held_on is not None and not self.cancelled_reason:
+            state = f"{state}（{self.held_on:%m-%d}）"
         return [
             f"{self.planned_on:%Y-%m-%d}",
             self.branch,

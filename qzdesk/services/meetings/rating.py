@@ -14,10 +14,12 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 
 from qzdesk.models import Applicant, Member, Registration, StageEvent
+from qzdesk.services import clock
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.meetings.evaluation import EvaluationView, evaluations_of_year
 from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.meetings.plan import PlanState
 from qzdesk.services.members.validation import age_on
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.organisation.settings import rules_in_force
@@ -181,8 +183,8 @@ def _measures(
         if not f.plan:
             return 0.0, "未制定年度计划"
         states = Counter(p.state(as_of) for p in f.plan)
-        due = states["已召开"] + states["逾期未开"]
-        return _share(states["已召开"], due, "计划已召开", "计划尚未到期")
+        due = states[PlanState.HELD] + states[PlanState.OVERDUE]
+        return _share(states[PlanState.HELD], due, "计划已召开", "计划尚未到期")
 
     def admission(f: _Facts) -> tuple[float, str]:
         return (1.0, f"本年办理发展步骤 {f.steps} 次") if f.steps else (0.0, "本年无发展团员记录")
@@ -209,7 +211,7 @@ def ratings(
     store: Store, profiles: dict[str, RuleProfile], year: int, today: date | None = None
 ) -> tuple[RatingScheme | None, list[BranchRating]]:
     """Every open branch's self-rating for `year`, as of today (or the year's end)."""
-    today = today or date.today()
+    today = today or clock.today()
     as_of = min(today, date(year, 12, 31))
     profile = rules_in_force(store, profiles)
     scheme = profile.branch.rating_scheme

@@ -5,14 +5,15 @@ as history; a mistaken entry is voided with a reason."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Meeting, Member, Org, Term
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import NotFound, ValidationError
@@ -26,6 +27,23 @@ from qzdesk.vocabulary import MemberStatus, Sector
 
 CHANGED = frozenset({Topic.ORG, Topic.AUDIT})
 STUDENT = "学生"
+
+
+class TermState(Enum):
+    """Where a branch committee's term stands on a day; the value is its label."""
+
+    UNRECORDED = "未登记"
+    IN_OFFICE = "任期内"
+    EXPIRING = "即将届满"
+    EXPIRED = "已届满"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+    @property
+    def needs_election(self) -> bool:
+        return self in (TermState.EXPIRING, TermState.EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -50,14 +68,14 @@ class BranchTerm:
     current: TermRow | None
     warning_days: int
 
-    def state(self, today: date) -> str:
+    def state(self, today: date) -> TermState:
         if self.current is None:
-            return "未登记"
+            return TermState.UNRECORDED
         if self.current.ends_on <= today:
-            return "已届满"
+            return TermState.EXPIRED
         if self.current.ends_on <= today + timedelta(days=self.warning_days):
-            return "即将届满"
-        return "任期内"
+            return TermState.EXPIRING
+        return TermState.IN_OFFICE
 
 
 def _active_members(session: Session, branch_id: int) -> int:
@@ -135,7 +153,7 @@ def record_election(
             committee="、".join(others) or None,
             meeting_id=meeting_id,
             recorded_by=store.actor,
-            recorded_at=datetime.now(UTC),
+            recorded_at=clock.now_utc(),
         )
         session.add(term)
         session.flush()

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from qzdesk.services import clock
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -52,7 +54,7 @@ def parse(raw: str, today: date | None = None) -> ResidentId:
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise IdNumberError("身份证号前 17 位应为数字，最后一位为数字或 X。")
     born = _birth(number[6:14])
-    if born > (today or date.today()):
+    if born > (today or clock.today()):
         raise IdNumberError(f"身份证号中的出生日期 {born.isoformat()} 不合理。")
     expected = check_char(number[:17])
     if number[17] != expected:

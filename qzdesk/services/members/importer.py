@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import ImportBatch, Member, MemberEvent, Org
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
 from qzdesk.services.members import idcard
@@ -346,7 +346,7 @@ def preview_import(
     places = {c.field: f"{column_letter(i)} 列（{c.header}）" for i, c in mapping.items()}
     with store.transaction() as session:
         ctx = _context(session, profiles, branch_name)
-        rows = _evaluate(session, ctx, parsed, today or date.today(), progress, places)
+        rows = _evaluate(session, ctx, parsed, today or clock.today(), progress, places)
     notes = []
     has_branch_column = any(c.field == "branch" for c in mapping.values())
     if ctx.default and (not has_branch_column or any(not p.branch_text for p in parsed)):
@@ -378,8 +378,8 @@ def commit_import(
 ) -> Outcome[ImportReport]:
     """Write every good row in one transaction; rows are judged again against the data as
     it is now. Cancelling or any failure writes nothing."""
-    today = today or date.today()
-    now = datetime.now(UTC)
+    today = today or clock.today()
+    now = clock.now_utc()
     with store.transaction() as session:
         ctx = _context(
             session, profiles, preview.default_branch if preview.default_branch else None
@@ -473,7 +473,7 @@ def batches(store: Store) -> list[BatchRow]:
 def rollback_import(store: Store, batch_id: int, today: date | None = None) -> Outcome[BatchRow]:
     """Undo a whole import: members it created are withdrawn from the roster (their rows
     stay, marked void), members it updated get their previous values back."""
-    today = today or date.today()
+    today = today or clock.today()
     with store.transaction() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
@@ -523,7 +523,7 @@ def rollback_import(store: Store, batch_id: int, today: date | None = None) -> O
                 detail,
                 None,
             )
-        batch.rolled_back_at = datetime.now(UTC)
+        batch.rolled_back_at = clock.now_utc()
         audit.record(
             session,
             store.actor,

@@ -7,14 +7,14 @@ history and a row in the audit log, in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, get_args, get_type_hints
 
 from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Member, MemberEvent, Org
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.members.search import name_key
@@ -251,7 +251,7 @@ def add_event(
             reason=reason,
             details=details,
             recorded_by=actor,
-            recorded_at=datetime.now(UTC),
+            recorded_at=clock.now_utc(),
             import_batch_id=batch_id,
         )
     )
@@ -262,7 +262,7 @@ def warnings_for(
 ) -> list[Problem]:
     """What the form shows as you edit: the rules' warnings for this draft."""
     profile = rules_in_force(store, profiles)
-    return check_member(draft, profile, today or date.today()).warnings
+    return check_member(draft, profile, today or clock.today()).warnings
 
 
 def _checked(
@@ -312,7 +312,7 @@ def add_member(
 ) -> Outcome[MemberRow]:
     """Record a member: one already on the books being entered ("added"), or one whose
     organisational relationship moved here from elsewhere ("transferred_in", with where from)."""
-    today = today or date.today()
+    today = today or clock.today()
     if how not in ENTRY_KINDS:
         raise ValueError(f"unknown way of entering a member: {how}")
     if how == "transferred_in" and not reason.strip():
@@ -346,7 +346,7 @@ def update_member(
     today: date | None = None,
 ) -> Outcome[MemberRow]:
     """Correct or complete a member's details; status changes go through `leave`/`restore`."""
-    today = today or date.today()
+    today = today or clock.today()
     with store.transaction() as session:
         member = _get(session, member_id)
         before = draft_of(member)
@@ -403,7 +403,7 @@ def leave(
     today: date | None = None,
 ) -> Outcome[MemberRow]:
     """超龄离团 / 自行脱团 / 自愿退团 / 开除团籍 / 转出: the member stays, with date and reason."""
-    today = today or date.today()
+    today = today or clock.today()
     if status is MemberStatus.ACTIVE:
         raise ValidationError("请选择离团方式。", "status")
     reason = clean_name(reason, "原因", "reason", max_length=200)
@@ -449,7 +449,7 @@ def restore(
             "left_on": member.left_on.isoformat() if member.left_on else None,
         }
         member.status, member.left_on, member.left_reason = MemberStatus.ACTIVE.value, None, None
-        add_event(session, store.actor, member, "restored", today or date.today(), reason, before)
+        add_event(session, store.actor, member, "restored", today or clock.today(), reason, before)
         audit.record(
             session, store.actor, "member", member.id, "restore", before, {"status": "active"}
         )
@@ -495,7 +495,7 @@ def insert_many(
     ids = list(
         session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), rows)
     )
-    now = datetime.now(UTC)
+    now = clock.now_utc()
     session.execute(
         insert(MemberEvent),
         [

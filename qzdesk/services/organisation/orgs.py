@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Org
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.names import clean_name
@@ -151,7 +151,7 @@ def add_branch(
             kind=OrgKind.BRANCH,
             sector=Sector(parent.sector),
             name=name,
-            created_on=created_on or date.today(),
+            created_on=created_on or clock.today(),
         )
         return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
@@ -219,7 +219,7 @@ def close_org(store: Store, org_id: int, closed_on: date, reason: str) -> Outcom
             raise ValidationError(
                 f"撤销日期不能早于成立日期 {org.created_on.isoformat()}。", "closed_on"
             )
-        if closed_on > date.today():
+        if closed_on > clock.today():
             raise ValidationError("撤销日期不能晚于今天。", "closed_on")
         open_children = session.scalar(
             select(func.count()).where(Org.parent_id == org.id, Org.closed_on.is_(None))

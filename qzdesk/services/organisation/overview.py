@@ -9,6 +9,7 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Member
+from qzdesk.services import clock
 from qzdesk.services.errors import NotInitialised
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import RuleProfile
@@ -73,7 +74,7 @@ def overview(store: Store, profiles: dict[str, RuleProfile], today: date | None 
         secretary = read(session, Key.SECRETARY, "")
         parent = read(session, Key.PARENT_ORG, "")
         profile = profile_in_force(read(session, Key.PROFILE), profiles)
-        counts = member_counts(session, profile, today or date.today())
+        counts = member_counts(session, profile, today or clock.today())
     return Overview(
         root=roots[0],
         branches=[o for o in all_orgs if o.parent_id is not None],

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from qzdesk.services import clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.organisation.settings import Key, read, write
@@ -31,12 +32,13 @@ class LoginResult:
     ok: bool
     message: str
     wait_seconds: int = 0
+    actor: str = ""  # the secretary, once signed in
 
 
 def login(store: Store, password: str, now: datetime | None = None) -> LoginResult:
     """Check the password; failures are counted in the database so a restart does not reset
-    the delay. On success the store's actor becomes the secretary."""
-    now = now or datetime.now(UTC)
+    the delay. On success the result names the secretary, who acts from then on."""
+    now = now or clock.now_utc()
     with store.transaction() as session:
         stored = read(session, Key.PASSWORD_HASH)
         if stored is None:
@@ -51,8 +53,7 @@ def login(store: Store, password: str, now: datetime | None = None) -> LoginResu
         if password_matches(stored, password):
             write(session, store.actor, Key.LOGIN_FAILURES, 0, audited=False)
             write(session, store.actor, Key.LAST_FAILURE, None, audited=False)
-            store.actor = read(session, Key.SECRETARY, store.actor)
-            return LoginResult(True, "")
+            return LoginResult(True, "", actor=read(session, Key.SECRETARY, store.actor))
         failures += 1
         write(session, store.actor, Key.LOGIN_FAILURES, failures, audited=False)
         write(session, store.actor, Key.LAST_FAILURE, now.isoformat(), audited=False)

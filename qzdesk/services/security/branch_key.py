@@ -5,7 +5,7 @@ certificate's fingerprint is registered with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
@@ -95,9 +95,11 @@ def _open(data: bytes, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.
     return key, cert
 
 
-def create_key(store: Store, password: str, now: datetime | None = None) -> Outcome[KeyInfo]:
+def create_key(
+    store: Store, password: str, now: datetime | None = None, actor: str | None = None
+) -> Outcome[KeyInfo]:
     """A new key pair and certificate: subject = the organisation, O = the parent committee."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now_utc()
     with store.transaction() as session:
         stored = read(session, Key.PASSWORD_HASH)
         parent = read(session, Key.PARENT_ORG, "")
@@ -141,13 +143,17 @@ def create_key(store: Store, password: str, now: datetime | None = None) -> Outc
     )
     _save(store, key, cert, password)
     info = describe(cert)
-    _record(store, cert, "create", subject=info.subject, organisation=info.organisation)
+    _record(store, cert, "create", actor, subject=info.subject, organisation=info.organisation)
     return Outcome(info, frozenset({Topic.SETTINGS, Topic.AUDIT}))
 
 
-def _record(store: Store, cert: x509.Certificate, action: str, **after: str) -> None:
+def _record(
+    store: Store, cert: x509.Certificate, action: str, actor: str | None = None, **after: str
+) -> None:
     with store.transaction() as session:
-        audit.record(session, store.actor, "branch_key", fingerprint(cert), action, after=after)
+        audit.record(
+            session, actor or store.actor, "branch_key", fingerprint(cert), action, after=after
+        )
 
 
 def key_info(store: Store) -> KeyInfo | None:

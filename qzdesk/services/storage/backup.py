@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
+from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.storage.integrity import quick_check
 
@@ -14,7 +14,7 @@ from qzdesk.services.storage.integrity import quick_check
 def online_backup(db_path: Path, backup_dir: Path, label: str) -> Path:
     """Copy the database page by page into backups/, check the copy, then give it its name."""
     backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"qzdesk-{stamp}-{label}.sqlite"
     partial = target.with_name(target.name + ".part")
     src = sqlite3.connect(db_path)

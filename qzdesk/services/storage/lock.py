@@ -6,9 +6,9 @@ import json
 import os
 import socket
 import sys
-from datetime import datetime
 
 from qzdesk.config import DataPaths
+from qzdesk.services import clock
 from qzdesk.services.errors import DataDirBusy
 
 if sys.platform == "win32":
@@ -53,7 +53,7 @@ class DataDirLock:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "program": self._program,
-            "since": datetime.now().isoformat(timespec="seconds"),
+            "since": clock.now().isoformat(timespec="seconds"),
         }
         tmp = self._paths.lock_owner.with_suffix(".tmp")
         tmp.write_text(json.dumps(owner, ensure_ascii=False), encoding="utf-8")

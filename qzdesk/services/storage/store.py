@@ -1,10 +1,17 @@
-"""An opened data directory: its lock, its engine and short transactions over it."""
+"""An opened data directory: its lock, its engine and the units of work over it.
+
+A desk operation is one unit of work: one transaction, one snapshot, one actor. A service
+that asks for `store.transaction()` inside it joins that transaction (as a savepoint, so
+an error it raises undoes its own part only), so an operation made of several services
+still reads one snapshot and commits once."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -21,6 +28,17 @@ log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "系统"
 
 
+@dataclass(frozen=True)
+class Unit:
+    """The unit of work a desk operation runs in on this thread."""
+
+    session: Session
+    actor: str
+
+
+_unit: ContextVar[Unit | None] = ContextVar("qzdesk_unit", default=None)
+
+
 class Store:
     """Open with `Store.open(dir, program)`; close when done (or use `with`)."""
 
@@ -28,7 +46,6 @@ class Store:
         self.paths = paths
         self.engine = engine
         self._lock = lock
-        self.actor = SYSTEM_ACTOR
         self.migration_backup: Path | None = None
 
     @classmethod
@@ -47,9 +64,38 @@ class Store:
         log.info("opened %s for %s", paths.root, program)
         return store
 
+    @property
+    def actor(self) -> str:
+        """Who the audit log names: the running operation's actor, else the system."""
+        unit = _unit.get()
+        return SYSTEM_ACTOR if unit is None else unit.actor
+
+    @contextmanager
+    def unit(self, actor: str, *, write: bool) -> Iterator[Session]:
+        """One unit of work (the desk's): a read ends in a rollback, a write commits."""
+        if _unit.get() is not None:
+            raise RuntimeError("an operation cannot start another unit of work")
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.begin()
+            token = _unit.set(Unit(session, actor))
+            try:
+                yield session
+                if write:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                _unit.reset(token)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One short read-write transaction: committed on success, rolled back on any error."""
+        """Inside a unit of work, a savepoint of it; otherwise one short transaction of its
+        own. Either is committed on success and rolled back on any error."""
+        unit = _unit.get()
+        if unit is not None:
+            with unit.session.begin_nested():
+                yield unit.session
+            return
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 

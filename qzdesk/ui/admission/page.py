@@ -25,8 +25,8 @@ from qzdesk.services.admission import applicants, ledger, number_blocks, publici
 from qzdesk.services.admission.applicants import ApplicantFile, ApplicantRow, next_step_summary
 from qzdesk.services.admission.stages import Stage
 from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.services.periods import parse_period
 from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
 from qzdesk.ui.admission.findings import findings_html, findings_label
@@ -150,14 +150,14 @@ class AdmissionPage(Page):
         layout.addWidget(splitter, 1)
         return tab
 
-    def load(self) -> AdmissionData:
-        store, profiles = self.context.store, self.context.profiles
+    def load(self, ctx: Context) -> AdmissionData:
+        store, profiles = ctx.store, ctx.profiles
         return AdmissionData(
-            rules_in_force(store, profiles),
+            ctx.profile,
             applicants.applicants(store, profiles),
             ledger.pending(store, profiles),
             publicity.publicities(store),
-            quotas.quota_status(store, profiles, date.today().year),
+            quotas.quota_status(store, profiles, ctx.today.year),
             number_blocks.blocks(store),
         )
 
@@ -238,7 +238,7 @@ class AdmissionPage(Page):
                 ledger.entries_of(store, profiles, chosen.id),
             )
 
-        self.context.worker.submit(load, on_done=self._show_detail)
+        self.context.submit(load, on_done=self._show_detail)
 
     def _show_detail(self, detail: Detail) -> None:
         if self.current() is None or self.current().id != detail.file.row.id:
@@ -335,7 +335,7 @@ class AdmissionPage(Page):
             "原记录保留，另记一条负分记录，同样须经领导小组审核。\n冲销原因：",
         )
         if ok:
-            self.context.worker.submit(
+            self.context.submit(
                 ledger.reverse_entry, self.context.store, self.context.profiles, entry.id, reason
             )
 

@@ -107,7 +107,7 @@ class PointsDialog(QDialog):
     def add_evidence(self) -> None:
         path = pick_evidence(self)
         if path:
-            self.context.worker.submit(
+            self.context.submit(
                 applicants.add_evidence,
                 self.context.store,
                 self.context.profiles,
@@ -126,7 +126,7 @@ class PointsDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         mode = self._mode()
-        self.context.worker.submit(
+        self.context.submit(
             ledger.post_entry,
             self.context.store,
             self.context.profiles,

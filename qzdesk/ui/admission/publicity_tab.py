@@ -110,7 +110,7 @@ class PublicityDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             publicity.create_publicity,
             self.context.store,
             self.context.profiles,
@@ -217,7 +217,7 @@ class PublicityTab(QWidget):
         content, ok = QInputDialog.getMultiLineText(self, "登记反映", "反映的内容：")
         if ok and content.strip():
             person = notice.people[names.index(name)]
-            self.context.worker.submit(
+            self.context.submit(
                 publicity.add_objection,
                 self.context.store,
                 notice.id,
@@ -250,7 +250,7 @@ class PublicityTab(QWidget):
             )
             == QMessageBox.StandardButton.Yes
         )
-        self.context.worker.submit(
+        self.context.submit(
             publicity.resolve_objection,
             self.context.store,
             objection.id,

@@ -108,7 +108,7 @@ class QuotaTab(QWidget):
 
     def _submit(self, fn: object, *args: object, done: str) -> None:
         self.message.setStyleSheet("")
-        self.context.worker.submit(
+        self.context.submit(
             fn,  # type: ignore[arg-type]
             self.context.store,
             *args,

@@ -78,7 +78,7 @@ class RankingTab(QWidget):
             rows = quotas.ranking(store, profiles, stage, grade, class_name, year)
             return rows, quotas.quota_status(store, profiles, year)
 
-        self.context.worker.submit(load, on_done=lambda data: self.show_rows(*data))
+        self.context.submit(load, on_done=lambda data: self.show_rows(*data))
 
     def show_rows(self, rows: list[quotas.RankingRow], status: quotas.QuotaStatus) -> None:
         self.rows = rows

@@ -108,7 +108,7 @@ class ReviewTab(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        self.context.worker.submit(
+        self.context.submit(
             ledger.review_entries,
             self.context.store,
             ids,

@@ -163,8 +163,8 @@ class StepDialog(QDialog):
         self.hours.valueChanged.connect(lambda *_: self._recheck.start())
         for spin in self.votes.values():
             spin.valueChanged.connect(lambda *_: self._recheck.start())
-        context.worker.submit(records.roster, context.store, on_done=self._members)
-        context.worker.submit(
+        context.submit(records.roster, context.store, on_done=self._members)
+        context.submit(
             minutes.assemblies, context.store, file.row.branch_id, True, on_done=self._minutes
         )
         self._fill_gates()
@@ -227,7 +227,7 @@ class StepDialog(QDialog):
         if details.get("member_id", 0) is None:
             self.findings.setText(findings_html([], "请选择团员。"))
             return
-        self.context.worker.submit(
+        self.context.submit(
             applicants.check_step,
             self.context.store,
             self.context.profiles,
@@ -251,7 +251,7 @@ class StepDialog(QDialog):
 
     def attach(self, path: Path) -> None:
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             applicants.add_evidence,
             self.context.store,
             self.context.profiles,
@@ -267,7 +267,7 @@ class StepDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             applicants.record_step,
             self.context.store,
             self.context.profiles,

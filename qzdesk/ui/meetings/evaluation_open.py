@@ -47,7 +47,7 @@ class EvaluationOpenDialog(QDialog):
         form.addRow(self.state)
         form.addRow(self.errors.make_fallback())
         form.addRow(confirm_buttons("开始评议", self.submit, self.reject))
-        context.worker.submit(
+        context.submit(
             evaluation.evaluation_roll,
             context.store,
             context.profiles,
@@ -73,7 +73,7 @@ class EvaluationOpenDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             partial(
                 evaluation.open_evaluation,
                 self.context.store,

@@ -101,7 +101,7 @@ class EvaluationTab(QWidget):
                 evaluation.registration_roll(store, branch_id, year),
             )
 
-        self.context.worker.submit(load, on_done=lambda found: self.show_view(*found))
+        self.context.submit(load, on_done=lambda found: self.show_view(*found))
 
     def show_view(self, view: EvaluationView | None, roll: list[RollEntry]) -> None:
         self.view, self.roll = view, roll
@@ -156,7 +156,7 @@ class EvaluationTab(QWidget):
 
     def _run(self, fn: Any, *args: Any, done: str | Callable[[Any], str]) -> None:
         self.message.setStyleSheet("")
-        self.context.worker.submit(
+        self.context.submit(
             fn,
             *args,
             on_done=lambda outcome: self._done(done if isinstance(done, str) else done(outcome)),
@@ -249,7 +249,7 @@ class EvaluationTab(QWidget):
         if entry.grade is not Grade.UNQUALIFIED:
             self._register(entry, on, None)
             return
-        self.context.worker.submit(
+        self.context.submit(
             evaluation.deferral_window,
             self.context.store,
             self.context.profiles,

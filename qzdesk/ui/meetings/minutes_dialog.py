@@ -222,7 +222,7 @@ class MinutesDialog(QDialog):
     def _load_people(self) -> None:
         if self.view is not None:
             return
-        self.context.worker.submit(
+        self.context.submit(
             minutes.branch_members_on,
             self.context.store,
             self.branch.currentData(),
@@ -304,7 +304,7 @@ class MinutesDialog(QDialog):
             call: Any = (minutes.create_minutes, store, self.branch.currentData(), self.draft())
         else:
             call = (minutes.save_minutes, store, self.meeting_id, self.draft())
-        self.context.worker.submit(*call, on_done=self._saved, on_error=self._failed)
+        self.context.submit(*call, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, outcome: Any) -> None:
         self.meeting_id = outcome.value
@@ -312,7 +312,7 @@ class MinutesDialog(QDialog):
         self._reload()
 
     def _reload(self) -> None:
-        self.context.worker.submit(
+        self.context.submit(
             minutes.minutes,
             self.context.store,
             self.context.profiles,
@@ -348,7 +348,7 @@ class MinutesDialog(QDialog):
         self.files.clear()
         for row, caption in view.attachments:
             self._list_file(row, caption)
-        self.context.worker.submit(
+        self.context.submit(
             minutes.branch_members_on,
             self.context.store,
             view.branch_id,
@@ -392,7 +392,7 @@ class MinutesDialog(QDialog):
         self.discard_button.setEnabled(not signed and self.meeting_id is not None)
 
     def add_observer(self) -> None:
-        self.context.worker.submit(
+        self.context.submit(
             applicants.observers_for,
             self.context.store,
             self.context.profiles,
@@ -424,7 +424,7 @@ class MinutesDialog(QDialog):
             return
         self.errors.clear()
         caption = self.caption.currentText()
-        self.context.worker.submit(
+        self.context.submit(
             minutes.attach,
             self.context.store,
             self.context.profiles,
@@ -465,7 +465,7 @@ class MinutesDialog(QDialog):
         if not ok:
             return
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             minutes.sign_off,
             self.context.store,
             self.context.profiles,
@@ -490,7 +490,7 @@ class MinutesDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             minutes.discard_draft,
             self.context.store,
             self.meeting_id,
@@ -501,7 +501,7 @@ class MinutesDialog(QDialog):
     def add_addendum(self) -> None:
         text, ok = QInputDialog.getMultiLineText(self, "补充说明", "需要更正或补充的内容：")
         if ok and text.strip() and self.meeting_id is not None:
-            self.context.worker.submit(
+            self.context.submit(
                 minutes.add_addendum,
                 self.context.store,
                 self.meeting_id,

@@ -105,7 +105,7 @@ class MeetingsPage(Page):
                 *ratings(store, profiles, year),
             )
 
-        self.context.worker.submit(load, on_done=self.show_data)
+        self.context.submit(load, on_done=self.show_data)
 
     def show_data(self, data: MeetingsData) -> None:
         self.data = data

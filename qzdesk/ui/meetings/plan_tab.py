@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.services.meetings import plan
 from qzdesk.services.meetings.minutes import MeetingKind
-from qzdesk.services.meetings.plan import PlanRow
+from qzdesk.services.meetings.plan import PlanRow, PlanState
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import (
     FieldErrors,
@@ -37,7 +37,11 @@ from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
 from qzdesk.ui.tables import fill_table, make_table
 
 # A planned day's colour on the calendar, by the most pressing state of its items.
-STATE_COLOURS = (("逾期未开", "#b3261e"), ("待召开", "#1f5fa8"), ("已召开", "#2e7d32"))
+STATE_COLOURS = (
+    (PlanState.OVERDUE, "#b3261e"),
+    (PlanState.DUE, "#1f5fa8"),
+    (PlanState.HELD, "#2e7d32"),
+)
 
 
 class PlanTab(QWidget):
@@ -90,7 +94,7 @@ class PlanTab(QWidget):
         fill_table(
             self.table,
             [r.cells(today) for r in rows],
-            [r.state(today) == "逾期未开" for r in rows],
+            [r.state(today) is PlanState.OVERDUE for r in rows],
         )
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # a null date: clear all
         by_day: dict[date, list[PlanRow]] = {}
@@ -133,7 +137,7 @@ class PlanTab(QWidget):
         return None
 
     def lay_out(self) -> None:
-        self.context.worker.submit(
+        self.context.submit(
             plan.lay_out_year,
             self.context.store,
             self.context.profiles,
@@ -183,7 +187,7 @@ class PlanTab(QWidget):
             f"取消 {item.branch} {item.planned_on:%m-%d} 的{item.kind.label}，原因：",
         )
         if ok:
-            self.context.worker.submit(
+            self.context.submit(
                 plan.cancel_item,
                 self.context.store,
                 item.id,
@@ -270,7 +274,7 @@ class PlanItemDialog(QDialog):
                 planned_on,
                 self.reason.text(),
             )
-        self.context.worker.submit(
+        self.context.submit(
             call,
             on_done=lambda _: self.accept(),
             on_error=self.errors.reporter(self.context.worker.unhandled),

@@ -72,10 +72,10 @@ class TermsTab(QWidget):
                     f"{t.elected_on:%Y-%m-%d}" if t else "",
                     f"{t.years} 年" if t else "",
                     f"{t.ends_on:%Y-%m-%d}" if t else "",
-                    r.state(today),
+                    r.state(today).label,
                 ]
             )
-        fill_table(self.table, cells, [r.state(today) in ("已届满", "即将届满") for r in rows])
+        fill_table(self.table, cells, [r.state(today).needs_election for r in rows])
 
     def _selected(self) -> BranchTerm | None:
         row = self.table.currentRow()
@@ -100,7 +100,7 @@ class TermsTab(QWidget):
             f"作废 {selected.branch} {selected.current.elected_on:%Y-%m-%d} 的换届记录，原因：",
         )
         if ok:
-            self.context.worker.submit(
+            self.context.submit(
                 terms.void_term,
                 self.context.store,
                 selected.current.id,
@@ -150,7 +150,7 @@ class TermDialog(QDialog):
         self._load_assemblies()
 
     def _load_assemblies(self) -> None:
-        self.context.worker.submit(
+        self.context.submit(
             minutes.assemblies,
             self.context.store,
             self.branch.currentData(),
@@ -174,7 +174,7 @@ class TermDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         chosen = self.meeting.currentData()
-        self.context.worker.submit(
+        self.context.submit(
             partial(
                 terms.record_election,
                 self.context.store,

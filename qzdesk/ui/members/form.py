@@ -122,7 +122,7 @@ class MemberForm(QDialog):
         self._clean = self._snapshot()
         self._load_branches(branch_id)
         if member_id is not None:
-            self.context.worker.submit(
+            self.context.submit(
                 records.member_record, context.store, member_id, on_done=self._show_record
             )
 
@@ -236,7 +236,7 @@ class MemberForm(QDialog):
             if wanted is not None and self.branch.findData(wanted) >= 0:
                 self.branch.setCurrentIndex(self.branch.findData(wanted))
 
-        self.context.worker.submit(records.open_branches, self.context.store, on_done=fill)
+        self.context.submit(records.open_branches, self.context.store, on_done=fill)
 
     # the ID as you type
 
@@ -349,7 +349,7 @@ class MemberForm(QDialog):
             draft = self.draft()
         except ValidationError:
             return
-        self.context.worker.submit(
+        self.context.submit(
             records.warnings_for,
             self.context.store,
             draft,
@@ -369,7 +369,7 @@ class MemberForm(QDialog):
             return
         store, profiles = self.context.store, self.context.profiles
         if self.member_id is None:
-            self.context.worker.submit(
+            self.context.submit(
                 records.add_member,
                 store,
                 draft,
@@ -379,7 +379,7 @@ class MemberForm(QDialog):
                 on_error=self._failed,
             )
         else:
-            self.context.worker.submit(
+            self.context.submit(
                 records.update_member,
                 store,
                 self.member_id,
@@ -439,7 +439,7 @@ class MemberForm(QDialog):
         reason, ok = QInputDialog.getText(self, "调整团支部", "调整原因（如：分班调整）：")
         if ok:
             branch_id = self.branch.itemData(names.index(target))
-            self.context.worker.submit(
+            self.context.submit(
                 records.move_member,
                 self.context.store,
                 self.record.id,
@@ -454,7 +454,7 @@ class MemberForm(QDialog):
             return
         reason, ok = QInputDialog.getText(self, "恢复团籍", "恢复原因（如：离团登记有误）：")
         if ok:
-            self.context.worker.submit(
+            self.context.submit(
                 records.restore, self.context.store, self.record.id, reason, on_done=self._saved
             )
 
@@ -515,7 +515,7 @@ class LeaveDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.context.worker.submit(
+        self.context.submit(
             records.leave,
             self.context.store,
             self.record.id,

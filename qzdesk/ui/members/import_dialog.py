@@ -84,7 +84,7 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(980, 620)
-        context.worker.submit(records.open_branches, context.store, on_done=self._branches)
+        context.submit(records.open_branches, context.store, on_done=self._branches)
 
     def _branches(self, branches: list[tuple[int, str]]) -> None:
         for _bid, name in branches:
@@ -95,7 +95,7 @@ class ImportDialog(QDialog):
     def run_preview(self) -> None:
         self.import_button.setEnabled(False)
         progress = ProgressBridge(self, f"正在检查 {self.path.name} …")
-        self.context.worker.submit(
+        self.context.submit(
             importer.preview_import,
             self.context.store,
             self.path,
@@ -149,7 +149,7 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         progress = ProgressBridge(self, "正在导入…")
-        self.context.worker.submit(
+        self.context.submit(
             importer.commit_import,
             self.context.store,
             self.preview,
@@ -206,7 +206,7 @@ class BatchesDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.context.worker.submit(importer.batches, self.context.store, on_done=self._show)
+        self.context.submit(importer.batches, self.context.store, on_done=self._show)
 
     def _show(self, batches: list[importer.BatchRow]) -> None:
         self.batches = batches
@@ -240,7 +240,7 @@ class BatchesDialog(QDialog):
             f"（记录保留备查），更新的 {batch.updated} 人恢复原来的信息。确定吗？",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.context.worker.submit(
+            self.context.submit(
                 importer.rollback_import,
                 self.context.store,
                 batch.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from qzdesk.config import resources_dir
 from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.members import records
 from qzdesk.services.members.filtering import AGE_BANDS, RosterQuery
-from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import combo
 from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
@@ -32,6 +33,14 @@ from qzdesk.ui.pages.base import Page
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 
 TEMPLATE = "团员导入模板.xlsx"
+
+
+@dataclass(frozen=True)
+class RosterData:
+    rows: list[records.MemberRow]
+    branches: list[tuple[int, str]]
+    age_out: int
+    today: date
 
 
 class RosterPage(Page):
@@ -122,13 +131,14 @@ class RosterPage(Page):
 
     # loading and filtering
 
-    def load(self) -> tuple[list[records.MemberRow], list[tuple[int, str]], int]:
-        store = self.context.store
-        age_out = rules_in_force(store, self.context.profiles).membership.age_out.value
-        return records.roster(store), records.open_branches(store), age_out
+    def load(self, ctx: Context) -> RosterData:
+        age_out = ctx.profile.membership.age_out.value
+        return RosterData(
+            records.roster(ctx.store), records.open_branches(ctx.store), age_out, ctx.today
+        )
 
-    def show_data(self, data: tuple[list[records.MemberRow], list[tuple[int, str]], int]) -> None:
-        rows, branches, age_out = data
+    def show_data(self, data: RosterData) -> None:
+        rows, branches, age_out, today = data.rows, data.branches, data.age_out, data.today
         chosen = self.branch.currentData()
         self.branch.blockSignals(True)
         self.branch.clear()
@@ -137,7 +147,7 @@ class RosterPage(Page):
             self.branch.addItem(name, branch_id)
         self.branch.setCurrentIndex(max(self.branch.findData(chosen), 0))
         self.branch.blockSignals(False)
-        self.model.set_rows(rows, date.today(), age_out)
+        self.model.set_rows(rows, today, age_out)
         self.apply_filters()
 
     def query(self) -> RosterQuery:
@@ -227,7 +237,7 @@ class RosterPage(Page):
 
             return write_roster(path, records.export_rows(store, ids))
 
-        self.context.worker.submit(
+        self.context.submit(
             export,
             on_done=lambda count: QMessageBox.information(
                 self, "导出完成", f"已导出 {count} 名团员到\n{path}"

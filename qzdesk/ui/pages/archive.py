@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.config import DataPaths
 from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.periods import Period, parse_period
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, combo
@@ -109,7 +110,7 @@ class ArchivePage(Page):
         layout.addStretch(1)
         self._kind_changed()
 
-    def load(self) -> None:
+    def load(self, ctx: Context) -> None:
         return None
 
     def show_data(self, data: None) -> None:
@@ -167,7 +168,7 @@ class ArchivePage(Page):
         self.build_button.setEnabled(False)
         self.result.setStyleSheet("")
         self.result.setText(f"正在生成 {period.label} 的台账并签名…")
-        self.context.worker.submit(
+        self.context.submit(
             build_archive,
             self.context.store,
             self.context.profiles,
@@ -198,7 +199,7 @@ class ArchivePage(Page):
                 self.result.setText("已取消，没有保存任何文件。")
                 return
         self.result.setText(f"正在保存到 {folder} 并校验…")
-        self.context.worker.submit(
+        self.context.submit(
             store_archive,
             self.context.store,
             period,
@@ -236,7 +237,7 @@ class ArchivePage(Page):
         def check() -> Any:
             return verify_archive(path.read_bytes(), trust_list(paths, []))
 
-        self.context.worker.submit(check, on_done=lambda result: self._verified(path, result))
+        self.context.submit(check, on_done=lambda result: self._verified(path, result))
 
     def _verified(self, path: Path, result: Any) -> None:
         self.last_check = result

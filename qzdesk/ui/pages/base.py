@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QWidget
 
 from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
 from qzdesk.ui.context import AppContext
 
 
@@ -24,20 +25,12 @@ class Page(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        self.context.worker.submit(self.load, on_done=self.show_data)
+        self.context.read(self.load, on_done=self.show_data)
 
-    def load(self) -> Any:
-        """Runs on the worker thread: call services only, touch no widget."""
+    def load(self, ctx: Context) -> Any:
+        """One desk read on the worker thread (one snapshot): call services only, touch no
+        widget."""
         raise NotImplementedError
 
     def show_data(self, data: Any) -> None:
         raise NotImplementedError
-
-    def show_tab(self, title: str) -> None:
-        """Bring forward the tab of that title, on pages that have tabs."""
-        tabs = getattr(self, "tabs", None)
-        if not isinstance(tabs, QTabWidget):
-            return
-        for index in range(tabs.count()):
-            if tabs.tabText(index).split("（")[0] == title:
-                tabs.setCurrentIndex(index)

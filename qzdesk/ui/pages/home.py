@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -14,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.organisation.overview import Overview, overview
 from qzdesk.services.todo import TodoItem, todo
 from qzdesk.ui.context import AppContext
@@ -26,7 +25,7 @@ class HomePage(Page):
     TOPICS = frozenset({Topic.ORG, Topic.SETTINGS, Topic.MEMBERS, Topic.ADMISSION, Topic.MEETINGS})
     show_rules = Signal()
     loaded = Signal(object)
-    open_page = Signal(str, str)  # where a to-do item is done: the page and its tab
+    open_target = Signal(object)  # Target: where a to-do item is done
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -72,9 +71,8 @@ class HomePage(Page):
         rules_layout.addWidget(view_rules)
         layout.addWidget(rules_box)
 
-    def load(self) -> tuple[Overview, list[TodoItem]]:
-        store, profiles = self.context.store, self.context.profiles
-        return overview(store, profiles), todo(store, profiles, date.today())
+    def load(self, ctx: Context) -> tuple[Overview, list[TodoItem]]:
+        return overview(ctx.store, ctx.profiles, ctx.today), todo(ctx)
 
     def show_data(self, loaded: tuple[Overview, list[TodoItem]]) -> None:
         data, self.items = loaded
@@ -120,4 +118,4 @@ class HomePage(Page):
     def _open_item(self) -> None:
         row = self.todo.currentRow()
         if 0 <= row < len(self.items):
-            self.open_page.emit(self.items[row].page, self.items[row].tab)
+            self.open_target.emit(self.items[row].target)

@@ -68,7 +68,7 @@ class AccountSettingsTab(QWidget):
 
     def save_secretary(self) -> None:
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             settings.set_secretary_name,
             self.context.store,
             self.secretary.text(),
@@ -78,7 +78,7 @@ class AccountSettingsTab(QWidget):
     def change_password(self) -> None:
         self.errors.clear()
         self.done.clear()
-        self.context.worker.submit(
+        self.context.submit(
             auth.change_password,
             self.context.store,
             self.old_password.text(),

@@ -61,7 +61,7 @@ class KeySettingsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.context.worker.submit(branch_key.key_info, self.context.store, on_done=self._show)
+        self.context.submit(branch_key.key_info, self.context.store, on_done=self._show)
 
     def _show(self, info: KeyInfo | None) -> None:
         self.info = info
@@ -91,7 +91,7 @@ class KeySettingsTab(QWidget):
     def create(self) -> None:
         password = self._password("登录密码（密钥将用它加密）：")
         if password is not None:
-            self.context.worker.submit(
+            self.context.submit(
                 branch_key.create_key,
                 self.context.store,
                 password,
@@ -106,7 +106,7 @@ class KeySettingsTab(QWidget):
         )
         if path:
             store, profiles = self.context.store, self.context.profiles
-            self.context.worker.submit(
+            self.context.submit(
                 lambda: Path(path).write_bytes(certificate_form(store, profiles)),
                 on_done=lambda _: self._after(f"已保存到 {path}，请打印后签字交上级团委。"),
             )
@@ -117,7 +117,7 @@ class KeySettingsTab(QWidget):
         )
         if path:
             store = self.context.store
-            self.context.worker.submit(
+            self.context.submit(
                 lambda: Path(path).write_bytes(branch_key.certificate_pem(store)),
                 on_done=lambda _: self._after(f"证书已导出到 {path}。"),
             )
@@ -133,7 +133,7 @@ class KeySettingsTab(QWidget):
             self, "导出密钥", str(Path.home() / "支部密钥.p12"), "密钥 (*.p12)"
         )
         if path:
-            self.context.worker.submit(
+            self.context.submit(
                 branch_key.export_key,
                 self.context.store,
                 password,
@@ -151,7 +151,7 @@ class KeySettingsTab(QWidget):
         transfer = self._password("移交密码：")
         password = self._password("本机登录密码：") if transfer is not None else None
         if transfer is not None and password is not None:
-            self.context.worker.submit(
+            self.context.submit(
                 branch_key.import_key,
                 self.context.store,
                 Path(path),

@@ -59,7 +59,7 @@ class CloseOrgDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             orgs.close_org,
             self.context.store,
             self.org.id,
@@ -179,7 +179,7 @@ class OrgSettingsTab(QWidget):
         if root is None:
             return
         self.errors.clear()
-        self.context.worker.submit(
+        self.context.submit(
             orgs.update_root,
             self.context.store,
             self.root_name.text(),
@@ -197,7 +197,7 @@ class OrgSettingsTab(QWidget):
             self, "新建团支部", f"在“{parent.name}”下新建团支部，名称："
         )
         if ok:
-            self.context.worker.submit(orgs.add_branch, self.context.store, parent.id, name)
+            self.context.submit(orgs.add_branch, self.context.store, parent.id, name)
 
     def rename(self) -> None:
         org = self.selected()
@@ -205,7 +205,7 @@ class OrgSettingsTab(QWidget):
             return
         name, ok = QInputDialog.getText(self, "重命名", "新名称：", text=org.name)
         if ok and name != org.name:
-            self.context.worker.submit(orgs.rename_org, self.context.store, org.id, name)
+            self.context.submit(orgs.rename_org, self.context.store, org.id, name)
 
     def close_org(self) -> None:
         org = self.selected()
@@ -218,4 +218,4 @@ class OrgSettingsTab(QWidget):
             return
         answer = QMessageBox.question(self, "恢复团支部", f"确定恢复“{org.name}”为在册组织吗？")
         if answer == QMessageBox.StandardButton.Yes:
-            self.context.worker.submit(orgs.reopen_org, self.context.store, org.id)
+            self.context.submit(orgs.reopen_org, self.context.store, org.id)

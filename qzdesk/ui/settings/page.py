@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.organisation.overview import Overview, overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
@@ -33,8 +34,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self.key_tab, "签名密钥")
         layout.addWidget(self.tabs)
 
-    def load(self) -> Overview:
-        return overview(self.context.store, self.context.profiles)
+    def load(self, ctx: Context) -> Overview:
+        return overview(ctx.store, ctx.profiles, ctx.today)
 
     def show_data(self, data: Overview) -> None:
         for tab in (self.org_tab, self.account_tab, self.rules_tab):

@@ -82,7 +82,7 @@ class RulesSettingsTab(QWidget):
         )
 
     def use_profile(self) -> None:
-        self.context.worker.submit(
+        self.context.submit(
             settings.set_profile,
             self.context.store,
             self.profile.currentData(),

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
+from qzdesk.services import clock
 from qzdesk.services.attachments import describe
 from qzdesk.services.meetings import plan
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
@@ -101,11 +102,11 @@ def build_minutes_book(store: Store, period: Period) -> list[Flowable]:
 
 def build_plan(store: Store, period: Period) -> list[Flowable]:
     rows = plan.plan_between(store, period.start, period.end)
-    as_of = min(period.end, date.today())
+    as_of = min(period.end, clock.today())
     story: list[Flowable] = [paragraph("年度组织生活计划", TITLE)]
     if not rows:
         return [*story, paragraph("本期没有制定会议计划。", BODY)]
-    states = Counter(r.state(as_of) for r in rows)
+    states = Counter(r.state(as_of).label for r in rows)
     story.append(
         paragraph(
             f"本期计划 {len(rows)} 项（状态截至 {as_of:%Y年%m月%d日}）："
@@ -155,7 +156,7 @@ def _month_grid(cells: list[ComplianceCell]) -> Flowable:
 
 
 def _rating(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[Flowable]:
-    scheme, found = ratings(store, profiles, year, date.today())
+    scheme, found = ratings(store, profiles, year, clock.today())
     if scheme is None:
         return []
     unconfirmed = "该细则未经证实，仅供参考；" if scheme.confidence == "X" else ""
@@ -190,7 +191,7 @@ def _rating(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[F
 
 def build_compliance(store: Store, period: Period) -> list[Flowable]:
     profiles = installed_profiles(store.paths)
-    today = date.today()
+    today = clock.today()
     as_of = min(date(period.end.year, 12, 31), today)
     cells = compliance(store, profiles, period.end.year, today)
     return [

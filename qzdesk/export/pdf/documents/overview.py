@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
+from qzdesk.services import clock
 from qzdesk.services.members import records
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import installed_profiles
@@ -17,7 +16,7 @@ from qzdesk.services.storage.store import Store
 
 
 def build(store: Store, period: Period) -> list[Flowable]:
-    as_of = min(period.end, date.today())
+    as_of = min(period.end, clock.today())
     data = overview(store, installed_profiles(store.paths), as_of)
     entries = records.roster_on(store, as_of)
     counts: dict[int, int] = {}

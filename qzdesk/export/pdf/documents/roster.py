@@ -3,7 +3,6 @@ during the period."""
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
 from reportlab.lib.units import mm
@@ -11,6 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
+from qzdesk.services import clock
 from qzdesk.services.members.records import roster_on
 from qzdesk.services.periods import Period
 from qzdesk.services.storage.store import Store
@@ -31,7 +31,7 @@ WIDTHS = [12 * mm, 18 * mm, 12 * mm, 17 * mm, 12 * mm, 17 * mm, 26 * mm, 21 * mm
 
 
 def build(store: Store, period: Period) -> list[Flowable]:
-    as_of = min(period.end, date.today())
+    as_of = min(period.end, clock.today())
     entries = roster_on(store, as_of)
     on_books = [e for e in entries if e.left_on is None]
     left = [e for e in entries if e.left_on is not None and period.contains(e.left_on)]
