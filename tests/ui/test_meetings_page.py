@@ -13,6 +13,44 @@ from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
 from tests.ui.conftest import answer_modal, type_text
 
 
+def test_the_quorum_shown_while_typing_is_the_profile_s(launch, qtbot, data_dir, monkeypatch):
+    """A school whose profile asks two thirds of an assembly sees 6 of 10 judged not quorate
+    as the minutes are typed, as the sign-off will judge them."""
+    from qzdesk.config import DataPaths
+    from qzdesk.services.organisation.rules import bundled_rules_dir, installed_profiles
+    from qzdesk.services.organisation.settings import set_profile
+    from qzdesk.services.storage.store import Store
+
+    default = next(bundled_rules_dir().glob("*.toml")).read_text(encoding="utf-8")
+    quorum = '[meetings.assembly_quorum]\nlabel = "支部大会到会比例须超过"\nvalue = 0.5\n'
+    assert quorum in default
+    adapted = default.replace('id = "qinzhou-2024"', 'id = "two-thirds"').replace(
+        quorum, quorum.replace("0.5", "0.6667")
+    )
+    paths = DataPaths(data_dir)
+    paths.rules.mkdir(parents=True, exist_ok=True)
+    (paths.rules / "two-thirds.toml").write_text(adapted, encoding="utf-8")
+    with Store.open(data_dir, "tests") as store:
+        set_profile(store, "two-thirds", installed_profiles(paths))
+    monkeypatch.setenv("QZDESK_PASSWORD", "qzdemo")
+    launcher = launch(data_dir)
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
+    window = launcher.window
+    window.nav.setCurrentRow(window.pages.index(window.meetings))
+    page = window.meetings
+    qtbot.waitUntil(lambda: page.data is not None and window.context.worker.pending == 0)
+    dialog = page.new_minutes()
+    dialog.branch.setCurrentIndex(dialog.branch.findText("初三（3）班团支部"))
+    dialog.kind.setCurrentIndex(dialog.kind.findData(MeetingKind.ASSEMBLY.value))
+    qtbot.waitUntil(lambda: dialog.attendance.rowCount() == 10)
+    for row in range(4):
+        dialog.presence(row).setCurrentIndex(dialog.presence(row).findData("absent"))
+    assert dialog.quorum.text() == "应到 10 人，实到 6 人，未达到法定人数（须至少 7 人）"
+    dialog.presence(0).setCurrentIndex(dialog.presence(0).findData("present"))
+    assert dialog.quorum.text().endswith("已达到法定人数")
+    dialog.reject()
+
+
 def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_path):
     window = signed_in
     store, profiles = window.context.store, window.context.profiles
@@ -32,9 +70,9 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
     for row in range(5):
         dialog.presence(row).setCurrentIndex(dialog.presence(row).findData("leave"))
         dialog.attendance.item(row, 2).setText("参加区运动会")
-    assert "未超过半数" in dialog.quorum.text()
+    assert dialog.quorum.text() == "应到 10 人，实到 5 人，未达到法定人数（须至少 6 人）"
     dialog.presence(4).setCurrentIndex(dialog.presence(4).findData("present"))
-    assert dialog.quorum.text() == "应到 10 人，实到 6 人，已超过半数"
+    assert dialog.quorum.text() == "应到 10 人，实到 6 人，已达到法定人数"
     dialog.save_button.click()
     qtbot.waitUntil(
         lambda: dialog.meeting_id is not None and dialog.sign_button.isEnabled(), timeout=10_000

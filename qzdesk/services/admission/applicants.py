@@ -42,7 +42,8 @@ from qzdesk.services.admission.requirements import (
 from qzdesk.services.admission.stages import ALLOWED, Stage, Step, stage_of
 from qzdesk.services.attachments import AttachmentRow, add_attachment, check_known
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
 from qzdesk.services.members.records import add_event, apply_draft, check_branch, check_unique
 from qzdesk.services.members.search import name_key
@@ -328,10 +329,12 @@ def _facts(session: Session, profile: RuleProfile, applicant: Applicant) -> Appl
 
 
 def _get(session: Session, applicant_id: int) -> Applicant:
-    applicant = session.get(Applicant, applicant_id)
-    if applicant is None:
-        raise NotFound(f"找不到编号为 {applicant_id} 的入团申请人，请刷新后再试。")
-    return applicant
+    return get_row(
+        session,
+        Applicant,
+        applicant_id,
+        f"找不到编号为 {applicant_id} 的入团申请人，请刷新后再试。",
+    )
 
 
 def check_step(

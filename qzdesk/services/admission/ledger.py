@@ -24,6 +24,7 @@ from qzdesk.services.admission.stages import stage_in_db
 from qzdesk.services.attachments import check_known
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.organisation.rules import PointsScheme, RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
@@ -170,9 +171,12 @@ def _entry_rows(session: Session, scheme: PointsScheme, where: Any) -> list[Entr
 
 
 def _open_applicant(session: Session, applicant_id: int) -> Applicant:
-    applicant = session.get(Applicant, applicant_id)
-    if applicant is None:
-        raise NotFound(f"找不到编号为 {applicant_id} 的入团申请人，请刷新后再试。")
+    applicant = get_row(
+        session,
+        Applicant,
+        applicant_id,
+        f"找不到编号为 {applicant_id} 的入团申请人，请刷新后再试。",
+    )
     stage = stage_in_db(session, applicant_id)
     if not stage.open:
         raise ValidationError(f"{applicant.name}{stage.label}，不能再记积分。")

@@ -15,6 +15,7 @@ from qzdesk.services.admission.requirements import PUBLICITY_LABELS
 from qzdesk.services.admission.stages import Stage, stage_in_db
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.names import tidy
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
@@ -139,9 +140,9 @@ def create_publicity(
         profile = active_profile(session, profiles)
         wanted = STAGE_OF_KIND[kind]
         for applicant_id in applicant_ids:
-            applicant = session.get(Applicant, applicant_id)
-            if applicant is None:
-                raise NotFound(f"找不到编号为 {applicant_id} 的入团申请人。")
+            applicant = get_row(
+                session, Applicant, applicant_id, f"找不到编号为 {applicant_id} 的入团申请人。"
+            )
             stage = stage_in_db(session, applicant_id)
             if stage is not wanted:
                 raise ValidationError(
@@ -185,9 +186,7 @@ def publicities(store: Store) -> list[PublicityRow]:
 
 def publicity(store: Store, publicity_id: int) -> PublicityRow:
     with store.transaction() as session:
-        notice = session.get(Publicity, publicity_id)
-        if notice is None:
-            raise NotFound(f"找不到第 {publicity_id} 号公示。")
+        notice = get_row(session, Publicity, publicity_id, f"找不到第 {publicity_id} 号公示。")
         return _row(session, notice)
 
 
@@ -252,9 +251,7 @@ def resolve_objection(
     if resolved_on > today:
         raise ValidationError("处理日期不能晚于今天。", "resolved_on")
     with store.transaction() as session:
-        objection = session.get(Objection, objection_id)
-        if objection is None:
-            raise NotFound(f"找不到第 {objection_id} 条反映。")
+        objection = get_row(session, Objection, objection_id, f"找不到第 {objection_id} 条反映。")
         if objection.resolved_on is not None:
             raise ValidationError("这条反映已处理，处理结果不能更改。")
         if resolved_on < objection.received_on:

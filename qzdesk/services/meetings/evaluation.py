@@ -23,6 +23,7 @@ from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.members.records import check_branch, on_books
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
@@ -137,10 +138,7 @@ def open_evaluation(
 
 
 def _session_row(session: Session, evaluation_id: int) -> EvaluationSession:
-    row = session.get(EvaluationSession, evaluation_id)
-    if row is None:
-        raise NotFound(f"找不到第 {evaluation_id} 号评议。")
-    return row
+    return get_row(session, EvaluationSession, evaluation_id, f"找不到第 {evaluation_id} 号评议。")
 
 
 def propose_grades(

@@ -34,6 +34,7 @@ from qzdesk.services import audit, clock
 from qzdesk.services.attachments import AttachmentRow, add_attachment
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.members.records import check_branch, on_books
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
@@ -213,10 +214,9 @@ def _write(session: Session, meeting: MeetingRow, draft: MinutesDraft) -> None:
 
 
 def _get(session: Session, meeting_id: int) -> MeetingRow:
-    meeting = session.get(MeetingRow, meeting_id)
-    if meeting is None:
-        raise NotFound(f"找不到第 {meeting_id} 号会议记录，请刷新后再试。")
-    return meeting
+    return get_row(
+        session, MeetingRow, meeting_id, f"找不到第 {meeting_id} 号会议记录，请刷新后再试。"
+    )
 
 
 def create_minutes(

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Meeting, MeetingPlan, Org
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.members.records import check_branch
 from qzdesk.services.names import clean_name, tidy
@@ -148,9 +149,7 @@ def add_item(
 
 
 def _item(session: Session, item_id: int) -> MeetingPlan:
-    item = session.get(MeetingPlan, item_id)
-    if item is None:
-        raise NotFound(f"找不到第 {item_id} 项计划，请刷新后再试。")
+    item = get_row(session, MeetingPlan, item_id, f"找不到第 {item_id} 项计划，请刷新后再试。")
     if item.cancelled_reason:
         raise ValidationError("这项计划已取消。")
     return item

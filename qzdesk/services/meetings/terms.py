@@ -16,7 +16,8 @@ from qzdesk.models import Meeting, Member, Org, Term
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
-from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.members.records import check_branch, on_books, open_branches
 from qzdesk.services.names import clean_name
@@ -178,9 +179,7 @@ def void_term(store: Store, term_id: int, reason: str) -> Outcome[None]:
     if not reason.strip():
         raise ValidationError("作废换届记录请写明原因。", "reason")
     with store.transaction() as session:
-        term = session.get(Term, term_id)
-        if term is None:
-            raise NotFound(f"找不到第 {term_id} 条换届记录，请刷新后再试。")
+        term = get_row(session, Term, term_id, f"找不到第 {term_id} 条换届记录，请刷新后再试。")
         if term.void_reason:
             raise ValidationError("这条换届记录已作废。")
         term.void_reason = reason.strip()

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from qzdesk.models import ImportBatch, Member, MemberEvent, Org
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
+from qzdesk.services.errors import QzdeskError, ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
 from qzdesk.services.members.columns import (
     HEADER_LOOKUP,
@@ -475,9 +476,7 @@ def rollback_import(store: Store, batch_id: int, today: date | None = None) -> O
     stay, marked void), members it updated get their previous values back."""
     today = today or clock.today()
     with store.transaction() as session:
-        batch = session.get(ImportBatch, batch_id)
-        if batch is None:
-            raise NotFound(f"找不到第 {batch_id} 批导入。")
+        batch = get_row(session, ImportBatch, batch_id, f"找不到第 {batch_id} 批导入。")
         if batch.rolled_back_at is not None:
             raise ValidationError(
                 f"第 {batch_id} 批导入已于 {batch.rolled_back_at:%Y-%m-%d} 撤销。"

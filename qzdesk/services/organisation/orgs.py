@@ -16,6 +16,7 @@ from qzdesk.models import Org
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation import settings
 from qzdesk.services.storage.store import Store
@@ -87,10 +88,9 @@ def list_orgs(store: Store) -> list[OrgInfo]:
 
 
 def _get(session: Session, org_id: int) -> Org:
-    org = session.get(Org, org_id)
-    if org is None:
-        raise NotFound(f"找不到编号为 {org_id} 的组织，可能已被其他操作更改，请刷新后再试。")
-    return org
+    return get_row(
+        session, Org, org_id, f"找不到编号为 {org_id} 的组织，可能已被其他操作更改，请刷新后再试。"
+    )
 
 
 def _check_unique(session: Session, parent_id: int | None, name: str, skip: int | None) -> None:

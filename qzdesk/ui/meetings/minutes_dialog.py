@@ -44,6 +44,7 @@ from qzdesk.services.meetings.minutes import (
     parse_observer,
 )
 from qzdesk.services.meetings.plan import PlanRow
+from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, date_edit, pick_evidence
 
@@ -67,6 +68,7 @@ class MinutesDialog(QDialog):
         self.meeting_id = meeting_id
         self.view: MinutesView | None = None
         self.people: list[tuple[int, str]] = []
+        self.profile: RuleProfile | None = None  # the quorum rule comes from it
         self.setWindowTitle("会议记录")
         self.resize(780, 720)
         self.errors = FieldErrors()
@@ -203,6 +205,7 @@ class MinutesDialog(QDialog):
         self._failed = self.errors.reporter(context.worker.unhandled)
         self.branch.currentIndexChanged.connect(self._load_people)
         self.kind.currentIndexChanged.connect(self._show_quorum)
+        context.read(lambda ctx: ctx.profile, on_done=self._set_profile)
         if meeting_id is None:
             self._load_people()
             self._set_signed(False)
@@ -256,18 +259,17 @@ class MinutesDialog(QDialog):
             marks[member_id] = (self.presence(row).currentData(), reason.text() if reason else "")
         return marks
 
+    def _set_profile(self, profile: RuleProfile) -> None:
+        self.profile = profile
+        self._show_quorum()
+
     def _show_quorum(self) -> None:
-        kind = MeetingKind(self.kind.currentData())
+        if self.profile is None:
+            return
         marks = self.marks() if self.people else {}
-        present = sum(1 for s, _ in marks.values() if s == "present")
-        text = f"应到 {len(marks)} 人，实到 {present} 人"
-        if kind is MeetingKind.ASSEMBLY:
-            ok = present * 2 > len(marks)
-            text += "，已超过半数" if ok else "，未超过半数：支部大会的决议将无效"
-            self.quorum.setStyleSheet("" if ok else "color: #b3261e;")
-        else:
-            self.quorum.setStyleSheet("")
-        self.quorum.setText(text)
+        quorum = minutes.quorum_of(self.profile, MeetingKind(self.kind.currentData()), marks)
+        self.quorum.setStyleSheet("" if quorum.ok else "color: #b3261e;")
+        self.quorum.setText(quorum.text)
 
     # -- the draft ----------------------------------------------------------------
     def draft(self) -> MinutesDraft:
