@@ -101,9 +101,8 @@ class ImportDialog(QDialog):
             self.path,
             self.context.profiles,
             self.branch.currentData(),
-            None,
-            progress.callback,
-            self.upgrade.isChecked(),
+            progress=progress.callback,
+            upgrade_legacy_ids=self.upgrade.isChecked(),
             on_done=lambda result: (progress.finish(), self._show(result)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
         )
@@ -155,8 +154,7 @@ class ImportDialog(QDialog):
             self.preview,
             self.context.profiles,
             self.update_existing.isChecked(),
-            None,
-            progress.callback,
+            progress=progress.callback,
             on_done=lambda outcome: (progress.finish(), self._done(outcome.value)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
         )
