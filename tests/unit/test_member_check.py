@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qzdesk.services.dates import add_months
+from qzdesk.services.members.columns import parse_written_date
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.validation import MemberDraft, check_member, normalise_mobile
 from qzdesk.vocabulary import IdType, PoliticalStatus
@@ -34,7 +38,7 @@ def problems(profile, **changes) -> dict[str, str]:
     return {p.field: p.message for p in checked.problems}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def profile(profiles):
     return profiles["qinzhou-2024"]
 
@@ -57,7 +61,9 @@ def test_typed_birth_date_or_sex_contradicting_the_id_is_an_error(profile):
 
 
 def test_member_number_rules(profile):
-    assert "必须填写 12 位团员编号" in problems(profile, member_no="")["member_no"]
+    missing = check_member(draft(member_no=""), profile, TODAY)
+    assert missing.errors == []  # village rosters seldom carry it: followed up, not refused
+    assert [p.message for p in missing.warnings] == ["缺团员编号，请在智慧团建核对后补录。"]
     assert "12 位数字" in problems(profile, member_no="20256205001")["member_no"]
     assert "入团年份 2025（现为 2024）" in problems(profile, member_no="202462050001")["member_no"]
     old = problems(profile, id_number=rid("19990305"), joined_on=date(2014, 5, 1), member_no="")
@@ -117,3 +123,83 @@ def test_foreign_documents_take_their_own_path(profile):
         birth_date=date(2011, 3, 5),
     )
     assert ok == {}
+
+
+# Dates as rosters write them: compared with the ID at the precision written.
+birth_days = st.dates(min_value=date(1990, 1, 1), max_value=date(2012, 12, 31))
+
+
+def written_forms(born: date) -> list[object]:
+    """The ways a 花名册 writes a birth: year and month as text, numbers and Excel cells."""
+    return [
+        f"{born:%Y-%m}",
+        f"{born.year}.{born.month}",
+        f"{born.year}年{born.month}月",
+        f"{born:%Y%m}",
+        int(f"{born:%Y%m}"),
+        f"{born.year}",
+        born.year,
+        born.isoformat(),
+        f"{born.year}/{born.month}/{born.day}",
+        datetime(born.year, born.month, born.day),
+        (born - date(1899, 12, 30)).days,  # an Excel serial that lost its date format
+    ]
+
+
+def with_birth(born: date, written: object) -> MemberDraft:
+    return draft(
+        id_number=rid(f"{born:%Y%m%d}"),
+        birth_written=parse_written_date(written),
+        joined_on=date(2010, 5, 1),
+        member_no="",
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(born=birth_days)
+def test_a_birth_written_in_any_roster_form_agrees_with_its_id(profile, born):
+    for written in written_forms(born):
+        checked = check_member(with_birth(born, written), profile, TODAY)
+        assert "birth_date" not in {p.field for p in checked.errors}, written
+
+
+@settings(max_examples=60, deadline=None)
+@given(born=birth_days, later=st.sampled_from(["month", "year"]))
+def test_a_birth_a_month_or_a_year_off_is_refused_naming_both(profile, born, later):
+    off = add_months(born, 1 if later == "month" else 12)
+    written = f"{off:%Y-%m}" if later == "month" else f"{off.year}"
+    checked = check_member(with_birth(born, written), profile, TODAY)
+    label = "出生年月" if later == "month" else "出生年份"
+    assert [p.message for p in checked.errors if p.field == "birth_date"] == [
+        f"{label} {written} 与身份证号（{born.isoformat()}）不符。"
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(born=st.dates(min_value=date(1995, 1, 1), max_value=date(2011, 10, 31)))
+def test_joining_is_judged_by_the_month_of_the_fourteenth_birthday(profile, born):
+    fourteenth = add_months(born, 14 * 12)
+    birthday_month = fourteenth.replace(day=1)
+    month_before = add_months(birthday_month, -1)
+
+    def joined(month: date) -> dict[str, str]:
+        return problems(profile, id_number=rid(f"{born:%Y%m%d}"), joined_on=month, member_no="")
+
+    assert "入团时未满 14 周岁" in joined(month_before).get("joined_on", "")
+    assert "joined_on" not in joined(birthday_month)
+
+
+def test_a_far_future_join_month_is_one_row_s_error_not_a_crash(profile):
+    found = problems(profile, joined_on=date(9999, 12, 1), member_no="")
+    assert "晚于今天" in found["joined_on"]
+
+
+def test_a_foreign_id_needs_a_whole_birth_date(profile):
+    found = problems(
+        profile,
+        id_type=IdType.OTHER,
+        id_number="H1234567",
+        gender="男",
+        birth_written=parse_written_date("2006-03"),
+    )
+    assert found["birth_date"] == "境外证件须填写完整的出生日期（现为 2006-03）。"

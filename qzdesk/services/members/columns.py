@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from qzdesk.services.dates import PartialDate
 from qzdesk.services.names import tidy
 from qzdesk.vocabulary import IdType, MemberStatus, PoliticalStatus
 
@@ -84,37 +85,61 @@ class CellError(ValueError):
 
 
 _DATE_PATTERNS = (
-    re.compile(r"(\d{4})[-./年](\d{1,2})(?:[-./月](\d{1,2})日?|月)?$"),
+    re.compile(r"(\d{4})(?:[-./年](\d{1,2})(?:[-./月](\d{1,2})日?|月)?|年)?$"),
     re.compile(r"(\d{4})(\d{2})(\d{2})?$"),
 )
 EXCEL_EPOCH = date(1899, 12, 30)
+YEARS = range(1900, 2101)  # a bare number in this range is a year, not an Excel serial
+DATE_HELP = "可写作 2006、2006-03、2006.3、2006年3月、200603 或 2006-03-14"
 
 
-def parse_date(value: object) -> date | None:
-    """Excel date cells and text such as 2019-05, 2019.5, 2019年5月, 201905, 2019/5/1."""
+def parse_written_date(value: object) -> PartialDate | None:
+    """A date at the precision it was written: Excel date cells and serials are whole days;
+    text and numbers such as 2006, 2006-03, 2006.3, 2006年3月, 200603, 2006/3/14 keep
+    theirs."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return PartialDate.of(value.date())
     if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)):
+        return PartialDate.of(value)
+    if isinstance(value, float) and not value.is_integer():
+        text = repr(value)  # 2006.3 typed into a number cell: year and month
+    elif isinstance(value, (int, float)):
         number = int(value)
-        if 190001 <= number <= 210012 or 19000101 <= number <= 21001231:
-            return parse_date(str(number))
-        if 1 <= number < 80000:  # an Excel serial day number that lost its date format
-            return EXCEL_EPOCH + timedelta(days=number)
-        raise CellError(f"“{value}”不是日期")
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+        if number in YEARS or 190001 <= number <= 210012 or 19000101 <= number <= 21001231:
+            text = str(number)
+        elif 1 <= number < 80000:  # an Excel serial day number that lost its date format
+            return PartialDate.of(EXCEL_EPOCH + timedelta(days=number))
+        else:
+            raise CellError(f"“{value}”不是日期")
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'")
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
-            year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+            parts = [int(p) if p else None for p in match.groups()]
             try:
-                return date(year, month, day)
+                return PartialDate(parts[0], parts[1], parts[2])  # type: ignore[arg-type]
             except ValueError:
                 raise CellError(f"“{text}”不是有效日期") from None
-    raise CellError(f"“{text}”不是可识别的日期（可写作 2019-05、2019.5、2019年5月 或 201905）")
+    raise CellError(f"“{text}”不是可识别的日期（{DATE_HELP}）")
+
+
+def parse_date(value: object) -> date | None:
+    """A field the League records to the month (入团年月, 入党年月, 任职年月) or to the
+    day: a month is kept as its first day; a year alone is not enough."""
+    written = parse_written_date(value)
+    if written is None:
+        return None
+    if written.precision == "year":
+        raise CellError(f"只写了年份“{written}”：请写到月（如 {written}-05）")
+    return written.first_day()
+
+
+def truncated_to_month(written: PartialDate) -> PartialDate:
+    """A date cell under a 年月 header: Excel keeps a day that nobody wrote."""
+    return PartialDate(written.year, written.month) if written.month else written
 
 
 def parse_id_text(value: object, what: str) -> str:

@@ -4,7 +4,8 @@ as a batch that can be rolled back as a whole."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -16,19 +17,15 @@ from sqlalchemy.orm import Session
 from qzdesk.models import ImportBatch, Member, MemberEvent, Org
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.errors import QzdeskError, ValidationError
+from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
-from qzdesk.services.members.columns import (
-    HEADER_LOOKUP,
-    CellError,
-    Column,
-    cell_text,
-    column_letter,
-    header_key,
-    parse_date,
-    parse_enum,
-    parse_id_text,
+from qzdesk.services.members.layout import (
+    ImportCancelled,
+    Layout,
+    ParsedRow,
+    Progress,
+    read_book,
 )
 from qzdesk.services.members.records import (
     add_event,
@@ -38,38 +35,14 @@ from qzdesk.services.members.records import (
     from_audit_value,
     insert_many,
 )
-from qzdesk.services.members.spreadsheet import (
-    Cell,
-    Sheet,
-    SpreadsheetError,
-    iter_nonblank,
-    read_sheets,
-)
+from qzdesk.services.members.spreadsheet import SpreadsheetError, read_sheets
 from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Problem, check_member
+from qzdesk.services.names import tidy
+from qzdesk.services.organisation.orgs import create_org
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import IdType, OrgKind
-
-Progress = Callable[[int, int], bool]
-HEADER_SCAN_ROWS = 30
-
-
-class ImportCancelled(QzdeskError):
-    def __init__(self) -> None:
-        super().__init__("导入已取消，没有写入任何数据。")
-
-
-@dataclass
-class ParsedRow:
-    sheet: str
-    row: int
-    draft: MemberDraft
-    present: set[str]
-    branch_text: str
-    cell_errors: list[str]
-    unreadable: set[str]
-    legacy_id: str | None = None
+from qzdesk.vocabulary import OrgKind, Sector
 
 
 @dataclass
@@ -84,6 +57,8 @@ class RowResult:
     differences: dict[str, list[Any]] = field(default_factory=dict)
     draft: MemberDraft | None = None
     branch_id: int | None = None
+    new_branch: str | None = None  # to be created on import, the secretary agreeing
+    defaulted: bool = False  # no branch named: the chosen or the first one
 
     @property
     def level(self) -> str:
@@ -111,17 +86,35 @@ LEVEL_LABELS = {
 class ImportPreview:
     path: Path
     sha256: str
-    sheet: str
-    header_row: int
-    places: dict[str, str]
-    ignored: list[str]
+    layouts: list[Layout]
     default_branch: str | None
+    chosen_branch: str | None
     notes: list[str]
     parsed: list[ParsedRow]
     rows: list[RowResult]
 
     def count(self, level: str) -> int:
         return sum(r.level == level for r in self.rows)
+
+    @property
+    def sheet(self) -> str:
+        return self.layouts[0].sheet
+
+    @property
+    def header_row(self) -> int:
+        return self.layouts[0].header_row
+
+    @property
+    def ignored(self) -> list[str]:
+        return list(dict.fromkeys(text for layout in self.layouts for text in layout.ignored))
+
+    @property
+    def where(self) -> str:
+        return "、".join(layout.describe() for layout in self.layouts)
+
+    @property
+    def new_branches(self) -> list[str]:
+        return sorted({r.new_branch for r in self.rows if r.new_branch and not r.errors})
 
     @property
     def importable(self) -> int:
@@ -137,87 +130,25 @@ class ImportReport:
     unchanged: int
 
 
-def _find_header(sheets: list[Sheet]) -> tuple[Sheet, int, dict[int, Column]]:
-    for sheet in sheets:
-        for number, row in iter_nonblank(sheet.rows[:HEADER_SCAN_ROWS]):
-            mapping = {
-                i: HEADER_LOOKUP[k]
-                for i, c in enumerate(row)
-                if (k := header_key(c)) in HEADER_LOOKUP
-            }
-            fields_found = {c.field for c in mapping.values()}
-            if {"name", "id_number"} <= fields_found:
-                return sheet, number, mapping
-    raise SpreadsheetError(
-        "找不到表头：文件中应有一行列名，至少包括“姓名”和“身份证号”（或“公民身份号码”）。"
-        "请对照导入模板检查。"
-    )
+def branch_key(name: str) -> str:
+    """高一(3)班 and 高一（3）班团支部 name one branch."""
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", name))
+    return text.removesuffix("团支部").removesuffix("支部")
 
 
-def _parse_row(
-    sheet: str, number: int, row: list[Cell], mapping: dict[int, Column], upgrade_legacy: bool
-) -> ParsedRow:
-    draft = MemberDraft()
-    present: set[str] = set()
-    errors: list[str] = []
-    unreadable: set[str] = set()
-    branch_text = ""
-    legacy = None
-    for index, column in mapping.items():
-        value = row[index] if index < len(row) else None
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        where = f"{column_letter(index)} 列（{column.header}）"
-        try:
-            if column.field == "branch":
-                branch_text = cell_text(value)
-                continue
-            if column.kind == "date":
-                parsed: Any = parse_date(value)
-            elif column.kind == "id":
-                parsed = parse_id_text(value, column.header)
-            elif column.kind == "enum":
-                parsed = parse_enum(column.field, value)
-            else:
-                parsed = cell_text(value)
-        except CellError as error:
-            errors.append(f"{where}：{error}")
-            unreadable.add(column.field)
-            continue
-        if column.field == "id_number" and upgrade_legacy and len(idcard.normalise(parsed)) == 15:
-            legacy = parsed
-            try:
-                parsed = idcard.upgrade_legacy(parsed)
-            except idcard.IdNumberError as error:
-                errors.append(f"{where}：{error}")
-                unreadable.add(column.field)
-                continue
-        if parsed is not None:
-            setattr(draft, column.field, parsed)
-            present.add(column.field)
-    if draft.id_number and not draft.id_number[0].isdigit() and "id_type" not in present:
-        draft.id_type = IdType.OTHER
-    return ParsedRow(sheet, number, draft, present, branch_text, errors, unreadable, legacy)
-
-
-def read_rows(
-    path: Path, progress: Progress | None = None, upgrade_legacy: bool = False
-) -> tuple[Sheet, int, dict[int, Column], list[ParsedRow]]:
-    sheets = read_sheets(path)
-    sheet, header_row, mapping = _find_header(sheets)
-    body = [(n, r) for n, r in iter_nonblank(sheet.rows) if n > header_row]
-    parsed = []
-    for done, (number, row) in enumerate(body, start=1):
-        parsed.append(_parse_row(sheet.name, number, row, mapping, upgrade_legacy))
-        if progress and done % 200 == 0 and not progress(done, len(body) * 2):
-            raise ImportCancelled()
-    return sheet, header_row, mapping, parsed
+def branch_name_for(sheet_or_cell: str) -> str:
+    """The name a new branch gets: full-width brackets and the 团支部 suffix, as the
+    organisation tree writes them."""
+    text = tidy(sheet_or_cell).replace("(", "（").replace(")", "）")
+    return text if text.endswith("支部") else f"{text}团支部"
 
 
 @dataclass
 class _Context:
-    branches: dict[str, tuple[int, str]]
+    branches: dict[str, tuple[int, str]]  # by branch_key
     default: tuple[int, str] | None
+    chosen: tuple[int, str] | None  # the branch the secretary chose for the import
+    root_is_branch: bool
     by_id_number: dict[str, int]
     by_member_no: dict[str, int]
     profile: RuleProfile
@@ -231,23 +162,26 @@ def _context(
         .where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
         .order_by(Org.position, Org.id)
     ).all()
-    branches = {name: (id_, name) for id_, name in rows}
+    branches = {branch_key(name): (id_, name) for id_, name in rows}
     default = None
     if branch_name:
-        if branch_name not in branches:
-            known = "、".join(branches) or "（无）"
+        if branch_key(branch_name) not in branches:
+            known = "、".join(name for _, name in rows) or "（无）"
             raise ValidationError(
                 f"没有名为“{branch_name}”的在册团支部（现有：{known}）。", "branch"
             )
-        default = branches[branch_name]
+        default = branches[branch_key(branch_name)]
     elif rows:
         default = (rows[0][0], rows[0][1])
     members = session.execute(
         select(Member.id_number, Member.member_no, Member.id).where(Member.voided.is_(False))
     ).all()
+    root_kind = session.scalar(select(Org.kind).where(Org.parent_id.is_(None)))
     return _Context(
         branches,
         default,
+        default if branch_name else None,
+        root_kind == OrgKind.BRANCH.value,
         {m[0]: m[2] for m in members},
         {m[1]: m[2] for m in members if m[1]},
         active_profile(session, profiles),
@@ -260,33 +194,57 @@ def _where(problem: Problem, places: dict[str, str]) -> str:
     return f"{place}：{problem.message.rstrip('。')}" if place else problem.text
 
 
+def _branch_of(
+    p: ParsedRow, ctx: _Context, by_sheet: bool, create_branches: bool, result: RowResult
+) -> None:
+    """The row's branch: its 所在团支部 cell, else the branch chosen for the import, else
+    its sheet's name (one sheet per class), else the organisation's first branch."""
+    text, where = p.branch_text, p.layout.places.get("branch", "所在团支部")
+    if not text and ctx.chosen is None and (by_sheet or branch_key(p.sheet) in ctx.branches):
+        text, where = p.sheet, f"工作表名“{p.sheet}”"
+    if not text:
+        if ctx.default is None:
+            result.errors.append("没有可加入的团支部：请先在“设置”中建立团支部")
+        else:
+            result.branch_id, result.branch_name = ctx.default
+            result.defaulted = True
+        return
+    found = ctx.branches.get(branch_key(text))
+    if found is not None:
+        result.branch_id, result.branch_name = found
+        return
+    name = branch_name_for(text)
+    if ctx.root_is_branch:
+        result.errors.append(f"{where}：“{text}”不是本团支部；团支部之下不能新建团支部")
+    elif create_branches:
+        result.new_branch = result.branch_name = name
+        result.warnings.append(f"{where}：将新建团支部“{name}”")
+    else:
+        result.errors.append(
+            f"{where}：“{text}”不是现有的团支部（确认要新建时，导入时选择新建团支部；"
+            "命令行加 --create-branches）"
+        )
+
+
 def _evaluate(
     session: Session,
     ctx: _Context,
     parsed: list[ParsedRow],
     today: date,
     progress: Progress | None,
-    places: dict[str, str],
+    create_branches: bool,
 ) -> list[RowResult]:
     results: list[RowResult] = []
-    seen_ids: dict[str, int] = {}
-    seen_nos: dict[str, int] = {}
+    seen_ids: dict[str, str] = {}
+    seen_nos: dict[str, str] = {}
     total = len(parsed)
+    by_sheet = len({p.sheet for p in parsed}) > 1
     for done, p in enumerate(parsed, start=1):
+        places = p.layout.places
         result = RowResult(p.sheet, p.row, p.draft.name, "", errors=list(p.cell_errors))
         if p.legacy_id:
             result.warnings.append(f"15 位旧身份证号 {p.legacy_id} 已升级为 {p.draft.id_number}")
-        if p.branch_text:
-            branch = ctx.branches.get(p.branch_text)
-            if branch is None:
-                where = places.get("branch", "所在团支部")
-                result.errors.append(f"{where}：“{p.branch_text}”不存在或已撤销")
-        else:
-            branch = ctx.default
-            if branch is None:
-                result.errors.append("没有可加入的团支部：请先在“设置”中建立团支部")
-        if branch:
-            result.branch_id, result.branch_name = branch
+        _branch_of(p, ctx, by_sheet, create_branches, result)
         draft = p.draft
         existing_id = (
             ctx.by_id_number.get(idcard.normalise(draft.id_number)) if draft.id_number else None
@@ -297,11 +255,10 @@ def _evaluate(
             draft = merged
         checked = check_member(draft, ctx.profile, today)
         key = checked.draft.id_number
-        if key in seen_ids:
-            result.errors.append(
-                f"{places.get('id_number', '身份证号')}：与第 {seen_ids[key]} 行重复"
-            )
-        seen_ids.setdefault(key, p.row)
+        if key and key in seen_ids:
+            result.errors.append(f"{places.get('id_number', '身份证号')}：与{seen_ids[key]}重复")
+        if key:
+            seen_ids.setdefault(key, f"“{p.sheet}”第 {p.row} 行" if by_sheet else f"第 {p.row} 行")
         number = checked.draft.member_no
         if number:
             owner = ctx.by_member_no.get(number)
@@ -311,9 +268,9 @@ def _evaluate(
                 )
             if number in seen_nos:
                 result.errors.append(
-                    f"{places.get('member_no', '团员编号')}：与第 {seen_nos[number]} 行重复"
+                    f"{places.get('member_no', '团员编号')}：与{seen_nos[number]}重复"
                 )
-            seen_nos.setdefault(number, p.row)
+            seen_nos.setdefault(number, f"第 {p.row} 行")
         # A cell that could not be read already has its message; "missing" would repeat it.
         result.errors += [_where(x, places) for x in checked.errors if x.field not in p.unreadable]
         result.warnings += [_where(x, places) for x in checked.warnings]
@@ -335,38 +292,59 @@ def preview_import(
     today: date | None = None,
     progress: Progress | None = None,
     upgrade_legacy_ids: bool = False,
+    create_branches: bool = False,
 ) -> ImportPreview:
-    """Read the file and judge every row; writes nothing."""
-    sheet, header_row, mapping, parsed = read_rows(path, progress, upgrade_legacy_ids)
-    if not parsed:
-        raise SpreadsheetError(f"文件 {path.name} 在表头（第 {header_row} 行）之下没有数据。")
-    header_cells = sheet.rows[header_row - 1]
-    ignored = [
-        cell_text(c) for i, c in enumerate(header_cells) if i not in mapping and cell_text(c)
-    ]
-    places = {c.field: f"{column_letter(i)} 列（{c.header}）" for i, c in mapping.items()}
+    """Read the file and judge every row; writes nothing. With `create_branches`, rows of
+    an unknown branch (a sheet named after a new class) are shown as 将新建团支部."""
+    book = read_book(read_sheets(path), progress, upgrade_legacy_ids)
+    if not book.rows:
+        where = "、".join(layout.describe() for layout in book.layouts)
+        raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
     with store.transaction() as session:
         ctx = _context(session, profiles, branch_name)
-        rows = _evaluate(session, ctx, parsed, today or clock.today(), progress, places)
-    notes = []
-    has_branch_column = any(c.field == "branch" for c in mapping.values())
-    if ctx.default and (not has_branch_column or any(not p.branch_text for p in parsed)):
+        rows = _evaluate(session, ctx, book.rows, today or clock.today(), progress, create_branches)
+    notes = list(book.notes)
+    if ctx.default is not None and any(r.defaulted for r in rows):
         how = "导入时选定" if branch_name else "未指定团支部，按组织的第一个团支部"
         notes.append(f"没有填写所在团支部的行将加入“{ctx.default[1]}”（{how}）。")
-    if ignored:
-        notes.append(f"以下列不认识，已忽略：{'、'.join(ignored)}。")
-    return ImportPreview(
+    preview = ImportPreview(
         path=path,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        sheet=sheet.name,
-        header_row=header_row,
-        places=places,
-        ignored=ignored,
+        layouts=book.layouts,
         default_branch=ctx.default[1] if ctx.default else None,
+        chosen_branch=branch_name,
         notes=notes,
-        parsed=parsed,
+        parsed=book.rows,
         rows=rows,
     )
+    if preview.ignored:
+        notes.append(f"以下列不认识，已忽略：{'、'.join(preview.ignored)}。")
+    if preview.new_branches:
+        notes.append(f"将新建团支部：{'、'.join(preview.new_branches)}。")
+    return preview
+
+
+def _create_branches(session: Session, actor: str, rows: list[RowResult], on: date) -> None:
+    """The new classes' branches, under the organisation, before their members go in."""
+    names = sorted({r.new_branch for r in rows if r.new_branch and not r.errors})
+    if not names:
+        return
+    root = session.scalars(select(Org).where(Org.parent_id.is_(None))).one()
+    created = {
+        name: create_org(
+            session,
+            actor,
+            parent=root,
+            kind=OrgKind.BRANCH,
+            sector=Sector(root.sector),
+            name=name,
+            created_on=on,
+        ).id
+        for name in names
+    }
+    for r in rows:
+        if r.new_branch in created:
+            r.branch_id = created[r.new_branch]
 
 
 def commit_import(
@@ -376,16 +354,17 @@ def commit_import(
     update_existing: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    create_branches: bool = False,
 ) -> Outcome[ImportReport]:
     """Write every good row in one transaction; rows are judged again against the data as
-    it is now. Cancelling or any failure writes nothing."""
+    it is now. The branches of new classes are created only with `create_branches`; else
+    their rows are rejected. Cancelling or any failure writes nothing."""
     today = today or clock.today()
     now = clock.now_utc()
     with store.transaction() as session:
-        ctx = _context(
-            session, profiles, preview.default_branch if preview.default_branch else None
-        )
-        rows = _evaluate(session, ctx, preview.parsed, today, progress, preview.places)
+        ctx = _context(session, profiles, preview.chosen_branch)
+        rows = _evaluate(session, ctx, preview.parsed, today, progress, create_branches)
+        _create_branches(session, store.actor, rows, today)
         new = [r for r in rows if r.level in ("ok", "warning")]
         changed = [r for r in rows if r.level == "update"] if update_existing else []
         rejected = sum(r.level == "error" for r in rows)

@@ -27,7 +27,8 @@ from qzdesk.vocabulary import IdType, MemberStatus, OrgKind, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 ENUM_FIELDS = {"id_type": IdType, "political_status": PoliticalStatus, "status": MemberStatus}
-DRAFT_FIELDS = [f.name for f in fields(MemberDraft)]
+# What a member row stores (the birth as a sheet wrote it is only checked, never kept).
+DRAFT_FIELDS = [f.name for f in fields(MemberDraft) if f.name != "birth_written"]
 
 ENTRY_KINDS = {"added": "录入在册团员", "transferred_in": "组织关系转入"}
 

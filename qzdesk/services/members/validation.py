@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
+from qzdesk.services.dates import PartialDate, month_end
 from qzdesk.services.members import idcard
 from qzdesk.services.names import tidy
 from qzdesk.services.organisation.rules import RuleProfile
@@ -46,6 +47,9 @@ FIELD_LABELS = {
     "volunteer_since": "注册志愿者时间",
 }
 
+MISSING_MEMBER_NO = "缺团员编号，请在智慧团建核对后补录。"
+BIRTH_LABELS = {"year": "出生年份", "month": "出生年月", "day": "出生日期"}
+
 # Fields recorded to the month (入团年月, 入党年月, 任职年月), stored as the month's first day.
 MONTH_FIELDS = frozenset({"joined_on", "party_joined_on", "post_since"})
 
@@ -75,6 +79,7 @@ class MemberDraft:
     id_type: IdType = IdType.RESIDENT
     gender: str = ""
     birth_date: date | None = None
+    birth_written: PartialDate | None = None  # as a sheet wrote it: checked, never stored
     ethnicity: str = "汉族"
     household: str = ""
     joined_on: date | None = None
@@ -153,8 +158,13 @@ def _check_identity(c: Checked, today: date) -> None:
             c.error("id_number", str(error))
             return
         d.id_number = parsed.number
-        if d.birth_date and d.birth_date != parsed.birth_date:
-            c.error("birth_date", f"与身份证号不符（身份证号为 {parsed.birth_date.isoformat()}）。")
+        written = d.birth_written or (PartialDate.of(d.birth_date) if d.birth_date else None)
+        if written and not written.matches(parsed.birth_date):
+            c.error(
+                "birth_date",
+                f"{BIRTH_LABELS[written.precision]} {written} 与身份证号"
+                f"（{parsed.birth_date.isoformat()}）不符。",
+            )
         if d.gender and d.gender != parsed.gender:
             c.error("gender", f"与身份证号不符（身份证号为{parsed.gender}性）。")
         d.birth_date, d.gender = parsed.birth_date, parsed.gender
@@ -164,6 +174,12 @@ def _check_identity(c: Checked, today: date) -> None:
         c.error("id_number", "请填写证件号码。")
     elif len(d.id_number) > 30:
         c.error("id_number", "证件号码最多 30 位。")
+    if d.birth_date is None and d.birth_written is not None:
+        if d.birth_written.precision == "day":
+            d.birth_date = d.birth_written.first_day()
+        else:
+            c.error("birth_date", f"境外证件须填写完整的出生日期（现为 {d.birth_written}）。")
+            return
     if d.birth_date is None:
         c.error("birth_date", "境外证件须手工填写出生日期。")
     if d.gender not in ("男", "女"):
@@ -179,15 +195,15 @@ def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
         c.error("joined_on", f"入团年月 {d.joined_on:%Y-%m} 晚于今天。")
     min_age = profile.admission.min_age.value
     # 入团年月 has month precision (stored as day 1): judge the age at the month's end.
-    month_end = (d.joined_on.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    if d.birth_date and age_on(d.birth_date, month_end) < min_age:
+    if d.birth_date and age_on(d.birth_date, month_end(d.joined_on)) < min_age:
         c.error("joined_on", f"入团时未满 {min_age} 周岁（出生于 {d.birth_date.isoformat()}）。")
     number = re.sub(r"\s", "", unicodedata.normalize("NFKC", d.member_no))
     d.member_no = number
     required_from = profile.membership.member_no_required_from_year.value
     if not number:
+        # Village rosters seldom carry it: a gap to follow up, not a reason to refuse.
         if d.joined_on.year >= required_from:
-            c.error("member_no", f"{required_from} 年及以后入团的团员必须填写 12 位团员编号。")
+            c.warn("member_no", MISSING_MEMBER_NO)
         return
     if not (len(number) == 12 and number.isdigit()):
         c.error("member_no", f"团员编号应为 12 位数字（现为“{number}”）。")

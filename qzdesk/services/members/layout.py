@@ -1,0 +1,230 @@
+"""Where a workbook keeps its members, as secretaries keep them: one sheet per class or
+one sheet for all, a title above the header, headers over two rows or in merged cells, a
+合计 row at the bottom; and each data row read into a draft at the precision it was written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from qzdesk.services.errors import QzdeskError
+from qzdesk.services.members import idcard
+from qzdesk.services.members.columns import (
+    HEADER_LOOKUP,
+    CellError,
+    Column,
+    cell_text,
+    column_letter,
+    header_key,
+    parse_date,
+    parse_enum,
+    parse_id_text,
+    parse_written_date,
+    truncated_to_month,
+)
+from qzdesk.services.members.spreadsheet import Cell, Sheet, SpreadsheetError, iter_nonblank
+from qzdesk.services.members.validation import MemberDraft
+from qzdesk.vocabulary import IdType
+
+Progress = Callable[[int, int], bool]
+HEADER_SCAN_ROWS = 30
+TOTAL_ROW = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
+
+
+class ImportCancelled(QzdeskError):
+    def __init__(self) -> None:
+        super().__init__("导入已取消，没有写入任何数据。")
+
+
+@dataclass
+class Layout:
+    """One sheet's header: the rows it spans and what each column holds."""
+
+    sheet: str
+    header_rows: tuple[int, ...]  # 1-based
+    columns: dict[int, Column]
+    written: dict[int, str]  # each column's header as the sheet writes it
+    ignored: list[str]
+
+    @property
+    def header_row(self) -> int:
+        return self.header_rows[-1]
+
+    @property
+    def places(self) -> dict[str, str]:
+        """ "F 列（出生日期）" for each field the sheet has."""
+        return {c.field: f"{column_letter(i)} 列（{c.header}）" for i, c in self.columns.items()}
+
+    @property
+    def has_branch_column(self) -> bool:
+        return any(c.field == "branch" for c in self.columns.values())
+
+    def describe(self) -> str:
+        rows = "、".join(str(r) for r in self.header_rows)
+        return f"工作表“{self.sheet}”（表头在第 {rows} 行）"
+
+
+@dataclass
+class ParsedRow:
+    sheet: str
+    row: int
+    draft: MemberDraft
+    present: set[str]
+    branch_text: str
+    cell_errors: list[str]
+    unreadable: set[str]
+    layout: Layout
+    legacy_id: str | None = None
+    cells: list[Cell] = field(default_factory=list)  # as read, for the rejects file
+
+
+def _mapped(row: list[Cell]) -> dict[int, Column]:
+    return {i: HEADER_LOOKUP[k] for i, c in enumerate(row) if (k := header_key(c)) in HEADER_LOOKUP}
+
+
+def _layout(sheet: Sheet) -> Layout | None:
+    """The sheet's header, if it has one with at least 姓名 and 身份证号: one row, or two
+    when the row below adds columns (a group title merged over 入团年月 and 团员编号)."""
+    for number, row in iter_nonblank(sheet.rows[:HEADER_SCAN_ROWS]):
+        columns = _mapped(row)
+        if not {"name", "id_number"} <= {c.field for c in columns.values()}:
+            continue
+        rows = [row]
+        below = sheet.rows[number] if number < len(sheet.rows) else []
+        extra = {i: c for i, c in _mapped(below).items() if i not in columns}
+        if extra:
+            columns = {**columns, **extra}
+            rows.append(below)
+        written = {
+            i: next(cell_text(r[i]) for r in reversed(rows) if i < len(r) and cell_text(r[i]))
+            for i in columns
+        }
+        _refuse_repeated(sheet.name, columns)
+        mapped_text = {cell_text(r[i]) for r in rows for i in columns if i < len(r)}
+        ignored = [
+            text
+            for r in rows
+            for i, c in enumerate(r)
+            if i not in columns and (text := cell_text(c)) and text not in mapped_text
+        ]
+        header_rows = tuple(range(number, number + len(rows)))
+        return Layout(sheet.name, header_rows, columns, written, ignored)
+    return None
+
+
+def _refuse_repeated(sheet: str, columns: dict[int, Column]) -> None:
+    seen: dict[str, int] = {}
+    for index, column in sorted(columns.items()):
+        if column.field in seen:
+            first, second = column_letter(seen[column.field]), column_letter(index)
+            raise SpreadsheetError(
+                f"工作表“{sheet}”中“{column.header}”出现了两次（{first} 列和 {second} 列）："
+                "请删去或改名其中一列后再导入。"
+            )
+        seen[column.field] = index
+
+
+def find_layouts(sheets: list[Sheet]) -> list[tuple[Sheet, Layout]]:
+    """Every sheet that holds members (a cover or notes sheet without a header is skipped)."""
+    found = [(sheet, layout) for sheet in sheets if (layout := _layout(sheet)) is not None]
+    if not found:
+        raise SpreadsheetError(
+            "找不到表头：文件中应有一行列名，至少包括“姓名”和“身份证号”（或“公民身份号码”）。"
+            "请对照导入模板检查。"
+        )
+    return found
+
+
+def _is_total(row: list[Cell]) -> bool:
+    first = next((cell_text(c) for c in row if cell_text(c)), "")
+    return bool(TOTAL_ROW.match(first))
+
+
+def parse_row(
+    sheet: str, number: int, row: list[Cell], layout: Layout, upgrade_legacy: bool
+) -> ParsedRow:
+    draft = MemberDraft()
+    present: set[str] = set()
+    errors: list[str] = []
+    unreadable: set[str] = set()
+    branch_text = ""
+    legacy = None
+    for index, column in layout.columns.items():
+        value = row[index] if index < len(row) else None
+        if value is None or (isinstance(value, str) and not value.strip().lstrip("'")):
+            continue
+        where = f"{column_letter(index)} 列（{column.header}）"
+        name = column.field
+        try:
+            if column.field == "branch":
+                branch_text = cell_text(value)
+                continue
+            parsed: Any
+            if column.field == "birth_date":
+                # Checked against the ID number at the precision written; a date cell under
+                # a 年月 header carries a day nobody wrote.
+                parsed = parse_written_date(value)
+                if parsed is not None and "年月" in layout.written[index]:
+                    parsed = truncated_to_month(parsed) if isinstance(value, date) else parsed
+                name = "birth_written"
+            elif column.kind == "date":
+                parsed = parse_date(value)
+            elif column.kind == "id":
+                parsed = parse_id_text(value, column.header)
+            elif column.kind == "enum":
+                parsed = parse_enum(column.field, value)
+            else:
+                parsed = cell_text(value)
+        except CellError as error:
+            errors.append(f"{where}：{error}")
+            unreadable.add(column.field)
+            continue
+        if column.field == "id_number" and upgrade_legacy and len(idcard.normalise(parsed)) == 15:
+            legacy = parsed
+            try:
+                parsed = idcard.upgrade_legacy(parsed)
+            except idcard.IdNumberError as error:
+                errors.append(f"{where}：{error}")
+                unreadable.add(column.field)
+                continue
+        if parsed is not None:
+            setattr(draft, name, parsed)
+            present.add(name)
+    if draft.id_number and not draft.id_number[0].isdigit() and "id_type" not in present:
+        draft.id_type = IdType.OTHER
+    return ParsedRow(
+        sheet, number, draft, present, branch_text, errors, unreadable, layout, legacy, row
+    )
+
+
+@dataclass
+class ReadBook:
+    layouts: list[Layout]
+    rows: list[ParsedRow]
+    notes: list[str]
+
+
+def read_book(
+    sheets: list[Sheet], progress: Progress | None = None, upgrade_legacy: bool = False
+) -> ReadBook:
+    found = find_layouts(sheets)
+    body = [
+        (sheet, layout, n, r)
+        for sheet, layout in found
+        for n, r in iter_nonblank(sheet.rows)
+        if n > layout.header_row
+    ]
+    rows: list[ParsedRow] = []
+    notes: list[str] = []
+    for done, (sheet, layout, number, row) in enumerate(body, start=1):
+        if _is_total(row):
+            notes.append(f"工作表“{sheet.name}”第 {number} 行是合计行，已跳过。")
+            continue
+        rows.append(parse_row(sheet.name, number, row, layout, upgrade_legacy))
+        if progress and done % 200 == 0 and not progress(done, len(body) * 2):
+            raise ImportCancelled()
+    return ReadBook([layout for _, layout in found], rows, notes)
