@@ -287,13 +287,20 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
             profiles,
             args.branch,
             upgrade_legacy_ids=args.upgrade_legacy_ids,
+            create_branches=args.create_branches,
         )
         report = None
         if not args.dry_run:
-            store = desk.store
-            report = desk.call(commit_import, store, preview, profiles, args.update_existing).value
+            report = desk.call(
+                commit_import,
+                desk.store,
+                preview,
+                profiles,
+                args.update_existing,
+                create_branches=args.create_branches,
+            ).value
     rows = preview.rows
-    lines = [f"文件：{args.file}（工作表“{preview.sheet}”，表头在第 {preview.header_row} 行）"]
+    lines = [f"文件：{args.file}（{preview.where}）"]
     lines += preview.notes + [describe(r) for r in rows if r.level not in ("ok", "same")]
     summary = (
         f"共 {len(rows)} 行：可导入 {preview.importable}，有错误 {preview.count('error')}，"
@@ -312,6 +319,10 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
         "file": str(args.file),
         "sheet": preview.sheet,
         "header_row": preview.header_row,
+        "sheets": [
+            {"name": layout.sheet, "header_rows": list(layout.header_rows)}
+            for layout in preview.layouts
+        ],
         "notes": preview.notes,
         "dry_run": args.dry_run,
         "rows": [
@@ -331,6 +342,12 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
         "updated": report.updated if report else 0,
         "batch_id": report.batch_id if report else None,
     }
+    if args.rejects:
+        from qzdesk.export.rejects import write_rejects
+
+        written, count = write_rejects(args.rejects, preview)
+        lines.append(f"有问题的 {count} 行已写入 {written}：在 Excel 中改正后可再次导入。")
+        payload["rejects"] = {"file": str(written), "rows": count}
     _emit(args, "\n".join(lines), payload)
     return EXIT_PARTIAL if preview.count("error") else EXIT_OK
 
@@ -402,6 +419,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument(
         "--upgrade-legacy-ids", action="store_true", help="把 15 位旧身份证号升级为 18 位"
+    )
+    importing.add_argument(
+        "--create-branches",
+        action="store_true",
+        help="工作表名或“所在团支部”是新的班级时新建团支部（否则这些行不导入）",
+    )
+    importing.add_argument(
+        "--rejects", type=Path, metavar="OUT.xlsx", help="把有问题的行写入此文件，改正后可再导入"
     )
     importing.set_defaults(handler=cmd_members_import)
     exporting = members_sub.add_parser("export", parents=[common], help="导出团员名册为 .xlsx")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -12,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qzdesk.services.files import write_atomically
+from qzdesk.export.xlsx import data_cell, save_atomically
 from qzdesk.services.members.columns import COLUMNS, Column
 from qzdesk.services.members.validation import MONTH_FIELDS, MemberDraft
 
@@ -41,9 +40,7 @@ def write_roster(
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
 
     def styled(value: object, header: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        # Text format ("@") so Excel keeps 18-digit IDs and leading zeros as typed.
-        cell.number_format = "@"
+        cell = data_cell(sheet, value)
         if header:
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
@@ -57,10 +54,3 @@ def write_roster(
         count += 1
     save_atomically(book, path)
     return count
-
-
-def save_atomically(book: Workbook, path: Path) -> None:
-    path = path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path
-    buffer = BytesIO()
-    book.save(buffer)
-    write_atomically(path, buffer.getvalue())

@@ -19,7 +19,7 @@ from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.evaluation import evaluations_of_year, overdue_registrations
 from qzdesk.services.meetings.plan import PlanState
 from qzdesk.services.meetings.terms import TermState
-from qzdesk.services.members.records import open_branches
+from qzdesk.services.members import records
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.storage.store import Store
@@ -118,6 +118,15 @@ def todo(ctx: Context) -> list[TodoItem]:
                 True,
             )
         )
+    from_year = profile.membership.member_no_required_from_year.value
+    missing = records.missing_member_numbers(store, from_year)
+    if missing:
+        items.append(
+            TodoItem(
+                Target.ROSTER,
+                f"{missing} 名 {from_year} 年及以后入团的团员缺团员编号：请在智慧团建核对后补录",
+            )
+        )
     items += _evaluation_and_registration(store, profiles, profile, today)
     items += _terms(store, profiles, today)
     for notice in publicity.publicities(store):
@@ -177,7 +186,9 @@ def _evaluation_and_registration(
     items = []
     if today.month in rules.evaluation_season_months.value:
         held = {v.branch_id: v for v in evaluations_of_year(store, profiles, today.year)}
-        missing = [name for branch_id, name in open_branches(store) if branch_id not in held]
+        missing = [
+            name for branch_id, name in records.open_branches(store) if branch_id not in held
+        ]
         if missing:
             items.append(
                 TodoItem(

@@ -142,6 +142,41 @@ def test_import_a_file_through_the_preview(signed_in, qtbot, tmp_path):
     assert "张三丰" in [page.proxy.member_at(r).name for r in range(page.proxy.rowCount())]
 
 
+def test_import_a_class_workbook_confirming_the_new_class_and_export_the_rejects(
+    signed_in, qtbot, tmp_path
+):
+    import openpyxl
+
+    page = open_roster(signed_in, qtbot)
+    path = tmp_path / "各班团员.xlsx"
+    shutil.copy(FIXTURES / "12-class-sheets.xlsx", path)
+    dialog = ImportDialog(signed_in.context, path, page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    assert "将新建团支部：初三（9）班团支部。" in dialog.summary.text()
+    rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
+    assert dialog.table.item(rows["张飞"], 2).text() == "初三（9）班团支部"
+    # The warned row goes to a file to look at; the secretary keeps working here.
+    dialog.save_rejects(tmp_path / "有问题的行.xlsx")
+    qtbot.waitUntil(lambda: dialog.rejects_saved is not None, timeout=10_000)
+    sheet = openpyxl.load_workbook(dialog.rejects_saved)["初三(9)班"]
+    assert sheet.cell(2, 1).value == "张飞" and "将新建团支部" in sheet.cell(2, 6).value
+    asked: list[str] = []
+
+    def create_then_close_the_report(box):
+        asked.append(box.text())
+        answer_modal(lambda report: report.accept())  # 导入完成, once this one has closed
+        box.button(box.StandardButton.Yes).click()
+
+    answer_modal(create_then_close_the_report)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    assert "将新建团支部：初三（9）班团支部" in asked[0]
+    assert dialog.report.created == 3
+    qtbot.waitUntil(lambda: page.branch.findText("初三（9）班团支部") >= 0)
+
+
 def test_export_the_filtered_list(signed_in, qtbot, tmp_path):
     import openpyxl
 

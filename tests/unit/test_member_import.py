@@ -253,3 +253,140 @@ def test_a_rolled_back_import_can_be_imported_again(store, profiles):
     again = preview(store, profiles, "04-gbk.csv")
     assert [r.level for r in again.rows] == ["ok", "ok"]
     assert commit_import(store, again, profiles, today=TODAY).value.created == 2
+
+
+MONTH_ROSTER_ERRORS = {
+    10: ["E 列（出生日期）：出生年月 2009-04 与身份证号（2009-03-14）不符"],
+    11: ["F 列（身份证号）：身份证号校验位不符，可能有数字输错，请核对"],
+    12: ["G 列（入团年月）：入团时未满 14 周岁（出生于 2011-06-20）"],
+    13: ["H 列（团员编号）：团员编号前 4 位应为入团年份 2024（现为 2023）"],
+    14: ["F 列（身份证号）：请填写身份证号"],
+    15: ["F 列（身份证号）：请填写身份证号"],  # a second blank is not "a duplicate of row 14"
+}
+
+
+def test_a_roster_kept_to_the_month_rejects_only_the_rows_with_real_mistakes(store, profiles):
+    result = preview(store, profiles, "11-month-births.xlsx")
+    errors = {r.row: r.errors for r in result.rows if r.errors}
+    assert errors == MONTH_ROSTER_ERRORS
+    # 2009-03, 2009.5, 2009年7月, 200911, a date cell shown as 年月, 2009.3 typed as a number
+    # and 2009 alone: each agrees with its ID at the precision written.
+    assert [r.row for r in result.rows if r.level == "ok"] == [3, 4, 5, 6, 7, 8]
+    (warned,) = [r for r in result.rows if r.level == "warning"]
+    assert warned.warnings == ["H 列（团员编号）：缺团员编号，请在智慧团建核对后补录"]
+    assert {r.branch_name for r in result.rows} == {"初三（1）班团支部"}  # 初三(1)班, normalised
+    assert "工作表“花名册”第 16 行是合计行，已跳过。" in result.notes
+
+
+def test_one_sheet_per_class_with_new_classes_created_only_when_confirmed(store, profiles):
+    from qzdesk.services.organisation import orgs
+
+    kept = preview(store, profiles, "12-class-sheets.xlsx")
+    assert kept.where == "工作表“初三(2)班”（表头在第 1、2 行）、工作表“初三(9)班”（表头在第 1 行）"
+    by_name = {r.name: r for r in kept.rows}
+    assert set(by_name) == {"刘备", "关羽", "张飞"}  # the notes sheet has no header: skipped
+    assert by_name["刘备"].level == "ok"  # an apostrophe before the ID is Excel's text mark
+    assert by_name["刘备"].branch_name == "初三（2）班团支部"
+    assert by_name["张飞"].errors == [
+        "工作表名“初三(9)班”：“初三(9)班”不是现有的团支部（确认要新建时，导入时选择新建团支部；"
+        "命令行加 --create-branches）"
+    ]
+    report = commit_import(store, kept, profiles, today=TODAY).value
+    assert (report.created, report.rejected) == (2, 1)
+    assert "初三（9）班团支部" not in {o.name for o in orgs.list_orgs(store)}
+
+    confirmed = preview(store, profiles, "12-class-sheets.xlsx", create_branches=True)
+    assert confirmed.new_branches == ["初三（9）班团支部"]
+    assert "将新建团支部：初三（9）班团支部。" in confirmed.notes
+    report = commit_import(store, confirmed, profiles, today=TODAY, create_branches=True).value
+    assert report.created == 1
+    new = next(o for o in orgs.list_orgs(store) if o.name == "初三（9）班团支部")
+    assert [m.name for m in records.roster(store) if m.branch_id == new.id] == ["张飞"]
+
+
+def test_a_column_named_twice_is_refused_naming_both(store, profiles):
+    with pytest.raises(SpreadsheetError, match=r"“身份证号”出现了两次（B 列和 D 列）"):
+        preview(store, profiles, "13-repeated-header.xlsx")
+
+
+def test_rejected_rows_go_back_to_excel_and_come_back_in(store, profiles, tmp_path):
+    from qzdesk.export.rejects import write_rejects
+    from qzdesk.services.members.idcard import check_char
+
+    first = preview(store, profiles, "11-month-births.xlsx")
+    commit_import(store, first, profiles, today=TODAY)
+    written, count = write_rejects(tmp_path / "有问题的行.xlsx", first)
+    assert count == 7  # six rejected, one warned
+    sheet = openpyxl.load_workbook(written)["花名册"]
+    header = [c.value for c in sheet[1]]
+    assert header[:9] == [
+        "序号",
+        "姓名",
+        "性别",
+        "民族",
+        "出生年月",
+        "身份证号",
+        "入团年月",
+        "团员编号",
+        "所在团支部",
+    ]
+    assert header[-1] == "问题说明"
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=2)}
+    assert rows["王八"][-1].value == MONTH_ROSTER_ERRORS[10][0]
+    assert rows["王八"][4].fill.fgColor.rgb.endswith("F4B6B6")  # the cell at fault, in red
+    assert rows["王八"][5].fill.fgColor.rgb.endswith("000000")  # the rest left as it was
+
+    # The secretary corrects them in Excel, then imports the same file again.
+    def rid(born: str, order: int) -> str:
+        first17 = f"620502{born}{order:03d}"
+        return first17 + check_char(first17)
+
+    rows["王八"][4].value = "2009-03"
+    rows["冯九"][5].value = rid("20090314", 91)
+    rows["陈十"][6].value, rows["陈十"][7].value = "2025-07", "202562058810"
+    rows["褚十一"][7].value = "202462058811"
+    rows["卫十二"][5].value = rid("20090201", 33)
+    rows["蒋十三"][5].value = rid("20090202", 43)
+    sheet.parent.save(written)
+    again = preview_import(store, written, profiles, today=TODAY)
+    assert again.count("error") == 0 and "问题说明" not in again.ignored
+    commit_import(store, again, profiles, today=TODAY)
+    names = {m.name for m in records.roster(store)}
+    everyone = {"赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十"}
+    assert everyone | {"褚十一", "卫十二", "蒋十三"} <= names
+
+
+def test_cli_writes_the_rejects_and_creates_branches_when_told(data_dir, tmp_path):
+    data = ["--data", str(data_dir)]
+    out = tmp_path / "rejects.xlsx"
+    result = run_cli(
+        "members",
+        "import",
+        str(FIXTURES / "11-month-births.xlsx"),
+        "--rejects",
+        str(out),
+        "--json",
+        *data,
+    )
+    assert result.returncode == 3, result.stderr
+    assert json.loads(result.stdout)["rejects"] == {"file": str(out), "rows": 7}
+    assert openpyxl.load_workbook(out)["花名册"].max_row == 8
+    classes = run_cli(
+        "members", "import", str(FIXTURES / "12-class-sheets.xlsx"), "--create-branches", *data
+    )
+    assert classes.returncode == 0, classes.stdout
+    assert "已导入 3 人" in classes.stdout
+
+
+def test_members_imported_without_a_number_are_listed_for_follow_up(store, profiles):
+    from qzdesk.services.desk import Desk
+    from qzdesk.services.todo import Target, todo
+
+    def missing_lines():
+        return [i for i in Desk(store, profiles).read(todo) if "缺团员编号" in i.text]
+
+    assert missing_lines() == []
+    commit_import(store, preview(store, profiles, "11-month-births.xlsx"), profiles, today=TODAY)
+    (line,) = missing_lines()
+    assert line.text == "1 名 2017 年及以后入团的团员缺团员编号：请在智慧团建核对后补录"
+    assert line.target is Target.ROSTER

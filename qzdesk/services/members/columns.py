@@ -63,7 +63,7 @@ ENUM_ALIASES = {
 
 
 def header_key(text: object) -> str:
-    return re.sub(r"[\s*＊:：()（）]", "", unicodedata.normalize("NFKC", str(text or "")))
+    return re.sub(r"[\s*＊:：()（）']", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
 HEADER_LOOKUP = {
@@ -154,7 +154,7 @@ def parse_id_text(value: object, what: str) -> str:
             )
         if value.is_integer():
             return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return unicodedata.normalize("NFKC", str(value)).strip().removeprefix("'")
 
 
 def parse_enum(field: str, value: object) -> object:
@@ -176,4 +176,4 @@ def cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, (date, datetime)):
         return value.strftime("%Y-%m-%d")
-    return tidy(str(value))
+    return tidy(str(value)).removeprefix("'")  # Excel's "keep as text" mark, typed by hand

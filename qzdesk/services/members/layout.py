@@ -32,6 +32,7 @@ from qzdesk.vocabulary import IdType
 
 Progress = Callable[[int, int], bool]
 HEADER_SCAN_ROWS = 30
+PROBLEM_HEADER = "问题说明"  # the column the rejects file adds, ignored when it comes back
 TOTAL_ROW = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
 
 
@@ -47,8 +48,9 @@ class Layout:
     sheet: str
     header_rows: tuple[int, ...]  # 1-based
     columns: dict[int, Column]
-    written: dict[int, str]  # each column's header as the sheet writes it
+    written: dict[int, str]  # each mapped column's header as the sheet writes it
     ignored: list[str]
+    titles: list[str]  # every column's header text, mapped or not (for the rejects file)
 
     @property
     def header_row(self) -> int:
@@ -109,10 +111,18 @@ def _layout(sheet: Sheet) -> Layout | None:
             text
             for r in rows
             for i, c in enumerate(r)
-            if i not in columns and (text := cell_text(c)) and text not in mapped_text
+            if i not in columns
+            and (text := cell_text(c))
+            and text not in mapped_text
+            and text != PROBLEM_HEADER
         ]
         header_rows = tuple(range(number, number + len(rows)))
-        return Layout(sheet.name, header_rows, columns, written, ignored)
+        width = max(len(r) for r in rows)
+        titles = [
+            next((cell_text(r[i]) for r in reversed(rows) if i < len(r) and cell_text(r[i])), "")
+            for i in range(width)
+        ]
+        return Layout(sheet.name, header_rows, columns, written, ignored, titles)
     return None
 
 

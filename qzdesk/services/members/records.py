@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, get_args, get_type_hints
 
-from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Member, MemberEvent, Org
@@ -455,6 +455,23 @@ def restore(
             session, store.actor, "member", member.id, "restore", before, {"status": "active"}
         )
         return Outcome(_row_of(session, member), CHANGED)
+
+
+def missing_member_numbers(store: Store, from_year: int) -> int:
+    """Members on the books who joined in `from_year` or later without a 团员编号 (an
+    imported village roster seldom has it): to look up in 智慧团建 and fill in."""
+    with store.transaction() as session:
+        return (
+            session.scalar(
+                select(func.count()).where(
+                    Member.status == MemberStatus.ACTIVE.value,
+                    Member.voided.is_(False),
+                    Member.member_no.is_(None),
+                    Member.joined_on >= date(from_year, 1, 1),
+                )
+            )
+            or 0
+        )
 
 
 def open_branches(store: Store) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qzdesk.export.rejects import write_rejects
 from qzdesk.services.members import importer, records
 from qzdesk.services.members.importer import (
     LEVEL_LABELS,
@@ -30,6 +32,7 @@ from qzdesk.ui.context import AppContext
 from qzdesk.ui.progress import ProgressBridge
 from qzdesk.ui.tables import fill_table, make_table
 
+AUTOMATIC_BRANCH = "按表中的团支部或工作表名（没有时为第一个团支部）"
 LEVEL_COLOURS = {
     "ok": "#e8f5e9",
     "warning": "#fff4d6",
@@ -46,12 +49,14 @@ class ImportDialog(QDialog):
         self.path = path
         self.preview: ImportPreview | None = None
         self.report: ImportReport | None = None
+        self.rejects_saved: Path | None = None
         self.setWindowTitle(f"导入团员：{path.name}")
         layout = QVBoxLayout(self)
         options = QHBoxLayout()
         options.addWidget(QLabel("没有“所在团支部”的行加入："))
         self.branch = QComboBox()
         self.branch.setObjectName("default_branch")
+        self.branch.addItem(AUTOMATIC_BRANCH, None)
         options.addWidget(self.branch, 1)
         self.upgrade = QCheckBox("15 位旧身份证号升级为 18 位")
         self.upgrade.setObjectName("upgrade_legacy")
@@ -76,6 +81,13 @@ class ImportDialog(QDialog):
         self.update_existing.toggled.connect(self._update_button)
         layout.addWidget(self.update_existing)
         buttons = QDialogButtonBox()
+        self.rejects_button = buttons.addButton(
+            "导出有问题的行…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.rejects_button.setObjectName("export_rejects")
+        self.rejects_button.setToolTip("写成 Excel 文件，在“问题说明”列写明原因；改正后可再次导入")
+        self.rejects_button.setEnabled(False)
+        self.rejects_button.clicked.connect(self.export_rejects)
         self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("do_import")
         self.import_button.setEnabled(False)
@@ -103,6 +115,7 @@ class ImportDialog(QDialog):
             self.branch.currentData(),
             progress=progress.callback,
             upgrade_legacy_ids=self.upgrade.isChecked(),
+            create_branches=True,  # shown as 将新建团支部; created only if confirmed
             on_done=lambda result: (progress.finish(), self._show(result)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
         )
@@ -127,12 +140,12 @@ class ImportDialog(QDialog):
                 self.table.item(r, c).setBackground(QBrush(QColor(LEVEL_COLOURS[level])))
         count = preview.count
         lines = [
-            f"工作表“{preview.sheet}”，表头在第 {preview.header_row} 行，"
-            f"共 {len(preview.rows)} 行："
+            f"{preview.where}，共 {len(preview.rows)} 行："
             f"可导入 {preview.importable} 人，有错误 {count('error')} 行（不会导入），",
             f"已有且信息不同 {count('update')} 人，已有且相同 {count('same')} 人。\n",
         ]
         self.summary.setText("".join(lines) + "\n".join(preview.notes))
+        self.rejects_button.setEnabled(count("error") + count("warning") > 0)
         self._update_button()
 
     def _update_button(self) -> None:
@@ -146,6 +159,20 @@ class ImportDialog(QDialog):
     def run_import(self) -> None:
         if self.preview is None:
             return
+        create = False
+        if self.preview.new_branches:
+            answer = QMessageBox.question(
+                self,
+                "新建团支部",
+                f"将新建团支部：{'、'.join(self.preview.new_branches)}，这些工作表或行的团员"
+                "加入其中。\n确定新建吗？（选“否”则这些行不导入，其余照常导入）",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            create = answer == QMessageBox.StandardButton.Yes
         self.import_button.setEnabled(False)
         progress = ProgressBridge(self, "正在导入…")
         self.context.submit(
@@ -155,8 +182,35 @@ class ImportDialog(QDialog):
             self.context.profiles,
             self.update_existing.isChecked(),
             progress=progress.callback,
+            create_branches=create,
             on_done=lambda outcome: (progress.finish(), self._done(outcome.value)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
+        )
+
+    def export_rejects(self) -> None:
+        if self.preview is None:
+            return
+        suggested = self.path.with_name(f"{self.path.stem}-有问题的行.xlsx")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "导出有问题的行", str(suggested), "Excel 工作簿 (*.xlsx)"
+        )
+        if chosen:
+            self.save_rejects(Path(chosen))
+
+    def save_rejects(self, target: Path) -> None:
+        self.context.worker.submit(
+            write_rejects,
+            target,
+            self.preview,
+            on_done=self._rejects_saved,
+            on_error=self._failed,
+        )
+
+    def _rejects_saved(self, saved: tuple[Path, int]) -> None:
+        path, count = saved
+        self.rejects_saved = path
+        self.summary.setText(
+            f"有问题的 {count} 行已写入 {path}：在 Excel 中按“问题说明”改正后，可再次导入该文件。"
         )
 
     def _done(self, report: ImportReport) -> None:
