@@ -390,3 +390,78 @@ def test_members_imported_without_a_number_are_listed_for_follow_up(store, profi
     (line,) = missing_lines()
     assert line.text == "1 名 2017 年及以后入团的团员缺团员编号：请在智慧团建核对后补录"
     assert line.target is Target.ROSTER
+
+
+# Header rows as two other sources write them: the member export of 智慧团建 and the 2013
+# 团员信息采集 template, each with a member under it.
+ID = "620502200904020170"
+OTHER_SOURCES = {
+    "智慧团建": {
+        "团员姓名": "刘备",
+        "性别": "男",
+        "民族": "汉族",
+        "身份证件号码": ID,
+        "出生年月": "2009-04",
+        "加入共青团时间": "2024-05",
+        "团员证编号": "202462058831",
+        "所属团组织": "初三（2）班团支部",
+        "学习工作单位": "秦州区第五中学",
+        "手机号码": "13800138000",
+        "户籍所在地": "甘肃省天水市",
+    },
+    "团员信息采集": {
+        "姓名": "刘备",
+        "性别": "男",
+        "民族": "汉族",
+        "出生年月日": "2009-04-02",
+        "公民身份号码": ID,
+        "入团时间": "2024.5",
+        "入团所在单位": "秦州区第五中学",
+        "文化程度": "初中在读",
+        "工作单位及职务": "秦州区第五中学学生",
+        "联系方式": "13800138000",
+        "户口所在地": "甘肃省天水市",
+    },
+}
+
+
+@pytest.mark.parametrize("source", sorted(OTHER_SOURCES))
+def test_headers_of_other_sources_are_read(store, profiles, tmp_path, source):
+    from qzdesk.services.members.idcard import check_char
+
+    assert ID[:17] + check_char(ID[:17]) == ID
+    book = openpyxl.Workbook()
+    book.active.append(list(OTHER_SOURCES[source]))
+    book.active.append(list(OTHER_SOURCES[source].values()))
+    path = tmp_path / f"{source}.xlsx"
+    book.save(path)
+    result = preview_import(store, path, profiles, today=TODAY)
+    assert result.ignored == []  # every column understood
+    (row,) = result.rows
+    assert row.level in ("ok", "warning"), row.errors
+    draft = row.draft
+    assert (draft.name, draft.joined_on, draft.mobile) == ("刘备", date(2024, 5, 1), "13800138000")
+    assert draft.household == "甘肃省天水市" and draft.work_unit.startswith("秦州区第五中学")
+
+
+def test_hidden_rows_and_columns_are_read_and_pointed_out(store, profiles, tmp_path):
+    from qzdesk.services.members.idcard import check_char
+
+    def rid(born: str, order: int) -> str:
+        first17 = f"620502{born}{order:03d}"
+        return first17 + check_char(first17)
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "团员"
+    sheet.append(["姓名", "身份证号", "入团年月", "团员编号"])
+    sheet.append(["刘备", rid("20090402", 17), "2024-05", "202462058841"])
+    sheet.append(["关羽", rid("20090612", 27), "2024-05", "202462058842"])
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["D"].hidden = True
+    path = tmp_path / "隐藏.xlsx"
+    book.save(path)
+    result = preview_import(store, path, profiles, today=TODAY)
+    warned = {r.name: r.warnings for r in result.rows}
+    assert warned == {"刘备": [], "关羽": ["该行在 Excel 中是隐藏的：请确认是否应当导入"]}
+    assert "工作表“团员”中隐藏的列也已读取：D 列（团员编号）。" in result.notes

@@ -242,6 +242,8 @@ def _evaluate(
     for done, p in enumerate(parsed, start=1):
         places = p.layout.places
         result = RowResult(p.sheet, p.row, p.draft.name, "", errors=list(p.cell_errors))
+        if p.hidden:
+            result.warnings.append("该行在 Excel 中是隐藏的：请确认是否应当导入")
         if p.legacy_id:
             result.warnings.append(f"15 位旧身份证号 {p.legacy_id} 已升级为 {p.draft.id_number}")
         _branch_of(p, ctx, by_sheet, create_branches, result)

@@ -82,6 +82,7 @@ class ParsedRow:
     layout: Layout
     legacy_id: str | None = None
     cells: list[Cell] = field(default_factory=list)  # as read, for the rejects file
+    hidden: bool = False  # hidden in Excel: read, but shown so that nobody is surprised
 
 
 def _mapped(row: list[Cell]) -> dict[int, Column]:
@@ -229,12 +230,24 @@ def read_book(
         if n > layout.header_row
     ]
     rows: list[ParsedRow] = []
-    notes: list[str] = []
+    notes = [
+        f"工作表“{sheet.name}”中隐藏的列也已读取：{'、'.join(hidden)}。"
+        for sheet, layout in found
+        if (
+            hidden := [
+                layout.places[c.field]
+                for i, c in layout.columns.items()
+                if i in sheet.hidden_columns
+            ]
+        )
+    ]
     for done, (sheet, layout, number, row) in enumerate(body, start=1):
         if _is_total(row):
             notes.append(f"工作表“{sheet.name}”第 {number} 行是合计行，已跳过。")
             continue
-        rows.append(parse_row(sheet.name, number, row, layout, upgrade_legacy))
+        parsed = parse_row(sheet.name, number, row, layout, upgrade_legacy)
+        parsed.hidden = number in sheet.hidden_rows
+        rows.append(parsed)
         if progress and done % 200 == 0 and not progress(done, len(body) * 2):
             raise ImportCancelled()
     return ReadBook([layout for _, layout in found], rows, notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,25 @@ class SpreadsheetError(QzdeskError):
 class Sheet:
     name: str
     rows: list[list[Cell]]
+    hidden_rows: frozenset[int] = frozenset()  # 1-based
+    hidden_columns: frozenset[int] = frozenset()  # 0-based
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
+_HIDDEN_ROW_LATE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+_HIDDEN_COLS = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
+
+
+def _hidden_in(xml: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """Rows and columns a sheet's XML marks hidden (openpyxl's fast reader ignores them)."""
+    rows = {int(m[1]) for pattern in (_HIDDEN_ROW, _HIDDEN_ROW_LATE) for m in pattern.finditer(xml)}
+    columns: set[int] = set()
+    for match in _HIDDEN_COLS.finditer(xml):
+        found = {k: v for k, v in _ATTRIBUTE.findall(match[1])}
+        if found.get(b"hidden") in (b"1", b"true") and b"min" in found and b"max" in found:
+            columns.update(range(int(found[b"min"]) - 1, int(found[b"max"])))
+    return frozenset(rows), frozenset(columns)
 
 
 def sniff(head: bytes) -> str:
@@ -82,10 +102,13 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     except zipfile.BadZipFile as exc:
         raise SpreadsheetError(f"文件 {path.name} 已损坏（不是完整的 .xlsx 压缩包）。") from exc
     try:
-        return [
-            Sheet(ws.title, [list(row) for row in ws.iter_rows(values_only=True)])
-            for ws in book.worksheets
-        ]
+        sheets = []
+        with zipfile.ZipFile(path) as archive:
+            for ws in book.worksheets:
+                hidden = _hidden_in(archive.read(ws._worksheet_path))
+                rows = [list(row) for row in ws.iter_rows(values_only=True)]
+                sheets.append(Sheet(ws.title, rows, *hidden))
+        return sheets
     finally:
         book.close()
 
