@@ -127,7 +127,8 @@ def todo(ctx: Context) -> list[TodoItem]:
                 f"{missing} 名 {from_year} 年及以后入团的团员缺团员编号：请在智慧团建核对后补录",
             )
         )
-    items += _evaluation_and_registration(store, profiles, profile, today)
+    school = data.root.sector.is_school
+    items += _evaluation_and_registration(store, profiles, profile, today, school)
     items += _terms(store, profiles, today)
     for notice in publicity.publicities(store):
         open_objections = sum(1 for o in notice.objections if o.resolved_on is None)
@@ -177,7 +178,11 @@ def todo(ctx: Context) -> list[TodoItem]:
 
 
 def _evaluation_and_registration(
-    store: Store, profiles: dict[str, RuleProfile], profile: RuleProfile, today: date
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    profile: RuleProfile,
+    today: date,
+    school: bool,
 ) -> list[TodoItem]:
     """In the profile's season: branches not yet evaluated or approved, members not yet
     registered; all year round: members whose card is void for want of registration."""
@@ -209,7 +214,7 @@ def _evaluation_and_registration(
             )
     overdue = overdue_registrations(store, profiles, today)
     void = sum(1 for o in overdue if o.void)
-    if overdue and today.month in rules.registration_season_months.value:
+    if overdue and today.month in rules.registration_months(school):
         items.append(
             TodoItem(
                 Target.EVALUATION,

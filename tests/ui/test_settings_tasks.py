@@ -107,5 +107,8 @@ def test_the_rule_profile_is_listed_with_sources(signed_in, qtbot):
     rows = {table.item(r, 1).text(): r for r in range(table.rowCount())}
     publicity = rows["公示期"]
     assert table.item(publicity, 2).text() == "5"
-    assert table.item(publicity, 5).text() == "未经证实"
+    assert table.item(publicity, 5).text() == "地方通行做法"
+    assert table.item(rows["超龄前提醒"], 5).text() == "本软件默认值"
+    assert table.item(rows["支部委员会任期"], 5).text() == "已核实（正式文件）"
+    assert table.item(rows["团课频次"], 5).text() == "未经证实"
     assert "在用" in rules.status.text() and not rules.use_button.isEnabled()

@@ -12,9 +12,12 @@ from qzdesk.services.dates import add_months
 from qzdesk.services.members.columns import parse_written_date
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.validation import MemberDraft, check_member, normalise_mobile
+from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
 from qzdesk.vocabulary import IdType, PoliticalStatus
 
 TODAY = date(2026, 11, 24)
+# Module-wide (not a fixture) so Hypothesis runs each example against the same profile.
+PROFILE = load_profiles([bundled_rules_dir()])["qinzhou-2024"]
 
 
 def rid(born: str, order: int = 11) -> str:
@@ -75,8 +78,10 @@ def test_joining_dates(profile):
         "晚于今天"
         in problems(profile, joined_on=date(2027, 1, 1), member_no="202762050001")["joined_on"]
     )
-    too_young = problems(profile, joined_on=date(2025, 2, 1))
+    too_young = problems(profile, joined_on=date(2024, 2, 1))
     assert "入团时未满 14 周岁" in too_young["joined_on"]
+    at_thirteen = problems(profile, joined_on=date(2025, 2, 1))
+    assert at_thirteen["joined_on"] == "入团时 13 周岁：按现行团章须年满 14 周岁，请核对。"
     # Born 2011-03-05: turning 14 within March 2025 counts for the month 2025-03.
     assert "joined_on" not in problems(profile, joined_on=date(2025, 3, 1))
 
@@ -157,18 +162,18 @@ def with_birth(born: date, written: object) -> MemberDraft:
 
 @settings(max_examples=60, deadline=None)
 @given(born=birth_days)
-def test_a_birth_written_in_any_roster_form_agrees_with_its_id(profile, born):
+def test_a_birth_written_in_any_roster_form_agrees_with_its_id(born):
     for written in written_forms(born):
-        checked = check_member(with_birth(born, written), profile, TODAY)
+        checked = check_member(with_birth(born, written), PROFILE, TODAY)
         assert "birth_date" not in {p.field for p in checked.errors}, written
 
 
 @settings(max_examples=60, deadline=None)
 @given(born=birth_days, later=st.sampled_from(["month", "year"]))
-def test_a_birth_a_month_or_a_year_off_is_refused_naming_both(profile, born, later):
+def test_a_birth_a_month_or_a_year_off_is_refused_naming_both(born, later):
     off = add_months(born, 1 if later == "month" else 12)
     written = f"{off:%Y-%m}" if later == "month" else f"{off.year}"
-    checked = check_member(with_birth(born, written), profile, TODAY)
+    checked = check_member(with_birth(born, written), PROFILE, TODAY)
     label = "出生年月" if later == "month" else "出生年份"
     assert [p.message for p in checked.errors if p.field == "birth_date"] == [
         f"{label} {written} 与身份证号（{born.isoformat()}）不符。"
@@ -177,16 +182,24 @@ def test_a_birth_a_month_or_a_year_off_is_refused_naming_both(profile, born, lat
 
 @settings(max_examples=60, deadline=None)
 @given(born=st.dates(min_value=date(1995, 1, 1), max_value=date(2011, 10, 31)))
-def test_joining_is_judged_by_the_month_of_the_fourteenth_birthday(profile, born):
-    fourteenth = add_months(born, 14 * 12)
-    birthday_month = fourteenth.replace(day=1)
-    month_before = add_months(birthday_month, -1)
+def test_joining_is_judged_by_the_month_of_the_birthday(born):
+    """The month of the 14th birthday is accepted; a record of a join at 13 (accepted by
+    智慧团建 for old records) warns; the last month before 13 is refused."""
 
-    def joined(month: date) -> dict[str, str]:
-        return problems(profile, id_number=rid(f"{born:%Y%m%d}"), joined_on=month, member_no="")
+    def joined(month: date) -> list[tuple[str, bool]]:
+        checked = check_member(
+            draft(id_number=rid(f"{born:%Y%m%d}"), joined_on=month, member_no=""), PROFILE, TODAY
+        )
+        return [(p.message, p.warning) for p in checked.problems if p.field == "joined_on"]
 
-    assert "入团时未满 14 周岁" in joined(month_before).get("joined_on", "")
-    assert "joined_on" not in joined(birthday_month)
+    fourteenth = add_months(born, 14 * 12).replace(day=1)
+    thirteenth = add_months(born, 13 * 12).replace(day=1)
+    assert joined(fourteenth) == []
+    ((message, warning),) = joined(add_months(fourteenth, -1))
+    assert warning and message == "入团时 13 周岁：按现行团章须年满 14 周岁，请核对。"
+    assert joined(thirteenth)[0][1] is True
+    ((message, warning),) = joined(add_months(thirteenth, -1))
+    assert not warning and message.startswith("入团时未满 14 周岁")
 
 
 def test_a_far_future_join_month_is_one_row_s_error_not_a_crash(profile):

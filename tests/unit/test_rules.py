@@ -33,8 +33,10 @@ def test_the_default_profile_carries_domain_values_with_sources(profiles):
 
 def test_unconfirmed_values_are_marked(profiles):
     profile = profiles[DEFAULT_PROFILE_ID]
-    assert profile.admission.publicity_working_days.unconfirmed
     assert profile.admission.vote_pass_basis.unconfirmed
+    assert profile.points.gates_four_have.unconfirmed
+    assert profile.membership.age_out_warning_months.confidence == "D"  # qzdesk's own default
+    assert not profile.membership.age_out_warning_months.unconfirmed
     assert profile.meetings.lecture_every_months.unconfirmed
     assert not profile.admission.min_age.unconfirmed
 

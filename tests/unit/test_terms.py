@@ -82,3 +82,24 @@ def test_an_election_names_its_assembly_and_is_voided_not_deleted(store, profile
         connection.execute(text("DELETE FROM term WHERE id = :i"), {"i": first})
     with store.engine.begin() as connection, pytest.raises(IntegrityError, match="不能修改"):
         connection.execute(text("UPDATE term SET secretary = 'x' WHERE id = :i"), {"i": first})
+
+
+@pytest.mark.parametrize(("present", "valid"), [(8, False), (9, True)])
+def test_an_election_needs_more_than_four_fifths_present(store, profiles, present, valid):
+    meeting, draft = assembly(store, present)
+    branch = branch_id(store, STUDENTS)
+
+    def elect():
+        return terms.record_election(
+            store, profiles, branch, draft.held_on, "李文静", ["王芳", "张强"], meeting, TODAY
+        )
+
+    if valid:
+        assert elect().value
+    else:
+        with pytest.raises(ValidationError) as refused:
+            elect()
+        assert str(refused.value) == (
+            "选举无效：有选举权的团员到会 8/10 人，未超过应到会人数的五分之四"
+            "（须至少 9 人），不能登记为换届。"
+        )

@@ -63,7 +63,10 @@ def test_evaluation_and_registration_season_from_the_profile(store, profiles):
 
     branches = len(records.open_branches(store))
     october = [i.text for i in todo_on(store, profiles, date(2026, 10, 20))]
-    assert not any(t.startswith(("评议季", "注册季")) for t in october)
+    assert not any(t.startswith("评议季") for t in october)
+    # A school registers within a month of the autumn term, not at the year's end.
+    unregistered = len(evaluation.overdue_registrations(store, profiles, date(2026, 10, 20)))
+    assert f"注册季：2026 年尚未注册的团员 {unregistered} 人" in october
     november = todo_on(store, profiles, date(2026, 11, 20))
     season = next(i for i in november if i.text.startswith("评议季"))
     assert f"{branches} 个团支部尚未开展 2026 年团员教育评议" in season.text
@@ -80,6 +83,15 @@ def test_evaluation_and_registration_season_from_the_profile(store, profiles):
     texts = [i.text for i in todo_on(store, profiles, date(2026, 11, 20))]
     assert f"评议季：{branches - 1} 个团支部尚未开展" in " ".join(texts)
     assert "1 个团支部的评议结果待上级团委批准后登记批准日期" in texts
+    december = [i.text for i in todo_on(store, profiles, date(2026, 12, 1))]
+    assert not any(t.startswith("注册季") for t in december)
+    # The same organisation as a village registers at the year's end.
+    from qzdesk.services.organisation import orgs
+    from qzdesk.services.organisation.overview import overview
+    from qzdesk.vocabulary import Sector
+
+    root = overview(store, profiles).root
+    orgs.update_root(store, root.name, root.kind, Sector.VILLAGE, "共青团天水市秦州区委员会")
     december = [i.text for i in todo_on(store, profiles, date(2026, 12, 1))]
     waiting = len(evaluation.overdue_registrations(store, profiles, date(2026, 12, 1)))
     assert waiting > 30 and f"注册季：2026 年尚未注册的团员 {waiting} 人" in december

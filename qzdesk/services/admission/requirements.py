@@ -105,9 +105,12 @@ def age_findings(profile: RuleProfile, birth: date, recommended_by: str, on: dat
             _finding(rules.max_age, f"申请时已满 {rules.max_age.value} 周岁，不能申请入团")
         )
     low, high = rules.pioneer_recommend_min_age, rules.pioneer_recommend_max_age
-    if recommended_by == "pioneer" and not low.value <= age <= high.value:
+    if recommended_by == "pioneer" and not low.value <= age < high.value:
         found.append(
-            _finding(low, f"少先队推优入团限 {low.value}–{high.value} 周岁（现 {age} 岁）")
+            _finding(
+                low,
+                f"少先队推优入团限年满 {low.value} 周岁、未满 {high.value} 周岁（现 {age} 岁）",
+            )
         )
     return found
 
@@ -175,19 +178,19 @@ def step_findings(
     if on < entered:
         found.append(Finding(f"日期早于进入当前阶段的日期（{entered:%Y-%m-%d}），请核对"))
     if step is Step.TALK:
-        deadline = application.on.toordinal() + rules.talk_within_days.value
-        if on.toordinal() > deadline:
-            days = on.toordinal() - application.on.toordinal()
+        months = rules.talk_within_months.value
+        deadline = add_months(application.on, months)  # a calendar month, not 30 days
+        if on > deadline:
             found.append(
                 Finding(
-                    f"谈话晚于规定：应在收到申请后 {rules.talk_within_days.value} 天内"
-                    f"（已过 {days} 天）",
+                    f"谈话晚于规定：应在收到申请后 {months} 个月内（{deadline:%Y-%m-%d} 前）"
+                    f"谈话，已过 {(on - application.on).days} 天",
                     blocking=False,
                 )
             )
     elif step is Step.ACTIVIST:
         if facts.first(Step.TALK) is None:
-            found.append(_finding(rules.talk_within_days, "尚未与申请人谈话"))
+            found.append(_finding(rules.talk_within_months, "尚未与申请人谈话"))
         found += _points(profile, facts, 1)
     elif step is Step.MENTOR:
         member_id = details.get("member_id")

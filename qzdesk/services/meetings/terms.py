@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Meeting, Member, Org, Term
+from qzdesk.models import Attendance, Meeting, Member, Org, Term
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -99,6 +99,29 @@ def term_years(session: Session, profile: RuleProfile, branch: Org) -> int:
     return (rules.student_term_years if student else rules.term_years).value
 
 
+def _check_election_quorum(session: Session, profile: RuleProfile, meeting_id: int) -> None:
+    """An election is valid only when more than the profile's share (four fifths) of the
+    members entitled to vote were present; below it nothing is recorded."""
+    marks = session.scalars(
+        select(Attendance.status).where(Attendance.meeting_id == meeting_id)
+    ).all()
+    if not marks:
+        return  # minutes without an attendance list: nothing to judge by
+    ratio = profile.meetings.election_quorum.value
+    present, expected = sum(1 for m in marks if m == "present"), len(marks)
+    if present <= expected * ratio:
+        need = int(expected * ratio) + 1
+        raise ValidationError(
+            f"选举无效：有选举权的团员到会 {present}/{expected} 人，未超过应到会人数的"
+            f"{_share(ratio)}（须至少 {need} 人），不能登记为换届。",
+            "meeting_id",
+        )
+
+
+def _share(ratio: float) -> str:
+    return {0.8: "五分之四", 0.5: "半数"}.get(ratio, f"{ratio:.0%}")
+
+
 def record_election(
     store: Store,
     profiles: dict[str, RuleProfile],
@@ -146,6 +169,7 @@ def record_election(
                     f"所选支部大会于 {meeting.held_on:%Y-%m-%d} 召开，与换届日期不一致。",
                     "elected_on",
                 )
+            _check_election_quorum(session, profile, meeting_id)
         term = Term(
             branch_id=branch_id,
             elected_on=elected_on,

@@ -194,9 +194,14 @@ def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
     if d.joined_on > today:
         c.error("joined_on", f"入团年月 {d.joined_on:%Y-%m} 晚于今天。")
     min_age = profile.admission.min_age.value
+    legacy_age = profile.membership.legacy_min_join_age.value
     # 入团年月 has month precision (stored as day 1): judge the age at the month's end.
-    if d.birth_date and age_on(d.birth_date, month_end(d.joined_on)) < min_age:
+    age = age_on(d.birth_date, month_end(d.joined_on)) if d.birth_date else None
+    if age is not None and age < legacy_age:
         c.error("joined_on", f"入团时未满 {min_age} 周岁（出生于 {d.birth_date.isoformat()}）。")
+    elif age is not None and age < min_age:
+        # A record of a past admission, accepted as 智慧团建 accepts it; new ones need 14.
+        c.warn("joined_on", f"入团时 {age} 周岁：按现行团章须年满 {min_age} 周岁，请核对。")
     number = re.sub(r"\s", "", unicodedata.normalize("NFKC", d.member_no))
     d.member_no = number
     required_from = profile.membership.member_no_required_from_year.value
@@ -207,10 +212,15 @@ def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
         return
     if not (len(number) == 12 and number.isdigit()):
         c.error("member_no", f"团员编号应为 12 位数字（现为“{number}”）。")
-    elif number[:4] != str(d.joined_on.year):
-        c.error(
-            "member_no", f"团员编号前 4 位应为入团年份 {d.joined_on.year}（现为 {number[:4]}）。"
-        )
+        return
+    prefix_from = profile.membership.member_no_prefix_from_year.value
+    year = d.joined_on.year
+    if year >= prefix_from and number[:4] != str(year):
+        c.error("member_no", f"团员编号前 4 位应为入团年份 {year}（现为 {number[:4]}）。")
+    elif required_from <= year < prefix_from and not required_from <= int(number[:4]) < prefix_from:
+        # Numbers of the system's first years carry either of those years.
+        allowed = "或".join(str(y) for y in range(required_from, prefix_from))
+        c.error("member_no", f"{year} 年入团的团员编号前 4 位应为 {allowed}（现为 {number[:4]}）。")
 
 
 def _check_contact(c: Checked) -> None:

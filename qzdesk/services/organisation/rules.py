@@ -3,7 +3,8 @@
 A profile is a TOML file in resources/rules (bundled) or <data>/rules (adapted by
 the branch). Each value carries a label, a unit, its source and a confidence mark:
 R read in an official text, S consistent local notices, X unconfirmed (shown as
-such, and later checks warn instead of blocking on it). A broken file is an error
+such, and later checks warn instead of blocking on it), D qzdesk's own default (no text
+sets it). A broken file is an error
 naming the file and the entry, never replaced by defaults.
 """
 
@@ -23,7 +24,13 @@ from qzdesk.services.errors import RuleProfileError
 
 T = TypeVar("T")
 
-CONFIDENCE_LABELS = {"R": "已核实（正式文件）", "S": "地方通行做法", "X": "未经证实"}
+CONFIDENCE_LABELS = {
+    "R": "已核实（正式文件）",
+    "S": "地方通行做法",
+    "X": "未经证实",
+    "D": "本软件默认值",
+}
+Confidence = Literal["R", "S", "X", "D"]
 
 
 class _Strict(BaseModel):
@@ -35,7 +42,7 @@ class Rule(_Strict, Generic[T]):
     value: T
     unit: str = ""
     source: str
-    confidence: Literal["R", "S", "X"]
+    confidence: Confidence
     note: str = ""
 
     @property
@@ -68,7 +75,7 @@ def _ratio(*rules: tuple[str, Rule[float]]) -> None:
 class AdmissionRules(RuleGroup):
     min_age: Rule[int]
     max_age: Rule[int]
-    talk_within_days: Rule[int]
+    talk_within_months: Rule[int]
     training_hours: Rule[int]
     mentors_min: Rule[int]
     mentors_max: Rule[int]
@@ -146,7 +153,7 @@ class PointsScheme(_Strict):
 
     label: str
     source: str
-    confidence: Literal["R", "S", "X"]
+    confidence: Confidence
     note: str = ""
     stages: list[PointsStage]
     categories: list[PointsCategory]
@@ -213,12 +220,17 @@ class MeetingRules(RuleGroup):
     lecture_every_months: Rule[int]
     league_day_every_months: Rule[int]
     assembly_quorum: Rule[float]
+    election_quorum: Rule[float]
     evaluation_quorum: Rule[float]
     attachment_max_mb: Rule[int]
 
     @model_validator(mode="after")
     def _consistent(self) -> MeetingRules:
-        _ratio(("支部大会到会比例", self.assembly_quorum), ("评议到会比例", self.evaluation_quorum))
+        _ratio(
+            ("支部大会到会比例", self.assembly_quorum),
+            ("换届选举到会比例", self.election_quorum),
+            ("评议到会比例", self.evaluation_quorum),
+        )
         return self
 
 
@@ -231,14 +243,29 @@ class MembershipRules(RuleGroup):
     registration_deferral_months_max: Rule[int]
     registration_void_after_months: Rule[int]
     member_no_required_from_year: Rule[int]
+    member_no_prefix_from_year: Rule[int]
+    legacy_min_join_age: Rule[int]
     evaluation_season_months: Rule[list[int]]
-    registration_season_months: Rule[list[int]]
+    registration_season_months: Rule[dict[Literal["school", "other"], list[int]]]
+
+    def registration_months(self, school: bool) -> list[int]:
+        """Schools register within a month of the autumn term, others at the year's end."""
+        return self.registration_season_months.value["school" if school else "other"]
 
     @model_validator(mode="after")
     def _consistent(self) -> MembershipRules:
-        for rule in (self.evaluation_season_months, self.registration_season_months):
-            if not rule.value or not all(1 <= m <= 12 for m in rule.value):
-                raise ValueError(f"{rule.label}应为 1 到 12 之间的月份")
+        seasons = {
+            self.evaluation_season_months.label: self.evaluation_season_months.value,
+            **{
+                f"{self.registration_season_months.label}（{kind}）": months
+                for kind, months in self.registration_season_months.value.items()
+            },
+        }
+        for label, months in seasons.items():
+            if not months or not all(1 <= m <= 12 for m in months):
+                raise ValueError(f"{label}应为 1 到 12 之间的月份")
+        if set(self.registration_season_months.value) != {"school", "other"}:
+            raise ValueError(f"{self.registration_season_months.label}应分别写明 school 和 other")
         _ordered(
             (
                 "暂缓注册期限下限不能高于上限",
@@ -300,7 +327,7 @@ class RatingScheme(_Strict):
 
     label: str
     source: str
-    confidence: Literal["R", "S", "X"]
+    confidence: Confidence
     note: str = ""
     dimensions: list[RatingDimension]
 
@@ -424,11 +451,43 @@ def load_profile(path: Path) -> RuleProfile:
         raise RuleProfileError(f"规则配置文件 {path} 不是 UTF-8 编码的文本。") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RuleProfileError(f"规则配置文件 {path} 格式有误（TOML）：{exc}") from exc
+    if path.parent != bundled_rules_dir():
+        data = _upgraded(data)
     try:
         return RuleProfile.model_validate(data)
     except ValidationError as exc:
         problems = "；".join(_describe(e) for e in exc.errors())
         raise RuleProfileError(f"规则配置文件 {path} 有误：{problems}") from exc
+
+
+FILLED_NOTE = "（旧版配置中没有此项，沿用默认配置的值）"
+# Rules added to the profile format since its first release: an adapted copy made before
+# takes them from the bundled default (and says so); any other missing rule is an error.
+ADDED_RULES = (
+    ("admission", "talk_within_months"),  # was talk_within_days (30), now a calendar month
+    ("meetings", "election_quorum"),
+    ("membership", "member_no_prefix_from_year"),
+    ("membership", "legacy_min_join_age"),
+)
+
+
+def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
+    """A profile the branch adapted from an older default, in today's shape."""
+    default = tomllib.loads((bundled_rules_dir() / f"{DEFAULT_PROFILE_ID}.toml").read_text("utf-8"))
+    for group, name in ADDED_RULES:
+        mine = data.get(group)
+        if isinstance(mine, dict) and name not in mine:
+            rule = default[group][name]
+            mine[name] = {**rule, "note": (rule.get("note", "") + FILLED_NOTE).strip()}
+    admission = data.get("admission")
+    if isinstance(admission, dict):
+        admission.pop("talk_within_days", None)
+    membership = data.get("membership")
+    season = membership.get("registration_season_months") if isinstance(membership, dict) else None
+    if isinstance(season, dict) and isinstance(season.get("value"), list):
+        school = default["membership"]["registration_season_months"]["value"]["school"]
+        season["value"] = {"school": school, "other": season["value"]}
+    return data
 
 
 def bundled_rules_dir() -> Path:
