@@ -34,6 +34,8 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
+	$(BIN)/python tests/ui/small_screen.py 1024 768 docs/screenshots/small/1024x768
+	QT_SCALE_FACTOR=1.5 $(BIN)/python tests/ui/small_screen.py 1366 768 docs/screenshots/small/1366x768-150
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

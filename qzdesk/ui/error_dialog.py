@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk import __version__
 from qzdesk.services.errors import QzdeskError
+from qzdesk.ui.screen import fit
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class ErrorDialog(QDialog):
         buttons.addButton(open_logs, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 420)
+        fit(self, 640, 420)
 
     def copy_report(self) -> None:
         QGuiApplication.clipboard().setText(self.report)

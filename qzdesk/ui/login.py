@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from qzdesk.services.security import auth
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE
+from qzdesk.ui.screen import fit
 
 
 class LoginDialog(QDialog):
@@ -49,7 +50,7 @@ class LoginDialog(QDialog):
         # A coarse timer may fire 5 % early, before the service lets the next try through.
         self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.timeout.connect(self._tick)
-        self.resize(380, 200)
+        fit(self, 380, 200)
 
     def try_login(self) -> None:
         if self._wait > 0:

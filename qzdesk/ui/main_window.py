@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -23,7 +23,10 @@ from qzdesk.ui.members.page import RosterPage
 from qzdesk.ui.pages.archive import ArchivePage
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.home import HomePage
+from qzdesk.ui.screen import available, clamp, fit, scrolled
 from qzdesk.ui.settings.page import SettingsPage
+
+PREFERRED = QSize(1100, 720)
 
 
 class MainWindow(QMainWindow):
@@ -52,7 +55,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for page in self.pages:
             self.nav.addItem(page.TITLE)
-            self.stack.addWidget(page)
+            self.stack.addWidget(scrolled(page))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
@@ -73,7 +76,6 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.count_label)
         self.roster.count_changed.connect(self.count_label.setText)
         status.addPermanentWidget(self.busy_label)
-        status.addPermanentWidget(QLabel(f"数据目录：{context.store.paths.root}"))
         context.worker.busy.connect(
             lambda busy: self.busy_label.setText("正在处理…" if busy else "")
         )
@@ -112,7 +114,8 @@ class MainWindow(QMainWindow):
             lambda: QMessageBox.about(
                 self,
                 "关于 qzdesk",
-                f"团支部工作台 qzdesk {__version__}\n离线管理团员、发展团员、组织生活与台账。",
+                f"团支部工作台 qzdesk {__version__}\n离线管理团员、发展团员、组织生活与台账。\n\n"
+                f"数据目录：{paths.root}",
             )
         )
         help_menu.addAction(about)
@@ -120,6 +123,10 @@ class MainWindow(QMainWindow):
     def _show_status(self, data: Overview) -> None:
         self.org_label.setText(f"{data.root.name}｜书记：{data.secretary}")
         self.profile_label.setText(f"规则配置：{data.profile.title}")
+
+    @property
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
 
     def open_target(self, target: Target) -> None:
         """Where a to-do item is done: its page, and the tab of it."""
@@ -142,16 +149,32 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         geometry = self._ui_state.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            if self._was_squeezed():
+                fit(self, PREFERRED.width(), PREFERRED.height())
+            clamp(self)  # remembered on another screen: brought inside this one
         else:
-            self.resize(1100, 720)
+            fit(self, PREFERRED.width(), PREFERRED.height())
         splitter = self._ui_state.value("main/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.nav.setCurrentRow(int(self._ui_state.value("main/page", 0)))
 
+    def _was_squeezed(self) -> bool:
+        """Sized by a smaller screen than this one (a laptop at 150 %, then the office
+        PC): such a size is the old screen's, not the secretary's choice."""
+        then = self._ui_state.value("main/screen")
+        if not isinstance(then, str) or "x" not in then:
+            return False
+        width, height = (int(n) for n in then.split("x"))
+        now = available(self)
+        larger = now.width() > width or now.height() > height
+        filled = self.width() >= 0.9 * width or self.height() >= 0.9 * height
+        return larger and filled
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        screen = available(self)
+        self._ui_state.setValue("main/screen", f"{screen.width()}x{screen.height()}")
         self._ui_state.setValue("main/geometry", self.saveGeometry())
         self._ui_state.setValue("main/splitter", self.splitter.saveState())
         self._ui_state.setValue("main/page", self.nav.currentRow())

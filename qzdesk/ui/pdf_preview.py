@@ -7,6 +7,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from qzdesk.ui.screen import fit
+
 
 class PdfPreview(QDialog):
     """Shows the pages; 保存 accepts, 取消 rejects (nothing is written then)."""
@@ -37,7 +39,7 @@ class PdfPreview(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 900)
+        fit(self, 760, 900)
 
     def done(self, result: int) -> None:
         self.view.setDocument(None)

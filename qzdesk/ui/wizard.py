@@ -27,6 +27,7 @@ from qzdesk.services.organisation.settings import DEFAULT_PARENT_ORG
 from qzdesk.services.security.passwords import check_new_password
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, combo
+from qzdesk.ui.screen import fit
 from qzdesk.vocabulary import OrgKind, Sector
 
 PAGE_INTRO, PAGE_ORG, PAGE_BRANCHES, PAGE_SECRETARY, PAGE_RULES = range(5)
@@ -263,7 +264,7 @@ class SetupWizard(QWizard):
         self.setPage(PAGE_BRANCHES, self.branches_page)
         self.setPage(PAGE_SECRETARY, self.secretary_page)
         self.setPage(PAGE_RULES, self.rules_page)
-        self.resize(720, 540)
+        fit(self, 720, 540)
 
     def request(self) -> setup.SetupRequest:
         kind = self.org_page.org_kind()

@@ -32,7 +32,14 @@ def test_window_size_and_page_are_remembered(signed_in, qtbot):
     again = MainWindow(window.context)
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (760, 520)
-    assert again.stack.currentWidget() is again.settings_page
+    assert again.current_page is again.settings_page
+    # Squeezed by a smaller screen (a laptop at 150 %), it grows back on a larger one.
+    again.resize(700, 500)
+    again.close()
+    again._ui_state.setValue("main/screen", "720x520")
+    third = MainWindow(window.context)
+    qtbot.addWidget(third)
+    assert (third.width(), third.height()) == (768, 720)  # 1100×720 as far as 800×800 allows
 
 
 def test_an_unexpected_error_is_reported_and_leaves_no_half_written_data(signed_in, qtbot):
@@ -119,4 +126,4 @@ def test_the_home_page_lists_what_is_due_and_leads_there(signed_in, qtbot):
     home.todo.setCurrentCell(row, 0)
     home.todo.setFocus()
     qtbot.keyClick(home.todo, Qt.Key.Key_Return)  # the keyboard leads there as a double-click
-    assert window.stack.currentWidget() is window.admission
+    assert window.current_page is window.admission

@@ -196,7 +196,7 @@ def test_record_an_election_from_the_todo_list(signed_in, qtbot):
     qtbot.mouseClick(home.todo.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(home.todo.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     page = window.meetings
-    assert window.stack.currentWidget() is page and page.tabs.currentWidget() is page.terms
+    assert window.current_page is page and page.tabs.currentWidget() is page.terms
     qtbot.waitUntil(lambda: page.terms.table.rowCount() > 0)
     names = [page.terms.table.item(r, 0).text() for r in range(page.terms.table.rowCount())]
     page.terms.table.setCurrentCell(names.index("初三（3）班团支部"), 0)

@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 def open_roster(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     page = window.roster
-    assert window.stack.currentWidget() is page
+    assert window.current_page is page
     qtbot.waitUntil(lambda: page.model.rowCount() > 0 and window.context.worker.pending == 0)
     return page
 

@@ -120,6 +120,7 @@ class AdmissionPage(Page):
         layout.addLayout(row)
         self.counts = QLabel()
         self.counts.setObjectName("applicant_counts")
+        self.counts.setWordWrap(True)  # one line on a wide screen, several on a small one
         layout.addWidget(self.counts)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -32,6 +32,7 @@ from qzdesk.services.members import records
 from qzdesk.ui.admission.findings import findings_html, findings_label
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, pick_evidence
+from qzdesk.ui.screen import fit
 
 # The one text field of the simple steps: (label, details key, placeholder).
 TEXT_STEPS = {
@@ -60,7 +61,7 @@ class StepDialog(QDialog):
         self.context = context
         self.file = file
         self.setWindowTitle(f"办理：{file.row.name}（{file.row.stage.label}）")
-        self.resize(560, 420)
+        fit(self, 560, 420)
         self.errors = FieldErrors()
         self.evidence: list[str] = []
         form = QFormLayout()

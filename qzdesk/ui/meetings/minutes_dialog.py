@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -47,6 +45,7 @@ from qzdesk.services.meetings.plan import PlanRow
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, date_edit, pick_evidence
+from qzdesk.ui.screen import fit, scrolled
 
 CAPTIONS = ("签到表扫描件", "活动照片", "会议材料")
 
@@ -70,7 +69,7 @@ class MinutesDialog(QDialog):
         self.people: list[tuple[int, str]] = []
         self.profile: RuleProfile | None = None  # the quorum rule comes from it
         self.setWindowTitle("会议记录")
-        self.resize(780, 720)
+        fit(self, 780, 720)
         self.errors = FieldErrors()
         form = QFormLayout()
         self.branch = combo("minutes_branch", [(name, i) for i, name in branches])
@@ -193,12 +192,8 @@ class MinutesDialog(QDialog):
         # The form scrolls on a 768-pixel screen; the buttons and messages stay in view.
         page = QWidget()
         page.setLayout(form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(page)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(scrolled(page), 1)
         layout.addWidget(self.state)
         layout.addWidget(self.errors.fallback)
         layout.addLayout(buttons)

@@ -31,6 +31,7 @@ from qzdesk.services.members.columns import CellError, parse_date
 from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Problem
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, confirm_buttons, date_edit
+from qzdesk.ui.screen import fit, scrolled
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import (
     EDUCATION_LEVELS,
@@ -91,7 +92,7 @@ class MemberForm(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
-        self.tabs.addTab(self._build_details(branch_id), "基本信息")
+        self.tabs.addTab(scrolled(self._build_details(branch_id)), "基本信息")
         self.history = make_table(["日期", "事项", "原因", "详情", "记录人"], "history")
         self.tabs.addTab(self.history, "历史记录")
         self.status_line = QLabel()
@@ -117,7 +118,7 @@ class MemberForm(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(900, 640)
+        fit(self, 900, 640)
         self.inputs["ethnicity"].setText(MemberDraft().ethnicity)
         self._clean = self._snapshot()
         self._load_branches(branch_id)

@@ -30,6 +30,7 @@ from qzdesk.services.members.importer import (
 from qzdesk.services.members.validation import FIELD_LABELS
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.progress import ProgressBridge
+from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
 
 AUTOMATIC_BRANCH = "按表中的团支部或工作表名（没有时为第一个团支部）"
@@ -95,7 +96,7 @@ class ImportDialog(QDialog):
         buttons.accepted.connect(self.run_import)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(980, 620)
+        fit(self, 980, 620)
         context.submit(records.open_branches, context.store, on_done=self._branches)
 
     def _branches(self, branches: list[tuple[int, str]]) -> None:
@@ -254,7 +255,7 @@ class BatchesDialog(QDialog):
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 400)
+        fit(self, 760, 400)
         self.refresh()
 
     def refresh(self) -> None:

@@ -1,0 +1,182 @@
+"""Every page and dialog on a small office screen: run in a process of its own whose
+offscreen screen has the size given (Qt's offscreen `configfile`), at the scale factor
+given (QT_SCALE_FACTOR), so the logical screen is what a secretary's PC offers:
+
+    python tests/ui/small_screen.py WIDTH HEIGHT [SHOTS_DIR]
+
+Prints one JSON object: the logical screen and every problem found (a window larger than
+the screen, a minimum size that cannot fit, a button outside the screen). With SHOTS_DIR,
+a screenshot of each window is saved there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QPoint, QRect, QTimer
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QWidget
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+
+
+def wait_for(condition: Callable[[], bool], timeout_ms: int = 20_000) -> None:
+    loop = QEventLoop()
+    waited = 0
+    while not condition():
+        if waited > timeout_ms:
+            raise TimeoutError("the window did not get there in time")
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+        waited += 20
+
+
+def settle(ms: int = 100) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+class Inspector:
+    def __init__(self, shots: Path | None) -> None:
+        self.screen = QApplication.primaryScreen().availableGeometry()
+        self.problems: list[str] = []
+        self.shots = shots
+
+    def check(self, widget: QWidget, name: str) -> None:
+        settle()
+        screen = self.screen
+        hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+        if hint.width() > screen.width() or hint.height() > screen.height():
+            self.problems.append(
+                f"{name}: minimum size {hint.width()}×{hint.height()} exceeds the screen "
+                f"{screen.width()}×{screen.height()}"
+            )
+        frame = widget.frameGeometry()
+        if not screen.contains(frame):
+            self.problems.append(
+                f"{name}: window {frame.width()}×{frame.height()} at ({frame.x()},{frame.y()}) "
+                f"is not inside the screen {screen.width()}×{screen.height()}"
+            )
+        for button in widget.findChildren(QAbstractButton):
+            if not button.isVisibleTo(widget) or not button.text() or _scrolls(button, widget):
+                continue
+            corner = button.mapTo(widget, QPoint(0, 0))
+            inside = QRect(widget.mapToGlobal(corner), button.size())
+            if not screen.contains(inside.center()):
+                self.problems.append(f"{name}: button “{button.text()}” lies outside the screen")
+        if self.shots is not None:
+            widget.grab().save(str(self.shots / f"{name}.png"))
+
+
+def _scrolls(button: QWidget, top: QWidget) -> bool:
+    """Inside a scroll area, so reachable by scrolling even if now below the fold."""
+    parent = button.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def main() -> None:
+    width, height = int(sys.argv[1]), int(sys.argv[2])
+    shots = Path(sys.argv[3]) if len(sys.argv) > 3 else None
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+    config = Path(tempfile.mkdtemp()) / "screen.json"
+    screen = {"name": "office", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    os.environ["QZDESK_PASSWORD"] = "qzdemo"
+
+    from qzdesk.config import DataPaths
+    from qzdesk.logs import setup_logging
+    from qzdesk.services.clock import FixedClock  # noqa: F401 - the demo is built for today
+    from qzdesk.services.demo.build import build_demo
+    from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
+    from qzdesk.services.storage.store import Store
+    from qzdesk.ui.admission.step_dialog import StepDialog
+    from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
+    from qzdesk.ui.error_dialog import ErrorHandler
+    from qzdesk.ui.members.form import MemberForm
+    from qzdesk.ui.members.import_dialog import ImportDialog
+    from qzdesk.ui.pdf_preview import PdfPreview
+
+    ensure_app()
+    inspector = Inspector(shots)
+    tmp = Path(tempfile.mkdtemp())
+    data = tmp / "demo"
+    with Store.open(data, "small-screen") as store:
+        from datetime import date
+
+        build_demo(store, load_profiles([bundled_rules_dir()]), date.today())
+    paths = DataPaths(data)
+    handler = ErrorHandler(setup_logging(paths.logs))
+    context = open_context(paths, handler)
+    assert context is not None
+    launcher = Launcher(context, handler)
+    launcher.start()
+    wait_for(lambda: launcher.window is not None)
+    window = launcher.window
+    assert window is not None
+    for page in window.pages:
+        window.nav.setCurrentRow(window.pages.index(page))
+        wait_for(lambda: context.worker.pending == 0)
+        tabs = getattr(page, "tabs", None)
+        for index in range(tabs.count() if tabs is not None else 1):
+            if tabs is not None:
+                tabs.setCurrentIndex(index)
+                wait_for(lambda: context.worker.pending == 0)
+            suffix = f"-{index}" if tabs is not None else ""
+            inspector.check(window, f"main-{type(page).__name__}{suffix}")
+
+    def dialog(name: str, widget: QWidget, ready: Callable[[], bool] = lambda: True) -> None:
+        widget.show()
+        wait_for(lambda: ready() and context.worker.pending == 0)
+        inspector.check(widget, name)
+        widget.close()
+
+    roster = window.roster
+    window.nav.setCurrentRow(window.pages.index(roster))
+    wait_for(lambda: roster.model.rowCount() > 0)
+    form = MemberForm(context, roster.proxy.member_at(0).id, window)
+    dialog("member-form", form, lambda: form.record is not None)
+    importing = ImportDialog(context, FIXTURES / "02-row-errors.xlsx", window)
+    dialog("import-preview", importing, lambda: importing.preview is not None)
+    meetings = window.meetings
+    window.nav.setCurrentRow(window.pages.index(meetings))
+    wait_for(lambda: meetings.data is not None)
+    minutes = meetings.new_minutes()
+    assert minutes is not None
+    dialog("minutes", minutes)
+    admission = window.admission
+    window.nav.setCurrentRow(window.pages.index(admission))
+    wait_for(lambda: admission.data is not None)
+    admission.select(admission.shown[0].id)
+    wait_for(lambda: admission.detail is not None)
+    step = StepDialog(context, admission.detail.file, window)
+    dialog("admission-step", step)
+    from qzdesk.export.pdf.registry import render_document
+    from qzdesk.services.periods import parse_period
+
+    pdf = render_document(context.store, "overview", parse_period(str(date.today().year)))
+    preview = PdfPreview(pdf, "组织概况.pdf", "请核对内容；点“保存”后选择保存位置。", window)
+    dialog("pdf-preview", preview, lambda: preview.page_count > 0)
+    window.close()
+    close_context(context)
+    screen = inspector.screen
+    print(
+        json.dumps(
+            {"screen": [screen.width(), screen.height()], "problems": inspector.problems},
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
