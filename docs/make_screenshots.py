@@ -68,6 +68,7 @@ def wizard_shots(tmp: Path) -> None:
     shoot(wizard, "wizard-1-welcome")
     wizard.next()
     wizard.org_page.name.setText("秦州区第五中学团委")
+    wizard.org_page.parent_org.setText("共青团天水市秦州区委员会")
     shoot(wizard, "wizard-2-organisation")
     wizard.next()
     wizard.branches_page.generate_classes()

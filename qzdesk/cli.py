@@ -444,7 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--sector", required=True, choices=[s.value for s in Sector], help="所在领域")
     init.add_argument("--branch", action="append", metavar="NAME", help="下设团支部，可重复")
     init.add_argument("--secretary", required=True, help="书记姓名")
-    init.add_argument("--parent-org", default="共青团天水市秦州区委员会", help="上级团组织")
+    init.add_argument(
+        "--parent-org", default="", help="上级团组织（必填，如 共青团天水市秦州区委员会）"
+    )
     init.add_argument("--profile", default="qinzhou-2024", help="规则配置编号")
     init.set_defaults(handler=cmd_init)
 

@@ -16,7 +16,6 @@ from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import (
-    DEFAULT_PARENT_ORG,
     Key,
     check_profile,
     read,
@@ -37,7 +36,7 @@ class SetupRequest:
     password: str
     profile_id: str
     branches: list[str] = field(default_factory=list)
-    parent_org: str = DEFAULT_PARENT_ORG
+    parent_org: str = ""  # required: the committee above, as the secretary names it
     founded_on: date | None = None
 
 

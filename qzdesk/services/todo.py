@@ -227,7 +227,7 @@ def _evaluation_and_registration(
             TodoItem(
                 Target.EVALUATION,
                 f"{void} 名团员超过 {rules.registration_void_after_months.value} 个月未注册，"
-                "团员证已失效，请核实并补办注册",
+                "团员证已失效，请核实并补办注册（从未注册的，自录入本系统之日起算）",
                 None,
                 True,
             )

@@ -23,7 +23,7 @@ from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.orgs import OrgInfo
 from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
-from qzdesk.services.organisation.settings import DEFAULT_PARENT_ORG
+from qzdesk.services.organisation.settings import PARENT_ORG_EXAMPLE
 from qzdesk.services.security.passwords import check_new_password
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, combo
@@ -66,7 +66,8 @@ class OrgPage(QWizardPage):
         form.addRow("组织类型：", self.kind)
         self.sector = combo("sector", [(s.label, s.value) for s in Sector])
         form.addRow("所在领域：", self.sector)
-        self.parent_org = QLineEdit(DEFAULT_PARENT_ORG)
+        self.parent_org = QLineEdit()
+        self.parent_org.setPlaceholderText(f"必填，例如：{PARENT_ORG_EXAMPLE}")
         self.parent_org.setObjectName("parent_org")
         self.errors.add_row(form, "上级团组织：", self.parent_org, "parent_org")
         self.registerField("org_name*", self.name)

@@ -142,3 +142,27 @@ def test_the_certificate_registration_form_carries_the_fingerprint(store, profil
     for start in range(0, 32, 8):  # printed as four lines of eight
         assert ":".join(groups[start : start + 8]) in text
     assert "上级团委审核意见（盖章）" in text and "李文静" in text
+
+
+def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profiles, tmp_path):
+    """The commonest village case: the organisation is itself the 团支部."""
+    from qzdesk.services.organisation.overview import overview
+    from qzdesk.services.periods import parse_period
+    from qzdesk.services.setup import SetupRequest, initialise
+    from qzdesk.vocabulary import OrgKind, Sector
+
+    request = SetupRequest(
+        org_name="玉泉镇东团庄村团支部",
+        org_kind=OrgKind.BRANCH,
+        sector=Sector.VILLAGE,
+        secretary="马小红",
+        password="tuanzhibu1",
+        profile_id="qinzhou-2024",
+        parent_org="共青团秦州区玉泉镇委员会",
+    )
+    root = initialise(empty_store, request, profiles).value
+    shown = overview(empty_store, profiles)
+    assert [b.id for b in shown.open_branches] == [root.id]
+    pdf = render_document(empty_store, "overview", parse_period(str(date.today().year)))
+    text = "".join("".join(pdf_text(pdf, tmp_path)).split())
+    assert "团支部1个" in text and "玉泉镇东团庄村团支部" in text

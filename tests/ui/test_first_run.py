@@ -27,6 +27,13 @@ def test_the_wizard_creates_a_school_with_three_class_branches(launch, qtbot, tm
     type_text(wizard.org_page.name, "秦州区第五中学团委")
     wizard.org_page.kind.setCurrentIndex(wizard.org_page.kind.findData("committee"))
     wizard.org_page.sector.setCurrentIndex(wizard.org_page.sector.findData("middle_school"))
+    # The committee above is never assumed: an example in the empty field, a refusal without it.
+    assert wizard.org_page.parent_org.text() == ""
+    assert "例如" in wizard.org_page.parent_org.placeholderText()
+    click(qtbot, wizard, next_button)
+    assert wizard.currentId() == PAGE_ORG
+    assert "请填写上级团组织名称" in wizard.org_page.errors.text("parent_org")
+    type_text(wizard.org_page.parent_org, "共青团天水市秦州区委员会")
     click(qtbot, wizard, next_button)
     assert wizard.currentId() == PAGE_BRANCHES
 
@@ -79,5 +86,6 @@ def test_a_village_branch_skips_the_branches_page(launch, qtbot, tmp_path):
     type_text(wizard.org_page.name, "秦州区玉泉镇某村团支部")
     wizard.org_page.kind.setCurrentIndex(wizard.org_page.kind.findData("branch"))
     wizard.org_page.sector.setCurrentIndex(wizard.org_page.sector.findData("village"))
+    type_text(wizard.org_page.parent_org, "共青团天水市秦州区玉泉镇委员会")
     wizard.next()
     assert wizard.currentId() == PAGE_SECRETARY

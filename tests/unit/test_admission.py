@@ -232,3 +232,12 @@ def test_member_numbers_come_from_the_year_block(store, profiles):
     with pytest.raises(ValidationError, match="重叠"):
         number_blocks.add_block(store, 2025, "202562050002", "202562050009")
     assert number_blocks.blocks(store)[0].size == 2
+
+
+def test_confirming_a_standard_without_choosing_one_says_so_in_words(store, profiles):
+    from tests.admission_helpers import new_applicant
+
+    applicant = new_applicant(store, profiles).id
+    found = applicants.check_step(store, profiles, applicant, Step.GATE, TODAY, {})
+    texts = [f.text for f in found]
+    assert "请选择要确认的入团标准" in texts and not any("None" in t for t in texts)

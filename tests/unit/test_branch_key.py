@@ -10,14 +10,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.organisation.settings import DEFAULT_PARENT_ORG
 from qzdesk.services.security import auth, branch_key
 
 
 def test_setup_created_a_p256_key_and_a_certificate_naming_the_branch(store):
     info = branch_key.key_info(store)
     assert info is not None
-    assert info.subject == "秦州区示范中学团委（演示）" and info.organisation == DEFAULT_PARENT_ORG
+    assert (
+        info.subject == "秦州区示范中学团委（演示）"
+        and info.organisation == "共青团天水市秦州区委员会"
+    )
     assert len(info.fingerprint.split(":")) == 32
     assert (info.not_after - info.not_before).days >= 365 * 10 - 1
     key, cert = branch_key.load_key(store, "qzdemo")

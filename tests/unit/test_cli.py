@@ -100,6 +100,8 @@ def test_init_from_options_and_environment(tmp_path):
         "初三（2）班团支部",
         "--secretary",
         "王芳",
+        "--parent-org",
+        "共青团天水市秦州区委员会",
         "--json",
         env={"QZDESK_DATA": str(data), "QZDESK_PASSWORD": "tuanzhibu1"},
     )
@@ -139,10 +141,32 @@ def test_init_with_a_bad_answer_names_it(tmp_path):
         "middle_school",
         "--secretary",
         "张三",
+        "--parent-org",
+        "共青团天水市秦州区委员会",
         env={"QZDESK_PASSWORD": "tuanzhibu1"},
     )
     assert result.returncode == 2
     assert "请至少添加一个团支部" in result.stderr
+
+
+def test_init_names_the_committee_above_or_refuses(tmp_path):
+    """No district's committee is assumed: an archive is signed under the name given."""
+    result = qzdesk(
+        "init",
+        "--data",
+        str(tmp_path / "x"),
+        "--org-name",
+        "某村团支部",
+        "--org-kind",
+        "branch",
+        "--sector",
+        "village",
+        "--secretary",
+        "张三",
+        env={"QZDESK_PASSWORD": "tuanzhibu1"},
+    )
+    assert result.returncode == 2
+    assert "请填写上级团组织名称" in result.stderr
 
 
 def test_usage_errors_exit_2():

@@ -465,3 +465,16 @@ def test_hidden_rows_and_columns_are_read_and_pointed_out(store, profiles, tmp_p
     warned = {r.name: r.warnings for r in result.rows}
     assert warned == {"刘备": [], "关羽": ["该行在 Excel 中是隐藏的：请确认是否应当导入"]}
     assert "工作表“团员”中隐藏的列也已读取：D 列（团员编号）。" in result.notes
+
+
+def test_members_just_imported_are_not_reported_as_long_unregistered(store, profiles):
+    from qzdesk.services.meetings.evaluation import overdue_registrations
+
+    report = commit_import(
+        store, preview(store, profiles, "11-month-births.xlsx"), profiles, today=TODAY
+    ).value
+    imported = {r.id for r in records.roster(store) if r.name in {"赵一", "钱二", "孙三"}}
+    overdue = {o.member_id: o for o in overdue_registrations(store, profiles, TODAY)}
+    assert report.created == 7 and imported <= set(overdue)  # not registered this year yet
+    # They joined in 2024, but their history here starts today: no card is void for it.
+    assert not any(overdue[i].void for i in imported)

@@ -6,7 +6,7 @@ import pytest
 
 from qzdesk.services import audit
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.organisation import orgs, settings
+from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.setup import SetupRequest, initialise, is_initialised
@@ -22,6 +22,7 @@ def school(**changes) -> SetupRequest:
         password="tuanzhibu1",
         profile_id="qinzhou-2024",
         branches=["初三（1）班团支部", "初三（2）班团支部", "初三（3）班团支部"],
+        parent_org="共青团天水市秦州区委员会",
     )
     for key, value in changes.items():
         setattr(request, key, value)
@@ -34,7 +35,7 @@ def test_a_school_with_three_class_branches(empty_store, profiles):
     assert organisation_name(empty_store) == "秦州区第五中学团委"
     data = overview(empty_store, profiles)
     assert [b.name for b in data.open_branches] == school().branches
-    assert data.secretary == "王芳" and data.parent_org == settings.DEFAULT_PARENT_ORG
+    assert data.secretary == "王芳" and data.parent_org == "共青团天水市秦州区委员会"
     assert data.profile.profile.id == "qinzhou-2024"
     assert {e.actor for e in audit.recent(empty_store)} == {"王芳"}
 

@@ -266,7 +266,9 @@ def step_findings(
         found += _publicity(facts, "new_member", on)
     elif step is Step.GATE:
         gate = details.get("gate")
-        if gate not in {g for _, g in profile.points.gates()}:
+        if not gate:
+            found.append(Finding("请选择要确认的入团标准"))
+        elif gate not in {g for _, g in profile.points.gates()}:
             found.append(Finding(f"规则配置中没有“{gate}”这一标准"))
         elif gate in facts.confirmed_gates:
             found.append(Finding(f"“{gate}”已确认过"))

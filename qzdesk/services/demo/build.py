@@ -28,6 +28,7 @@ def demo_request(today: date) -> SetupRequest:
         secretary="李文静",
         password=DEMO_PASSWORD,
         profile_id=DEFAULT_PROFILE_ID,
+        parent_org="共青团天水市秦州区委员会",
         branches=[
             "初三（1）班团支部",
             "初三（2）班团支部",

@@ -15,10 +15,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import EvaluationEntry, EvaluationSession, Member, Registration
+from qzdesk.models import EvaluationEntry, EvaluationSession, Member, MemberEvent, Registration
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -471,6 +471,15 @@ def overdue_registrations(
         this_year = set(
             session.scalars(select(Registration.member_id).where(Registration.year == today.year))
         )
+        # A member's history here starts when the record was entered (an import of a
+        # roster kept elsewhere): no registration before that is known, so none is missed.
+        entered = dict(
+            session.execute(
+                select(MemberEvent.member_id, func.min(MemberEvent.on)).group_by(
+                    MemberEvent.member_id
+                )
+            ).all()
+        )
         found = []
         for member_id, name, joined_on in session.execute(
             select(Member.id, Member.name, Member.joined_on)
@@ -479,7 +488,7 @@ def overdue_registrations(
         ):
             if member_id in this_year:
                 continue
-            since = last.get(member_id, joined_on)
+            since = last.get(member_id) or max(joined_on, entered.get(member_id, joined_on))
             found.append(
                 Overdue(member_id, name, last.get(member_id), add_months(since, void_after) < today)
             )

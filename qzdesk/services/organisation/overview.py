@@ -15,7 +15,7 @@ from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import Key, profile_in_force, read
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import MemberStatus
+from qzdesk.vocabulary import MemberStatus, OrgKind
 
 
 @dataclass(frozen=True)
@@ -46,19 +46,27 @@ def member_counts(session: Session, profile: RuleProfile, today: date) -> Member
 @dataclass(frozen=True)
 class Overview:
     root: orgs.OrgInfo
-    branches: list[orgs.OrgInfo]
+    branches: list[orgs.OrgInfo]  # every organisation under the root
     secretary: str
     parent_org: str
     profile: RuleProfile
     members: MemberCounts
 
     @property
+    def branch_list(self) -> list[orgs.OrgInfo]:
+        """The 团支部 the organisation keeps: itself when it is a single 团支部 (the commonest
+        village case), else those under it (团总支 are not counted as 团支部)."""
+        if self.root.kind is OrgKind.BRANCH:
+            return [self.root]
+        return [b for b in self.branches if b.kind is OrgKind.BRANCH]
+
+    @property
     def open_branches(self) -> list[orgs.OrgInfo]:
-        return [b for b in self.branches if b.is_open]
+        return [b for b in self.branch_list if b.is_open]
 
     @property
     def closed_branches(self) -> list[orgs.OrgInfo]:
-        return [b for b in self.branches if not b.is_open]
+        return [b for b in self.branch_list if not b.is_open]
 
     @property
     def unconfirmed_rules(self) -> int:

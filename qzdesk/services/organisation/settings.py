@@ -29,7 +29,9 @@ class Key(StrEnum):
 # Values never copied into the audit log.
 SECRET_KEYS = frozenset({Key.PASSWORD_HASH})
 
-DEFAULT_PARENT_ORG = "共青团天水市秦州区委员会"
+# An example shown in an empty field, never filled in as a value: an archive is signed
+# under the parent committee named here.
+PARENT_ORG_EXAMPLE = "共青团天水市秦州区委员会"
 
 
 def read(session: Session, key: Key, default: Any = None) -> Any:

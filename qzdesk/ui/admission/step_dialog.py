@@ -65,7 +65,9 @@ class StepDialog(QDialog):
         self.errors = FieldErrors()
         self.evidence: list[str] = []
         form = QFormLayout()
-        steps = [s for s in ALLOWED[file.row.stage]]
+        open_gates = [g for g in file.gates if g[2] is None]
+        # Once every standard is confirmed, 确认入团标准 is no longer a step to offer.
+        steps = [s for s in ALLOWED[file.row.stage] if s is not Step.GATE or open_gates]
         self.step = combo("step_kind", [(s.label, s.value) for s in steps])
         form.addRow("步骤", self.step)
         self.on = date_edit("step_on")

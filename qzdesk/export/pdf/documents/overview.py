@@ -24,7 +24,7 @@ def build(store: Store, period: Period) -> list[Flowable]:
         if entry.left_on is None:
             counts[entry.branch_id] = counts.get(entry.branch_id, 0) + 1
     root = data.root
-    branches = [b for b in data.branches if b.created_on <= as_of]
+    branches = [b for b in data.branch_list if b.created_on <= as_of]
     return [
         paragraph("组织概况", TITLE),
         paragraph(
