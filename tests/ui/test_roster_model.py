@@ -49,6 +49,9 @@ def test_pinyin_initials_full_pinyin_id_tail_and_member_number(qapp, store, prof
         "zsf",
         "zhangsanfeng",
         "ZhangSan Feng",
+        "zhangsf",  # whole syllables and initials, mixed
+        "zsfeng",
+        "zhsanf",
         "张三",
         rid("20110305", 777)[-6:].lower(),
         "202562099999",

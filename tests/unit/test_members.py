@@ -148,3 +148,14 @@ def test_roster_filters_for_age_bands_and_turning_28(store):
     assert over and all(index.ages[i] >= 28 for i in over)
     young = index.select(RosterQuery(age_band=0))
     assert young and all(14 <= index.ages[i] < 18 for i in young)
+
+
+def test_a_search_mixing_syllables_and_initials_finds_the_name():
+    from qzdesk.services.members.search import matches, name_key, pinyin_pattern
+
+    key = name_key("牛俊明")
+    assert key == "牛俊明 niujunming njm niu'jun'ming"
+    for query in ("niujm", "njming", "niuj", "jm", "junming", "njm", "niujunming"):
+        assert matches(query, key, pinyin_pattern(query)), query
+    for query in ("niujn", "ium", "mj", "nx"):
+        assert not matches(query, key, pinyin_pattern(query)), query

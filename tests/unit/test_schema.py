@@ -101,3 +101,23 @@ def test_history_cannot_be_rewritten_even_outside_the_app(store, statement):
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute(statement)
     conn.close()
+
+
+def test_upgrading_to_0007_gives_old_names_their_syllables(tmp_path):
+    """Members and applicants written before 0007 are found by a mixed pinyin search."""
+    from qzdesk.services.members import records
+    from qzdesk.services.members.search import matches, pinyin_pattern
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(
+        Path(__file__).parent.parent / "fixtures" / "schemas" / "0006.sqlite",
+        data / "qzdesk.sqlite",
+    )
+    with Store.open(data, "tests") as store:
+        rows = records.roster(store)
+    assert rows and all(r.search_key.count(" ") == 3 for r in rows)
+    name = rows[0]
+    syllables = name.search_key.split(" ")[3]
+    mixed = syllables.split("'")[0] + "".join(s[0] for s in syllables.split("'")[1:])
+    assert matches(mixed, name.search_key, pinyin_pattern(mixed))

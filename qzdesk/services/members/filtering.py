@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from qzdesk.services.members.records import MemberRow
-from qzdesk.services.members.search import normalise_query
+from qzdesk.services.members.search import matches, normalise_query, pinyin_pattern
 from qzdesk.services.members.validation import age_on
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 
@@ -51,8 +51,8 @@ class RosterIndex:
         rows, ages = self.rows, self.ages
         keep = range(len(rows))
         if needle:
-            blobs = self.blobs
-            keep = [i for i in keep if needle in blobs[i]]
+            blobs, pattern = self.blobs, pinyin_pattern(needle)
+            keep = [i for i in keep if matches(needle, blobs[i], pattern)]
         if query.branch_id is not None:
             keep = [i for i in keep if rows[i].branch_id == query.branch_id]
         if query.status is not None:

@@ -26,6 +26,7 @@ from qzdesk.services.admission.applicants import ApplicantFile, ApplicantRow, ne
 from qzdesk.services.admission.stages import Stage
 from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
+from qzdesk.services.members.search import matches, normalise_query, pinyin_pattern
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
 from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
@@ -189,13 +190,14 @@ class AdmissionPage(Page):
         if self.data is None:
             return
         selected = self.current()
-        text = self.search.text().strip().lower()
+        text = normalise_query(self.search.text())
+        pattern = pinyin_pattern(text)
         stage = self.stage.currentData()
         self.shown = [
             r
             for r in self.data.applicants
             if (stage is None or r.stage.value == stage)
-            and (not text or text in r.name or text in r.search_key)
+            and (not text or matches(text, r.search_key, pattern))
         ]
         fill_table(
             self.list,
