@@ -91,18 +91,30 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
     assert dialog.file_path(dialog.files.item(0)).read_bytes() == scan.read_bytes()
     assert not dialog.errors.text("evidence")
 
-    signers = ["李文静", "王芳"]  # the chair types her name, then the recorder
+    # The chair mistypes her name: refused at once, before the recorder is asked.
+    signers = ["李文竞", "李文静", "王芳"]
+    prompts: list[str] = []
+    warned: list[str] = []
 
     def sign_as_next(box):
         assert isinstance(box, QInputDialog)
+        prompts.append(box.labelText())
         box.setTextValue(signers.pop(0))
         box.accept()
         if signers:
             answer_modal(sign_as_next)
 
-    answer_modal(sign_as_next)
+    def confirm_then_sign(box):
+        warned.append(box.text())
+        answer_modal(sign_as_next)
+        box.button(box.StandardButton.Yes).click()
+
+    answer_modal(confirm_then_sign)
     dialog.sign()
     qtbot.waitUntil(lambda: "已由主持人和记录人签字确认" in dialog.state.text(), timeout=10_000)
+    assert "不能再修改" in warned[0]
+    assert prompts[1].startswith("请由主持人（李文静）签字确认。") and "主持人签字" in prompts[1]
+    assert prompts[2] == "记录人签字（输入姓名）："
     assert not dialog.save_button.isEnabled() and not dialog.fields["topic"].isEnabled()
     assert not dialog.attach_button.isEnabled() and dialog.files.count() == 1
     assert not dialog.pick_observer.isEnabled()

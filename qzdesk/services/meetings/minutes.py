@@ -371,6 +371,17 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+SIGNERS = {"chair": "主持人", "recorder": "记录人"}
+
+
+def signature_problem(role: str, typed: str, expected: str | None) -> str | None:
+    """Whether the name typed to sign is the chair's (or the recorder's) in the minutes;
+    asked as each one signs, so a mistyped name is refused where it was typed."""
+    if not expected or tidy(typed) != expected:
+        return f"请由{SIGNERS[role]}（{expected or '未填写'}）签字确认。"
+    return None
+
+
 def sign_off(
     store: Store, profiles: dict[str, RuleProfile], meeting_id: int, chair: str, recorder: str
 ) -> Outcome[str]:
@@ -381,12 +392,13 @@ def sign_off(
         meeting = _get(session, meeting_id)
         if meeting.status == "signed":
             raise ValidationError("会议记录已签字确认过。")
-        if not meeting.chair or tidy(chair) != meeting.chair:
-            raise ValidationError(f"请由主持人（{meeting.chair or '未填写'}）签字确认。", "chair")
-        if not meeting.recorder or tidy(recorder) != meeting.recorder:
-            raise ValidationError(
-                f"请由记录人（{meeting.recorder or '未填写'}）签字确认。", "recorder"
-            )
+        for role, typed, expected in (
+            ("chair", chair, meeting.chair),
+            ("recorder", recorder, meeting.recorder),
+        ):
+            problem = signature_problem(role, typed, expected)
+            if problem:
+                raise ValidationError(problem, role)
         attendance = {
             a.member_id: (a.status, a.reason or "")
             for a in session.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id))

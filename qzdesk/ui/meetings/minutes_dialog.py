@@ -455,12 +455,32 @@ class MinutesDialog(QDialog):
     def sign(self) -> None:
         if self.meeting_id is None:
             return
-        chair, ok = QInputDialog.getText(self, "签字确认", "主持人签字（输入姓名）：")
-        if not ok:
+        answer = QMessageBox.question(
+            self,
+            "签字确认",
+            "签字确认后，这份会议记录（出席、发言、决议）不能再修改，只能添加补充说明。"
+            "\n确定由主持人和记录人签字吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
             return
-        recorder, ok = QInputDialog.getText(self, "签字确认", "记录人签字（输入姓名）：")
-        if not ok:
-            return
+        names = {}
+        assert self.view is not None  # a saved meeting: its names are the ones that sign
+        draft = self.view.draft
+        for role, expected in (("chair", draft.chair), ("recorder", draft.recorder)):
+            label = minutes.SIGNERS[role]
+            prompt = f"{label}签字（输入姓名）："
+            while True:
+                typed, ok = QInputDialog.getText(self, "签字确认", prompt)
+                if not ok:
+                    return
+                problem = minutes.signature_problem(role, typed, expected)
+                if problem is None:
+                    break
+                prompt = f"{problem}\n{label}签字（输入姓名）："
+            names[role] = typed
+        chair, recorder = names["chair"], names["recorder"]
         self.errors.clear()
         self.context.submit(
             minutes.sign_off,
