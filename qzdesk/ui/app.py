@@ -24,6 +24,7 @@ from qzdesk.ui.error_dialog import ErrorHandler
 from qzdesk.ui.fonts import install_font
 from qzdesk.ui.login import LoginDialog
 from qzdesk.ui.main_window import MainWindow
+from qzdesk.ui.single_instance import WakeListener, wake_running
 from qzdesk.ui.wizard import SetupWizard
 from qzdesk.ui.worker import DbWorker
 
@@ -123,6 +124,15 @@ class Launcher(QObject):
         dialog.accepted.connect(self._show_main)
         self._show_dialog(dialog)
 
+    def bring_to_front(self) -> None:
+        """Another start on this directory: show what is open instead of an error."""
+        shown = self.window or self.dialog
+        if shown is None:
+            return
+        shown.showNormal()
+        shown.raise_()
+        shown.activateWindow()
+
     def _show_dialog(self, dialog: SetupWizard | LoginDialog) -> None:
         dialog.rejected.connect(QApplication.quit)
         self.dialog = dialog
@@ -141,14 +151,20 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
     paths = DataPaths(data_dir)
     handler = ErrorHandler(setup_logging(paths.logs))
     sys.excepthook = handler.excepthook
+    if wake_running(paths.root):
+        log.info("qzdesk already runs on %s: brought to the front", paths.root)
+        return 0
     context = open_context(paths, handler)
     if context is None:
         return 1
     launcher = Launcher(context, handler)
+    listener = WakeListener(paths.root)
+    listener.asked.connect(launcher.bring_to_front)
     if on_ready is not None:
         launcher.ready.connect(on_ready)
     launcher.start()
     try:
         return app.exec()
     finally:
+        listener.close()
         close_context(context)

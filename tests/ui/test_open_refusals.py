@@ -20,7 +20,7 @@ def test_a_second_qzdesk_is_told_which_process_holds_the_data(
     context = open_context(DataPaths(data_dir), ErrorHandler(tmp_path / "qzdesk.log"))
     assert context is None
     assert texts[0] == "无法打开数据"
-    assert f"进程 {holder.pid}" in texts[1] and "测试占用进程" in texts[1]
+    assert "另一个 测试占用进程" in texts[1] and str(holder.pid) not in texts[1]
 
 
 def test_a_newer_database_is_refused_with_a_message(qapp, data_dir, tmp_path):
@@ -42,3 +42,18 @@ def test_a_broken_rule_profile_is_an_error_not_a_silent_default(qapp, data_dir, 
     answer_modal(lambda box: (texts.append(box.text()), box.close()))
     assert open_context(DataPaths(data_dir), ErrorHandler(tmp_path / "qzdesk.log")) is None
     assert "mine.toml" in texts[0] and "缺少此项" in texts[0]
+
+
+def test_a_second_start_brings_the_running_window_forward(qapp, qtbot, tmp_path):
+    from qzdesk.ui.single_instance import WakeListener, wake_running
+
+    root = tmp_path / "data"
+    assert not wake_running(root)  # nothing runs there yet: this start opens it
+    listener = WakeListener(root)
+    assert listener.listening
+    knocks: list[bool] = []
+    listener.asked.connect(lambda: knocks.append(True))
+    assert wake_running(root)
+    qtbot.waitUntil(lambda: knocks == [True])
+    listener.close()
+    assert not wake_running(root)

@@ -71,10 +71,8 @@ class DataDirLock:
         root = self._paths.root
         try:
             owner = json.loads(self._paths.lock_owner.read_text(encoding="utf-8"))
-            holder = (
-                f"进程 {owner['pid']}（{owner['program']}，计算机 {owner['host']}，"
-                f"{owner['since'].replace('T', ' ')} 起）"
-            )
+            since = owner["since"].replace("T", " ")[:16]
+            holder = f"另一个 {owner['program']}（计算机 {owner['host']}，自 {since} 起）"
         except (OSError, ValueError, KeyError):
             holder = "另一个进程（其信息无法读取）"
         return (
