@@ -45,7 +45,7 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.storage.store import Store
 
     profiles = _load_profiles(paths)
-    with Store.open(paths.root, "qzdesk demo") as store:
+    with Store.open(paths.root, "qzdesk demo", create=True) as store:
         if is_initialised(store):
             raise QzdeskError(
                 f"数据目录 {paths.root} 中已有数据，演示数据不会覆盖它。"
@@ -132,7 +132,7 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
         parent_org=args.parent_org,
     )
     request.password = _read_new_password()
-    with Store.open(paths.root, "qzdesk init") as store:
+    with Store.open(paths.root, "qzdesk init", create=True) as store:
         root = initialise(store, request, profiles).value
     count = len(request.branches)
     text = f"已建立：{root.name}（{root.kind.label}，{count} 个团支部）\n数据目录：{paths.root}"
@@ -147,7 +147,7 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     lock = DataDirLock(paths, "qzdesk check")
     lock.acquire()
     try:
-        report = check(paths.database)
+        report = check(paths.database, full=args.full)
     finally:
         lock.release()
     lines = [f"数据文件：{report.database}", f"数据结构版本：{report.revision or '无'}"]
@@ -162,6 +162,35 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     }
     _emit(args, "\n".join(lines), payload)
     return EXIT_OK if report.healthy else EXIT_VERIFY_FAILED
+
+
+def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.storage.backup import online_backup
+    from qzdesk.services.storage.store import Store
+
+    with Store.open(paths.root, "qzdesk backup"):  # the lock, and a file that exists
+        made = online_backup(paths.database, args.out or paths.backups, "manual")
+    _emit(args, f"已备份到 {made}（已校验）", {"file": str(made)})
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.storage.backup import restore
+    from qzdesk.services.storage.lock import DataDirLock
+    from qzdesk.services.storage.store import Store
+
+    lock = DataDirLock(paths, "qzdesk restore")
+    lock.acquire()
+    try:
+        kept = restore(paths, args.file.resolve())
+    finally:
+        lock.release()
+    Store.open(paths.root, "qzdesk restore").close()  # brought to this version's schema
+    text = f"已从 {args.file} 恢复数据文件 {paths.database}。"
+    if kept is not None:
+        text += f"原来的数据文件已保留为 {kept}。"
+    _emit(args, text, {"restored_from": str(args.file), "previous_kept_as": kept and str(kept)})
+    return EXIT_OK
 
 
 def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -485,7 +514,18 @@ def build_parser() -> argparse.ArgumentParser:
     ledger_verify.set_defaults(handler=cmd_ledger_verify)
 
     check = sub.add_parser("check", parents=[common], help="检查数据文件是否完好")
+    check.add_argument(
+        "--full", action="store_true", help="逐页完整检查（integrity_check，较慢；默认快速检查）"
+    )
     check.set_defaults(handler=cmd_check)
+    backup = sub.add_parser("backup", parents=[common], help="立即备份数据文件（可指定 U 盘目录）")
+    backup.add_argument(
+        "--out", type=Path, metavar="DIR", help="备份到此目录（默认数据目录的 backups/）"
+    )
+    backup.set_defaults(handler=cmd_backup)
+    restoring = sub.add_parser("restore", parents=[common], help="从备份恢复数据文件")
+    restoring.add_argument("file", type=Path, metavar="FILE")
+    restoring.set_defaults(handler=cmd_restore)
     return parser
 
 

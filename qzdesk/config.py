@@ -61,6 +61,15 @@ class DataPaths:
     def ui_state(self) -> Path:
         return self.root / "ui-state.ini"
 
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"
+
+    def was_used(self) -> bool:
+        """Whether an organisation lived here (a key or a backup): then a missing data
+        file is a loss to recover, not a first run."""
+        return any(self.keys.glob("*")) or any(self.backups.glob("*.sqlite"))
+
 
 def resources_dir() -> Path:
     """Bundled resources: inside the package when installed from a wheel, else the checkout."""

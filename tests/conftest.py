@@ -42,7 +42,7 @@ def profiles() -> dict[str, RuleProfile]:
 def template_dir(tmp_path_factory: pytest.TempPathFactory, profiles) -> Path:
     """A demo organisation's data directory, built once per test session."""
     root = tmp_path_factory.mktemp("template") / "data"
-    with Store.open(root, "tests") as store:
+    with Store.open(root, "tests", create=True) as store:
         build_demo(store, profiles, date.today())
     return root
 
@@ -73,7 +73,7 @@ def desk(store: Store, profiles: dict[str, RuleProfile]) -> Desk:
 
 @pytest.fixture
 def empty_store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "empty", "tests") as opened:
+    with Store.open(tmp_path / "empty", "tests", create=True) as opened:
         yield opened
 
 

@@ -35,3 +35,7 @@ class RuleProfileError(QzdeskError):
 
 class NotInitialised(QzdeskError):
     """The data directory has no organisation yet (the first-run wizard has not run)."""
+
+
+class DataFileMissing(QzdeskError):
+    """A data directory in use whose database file is gone: never replaced by an empty one."""

@@ -8,16 +8,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
 from qzdesk.services.desk import Desk
-from qzdesk.services.errors import QzdeskError
+from qzdesk.services.errors import DataFileMissing, QzdeskError
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.security import auth
+from qzdesk.services.storage.backup import auto_backup, latest_backup, restore
 from qzdesk.services.storage.store import Store
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.error_dialog import ErrorHandler
@@ -31,6 +32,7 @@ from qzdesk.ui.worker import DbWorker
 log = logging.getLogger(__name__)
 
 GUI_PROGRAM = "qzdesk 图形界面"
+DAY_MS = 24 * 60 * 60 * 1000
 
 
 def ensure_app() -> QApplication:
@@ -62,9 +64,16 @@ def install_chinese(app: QApplication) -> None:
 
 
 def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
-    """Lock, migrate and load the rule profiles; on failure say why and return None."""
+    """Lock, migrate and load the rule profiles; on failure say why and return None. A new
+    directory gets a new store (the wizard follows); one whose file is gone is offered its
+    latest backup, never an empty store in its place."""
+    first_run = not paths.database.exists() and not paths.was_used()
     try:
-        store = Store.open(paths.root, GUI_PROGRAM)
+        store = Store.open(paths.root, GUI_PROGRAM, create=first_run)
+    except DataFileMissing as error:
+        store = _offer_restore(paths, str(error))
+        if store is None:
+            return None
     except QzdeskError as error:
         QMessageBox.critical(None, "无法打开数据", str(error))
         return None
@@ -77,9 +86,48 @@ def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
     return AppContext(Desk(store, profiles), DbWorker(handler))
 
 
+def _offer_restore(paths: DataPaths, message: str) -> Store | None:
+    latest = latest_backup(paths)
+    if latest is None:
+        QMessageBox.critical(None, "数据文件不存在", message)
+        return None
+    answer = QMessageBox.question(
+        None,
+        "数据文件不存在",
+        f"{message}\n\n现在从这份备份恢复吗？恢复后请核对最近录入的内容。",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.Yes,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        restore(paths, latest)
+        return Store.open(paths.root, GUI_PROGRAM)
+    except QzdeskError as error:
+        QMessageBox.critical(None, "无法恢复", str(error))
+        return None
+
+
 def close_context(context: AppContext) -> None:
     context.worker.shutdown()
+    if context.wrote:
+        back_up(context)
     context.store.close()
+
+
+def _daily_backup(context: AppContext) -> None:
+    if context.wrote:
+        context.worker.submit(back_up, context)
+
+
+def back_up(context: AppContext) -> None:
+    """The automatic backup: after writing, when qzdesk closes and once a day."""
+    try:
+        made = auto_backup(context.store.paths)
+        context.wrote = False
+        log.info("backed up to %s", made)
+    except (QzdeskError, OSError) as error:  # a full disk must not stop the window closing
+        log.error("automatic backup failed: %s", error)
 
 
 class Launcher(QObject):
@@ -160,6 +208,9 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
     launcher = Launcher(context, handler)
     listener = WakeListener(paths.root)
     listener.asked.connect(launcher.bring_to_front)
+    daily = QTimer()
+    daily.timeout.connect(lambda: _daily_backup(context))
+    daily.start(DAY_MS)
     if on_ready is not None:
         launcher.ready.connect(on_ready)
     launcher.start()

@@ -20,6 +20,13 @@ ErrorCallback = Callable[[BaseException], None]
 class AppContext:
     desk: Desk
     worker: DbWorker
+    wrote: bool = False  # something changed since the last automatic backup
+
+    def __post_init__(self) -> None:
+        self.worker.changed.connect(self._written)
+
+    def _written(self, _topics: object) -> None:
+        self.wrote = True
 
     @property
     def store(self) -> Store:

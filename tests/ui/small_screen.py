@@ -111,7 +111,7 @@ def main() -> None:
     inspector = Inspector(shots)
     tmp = Path(tempfile.mkdtemp())
     data = tmp / "demo"
-    with Store.open(data, "small-screen") as store:
+    with Store.open(data, "small-screen", create=True) as store:
         from datetime import date
 
         build_demo(store, load_profiles([bundled_rules_dir()]), date.today())

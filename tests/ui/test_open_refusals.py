@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from qzdesk.config import DataPaths
-from qzdesk.ui.app import ensure_app, open_context
+from qzdesk.ui.app import close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
 from tests.ui.conftest import answer_modal
 
@@ -57,3 +57,43 @@ def test_a_second_start_brings_the_running_window_forward(qapp, qtbot, tmp_path)
     qtbot.waitUntil(lambda: knocks == [True])
     listener.close()
     assert not wake_running(root)
+
+
+def test_a_lost_data_file_is_offered_its_latest_backup(qapp, data_dir, tmp_path):
+    from qzdesk.services.organisation.orgs import organisation_name
+    from qzdesk.services.storage.backup import online_backup
+
+    ensure_app()
+    paths = DataPaths(data_dir)
+    online_backup(paths.database, paths.backups, "manual")
+    paths.database.unlink()
+    asked: list[str] = []
+    answer_modal(lambda box: (asked.append(box.text()), box.button(box.StandardButton.Yes).click()))
+    context = open_context(paths, ErrorHandler(tmp_path / "qzdesk.log"))
+    assert context is not None
+    try:
+        assert "没有数据文件 qzdesk.sqlite" in asked[0] and "现在从这份备份恢复吗" in asked[0]
+        assert organisation_name(context.store) == "秦州区示范中学团委（演示）"
+    finally:
+        close_context(context)
+
+
+def test_closing_after_writing_takes_a_checked_backup(qapp, data_dir, tmp_path):
+    from qzdesk.services.organisation import orgs
+    from qzdesk.services.storage.backup import backups
+
+    ensure_app()
+    paths = DataPaths(data_dir)
+    before = len(backups(paths))
+    context = open_context(paths, ErrorHandler(tmp_path / "qzdesk.log"))
+    assert context is not None
+    close_context(context)  # nothing written: no backup
+    assert len(backups(paths)) == before
+    context = open_context(paths, ErrorHandler(tmp_path / "qzdesk.log"))
+    root = next(o for o in orgs.list_orgs(context.store) if o.parent_id is None)
+    future = context.submit(orgs.add_branch, context.store, root.id, "关闭前新建的团支部")
+    future.result(timeout=10)
+    qapp.processEvents()  # the changed signal reaches the GUI thread
+    close_context(context)
+    made = backups(paths)[0]
+    assert len(backups(paths)) == before + 1 and made.stem.endswith("-auto")

@@ -42,12 +42,12 @@ class WrongKeyPassword(QzdeskError):
 
 
 def key_path(store: Store) -> Path:
-    return store.paths.root / "keys" / KEY_FILE
+    return store.paths.keys / KEY_FILE
 
 
 def cert_path(store: Store) -> Path:
     """The certificate alone, public, beside the encrypted key."""
-    return store.paths.root / "keys" / CERT_FILE
+    return store.paths.keys / CERT_FILE
 
 
 def _save(

@@ -1,20 +1,28 @@
-"""Backups through SQLite's online backup API, never a file copy of a live database."""
+"""Backups through SQLite's online backup API, never a file copy of a live database (a copy
+loses what still sits in the -wal file); checked after writing; thinned; restorable."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
+from qzdesk.config import DataPaths
 from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.storage.integrity import quick_check
+from qzdesk.services.storage.integrity import quick_check, stored_revision
+
+AUTO = "auto"
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+STAMP = "%Y%m%d-%H%M%S-%f"
 
 
 def online_backup(db_path: Path, backup_dir: Path, label: str) -> Path:
-    """Copy the database page by page into backups/, check the copy, then give it its name."""
+    """Copy the database page by page into `backup_dir`, check the copy, then name it."""
     backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().strftime(STAMP)
     target = backup_dir / f"qzdesk-{stamp}-{label}.sqlite"
     partial = target.with_name(target.name + ".part")
     src = sqlite3.connect(db_path)
@@ -32,3 +40,96 @@ def online_backup(db_path: Path, backup_dir: Path, label: str) -> Path:
         os.fsync(handle.fileno())
     os.replace(partial, target)
     return target
+
+
+def taken_at(path: Path) -> datetime | None:
+    """When a backup named by `online_backup` was taken (None for another file)."""
+    parts = path.stem.split("-")
+    try:
+        return datetime.strptime("-".join(parts[1:4]), STAMP)
+    except (ValueError, IndexError):
+        return None
+
+
+def backups(paths: DataPaths) -> list[Path]:
+    """The directory's backups, newest first."""
+    found = [p for p in paths.backups.glob("qzdesk-*.sqlite") if taken_at(p) is not None]
+    return sorted(found, key=lambda p: taken_at(p) or datetime.min, reverse=True)
+
+
+def latest_backup(paths: DataPaths) -> Path | None:
+    found = backups(paths)
+    return found[0] if found else None
+
+
+def auto_backup(paths: DataPaths) -> Path:
+    """The backup taken when qzdesk closes after writing (and daily while it runs), then
+    the automatic ones thinned to 7 daily, 4 weekly and 12 monthly."""
+    made = online_backup(paths.database, paths.backups, AUTO)
+    thin(paths)
+    return made
+
+
+def thin(paths: DataPaths) -> list[Path]:
+    """Remove automatic backups beyond the newest of each of the last days, weeks and
+    months kept; manual and pre-migration backups are never removed. Returns those removed."""
+    automatic = [p for p in backups(paths) if p.stem.endswith(f"-{AUTO}")]
+    keep: set[Path] = set()
+    for limit, period in (
+        (KEEP_DAILY, lambda d: d.date()),
+        (KEEP_WEEKLY, lambda d: d.isocalendar()[:2]),
+        (KEEP_MONTHLY, lambda d: (d.year, d.month)),
+    ):
+        seen: list[object] = []
+        for path in automatic:  # newest first: the first of each period is kept
+            key = period(taken_at(path))  # type: ignore[arg-type]
+            if key not in seen and len(seen) < limit:
+                seen.append(key)
+                keep.add(path)
+    removed = [p for p in automatic if p not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def check_backup(source: Path) -> str:
+    """The schema revision of a readable qzdesk backup; QzdeskError naming what is wrong."""
+    if not source.is_file():
+        raise QzdeskError(f"找不到备份文件 {source}。")
+    problems = quick_check(source)
+    if problems:
+        raise QzdeskError(f"备份文件 {source.name} 已损坏：{'；'.join(problems[:3])}。")
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
+        revision = stored_revision(conn)
+    if revision is None:
+        raise QzdeskError(f"{source.name} 不是 qzdesk 的数据文件或备份。")
+    return revision
+
+
+def restore(paths: DataPaths, source: Path) -> Path | None:
+    """Put a checked backup in place of the data file (the caller holds the directory's
+    lock and no connection is open). The current file, if any, is kept aside first; the
+    copy is written to a temporary name and renamed, so a failure changes nothing."""
+    check_backup(source)
+    kept = None
+    if paths.database.exists():
+        if quick_check(paths.database):  # damaged: keep the file as it is, as evidence
+            kept = paths.backups / f"qzdesk-{clock.now().strftime(STAMP)}-damaged.sqlite"
+            paths.backups.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(paths.database, kept)
+        else:
+            kept = online_backup(paths.database, paths.backups, "before-restore")
+    partial = paths.database.with_name(paths.database.name + ".restore.part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    for leftover in ("-wal", "-shm"):
+        Path(f"{paths.database}{leftover}").unlink(missing_ok=True)
+    os.replace(partial, paths.database)
+    return kept

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qzdesk.services.storage.integrity import quick_check, stored_revision
+from qzdesk.services.storage.integrity import integrity_check, quick_check, stored_revision
 from qzdesk.services.storage.schema import SCHEMA_HEAD, too_new_message
 
 
@@ -22,12 +22,14 @@ class HealthReport:
         return not self.problems
 
 
-def check(db_path: Path) -> HealthReport:
+def check(db_path: Path, full: bool = False) -> HealthReport:
+    """`quick_check` by default (at start-up); `integrity_check` with `full`, which also
+    finds a damaged index."""
     report = HealthReport(db_path)
     if not db_path.exists():
         report.problems.append(f"数据文件 {db_path} 不存在。")
         return report
-    report.problems.extend(quick_check(db_path))
+    report.problems.extend(integrity_check(db_path) if full else quick_check(db_path))
     if report.problems:
         return report
     try:

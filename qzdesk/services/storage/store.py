@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from qzdesk.config import DataPaths
 from qzdesk.models import make_engine
+from qzdesk.services.errors import DataFileMissing
+from qzdesk.services.storage.backup import latest_backup
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.schema import ensure_current
 
@@ -39,6 +41,21 @@ class Unit:
 _unit: ContextVar[Unit | None] = ContextVar("qzdesk_unit", default=None)
 
 
+def missing_message(paths: DataPaths) -> str:
+    latest = latest_backup(paths)
+    if latest is not None:
+        return (
+            f"数据目录 {paths.root} 中没有数据文件 qzdesk.sqlite（可能被删除或移走）。"
+            f'最近的备份是 {latest}：运行 qzdesk restore "{latest}" 恢复，'
+            "或打开 qzdesk 图形界面按提示恢复。"
+        )
+    return (
+        f"数据目录 {paths.root} 中没有数据文件 qzdesk.sqlite。"
+        "如果这是新的数据目录，请运行 qzdesk 完成首次设置（或 qzdesk init）；"
+        "如果数据被移走了，请用 --data 指定正确的目录。"
+    )
+
+
 class Store:
     """Open with `Store.open(dir, program)`; close when done (or use `with`)."""
 
@@ -49,10 +66,15 @@ class Store:
         self.migration_backup: Path | None = None
 
     @classmethod
-    def open(cls, data_dir: Path, program: str) -> Store:
+    def open(cls, data_dir: Path, program: str, create: bool = False) -> Store:
+        """Open the store; only first-run setup and the demo builder may `create` one, so a
+        lost or moved file is never silently replaced by an empty one."""
         paths = DataPaths(data_dir)
         lock = DataDirLock(paths, program)
         lock.acquire()
+        if not create and not paths.database.exists():
+            lock.release()
+            raise DataFileMissing(missing_message(paths))
         engine = make_engine(paths.database)
         try:
             store = cls(paths, engine, lock)
