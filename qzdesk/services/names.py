@@ -17,10 +17,21 @@ def tidy(raw: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def invisible_characters(text: str) -> list[str]:
+    """Control and format characters (U+202E turns text around, U+200B hides in it): a
+    name with them reads one way on screen and another in a search or a signed PDF."""
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co")]
+
+
 def clean_name(raw: str, what: str, field: str, max_length: int = 80) -> str:
     name = tidy(raw)
     if not name:
         raise ValidationError(f"请填写{what}。", field)
+    hidden = invisible_characters(name)
+    if hidden:
+        raise ValidationError(
+            f"{what}中有看不见的控制字符（{'、'.join(hidden)}），请删去后重新输入。", field
+        )
     if len(name) > max_length:
         raise ValidationError(f"{what}太长：最多 {max_length} 个字（现为 {len(name)} 个）。", field)
     return name

@@ -26,7 +26,13 @@ from qzdesk.services.members.columns import (
     parse_written_date,
     truncated_to_month,
 )
-from qzdesk.services.members.spreadsheet import Cell, Sheet, SpreadsheetError, iter_nonblank
+from qzdesk.services.members.spreadsheet import (
+    MAX_CELL_CHARS,
+    Cell,
+    Sheet,
+    SpreadsheetError,
+    iter_nonblank,
+)
 from qzdesk.services.members.validation import MemberDraft
 from qzdesk.vocabulary import IdType
 
@@ -170,6 +176,10 @@ def parse_row(
             continue
         where = f"{column_letter(index)} 列（{column.header}）"
         name = column.field
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            errors.append(f"{where}：内容过长（{len(value)} 字，最多 {MAX_CELL_CHARS} 字）")
+            unreadable.add(column.field)
+            continue
         try:
             if column.field == "branch":
                 branch_text = cell_text(value)
