@@ -1,33 +1,40 @@
-"""Starting the GUI: open the data directory, then the wizard or the login, then the window."""
+"""Starting the GUI. A returning secretary sees the login dialog at once: the organisation's
+name is read with the standard library, and the store, the services and the main window's
+modules load on a thread while the password is typed. A new directory gets the wizard; a
+lost data file is offered its latest backup.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
-from qzdesk.services.desk import Desk
 from qzdesk.services.errors import DataFileMissing, QzdeskError
-from qzdesk.services.organisation import orgs
-from qzdesk.services.organisation.rules import installed_profiles
-from qzdesk.services.security import auth
 from qzdesk.services.storage.backup import auto_backup, latest_backup, restore
-from qzdesk.services.storage.store import Store
-from qzdesk.ui.context import AppContext
+from qzdesk.services.storage.lock import DataDirLock
+from qzdesk.services.storage.peek import organisation_name
 from qzdesk.ui.error_dialog import ErrorHandler
 from qzdesk.ui.fonts import install_font
 from qzdesk.ui.login import LoginDialog
-from qzdesk.ui.main_window import MainWindow
 from qzdesk.ui.single_instance import WakeListener, wake_running
-from qzdesk.ui.wizard import SetupWizard
-from qzdesk.ui.worker import DbWorker
+
+if TYPE_CHECKING:
+    from qzdesk.services.organisation.rules import RuleProfile
+    from qzdesk.services.security.auth import LoginResult
+    from qzdesk.services.storage.store import Store
+    from qzdesk.ui.context import AppContext
+    from qzdesk.ui.main_window import MainWindow
+    from qzdesk.ui.wizard import SetupWizard
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +70,24 @@ def install_chinese(app: QApplication) -> None:
         log.warning("Qt's Chinese translations not found in %s", folder)
 
 
+def make_context(
+    store: Store, profiles: dict[str, RuleProfile], handler: ErrorHandler
+) -> AppContext:
+    """The desk and its worker (Qt objects, so made on the GUI thread)."""
+    from qzdesk.services.desk import Desk
+    from qzdesk.ui.context import AppContext
+    from qzdesk.ui.worker import DbWorker
+
+    return AppContext(Desk(store, profiles), DbWorker(handler))
+
+
 def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
     """Lock, migrate and load the rule profiles; on failure say why and return None. A new
     directory gets a new store (the wizard follows); one whose file is gone is offered its
     latest backup, never an empty store in its place."""
+    from qzdesk.services.organisation.rules import installed_profiles
+    from qzdesk.services.storage.store import Store
+
     first_run = not paths.database.exists() and not paths.was_used()
     try:
         store = Store.open(paths.root, GUI_PROGRAM, create=first_run)
@@ -83,10 +104,12 @@ def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
         store.close()
         QMessageBox.critical(None, "规则配置有误", str(error))
         return None
-    return AppContext(Desk(store, profiles), DbWorker(handler))
+    return make_context(store, profiles, handler)
 
 
 def _offer_restore(paths: DataPaths, message: str) -> Store | None:
+    from qzdesk.services.storage.store import Store
+
     latest = latest_backup(paths)
     if latest is None:
         QMessageBox.critical(None, "数据文件不存在", message)
@@ -115,8 +138,8 @@ def close_context(context: AppContext) -> None:
     context.store.close()
 
 
-def _daily_backup(context: AppContext) -> None:
-    if context.wrote:
+def _daily_backup(context: AppContext | None) -> None:
+    if context is not None and context.wrote:
         context.worker.submit(back_up, context)
 
 
@@ -130,23 +153,90 @@ def back_up(context: AppContext) -> None:
         log.error("automatic backup failed: %s", error)
 
 
+class Opening(QObject):
+    """The store, the rule profiles and the heavy modules, loading on a thread while the
+    password is typed; `finished` carries (store, profiles) or the error."""
+
+    finished = Signal(object)
+
+    def __init__(self, paths: DataPaths, lock: DataDirLock) -> None:
+        super().__init__()
+        self._paths = paths
+        self._lock = lock
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="qzdesk-open", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            import qzdesk.ui.main_window  # noqa: F401 - load its modules now, not after login
+            from qzdesk.services.organisation.rules import installed_profiles
+            from qzdesk.services.storage.store import Store
+
+            store = Store.open(self._paths.root, GUI_PROGRAM, lock=self._lock)
+            try:
+                profiles = installed_profiles(self._paths)
+            except BaseException:
+                store.close()
+                raise
+            self.finished.emit((store, profiles))
+        except BaseException as error:  # shown on the GUI thread, never lost on this one
+            self.finished.emit(error)
+
+
 class Launcher(QObject):
     """Routes an opened data directory to the wizard or the login, then the main window."""
 
     ready = Signal(object)
 
-    def __init__(self, context: AppContext, handler: ErrorHandler) -> None:
+    def __init__(self, context: AppContext | None, handler: ErrorHandler) -> None:
         super().__init__()
         self.context = context
         self.handler = handler
         self.dialog: SetupWizard | LoginDialog | None = None
         self.window: MainWindow | None = None
+        self._opening: Opening | None = None
+        self._preset: str | None = None
 
     def start(self) -> None:
+        """With the store open: the wizard for a new organisation, else the login."""
+        from qzdesk.services.organisation import orgs
+
+        assert self.context is not None
         self.context.submit(orgs.organisation_name, self.context.store, on_done=self._route)
 
+    def start_login(self, paths: DataPaths, lock: DataDirLock, org_name: str) -> None:
+        """The login first, the store opening meanwhile (a returning secretary)."""
+        self._preset = os.environ.get(PASSWORD_ENV) or None
+        if self._preset is None:
+            self._ask_password(org_name)
+        self._org_name = org_name
+        self._opening = Opening(paths, lock)
+        self._opening.finished.connect(self._opened)
+        self._opening.start()
+
+    def _opened(self, result: Any) -> None:
+        if isinstance(result, BaseException):
+            title = "规则配置有误" if "规则配置" in str(result) else "无法打开数据"
+            if isinstance(result, QzdeskError):
+                QMessageBox.critical(self.dialog, title, str(result))
+            else:
+                self.handler.excepthook(type(result), result, result.__traceback__)
+            QApplication.quit()
+            return
+        self.context = make_context(*result, self.handler)
+        if self._preset is not None:
+            self.context.sign_in(
+                self._preset, on_done=lambda r: self._after_preset(r, self._org_name)
+            )
+        elif isinstance(self.dialog, LoginDialog):
+            self.dialog.attach(self.context)
+
     def _route(self, org_name: str | None) -> None:
+        assert self.context is not None
         if org_name is None:
+            from qzdesk.ui.wizard import SetupWizard
+
             wizard = SetupWizard(self.context)
             wizard.accepted.connect(self._show_main)
             self._show_dialog(wizard)
@@ -159,7 +249,7 @@ class Launcher(QObject):
         else:
             self._ask_password(org_name)
 
-    def _after_preset(self, result: auth.LoginResult, org_name: str) -> None:
+    def _after_preset(self, result: LoginResult, org_name: str) -> None:
         if result.ok:
             self._show_main()
         else:
@@ -187,6 +277,9 @@ class Launcher(QObject):
         dialog.show()
 
     def _show_main(self) -> None:
+        from qzdesk.ui.main_window import MainWindow
+
+        assert self.context is not None
         self.window = MainWindow(self.context)
         self.handler.parent = self.window
         self.window.show()
@@ -202,20 +295,35 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
     if wake_running(paths.root):
         log.info("qzdesk already runs on %s: brought to the front", paths.root)
         return 0
-    context = open_context(paths, handler)
-    if context is None:
-        return 1
-    launcher = Launcher(context, handler)
+    launcher = Launcher(None, handler)
+    org_name = None
+    if paths.database.exists():
+        lock = DataDirLock(paths, GUI_PROGRAM)
+        try:
+            lock.acquire()
+        except QzdeskError as error:
+            QMessageBox.critical(None, "无法打开数据", str(error))
+            return 1
+        org_name = organisation_name(paths.database)
+        if org_name is None:  # not set up yet, or unreadable: the full opening says which
+            lock.release()
+    if org_name is not None:
+        launcher.start_login(paths, lock, org_name)
+    else:
+        launcher.context = open_context(paths, handler)
+        if launcher.context is None:
+            return 1
+        launcher.start()
     listener = WakeListener(paths.root)
     listener.asked.connect(launcher.bring_to_front)
     daily = QTimer()
-    daily.timeout.connect(lambda: _daily_backup(context))
+    daily.timeout.connect(lambda: _daily_backup(launcher.context))
     daily.start(DAY_MS)
     if on_ready is not None:
         launcher.ready.connect(on_ready)
-    launcher.start()
     try:
         return app.exec()
     finally:
         listener.close()
-        close_context(context)
+        if launcher.context is not None:
+            close_context(launcher.context)

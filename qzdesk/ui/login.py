@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
@@ -11,16 +13,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from qzdesk.services.security import auth
-from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE
 from qzdesk.ui.screen import fit
 
+if TYPE_CHECKING:
+    from qzdesk.services.security.auth import LoginResult
+    from qzdesk.ui.context import AppContext
+
 
 class LoginDialog(QDialog):
-    def __init__(self, context: AppContext, org_name: str) -> None:
+    """Shown as soon as qzdesk starts; the store may still be opening (`context` None), in
+    which case the password waits for it."""
+
+    def __init__(self, context: AppContext | None, org_name: str) -> None:
         super().__init__()
         self.context = context
+        self._waiting: str | None = None
         self.setWindowTitle("登录 qzdesk")
         layout = QVBoxLayout(self)
         title = QLabel(f"<h3>{org_name}</h3>")
@@ -56,10 +64,22 @@ class LoginDialog(QDialog):
         if self._wait > 0:
             return
         self.ok_button.setEnabled(False)
+        if self.context is None:
+            self._waiting = self.password.text()
+            self.message.setText("正在打开数据，请稍候…")
+            return
         self.message.setText("正在核对密码…")
         self.context.sign_in(self.password.text(), on_done=self._result)
 
-    def _result(self, result: auth.LoginResult) -> None:
+    def attach(self, context: AppContext) -> None:
+        """The store is open: a password typed meanwhile is checked now."""
+        self.context = context
+        if self._waiting is not None:
+            self.password.setText(self._waiting)
+            self._waiting = None
+            self.try_login()
+
+    def _result(self, result: LoginResult) -> None:
         if result.ok:
             self.accept()
             return

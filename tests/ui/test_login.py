@@ -45,3 +45,43 @@ def test_a_wrong_preset_password_falls_back_to_the_dialog(launch, qtbot, data_di
     launcher = launch(data_dir)
     qtbot.waitUntil(lambda: isinstance(launcher.dialog, LoginDialog))
     assert "QZDESK_PASSWORD" in launcher.dialog.message.text()
+
+
+def test_the_login_comes_first_and_a_password_typed_early_waits_for_the_data(
+    qapp, qtbot, data_dir, monkeypatch
+):
+    """A returning secretary types while the store opens on its thread; the password is
+    checked once it is open, then the window follows."""
+    from qzdesk.config import DataPaths
+    from qzdesk.logs import setup_logging
+    from qzdesk.services.storage.lock import DataDirLock
+    from qzdesk.services.storage.peek import organisation_name
+    from qzdesk.ui.app import Launcher, close_context
+    from qzdesk.ui.error_dialog import ErrorHandler
+
+    monkeypatch.delenv("QZDESK_PASSWORD", raising=False)
+    paths = DataPaths(data_dir)
+    lock = DataDirLock(paths, "tests")
+    lock.acquire()
+    name = organisation_name(paths.database)
+    assert name == "秦州区示范中学团委（演示）"
+    launcher = Launcher(None, ErrorHandler(setup_logging(paths.logs)))
+    launcher.start_login(paths, lock, name)
+    dialog = launcher.dialog
+    assert dialog is not None and launcher.context is None  # shown before the store is open
+    dialog.password.setText("qzdemo")
+    dialog.try_login()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
+    launcher.window.close()
+    close_context(launcher.context)
+
+
+def test_the_name_on_the_login_is_read_without_the_services(data_dir, tmp_path):
+    from qzdesk.services.organisation.settings import Key
+    from qzdesk.services.storage.peek import SETUP_DONE_KEY, organisation_name
+
+    assert Key.SETUP_DONE.value == SETUP_DONE_KEY
+    assert organisation_name(tmp_path / "missing.sqlite") is None
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database at all" * 100)
+    assert organisation_name(tmp_path / "junk.sqlite") is None
+    assert organisation_name(data_dir / "qzdesk.sqlite") == "秦州区示范中学团委（演示）"

@@ -78,7 +78,7 @@ def test_a_lost_data_file_is_offered_its_latest_backup(qapp, data_dir, tmp_path)
         close_context(context)
 
 
-def test_closing_after_writing_takes_a_checked_backup(qapp, data_dir, tmp_path):
+def test_closing_after_writing_takes_a_checked_backup(qapp, qtbot, data_dir, tmp_path):
     from qzdesk.services.organisation import orgs
     from qzdesk.services.storage.backup import backups
 
@@ -91,9 +91,8 @@ def test_closing_after_writing_takes_a_checked_backup(qapp, data_dir, tmp_path):
     assert len(backups(paths)) == before
     context = open_context(paths, ErrorHandler(tmp_path / "qzdesk.log"))
     root = next(o for o in orgs.list_orgs(context.store) if o.parent_id is None)
-    future = context.submit(orgs.add_branch, context.store, root.id, "关闭前新建的团支部")
-    future.result(timeout=10)
-    qapp.processEvents()  # the changed signal reaches the GUI thread
+    context.submit(orgs.add_branch, context.store, root.id, "关闭前新建的团支部")
+    qtbot.waitUntil(lambda: context.wrote)  # the worker's changed signal has arrived
     close_context(context)
     made = backups(paths)[0]
     assert len(backups(paths)) == before + 1 and made.stem.endswith("-auto")

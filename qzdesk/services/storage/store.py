@@ -66,12 +66,20 @@ class Store:
         self.migration_backup: Path | None = None
 
     @classmethod
-    def open(cls, data_dir: Path, program: str, create: bool = False) -> Store:
+    def open(
+        cls,
+        data_dir: Path,
+        program: str,
+        create: bool = False,
+        lock: DataDirLock | None = None,
+    ) -> Store:
         """Open the store; only first-run setup and the demo builder may `create` one, so a
-        lost or moved file is never silently replaced by an empty one."""
+        lost or moved file is never silently replaced by an empty one. A `lock` already
+        acquired (the GUI takes it before the login dialog) is kept."""
         paths = DataPaths(data_dir)
-        lock = DataDirLock(paths, program)
-        lock.acquire()
+        if lock is None:
+            lock = DataDirLock(paths, program)
+            lock.acquire()
         if not create and not paths.database.exists():
             lock.release()
             raise DataFileMissing(missing_message(paths))
