@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+UNKNOWN = "未填"  # shown for a value nobody recorded; never replaced by a guess
+
 
 class OrgKind(StrEnum):
     COMMITTEE = "committee"

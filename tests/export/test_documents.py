@@ -166,3 +166,20 @@ def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profi
     pdf = render_document(empty_store, "overview", parse_period(str(date.today().year)))
     text = "".join("".join(pdf_text(pdf, tmp_path)).split())
     assert "团支部1个" in text and "玉泉镇东团庄村团支部" in text
+
+
+def test_a_roster_imported_without_民族_says_so_and_invents_nothing(store, profiles, tmp_path):
+    from qzdesk.services.members.importer import commit_import, preview_import
+    from qzdesk.services.periods import parse_period
+
+    fixture = Path(__file__).parent.parent / "fixtures" / "imports" / "12-class-sheets.xlsx"
+    preview = preview_import(store, fixture, profiles, create_branches=True)
+    commit_import(store, preview, profiles, create_branches=True)
+    imported = {r.name: r for r in records.roster(store) if r.name in {"刘备", "关羽", "张飞"}}
+    assert len(imported) == 3
+    record = records.member_record(store, imported["刘备"].id)
+    assert record.draft.ethnicity == ""  # the file had no 民族 column: nothing assumed
+    assert "ethnicity" not in records.audit_view(record.draft)  # so the archive omits it
+    pdf = render_document(store, "roster", parse_period(str(date.today().year)))
+    text = "".join("".join(pdf_text(pdf, tmp_path)).split())
+    assert "资料不全：民族未填3人" in text  # the demo's own members have theirs

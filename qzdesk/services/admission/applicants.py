@@ -81,7 +81,7 @@ class StepBlocked(ValidationError):
 class ApplicantDraft:
     name: str = ""
     id_number: str = ""
-    ethnicity: str = "汉族"
+    ethnicity: str = ""  # unknown stays unknown, never assumed
     school: str = ""
     grade: str = ""
     class_name: str = ""
@@ -156,7 +156,7 @@ def add_applicant(
             branch_id=branch.id,
             name=name,
             gender=resident.gender,
-            ethnicity=tidy(draft.ethnicity) or "汉族",
+            ethnicity=tidy(draft.ethnicity),
             id_number=resident.number,
             birth_date=resident.birth_date,
             school=tidy(draft.school) or None,

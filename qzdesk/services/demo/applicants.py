@@ -37,6 +37,7 @@ def build_admission_demo(store: Store, profiles: dict[str, RuleProfile], today: 
         draft = ApplicantDraft(
             name=person.name,
             id_number=person.id_number,
+            ethnicity=person.ethnicity,
             school="秦州区示范中学",
             grade="初三",
             class_name="2班",

@@ -29,6 +29,8 @@ class PeopleMaker:
 
     def __init__(self, seed: int = 2024) -> None:
         self.random = random.Random(seed)
+        # A stream of its own, so adding 民族 left every other demo value as it was.
+        self.ethnic_random = random.Random(seed + 1)
         self.used: set[str] = set()
         self.numbers: dict[int, int] = {}
 
@@ -36,6 +38,10 @@ class PeopleMaker:
         r = self.random
         given = "".join(r.choice(GIVEN) for _ in range(r.choice((1, 2, 2, 2))))
         return r.choice(SURNAMES) + given
+
+    def ethnicity(self) -> str:
+        """秦州区 is mostly 汉族 with a 回族 minority; a demo records it, as a roster does."""
+        return "回族" if self.ethnic_random.random() < 0.08 else "汉族"
 
     def id_number(self, born: date, male: bool) -> str:
         order = self.random.randrange(500) * 2 + (1 if male else 2)
@@ -73,6 +79,7 @@ class PeopleMaker:
             name=self.name(),
             id_number=self.id_number(born, male),
             household=r.choice(HOUSEHOLDS),
+            ethnicity=self.ethnicity(),
             joined_on=joined,
             joined_unit=school,
             member_no=self.member_no(joined),
@@ -94,6 +101,7 @@ class PeopleMaker:
             name=self.name(),
             id_number=self.id_number(born, male),
             household=r.choice(HOUSEHOLDS),
+            ethnicity=self.ethnicity(),
             joined_on=joined,
             joined_unit="天水市第一中学",
             member_no=self.member_no(joined) if joined.year >= 2017 else "",

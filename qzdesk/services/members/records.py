@@ -27,6 +27,8 @@ from qzdesk.vocabulary import IdType, MemberStatus, OrgKind, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 ENUM_FIELDS = {"id_type": IdType, "political_status": PoliticalStatus, "status": MemberStatus}
+# Text columns kept NOT NULL by the first schemas: an unknown value is stored as "".
+NOT_NULL_TEXT = frozenset({"ethnicity"})
 # What a member row stores (the birth as a sheet wrote it is only checked, never kept).
 DRAFT_FIELDS = [f.name for f in fields(MemberDraft) if f.name != "birth_written"]
 
@@ -161,7 +163,7 @@ def apply_draft(member: Member, draft: MemberDraft) -> None:
         value = getattr(draft, name)
         if name in ENUM_FIELDS:
             value = value.value
-        elif value == "":
+        elif value == "" and name not in NOT_NULL_TEXT:
             value = None
         setattr(member, name, value)
     member.search_key = name_key(draft.name)

@@ -80,7 +80,7 @@ class MemberDraft:
     gender: str = ""
     birth_date: date | None = None
     birth_written: PartialDate | None = None  # as a sheet wrote it: checked, never stored
-    ethnicity: str = "汉族"
+    ethnicity: str = ""  # unknown stays unknown (shown as 未填), never assumed
     household: str = ""
     joined_on: date | None = None
     joined_unit: str = ""
@@ -266,8 +266,6 @@ def check_member(draft: MemberDraft, profile: RuleProfile, today: date) -> Check
     for name in TEXT_FIELDS:
         setattr(d, name, tidy(getattr(d, name)))
     d.gender = d.gender.strip()
-    if not d.ethnicity:
-        c.error("ethnicity", "请填写民族（如 汉族、回族）。")
     _check_identity(c, today)
     _check_joining(c, profile, today)
     _check_contact(c)

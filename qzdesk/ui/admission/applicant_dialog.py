@@ -33,7 +33,7 @@ class ApplicantDialog(QDialog):
             edit.setPlaceholderText(hint)
             self.fields[field] = edit
             self.errors.add_row(form, label, edit, field)
-        self.fields["ethnicity"].setText("汉族")
+        self.fields["ethnicity"].setPlaceholderText("如 汉族、回族")
         self.recommended = combo(
             "applicant_recommended", [(text, key) for key, text in applicants.RECOMMENDERS.items()]
         )

@@ -119,7 +119,7 @@ class MemberForm(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         fit(self, 900, 640)
-        self.inputs["ethnicity"].setText(MemberDraft().ethnicity)
+        self.inputs["ethnicity"].setPlaceholderText("如 汉族、回族（不知道可先不填）")
         self._clean = self._snapshot()
         self._load_branches(branch_id)
         if member_id is not None:

@@ -11,9 +11,10 @@ from reportlab.platypus import Flowable, Spacer
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services import clock
-from qzdesk.services.members.records import roster_on
+from qzdesk.services.members.records import RosterEntry, roster_on
 from qzdesk.services.periods import Period
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import UNKNOWN
 
 HEADERS = [
     "序号",
@@ -42,6 +43,9 @@ def build(store: Store, period: Period) -> list[Flowable]:
             BODY,
         ),
     ]
+    gaps = _data_gaps(on_books)
+    if gaps:
+        story.append(paragraph(f"资料不全：{gaps}（表中显示为“{UNKNOWN}”）。", BODY))
     for branch, group in groupby(on_books, key=lambda e: e.branch_name):
         members = list(group)
         story += [
@@ -54,7 +58,7 @@ def build(store: Store, period: Period) -> list[Flowable]:
                         e.draft.name,
                         e.draft.gender,
                         e.draft.birth_date.strftime("%Y-%m") if e.draft.birth_date else "",
-                        e.draft.ethnicity,
+                        e.draft.ethnicity or UNKNOWN,
                         e.draft.joined_on.strftime("%Y-%m") if e.draft.joined_on else "",
                         e.draft.member_no,
                         e.draft.political_status.label,
@@ -86,6 +90,12 @@ def build(store: Store, period: Period) -> list[Flowable]:
             ),
         ]
     return story
+
+
+def _data_gaps(entries: list[RosterEntry]) -> str:
+    """What the roster does not know, counted, so no reader takes a blank for a fact."""
+    missing = {"民族": sum(1 for e in entries if not e.draft.ethnicity)}
+    return "、".join(f"{what}未填 {n} 人" for what, n in missing.items() if n)
 
 
 ROSTER = DocumentSpec("roster", "团员花名册", build)
