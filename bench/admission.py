@@ -226,7 +226,6 @@ def main() -> None:
         db = data / "qzdesk.sqlite"
         populate(db)
         with Store.open(data, "bench") as store:
-            store.actor = "书记"
             assert len(quotas.ranking(store, profiles, 1, "初二")) > 1_500
             ranking_ms = median_ms(lambda: quotas.ranking(store, profiles, 1, "初二"))
             start = time.perf_counter()

@@ -168,7 +168,7 @@ def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profi
     assert "团支部1个" in text and "玉泉镇东团庄村团支部" in text
 
 
-def test_a_roster_imported_without_民族_says_so_and_invents_nothing(store, profiles, tmp_path):
+def test_a_roster_imported_without_ethnicity_says_so_and_invents_nothing(store, profiles, tmp_path):
     from qzdesk.services.members.importer import commit_import, preview_import
     from qzdesk.services.periods import parse_period
 

@@ -31,7 +31,13 @@ def pinyin_pattern(needle: str) -> re.Pattern[str] | None:
     if len(needle) < 2 or not _LETTERS.fullmatch(needle):
         return None
     steps = [f"(?:{c}|[a-z]*{SYLLABLE_MARK}{c})" for c in needle[1:]]
-    return re.compile(f"(?:^|[ {SYLLABLE_MARK}]){needle[0]}{''.join(steps)}")
+    return re.compile(f"(?:^|[ {SYLLABLE_MARK}]){needle[0]}{''.join(steps)}", re.MULTILINE)
+
+
+def syllables_of(key: str) -> str:
+    """The `syl'la'bles` part of a search key ("" for a key written before it existed)."""
+    parts = key.split(" ")
+    return parts[3] if len(parts) > 3 else ""
 
 
 def matches(needle: str, key: str, pattern: re.Pattern[str] | None = None) -> bool:
