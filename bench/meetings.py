@@ -21,6 +21,8 @@ from pathlib import Path
 
 from common import demo  # bench/common.py, beside this script
 
+from qzdesk.services.clock import FixedClock
+from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import plan
 from qzdesk.services.meetings.compliance import compliance
 from qzdesk.services.meetings.rating import ratings
@@ -149,7 +151,8 @@ def main() -> None:
                     ratings(store, profiles, 2025, today),
                 )
             )
-            todo_ms = median_ms(lambda: todo(store, profiles, today))
+            desk = Desk(store, profiles, FixedClock.on(today))
+            todo_ms = median_ms(lambda: desk.read(todo))
         bare_ms = median_ms(lambda: bare_counts(db, 2025))
         bare_todo_ms = median_ms(lambda: bare_todo(db, today))
     result = {

@@ -393,12 +393,10 @@ def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_key_export_cert(args: argparse.Namespace, paths: DataPaths) -> int:
-    from qzdesk.services.security.branch_key import certificate_pem, key_info
+    from qzdesk.services.security.branch_key import export_certificate
 
     with _open_signed(paths, "qzdesk key export-cert", _load_profiles(paths)) as desk:
-        pem, info = desk.call(lambda: (certificate_pem(desk.store), key_info(desk.store)))
-    args.file.write_bytes(pem)
-    assert info is not None
+        info = desk.call(export_certificate, desk.store, args.file).value
     text = (
         f"已导出本支部证书到 {args.file}\n主体：{info.subject}（{info.organisation}）\n"
         f"SHA-256 指纹：{info.fingerprint}"

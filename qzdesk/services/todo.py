@@ -22,6 +22,7 @@ from qzdesk.services.meetings.terms import TermState
 from qzdesk.services.members import records
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 
 SOON = timedelta(days=14)
@@ -36,6 +37,58 @@ class Target(Enum):
     PLAN = "plan"
     EVALUATION = "evaluation"
     TERMS = "terms"
+    ORGANISATION = "organisation"
+    KEY = "key"
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    """One step of a new organisation's first hour, ticked off from the data itself."""
+
+    title: str
+    state: str  # what the data says now
+    done: bool
+    target: Target
+
+
+def first_steps(ctx: Context) -> list[FirstStep]:
+    """导入花名册 → 核对团支部 → 生成年度计划 → 登记证书, each done when the records show it."""
+    data = overview(ctx.store, dict(ctx.profiles), ctx.today)
+    members = data.members.active
+    empty = [b.name for b in data.open_branches if not data.members.by_branch.get(b.id)]
+    listed = "、".join(empty[:3]) + ("等" if len(empty) > 3 else "")
+    planned = len(plan.year_plan(ctx.store, ctx.today.year))
+    exported = branch_key.certificate_exported(ctx.store)
+    return [
+        FirstStep(
+            "导入花名册",
+            f"已有 {members} 名团员"
+            if members
+            else "把现有的 Excel 名册导进来（团员页→从 Excel 导入）",
+            members > 0,
+            Target.ROSTER,
+        ),
+        FirstStep(
+            "核对团支部",
+            f"{len(empty)} 个团支部还没有团员：{listed}"
+            if empty
+            else f"{len(data.open_branches)} 个团支部都已有团员",
+            members > 0 and not empty,
+            Target.ORGANISATION,
+        ),
+        FirstStep(
+            f"生成 {ctx.today.year} 年度计划",
+            f"已有 {planned} 项计划" if planned else "按规则配置排出全年的三会两制一课",
+            planned > 0,
+            Target.PLAN,
+        ),
+        FirstStep(
+            "登记证书",
+            "证书已导出" if exported else "导出证书，打印证书登记表交上级团委",
+            exported,
+            Target.KEY,
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -127,9 +180,10 @@ def todo(ctx: Context) -> list[TodoItem]:
                 f"{missing} 名 {from_year} 年及以后入团的团员缺团员编号：请在智慧团建核对后补录",
             )
         )
-    school = data.root.sector.is_school
-    items += _evaluation_and_registration(store, profiles, profile, today, school)
-    items += _terms(store, profiles, today)
+    if data.members.active:  # a new organisation's first steps are the guide's, not these
+        school = data.root.sector.is_school
+        items += _evaluation_and_registration(store, profiles, profile, today, school)
+        items += _terms(store, profiles, today)
     for notice in publicity.publicities(store):
         open_objections = sum(1 for o in notice.objections if o.resolved_on is None)
         if today <= notice.ends_on <= today + SOON:

@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
 
     def open_target(self, target: Target) -> None:
         """Where a to-do item is done: its page, and the tab of it."""
-        meetings = self.meetings
+        meetings, settings = self.meetings, self.settings_page
         page, tab = {
             Target.ROSTER: (self.roster, None),
             Target.ADMISSION: (self.admission, None),
@@ -138,10 +138,12 @@ class MainWindow(QMainWindow):
             Target.PLAN: (meetings, meetings.plan),
             Target.EVALUATION: (meetings, meetings.evaluation),
             Target.TERMS: (meetings, meetings.terms),
+            Target.ORGANISATION: (settings, settings.org_tab),
+            Target.KEY: (settings, settings.key_tab),
         }[target]
         self.nav.setCurrentRow(self.pages.index(page))
         if tab is not None:
-            meetings.tabs.setCurrentWidget(tab)
+            page.tabs.setCurrentWidget(tab)
 
     def open_rules(self) -> None:
         self.nav.setCurrentRow(self.pages.index(self.settings_page))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QPushButton, QWizard
 
 from qzdesk.services import audit
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.ui.wizard import PAGE_BRANCHES, PAGE_ORG, PAGE_RULES, PAGE_SECRETARY, SetupWizard
 from tests.ui.conftest import type_text
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 
 
 def click(qtbot, wizard, which):
@@ -89,3 +94,62 @@ def test_a_village_branch_skips_the_branches_page(launch, qtbot, tmp_path):
     type_text(wizard.org_page.parent_org, "共青团天水市秦州区玉泉镇委员会")
     wizard.next()
     assert wizard.currentId() == PAGE_SECRETARY
+
+
+def test_the_first_hour_guide_leads_a_new_village_branch_and_ticks_itself_off(
+    launch, qtbot, tmp_path
+):
+    """After the wizard: import the roster, check the branch, lay out the plan, export the
+    certificate; each step leads to its page and is ticked off by the data, then the guide
+    goes away."""
+    from qzdesk.services.meetings import plan
+    from qzdesk.services.members import importer
+    from qzdesk.services.security import branch_key
+    from qzdesk.services.todo import Target
+
+    launcher = launch(tmp_path / "village")
+    qtbot.waitUntil(lambda: isinstance(launcher.dialog, SetupWizard))
+    wizard = launcher.dialog
+    wizard.next()
+    type_text(wizard.org_page.name, "秦州区玉泉镇东团庄村团支部")
+    wizard.org_page.kind.setCurrentIndex(wizard.org_page.kind.findData("branch"))
+    wizard.org_page.sector.setCurrentIndex(wizard.org_page.sector.findData("village"))
+    type_text(wizard.org_page.parent_org, "共青团天水市秦州区玉泉镇委员会")
+    wizard.next()
+    type_text(wizard.secretary_page.secretary, "马小红")
+    type_text(wizard.secretary_page.password, "tuanzhibu1")
+    type_text(wizard.secretary_page.confirmation, "tuanzhibu1")
+    wizard.next()
+    wizard.accept()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
+    window = launcher.window
+    home = window.home
+    qtbot.waitUntil(lambda: len(home.steps) == 4 and home.guide.isVisible())
+    assert [s.done for s in home.steps] == [False, False, False, False]
+    assert not any("评议" in i.text or "换届" in i.text for i in home.items)  # nobody yet
+    assert "把现有的 Excel 名册导进来" in home.steps[0].state
+    # The first step leads to the roster, which says what to do while it is empty.
+    home.findChild(QPushButton, "guide_roster").click()
+    assert window.current_page is window.roster
+    qtbot.waitUntil(lambda: window.roster.empty_hint.isVisible())
+
+    context = window.context
+    fixture = FIXTURES / "04-gbk.csv"  # a village's list: no branch column
+    done = []
+    context.submit(
+        lambda: importer.commit_import(
+            context.store,
+            importer.preview_import(context.store, fixture, context.profiles),
+            context.profiles,
+        ),
+        on_done=done.append,
+    )
+    qtbot.waitUntil(lambda: bool(done) and home.steps[0].done, timeout=20_000)
+    assert home.steps[1].done  # the one branch has its members now
+    assert not window.roster.empty_hint.isVisible()
+    context.submit(plan.lay_out_year, context.store, context.profiles, date.today().year)
+    qtbot.waitUntil(lambda: home.steps[2].done, timeout=20_000)
+    context.submit(branch_key.export_certificate, context.store, tmp_path / "支部证书.pem")
+    qtbot.waitUntil(lambda: home.steps[3].done and not home.guide.isVisible(), timeout=20_000)
+    window.open_target(Target.KEY)
+    assert window.settings_page.tabs.currentWidget() is window.settings_page.key_tab

@@ -13,7 +13,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from sqlalchemy import select
 
+from qzdesk.models import AuditEntry
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
@@ -198,6 +200,28 @@ def import_key(store: Store, source: Path, transfer_password: str, password: str
     _save(store, key, cert, password)
     _record(store, cert, "import", file=source.name)
     return describe(cert)
+
+
+def export_certificate(store: Store, target: Path) -> Outcome[KeyInfo]:
+    """Write the certificate for the district's trust list (atomically), and note it: the
+    first-hour guide ticks 登记证书 off from this record."""
+    pem = certificate_pem(store)
+    write_atomically(target, pem)
+    cert = x509.load_pem_x509_certificate(pem)
+    _record(store, cert, "export_cert", file=target.name)
+    return Outcome(describe(cert), frozenset({Topic.SETTINGS, Topic.AUDIT}))
+
+
+def certificate_exported(store: Store) -> bool:
+    with store.transaction() as session:
+        return (
+            session.scalar(
+                select(AuditEntry.id)
+                .where(AuditEntry.entity == "branch_key", AuditEntry.action == "export_cert")
+                .limit(1)
+            )
+            is not None
+        )
 
 
 def certificate_pem(store: Store) -> bytes:

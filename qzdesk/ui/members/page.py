@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -106,6 +107,15 @@ class RosterPage(Page):
         actions.addWidget(self.columns_button)
         layout.addLayout(actions)
 
+        self.empty_hint = QLabel(
+            "名册还是空的。点“从 Excel 导入…”把现有的花名册导进来（每个班一个工作表也可以，"
+            "出生年月写到月即可）；没有现成的表格，可先“下载导入模板…”填写，或“新增团员…”逐个录入。"
+        )
+        self.empty_hint.setObjectName("empty_hint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
+        layout.addWidget(self.empty_hint)
+
         self.table = QTableView()
         self.table.setObjectName("roster")
         self.table.setModel(self.proxy)
@@ -148,6 +158,7 @@ class RosterPage(Page):
         self.branch.setCurrentIndex(max(self.branch.findData(chosen), 0))
         self.branch.blockSignals(False)
         self.model.set_rows(rows, today, age_out)
+        self.empty_hint.setVisible(not rows)
         self.apply_filters()
 
     def query(self) -> RosterQuery:

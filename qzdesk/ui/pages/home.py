@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
 from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.organisation.overview import Overview, overview
-from qzdesk.services.todo import TodoItem, todo
+from qzdesk.services.todo import FirstStep, TodoItem, first_steps, todo
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
@@ -39,6 +40,13 @@ class HomePage(Page):
         self.facts.setObjectName("home_facts")
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
+
+        self.guide = QGroupBox("开始使用：新组织的第一小时")
+        self.guide.setObjectName("home_guide")
+        self.guide_layout = QGridLayout(self.guide)
+        self.guide.hide()
+        layout.addWidget(self.guide)
+        self.steps: list[FirstStep] = []
 
         todo_box = QGroupBox("待办事项（双击或按回车前往办理）")
         todo_layout = QVBoxLayout(todo_box)
@@ -71,11 +79,12 @@ class HomePage(Page):
         rules_layout.addWidget(view_rules)
         layout.addWidget(rules_box)
 
-    def load(self, ctx: Context) -> tuple[Overview, list[TodoItem]]:
-        return overview(ctx.store, ctx.profiles, ctx.today), todo(ctx)
+    def load(self, ctx: Context) -> tuple[Overview, list[TodoItem], list[FirstStep]]:
+        return overview(ctx.store, ctx.profiles, ctx.today), todo(ctx), first_steps(ctx)
 
-    def show_data(self, loaded: tuple[Overview, list[TodoItem]]) -> None:
-        data, self.items = loaded
+    def show_data(self, loaded: tuple[Overview, list[TodoItem], list[FirstStep]]) -> None:
+        data, self.items, self.steps = loaded
+        self._show_guide()
         fill_table(
             self.todo,
             [[i.text, f"{i.due:%Y-%m-%d}" if i.due else ""] for i in self.items],
@@ -114,6 +123,25 @@ class HomePage(Page):
             f"共 {len(profile.entries())} 项，其中 <b>{data.unconfirmed_rules}</b> 项未经证实。"
         )
         self.loaded.emit(data)
+
+    def _show_guide(self) -> None:
+        """Shown until every first step is done; each line says what the data shows."""
+        while self.guide_layout.count():
+            item = self.guide_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for row, step in enumerate(self.steps):
+            mark = "✓" if step.done else f"{row + 1}."
+            label = QLabel(f"{mark} <b>{step.title}</b>：{step.state}")
+            label.setWordWrap(True)
+            self.guide_layout.addWidget(label, row, 0)
+            go = QPushButton("已完成" if step.done else "前往…")
+            go.setObjectName(f"guide_{step.target.value}")
+            go.setEnabled(not step.done)
+            go.clicked.connect(lambda _=False, target=step.target: self.open_target.emit(target))
+            self.guide_layout.addWidget(go, row, 1)
+        self.guide_layout.setColumnStretch(0, 1)
+        self.guide.setVisible(not all(step.done for step in self.steps))
 
     def _open_item(self) -> None:
         row = self.todo.currentRow()

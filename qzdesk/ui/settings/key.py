@@ -116,9 +116,10 @@ class KeySettingsTab(QWidget):
             self, "导出证书", str(Path.home() / "支部证书.pem"), "证书 (*.pem)"
         )
         if path:
-            store = self.context.store
             self.context.submit(
-                lambda: Path(path).write_bytes(branch_key.certificate_pem(store)),
+                branch_key.export_certificate,
+                self.context.store,
+                Path(path),
                 on_done=lambda _: self._after(f"证书已导出到 {path}。"),
             )
 
