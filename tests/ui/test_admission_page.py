@@ -100,3 +100,27 @@ def test_an_application_then_its_first_steps(signed_in, qtbot):
         Step.APPLICATION,
         Step.TALK,
     ]
+
+
+def test_a_decisive_step_asks_first_and_no_leaves_the_file_as_it_was(signed_in, qtbot):
+    window = signed_in
+    store, profiles = window.context.store, window.context.profiles
+    page = open_admission(window, qtbot, 0)
+    candidate = next(r for r in page.shown if r.stage is Stage.CANDIDATE)
+    page.select(candidate.id)
+    qtbot.waitUntil(lambda: page.detail is not None and window.context.worker.pending == 0)
+    dialog = StepDialog(window.context, page.detail.file, window)
+    qtbot.addWidget(dialog)
+    dialog.step.setCurrentIndex(dialog.step.findData(Step.WITHDRAWN.value))
+    type_text(dialog.text, "本人申请暂缓入团")
+    asked: list[str] = []
+    answer_modal(lambda box: (asked.append(box.text()), box.button(box.StandardButton.No).click()))
+    dialog.submit()
+    assert "不能修改或删除" in asked[0] and candidate.name in asked[0]
+    qtbot.wait(200)
+    file = applicants.applicant_file(store, profiles, candidate.id)
+    assert file.row.stage is Stage.CANDIDATE  # “否”: nothing recorded
+    answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.recorded is not None, timeout=10_000)
+    assert applicants.applicant_file(store, profiles, candidate.id).row.stage is Stage.WITHDRAWN

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -33,6 +34,13 @@ from qzdesk.ui.admission.findings import findings_html, findings_label
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, combo, confirm_buttons, date_edit, pick_evidence
 from qzdesk.ui.screen import fit
+
+# Steps that decide an applicant's course: each asks before it enters the file for good.
+DECISIVE = {
+    Step.VOTE: "支部大会的表决结果将据此判定是否通过。",
+    Step.APPROVAL: "批准后即成为团员，进入团员名册。",
+    Step.WITHDRAWN: "终止发展后不再办理其后的步骤。",
+}
 
 # The one text field of the simple steps: (label, details key, placeholder).
 TEXT_STEPS = {
@@ -269,6 +277,9 @@ class StepDialog(QDialog):
             self.evidence_list.addItem(f"{row.file_name}（{row.size // 1024} KB）")
 
     def submit(self) -> None:
+        step = self.current_step()
+        if step in DECISIVE and not self._confirmed(step):
+            return
         self.errors.clear()
         self.context.submit(
             applicants.record_step,
@@ -282,6 +293,18 @@ class StepDialog(QDialog):
             on_done=self._done,
             on_error=self._failed,
         )
+
+    def _confirmed(self, step: Step) -> bool:
+        """A decision that enters the file for good asks first, saying so."""
+        answer = QMessageBox.question(
+            self,
+            step.label,
+            f"为 {self.file.row.name} 办理“{step.label}”（{self.day():%Y-%m-%d}）：{DECISIVE[step]}"
+            "\n办理后记入发展档案，不能修改或删除。确定办理吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _done(self, outcome: Any) -> None:
         self.recorded = outcome.value
