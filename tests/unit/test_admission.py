@@ -192,9 +192,20 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
 def test_unconfirmed_points_rules_warn_instead_of_blocking(store, profiles):
     a = new_applicant(store, profiles)
     step(store, profiles, a.id, Step.TALK, date(2025, 3, 10))
-    warnings = step(store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20)).value
+    warnings = step(
+        store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20), approved_by="3月25日校团委同意"
+    ).value
     assert [w.text for w in warnings] == [
         "第一阶段：确定入团积极分子积分 0/60 分（仅计已审核通过的积分）（该规则未经证实，仅作提醒）"
+    ]
+
+
+def test_an_activist_without_the_committees_consent_is_a_reminder_not_a_refusal(store, profiles):
+    a = new_applicant(store, profiles)
+    step(store, profiles, a.id, Step.TALK, date(2025, 3, 10))
+    warnings = step(store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20)).value
+    assert "确定入团积极分子须报基层团（工）委同意：尚未写明（可先办理，收到后补登）" in [
+        w.text for w in warnings
     ]
 
 

@@ -87,3 +87,17 @@ def test_the_records_raise_the_score(store, profiles):
     assert found["团员年度注册率"] == (8, "已注册 8/10")
     after = next(r for r in ratings(store, profiles, 2026, LATER)[1] if r.branch == BRANCH)
     assert after.total == pytest.approx(before.total + 7.5 + 3.8 + 8 + 6 + 6 + 6 + 8, abs=0.05)
+
+
+def test_only_a_branch_standing_six_months_is_rated(store, profiles):
+    from qzdesk.services.organisation import orgs
+
+    root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
+    young = orgs.add_branch(store, root.id, "初一（9）班团支部", date(2026, 7, 2)).value
+    older = orgs.add_branch(store, root.id, "初一（8）班团支部", date(2026, 6, 30)).value
+
+    def rated(on: date) -> set[int]:
+        return {r.branch_id for r in ratings(store, profiles, 2026, on)[1]}
+
+    on = date(2026, 12, 31)  # half a year back is 2026-06-30
+    assert older.id in rated(on) and young.id not in rated(on)

@@ -191,6 +191,13 @@ def step_findings(
     elif step is Step.ACTIVIST:
         if facts.first(Step.TALK) is None:
             found.append(_finding(rules.talk_within_months, "尚未与申请人谈话"))
+        if not str(details.get("approved_by", "")).strip():
+            found.append(
+                Finding(
+                    "确定入团积极分子须报基层团（工）委同意：尚未写明（可先办理，收到后补登）",
+                    blocking=False,
+                )
+            )
         found += _points(profile, facts, 1)
     elif step is Step.MENTOR:
         member_id = details.get("member_id")

@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select
 
-from qzdesk.models import Applicant, Member, Registration, StageEvent
+from qzdesk.models import Applicant, Member, Org, Registration, StageEvent
 from qzdesk.services import clock
+from qzdesk.services.dates import add_months
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.meetings.evaluation import EvaluationView, evaluations_of_year
@@ -253,9 +254,14 @@ def ratings(
                 .group_by(Applicant.branch_id)
             )
         }
+        # A branch rated must have stood long enough to be judged (half a year by default).
+        settled_by = add_months(as_of, -profile.branch.rating_min_age_months.value)
+        young = set(session.scalars(select(Org.id).where(Org.created_on > settled_by)))
     measures = _measures(profile, as_of)
     found = []
     for branch_id, branch in names.items():
+        if branch_id in young:
+            continue
         facts = _Facts(
             people.get(branch_id, []),
             branch_terms.get(branch_id),

@@ -351,6 +351,7 @@ class BranchRules(RuleGroup):
     term_years: Rule[int]
     student_term_years: Rule[int]
     term_warning_days: Rule[int]
+    rating_min_age_months: Rule[int]
     rating_bands: Rule[list[int]]
     rating_scheme: RatingScheme | None = None  # profiles written before it still load
 
@@ -468,6 +469,7 @@ ADDED_RULES = (
     ("meetings", "election_quorum"),
     ("membership", "member_no_prefix_from_year"),
     ("membership", "legacy_min_join_age"),
+    ("branch", "rating_min_age_months"),
 )
 
 

@@ -88,6 +88,12 @@ class StepDialog(QDialog):
         text_page = QWidget()
         text_form = QFormLayout(text_page)
         text_form.addRow(self.text_label, self.text)
+        # 确定入团积极分子 is reported to the 基层团（工）委, whose consent is recorded too.
+        self.approval = QLineEdit()
+        self.approval.setObjectName("step_approval")
+        self.approval.setPlaceholderText("如：3月25日校团委同意（可先办理，收到后补登）")
+        self.approval_label = QLabel("上级团委同意")
+        text_form.addRow(self.approval_label, self.approval)
         self.hours = QDoubleSpinBox()
         self.hours.setObjectName("step_hours")
         self.hours.setRange(0.5, 24)
@@ -172,6 +178,7 @@ class StepDialog(QDialog):
         self.member.currentIndexChanged.connect(lambda *_: self._recheck.start())
         self.gate.currentIndexChanged.connect(lambda *_: self._recheck.start())
         self.hours.valueChanged.connect(lambda *_: self._recheck.start())
+        self.approval.textChanged.connect(lambda *_: self._recheck.start())
         for spin in self.votes.values():
             spin.valueChanged.connect(lambda *_: self._recheck.start())
         context.submit(records.roster, context.store, on_done=self._members)
@@ -206,10 +213,17 @@ class StepDialog(QDialog):
             label, _, hint = TEXT_STEPS[step]
             self.text_label.setText(label)
             self.text.setPlaceholderText(hint)
+        for widget in (self.approval, self.approval_label):
+            widget.setVisible(step is Step.ACTIVIST)
         self._recheck.start()
 
     def details(self) -> dict[str, Any]:
         step = self.current_step()
+        if step is Step.ACTIVIST:
+            return {
+                "meeting": self.text.text().strip(),
+                "approved_by": self.approval.text().strip(),
+            }
         if step in TEXT_STEPS:
             return {TEXT_STEPS[step][1]: self.text.text().strip()}
         if step is Step.TRAINING:
