@@ -327,3 +327,23 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
         listener.close()
         if launcher.context is not None:
             close_context(launcher.context)
+        if launcher.window is not None and launcher.window.restore_from is not None:
+            restore_after_closing(paths, launcher.window.restore_from)
+
+
+def restore_after_closing(paths: DataPaths, source: Path) -> None:
+    """The 从备份恢复 chosen in the window, now that nothing holds the data file."""
+    lock = DataDirLock(paths, GUI_PROGRAM)
+    try:
+        lock.acquire()
+        try:
+            kept = restore(paths, source)
+        finally:
+            lock.release()
+    except QzdeskError as error:
+        QMessageBox.critical(None, "无法恢复", str(error))
+        return
+    aside = f"原来的数据已另存为 {kept}。" if kept else ""
+    QMessageBox.information(
+        None, "恢复完成", f"已从 {source.name} 恢复。{aside}请重新打开 qzdesk。"
+    )

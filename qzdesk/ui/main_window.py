@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
 )
 
 from qzdesk import __version__
+from qzdesk.config import resources_dir
 from qzdesk.services.organisation.overview import Overview
+from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.todo import Target
 from qzdesk.ui.admission.page import AdmissionPage
 from qzdesk.ui.context import AppContext
@@ -33,7 +41,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.setWindowTitle("团支部工作台 qzdesk")
+        self.restore_from: Path | None = None  # a backup to restore once the store is closed
         self.home = HomePage(context)
         self.roster = RosterPage(context)
         self.admission = AdmissionPage(context)
@@ -94,6 +102,13 @@ class MainWindow(QMainWindow):
         quit_action = QAction("退出(&X)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        backup_action = QAction("备份到…(&B)", self)
+        backup_action.triggered.connect(self.back_up_to)
+        file_menu.addAction(backup_action)
+        restore_action = QAction("从备份恢复…(&R)", self)
+        restore_action.triggered.connect(self.ask_restore)
+        file_menu.addAction(restore_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         go_menu = self.menuBar().addMenu("转到(&G)")
         for index, page in enumerate(self.pages):
@@ -102,6 +117,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, row=index: self.nav.setCurrentRow(row))
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        manual = QAction("使用说明(&M)", self)
+        manual.setShortcut(QKeySequence.StandardKey.HelpContents)
+        manual.triggered.connect(self.show_manual)
+        help_menu.addAction(manual)
         paths = self.context.store.paths
         for title, folder in (("打开数据目录", paths.root), ("打开日志目录", paths.logs)):
             action = QAction(title, self)
@@ -120,7 +139,55 @@ class MainWindow(QMainWindow):
         )
         help_menu.addAction(about)
 
+    def show_manual(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("使用说明")
+        layout = QVBoxLayout(dialog)
+        text = QTextBrowser()
+        text.setObjectName("manual")
+        text.setMarkdown((resources_dir() / "help" / "manual.md").read_text(encoding="utf-8"))
+        layout.addWidget(text)
+        fit(dialog, 760, 680)
+        dialog.show()
+        return dialog
+
+    def back_up_to(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "备份到（可选 U 盘）", str(Path.home()))
+        if folder:
+            self.context.worker.submit(
+                online_backup,
+                self.context.store.paths.database,
+                Path(folder),
+                "manual",
+                on_done=lambda made: QMessageBox.information(
+                    self, "备份完成", f"已备份到 {made}（已校验）。"
+                ),
+            )
+
+    def ask_restore(self) -> None:
+        """Restoring replaces the data file, so it happens once this window has closed."""
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            "选择要恢复的备份",
+            str(self.context.store.paths.backups),
+            "qzdesk 备份 (*.sqlite)",
+        )
+        if not chosen:
+            return
+        answer = QMessageBox.question(
+            self,
+            "从备份恢复",
+            f"用备份 {Path(chosen).name} 替换现在的数据？现在的数据会先另存一份备份。"
+            "\nqzdesk 将关闭并恢复，之后请重新打开。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_from = Path(chosen)
+            self.close()
+
     def _show_status(self, data: Overview) -> None:
+        self.setWindowTitle(data.root.name)  # Qt adds " — 团支部工作台" after it
         self.org_label.setText(f"{data.root.name}｜书记：{data.secretary}")
         self.profile_label.setText(f"规则配置：{data.profile.title}")
 

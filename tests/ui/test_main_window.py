@@ -127,3 +127,15 @@ def test_the_home_page_lists_what_is_due_and_leads_there(signed_in, qtbot):
     home.todo.setFocus()
     qtbot.keyClick(home.todo, Qt.Key.Key_Return)  # the keyboard leads there as a double-click
     assert window.current_page is window.admission
+
+
+def test_the_manual_is_bundled_and_the_title_names_the_organisation(signed_in, qtbot):
+    from PySide6.QtWidgets import QTextBrowser
+
+    window = signed_in
+    assert window.windowTitle() == "秦州区示范中学团委（演示）"
+    dialog = window.show_manual()
+    qtbot.addWidget(dialog)
+    text = dialog.findChild(QTextBrowser, "manual").toPlainText()
+    assert "第一次使用" in text and "从备份恢复" in text
+    dialog.close()

@@ -96,3 +96,23 @@ def test_closing_after_writing_takes_a_checked_backup(qapp, qtbot, data_dir, tmp
     close_context(context)
     made = backups(paths)[0]
     assert len(backups(paths)) == before + 1 and made.stem.endswith("-auto")
+
+
+def test_a_restore_chosen_in_the_window_happens_once_it_has_closed(qapp, data_dir, tmp_path):
+    from qzdesk.services.organisation import orgs
+    from qzdesk.services.storage.backup import online_backup
+    from qzdesk.services.storage.store import Store
+    from qzdesk.ui.app import restore_after_closing
+
+    ensure_app()
+    paths = DataPaths(data_dir)
+    backup = online_backup(paths.database, tmp_path / "U盘", "manual")
+    with Store.open(data_dir, "tests") as store:
+        root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
+        orgs.add_branch(store, root.id, "备份之后新建的团支部")
+    told: list[str] = []
+    answer_modal(lambda box: (told.append(box.text()), box.accept()))
+    restore_after_closing(paths, backup)
+    assert told[0].startswith(f"已从 {backup.name} 恢复。原来的数据已另存为")
+    with Store.open(data_dir, "tests") as store:
+        assert "备份之后新建的团支部" not in {o.name for o in orgs.list_orgs(store)}
