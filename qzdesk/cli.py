@@ -88,7 +88,7 @@ def cmd_archive_build(args: argparse.Namespace, paths: DataPaths) -> int:
     period = parse_period(args.period)
     profiles = _load_profiles(paths)
     password = _read_password()
-    with _open_signed(paths, "qzdesk archive build", profiles) as desk:
+    with _open_signed(paths, "qzdesk archive build", profiles, password) as desk:
         saved = desk.call(
             save_archive, desk.store, profiles, period, password, args.out or Path.cwd()
         )
@@ -286,21 +286,30 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
-def _open_signed(paths: DataPaths, program: str, profiles: dict[str, RuleProfile]) -> Desk:
-    """A desk over the store that acts as its secretary (the CLI runs on the secretary's
-    own PC); closing it closes the store."""
+def _open_signed(
+    paths: DataPaths, program: str, profiles: dict[str, RuleProfile], password: str | None = None
+) -> Desk:
+    """A desk over the store, signed in as its secretary with the password (from
+    QZDESK_PASSWORD or typed), counted with the same growing delay as the window's login;
+    closing it closes the store."""
     from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.orgs import organisation_name
-    from qzdesk.services.organisation.settings import Key, read
     from qzdesk.services.storage.store import Store
 
     store = Store.open(paths.root, program)
-    desk = Desk(store, profiles)
-    if desk.call(organisation_name, store) is None:
+    try:
+        desk = Desk(store, profiles)
+        if desk.call(organisation_name, store) is None:
+            raise QzdeskError(
+                f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。"
+            )
+        result = desk.sign_in(password if password is not None else _read_password())
+        if not result.ok:
+            raise ValidationError(result.message)
+    except BaseException:
         store.close()
-        raise QzdeskError(f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。")
-    secretary = desk.read(lambda ctx: read(ctx.session, Key.SECRETARY, ctx.actor))
-    desk.actor = f"{secretary}（命令行）"
+        raise
+    desk.actor = f"{result.actor}（命令行）"
     return desk
 
 

@@ -176,7 +176,13 @@ def test_usage_errors_exit_2():
 
 def test_export_the_certificate_for_the_district(data_dir, tmp_path):
     result = qzdesk(
-        "key", "export-cert", str(tmp_path / "branch.pem"), "--data", str(data_dir), "--json"
+        "key",
+        "export-cert",
+        str(tmp_path / "branch.pem"),
+        "--data",
+        str(data_dir),
+        "--json",
+        env={"QZDESK_PASSWORD": "qzdemo"},
     )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["fingerprint"].split(":")) == 32

@@ -28,6 +28,7 @@ def limited() -> None:
 
 def dry_run(data_dir: Path, path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QZDESK_")}
+    env["QZDESK_PASSWORD"] = "qzdemo"
     return subprocess.run(
         [
             sys.executable,

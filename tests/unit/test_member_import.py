@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
@@ -204,11 +205,15 @@ def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
     assert [(d, b) for d, b in again] == [(d, b) for d, b in exported]
 
 
-def run_cli(*args):
+def run_cli(*args, password: str | None = "qzdemo"):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QZDESK_")}
+    if password is not None:
+        env["QZDESK_PASSWORD"] = password
     return subprocess.run(
         [sys.executable, "-m", "qzdesk", *args],
         capture_output=True,
         text=True,
+        env=env,
         stdin=subprocess.DEVNULL,
         timeout=60,
     )
@@ -478,3 +483,23 @@ def test_members_just_imported_are_not_reported_as_long_unregistered(store, prof
     assert report.created == 7 and imported <= set(overdue)  # not registered this year yet
     # They joined in 2024, but their history here starts today: no card is void for it.
     assert not any(overdue[i].void for i in imported)
+
+
+def test_the_command_line_asks_the_secretary_s_password(data_dir):
+    from qzdesk.services import audit
+    from qzdesk.services.storage.store import Store
+
+    data = ["--data", str(data_dir)]
+    out = str(data_dir / "名册.xlsx")
+    unsigned = run_cli("members", "export", out, *data, password=None)
+    assert unsigned.returncode == 2 and "QZDESK_PASSWORD" in unsigned.stderr
+    wrong = run_cli("members", "export", out, *data, password="guess")
+    assert wrong.returncode == 2 and "密码不正确" in wrong.stderr
+    again = run_cli("members", "export", out, *data, password="guess")
+    assert "已连续错误 2 次" in again.stderr  # the window's count, kept in the data
+    good = run_cli(
+        "members", "import", str(FIXTURES / "04-gbk.csv"), "--branch", "初三（2）班团支部", *data
+    )
+    assert good.returncode == 0, good.stderr
+    with Store.open(data_dir, "tests") as store:
+        assert audit.recent(store, 1)[0].actor == "李文静（命令行）"
