@@ -78,3 +78,33 @@ def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profil
     assert "对标定级（按记录自评）" in text and "该细则未经证实" in text
     assert "支部大会按期召开 5/10 按期召开 2/4" in text
     assert "主题团日按期开展 0/7 按期召开 0/12" in text
+
+
+def test_a_quarter_s_compliance_is_as_of_its_end(store, profiles, tmp_path):
+    """A 2025Q1 archive built long after: an October 支部大会 does not appear, the months
+    after March are not judged, and the year's 对标定级 is left to the archive ending it."""
+    from qzdesk.services.meetings.compliance import compliance
+
+    branch = branch_id(store, BRANCH)
+    people = {m: ("present", "") for m, _ in minutes.branch_members_on(store, branch)}
+    for held_on in (date(2025, 2, 10), date(2025, 10, 10)):
+        draft = minutes.MinutesDraft(
+            MeetingKind.ASSEMBLY,
+            held_on,
+            "支部大会",
+            chair="李文静",
+            recorder="王芳",
+            attendance=people,
+        )
+        meeting_id = minutes.create_minutes(store, branch, draft, date(2025, 12, 1)).value
+        minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    cell = next(
+        c
+        for c in compliance(store, profiles, 2025, as_of=date(2025, 3, 31))
+        if c.branch == BRANCH and c.kind is MeetingKind.ASSEMBLY
+    )
+    assert cell.held == 1 and cell.by_month[9] == 0  # October's meeting: after the quarter
+    assert cell.required == 1  # only the first quarter is judged
+    text = flat(render_document(store, "compliance", parse_period("2025Q1"), "P", NOW), tmp_path)
+    assert "2025 年截至 2025年03月31日" in text
+    assert "对标定级" not in text

@@ -5,7 +5,7 @@ signed off (drafts are counted apart: not yet an archive)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 
 from sqlalchemy import Integer, func, select
@@ -49,8 +49,12 @@ class Window:
         return {(1, 6): "上半年", (7, 12): "下半年"}.get((first, last), f"{first}–{last}月")
 
 
-def windows(every: int, by_month: tuple[int, ...], judged_months: int) -> tuple[Window, ...]:
-    """The year cut into windows of `every` months; `judged_months` have ended."""
+def windows(
+    every: int, by_month: tuple[int, ...], judged_months: int, begun_months: int | None = None
+) -> tuple[Window, ...]:
+    """The year cut into windows of `every` months; `judged_months` have ended and
+    `begun_months` have begun (by default the one after them too: it is under way)."""
+    begun = judged_months + 1 if begun_months is None else begun_months
     found = []
     for first in range(1, 13, every):
         last = min(first + every - 1, 12)
@@ -59,7 +63,7 @@ def windows(every: int, by_month: tuple[int, ...], judged_months: int) -> tuple[
             state = WindowState.MET
         elif last <= judged_months:
             state = WindowState.MISSED
-        elif first <= judged_months + 1:
+        elif first <= begun:
             state = WindowState.OPEN
         else:
             state = WindowState.FUTURE
@@ -125,10 +129,20 @@ def judged_months(year: int, today: date) -> int:
 
 
 def compliance(
-    store: Store, profiles: dict[str, RuleProfile], year: int, today: date | None = None
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    year: int,
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> list[ComplianceCell]:
-    """Per open branch and meeting kind, judged up to the last month ended by `today`."""
-    ended = judged_months(year, today or clock.today())
+    """Per open branch and meeting kind, judged up to the last month ended by `today`; with
+    `as_of` (a period's last day), up to that day: meetings held later are not counted and
+    the months after it are not judged. (A meeting of the period signed later counts: its
+    signature confirms what happened then.)"""
+    ended = judged_months(year, as_of + timedelta(days=1) if as_of else today or clock.today())
+    # As of a day, no month after that day's has begun.
+    begun = None if as_of is None else (12 if as_of.year > year else as_of.month)
+    last_day = min(as_of, date(year, 12, 31)) if as_of else date(year, 12, 31)
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         branches = list(
@@ -142,7 +156,7 @@ def compliance(
         counts: dict[tuple[int, str, str], list[int]] = {}
         for branch_id, kind, status, in_month, n in session.execute(
             select(Meeting.branch_id, Meeting.kind, Meeting.status, month, func.count())
-            .where(Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= date(year, 12, 31))
+            .where(Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= last_day)
             .group_by(Meeting.branch_id, Meeting.kind, Meeting.status, month)
         ):
             counts.setdefault((branch_id, kind, status), [0] * 12)[in_month - 1] = n
@@ -151,7 +165,7 @@ def compliance(
         for kind in MeetingKind:
             every = kind.every_months(profile)
             by_month = tuple(counts.get((branch_id, kind.value, "signed"), [0] * 12))
-            found = windows(every, by_month, ended) if every else ()
+            found = windows(every, by_month, ended, begun) if every else ()
             cells.append(
                 ComplianceCell(
                     branch_id,

@@ -209,18 +209,24 @@ def _measures(
 
 
 def ratings(
-    store: Store, profiles: dict[str, RuleProfile], year: int, today: date | None = None
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    year: int,
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> tuple[RatingScheme | None, list[BranchRating]]:
-    """Every open branch's self-rating for `year`, as of today (or the year's end)."""
+    """Every open branch's self-rating for `year`, as of today (or the year's end); with
+    `as_of`, the records as they stood at that day's end (an archive's period)."""
     today = today or clock.today()
-    as_of = min(today, date(year, 12, 31))
+    cutoff = as_of
+    as_of = min(as_of or today, date(year, 12, 31))
     profile = rules_in_force(store, profiles)
     scheme = profile.branch.rating_scheme
     if scheme is None:
         return None, []
     cells: dict[int, dict[MeetingKind, ComplianceCell]] = {}
     names: dict[int, str] = {}
-    for cell in compliance(store, profiles, year, today):
+    for cell in compliance(store, profiles, year, today, as_of=cutoff):
         cells.setdefault(cell.branch_id, {})[cell.kind] = cell
         names[cell.branch_id] = cell.branch
     branch_terms = {t.branch_id: t for t in terms.branch_terms(store, profiles)}

@@ -155,8 +155,11 @@ def _month_grid(cells: list[ComplianceCell]) -> Flowable:
     return table
 
 
-def _rating(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[Flowable]:
-    scheme, found = ratings(store, profiles, year, clock.today())
+def _rating(
+    store: Store, profiles: dict[str, RuleProfile], year: int, as_of: date
+) -> list[Flowable]:
+    """对标定级 is a year's (done in its fourth quarter): in the archives that end a year."""
+    scheme, found = ratings(store, profiles, year, as_of=as_of)
     if scheme is None:
         return []
     unconfirmed = "该细则未经证实，仅供参考；" if scheme.confidence == "X" else ""
@@ -190,10 +193,11 @@ def _rating(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[F
 
 
 def build_compliance(store: Store, period: Period) -> list[Flowable]:
+    """As the records stood at the period's end (or the build day, for a current period):
+    nothing held or signed later counts, and the rating is in the archive that ends a year."""
     profiles = installed_profiles(store.paths)
-    today = clock.today()
-    as_of = min(date(period.end.year, 12, 31), today)
-    cells = compliance(store, profiles, period.end.year, today)
+    as_of = min(period.end, clock.today())
+    cells = compliance(store, profiles, period.end.year, as_of=as_of)
     return [
         paragraph("组织生活落实情况", TITLE),
         paragraph(
@@ -209,7 +213,7 @@ def build_compliance(store: Store, period: Period) -> list[Flowable]:
         ),
         paragraph("逐月情况（数字为当月已签字的会议记录数，× 为该月或该季度未开）", HEADING),
         _month_grid(cells),
-        *_rating(store, profiles, period.end.year),
+        *(_rating(store, profiles, period.end.year, as_of) if period.end.month == 12 else []),
     ]
 
 
