@@ -101,3 +101,28 @@ def test_only_a_branch_standing_six_months_is_rated(store, profiles):
 
     on = date(2026, 12, 31)  # half a year back is 2026-06-30
     assert older.id in rated(on) and young.id not in rated(on)
+
+
+def test_a_later_election_is_not_credited_to_an_earlier_year(store, profiles):
+    from tests.unit.test_meetings import assembly
+
+    def term_line(year: int, as_of: date) -> tuple[float, str]:
+        found = ratings(store, profiles, year, as_of=as_of)[1]
+        rating = next(r for r in found if r.branch == BRANCH)
+        line = next(x for d in rating.dimensions for x in d.lines if x.name.startswith("按期换届"))
+        return line.scored, line.evidence
+
+    before = term_line(2025, date(2025, 12, 31))
+    meeting, draft = assembly(store, 10)  # held 2026-03-20
+    terms.record_election(
+        store,
+        profiles,
+        branch_id(store, BRANCH),
+        draft.held_on,
+        "李文静",
+        ["王芳", "张强"],
+        meeting,
+        date(2026, 6, 30),
+    )
+    assert term_line(2025, date(2025, 12, 31)) == before  # 2025 as it stood
+    assert term_line(2026, date(2026, 12, 31)) != before  # the 2026 rating credits it

@@ -229,7 +229,7 @@ def ratings(
     for cell in compliance(store, profiles, year, today, as_of=cutoff):
         cells.setdefault(cell.branch_id, {})[cell.kind] = cell
         names[cell.branch_id] = cell.branch
-    branch_terms = {t.branch_id: t for t in terms.branch_terms(store, profiles)}
+    branch_terms = {t.branch_id: t for t in terms.branch_terms(store, profiles, cutoff)}
     evaluated = {v.branch_id: v for v in evaluations_of_year(store, profiles, year)}
     plans: dict[int, list[plan.PlanRow]] = {}
     for row in plan.year_plan(store, year):

@@ -222,15 +222,19 @@ def _row(term: Term) -> TermRow:
     )
 
 
-def branch_terms(store: Store, profiles: dict[str, RuleProfile]) -> list[BranchTerm]:
-    """Every open branch with the term in force (its latest election not voided)."""
+def branch_terms(
+    store: Store, profiles: dict[str, RuleProfile], as_of: date | None = None
+) -> list[BranchTerm]:
+    """Every open branch with the term in force (its latest election not voided); with
+    `as_of`, the term in force on that day (a later election does not count yet)."""
     branches = open_branches(store)
+    elected = Term.void_reason.is_(None)
+    if as_of is not None:
+        elected = elected & (Term.elected_on <= as_of)
     with store.transaction() as session:
         warning = active_profile(session, profiles).branch.term_warning_days.value
         latest: dict[int, Term] = {}
-        for term in session.scalars(
-            select(Term).where(Term.void_reason.is_(None)).order_by(Term.elected_on, Term.id)
-        ):
+        for term in session.scalars(select(Term).where(elected).order_by(Term.elected_on, Term.id)):
             latest[term.branch_id] = term
         counts = {
             branch_id: n
