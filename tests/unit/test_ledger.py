@@ -118,3 +118,17 @@ def test_ledger_verify_finds_a_deleted_review(store, profiles, applicant, capsys
         connection.execute("DELETE FROM points_review WHERE id = ?", (first,))
     assert main(["ledger", "verify", "--data", str(root)]) == 4
     assert "与上一条记录的链接不符" in capsys.readouterr().out
+
+
+def test_entries_as_they_stood_on_a_day(store, profiles, applicant):
+    """A 2025Q2 points page shows an entry approved, not 已冲销 by a reversal made in July."""
+    entry = post(store, profiles, applicant, "class_post")
+    ledger.review_entries(store, [entry.id], "approved", date(2025, 4, 10), "王校长", today=TODAY)
+    ledger.reverse_entry(store, profiles, entry.id, "职务记错", today=date(2025, 7, 2))
+    then = {e.id: e for e in ledger.entries_of(store, profiles, applicant.id, date(2025, 6, 30))}
+    assert set(then) == {entry.id}  # the reversal is dated after
+    assert then[entry.id].reversed_by is None and then[entry.id].status_label == "已通过"
+    before_review = ledger.entries_of(store, profiles, applicant.id, date(2025, 4, 5))
+    assert before_review[0].status == "pending"
+    now = {e.id: e for e in ledger.entries_of(store, profiles, applicant.id)}
+    assert now[entry.id].reversed_by is not None and "已冲销" in now[entry.id].status_label

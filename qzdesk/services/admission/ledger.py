@@ -125,17 +125,25 @@ def _names(scheme: PointsScheme, category: str, item: str) -> tuple[str, str]:
     return found[0].name, found[1].name
 
 
-def _entry_rows(session: Session, scheme: PointsScheme, where: Any) -> list[EntryRow]:
+def _entry_rows(
+    session: Session, scheme: PointsScheme, where: Any, as_of: date | None = None
+) -> list[EntryRow]:
+    """Entries with their review and reversal; with `as_of`, as they stood that day (a
+    review or a reversal dated later has not happened yet)."""
+    reviewed = PointsReview.entry_id == PointsEntry.id
+    if as_of is not None:
+        reviewed = reviewed & (PointsReview.reviewed_on <= as_of)
     reversal = select(PointsEntry.reverses_id, func.max(PointsEntry.id).label("by")).where(
-        PointsEntry.reverses_id.is_not(None)
+        PointsEntry.reverses_id.is_not(None),
+        PointsEntry.occurred_on <= (as_of or date.max),
     )
-    reversal = reversal.outerjoin(PointsReview, PointsReview.entry_id == PointsEntry.id).where(
+    reversal = reversal.outerjoin(PointsReview, reviewed).where(
         func.coalesce(PointsReview.decision, "pending") != "returned"
     )
     reversed_by = reversal.group_by(PointsEntry.reverses_id).subquery()
     query = (
         select(PointsEntry, PointsReview, reversed_by.c.by)
-        .outerjoin(PointsReview, PointsReview.entry_id == PointsEntry.id)
+        .outerjoin(PointsReview, reviewed)
         .outerjoin(reversed_by, reversed_by.c.reverses_id == PointsEntry.id)
         .where(where)
         .order_by(PointsEntry.id)
@@ -386,10 +394,19 @@ def review_entries(
         return Outcome(session_no, CHANGED)
 
 
-def entries_of(store: Store, profiles: dict[str, RuleProfile], applicant_id: int) -> list[EntryRow]:
+def entries_of(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    applicant_id: int,
+    as_of: date | None = None,
+) -> list[EntryRow]:
+    """An applicant's entries; with `as_of`, those dated by then, as they stood that day."""
     with store.transaction() as session:
         scheme = active_profile(session, profiles).points.scheme
-        return _entry_rows(session, scheme, PointsEntry.applicant_id == applicant_id)
+        where = PointsEntry.applicant_id == applicant_id
+        if as_of is not None:
+            where = where & (PointsEntry.occurred_on <= as_of)
+        return _entry_rows(session, scheme, where, as_of)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
+from qzdesk.services import clock
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
@@ -34,23 +35,22 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
             SMALL,
         ),
     ]
+    as_of = min(period.end, clock.today())  # as the records stood then
     shown = 0
     for person in people:
-        entries = [
-            e for e in ledger.entries_of(store, profiles, person.id) if e.occurred_on <= period.end
-        ]
+        entries = ledger.entries_of(store, profiles, person.id, as_of)
         if not entries and applicant_id is None:
             continue
         shown += 1
         place = f"{person.grade or ''}{person.class_name or ''}"
-        balance = ledger.balance_of(store, profiles, person.id, as_of=period.end)
+        balance = ledger.balance_of(store, profiles, person.id, as_of=as_of)
         story += [
             paragraph(
                 f"{person.name}（{place}，{person.stage.label}）",
                 HEADING,
             ),
             paragraph(
-                f"截至 {period.end:%Y-%m-%d} 已通过积分：第一阶段 {balance.stage_points(1)} 分，"
+                f"截至 {as_of:%Y-%m-%d} 已通过积分：第一阶段 {balance.stage_points(1)} 分，"
                 f"第二阶段 {balance.stage_points(2)} 分"
                 + (f"；负面清单：{'、'.join(balance.vetoed_by)}" if balance.vetoed_by else ""),
                 BODY,
