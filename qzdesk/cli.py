@@ -537,6 +537,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.name == "posix":
+        # The roster holds ID numbers: what qzdesk creates (data, backups, logs, exports)
+        # is readable by the secretary's account only, whatever the desktop's umask.
+        os.umask(0o077)
     args = build_parser().parse_args(argv)
     args.json = getattr(args, "json", False)
     data_dir = resolve_data_dir(getattr(args, "data", None))

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from qzdesk import __version__
 from qzdesk.services.storage.schema import SCHEMA_HEAD
 
@@ -187,3 +189,13 @@ def test_export_the_certificate_for_the_district(data_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["fingerprint"].split(":")) == 32
     assert (tmp_path / "branch.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+def test_what_qzdesk_creates_is_the_secretary_s_alone(tmp_path):
+    data = tmp_path / "demo"
+    assert qzdesk("demo", "--data", str(data)).returncode == 0
+    created = [data, data / "qzdesk.sqlite", data / "keys", *(data / "keys").iterdir()]
+    assert all(p.stat().st_mode & 0o077 == 0 for p in created), [
+        (p.name, oct(p.stat().st_mode)) for p in created
+    ]
