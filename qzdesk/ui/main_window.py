@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import qtawesome as qta
 from PySide6.QtCore import QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -35,6 +37,42 @@ from qzdesk.ui.screen import available, clamp, fit, scrolled
 from qzdesk.ui.settings.page import SettingsPage
 
 PREFERRED = QSize(1100, 720)
+NAV_ICONS = {
+    "工作台": "fa5s.home",
+    "团员": "fa5s.users",
+    "发展团员": "fa5s.user-plus",
+    "组织生活": "fa5s.calendar-alt",
+    "台账": "fa5s.file-signature",
+    "设置": "fa5s.cog",
+}
+# Versions are read when 关于 opens; the licences are the projects' own.
+COMPONENTS = (
+    ("PySide6 / Qt", "PySide6-Essentials", "LGPL-3.0"),
+    ("SQLAlchemy", "SQLAlchemy", "MIT"),
+    ("Alembic", "alembic", "MIT"),
+    ("ReportLab", "reportlab", "BSD"),
+    ("pyHanko", "pyhanko", "MIT"),
+    ("cryptography", "cryptography", "Apache-2.0 / BSD"),
+    ("openpyxl", "openpyxl", "MIT"),
+    ("xlrd", "xlrd", "BSD"),
+    ("pypinyin", "pypinyin", "MIT"),
+    ("chinese-calendar", "chinesecalendar", "MIT"),
+    ("QtAwesome（Font Awesome 图标）", "qtawesome", "MIT；图标字体 SIL OFL 1.1"),
+    ("文泉驿微米黑字体", None, "Apache-2.0"),
+)
+
+
+def components_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    lines = []
+    for name, package, licence in COMPONENTS:
+        try:
+            found = f" {version(package)}" if package else ""
+        except PackageNotFoundError:
+            found = ""
+        lines.append(f"{name}{found}（{licence}）")
+    return "\n".join(lines)
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +100,7 @@ class MainWindow(QMainWindow):
         self.nav.setMinimumWidth(120)
         self.stack = QStackedWidget()
         for page in self.pages:
-            self.nav.addItem(page.TITLE)
+            self.nav.addItem(QListWidgetItem(qta.icon(NAV_ICONS[page.TITLE]), page.TITLE))
             self.stack.addWidget(scrolled(page))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -134,7 +172,7 @@ class MainWindow(QMainWindow):
                 self,
                 "关于 qzdesk",
                 f"团支部工作台 qzdesk {__version__}\n离线管理团员、发展团员、组织生活与台账。\n\n"
-                f"数据目录：{paths.root}",
+                f"数据目录：{paths.root}\n\n使用的开源组件：\n{components_text()}",
             )
         )
         help_menu.addAction(about)

@@ -139,3 +139,17 @@ def test_the_manual_is_bundled_and_the_title_names_the_organisation(signed_in, q
     text = dialog.findChild(QTextBrowser, "manual").toPlainText()
     assert "第一次使用" in text and "从备份恢复" in text
     dialog.close()
+
+
+def test_the_navigation_has_icons_and_about_names_the_components(signed_in):
+    from qzdesk.ui.main_window import components_text
+
+    window = signed_in
+    icons = [window.nav.item(i).icon() for i in range(window.nav.count())]
+    assert len(icons) == 6 and not any(icon.isNull() for icon in icons)
+    text = components_text()
+    assert (
+        "PySide6 / Qt 6." in text
+        and "LGPL-3.0" in text
+        and "文泉驿微米黑字体（Apache-2.0）" in text
+    )

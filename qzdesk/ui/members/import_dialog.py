@@ -92,7 +92,9 @@ class ImportDialog(QDialog):
         self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("do_import")
         self.import_button.setEnabled(False)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(
+            "关闭", QDialogButtonBox.ButtonRole.RejectRole
+        )  # nothing is written until 导入
         buttons.accepted.connect(self.run_import)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
