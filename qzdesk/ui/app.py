@@ -24,6 +24,7 @@ from qzdesk.services.storage.backup import auto_backup, latest_backup, restore
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.peek import organisation_name
 from qzdesk.ui.error_dialog import ErrorHandler
+from qzdesk.ui.file_dialogs import FileDialogLabels
 from qzdesk.ui.fonts import install_font
 from qzdesk.ui.login import LoginDialog
 from qzdesk.ui.single_instance import WakeListener, wake_running
@@ -68,6 +69,8 @@ def install_chinese(app: QApplication) -> None:
         app.setProperty("qzdesk_translator", True)
     else:
         log.warning("Qt's Chinese translations not found in %s", folder)
+    labels = FileDialogLabels(app)
+    app.installEventFilter(labels)
 
 
 def make_context(

@@ -153,3 +153,18 @@ def test_the_navigation_has_icons_and_about_names_the_components(signed_in):
         and "LGPL-3.0" in text
         and "文泉驿微米黑字体（Apache-2.0）" in text
     )
+
+
+def test_qt_s_own_file_dialog_speaks_chinese(qapp, qtbot):
+    from PySide6.QtWidgets import QFileDialog
+
+    from qzdesk.ui.app import ensure_app
+
+    ensure_app()
+    dialog = QFileDialog(None, "保存导入模板", "", "Excel 工作簿 (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.labelText(QFileDialog.DialogLabel.LookIn) == "查找范围："
+    assert dialog.labelText(QFileDialog.DialogLabel.FileType) == "文件类型："
+    dialog.close()
