@@ -83,6 +83,39 @@ def _scrolls(button: QWidget, top: QWidget) -> bool:
     return False
 
 
+def _first_run_and_login(inspector: Inspector, tmp: Path) -> None:
+    """The wizard's pages on a new directory, and the login dialog on the demo."""
+    from qzdesk.config import DataPaths
+    from qzdesk.ui.app import close_context, open_context
+    from qzdesk.ui.error_dialog import ErrorHandler
+    from qzdesk.ui.login import LoginDialog
+    from qzdesk.ui.wizard import SetupWizard
+
+    paths = DataPaths(tmp / "new")
+    context = open_context(paths, ErrorHandler(tmp / "wizard.log"))
+    assert context is not None
+    wizard = SetupWizard(context)
+    wizard.show()
+    inspector.check(wizard, "wizard-1")
+    wizard.next()
+    wizard.org_page.name.setText("秦州区第五中学团委")
+    wizard.org_page.parent_org.setText("共青团天水市秦州区委员会")
+    inspector.check(wizard, "wizard-2")
+    wizard.next()
+    wizard.branches_page.grade.setText("初三")
+    wizard.branches_page.class_count.setValue(12)
+    wizard.branches_page.generate_classes()
+    inspector.check(wizard, "wizard-3")
+    wizard.next()
+    inspector.check(wizard, "wizard-4")
+    wizard.close()
+    close_context(context)
+    login = LoginDialog(None, "秦州区示范中学团委（演示）")
+    login.show()
+    inspector.check(login, "login")
+    login.close()
+
+
 def main() -> None:
     width, height = int(sys.argv[1]), int(sys.argv[2])
     shots = Path(sys.argv[3]) if len(sys.argv) > 3 else None
@@ -161,6 +194,32 @@ def main() -> None:
     wait_for(lambda: admission.detail is not None)
     step = StepDialog(context, admission.detail.file, window)
     dialog("admission-step", step)
+    from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
+    from qzdesk.ui.admission.points_dialog import PointsDialog
+
+    dialog("applicant", ApplicantDialog(context, window))
+    data = admission.data
+    points = PointsDialog(context, data.profile, data.applicants[0].id, "测试", window)
+    dialog("points", points)
+    from qzdesk.ui.meetings.evaluation_open import EvaluationOpenDialog
+    from qzdesk.ui.meetings.plan_tab import PlanItemDialog
+    from qzdesk.ui.meetings.terms_tab import TermDialog
+
+    window.nav.setCurrentRow(window.pages.index(meetings))
+    branches = meetings.data.branches
+    dialog("plan-item", PlanItemDialog(context, branches, None, date.today().year, window))
+    dialog("term", TermDialog(context, meetings.terms.rows, branches[0][0], window))
+    opening = EvaluationOpenDialog(
+        context, branches[0][0], branches[0][1], date.today().year, date.today(), window
+    )
+    dialog("evaluation-open", opening)
+    from qzdesk.ui.error_dialog import ErrorDialog
+    from qzdesk.ui.members.import_dialog import BatchesDialog
+
+    dialog("import-batches", BatchesDialog(context, window))
+    dialog("error", ErrorDialog(RuntimeError("示例"), paths.logs / "qzdesk.log", window))
+    window.show_manual().close()
+    dialog("manual", window.show_manual())
     from qzdesk.export.pdf.registry import render_document
     from qzdesk.services.periods import parse_period
 
@@ -169,6 +228,7 @@ def main() -> None:
     dialog("pdf-preview", preview, lambda: preview.page_count > 0)
     window.close()
     close_context(context)
+    _first_run_and_login(inspector, tmp)
     screen = inspector.screen
     print(
         json.dumps(

@@ -81,8 +81,8 @@ class MinutesDialog(QDialog):
         times = QHBoxLayout()
         self.starts_at, self.ends_at = QLineEdit(), QLineEdit()
         for edit, name, hint in (
-            (self.starts_at, "minutes_starts", "开始 14:30"),
-            (self.ends_at, "minutes_ends", "结束 15:40"),
+            (self.starts_at, "minutes_starts", "开始时间，如 14:30"),
+            (self.ends_at, "minutes_ends", "结束时间，如 15:40"),
         ):
             edit.setObjectName(name)
             edit.setPlaceholderText(hint)
