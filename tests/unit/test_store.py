@@ -63,3 +63,21 @@ def test_foreign_keys_are_enforced(store):
                 "VALUES (9999, 'branch', 'village', '孤儿支部', 0, '2024-01-01')"
             )
         )
+
+
+def test_half_written_files_of_an_interrupted_run_are_cleared_at_the_next_open(data_dir):
+    from qzdesk.config import DataPaths
+
+    paths = DataPaths(data_dir)
+    paths.backups.mkdir(exist_ok=True)
+    leftovers = [
+        paths.backups / "qzdesk-20261201-120000-000000-auto.sqlite.part",
+        data_dir / "qzdesk.sqlite.restore.part",
+        paths.keys / ".branch.p12.1a2b3c4d.part",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"half")
+    kept = paths.backups / "qzdesk-20261201-120000-000000-manual.sqlite"
+    kept.write_bytes(b"a finished backup")
+    Store.open(data_dir, "tests").close()
+    assert not any(p.exists() for p in leftovers) and kept.exists()

@@ -41,6 +41,17 @@ class Unit:
 _unit: ContextVar[Unit | None] = ContextVar("qzdesk_unit", default=None)
 
 
+def remove_leftovers(paths: DataPaths) -> list[Path]:
+    """Half-written files (`*.part`) a killed backup, restore or key export left: only ever
+    temporary names, so nothing that was finished is touched. We hold the lock."""
+    # pathlib's "*" matches dot-files too (write_atomically's temporary names start with ".").
+    found = [p for folder in (paths.root, paths.backups, paths.keys) for p in folder.glob("*.part")]
+    for path in found:
+        path.unlink(missing_ok=True)
+        log.warning("removed %s, left half-written by an interrupted run", path.name)
+    return found
+
+
 def missing_message(paths: DataPaths) -> str:
     latest = latest_backup(paths)
     if latest is not None:
@@ -83,6 +94,7 @@ class Store:
         if not create and not paths.database.exists():
             lock.release()
             raise DataFileMissing(missing_message(paths))
+        remove_leftovers(paths)
         engine = make_engine(paths.database)
         try:
             store = cls(paths, engine, lock)
