@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -75,6 +76,17 @@ def launch(qapp):
             if widget is not None:
                 widget.close()
         close_context(launcher.context)
+    # Results the worker posted before it stopped are delivered now, while this test's
+    # widgets still exist, and the widgets are then freed here rather than by a garbage
+    # collection in the middle of a later test's event loop.
+    QApplication.processEvents()
+    for launcher in started:
+        for widget in (launcher.window, launcher.dialog):
+            if widget is not None:
+                widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    started.clear()
+    gc.collect()
 
 
 @pytest.fixture
