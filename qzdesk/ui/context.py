@@ -45,9 +45,7 @@ class AppContext:
         **kwargs: Any,
     ) -> Future[Any]:
         """A desk read (`op(ctx, …)`, one snapshot) on the worker."""
-        return self.worker.submit(
-            self.desk.read, op, *args, on_done=on_done, on_error=on_error, **kwargs
-        )
+        return self._on_worker(self.desk.read, op, args, kwargs, on_done, on_error)
 
     def write(
         self,
@@ -58,9 +56,7 @@ class AppContext:
         **kwargs: Any,
     ) -> Future[Any]:
         """A desk write (`op(ctx, …)`, all or nothing) on the worker."""
-        return self.worker.submit(
-            self.desk.write, op, *args, on_done=on_done, on_error=on_error, **kwargs
-        )
+        return self._on_worker(self.desk.write, op, args, kwargs, on_done, on_error)
 
     def submit(
         self,
@@ -71,9 +67,18 @@ class AppContext:
         **kwargs: Any,
     ) -> Future[Any]:
         """A service that takes the store, run on the worker as one unit of work."""
-        return self.worker.submit(
-            self.desk.call, fn, *args, on_done=on_done, on_error=on_error, **kwargs
-        )
+        return self._on_worker(self.desk.call, fn, args, kwargs, on_done, on_error)
+
+    def _on_worker(
+        self,
+        how: Callable[..., Any],
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        on_done: Callback | None,
+        on_error: ErrorCallback | None,
+    ) -> Future[Any]:
+        return self.worker.submit(how, fn, *args, on_done=on_done, on_error=on_error, **kwargs)
 
     def sign_in(
         self,
