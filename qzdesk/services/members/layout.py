@@ -67,10 +67,6 @@ class Layout:
         """ "F 列（出生日期）" for each field the sheet has."""
         return {c.field: f"{column_letter(i)} 列（{c.header}）" for i, c in self.columns.items()}
 
-    @property
-    def has_branch_column(self) -> bool:
-        return any(c.field == "branch" for c in self.columns.values())
-
     def describe(self) -> str:
         rows = "、".join(str(r) for r in self.header_rows)
         return f"工作表“{self.sheet}”（表头在第 {rows} 行）"
