@@ -390,6 +390,64 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_PARTIAL if preview.count("error") else EXIT_OK
 
 
+def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.admission.importer import commit_applicants, describe, preview_applicants
+
+    profiles = _load_profiles(paths)
+    with _open_signed(paths, "qzdesk applicants import", profiles) as desk:
+        preview = desk.call(preview_applicants, desk.store, args.file, profiles)
+        report = None
+        if not args.dry_run:
+            report = desk.call(commit_applicants, desk.store, preview, profiles).value
+    rows = preview.rows
+    lines = [f"文件：{args.file}（{preview.where}）", *preview.notes]
+    lines += [describe(r) for r in rows if r.level not in ("ok", "same")]
+    lines.append(
+        f"共 {len(rows)} 行：可导入 {preview.importable}，有错误 {preview.count('error')}，"
+        f"已是申请人 {preview.count('same')}。"
+    )
+    if report is None:
+        lines.append("试运行：没有写入任何数据。")
+    elif report.batch_id:
+        lines.append(
+            f"已导入 {report.created} 名申请人，补录 {report.steps} 个步骤"
+            f"（第 {report.batch_id} 批，可整体撤销）。"
+        )
+    payload: dict[str, Any] = {
+        "file": str(args.file),
+        "sheets": [
+            {"name": layout.sheet, "header_rows": list(layout.header_rows)}
+            for layout in preview.layouts
+        ],
+        "notes": preview.notes,
+        "dry_run": args.dry_run,
+        "rows": [
+            {
+                "sheet": r.sheet,
+                "row": r.row,
+                "name": r.name,
+                "level": r.level,
+                "branch": r.branch_name,
+                "stage": r.stage_text,
+                "errors": r.errors,
+                "warnings": r.warnings,
+            }
+            for r in rows
+        ],
+        "created": report.created if report else 0,
+        "steps": report.steps if report else 0,
+        "batch_id": report.batch_id if report else None,
+    }
+    if args.rejects:
+        from qzdesk.export.rejects import write_rejects
+
+        written, count = write_rejects(args.rejects, preview)
+        lines.append(f"有问题的 {count} 行已写入 {written}：在 Excel 中改正后可再次导入。")
+        payload["rejects"] = {"file": str(written), "rows": count}
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_PARTIAL if preview.count("error") else EXIT_OK
+
+
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
     from qzdesk.services.members.records import export_rows
@@ -468,6 +526,20 @@ def build_parser() -> argparse.ArgumentParser:
     exporting = members_sub.add_parser("export", parents=[common], help="导出团员名册为 .xlsx")
     exporting.add_argument("file", type=Path, metavar="FILE.xlsx")
     exporting.set_defaults(handler=cmd_members_export)
+
+    applicants = sub.add_parser("applicants", parents=[common], help="入团申请人：导入名单")
+    applicants_sub = applicants.add_subparsers(
+        dest="applicants_command", metavar="操作", required=True
+    )
+    bringing = applicants_sub.add_parser(
+        "import", parents=[common], help="导入申请人名单（含已办理步骤的日期，按补录登记）"
+    )
+    bringing.add_argument("file", type=Path, metavar="FILE")
+    bringing.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    bringing.add_argument(
+        "--rejects", type=Path, metavar="OUT.xlsx", help="把有问题的行写入此文件，改正后可再导入"
+    )
+    bringing.set_defaults(handler=cmd_applicants_import)
 
     init = sub.add_parser("init", parents=[common], help="首次设置（与向导相同的问题）")
     init.add_argument("--org-name", required=True, help="组织名称，如 某某中学团委")

@@ -5,8 +5,10 @@ corrects them in Excel and imports that file again."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -15,13 +17,40 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from qzdesk.export.xlsx import data_cell, save_atomically
-from qzdesk.services.members.importer import ImportPreview, RowResult
-from qzdesk.services.members.layout import PROBLEM_HEADER, ParsedRow
+from qzdesk.services.members.layout import PROBLEM_HEADER, Layout
+from qzdesk.services.members.spreadsheet import Cell
 
 ERROR_FILL = PatternFill("solid", fgColor="F4B6B6")
 WARNING_FILL = PatternFill("solid", fgColor="FFF2B3")
 HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 AT_COLUMN = re.compile(r"^([A-Z]{1,3}) 列（")
+
+
+class ReadRow(Protocol):
+    """A row as the file had it (members' and applicants' imports both read these)."""
+
+    sheet: str
+    layout: Layout
+    cells: list[Cell]
+
+
+class Verdict(Protocol):
+    errors: list[str]
+    warnings: list[str]
+
+    @property
+    def level(self) -> str: ...
+
+
+class Preview(Protocol):
+    @property
+    def parsed(self) -> Sequence[ReadRow]: ...
+
+    @property
+    def rows(self) -> Sequence[Verdict]: ...
+
+    @property
+    def sheet(self) -> str: ...
 
 
 def _columns_at_fault(messages: list[str]) -> dict[int, str]:
@@ -35,7 +64,7 @@ def _columns_at_fault(messages: list[str]) -> dict[int, str]:
     return found
 
 
-def write_rejects(path: Path, preview: ImportPreview) -> tuple[Path, int]:
+def write_rejects(path: Path, preview: Preview) -> tuple[Path, int]:
     """Write the rejected and warned rows; returns the file written and how many rows."""
     book = Workbook(write_only=True)
     chosen = [
@@ -43,7 +72,7 @@ def write_rejects(path: Path, preview: ImportPreview) -> tuple[Path, int]:
         for parsed, result in zip(preview.parsed, preview.rows, strict=True)
         if result.level in ("error", "warning")
     ]
-    by_sheet: dict[str, list[tuple[ParsedRow, RowResult]]] = {}
+    by_sheet: dict[str, list[tuple[ReadRow, Verdict]]] = {}
     for parsed, result in chosen:
         by_sheet.setdefault(parsed.sheet, []).append((parsed, result))
     for name, rows in by_sheet.items():
@@ -68,7 +97,7 @@ def write_rejects(path: Path, preview: ImportPreview) -> tuple[Path, int]:
     return save_atomically(book, path), len(chosen)
 
 
-def _row(sheet: object, parsed: ParsedRow, result: RowResult, width: int) -> list[WriteOnlyCell]:
+def _row(sheet: object, parsed: ReadRow, result: Verdict, width: int) -> list[WriteOnlyCell]:
     messages = result.errors or result.warnings
     fill = ERROR_FILL if result.errors else WARNING_FILL
     at_fault = _columns_at_fault(messages)

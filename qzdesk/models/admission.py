@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qzdesk.models.base import Base
@@ -14,16 +25,22 @@ from qzdesk.models.base import Base
 
 class Applicant(Base):
     """A young person who applied. Personal fields may be corrected (audited); the steps
-    live in `StageEvent`, never in columns of this row."""
+    live in `StageEvent`, never in columns of this row. An applicant whose import was
+    undone stays, void, so that the same person can be imported again."""
 
     __tablename__ = "applicant"
+    __table_args__ = (
+        Index(
+            "uq_applicant_id_number_live", "id_number", unique=True, sqlite_where=text("voided = 0")
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
     name: Mapped[str] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(2))
     ethnicity: Mapped[str] = mapped_column(String(20))
-    id_number: Mapped[str] = mapped_column(String(30), unique=True)
+    id_number: Mapped[str] = mapped_column(String(30))
     birth_date: Mapped[date] = mapped_column(Date)
     school: Mapped[str | None] = mapped_column(String(100))
     grade: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -32,6 +49,7 @@ class Applicant(Base):
     recommended_by: Mapped[str] = mapped_column(String(20))  # member | pioneer
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     search_key: Mapped[str] = mapped_column(String(200))
+    voided: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))
 
 
 class StageEvent(Base):
@@ -47,6 +65,8 @@ class StageEvent(Base):
     evidence: Mapped[list[str]] = mapped_column(JSON)  # attachment sha256s
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[str] = mapped_column(String(40))
+    # Set on steps brought in from a list (补录): they happened before qzdesk kept them.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
 
 
 class Publicity(Base):

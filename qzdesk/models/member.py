@@ -98,3 +98,4 @@ class ImportBatch(Base):
     created_count: Mapped[int] = mapped_column(Integer)
     updated_count: Mapped[int] = mapped_column(Integer)
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(20), server_default="members")  # | applicants

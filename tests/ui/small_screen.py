@@ -133,6 +133,7 @@ def main() -> None:
     from qzdesk.services.demo.build import build_demo
     from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
     from qzdesk.services.storage.store import Store
+    from qzdesk.ui.admission.import_dialog import ApplicantImportDialog
     from qzdesk.ui.admission.step_dialog import StepDialog
     from qzdesk.ui.app import Launcher, close_context, ensure_app, open_context
     from qzdesk.ui.error_dialog import ErrorHandler
@@ -181,6 +182,8 @@ def main() -> None:
     dialog("member-form", form, lambda: form.record is not None)
     importing = ImportDialog(context, FIXTURES / "02-row-errors.xlsx", window)
     dialog("import-preview", importing, lambda: importing.preview is not None)
+    listing = ApplicantImportDialog(context, FIXTURES / "14-applicants-history.xlsx", window)
+    dialog("applicant-import", listing, lambda: listing.preview is not None)
     meetings = window.meetings
     window.nav.setCurrentRow(window.pages.index(meetings))
     wait_for(lambda: meetings.data is not None)

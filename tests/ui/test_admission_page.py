@@ -124,3 +124,35 @@ def test_a_decisive_step_asks_first_and_no_leaves_the_file_as_it_was(signed_in, 
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.recorded is not None, timeout=10_000)
     assert applicants.applicant_file(store, profiles, candidate.id).row.stage is Stage.WITHDRAWN
+
+
+def test_a_list_of_applicants_with_history_is_imported_through_the_preview(
+    signed_in, qtbot, tmp_path
+):
+    import shutil
+    from pathlib import Path
+
+    from qzdesk.ui.admission.import_dialog import ApplicantImportDialog
+
+    window = signed_in
+    page = open_admission(window, qtbot, 0)
+    path = tmp_path / "申请人名单.xlsx"
+    shutil.copy(
+        Path(__file__).parent.parent / "fixtures" / "imports" / "14-applicants-history.xlsx", path
+    )
+    dialog = ApplicantImportDialog(window.context, path, page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    assert dialog.table.rowCount() == 9
+    assert "可导入 4 人（其中有提示 1 人），有错误 5 行" in dialog.summary.text()
+    rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
+    assert dialog.table.item(rows["赵小刚"], 3).text() == "发展对象"
+    assert "谈话晚于规定" in dialog.table.item(rows["赵小刚"], 5).text()
+    assert dialog.import_button.text() == "导入 4 人"
+    answer_modal(lambda box: box.accept())
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: any(r.name == "赵小刚" for r in page.data.applicants))
+    imported = next(r for r in page.data.applicants if r.name == "赵小刚")
+    assert imported.stage is Stage.CANDIDATE

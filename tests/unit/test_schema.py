@@ -121,3 +121,29 @@ def test_upgrading_to_0007_gives_old_names_their_syllables(tmp_path):
     syllables = name.search_key.split(" ")[3]
     mixed = syllables.split("'")[0] + "".join(s[0] for s in syllables.split("'")[1:])
     assert matches(mixed, name.search_key, pinyin_pattern(mixed))
+
+
+def test_upgrading_to_0008_keeps_steps_append_only_and_frees_void_id_numbers(tmp_path):
+    """0008 rebuilds the applicant table that steps refer to: every step survives, the
+    steps stay append-only, and an ID number is unique among applicants that are not void."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(FIXTURES[[p.stem for p in FIXTURES].index("0007")], data / "qzdesk.sqlite")
+    with sqlite3.connect(data / "qzdesk.sqlite") as conn:
+        steps_before = conn.execute("SELECT * FROM stage_event ORDER BY id").fetchall()
+    assert steps_before
+    Store.open(data, "tests").close()
+    conn = sqlite3.connect(data / "qzdesk.sqlite")
+    steps_after = conn.execute("SELECT * FROM stage_event ORDER BY id").fetchall()
+    assert [row[:-1] for row in steps_after] == steps_before  # the new column is NULL
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    with pytest.raises(sqlite3.IntegrityError, match="只能追加"):
+        conn.execute("DELETE FROM stage_event")
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(applicant)")]
+    copy = ", ".join(c for c in columns if c not in ("id", "voided"))
+    duplicate = f"INSERT INTO applicant ({copy}) SELECT {copy} FROM applicant LIMIT 1"
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        conn.execute(duplicate)
+    conn.execute("UPDATE applicant SET voided = 1 WHERE id = (SELECT min(id) FROM applicant)")
+    conn.execute(duplicate)
+    conn.close()

@@ -144,7 +144,11 @@ def add_applicant(
         findings = age_findings(profile, resident.birth_date, draft.recommended_by, applied_on)
         if any(f.blocking for f in findings):
             raise StepBlocked(findings)
-        same = session.scalar(select(Applicant).where(Applicant.id_number == resident.number))
+        same = session.scalar(
+            select(Applicant).where(
+                Applicant.id_number == resident.number, Applicant.voided.is_(False)
+            )
+        )
         if same is not None:
             raise ValidationError(f"该身份证号已登记为入团申请人“{same.name}”。", "id_number")
         member = session.scalar(
@@ -257,7 +261,7 @@ def _rows(session: Session, profile: RuleProfile, where: Any) -> list[ApplicantR
 
 def applicants(store: Store, profiles: dict[str, RuleProfile]) -> list[ApplicantRow]:
     with store.transaction() as session:
-        return _rows(session, active_profile(session, profiles), Applicant.id > 0)
+        return _rows(session, active_profile(session, profiles), Applicant.voided.is_(False))
 
 
 def observers_for(
@@ -266,7 +270,11 @@ def observers_for(
     """Who may sit in on the branch's meetings (列席): its activists and candidates, with
     their stage as the role, furthest along first."""
     with store.transaction() as session:
-        rows = _rows(session, active_profile(session, profiles), Applicant.branch_id == branch_id)
+        rows = _rows(
+            session,
+            active_profile(session, profiles),
+            (Applicant.branch_id == branch_id) & Applicant.voided.is_(False),
+        )
     order = [Stage.VOTED, Stage.CANDIDATE, Stage.ACTIVIST]
     rows = sorted((r for r in rows if r.stage in order), key=lambda r: order.index(r.stage))
     # Voted but not yet approved is still a 发展对象.
@@ -555,7 +563,9 @@ def admitted_in(session: Session, year: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(StageEvent)
+            .join(Applicant, Applicant.id == StageEvent.applicant_id)
             .where(
+                Applicant.voided.is_(False),
                 StageEvent.step == Step.APPROVAL.value,
                 StageEvent.on >= date(year, 1, 1),
                 StageEvent.on <= date(year, 12, 31),
@@ -585,6 +595,7 @@ def steps_between(
             .join(Applicant, Applicant.id == StageEvent.applicant_id)
             .join(Org, Org.id == Applicant.branch_id)
             .where(
+                Applicant.voided.is_(False),
                 StageEvent.step.in_([s.value for s in steps]),
                 StageEvent.on >= start,
                 StageEvent.on <= end,
@@ -617,6 +628,7 @@ def archive_section(
             session.execute(
                 select(Applicant, Org.name)
                 .join(Org, Org.id == Applicant.branch_id)
+                .where(Applicant.voided.is_(False))
                 .order_by(Applicant.id)
             )
         )

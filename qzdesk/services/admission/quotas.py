@@ -199,7 +199,7 @@ def ranking(
     wanted = Stage.APPLICANT if points_stage == 1 else Stage.ACTIVIST
     with store.transaction() as session:
         profile = active_profile(session, profiles)
-        chosen = select(Applicant.id)
+        chosen = select(Applicant.id).where(Applicant.voided.is_(False))
         if grade:
             chosen = chosen.where(Applicant.grade == grade)
         if class_name:

@@ -164,9 +164,16 @@ def _gates(profile: RuleProfile, facts: ApplicantFacts) -> list[Finding]:
 
 
 def step_findings(
-    profile: RuleProfile, facts: ApplicantFacts, step: Step, on: date, details: dict[str, Any]
+    profile: RuleProfile,
+    facts: ApplicantFacts,
+    step: Step,
+    on: date,
+    details: dict[str, Any],
+    history: bool = False,
 ) -> list[Finding]:
-    """Why `step` cannot (blocking) or should not (warning) be recorded on `on`."""
+    """Why `step` cannot (blocking) or should not (warning) be recorded on `on`. For a
+    step brought in from a list (`history`), the checks on records a list does not carry
+    (publicities, points, the standards confirmed, how hours were split) are left out."""
     rules = profile.admission
     stage = facts.stage
     if step not in ALLOWED[stage]:
@@ -191,19 +198,22 @@ def step_findings(
     elif step is Step.ACTIVIST:
         if facts.first(Step.TALK) is None:
             found.append(_finding(rules.talk_within_months, "尚未与申请人谈话"))
-        if not str(details.get("approved_by", "")).strip():
+        if not history and not str(details.get("approved_by", "")).strip():
             found.append(
                 Finding(
                     "确定入团积极分子须报基层团（工）委同意：尚未写明（可先办理，收到后补登）",
                     blocking=False,
                 )
             )
-        found += _points(profile, facts, 1)
+        found += [] if history else _points(profile, facts, 1)
     elif step is Step.MENTOR:
         member_id = details.get("member_id")
-        if member_id not in facts.active_member_ids:
+        # A list names people; one not on the roster was already reported by name.
+        if member_id not in facts.active_member_ids and not (history and member_id is None):
             found.append(Finding("培养联系人须是在册团员"))
-        if member_id in {e.details.get("member_id") for e in facts.all(Step.MENTOR)}:
+        if member_id is not None and member_id in {
+            e.details.get("member_id") for e in facts.all(Step.MENTOR)
+        }:
             found.append(Finding("此人已是该积极分子的培养联系人"))
         if len(facts.all(Step.MENTOR)) >= rules.mentors_max.value:
             found.append(
@@ -211,7 +221,7 @@ def step_findings(
             )
     elif step is Step.TRAINING:
         hours = details.get("hours", 0)
-        if not 0 < hours <= 24:
+        if not 0 < hours <= (10_000 if history else 24):
             found.append(Finding("学时应大于 0，且一次不超过 24 学时"))
     elif step is Step.CANDIDATE:
         activist = facts.first(Step.ACTIVIST)
@@ -237,18 +247,21 @@ def step_findings(
                     rules.mentors_min, f"尚未确定培养联系人（至少 {rules.mentors_min.value} 人）"
                 )
             )
-        if facts.first(Step.OBSERVATION_REPORT) is None:
-            found.append(_finding(rules.observation_months, "尚无培养考察的书面意见"))
-        found += _publicity(facts, "activist", on)
-        found += _points(profile, facts, 2)
-        found += _gates(profile, facts)
+        if not history:
+            if facts.first(Step.OBSERVATION_REPORT) is None:
+                found.append(_finding(rules.observation_months, "尚无培养考察的书面意见"))
+            found += _publicity(facts, "activist", on)
+            found += _points(profile, facts, 2)
+            found += _gates(profile, facts)
     elif step is Step.PRE_REVIEW:
         found += _publicity(facts, "candidate", on)
     elif step is Step.SPONSOR:
         member_id = details.get("member_id")
-        if member_id not in facts.active_member_ids:
+        if member_id not in facts.active_member_ids and not (history and member_id is None):
             found.append(_finding(rules.sponsors, "入团介绍人须是在册且团籍正常的团员"))
-        if member_id in {e.details.get("member_id") for e in facts.all(Step.SPONSOR)}:
+        if member_id is not None and member_id in {
+            e.details.get("member_id") for e in facts.all(Step.SPONSOR)
+        }:
             found.append(Finding("此人已是该发展对象的入团介绍人"))
         if len(facts.all(Step.SPONSOR)) >= rules.sponsors.value:
             found.append(

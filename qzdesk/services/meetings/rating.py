@@ -256,7 +256,11 @@ def ratings(
             for branch_id, n in session.execute(
                 select(Applicant.branch_id, func.count())
                 .join(StageEvent, StageEvent.applicant_id == Applicant.id)
-                .where(StageEvent.on >= date(year, 1, 1), StageEvent.on <= as_of)
+                .where(
+                    StageEvent.on >= date(year, 1, 1),
+                    StageEvent.on <= as_of,
+                    Applicant.voided.is_(False),
+                )
                 .group_by(Applicant.branch_id)
             )
         }

@@ -88,9 +88,14 @@ def header_key(text: object) -> str:
     return re.sub(r"[\s*＊:：()（）']", "", unicodedata.normalize("NFKC", str(text or "")))
 
 
-HEADER_LOOKUP = {
-    header_key(name): column for column in COLUMNS for name in (column.header, *column.aliases)
-}
+def lookup_of(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """Each header and alias, as `header_key` writes it, to its column."""
+    return {
+        header_key(name): column for column in columns for name in (column.header, *column.aliases)
+    }
+
+
+HEADER_LOOKUP = lookup_of(COLUMNS)
 
 
 def column_letter(index: int) -> str:

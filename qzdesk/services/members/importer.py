@@ -434,6 +434,11 @@ class BatchRow:
     created: int
     updated: int
     rolled_back_at: datetime | None
+    kind: str = "members"  # | applicants
+
+    @property
+    def what(self) -> str:
+        return "入团申请人" if self.kind == "applicants" else "团员"
 
 
 def batches(store: Store) -> list[BatchRow]:
@@ -447,6 +452,7 @@ def batches(store: Store) -> list[BatchRow]:
                 b.created_count,
                 b.updated_count,
                 b.rolled_back_at,
+                b.kind,
             )
             for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
         ]
@@ -458,6 +464,8 @@ def rollback_import(store: Store, batch_id: int, today: date | None = None) -> O
     today = today or clock.today()
     with store.transaction() as session:
         batch = get_row(session, ImportBatch, batch_id, f"找不到第 {batch_id} 批导入。")
+        if batch.kind != "members":
+            raise ValidationError(f"第 {batch_id} 批导入的是入团申请人，不是团员。")
         if batch.rolled_back_at is not None:
             raise ValidationError(
                 f"第 {batch_id} 批导入已于 {batch.rolled_back_at:%Y-%m-%d} 撤销。"

@@ -87,20 +87,23 @@ class ParsedRow:
     hidden: bool = False  # hidden in Excel: read, but shown so that nobody is surprised
 
 
-def _mapped(row: list[Cell]) -> dict[int, Column]:
-    return {i: HEADER_LOOKUP[k] for i, c in enumerate(row) if (k := header_key(c)) in HEADER_LOOKUP}
+Lookup = dict[str, Column]
 
 
-def _layout(sheet: Sheet) -> Layout | None:
+def _mapped(row: list[Cell], lookup: Lookup) -> dict[int, Column]:
+    return {i: lookup[k] for i, c in enumerate(row) if (k := header_key(c)) in lookup}
+
+
+def _layout(sheet: Sheet, lookup: Lookup) -> Layout | None:
     """The sheet's header, if it has one with at least 姓名 and 身份证号: one row, or two
     when the row below adds columns (a group title merged over 入团年月 and 团员编号)."""
     for number, row in iter_nonblank(sheet.rows[:HEADER_SCAN_ROWS]):
-        columns = _mapped(row)
+        columns = _mapped(row, lookup)
         if not {"name", "id_number"} <= {c.field for c in columns.values()}:
             continue
         rows = [row]
         below = sheet.rows[number] if number < len(sheet.rows) else []
-        extra = {i: c for i, c in _mapped(below).items() if i not in columns}
+        extra = {i: c for i, c in _mapped(below, lookup).items() if i not in columns}
         if extra:
             columns = {**columns, **extra}
             rows.append(below)
@@ -141,9 +144,9 @@ def _refuse_repeated(sheet: str, columns: dict[int, Column]) -> None:
         seen[column.field] = index
 
 
-def find_layouts(sheets: list[Sheet]) -> list[tuple[Sheet, Layout]]:
-    """Every sheet that holds members (a cover or notes sheet without a header is skipped)."""
-    found = [(sheet, layout) for sheet in sheets if (layout := _layout(sheet)) is not None]
+def find_layouts(sheets: list[Sheet], lookup: Lookup = HEADER_LOOKUP) -> list[tuple[Sheet, Layout]]:
+    """Every sheet that holds people (a cover or notes sheet without a header is skipped)."""
+    found = [(sheet, layout) for sheet in sheets if (layout := _layout(sheet, lookup)) is not None]
     if not found:
         raise SpreadsheetError(
             "找不到表头：文件中应有一行列名，至少包括“姓名”和“身份证号”（或“公民身份号码”）。"
@@ -225,18 +228,22 @@ class ReadBook:
     notes: list[str]
 
 
-def read_book(
-    sheets: list[Sheet], progress: Progress | None = None, upgrade_legacy: bool = False
-) -> ReadBook:
-    found = find_layouts(sheets)
-    body = [
-        (sheet, layout, n, r)
-        for sheet, layout in found
-        for n, r in iter_nonblank(sheet.rows)
-        if n > layout.header_row
-    ]
-    rows: list[ParsedRow] = []
-    notes = [
+@dataclass
+class BodyRow:
+    sheet: Sheet
+    layout: Layout
+    number: int
+    cells: list[Cell]
+
+    @property
+    def hidden(self) -> bool:
+        return self.number in self.sheet.hidden_rows
+
+
+def body_rows(found: list[tuple[Sheet, Layout]], notes: list[str]) -> list[BodyRow]:
+    """The data rows under each sheet's header; a 合计 row is skipped with a note, as is
+    a hidden column's being read."""
+    notes += [
         f"工作表“{sheet.name}”中隐藏的列也已读取：{'、'.join(hidden)}。"
         for sheet, layout in found
         if (
@@ -247,12 +254,28 @@ def read_book(
             ]
         )
     ]
-    for done, (sheet, layout, number, row) in enumerate(body, start=1):
-        if _is_total(row):
-            notes.append(f"工作表“{sheet.name}”第 {number} 行是合计行，已跳过。")
-            continue
-        parsed = parse_row(sheet.name, number, row, layout, upgrade_legacy)
-        parsed.hidden = number in sheet.hidden_rows
+    rows = []
+    for sheet, layout in found:
+        for number, cells in iter_nonblank(sheet.rows):
+            if number <= layout.header_row:
+                continue
+            if _is_total(cells):
+                notes.append(f"工作表“{sheet.name}”第 {number} 行是合计行，已跳过。")
+                continue
+            rows.append(BodyRow(sheet, layout, number, cells))
+    return rows
+
+
+def read_book(
+    sheets: list[Sheet], progress: Progress | None = None, upgrade_legacy: bool = False
+) -> ReadBook:
+    found = find_layouts(sheets)
+    notes: list[str] = []
+    body = body_rows(found, notes)
+    rows: list[ParsedRow] = []
+    for done, b in enumerate(body, start=1):
+        parsed = parse_row(b.sheet.name, b.number, b.cells, b.layout, upgrade_legacy)
+        parsed.hidden = b.hidden
         rows.append(parsed)
         if progress and done % 200 == 0 and not progress(done, len(body) * 2):
             raise ImportCancelled()

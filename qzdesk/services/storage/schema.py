@@ -17,7 +17,7 @@ from qzdesk.services.errors import SchemaError
 from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.storage.integrity import stored_revision, user_tables
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,22 @@ def ensure_current(engine: Engine, paths: DataPaths) -> Path | None:
 
     config = _alembic_config()
     with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        connection.commit()
+        # SQLite's way to rebuild a table others refer to: foreign keys off (before the
+        # transaction starts, where the pragma takes effect), checked before commit.
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                connection.rollback()
+                raise SchemaError(
+                    f"升级数据结构时发现 {len(broken)} 处引用不一致（{broken[0][0]} 表），"
+                    "未做任何改动。请联系维护人员。"
+                )
+            connection.commit()
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
     log.info("database %s migrated from %s to %s", paths.database, revision, SCHEMA_HEAD)
     return backup

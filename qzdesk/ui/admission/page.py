@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qzdesk.config import resources_dir
 from qzdesk.services.admission import applicants, ledger, number_blocks, publicity, quotas
 from qzdesk.services.admission.applicants import ApplicantFile, ApplicantRow, next_step_summary
 from qzdesk.services.admission.stages import Stage
@@ -43,6 +47,7 @@ from qzdesk.ui.forms import combo
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
 
+TEMPLATE = "入团申请人导入模板.xlsx"
 HEADERS = ["姓名", "团支部", "年级班级", "阶段", "申请日期", "最近一步", "一阶段积分", "二阶段积分"]
 
 
@@ -116,6 +121,14 @@ class AdmissionPage(Page):
             button.clicked.connect(slot)
             self.buttons[key] = button
             row.addWidget(button)
+        importing = QPushButton("导入名单")
+        importing.setObjectName("applicant_import")
+        menu = QMenu(importing)
+        menu.addAction("导入申请人名单…", self.import_list)
+        menu.addAction("下载申请人导入模板…", self.save_template)
+        menu.addAction("导入记录…", self.show_batches)
+        importing.setMenu(menu)
+        row.addWidget(importing)
         row.addStretch(1)
         QShortcut(QKeySequence("Ctrl+N"), tab, self.new_applicant)
         layout.addLayout(row)
@@ -308,6 +321,27 @@ class AdmissionPage(Page):
             self.search.clear()
             self._pending_select = dialog.created.id
 
+    def import_list(self) -> None:
+        from qzdesk.ui.admission.import_dialog import ApplicantImportDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择入团申请人名单", str(Path.home()), "名单文件 (*.xlsx *.xls *.csv)"
+        )
+        if path:
+            ApplicantImportDialog(self.context, Path(path), self).exec()
+
+    def save_template(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存申请人导入模板", str(Path.home() / TEMPLATE), "Excel 工作簿 (*.xlsx)"
+        )
+        if path:
+            Path(path).write_bytes((resources_dir() / "templates" / TEMPLATE).read_bytes())
+
+    def show_batches(self) -> None:
+        from qzdesk.ui.members.import_dialog import BatchesDialog
+
+        BatchesDialog(self.context, self).exec()
+
     def record_step(self) -> None:
         if self._need_choice() is None or self.detail is None:
             return
@@ -370,6 +404,7 @@ def _describe(details: dict[str, object]) -> str:
         "confirmed_by": "确认人",
         "member_no": "团员编号",
         "objections": "异议",
+        "source": "来源",
     }
     if "expected" in details:
         result = (

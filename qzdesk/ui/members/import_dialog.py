@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.export.rejects import write_rejects
+from qzdesk.services.admission import importer as applicant_import
 from qzdesk.services.members import importer, records
 from qzdesk.services.members.importer import (
     LEVEL_LABELS,
@@ -245,7 +246,7 @@ class BatchesDialog(QDialog):
         self.setWindowTitle("导入记录")
         layout = QVBoxLayout(self)
         self.table = make_table(
-            ["批次", "文件", "导入时间", "操作人", "新增", "更新", "状态"], "batches"
+            ["批次", "内容", "文件", "导入时间", "操作人", "新增", "更新", "状态"], "batches"
         )
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox()
@@ -270,6 +271,7 @@ class BatchesDialog(QDialog):
             [
                 [
                     str(b.id),
+                    b.what,
                     b.file_name,
                     b.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                     b.actor,
@@ -288,16 +290,21 @@ class BatchesDialog(QDialog):
         if not 0 <= row < len(self.batches):
             return
         batch = self.batches[row]
+        if batch.kind == applicant_import.KIND:
+            effect = (
+                f"导入的 {batch.created} 名入团申请人及其补录的步骤将从名单移除（记录保留备查）"
+            )
+            undo = applicant_import.rollback_applicants
+        else:
+            effect = (
+                f"新增的 {batch.created} 人将从名册移除（记录保留备查），"
+                f"更新的 {batch.updated} 人恢复原来的信息"
+            )
+            undo = importer.rollback_import
         answer = QMessageBox.question(
-            self,
-            "撤销导入",
-            f"撤销第 {batch.id} 批（{batch.file_name}）：新增的 {batch.created} 人将从名册移除"
-            f"（记录保留备查），更新的 {batch.updated} 人恢复原来的信息。确定吗？",
+            self, "撤销导入", f"撤销第 {batch.id} 批（{batch.file_name}）：{effect}。确定吗？"
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.context.submit(
-                importer.rollback_import,
-                self.context.store,
-                batch.id,
-                on_done=lambda _: self.refresh(),
+                undo, self.context.store, batch.id, on_done=lambda _: self.refresh()
             )

@@ -1,0 +1,161 @@
+"""Importing a 申请人名单: every row previewed with its verdict and the stage it reaches,
+then one transaction; the rows with problems can go back to Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.export.rejects import write_rejects
+from qzdesk.services.admission.importer import (
+    ApplicantPreview,
+    ApplicantReport,
+    commit_applicants,
+    preview_applicants,
+)
+from qzdesk.services.members.importer import LEVEL_LABELS
+from qzdesk.services.members.layout import ImportCancelled
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.members.import_dialog import LEVEL_COLOURS
+from qzdesk.ui.progress import ProgressBridge
+from qzdesk.ui.screen import fit
+from qzdesk.ui.tables import fill_table, make_table
+
+LABELS = {**LEVEL_LABELS, "same": "已是申请人，不再导入"}
+
+
+class ApplicantImportDialog(QDialog):
+    def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.path = path
+        self.preview: ApplicantPreview | None = None
+        self.report: ApplicantReport | None = None
+        self.rejects_saved: Path | None = None
+        self.setWindowTitle(f"导入入团申请人：{path.name}")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("正在读取文件…")
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = make_table(
+            ["位置", "姓名", "团支部", "补录至", "结果", "原因"],
+            "preview",
+            widths=[110, 80, 150, 110, 130, 420],
+        )
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox()
+        self.rejects_button = buttons.addButton(
+            "导出有问题的行…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.rejects_button.setObjectName("export_rejects")
+        self.rejects_button.setEnabled(False)
+        self.rejects_button.clicked.connect(self.export_rejects)
+        self.import_button = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("do_import")
+        self.import_button.setEnabled(False)
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.run_import)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        fit(self, 980, 620)
+        progress = ProgressBridge(self, f"正在检查 {path.name} …")
+        context.submit(
+            preview_applicants,
+            context.store,
+            path,
+            context.profiles,
+            progress=progress.callback,
+            on_done=lambda result: (progress.finish(), self._show(result)),
+            on_error=lambda error: (progress.finish(), self._failed(error)),
+        )
+
+    def _show(self, preview: ApplicantPreview) -> None:
+        self.preview = preview
+        fill_table(
+            self.table,
+            [
+                [
+                    r.where,
+                    r.name,
+                    r.branch_name,
+                    r.stage_text,
+                    LABELS[r.level],
+                    "；".join(r.errors or r.warnings),
+                ]
+                for r in preview.rows
+            ],
+        )
+        for index, row in enumerate(preview.rows):
+            for column in range(self.table.columnCount()):
+                item = self.table.item(index, column)
+                item.setBackground(QBrush(QColor(LEVEL_COLOURS[row.level])))
+        count = preview.count
+        self.summary.setText(
+            f"{preview.where}，共 {len(preview.rows)} 行：可导入 {preview.importable} 人"
+            f"（其中有提示 {count('warning')} 人），有错误 {count('error')} 行（不会导入），"
+            f"已是申请人 {count('same')} 人。\n" + "\n".join(preview.notes)
+        )
+        self.rejects_button.setEnabled(count("error") + count("warning") > 0)
+        self.import_button.setText(f"导入 {preview.importable} 人")
+        self.import_button.setEnabled(preview.importable > 0)
+
+    def run_import(self) -> None:
+        if self.preview is None:
+            return
+        self.import_button.setEnabled(False)
+        self.context.submit(
+            commit_applicants,
+            self.context.store,
+            self.preview,
+            self.context.profiles,
+            on_done=lambda outcome: self._done(outcome.value),
+            on_error=self._failed,
+        )
+
+    def export_rejects(self) -> None:
+        suggested = self.path.with_name(f"{self.path.stem}-有问题的行.xlsx")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "导出有问题的行", str(suggested), "Excel 工作簿 (*.xlsx)"
+        )
+        if chosen:
+            self.save_rejects(Path(chosen))
+
+    def save_rejects(self, target: Path) -> None:
+        self.context.worker.submit(
+            write_rejects, target, self.preview, on_done=self._rejects_saved, on_error=self._failed
+        )
+
+    def _rejects_saved(self, saved: tuple[Path, int]) -> None:
+        path, count = saved
+        self.rejects_saved = path
+        self.summary.setText(
+            f"有问题的 {count} 行已写入 {path}：在 Excel 中按“问题说明”改正后，可再次导入该文件。"
+        )
+
+    def _done(self, report: ApplicantReport) -> None:
+        self.report = report
+        QMessageBox.information(
+            self,
+            "导入完成",
+            f"已导入 {report.created} 名入团申请人，补录 {report.steps} 个步骤；"
+            f"{report.rejected} 行有错误未导入。\n如导入有误，可在“导入记录”中整体撤销这一批。",
+        )
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ImportCancelled):
+            self.summary.setText(str(error))
+        else:
+            self.summary.setText(f"不能导入：{error}")
+            self.context.worker.unhandled(error)
