@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -39,13 +39,15 @@ from qzdesk.services.files import write_atomically
 from qzdesk.services.meetings import evaluation, minutes, terms
 from qzdesk.services.members import records
 from qzdesk.services.members.records import audit_view
+from qzdesk.services.organisation.orgs import orgs_on
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.periods import Period
+from qzdesk.services.periods import Period, instant_text
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
 
@@ -54,40 +56,71 @@ def new_archive_id(period: Period) -> str:
     return f"QZ-{period.code}-{secrets.token_hex(4).upper()}"
 
 
+def _optional(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def archive_data(
     store: Store, profiles: dict[str, RuleProfile], period: Period, archive_id: str, now: datetime
 ) -> dict[str, Any]:
+    """The period's data as of its last day (or the build, for the running period):
+    nothing recorded later appears, and every id another section names resolves."""
     data = overview(store, profiles)
     info = branch_key.key_info(store)
-    entries = records.roster_on(store, min(period.end, now.date()))
-    as_of = min(period.end, now.date())
+    as_of = period.as_of(now.date())
+    start_at, end_at = period.bounds(now)
+    known = {
+        "evaluation": evaluation.evaluations_of_year(store, profiles, period.end.year),
+        "registration": evaluation.registrations_of_year(store, period.end.year),
+    }
     return {
         "schema_version": SCHEMA_VERSION,
         "archive_id": archive_id,
         "branch": {
             "name": data.root.name,
+            "kind": data.root.kind.value,
+            "sector": data.root.sector.value,
             "parent": data.parent_org,
             "certificate_sha256": info.fingerprint if info else "",
         },
+        "rules": {"id": data.profile.profile.id, "version": data.profile.profile.version},
         "period": {
             "code": period.code,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
+            "as_of": as_of.isoformat(),
         },
-        "generated_at": now.astimezone(UTC).isoformat(),
+        "generated_at": instant_text(now),
+        "branches": [
+            {
+                "id": o.id,
+                "parent_id": o.parent_id,
+                "kind": o.kind.value,
+                "sector": o.sector.value,
+                "name": o.name,
+                "created_on": o.created_on.isoformat(),
+                "closed_on": _optional(o.closed_on),
+            }
+            for o in orgs_on(store, as_of)
+        ],
         "members": [
             {
+                "id": e.member_id,
+                "branch_id": e.branch_id,
                 **audit_view(e.draft),
                 "branch": e.branch_name,
                 "status": e.draft.status.value if e.left_on else "active",
-                "left_on": e.left_on.isoformat() if e.left_on else None,
+                "left_on": _optional(e.left_on),
             }
-            for e in entries
+            for e in records.roster_on(store, as_of)
         ],
         "admission": {
             "applicants": applicants.archive_section(store, profiles, as_of),
-            "ledger": ledger.recorded_between(store, period.start, as_of),
-            "chain_heads": ledger.chain_heads(store),
+            "ledger": ledger.recorded_between(store, start_at, end_at),
+            "anchors": {
+                "start": ledger.anchors(store, start_at),
+                "end": ledger.anchors(store, end_at),
+            },
         },
         "meetings": minutes.archive_section(store, period.start, as_of),
         "evaluations": [
@@ -97,7 +130,9 @@ def archive_data(
                 "held_on": v.held_on.isoformat(),
                 "expected": v.expected,
                 "present": v.present,
-                "approved_on": v.approved_on.isoformat() if v.approved_on else None,
+                "approved_on": _optional(v.approved_on)
+                if v.approved_on and v.approved_on <= as_of
+                else None,
                 "entries": [
                     {
                         "member_id": r.member_id,
@@ -108,7 +143,8 @@ def archive_data(
                     for r in v.rows
                 ],
             }
-            for v in evaluation.evaluations_of_year(store, profiles, period.end.year)
+            for v in known["evaluation"]
+            if v.held_on <= as_of
         ],
         "registrations": [
             {
@@ -116,9 +152,12 @@ def archive_data(
                 "year": r.year,
                 "status": r.status,
                 "on": r.on.isoformat(),
-                "follow_up_on": r.follow_up_on.isoformat() if r.follow_up_on else None,
+                "follow_up_on": _optional(r.follow_up_on)
+                if r.follow_up_on and r.follow_up_on <= as_of
+                else None,
             }
-            for r in evaluation.registrations_of_year(store, period.end.year)
+            for r in known["registration"]
+            if r.on <= as_of
         ],
         "terms": terms.archive_section(store, as_of),
     }
@@ -184,17 +223,30 @@ def build_archive(
     now: datetime | None = None,
 ) -> tuple[str, bytes]:
     """(archive id, signed PDF bytes). A wrong password raises before anything is built."""
-    from pyhanko.pdf_utils import embed
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
     key, cert = branch_key.load_key(store, password)
     now = now or clock.now()
     archive_id = new_archive_id(period)
     data = archive_data(store, profiles, period, archive_id, now)
+    signer = branch_key.describe(cert).subject
+    if signer != data["branch"]["name"]:
+        raise QzdeskError(
+            f"组织名称已改为“{data['branch']['name']}”，签名证书仍是“{signer}”的："
+            "请在“设置 → 签名密钥”中“更换签名密钥”，并把新证书交上级团委登记后再生成台账。"
+        )
     info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, now)
     pdf = render(_story(store, period, data, now.date()), info)
+
+    return archive_id, sign_archive(pdf, data, key, cert, now)
+
+
+def sign_archive(
+    pdf: bytes, data: dict[str, Any], key: Any, cert: x509.Certificate, now: datetime
+) -> bytes:
+    """Attach the data to the rendered PDF and sign the whole file."""
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     payload = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
@@ -216,7 +268,7 @@ def build_archive(
     signer = signers.SimpleSigner(
         signing_cert=signing_cert,
         signing_key=signing_key,
-        cert_registry=SimpleCertificateStore.from_certs([signing_cert]),
+        cert_registry=SimpleCertificateStore(),  # the signing cert goes in once by itself
     )
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD,
@@ -228,7 +280,7 @@ def build_archive(
     )
     out = BytesIO()
     signers.sign_pdf(writer, meta, signer, output=out)
-    return archive_id, out.getvalue()
+    return out.getvalue()
 
 
 @dataclass
@@ -289,42 +341,114 @@ def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
     result.signer = branch_key.describe(cert).subject
     result.intact = bool(status.intact and status.valid)
     result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    result.trusted = bool(status.trusted)
+    # Each check for what it is: a broken file is broken, not "untrusted".
     if not result.intact:
         result.problems.append("签名与文件内容不符：文件在签名后被改动过。")
+        return result
+    result.trusted = bool(status.trusted)
     if not result.whole_file:
         result.problems.append("签名没有覆盖整个文件：签名之后还追加了内容。")
     if not result.trusted:
         result.problems.append(f"签名证书（指纹 {result.fingerprint}）不在信任名单中。")
-    _check_data(reader, result)
+    if result.whole_file:  # then the last revision is the signed one: read data only from it
+        _check_data(reader, result)
     return result
+
+
+def _attachments(reader: Any) -> list[tuple[str, Any]]:
+    """Every (name, file spec) in the embedded-files name tree, kids included."""
+    found: list[tuple[str, Any]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 8:
+            raise ValueError("name tree too deep")
+        node = node.get_object()
+        names = node.get("/Names", [])
+        names = names.get_object() if hasattr(names, "get_object") else names
+        found.extend((str(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2))
+        kids = node.get("/Kids", [])
+        for kid in kids.get_object() if hasattr(kids, "get_object") else kids:
+            walk(kid, depth + 1)
+
+    walk(reader.root["/Names"]["/EmbeddedFiles"], 0)
+    return found
+
+
+def read_data(reader: Any) -> dict[str, Any]:
+    """The embedded data; refuses an archive with more than one file of that name (a
+    second one would win in some tools)."""
+    specs = [spec for name, spec in _attachments(reader) if name == ATTACHMENT]
+    if len(specs) != 1:
+        raise ValueError(f"应有 1 个 {ATTACHMENT} 附件，实有 {len(specs)} 个")
+    stream = specs[0].get_object()["/EF"]["/F"].get_object()
+    return json.loads(stream.data.decode("utf-8"))
+
+
+def _schema(version: object) -> dict[str, Any]:
+    from qzdesk.config import resources_dir
+
+    name = "archive-schema.json" if version == SCHEMA_VERSION else "archive-schema-2.json"
+    return json.loads((resources_dir() / name).read_text(encoding="utf-8"))
 
 
 def _check_data(reader: Any, result: Verification) -> None:
     import jsonschema
 
-    from qzdesk.config import resources_dir
-
     try:
-        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
-        specs = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
-        stream = specs[ATTACHMENT].get_object()["/EF"]["/F"].get_object()
-        data = json.loads(stream.data.decode("utf-8"))
-    except Exception:
-        result.problems.append(f"缺少机读数据附件 {ATTACHMENT}，或附件无法读取。")
+        data = read_data(reader)
+    except Exception as exc:
+        result.problems.append(f"机读数据附件 {ATTACHMENT} 缺失或无法读取（{exc}）。")
         return
-    schema = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
-    try:
-        jsonschema.validate(data, schema)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "（根）"
-        result.problems.append(f"机读数据不符合格式（{where}）：{exc.message}")
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version not in READABLE_VERSIONS:
+        result.problems.append(f"机读数据的格式版本 {version!r} 本程序不认识，请升级 qzdesk。")
         return
+    checker = jsonschema.Draft202012Validator(
+        _schema(version), format_checker=jsonschema.FormatChecker()
+    )
+    error = jsonschema.exceptions.best_match(checker.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "（根）"
+        result.problems.append(f"机读数据不符合格式（{where}）：{error.message}")
+        return
+    problems = references(data) if version == SCHEMA_VERSION else []
     if data["branch"]["certificate_sha256"] != result.fingerprint:
-        result.problems.append("机读数据中的证书指纹与签名证书不一致。")
-        return
-    result.data_valid = True
+        problems.append("机读数据中的证书指纹与签名证书不一致。")
+    if data["branch"]["name"] != result.signer:
+        problems.append(
+            f"机读数据中的组织“{data['branch']['name']}”与签名证书的单位“{result.signer}”"
+            "不一致（组织更名后须重新生成签名密钥并重新登记证书）。"
+        )
+    result.problems += problems
+    result.data_valid = not problems
     result.archive_id = data["archive_id"]
+
+
+def references(data: dict[str, Any]) -> list[str]:
+    """What JSON Schema cannot say: ids are unique and every id named resolves."""
+    problems = []
+    tables = {
+        "branches": [b["id"] for b in data["branches"]],
+        "members": [m["id"] for m in data["members"]],
+        "applicants": [a["id"] for a in data["admission"]["applicants"]],
+        "meetings": [m["content"]["id"] for m in data["meetings"]],
+        "terms": [t["id"] for t in data["terms"]],
+    }
+    for table, ids in tables.items():
+        if len(ids) != len(set(ids)):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            problems.append(f"机读数据 {table} 中的编号重复：{twice}")
+    branches, members = set(tables["branches"]), set(tables["members"])
+    named = [
+        *(("members", m["branch_id"], branches) for m in data["members"]),
+        *(("meetings", m["content"]["branch_id"], branches) for m in data["meetings"]),
+        *(("evaluations", v["branch_id"], branches) for v in data["evaluations"]),
+        *(("terms", t["branch_id"], branches) for t in data["terms"]),
+        *(("registrations", r["member_id"], members) for r in data["registrations"]),
+    ]
+    unresolved = sorted({(table, i) for table, i, known in named if i not in known})
+    problems += [f"机读数据 {table} 引用了不存在的编号 {i}" for table, i in unresolved]
+    return problems
 
 
 @dataclass(frozen=True)
@@ -372,6 +496,8 @@ def trust_list(paths: DataPaths, extra: list[Path]) -> list[x509.Certificate]:
     own = paths.root / "keys" / branch_key.CERT_FILE
     if own.exists():
         files.append(own)
+    # Keys replaced after a rename: what they signed before stays checkable here.
+    files += sorted(paths.root.joinpath("keys", "retired").glob(f"*{branch_key.CERT_FILE}"))
     certs = []
     for file in files:
         try:

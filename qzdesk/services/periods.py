@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from qzdesk.services.errors import ValidationError
+
+# The League's days are Beijing days: a row recorded at 00:30 on 1 April belongs to Q2
+# wherever the PC's clock is set. China has had no daylight saving since 1991.
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def instant_text(moment: datetime) -> str:
+    """A moment as the ledger stores `recorded_at` (UTC, to the second), so that text
+    comparison is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def day_start(day: date) -> str:
+    """The first instant of a Beijing day, as `instant_text`."""
+    return instant_text(datetime.combine(day, time(0), BEIJING))
 
 
 @dataclass(frozen=True)
@@ -18,6 +33,16 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    def as_of(self, today: date) -> date:
+        """The day the period's records are read for: its last day, or today while it runs."""
+        return min(self.end, today)
+
+    def bounds(self, now: datetime) -> tuple[str, str]:
+        """[start, end) of the period as instants: Beijing midnights, the end no later
+        than `now` (an archive of the running period stops at its build)."""
+        end = min(day_start(self.end + timedelta(days=1)), instant_text(now))
+        return day_start(self.start), end
 
 
 def _month_end(year: int, month: int) -> date:

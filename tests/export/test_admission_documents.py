@@ -40,4 +40,6 @@ def test_the_points_record_lists_reversals_and_the_chain_head(store, profiles, t
     text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
     assert "赵晓雨" in text and f"冲销第 {entry.id} 条" in text and "重复录入" in text
     assert "已冲销" in text and "待审核" in text
-    assert ledger.chain_heads(store)["points_entry"] in text.replace(" ", "")
+    # The chain as it stood at the period's end, shortened; the full value is in the data.
+    end = ledger.anchors(store, YEAR_2025.bounds(datetime.now().astimezone())[1])["entries"]
+    assert f"积分记录 {end['count']} 条，{end['head'][:16]}…" in text

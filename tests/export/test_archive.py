@@ -28,8 +28,10 @@ NOW = datetime.now().astimezone()
 
 @pytest.fixture
 def built(store, profiles, tmp_path):
+    # Built after the demo's points were recorded (the clock of the template's build).
+    now = datetime.now().astimezone()
     saved = save_archive(
-        store, profiles, parse_period(str(NOW.year)), "qzdemo", tmp_path / "out", NOW
+        store, profiles, parse_period(str(now.year)), "qzdemo", tmp_path / "out", now
     )
     own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
     return saved, own
@@ -84,12 +86,18 @@ def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
     section = data["admission"]
     assert {"applicant", "activist", "candidate"} <= {a["stage"] for a in section["applicants"]}
     entries = section["ledger"]["entries"]
-    previous = entries[0]["prev_hash"]
+    start, end = section["anchors"]["start"]["entries"], section["anchors"]["end"]["entries"]
+    assert entries and entries[0]["prev_hash"] == start["head"]
+    previous = start["head"]
     for row in entries:
         assert row["prev_hash"] == previous
         assert row["hash"] == link_hash(previous, {f: row[f] for f in ENTRY_FIELDS})
         previous = row["hash"]
-    assert previous == section["chain_heads"]["points_entry"]
+    assert previous == end["head"] and start["count"] + len(entries) == end["count"]
+    # Every id another section names resolves in the branches and members tables.
+    branch_ids = {b["id"] for b in data["branches"]}
+    assert {m["branch_id"] for m in data["members"]} <= branch_ids
+    assert data["branch"]["kind"] and data["rules"]["version"]
     # Signed minutes: the content as stored hashes to the fingerprint printed in the book.
     signed = [m for m in data["meetings"] if m["status"] == "signed"]
     assert signed and all(content_hash(m["content"]) == m["content_hash"] for m in signed)

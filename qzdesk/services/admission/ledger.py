@@ -563,18 +563,24 @@ def verify_ledger(store: Store) -> LedgerCheck:
         return LedgerCheck(*checks)
 
 
-def chain_heads(store: Store) -> dict[str, str]:
-    with store.transaction() as session:
-        return {
-            "points_entry": _last_hash(session, PointsEntry),
-            "points_review": _last_hash(session, PointsReview),
-        }
+def anchors(store: Store, at: str) -> dict[str, dict[str, Any]]:
+    """Each chain as it stood at the instant `at` (see periods.instant_text): the hash of
+    its last row recorded before then and how many rows it had."""
+    found = {}
+    with store.engine.connect() as connection:
+        for table, model in (("entries", PointsEntry), ("reviews", PointsReview)):
+            before = model.recorded_at < at
+            head = connection.scalar(
+                select(model.hash).where(before).order_by(model.id.desc()).limit(1)
+            )
+            count = connection.scalar(select(func.count()).select_from(model).where(before))
+            found[table] = {"head": head or GENESIS, "count": count or 0}
+    return found
 
 
-def recorded_between(store: Store, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
-    """The chain rows recorded in [start, end] with their hashes, as plain data: a
-    contiguous stretch of each chain that a reader can recompute (see chain.py)."""
-    first, last = start.isoformat(), f"{end.isoformat()}T99"
+def recorded_between(store: Store, first: str, last: str) -> dict[str, list[dict[str, Any]]]:
+    """The chain rows recorded in the instants [first, last) with their hashes, as plain
+    data: a contiguous stretch of each chain that a reader can recompute (see chain.py)."""
     found = {}
     with store.engine.connect() as connection:
         for table, model, fields in (

@@ -558,6 +558,7 @@ def export_rows(store: Store, member_ids: list[int] | None = None) -> list[tuple
 class RosterEntry:
     """A member as the records of a day stand: on the books, or having left by then."""
 
+    member_id: int
     draft: MemberDraft
     branch_id: int
     branch_name: str
@@ -583,7 +584,12 @@ def roster_on(store: Store, day: date) -> list[RosterEntry]:
                 draft.status = MemberStatus.ACTIVE
             entries.append(
                 RosterEntry(
-                    draft, member.branch_id, branch, left, member.left_reason if left else None
+                    member.id,
+                    draft,
+                    member.branch_id,
+                    branch,
+                    left,
+                    member.left_reason if left else None,
                 )
             )
         return entries

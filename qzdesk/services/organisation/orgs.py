@@ -6,7 +6,7 @@ date and reason and keeps its history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -85,6 +85,19 @@ def list_orgs(store: Store) -> list[OrgInfo]:
     with store.transaction() as session:
         rows = session.scalars(select(Org).order_by(Org.parent_id.is_not(None), Org.position))
         return [info(o) for o in rows]
+
+
+def orgs_on(store: Store, day: date) -> list[OrgInfo]:
+    """The organisation tree as of `day`: units created by then; a closing after `day`
+    has not happened yet."""
+    found = []
+    for org in list_orgs(store):
+        if org.created_on > day:
+            continue
+        if org.closed_on is not None and org.closed_on > day:
+            org = replace(org, closed_on=None, close_reason=None)
+        found.append(org)
+    return found
 
 
 def _get(session: Session, org_id: int) -> Org:

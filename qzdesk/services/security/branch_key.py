@@ -149,6 +149,27 @@ def create_key(
     return Outcome(info, frozenset({Topic.SETTINGS, Topic.AUDIT}))
 
 
+def replace_key(
+    store: Store, password: str, reason: str, now: datetime | None = None
+) -> Outcome[KeyInfo]:
+    """A new key for a renamed organisation or a key thought lost: the old key and
+    certificate are kept under keys/retired/ (archives signed with them stay checkable),
+    and the new certificate must be registered above again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请写明更换密钥的原因（如：组织更名、密钥遗失）。", "reason")
+    old = load_key(store, password)[1]  # the password is checked before anything moves
+    now = now or clock.now_utc()
+    retired = store.paths.keys / "retired"
+    retired.mkdir(exist_ok=True)
+    stamp = f"{now:%Y%m%d-%H%M%S}"
+    for path in (key_path(store), cert_path(store)):
+        path.rename(retired / f"{stamp}-{path.name}")
+    outcome = create_key(store, password, now)
+    _record(store, old, "retire", None, reason=reason, successor=outcome.value.fingerprint)
+    return outcome
+
+
 def _record(
     store: Store, cert: x509.Certificate, action: str, actor: str | None = None, **after: str
 ) -> None:

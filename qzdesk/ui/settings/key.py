@@ -43,6 +43,7 @@ class KeySettingsTab(QWidget):
             ("export_cert", "导出证书（.pem）…", self.export_cert),
             ("export_key", "导出密钥（换届移交）…", self.export_key),
             ("import_key", "导入移交的密钥…", self.import_key),
+            ("replace_key", "更换签名密钥…", self.replace),
         ):
             button = QPushButton(title)
             button.setObjectName(name)
@@ -75,7 +76,7 @@ class KeySettingsTab(QWidget):
                 f"SHA-256 指纹：{info.fingerprint}\n"
                 f"有效期：{info.not_before:%Y-%m-%d} 至 {info.not_after:%Y-%m-%d}"
             )
-        for name in ("save_form", "export_cert", "export_key"):
+        for name in ("save_form", "export_cert", "export_key", "replace_key"):
             self.buttons[name].setEnabled(info is not None)
         for name in ("create_key", "import_key"):
             self.buttons[name].setEnabled(info is None)
@@ -96,6 +97,27 @@ class KeySettingsTab(QWidget):
                 self.context.store,
                 password,
                 on_done=lambda _: self._after("签名密钥已创建。"),
+            )
+
+    def replace(self) -> None:
+        reason, ok = QInputDialog.getText(
+            self,
+            "更换签名密钥",
+            "组织更名或密钥遗失时更换。旧密钥留存备查，用它签过的台账仍可校验；\n"
+            "新证书须重新打印登记表交上级团委登记。更换原因：",
+        )
+        if not ok or not reason.strip():
+            return
+        password = self._password("登录密码：")
+        if password is not None:
+            self.context.submit(
+                branch_key.replace_key,
+                self.context.store,
+                password,
+                reason,
+                on_done=lambda _: self._after(
+                    "已更换签名密钥。请保存新的证书登记表交上级团委登记。"
+                ),
             )
 
     def save_form(self) -> None:

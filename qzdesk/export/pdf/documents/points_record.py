@@ -25,13 +25,15 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
         for a in applicants.applicants(store, profiles)
         if applicant_id is None or a.id == applicant_id
     ]
-    heads = ledger.chain_heads(store)
+    # The chains as they stood at the period's end; the full values are in the data.
+    end = ledger.anchors(store, period.bounds(clock.now())[1])
     story: list[Flowable] = [
         paragraph("积分档案", TITLE),
         paragraph(
             "仅“已通过”的积分计入得分；更正以冲销记录表示，原记录保留。"
-            f"\n积分记录哈希链链头：{heads['points_entry']}"
-            f"\n审核记录哈希链链头：{heads['points_review']}",
+            f"\n防篡改校验码（本期末，用于核对积分记录未被改动）：积分记录 "
+            f"{end['entries']['count']} 条，{end['entries']['head'][:16]}…；审核记录 "
+            f"{end['reviews']['count']} 条，{end['reviews']['head'][:16]}…",
             SMALL,
         ),
     ]

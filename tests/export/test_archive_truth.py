@@ -1,0 +1,213 @@
+"""Archive format 3: the period's truth as of its end, ids that join up, a strict schema,
+and verification that reports each check for what it is."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from io import BytesIO
+
+import jsonschema
+import pytest
+from cryptography import x509
+
+from qzdesk.config import resources_dir
+from qzdesk.export.archive import (
+    ATTACHMENT,
+    archive_data,
+    build_archive,
+    references,
+    save_archive,
+    sign_archive,
+    verify_archive,
+)
+from qzdesk.services.errors import QzdeskError
+from qzdesk.services.organisation import orgs
+from qzdesk.services.periods import BEIJING, day_start, parse_period
+from qzdesk.services.security import branch_key
+from tests.unit.test_member_import import run_cli
+
+SCHEMA = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
+
+
+def valid(data) -> bool:
+    checker = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    return checker.is_valid(data) and not references(data)
+
+
+@pytest.fixture
+def current(store, profiles):
+    now = datetime.now().astimezone()
+    return archive_data(store, profiles, parse_period(str(now.year)), "QZ-2026-0000ABCD", now)
+
+
+def test_last_years_archive_built_now_holds_nothing_of_this_year(store, profiles):
+    now = datetime.now().astimezone()
+    last = parse_period(str(now.year - 1))
+    data = archive_data(store, profiles, last, f"QZ-{last.code}-0000ABCD", now)
+    assert valid(data)
+    assert data["period"]["as_of"] == f"{now.year - 1}-12-31"
+    text = json.dumps({k: v for k, v in data.items() if k != "generated_at"}, ensure_ascii=False)
+    assert f"{now.year}-" not in text  # no date of this year: joins, steps, points, terms, …
+    this_year = archive_data(
+        store, profiles, parse_period(str(now.year)), f"QZ-{now.year}-0000ABCD", now
+    )
+    assert len(this_year["members"]) >= len(data["members"])
+    # The chain continues: last year's end is this year's start.
+    assert data["admission"]["anchors"]["end"] == this_year["admission"]["anchors"]["start"]
+
+
+def test_a_ledger_row_belongs_to_the_beijing_day_it_was_recorded(store, profiles):
+    """00:30 Beijing time on 1 April is 16:30 UTC on 31 March: the row is Q2's."""
+    q1, q2 = parse_period("2026Q1"), parse_period("2026Q2")
+    moment = datetime(2026, 4, 1, 0, 30, tzinfo=BEIJING)
+    recorded = moment.astimezone(UTC).isoformat(timespec="seconds")
+    assert recorded.startswith("2026-03-31T16:30")
+    later = datetime(2026, 12, 1, tzinfo=UTC)
+    assert q1.bounds(later)[1] == day_start(q2.start) <= recorded < q2.bounds(later)[1]
+
+
+def test_the_data_joins_up_and_names_its_organisation_and_rules(current):
+    assert valid(current)
+    assert current["branch"]["kind"] in ("committee", "general_branch", "branch")
+    assert current["rules"] == {"id": "qinzhou-2024", "version": current["rules"]["version"]}
+    members = current["members"]
+    assert all(isinstance(m["id"], int) for m in members)
+    assert {m["branch_id"] for m in members} <= {b["id"] for b in current["branches"]}
+
+
+def _mutations(data):
+    """Malformed documents, each wrong in one way."""
+
+    def changed(fn):
+        broken = copy.deepcopy(data)
+        fn(broken)
+        return broken
+
+    member = data["members"][0]
+    yield "version", changed(lambda d: d.update(schema_version=4))
+    yield "extra top field", changed(lambda d: d.update(extra=1))
+    yield "archive id", changed(lambda d: d.update(archive_id="QZ-2026"))
+    yield "period code", changed(lambda d: d["period"].update(code="2026Q5"))
+    yield "period date", changed(lambda d: d["period"].update(end="2026-13-01"))
+    yield "no as_of", changed(lambda d: d["period"].pop("as_of"))
+    yield "fingerprint", changed(lambda d: d["branch"].update(certificate_sha256="ab"))
+    yield "kind", changed(lambda d: d["branch"].update(kind="club"))
+    yield "sector", changed(lambda d: d["branch"].update(sector="mars"))
+    yield "extra branch field", changed(lambda d: d["branch"].update(seal="x"))
+    yield "generated_at", changed(lambda d: d.update(generated_at="yesterday"))
+    yield "no branches", changed(lambda d: d.update(branches=[]))
+    yield "member id text", changed(lambda d: d["members"][0].update(id=str(member["id"])))
+    yield "member status", changed(lambda d: d["members"][0].update(status="gone"))
+    yield "member extra", changed(lambda d: d["members"][0].update(shoe_size=42))
+    yield "duplicate member", changed(lambda d: d["members"].append(copy.deepcopy(member)))
+    yield "unknown branch", changed(lambda d: d["members"][0].update(branch_id=99999))
+    yield "duplicate branch", changed(lambda d: d["branches"].append(d["branches"][0]))
+    yield (
+        "anchor head",
+        changed(lambda d: d["admission"]["anchors"]["end"]["entries"].update(head="0")),
+    )
+    yield (
+        "anchor count",
+        changed(lambda d: d["admission"]["anchors"]["end"]["entries"].update(count=-1)),
+    )
+    yield (
+        "points not integer",
+        changed(
+            lambda d: d["admission"]["ledger"]["entries"].append(
+                {**d["admission"]["ledger"]["entries"][0], "points10": 1.5}
+            )
+        ),
+    )
+    signed = next(i for i, m in enumerate(data["meetings"]) if m["status"] == "signed")
+    yield "signed without hash", changed(lambda d: d["meetings"][signed].update(content_hash=None))
+    yield (
+        "attendance not a list",
+        changed(lambda d: d["meetings"][signed]["content"].update(attendance="all")),
+    )
+    yield (
+        "attendance code",
+        changed(
+            lambda d: d["meetings"][signed]["content"].update(attendance=[[member["id"], "asleep"]])
+        ),
+    )
+    yield "term years", changed(lambda d: d["terms"][0].update(years="three"))
+
+
+def test_the_strict_schema_refuses_each_malformed_document(current):
+    cases = list(_mutations(current))
+    assert len(cases) >= 20
+    accepted = [name for name, broken in cases if valid(broken)]
+    assert accepted == []
+
+
+def _signed(store, data):
+    from reportlab.pdfgen import canvas
+
+    key, cert = branch_key.load_key(store, "qzdemo")
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(100, 700, "archive")
+    page.save()
+    return sign_archive(buffer.getvalue(), data, key, cert, datetime.now().astimezone())
+
+
+def test_a_renamed_organisation_cannot_sign_under_the_old_name(store, profiles, tmp_path):
+    root = orgs.list_orgs(store)[0]
+    orgs.rename_org(store, root.id, "新名称中学团委")
+    period = parse_period(str(datetime.now().year))
+    with pytest.raises(QzdeskError, match="更换签名密钥"):
+        build_archive(store, profiles, period, "qzdemo")
+    # An archive made under the old certificate anyway names another organisation: refused.
+    data = archive_data(
+        store, profiles, period, f"QZ-{period.code}-0000ABCD", datetime.now().astimezone()
+    )
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    path = tmp_path / "renamed.pdf"
+    path.write_bytes(_signed(store, data))
+    result = verify_archive(path.read_bytes(), [own])
+    assert result.intact and result.trusted and not result.ok
+    assert any("新名称中学团委" in p and "不一致" in p for p in result.problems)
+    cli = run_cli("archive", "verify", str(path), "--data", str(store.paths.root))
+    assert cli.returncode == 4 and "不一致" in cli.stdout
+    # A new key for the new name signs again; the old key's archives stay checkable here.
+    branch_key.replace_key(store, "qzdemo", "组织更名")
+    saved = save_archive(store, profiles, period, "qzdemo", tmp_path / "out")
+    assert saved.pages > 1
+
+
+def test_a_second_data_file_added_after_signing_is_refused(store, current, tmp_path):
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = _signed(store, current)
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    forged = json.dumps({**current, "members": []}).encode()
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=ATTACHMENT,
+            file_name=ATTACHMENT,
+            embedded_data=embed.EmbeddedFileObject.from_file_data(writer, forged),
+        ),
+    )
+    out = BytesIO()
+    writer.write(out)
+    path = tmp_path / "forged.pdf"
+    path.write_bytes(out.getvalue())
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    result = verify_archive(path.read_bytes(), [own])
+    assert not result.ok and not result.whole_file and not result.data_valid
+    cli = run_cli("archive", "verify", str(path), "--data", str(store.paths.root))
+    assert cli.returncode == 4
+
+
+def test_a_broken_file_is_reported_as_broken_only(store, current, tmp_path):
+    signed = bytearray(_signed(store, current))
+    middle = signed.index(b"archive")
+    signed[middle : middle + 7] = b"ARCHIVE"
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    result = verify_archive(bytes(signed), [own])
+    assert not result.intact and not result.ok
+    assert not any("信任" in p for p in result.problems)
