@@ -211,3 +211,21 @@ def test_a_broken_file_is_reported_as_broken_only(store, current, tmp_path):
     result = verify_archive(bytes(signed), [own])
     assert not result.intact and not result.ok
     assert not any("信任" in p for p in result.problems)
+
+
+def test_the_worked_examples_in_the_format_doc_recompute():
+    """A reader written from docs/archive-format.md alone gets the doc's hashes."""
+    import hashlib
+    import re
+
+    from qzdesk.services.admission.chain import GENESIS, link_hash
+    from qzdesk.services.meetings.minutes import content_hash
+
+    doc = (resources_dir().parent / "docs" / "archive-format.md").read_text(encoding="utf-8")
+    entry_text = re.search(r"```json\n(.+?)\n```", doc, re.S)[1]
+    entry_hash = re.search(r"newline gives\n`([0-9a-f]{64})`", doc)[1]
+    assert hashlib.sha256(f"{GENESIS}\n{entry_text}".encode()).hexdigest() == entry_hash
+    assert link_hash(GENESIS, json.loads(entry_text)) == entry_hash
+    content = json.loads(re.search(r"the content `(\{.+?\})`", doc)[1])
+    meeting_hash = re.search(r"hashes to\n`([0-9a-f]{64})`", doc)[1]
+    assert content_hash(content) == meeting_hash
