@@ -229,3 +229,23 @@ def test_a_draft_changing_kind_is_renumbered_in_both_kinds(store, profiles):
     minutes.sign_off(store, profiles, third, "李文静", "王芳")
     with pytest.raises(ValidationError, match="之后的第2次支部大会已签字确认，这份草稿不能再改"):
         minutes.save_minutes(store, second, replace(draft, kind=MeetingKind.LECTURE), TODAY)
+
+
+def test_a_branch_owes_nothing_before_it_was_set_up(store, profiles):
+    """A branch set up in April is not in Q1's record, and owes no months before April."""
+    from qzdesk.services.organisation import orgs
+
+    root = orgs.list_orgs(store)[0]
+    orgs.add_branch(store, root.id, "新成立团支部", created_on=date(2026, 4, 10))
+    q1 = {c.branch for c in compliance(store, profiles, 2026, TODAY, as_of=date(2026, 3, 31))}
+    assert BRANCH in q1 and "新成立团支部" not in q1
+    new = {
+        c.kind: c
+        for c in compliance(store, profiles, 2026, date(2026, 7, 15))
+        if c.branch == "新成立团支部"
+    }
+    monthly = new[MeetingKind.LEAGUE_DAY]
+    assert [w.state for w in monthly.windows[:3]] == [WindowState.NOT_FORMED] * 3
+    assert [w.label for w in monthly.missed] == ["4月", "5月", "6月"]
+    assert monthly.required == 4  # April to July
+    assert monthly.month_cells()[:4] == ["", "", "", "×"]

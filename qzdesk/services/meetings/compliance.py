@@ -26,6 +26,10 @@ class WindowState(Enum):
     MISSED = "未达到"
     OPEN = "进行中"  # the window has not ended yet and nothing is held so far
     FUTURE = "未开始"
+    NOT_FORMED = "未成立"  # ended before the branch was set up: nothing was due
+
+
+NOT_DUE = (WindowState.FUTURE, WindowState.NOT_FORMED)
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,15 @@ class Window:
 
 
 def windows(
-    every: int, by_month: tuple[int, ...], judged_months: int, begun_months: int | None = None
+    every: int,
+    by_month: tuple[int, ...],
+    judged_months: int,
+    begun_months: int | None = None,
+    formed_month: int = 1,
 ) -> tuple[Window, ...]:
     """The year cut into windows of `every` months; `judged_months` have ended and
-    `begun_months` have begun (by default the one after them too: it is under way)."""
+    `begun_months` have begun (by default the one after them too: it is under way). A
+    window that ended before `formed_month` (the branch's first month) owed nothing."""
     begun = judged_months + 1 if begun_months is None else begun_months
     found = []
     for first in range(1, 13, every):
@@ -61,6 +70,8 @@ def windows(
         held = sum(by_month[first - 1 : last])
         if held:
             state = WindowState.MET
+        elif last < formed_month:
+            state = WindowState.NOT_FORMED
         elif last <= judged_months:
             state = WindowState.MISSED
         elif first <= begun:
@@ -145,10 +156,16 @@ def compliance(
     last_day = min(as_of, date(year, 12, 31)) if as_of else date(year, 12, 31)
     with store.transaction() as session:
         profile = active_profile(session, profiles)
+        # The branches that existed on the last day judged: not one set up later, nor
+        # one closed by then.
         branches = list(
             session.execute(
-                select(Org.id, Org.name)
-                .where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
+                select(Org.id, Org.name, Org.created_on)
+                .where(
+                    Org.kind == OrgKind.BRANCH.value,
+                    Org.created_on <= last_day,
+                    (Org.closed_on.is_(None)) | (Org.closed_on > last_day),
+                )
                 .order_by(Org.position, Org.id)
             )
         )
@@ -161,17 +178,18 @@ def compliance(
         ):
             counts.setdefault((branch_id, kind, status), [0] * 12)[in_month - 1] = n
     cells = []
-    for branch_id, name in branches:
+    for branch_id, name, created_on in branches:
+        formed = created_on.month if created_on.year == year else 1
         for kind in MeetingKind:
             every = kind.every_months(profile)
             by_month = tuple(counts.get((branch_id, kind.value, "signed"), [0] * 12))
-            found = windows(every, by_month, ended, begun) if every else ()
+            found = windows(every, by_month, ended, begun, formed) if every else ()
             cells.append(
                 ComplianceCell(
                     branch_id,
                     name,
                     kind,
-                    sum(1 for w in found if w.state is not WindowState.FUTURE) if every else None,
+                    sum(1 for w in found if w.state not in NOT_DUE) if every else None,
                     sum(by_month),
                     sum(counts.get((branch_id, kind.value, "draft"), [])),
                     by_month,

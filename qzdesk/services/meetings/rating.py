@@ -25,7 +25,6 @@ from qzdesk.services.members.validation import age_on
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import MemberStatus
 
 BANDS = ("五星", "四星", "三星", "后进", "软弱涣散")
 
@@ -230,24 +229,29 @@ def ratings(
         cells.setdefault(cell.branch_id, {})[cell.kind] = cell
         names[cell.branch_id] = cell.branch
     branch_terms = {t.branch_id: t for t in terms.branch_terms(store, profiles, cutoff)}
-    evaluated = {v.branch_id: v for v in evaluations_of_year(store, profiles, year)}
+    evaluated = {
+        v.branch_id: v for v in evaluations_of_year(store, profiles, year) if v.held_on <= as_of
+    }
     plans: dict[int, list[plan.PlanRow]] = {}
     for row in plan.year_plan(store, year):
         plans.setdefault(row.branch_id, []).append(row)
     with store.transaction() as session:
         people: dict[int, list[Person]] = {}
         for branch_id, *fields in session.execute(
+            # On the books that day: one who left later still counts then.
             select(Member.branch_id, *(getattr(Member, f) for f in Person._fields)).where(
-                Member.status == MemberStatus.ACTIVE.value,
                 Member.voided.is_(False),
                 Member.joined_on <= as_of,
+                Member.left_on.is_(None) | (Member.left_on > as_of),
             )
         ):
             people.setdefault(branch_id, []).append(Person(*fields))
         registered = set(
             session.scalars(
                 select(Registration.member_id).where(
-                    Registration.year == year, Registration.status == "registered"
+                    Registration.year == year,
+                    Registration.status == "registered",
+                    Registration.on <= as_of,
                 )
             )
         )
