@@ -17,16 +17,19 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer
+from reportlab.platypus import Flowable, NotAtTopPageBreak, Spacer
 
 from qzdesk.config import DataPaths
 from qzdesk.export.pdf.documents import DOCUMENTS
 from qzdesk.export.pdf.layout import (
     BODY,
     HEADING,
+    SMALL,
     SUBTITLE,
     TITLE,
+    EmptyNote,
     PageInfo,
+    PageMark,
     data_table,
     paragraph,
     render,
@@ -163,42 +166,89 @@ def archive_data(
     }
 
 
-def _story(store: Store, period: Period, data: dict[str, Any], today: date) -> list[Flowable]:
+QUALITY_FIELDS = {"ethnicity": "民族", "member_no": "团员编号", "mobile": "手机号码"}
+
+
+def _quality(members: list[dict[str, Any]]) -> str:
+    """How many members on the books lack each key field: unknown stays unknown (未填)."""
+    active = [m for m in members if m["status"] == "active"]
+    missing = [
+        f"{label}未填 {n} 人"
+        for field, label in QUALITY_FIELDS.items()
+        if (n := sum(1 for m in active if field not in m))
+    ]
+    return "；".join(missing) if missing else "主要信息均已填写"
+
+
+def _story(
+    store: Store, period: Period, data: dict[str, Any], today: date, pages: dict[str, int]
+) -> list[Flowable]:
+    """The cover with its 目录 (page numbers from `pages`, filled by a first layout), the
+    documents that have content, and the seal page. Documents with nothing in the period
+    are listed once on the cover instead of each getting a page."""
     specs = [d for d in DOCUMENTS if d.key != "member_card"]
+    built = [(spec, spec.build(store, period)) for spec in specs]
+    shown = [
+        (spec, flow) for spec, flow in built if not any(isinstance(f, EmptyNote) for f in flow)
+    ]
+    empty = [
+        note.text.removeprefix("本期没有").rstrip("。")
+        for _, flow in built
+        for note in flow
+        if isinstance(note, EmptyNote)
+    ]
     on_books = sum(1 for m in data["members"] if m["status"] == "active")
+    contents = [*(spec.title for spec, _ in shown), "签章页"]
+    keys = [*(spec.key for spec, _ in shown), "seal"]
     story: list[Flowable] = [
-        Spacer(1, 30 * mm),
+        Spacer(1, 24 * mm),
         paragraph("团支部工作台账", TITLE),
         paragraph(f"{data['branch']['name']}\n{period.label}", SUBTITLE),
-        Spacer(1, 12 * mm),
+        Spacer(1, 8 * mm),
         paragraph("目录", HEADING),
         data_table(
-            ["序号", "内容"],
-            [[str(i), d.title] for i, d in enumerate(specs, 1)] + [[str(len(specs) + 1), "签章页"]],
-            [20 * mm, 150 * mm],
+            ["序号", "内容", "页码"],
+            [
+                [str(i), title, str(pages.get(key, "…"))]
+                for i, (title, key) in enumerate(zip(contents, keys, strict=True), 1)
+            ],
+            [20 * mm, 130 * mm, 20 * mm],
         ),
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
         paragraph(
-            f"台账编号：{data['archive_id']}\n在册团员：{on_books} 人\n"
-            f"上级团组织：{data['branch']['parent']}\n"
-            "本文件附有机读数据（qzdesk-archive.json）并经本支部电子签名，"
-            "任何改动都会使签名失效。",
+            f"台账编号：{data['archive_id']}\n"
+            f"数据截至：{data['period']['as_of']}（各部分均按此日的记录）\n"
+            f"在册团员：{on_books} 人；{_quality(data['members'])}\n"
+            f"上级团组织：{data['branch']['parent']}"
+            + (f"\n本期没有：{'；'.join(empty)}。" if empty else ""),
             BODY,
+        ),
+        paragraph(
+            "本文件附有机读数据（qzdesk-archive.json）并经本支部电子签名，任何改动都会使签名失效。",
+            SMALL,
         ),
     ]
-    for spec in specs:
-        story += [PageBreak(), *spec.build(store, period)]
+    for spec, flow in shown:
+        story += [NotAtTopPageBreak(), PageMark(pages, spec.key), *flow]
+    fingerprint = data["branch"]["certificate_sha256"]
     story += [
-        PageBreak(),
+        NotAtTopPageBreak(),
+        PageMark(pages, "seal"),
         paragraph("签章页", TITLE),
         paragraph(
-            f"本台账由 {data['branch']['name']} 于 {today:%Y年%m月%d日} 编制报送，"
-            f"内容真实、完整。\n签名证书 SHA-256 指纹：\n"
-            f"{data['branch']['certificate_sha256']}",
+            f"本台账由 {data['branch']['name']} 于 {today:%Y年%m月%d日} 编制报送，内容真实、完整。",
             BODY,
         ),
-        Spacer(1, 10 * mm),
+        Spacer(1, 8 * mm),
+        paragraph("团支部书记（签字）：________________    日期：______年____月____日", BODY),
+        Spacer(1, 8 * mm),
         Seal(data["branch"]["name"], today),
+        Spacer(1, 6 * mm),
+        paragraph(
+            "签名证书指纹（上级团委据此核对本台账确由本支部签发，与证书登记表上的一致）："
+            f"\n{fingerprint[:23]}…（完整值见机读数据）",
+            SMALL,
+        ),
     ]
     return story
 
@@ -234,7 +284,11 @@ def build_archive(
             "请在“设置 → 签名密钥”中“更换签名密钥”，并把新证书交上级团委登记后再生成台账。"
         )
     info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, now)
-    pdf = render(_story(store, period, data, now.date()), info)
+    # Laid out twice: the first pass finds the page each document starts on for the 目录
+    # (same line count both times, so the pages do not move).
+    pages: dict[str, int] = {}
+    render(_story(store, period, data, now.date(), pages), info)
+    pdf = render(_story(store, period, data, now.date(), dict(pages)), info)
 
     return archive_id, sign_archive(pdf, data, key, cert, now)
 

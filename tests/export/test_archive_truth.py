@@ -229,3 +229,69 @@ def test_the_worked_examples_in_the_format_doc_recompute():
     content = json.loads(re.search(r"the content `(\{.+?\})`", doc)[1])
     meeting_hash = re.search(r"hashes to\n`([0-9a-f]{64})`", doc)[1]
     assert content_hash(content) == meeting_hash
+
+
+def _pages_text(path) -> list[str]:
+    import subprocess
+
+    count = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(path)], capture_output=True, text=True
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"],
+            capture_output=True,
+            text=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def test_the_archive_as_printed_has_no_empty_page_and_a_true_contents(store, profiles, tmp_path):
+    import re
+    import subprocess
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from qzdesk.services.members import records
+
+    saved = save_archive(
+        store, profiles, parse_period(str(datetime.now().year)), "qzdemo", tmp_path / "out"
+    )
+    pages = _pages_text(saved.path)
+    # Every page carries something besides its header and footer.
+    for number, text in enumerate(pages, start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert len(lines) > 2, f"page {number} is empty"
+    # The 目录 names the page each document starts on.
+    contents = re.findall(r"^\s*\d+\s+(\S+)\s+(\d+)\s*$", pages[0], re.M)
+    assert len(contents) >= 4 and contents[-1][0] == "签章页"
+    numbers = [int(page) for _, page in contents]
+    assert numbers == sorted(numbers) and numbers[-1] == len(pages)
+    # A document printed under its own title (公示 notices) is not matched by name.
+    body = "".join(pages[1:])  # the cover names them all
+    verbatim = [(t, n) for (t, _), n in zip(contents, numbers, strict=True) if t in body]
+    assert len(verbatim) >= 4
+    for title, n in verbatim:  # there, and not on the page before (unless that is the cover)
+        assert title in pages[n - 1] and (n == 2 or title not in pages[n - 2]), title
+    # Every font embedded; the header states the catalog's version.
+    fonts = subprocess.run(["pdffonts", str(saved.path)], capture_output=True, text=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts
+    raw = saved.path.read_bytes()
+    assert raw.startswith(b"%PDF-2.0")
+    reader = PdfFileReader(BytesIO(raw))
+    assert str(reader.root.get("/Version", "/2.0")).lstrip("/") == "2.0"
+    # The certificate goes into the signature once.
+    signed_data = reader.embedded_signatures[0].signed_data
+    assert len(signed_data["certificates"]) == 1
+    # Phone numbers are never broken over two lines in the roster.
+    phones = {m.mobile for m in records.roster(store) if m.mobile and m.status.value == "active"}
+    roster = "".join(p for p in pages if "团员花名册" in p or "手机号码" in p)
+    assert phones and phones <= set(re.findall(r"\b1\d{10}\b", roster))

@@ -8,7 +8,7 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from qzdesk.export.pdf.layout import BODY, TITLE, PageInfo, data_table, paragraph, render
+from qzdesk.export.pdf.layout import BODY, FONT, TITLE, PageInfo, data_table, paragraph, render
 from qzdesk.services import clock
 from qzdesk.services.errors import NotFound
 from qzdesk.services.organisation.overview import overview
@@ -49,6 +49,7 @@ def certificate_form(
     stamp.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # ReportLab's default is Helvetica
                 ("BOX", (0, 0), (-1, -1), 0.6, "#555555"),
                 ("INNERGRID", (0, 0), (-1, -1), 0.6, "#555555"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -68,6 +68,33 @@ def paragraph(text: str, st: ParagraphStyle = BODY) -> Paragraph:
     return Paragraph(escaped.replace("\n", "<br/>"), st)
 
 
+class EmptyNote(Paragraph):
+    """ "本期没有…": a document with nothing to show in the period says so. The archive lists
+    such documents once, on its cover, instead of giving each a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, BODY)
+        self.text = text
+
+
+def empty_note(text: str) -> EmptyNote:
+    return EmptyNote(text)
+
+
+class PageMark(Flowable):
+    """Zero-size: notes the page it lands on (the 目录's page numbers)."""
+
+    def __init__(self, pages: dict[str, int], key: str) -> None:
+        super().__init__()
+        self.pages, self.key = pages, key
+
+    def wrap(self, *_: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.pages[self.key] = self.canv.getPageNumber()
+
+
 def data_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
 ) -> Table:
@@ -78,6 +105,7 @@ def data_table(
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),  # ReportLab's default is Helvetica
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#8e1b1b")),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -90,13 +118,44 @@ def data_table(
     return table
 
 
+CELL_PADDING = 8  # points: ReportLab's 6 of cell padding and a little air
+WIDTH = A4[0] - 2 * MARGIN
+
+
+def fitted_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], total: float = WIDTH
+) -> list[float]:
+    """Column widths from the content: a column of numbers or codes (a phone number, a
+    member number, a date) is never narrower than its longest value, so digits never
+    break; the text columns share what is left in proportion to their content."""
+    register_font()
+
+    def width(text: object, size: float = 9) -> float:
+        return pdfmetrics.stringWidth(str(text), FONT, size) + CELL_PADDING
+
+    count = len(headers)
+    values = [[str(r[i]) for r in rows] for i in range(count)]
+    content = [max((width(v) for v in column), default=0) for column in values]
+    natural = [max(c, width(h)) for c, h in zip(content, headers, strict=True)]
+    rigid = [
+        bool(column) and all(v.isascii() and " " not in v for v in column) for column in values
+    ]
+    if sum(natural) <= total:
+        return [w * total / sum(natural) for w in natural]
+    fixed = sum(c for c, r in zip(content, rigid, strict=True) if r)
+    flexible = sum(n for n, r in zip(natural, rigid, strict=True) if not r)
+    share = max(total - fixed, 0) / flexible if flexible else 0
+    return [c if r else n * share for c, n, r in zip(content, natural, rigid, strict=True)]
+
+
 class _NumberedCanvas(Canvas):
     """Holds every page until the end so the footer can say 共 y 页."""
 
     info: PageInfo
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # The header states the version the signed file's catalog declares (pyHanko's 2.0).
+        super().__init__(*args, **{**kwargs, "pdfVersion": (2, 0)})
         self._pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
@@ -143,6 +202,7 @@ def render(flowables: list[Flowable], info: PageInfo, out: BinaryIO | None = Non
         title=f"{info.title} {info.period}",
         author=info.organisation,
         creator="qzdesk",
+        initialFontName=FONT,  # never a Helvetica that is not embedded
     )
 
     page_canvas = type("PageCanvas", (_NumberedCanvas,), {"info": info})

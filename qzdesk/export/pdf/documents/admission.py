@@ -8,7 +8,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
+from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, empty_note, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services.admission import applicants, publicity, quotas
 from qzdesk.services.admission.publicity import PublicityRow
@@ -82,7 +82,7 @@ def build_notices(store: Store, period: Period, publicity_id: int | None = None)
         else [r for r in publicity.publicities(store) if period.contains(r.starts_on)]
     )
     if not rows:
-        return [paragraph("公示", TITLE), paragraph("本期没有发展团员公示。", BODY)]
+        return [paragraph("公示", TITLE), empty_note("本期没有发展团员公示。")]
     story: list[Flowable] = []
     for index, row in enumerate(sorted(rows, key=lambda r: (r.starts_on, r.id))):
         if index:
@@ -108,7 +108,7 @@ def build_resolutions(store: Store, period: Period) -> list[Flowable]:
     votes = applicants.steps_between(store, (Step.VOTE,), period.start, period.end)
     story: list[Flowable] = [paragraph("支部大会接收新团员决议", TITLE)]
     if not votes:
-        return [*story, paragraph("本期没有支部大会表决接收新团员。", BODY)]
+        return [*story, empty_note("本期没有支部大会表决接收新团员。")]
     meetings: dict[tuple[date, str], list[applicants.StepRecord]] = {}
     for v in votes:
         meetings.setdefault((v.event.on, v.branch_name), []).append(v)

@@ -11,7 +11,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
+from qzdesk.export.pdf.layout import (
+    BODY,
+    HEADING,
+    SMALL,
+    TITLE,
+    data_table,
+    empty_note,
+    paragraph,
+)
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services import clock
 from qzdesk.services.attachments import describe
@@ -92,7 +100,7 @@ def build_minutes_book(store: Store, period: Period) -> list[Flowable]:
     views, names, branches = minutes_between(store, profiles, period.start, period.end)
     story: list[Flowable] = [paragraph("会议记录本", TITLE)]
     if not views:
-        return [*story, paragraph("本期没有会议记录。", BODY)]
+        return [*story, empty_note("本期没有会议记录。")]
     signed = sum(1 for v in views if v.status == "signed")
     story.append(paragraph(f"本期会议 {len(views)} 次，其中已签字确认 {signed} 次。", BODY))
     for view in views:
@@ -105,7 +113,7 @@ def build_plan(store: Store, period: Period) -> list[Flowable]:
     as_of = min(period.end, clock.today())
     story: list[Flowable] = [paragraph("年度组织生活计划", TITLE)]
     if not rows:
-        return [*story, paragraph("本期没有制定会议计划。", BODY)]
+        return [*story, empty_note("本期没有制定会议计划。")]
     states = Counter(r.state(as_of).label for r in rows)
     story.append(
         paragraph(
@@ -176,7 +184,9 @@ def _rating(
         ),
         paragraph("每项得分的依据", HEADING),
     ]
-    for r in found:
+    for index, r in enumerate(found):
+        if index:  # between tables only: a trailing spacer can spill onto an empty page
+            story.append(Spacer(1, 3 * mm))
         story.append(
             data_table(
                 [f"{r.branch}（{r.total:g} 分，{r.band}）", "得分", "依据"],
@@ -188,7 +198,6 @@ def _rating(
                 [84 * mm, 20 * mm, 70 * mm],
             )
         )
-        story.append(Spacer(1, 3 * mm))
     return story
 
 

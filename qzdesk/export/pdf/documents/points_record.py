@@ -6,10 +6,19 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from qzdesk.export.pdf.layout import BODY, HEADING, SMALL, TITLE, data_table, paragraph
+from qzdesk.export.pdf.layout import (
+    BODY,
+    HEADING,
+    SMALL,
+    TITLE,
+    data_table,
+    empty_note,
+    paragraph,
+)
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services import clock
 from qzdesk.services.admission import applicants, ledger
+from qzdesk.services.admission.stages import Stage
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
 from qzdesk.services.storage.store import Store
@@ -37,7 +46,10 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
             SMALL,
         ),
     ]
-    as_of = min(period.end, clock.today())  # as the records stood then
+    as_of = period.as_of(clock.today())  # as the records stood then
+    stages = {
+        a["id"]: Stage(a["stage"]) for a in applicants.archive_section(store, profiles, as_of)
+    }
     shown = 0
     for person in people:
         entries = ledger.entries_of(store, profiles, person.id, as_of)
@@ -48,7 +60,7 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
         balance = ledger.balance_of(store, profiles, person.id, as_of=as_of)
         story += [
             paragraph(
-                f"{person.name}（{place}，{person.stage.label}）",
+                f"{person.name}（{place}，{stages.get(person.id, person.stage).label}）",
                 HEADING,
             ),
             paragraph(
@@ -78,7 +90,7 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
             ),
         ]
     if not shown:
-        story.append(paragraph("本期没有积分记录。", BODY))
+        story.append(empty_note("本期没有积分记录。"))
     return story
 
 

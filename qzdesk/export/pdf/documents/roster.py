@@ -8,7 +8,7 @@ from itertools import groupby
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
+from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, fitted_widths, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services import clock
 from qzdesk.services.members.records import RosterEntry, roster_on
@@ -28,7 +28,6 @@ HEADERS = [
     "团内职务",
     "手机号码",
 ]
-WIDTHS = [12 * mm, 18 * mm, 12 * mm, 17 * mm, 12 * mm, 17 * mm, 26 * mm, 21 * mm, 17 * mm, 22 * mm]
 
 
 def build(store: Store, period: Period) -> list[Flowable]:
@@ -46,29 +45,31 @@ def build(store: Store, period: Period) -> list[Flowable]:
     gaps = _data_gaps(on_books)
     if gaps:
         story.append(paragraph(f"资料不全：{gaps}（表中显示为“{UNKNOWN}”）。", BODY))
+    rows = [
+        [
+            "",
+            e.draft.name,
+            e.draft.gender,
+            e.draft.birth_date.strftime("%Y-%m") if e.draft.birth_date else "",
+            e.draft.ethnicity or UNKNOWN,
+            e.draft.joined_on.strftime("%Y-%m") if e.draft.joined_on else "",
+            e.draft.member_no or "",
+            e.draft.political_status.label,
+            e.draft.league_post or "",
+            e.draft.mobile or "",
+        ]
+        for e in on_books
+    ]
+    # One set of widths for every branch's table, so the columns line up down the pages.
+    widths = fitted_widths(HEADERS, [[str(len(rows)), *r[1:]] for r in rows])
+    start = 0
     for branch, group in groupby(on_books, key=lambda e: e.branch_name):
-        members = list(group)
+        count = len(list(group))
+        mine = [[str(i), *r[1:]] for i, r in enumerate(rows[start : start + count], start=1)]
+        start += count
         story += [
-            paragraph(f"{branch}（{len(members)} 人）", HEADING),
-            data_table(
-                HEADERS,
-                [
-                    [
-                        str(i),
-                        e.draft.name,
-                        e.draft.gender,
-                        e.draft.birth_date.strftime("%Y-%m") if e.draft.birth_date else "",
-                        e.draft.ethnicity or UNKNOWN,
-                        e.draft.joined_on.strftime("%Y-%m") if e.draft.joined_on else "",
-                        e.draft.member_no,
-                        e.draft.political_status.label,
-                        e.draft.league_post,
-                        e.draft.mobile,
-                    ]
-                    for i, e in enumerate(members, start=1)
-                ],
-                WIDTHS,
-            ),
+            paragraph(f"{branch}（{count} 人）", HEADING),
+            data_table(HEADERS, mine, widths),
         ]
     if left:
         story += [
