@@ -10,6 +10,7 @@ from qzdesk.services.meetings import evaluation, minutes, terms
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
 from qzdesk.services.meetings.rating import band_of, ratings
+from qzdesk.services.members import records
 from tests.admission_helpers import branch_id
 
 BRANCH = "初三（3）班团支部"
@@ -80,7 +81,7 @@ def test_the_records_raise_the_score(store, profiles):
     assert found["支部大会按期召开"] == (7.5, "按期召开 3/4")
     assert found["会议记录签字确认"] == (3.8, "已签字 3/4")
     # The election names the secretary and a committee of three.
-    assert found["配备团支部书记"] == (8, "书记：李文静")
+    assert found["配备团支部书记"] == (8, "书记：李文静（换届选举产生）")
     assert found["支部委员会人数符合规定"] == (6, "支委 3 人")
     assert found["按期换届、任期未届满"] == (6, "任期至 2027-08-10")
     assert found["开展团员教育评议并经上级批准"] == (6, "12-20 评议，12-28 批准")
@@ -126,3 +127,21 @@ def test_a_later_election_is_not_credited_to_an_earlier_year(store, profiles):
     )
     assert term_line(2025, date(2025, 12, 31)) == before  # 2025 as it stood
     assert term_line(2026, date(2026, 12, 31)) != before  # the 2026 rating credits it
+
+
+def test_the_elected_secretary_is_the_one_fact_and_a_roster_that_differs_is_flagged(
+    store, profiles
+):
+    branch = branch_id(store, BRANCH)
+    terms.record_election(
+        store, profiles, branch, date(2026, 8, 10), "马雅涵", ["王芳", "张强"], None, LATER
+    )
+    posted = next(m for m in records.roster(store) if m.branch_id == branch)
+    record = records.member_record(store, posted.id)
+    record.draft.league_post = "书记"
+    records.update_member(store, posted.id, record.draft, profiles, LATER)
+    found = lines(store, profiles)
+    assert found["配备团支部书记"] == (
+        8,
+        f"书记：马雅涵（换届选举产生；名册中“书记”为{posted.name}，请核对）",
+    )

@@ -105,10 +105,17 @@ def _measures(
     rules, membership = profile.branch, profile.membership
 
     def secretary(f: _Facts) -> tuple[float, str]:
-        names = [m.name for m in f.members if m.league_post == "书记"]
+        """The elected one (换届 record) is the source; the roster's 团内职务 is checked
+        against it, never shown as a second answer."""
+        posted = [m.name for m in f.members if m.league_post == "书记"]
         if f.term and f.term.current:
-            names.append(f.term.current.secretary)
-        return (1.0, f"书记：{names[0]}") if names else (0.0, "未登记书记")
+            elected = f.term.current.secretary
+            differs = posted and elected not in posted
+            check = f"；名册中“书记”为{'、'.join(posted)}，请核对" if differs else ""
+            return 1.0, f"书记：{elected}（换届选举产生{check}）"
+        return (
+            (1.0, f"书记：{posted[0]}（名册登记，无换届记录）") if posted else (0.0, "未登记书记")
+        )
 
     def committee(f: _Facts) -> tuple[float, str]:
         posts = sum(1 for m in f.members if m.league_post)
