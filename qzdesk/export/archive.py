@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from qzdesk.export.pdf.layout import (
     render,
 )
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import clock
+from qzdesk.services import archives, clock
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import write_atomically
@@ -45,7 +45,7 @@ from qzdesk.services.members.records import audit_view
 from qzdesk.services.organisation.orgs import orgs_on
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.periods import Period, instant_text
+from qzdesk.services.periods import Period
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 
@@ -93,7 +93,8 @@ def archive_data(
             "end": period.end.isoformat(),
             "as_of": as_of.isoformat(),
         },
-        "generated_at": instant_text(now),
+        "previous_archive_id": archives.previous_archive(store, period),
+        "generated_at": now.astimezone(UTC).isoformat(timespec="seconds"),
         "branches": [
             {
                 "id": o.id,
@@ -540,6 +541,7 @@ def store_archive(
         path.unlink(missing_ok=True)
         raise QzdeskError(f"写入后校验失败，已删除 {path.name}：{'；'.join(check.problems)}")
     pages = len(PdfFileReader(BytesIO(written)).root["/Pages"]["/Kids"])
+    archives.record_issued(store, archive_id, period)
     return SavedArchive(path, archive_id, pages)
 
 

@@ -14,9 +14,9 @@ BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def instant_text(moment: datetime) -> str:
-    """A moment as the ledger stores `recorded_at` (UTC, to the second), so that text
-    comparison is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    """A moment as the ledger writes `recorded_at` (UTC, six digits of microseconds), so
+    that comparing the texts compares the times."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def day_start(day: date) -> str:

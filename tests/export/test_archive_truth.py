@@ -62,7 +62,7 @@ def test_a_ledger_row_belongs_to_the_beijing_day_it_was_recorded(store, profiles
     """00:30 Beijing time on 1 April is 16:30 UTC on 31 March: the row is Q2's."""
     q1, q2 = parse_period("2026Q1"), parse_period("2026Q2")
     moment = datetime(2026, 4, 1, 0, 30, tzinfo=BEIJING)
-    recorded = moment.astimezone(UTC).isoformat(timespec="seconds")
+    recorded = moment.astimezone(UTC).isoformat(timespec="microseconds")  # as the ledger
     assert recorded.startswith("2026-03-31T16:30")
     later = datetime(2026, 12, 1, tzinfo=UTC)
     assert q1.bounds(later)[1] == day_start(q2.start) <= recorded < q2.bounds(later)[1]
@@ -295,3 +295,30 @@ def test_the_archive_as_printed_has_no_empty_page_and_a_true_contents(store, pro
     phones = {m.mobile for m in records.roster(store) if m.mobile and m.status.value == "active"}
     roster = "".join(p for p in pages if "团员花名册" in p or "手机号码" in p)
     assert phones and phones <= set(re.findall(r"\b1\d{10}\b", roster))
+
+
+def test_each_archive_names_the_one_before_and_continues_its_chain(store, profiles, tmp_path):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from qzdesk.export.archive import read_data
+
+    year = datetime.now().year
+    out = tmp_path / "out"
+    first = save_archive(store, profiles, parse_period(f"{year - 1}"), "qzdemo", out)
+    q1 = save_archive(store, profiles, parse_period(f"{year}Q1"), "qzdemo", out)
+    q2 = save_archive(store, profiles, parse_period(f"{year}Q2"), "qzdemo", out)
+
+    def data(saved):
+        return read_data(PdfFileReader(BytesIO(saved.path.read_bytes())))
+
+    last_year, first_quarter, second_quarter = data(first), data(q1), data(q2)
+    assert last_year["previous_archive_id"] is None
+    assert first_quarter["previous_archive_id"] == first.archive_id
+    assert second_quarter["previous_archive_id"] == q1.archive_id
+    assert (
+        last_year["admission"]["anchors"]["end"] == first_quarter["admission"]["anchors"]["start"]
+    )
+    assert (
+        first_quarter["admission"]["anchors"]["end"]
+        == second_quarter["admission"]["anchors"]["start"]
+    )

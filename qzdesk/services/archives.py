@@ -1,0 +1,47 @@
+"""Which archives (台账) this installation has issued, so that each new one can name the
+one before it and a reader can follow the chain of periods."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from qzdesk.models import AuditEntry
+from qzdesk.services import audit
+from qzdesk.services.periods import Period
+from qzdesk.services.storage.store import Store
+
+ENTITY = "archive"
+
+
+def record_issued(store: Store, archive_id: str, period: Period) -> None:
+    """Noted once the signed file is written and has verified."""
+    with store.transaction() as session:
+        audit.record(
+            session,
+            store.actor,
+            ENTITY,
+            archive_id,
+            "issue",
+            after={
+                "period": period.code,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
+        )
+
+
+def previous_archive(store: Store, period: Period) -> str | None:
+    """The last archive issued for a period that ended before this one begins (the latest
+    such period; of several for it, the last issued)."""
+    with store.transaction() as session:
+        issued = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == ENTITY, AuditEntry.action == "issue")
+        ).all()
+    before = [
+        (date.fromisoformat(e.after["end"]), e.id, e.entity_id)
+        for e in issued
+        if date.fromisoformat(e.after["end"]) < period.start
+    ]
+    return max(before)[2] if before else None
