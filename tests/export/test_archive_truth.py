@@ -322,3 +322,14 @@ def test_each_archive_names_the_one_before_and_continues_its_chain(store, profil
         first_quarter["admission"]["anchors"]["end"]
         == second_quarter["admission"]["anchors"]["start"]
     )
+
+
+def test_an_archive_of_format_2_from_an_earlier_qzdesk_still_verifies():
+    from pathlib import Path
+
+    folder = Path(__file__).parent.parent / "fixtures" / "archives"
+    cert = x509.load_pem_x509_certificate((folder / "v2-cert.pem").read_bytes())
+    pdf = (folder / "v2-2026Q1.pdf").read_bytes()
+    result = verify_archive(pdf, [cert])
+    assert result.ok and result.archive_id == "QZ-2026Q1-29800068"
+    assert not verify_archive(pdf, []).ok  # and trust still decides
