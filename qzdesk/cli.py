@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -143,6 +144,7 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
 def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.storage.health import check
     from qzdesk.services.storage.lock import DataDirLock
+    from qzdesk.services.storage.schema import SCHEMA_HEAD
 
     lock = DataDirLock(paths, "qzdesk check")
     lock.acquire()
@@ -150,9 +152,16 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
         report = check(paths.database, full=args.full)
     finally:
         lock.release()
+    if report.healthy and report.revision == SCHEMA_HEAD:
+        # The file is sound: now the records (chains, what archives signed, minutes, files).
+        from qzdesk.services.records_check import check_records
+        from qzdesk.services.storage.store import Store
+
+        with Store.open(paths.root, "qzdesk check") as store:
+            report.problems += check_records(store)
     lines = [f"数据文件：{report.database}", f"数据结构版本：{report.revision or '无'}"]
     lines += [f"问题：{p}" for p in report.problems] + [f"提示：{n}" for n in report.notes]
-    lines.append("结论：完好" if report.healthy else "结论：有问题，请先备份再联系技术支持")
+    lines.append("结论：完好" if report.healthy else "结论：有问题（见上，每条都写明了怎么办）")
     payload = {
         "database": str(report.database),
         "revision": report.revision,
@@ -626,8 +635,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args, paths)
     except QzdeskError as exc:
-        if args.json:
-            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
-        else:
-            print(f"错误：{exc}", file=sys.stderr)
-        return exc.exit_code
+        return _refuse(args, str(exc), exc.exit_code)
+    except Exception as exc:
+        from qzdesk.services.storage.integrity import is_damage
+        from qzdesk.services.storage.store import damaged_message
+
+        if not is_damage(exc):
+            raise
+        logging.getLogger(__name__).exception("damaged data file")
+        return _refuse(args, damaged_message(paths), EXIT_USAGE)
+
+
+def _refuse(args: argparse.Namespace, message: str, code: int) -> int:
+    if args.json:
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        print(f"错误：{message}", file=sys.stderr)
+    return code

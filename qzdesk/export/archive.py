@@ -540,8 +540,10 @@ def store_archive(
     if not check.ok:
         path.unlink(missing_ok=True)
         raise QzdeskError(f"写入后校验失败，已删除 {path.name}：{'；'.join(check.problems)}")
-    pages = len(PdfFileReader(BytesIO(written)).root["/Pages"]["/Kids"])
-    archives.record_issued(store, archive_id, period)
+    reader = PdfFileReader(BytesIO(written))
+    pages = len(reader.root["/Pages"]["/Kids"])
+    # The chain heads now signed into a file: `check` proves the chain still passes them.
+    archives.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
     return SavedArchive(path, archive_id, pages)
 
 

@@ -4,6 +4,7 @@ one before it and a reader can follow the chain of periods."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,8 +16,9 @@ from qzdesk.services.storage.store import Store
 ENTITY = "archive"
 
 
-def record_issued(store: Store, archive_id: str, period: Period) -> None:
-    """Noted once the signed file is written and has verified."""
+def record_issued(store: Store, archive_id: str, period: Period, anchors: dict[str, Any]) -> None:
+    """Noted once the signed file is written and has verified, with the chain anchors it
+    carries (see `signed_anchors`)."""
     with store.transaction() as session:
         audit.record(
             session,
@@ -28,6 +30,7 @@ def record_issued(store: Store, archive_id: str, period: Period) -> None:
                 "period": period.code,
                 "start": period.start.isoformat(),
                 "end": period.end.isoformat(),
+                "anchors": anchors,
             },
         )
 
@@ -45,3 +48,19 @@ def previous_archive(store: Store, period: Period) -> str | None:
         if date.fromisoformat(e.after["end"]) < period.start
     ]
     return max(before)[2] if before else None
+
+
+def signed_anchors(store: Store) -> list[tuple[str, str, dict[str, Any]]]:
+    """(archive id, chain, {head, count}) for every anchor an issued archive signed."""
+    with store.transaction() as session:
+        issued = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == ENTITY, AuditEntry.action == "issue")
+            .order_by(AuditEntry.id)
+        ).all()
+        return [
+            (e.entity_id or "", chain, anchor)
+            for e in issued
+            for moment in ("start", "end")
+            for chain, anchor in e.after.get("anchors", {}).get(moment, {}).items()
+        ]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk import __version__
 from qzdesk.services.errors import QzdeskError
+from qzdesk.services.storage.integrity import is_damage
 from qzdesk.ui.screen import fit
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,20 @@ class ErrorDialog(QDialog):
         self.setWindowTitle("qzdesk 遇到意外错误")
         self.report = error_report(error)
         layout = QVBoxLayout(self)
+        if is_damage(error):
+            # Never "your data is safe" for a file SQLite finds damaged.
+            state = (
+                "<b>数据文件已损坏，读不出其中的部分记录。</b><br>"
+                "请不要继续录入：在“文件”菜单选“从备份恢复…”，选择最近的备份"
+                "（当前文件会先留存）。<br>"
+            )
+        else:
+            state = (
+                f"<b>操作没有完成：{type(error).__name__}: {str(error)[:200]}</b><br>"
+                "您的数据是安全的：未完成的操作已整体撤回，不会留下写了一半的记录。<br>"
+            )
         summary = QLabel(
-            f"<b>操作没有完成：{type(error).__name__}: {str(error)[:200]}</b><br>"
-            "您的数据是安全的：未完成的操作已整体撤回，不会留下写了一半的记录。<br>"
-            f"详细日志在：{log_path}<br>"
-            "如需帮助，请点“复制报告”，把报告发给技术支持。"
+            state + f"详细日志在：{log_path}<br>如需帮助，请点“复制报告”，把报告发给技术支持。"
         )
         summary.setObjectName("summary")
         summary.setWordWrap(True)

@@ -116,3 +116,19 @@ def test_a_restore_chosen_in_the_window_happens_once_it_has_closed(qapp, data_di
     assert told[0].startswith(f"已从 {backup.name} 恢复。原来的数据已另存为")
     with Store.open(data_dir, "tests") as store:
         assert "备份之后新建的团支部" not in {o.name for o in orgs.list_orgs(store)}
+
+
+def test_a_damaged_file_is_never_called_safe(qtbot, tmp_path):
+    import sqlite3
+
+    from PySide6.QtWidgets import QLabel
+
+    from qzdesk.ui.error_dialog import ErrorDialog
+
+    damaged = ErrorDialog(sqlite3.DatabaseError("database disk image is malformed"), tmp_path)
+    ordinary = ErrorDialog(RuntimeError("boom"), tmp_path)
+    for dialog in (damaged, ordinary):
+        qtbot.addWidget(dialog)
+    text = damaged.findChild(QLabel, "summary").text()
+    assert "已损坏" in text and "从备份恢复" in text and "安全" not in text
+    assert "您的数据是安全的" in ordinary.findChild(QLabel, "summary").text()

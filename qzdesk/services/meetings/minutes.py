@@ -366,6 +366,16 @@ def _content(session: Session, meeting: MeetingRow) -> dict[str, Any]:
     }
 
 
+def altered_minutes(session: Session) -> list[tuple[int, int]]:
+    """(id, number) of signed minutes whose content no longer hashes to what was signed."""
+    signed = session.scalars(
+        select(MeetingRow).where(MeetingRow.status == "signed").order_by(MeetingRow.id)
+    )
+    return [
+        (m.id, m.number) for m in signed if content_hash(_content(session, m)) != m.content_hash
+    ]
+
+
 def content_hash(content: dict[str, Any]) -> str:
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -6,7 +6,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qzdesk.services.storage.integrity import integrity_check, quick_check, stored_revision
+from qzdesk.services.storage.integrity import (
+    integrity_check,
+    quick_check,
+    read_every_row,
+    stored_revision,
+)
 from qzdesk.services.storage.schema import SCHEMA_HEAD, too_new_message
 
 
@@ -30,6 +35,8 @@ def check(db_path: Path, full: bool = False) -> HealthReport:
         report.problems.append(f"数据文件 {db_path} 不存在。")
         return report
     report.problems.extend(integrity_check(db_path) if full else quick_check(db_path))
+    if full and not report.problems:
+        report.problems.extend(read_every_row(db_path))
     if report.problems:
         return report
     try:

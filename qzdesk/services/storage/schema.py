@@ -7,6 +7,7 @@ of importing Alembic; a test keeps the constant equal to Alembic's head.
 from __future__ import annotations
 
 import logging
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -95,3 +96,30 @@ def ensure_current(engine: Engine, paths: DataPaths) -> Path | None:
             raw.execute("PRAGMA foreign_keys=ON")
     log.info("database %s migrated from %s to %s", paths.database, revision, SCHEMA_HEAD)
     return backup
+
+
+@cache
+def expected_triggers() -> frozenset[str]:
+    """The triggers a file of this schema holds (the append-only guards among them), read
+    from a scratch database migrated to head: never a list kept by hand."""
+    import tempfile
+
+    from alembic import command
+
+    from qzdesk.models.engine import make_engine
+
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(Path(scratch) / "scratch.sqlite")
+        try:
+            config = _alembic_config()
+            with engine.connect() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                names = connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                ).scalars()
+                found = frozenset(names)
+                connection.commit()
+        finally:
+            engine.dispose()
+    return found

@@ -52,6 +52,17 @@ def remove_leftovers(paths: DataPaths) -> list[Path]:
     return found
 
 
+def damaged_message(paths: DataPaths) -> str:
+    latest = latest_backup(paths)
+    restore = (
+        f'最近的备份是 {latest}：确认后运行 qzdesk restore "{latest}" 恢复（当前文件会先留存），'
+        "或在图形界面“文件 → 从备份恢复…”中恢复。"
+        if latest is not None
+        else "没有找到备份：请不要再写入，复制整个数据目录后联系技术支持。"
+    )
+    return f"数据文件 {paths.database} 已损坏，读不出其中的部分记录。{restore}"
+
+
 def missing_message(paths: DataPaths) -> str:
     latest = latest_backup(paths)
     if latest is not None:
