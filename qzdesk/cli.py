@@ -42,16 +42,11 @@ def _load_profiles(paths: DataPaths) -> dict[str, Any]:
 
 def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.demo.build import DEMO_PASSWORD, build_demo
-    from qzdesk.services.setup import is_initialised
-    from qzdesk.services.storage.store import Store
+    from qzdesk.services.storage.staging import staged_store
 
     profiles = _load_profiles(paths)
-    with Store.open(paths.root, "qzdesk demo", create=True) as store:
-        if is_initialised(store):
-            raise QzdeskError(
-                f"数据目录 {paths.root} 中已有数据，演示数据不会覆盖它。"
-                "请用 --data 指定一个空目录。"
-            )
+    # Built to the side and moved in whole: a killed demo leaves no half-built store.
+    with staged_store(paths, "qzdesk demo") as store:
         root = build_demo(store, profiles, date.today(), args.members)
     text = (
         f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
@@ -119,7 +114,7 @@ def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.setup import SetupRequest, initialise
-    from qzdesk.services.storage.store import Store
+    from qzdesk.services.storage.staging import staged_store
 
     profiles = _load_profiles(paths)
     request = SetupRequest(
@@ -133,7 +128,7 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
         parent_org=args.parent_org,
     )
     request.password = _read_new_password()
-    with Store.open(paths.root, "qzdesk init", create=True) as store:
+    with staged_store(paths, "qzdesk init") as store:
         root = initialise(store, request, profiles).value
     count = len(request.branches)
     text = f"已建立：{root.name}（{root.kind.label}，{count} 个团支部）\n数据目录：{paths.root}"

@@ -38,7 +38,7 @@ from qzdesk.export.pdf.seal import Seal
 from qzdesk.services import archives, clock
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.files import write_atomically
+from qzdesk.services.files import remove_stale_parts, write_atomically
 from qzdesk.services.meetings import evaluation, minutes, terms
 from qzdesk.services.members import records
 from qzdesk.services.members.records import audit_view
@@ -533,6 +533,7 @@ def store_archive(
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     path = out_dir / f"台账-{period.code}-{archive_id}.pdf"
+    remove_stale_parts(out_dir, "台账-")
     write_atomically(path, pdf)
     written = path.read_bytes()
     own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))

@@ -28,3 +28,13 @@ def write_atomically(path: Path, data: bytes) -> None:
             f"无法写入 {path}：{exc.strerror}。"
             "请检查目录是否存在、可写，磁盘或 U 盘是否已满或已拔出。"
         ) from exc
+
+
+def remove_stale_parts(folder: Path, stem: str) -> list[Path]:
+    """Temporary files `write_atomically` left for names starting with `stem` when the
+    process was killed mid-write (in a folder outside the data directory, such as the
+    archives' folder on a USB stick)."""
+    found = list(folder.glob(f".{stem}*.part")) if folder.is_dir() else []
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found

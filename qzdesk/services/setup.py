@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from qzdesk.models import Org
-from qzdesk.services import clock
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
@@ -103,5 +103,19 @@ def initialise(
         write(session, secretary, Key.PASSWORD_HASH, hash_password(request.password))
         write(session, secretary, Key.SETUP_DONE, clock.now_utc().isoformat())
         created = orgs.info(root)
-    branch_key.create_key(store, request.password, actor=secretary)
+        # The key is written before this transaction commits, so a kill leaves either no
+        # organisation or one that can sign. A key without an organisation is from an
+        # earlier setup that never committed (or a file since lost): kept aside, not used.
+        now = clock.now_utc()
+        branch_key.retire_files(store, now)
+        parent = clean_name(request.parent_org, "", "")
+        info = branch_key.issue_key(store, request.password, created.name, parent, now)
+        audit.record(
+            session,
+            secretary,
+            "branch_key",
+            info.fingerprint,
+            "create",
+            after={"subject": info.subject, "organisation": info.organisation},
+        )
     return Outcome(created, frozenset(Topic))

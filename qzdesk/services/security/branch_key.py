@@ -109,7 +109,31 @@ def create_key(
         raise ValidationError("登录密码不正确。", "password")
     if key_path(store).exists():
         raise ValidationError("本支部已有签名密钥；如需更换，请先导出备份旧密钥。")
-    name = organisation_name(store) or "团组织"
+    info = issue_key(store, password, organisation_name(store) or "团组织", parent, now)
+    _record(
+        store,
+        x509.load_pem_x509_certificate(cert_path(store).read_bytes()),
+        "create",
+        actor,
+        subject=info.subject,
+        organisation=info.organisation,
+    )
+    return Outcome(info, frozenset({Topic.SETTINGS, Topic.AUDIT}))
+
+
+def retire_files(store: Store, now: datetime) -> None:
+    """Move the key and certificate under keys/retired/, never deleting a key."""
+    retired = store.paths.keys / "retired"
+    stamp = f"{now:%Y%m%d-%H%M%S}"
+    for path in (key_path(store), cert_path(store)):
+        if path.exists():
+            retired.mkdir(parents=True, exist_ok=True)
+            path.rename(retired / f"{stamp}-{path.name}")
+
+
+def issue_key(store: Store, password: str, name: str, parent: str, now: datetime) -> KeyInfo:
+    """Generate the key pair and the self-signed certificate and write both files; the
+    caller records it (first-run setup does so inside its own transaction)."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name(
         [
@@ -144,9 +168,7 @@ def create_key(
         .sign(key, hashes.SHA256())
     )
     _save(store, key, cert, password)
-    info = describe(cert)
-    _record(store, cert, "create", actor, subject=info.subject, organisation=info.organisation)
-    return Outcome(info, frozenset({Topic.SETTINGS, Topic.AUDIT}))
+    return describe(cert)
 
 
 def replace_key(
@@ -160,11 +182,7 @@ def replace_key(
         raise ValidationError("请写明更换密钥的原因（如：组织更名、密钥遗失）。", "reason")
     old = load_key(store, password)[1]  # the password is checked before anything moves
     now = now or clock.now_utc()
-    retired = store.paths.keys / "retired"
-    retired.mkdir(exist_ok=True)
-    stamp = f"{now:%Y%m%d-%H%M%S}"
-    for path in (key_path(store), cert_path(store)):
-        path.rename(retired / f"{stamp}-{path.name}")
+    retire_files(store, now)
     outcome = create_key(store, password, now)
     _record(store, old, "retire", None, reason=reason, successor=outcome.value.fingerprint)
     return outcome

@@ -8,6 +8,7 @@ still reads one snapshot and commits once."""
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -47,7 +48,10 @@ def remove_leftovers(paths: DataPaths) -> list[Path]:
     # pathlib's "*" matches dot-files too (write_atomically's temporary names start with ".").
     found = [p for folder in (paths.root, paths.backups, paths.keys) for p in folder.glob("*.part")]
     for path in found:
-        path.unlink(missing_ok=True)
+        if path.is_dir():  # a demo built to the side (storage.staging) and killed
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         log.warning("removed %s, left half-written by an interrupted run", path.name)
     return found
 
