@@ -95,3 +95,38 @@ def test_a_second_key_is_refused(store):
         branch_key.create_key(store, "qzdemo")
     with pytest.raises(ValidationError, match="登录密码不正确"):
         branch_key.create_key(store, "wrong")
+
+
+def _openssl_info(path, secret: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["openssl", "pkcs12", "-in", str(path), "-info", "-noout", "-passin", f"pass:{secret}"],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_key_file_has_a_strong_kdf_and_a_secret_of_its_own(store):
+    path = branch_key.key_path(store)
+    # Not the login password itself: the file has its own derived secret.
+    assert _openssl_info(path, "qzdemo").returncode != 0
+    info = _openssl_info(path, branch_key._secret("qzdemo").decode())
+    assert info.returncode == 0, info.stderr
+    details = info.stdout + info.stderr
+    assert "PBKDF2" in details and "AES-256-CBC" in details
+    assert f"Iteration {branch_key.KDF_ROUNDS}" in details
+
+
+def test_a_key_file_of_the_earlier_kind_opens_and_is_rewritten(store):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, cert = branch_key.load_key(store, "qzdemo")
+    legacy = pkcs12.serialize_key_and_certificates(
+        b"qzdesk-branch", key, cert, None, serialization.BestAvailableEncryption(b"qzdemo")
+    )
+    branch_key.key_path(store).write_bytes(legacy)
+    assert branch_key.fingerprint(branch_key.load_key(store, "qzdemo")[1]) == (
+        branch_key.fingerprint(cert)
+    )
+    assert branch_key.key_path(store).read_bytes() != legacy
+    assert _openssl_info(branch_key.key_path(store), "qzdemo").returncode != 0

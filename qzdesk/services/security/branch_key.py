@@ -4,6 +4,7 @@ certificate's fingerprint is registered with it."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ def cert_path(store: Store) -> Path:
 def _save(
     store: Store, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str
 ) -> None:
-    write_atomically(key_path(store), _bundle(key, cert, password))
+    write_atomically(key_path(store), _bundle(key, cert, _secret(password)))
     write_atomically(cert_path(store), cert.public_bytes(serialization.Encoding.PEM))
 
 
@@ -77,24 +78,42 @@ def describe(cert: x509.Certificate) -> KeyInfo:
     )
 
 
-def _bundle(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str) -> bytes:
-    return pkcs12.serialize_key_and_certificates(
-        b"qzdesk-branch",
-        key,
-        cert,
-        None,
-        serialization.BestAvailableEncryption(password.encode("utf-8")),
+KDF_ROUNDS = 600_000  # PBKDF2-SHA256, as OWASP advises for 2023 on
+
+
+def _secret(password: str) -> bytes:
+    """The key file's own secret, derived from the login password with a label, so the
+    file never shares a secret with anything else keyed by the same password."""
+    return hashlib.sha256(b"qzdesk branch key\0" + password.encode("utf-8")).hexdigest().encode()
+
+
+def _bundle(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, secret: bytes) -> bytes:
+    """PKCS#12 with PBES2 (AES-256-CBC) and 600,000 PBKDF2 rounds, not the library's
+    default; Windows and OpenSSL 1.1.1+ read it."""
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(KDF_ROUNDS)
+        .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+        .hmac_hash(hashes.SHA256())
+        .build(secret)
     )
+    return pkcs12.serialize_key_and_certificates(b"qzdesk-branch", key, cert, None, encryption)
 
 
-def _open(data: bytes, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    try:
-        key, cert, _extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
-    except ValueError:
-        raise WrongKeyPassword("密码不正确，无法打开签名密钥。") from None
+def _load(data: bytes, secret: bytes) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key, cert, _extra = pkcs12.load_key_and_certificates(data, secret)
     if not isinstance(key, ec.EllipticCurvePrivateKey) or cert is None:
         raise QzdeskError("密钥文件内容不完整（缺少私钥或证书）。")
     return key, cert
+
+
+def _open_transfer(
+    data: bytes, password: str
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    try:
+        return _load(data, password.encode("utf-8"))
+    except ValueError:
+        raise WrongKeyPassword("移交密码不正确，无法打开移交的密钥文件。") from None
 
 
 def create_key(
@@ -209,15 +228,24 @@ def load_key(store: Store, password: str) -> tuple[ec.EllipticCurvePrivateKey, x
     path = key_path(store)
     if not path.exists():
         raise NotFound("本支部还没有签名密钥：请在“设置”中创建。")
-    return _open(path.read_bytes(), password)
+    data = path.read_bytes()
+    try:
+        return _load(data, _secret(password))
+    except ValueError:
+        pass
+    try:  # a key file written before the derived secret: opened once, then rewritten
+        key, cert = _load(data, password.encode("utf-8"))
+    except ValueError:
+        raise WrongKeyPassword("密码不正确，无法打开签名密钥。") from None
+    write_atomically(path, _bundle(key, cert, _secret(password)))
+    return key, cert
 
 
 def reencrypt(store: Store, old: str, new: str) -> None:
     """Called when the password changes: the key follows the login password."""
-    path = key_path(store)
-    if path.exists():
-        key, cert = _open(path.read_bytes(), old)
-        write_atomically(path, _bundle(key, cert, new))
+    if key_path(store).exists():
+        key, cert = load_key(store, old)
+        write_atomically(key_path(store), _bundle(key, cert, _secret(new)))
 
 
 def export_key(store: Store, password: str, transfer_password: str, target: Path) -> KeyInfo:
@@ -225,7 +253,7 @@ def export_key(store: Store, password: str, transfer_password: str, target: Path
     if len(transfer_password) < 8:
         raise ValidationError("移交密码至少 8 位。", "transfer_password")
     key, cert = load_key(store, password)
-    write_atomically(target, _bundle(key, cert, transfer_password))
+    write_atomically(target, _bundle(key, cert, transfer_password.encode("utf-8")))
     _record(store, cert, "export", file=target.name)
     return describe(cert)
 
@@ -233,7 +261,7 @@ def export_key(store: Store, password: str, transfer_password: str, target: Path
 def import_key(store: Store, source: Path, transfer_password: str, password: str) -> KeyInfo:
     """Take over a key exported by the previous secretary; it is re-encrypted with this
     installation's login password."""
-    key, cert = _open(source.read_bytes(), transfer_password)
+    key, cert = _open_transfer(source.read_bytes(), transfer_password)
     if key_path(store).exists():
         raise ValidationError("本支部已有签名密钥，不能再导入。")
     _save(store, key, cert, password)
