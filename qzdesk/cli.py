@@ -107,7 +107,9 @@ def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
         raise QzdeskError(f"无法读取 {args.file}：{exc.strerror}") from exc
     result = verify_archive(pdf, trust_list(paths, args.trust or []))
     lines = [f"文件：{args.file}", *result.report()]
-    payload = {"file": str(args.file), "ok": result.ok, **dataclasses.asdict(result)}
+    found = {k: v for k, v in dataclasses.asdict(result).items() if k != "data"}
+    found["signed_at"] = result.signed_at.isoformat() if result.signed_at else None
+    payload = {"file": str(args.file), "ok": result.ok, **found}
     _emit(args, "\n".join(lines), payload)
     return EXIT_OK if result.ok else EXIT_VERIFY_FAILED
 
@@ -452,6 +454,131 @@ def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_PARTIAL if preview.count("error") else EXIT_OK
 
 
+def cmd_trust_add(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.receiving.registry import register
+
+    with _open_signed(paths, "qzdesk trust add", _load_profiles(paths)) as desk:
+        row = desk.call(register, desk.store, args.cert, args.org, args.fingerprint).value
+    _emit(
+        args,
+        f"已登记：{row.org_name}（指纹 {row.fingerprint}）",
+        {"org": row.org_name, "fingerprint": row.fingerprint},
+    )
+    return EXIT_OK
+
+
+def cmd_trust_list(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.receiving.registry import registrations
+
+    with _open_signed(paths, "qzdesk trust list", _load_profiles(paths)) as desk:
+        rows = desk.call(registrations, desk.store)
+    lines = [
+        f"{r.org_name}  {r.fingerprint}  {r.registered_on:%Y-%m-%d} 登记（{r.registered_by}）"
+        + (f"  {r.ended_on:%Y-%m-%d} 停用：{r.end_reason}" if r.ended_on else "")
+        for r in rows
+    ] or ["尚未登记任何证书。"]
+    payload = {
+        "registrations": [
+            {
+                "org": r.org_name,
+                "fingerprint": r.fingerprint,
+                "parent": r.parent,
+                "registered_on": r.registered_on.isoformat(),
+                "registered_by": r.registered_by,
+                "ended_on": r.ended_on.isoformat() if r.ended_on else None,
+                "end_reason": r.end_reason,
+            }
+            for r in rows
+        ]
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_OK
+
+
+def cmd_trust_end(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.receiving.registry import end
+
+    with _open_signed(paths, "qzdesk trust end", _load_profiles(paths)) as desk:
+        row = desk.call(end, desk.store, args.fingerprint, args.reason, args.ended_on).value
+    _emit(
+        args,
+        f"已停用：{row.org_name} 的证书（{row.ended_on:%Y-%m-%d} 起；此前签发的台账仍有效）",
+        {"org": row.org_name, "fingerprint": row.fingerprint},
+    )
+    return EXIT_OK
+
+
+def cmd_receive(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.export.receiving import archive_files, receive_folder
+
+    if not args.folder.is_dir():
+        raise QzdeskError(f"{args.folder} 不是文件夹：请指定存放台账的文件夹或 U 盘。")
+    with _open_signed(paths, "qzdesk receive", _load_profiles(paths)) as desk:
+        verdicts = desk.call(receive_folder, desk.store, args.folder)
+    lines = [
+        f"{v.path.relative_to(args.folder)}  {v.label}"
+        + (f"  {v.org_name} {v.period_code}" if v.org_name else "")
+        + (f"：{'；'.join(v.reasons)}" if v.reasons else "")
+        for v in verdicts
+    ]
+    accepted = sum(v.accepted for v in verdicts)
+    rejected = sum(not v.accepted for v in verdicts)
+    lines.append(f"共 {len(verdicts)} 个文件：收下 {accepted} 份，拒收 {rejected} 份。")
+    payload = {
+        "files": [
+            {
+                "file": str(v.path),
+                "accepted": v.accepted,
+                "duplicate_of": v.duplicate_of,
+                "org": v.org_name,
+                "period": v.period_code,
+                "archive_id": v.archive_id,
+                "reasons": v.reasons,
+            }
+            for v in verdicts
+        ]
+    }
+    _emit(args, "\n".join(lines), payload)
+    if not archive_files(args.folder) or not accepted:
+        return EXIT_USAGE
+    return EXIT_PARTIAL if rejected else EXIT_OK
+
+
+def cmd_received(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.receiving.receipts import submissions
+    from qzdesk.services.receiving.registry import registrations
+
+    with _open_signed(paths, "qzdesk received", _load_profiles(paths)) as desk:
+        registered = [r.org_name for r in desk.call(registrations, desk.store)]
+        rows = desk.call(submissions, desk.store, args.period, registered)
+    lines = [
+        f"{r.org_name}  {r.state}"
+        + (f"  {r.archive_id}（{r.received_at.astimezone():%Y-%m-%d}）" if r.archive_id else "")
+        + (f"  替代了 {r.superseded} 份" if r.superseded else "")
+        + (f"  {'；'.join(r.notes)}" if r.notes else "")
+        for r in rows
+    ]
+    missing = sum(r.archive_id is None for r in rows)
+    lines.append(
+        f"{args.period}：应报 {len(rows)} 个组织，已报送 {len(rows) - missing}，未报送 {missing}。"
+    )
+    payload = {
+        "period": args.period,
+        "organisations": [
+            {
+                "org": r.org_name,
+                "state": "submitted" if r.archive_id else "missing",
+                "archive_id": r.archive_id,
+                "superseded": r.superseded,
+                "notes": r.notes,
+            }
+            for r in rows
+        ],
+    }
+    _emit(args, "\n".join(lines), payload)
+    return EXIT_OK
+
+
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
     from qzdesk.services.members.records import export_rows
@@ -544,6 +671,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--rejects", type=Path, metavar="OUT.xlsx", help="把有问题的行写入此文件，改正后可再导入"
     )
     bringing.set_defaults(handler=cmd_applicants_import)
+
+    trust = sub.add_parser("trust", parents=[common], help="证书登记：下级组织的签名证书")
+    trust_sub = trust.add_subparsers(dest="trust_command", metavar="操作", required=True)
+    adding = trust_sub.add_parser(
+        "add", parents=[common], help="登记一份证书（核对登记表上的指纹）"
+    )
+    adding.add_argument("cert", type=Path, metavar="CERT.pem")
+    adding.add_argument("--org", required=True, metavar="NAME", help="证书所属组织的名称")
+    adding.add_argument("--fingerprint", required=True, metavar="HEX", help="证书登记表上的指纹")
+    adding.set_defaults(handler=cmd_trust_add)
+    listing = trust_sub.add_parser("list", parents=[common], help="列出已登记的证书")
+    listing.set_defaults(handler=cmd_trust_list)
+    ending = trust_sub.add_parser("end", parents=[common], help="停用一份证书（换届换钥、丢失）")
+    ending.add_argument("fingerprint", metavar="FINGERPRINT")
+    ending.add_argument("--reason", required=True, metavar="TEXT")
+    ending.add_argument(
+        "--from", dest="ended_on", type=date.fromisoformat, metavar="DATE", help="停用日期"
+    )
+    ending.set_defaults(handler=cmd_trust_end)
+    receive = sub.add_parser("receive", parents=[common], help="收件：校验并收下文件夹中的台账")
+    receive.add_argument("folder", type=Path, metavar="DIR")
+    receive.set_defaults(handler=cmd_receive)
+    received = sub.add_parser("received", parents=[common], help="报送情况：某期间谁已报送")
+    received.add_argument("--period", required=True, metavar="PERIOD", help="如 2026Q1")
+    received.set_defaults(handler=cmd_received)
 
     init = sub.add_parser("init", parents=[common], help="首次设置（与向导相同的问题）")
     init.add_argument("--org-name", required=True, help="组织名称，如 某某中学团委")

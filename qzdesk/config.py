@@ -58,6 +58,11 @@ class DataPaths:
         return self.root / "attachments"
 
     @property
+    def received(self) -> Path:
+        """Archives received from the organisations below, kept as they came."""
+        return self.root / "received"
+
+    @property
     def ui_state(self) -> Path:
         return self.root / "ui-state.ini"
 

@@ -350,6 +350,8 @@ class Verification:
     data_valid: bool = False
     archive_id: str = ""
     problems: list[str] = field(default_factory=list)
+    signed_at: datetime | None = None  # as the signer's clock said
+    data: dict[str, Any] | None = None  # when valid
 
     @property
     def ok(self) -> bool:
@@ -396,6 +398,7 @@ def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
     result.signer = branch_key.describe(cert).subject
     result.intact = bool(status.intact and status.valid)
     result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    result.signed_at = status.signer_reported_dt
     # Each check for what it is: a broken file is broken, not "untrusted".
     if not result.intact:
         result.problems.append("签名与文件内容不符：文件在签名后被改动过。")
@@ -477,6 +480,7 @@ def _check_data(reader: Any, result: Verification) -> None:
     result.problems += problems
     result.data_valid = not problems
     result.archive_id = data["archive_id"]
+    result.data = data if not problems else None
 
 
 def references(data: dict[str, Any]) -> list[str]:

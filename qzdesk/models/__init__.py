@@ -31,6 +31,7 @@ from qzdesk.models.member import (
 from qzdesk.models.org import (
     Org,
 )
+from qzdesk.models.receiving import Receipt, TrustedCert
 from qzdesk.models.setting import Setting
 from qzdesk.models.term import Term
 
@@ -58,9 +59,11 @@ __all__ = [
     "Publicity",
     "PublicityEntry",
     "Quota",
+    "Receipt",
     "Registration",
     "Setting",
     "StageEvent",
     "Term",
+    "TrustedCert",
     "make_engine",
 ]

@@ -1,0 +1,154 @@
+"""Receiving a folder or a USB stick of archives: every PDF in it is verified (the
+signature over the whole file, the signer registered and not ended on the signing day,
+the organisation named in the data the registered one, the data valid, the chain
+continuing the organisation's previous archive), logged with its verdict, and an
+accepted one filed under the data folder. A broken or hostile file is a line in the
+report, never a crash."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qzdesk.export.archive import verify_archive
+from qzdesk.services.files import write_atomically
+from qzdesk.services.receiving import receipts, registry
+from qzdesk.services.storage.store import Store
+
+MAX_BYTES = 100 * 1024 * 1024
+Progress = Callable[[int, int], bool]
+
+
+@dataclass
+class FileVerdict:
+    path: Path
+    accepted: bool
+    reasons: list[str] = field(default_factory=list)
+    org_name: str | None = None
+    period_code: str | None = None
+    archive_id: str | None = None
+    duplicate_of: int | None = None  # an earlier receipt of the same file
+    data: dict[str, Any] | None = None
+
+    @property
+    def label(self) -> str:
+        if self.duplicate_of is not None:
+            return f"重复（已于第 {self.duplicate_of} 号收件收到）"
+        return "已收" if self.accepted else "拒收"
+
+
+def archive_files(folder: Path) -> list[Path]:
+    """Every file named *.pdf under `folder` (a USB stick's tree), in a stable order."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() == ".pdf" and p.is_file() and not p.is_symlink()
+    )
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._") or "未命名"
+
+
+def receive_file(store: Store, path: Path) -> FileVerdict:
+    verdict = FileVerdict(path, accepted=False)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            verdict.reasons.append("文件是空的")
+        elif size > MAX_BYTES:
+            verdict.reasons.append(f"文件过大（{size // 1024 // 1024} MB），不是 qzdesk 台账")
+        content = path.read_bytes() if not verdict.reasons else b""
+    except OSError as exc:
+        verdict.reasons.append(f"无法读取：{exc.strerror}")
+        return verdict
+    sha256 = hashlib.sha256(content).hexdigest()
+    if not verdict.reasons and not content.startswith(b"%PDF-"):
+        verdict.reasons.append("不是 PDF 文件")
+    if not verdict.reasons:
+        earlier = receipts.already_received(store, sha256)
+        if earlier is not None:
+            verdict.duplicate_of = earlier.id
+            verdict.accepted = earlier.accepted
+            verdict.org_name, verdict.period_code = earlier.org_name, earlier.period_code
+            verdict.archive_id = earlier.archive_id
+            verdict.reasons = [f"同一文件已于 {earlier.received_at:%Y-%m-%d %H:%M} 收到"]
+            return verdict
+        _judge(store, content, verdict)
+    if verdict.accepted:
+        target = (
+            store.paths.received
+            / _safe(verdict.org_name or "")
+            / (f"{verdict.period_code}-{verdict.archive_id}-{sha256[:8]}.pdf")
+        )
+        write_atomically(target, content)
+        stored_as = str(target.relative_to(store.paths.root))
+    else:
+        stored_as = None
+    receipts.record(
+        store,
+        path.name,
+        sha256 if content else hashlib.sha256(path.name.encode()).hexdigest(),
+        verdict.accepted,
+        verdict.reasons,
+        verdict.data if verdict.accepted else None,  # nothing from a rejected file
+        stored_as,
+    )
+    return verdict
+
+
+def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
+    known = registry.registrations(store)
+    result = verify_archive(content, [r.certificate for r in known])
+    if not result.ok:
+        verdict.reasons += result.problems
+        return
+    data = result.data
+    assert data is not None
+    registration = next(r for r in known if r.fingerprint == result.fingerprint)
+    signed_on = (result.signed_at.date() if result.signed_at else None) or date.fromisoformat(
+        data["generated_at"][:10]
+    )
+    problems = []
+    if not registration.valid_on(signed_on):
+        problems.append(
+            f"签名证书已于 {registration.ended_on:%Y-%m-%d} 停用（{registration.end_reason}），"
+            f"此后（{signed_on:%Y-%m-%d}）签发的台账不予接收"
+        )
+    if data["branch"]["name"] != registration.org_name:
+        problems.append(
+            f"台账中的组织“{data['branch']['name']}”不是该证书登记的“{registration.org_name}”"
+        )
+    previous = receipts.latest_before(store, data["branch"]["name"], data["period"]["code"])
+    broken, notes = receipts.continuity(previous, data)
+    problems += broken
+    verdict.org_name, verdict.period_code = data["branch"]["name"], data["period"]["code"]
+    verdict.archive_id = data["archive_id"]
+    if problems:
+        verdict.reasons += problems
+        return
+    verdict.accepted = True
+    verdict.reasons += notes
+    verdict.data = data
+
+
+def receive_folder(
+    store: Store, folder: Path, progress: Progress | None = None
+) -> list[FileVerdict]:
+    """Receive every archive under `folder`; `progress(done, total)` may cancel between
+    files (what was received so far stays received, each file being whole)."""
+    files = archive_files(folder)
+    verdicts = []
+    for done, path in enumerate(files, start=1):
+        try:
+            verdicts.append(receive_file(store, path))
+        except Exception as exc:  # a hostile file must not stop the others
+            verdicts.append(FileVerdict(path, False, [f"无法处理：{type(exc).__name__}"]))
+        if progress and not progress(done, len(files)):
+            break
+    return verdicts

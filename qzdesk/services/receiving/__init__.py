@@ -1,0 +1,1 @@
+"""A committee receiving its organisations' signed archives (收件)."""

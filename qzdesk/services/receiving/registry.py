@@ -1,0 +1,146 @@
+"""证书登记: the certificates of the organisations below, each checked against the
+fingerprint printed on its paper 证书登记表, with the organisation it belongs to. A key
+that changes (换届, a lost PC) gets a new registration; the old one is ended and stays
+valid for what it signed before that day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select
+
+from qzdesk.models import TrustedCert
+from qzdesk.services import audit, clock
+from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.names import clean_name
+from qzdesk.services.security.branch_key import describe, fingerprint
+from qzdesk.services.storage.store import Store
+
+CHANGED = frozenset({Topic.SETTINGS, Topic.AUDIT})
+
+
+@dataclass(frozen=True)
+class Registration:
+    id: int
+    fingerprint: str
+    org_name: str
+    parent: str
+    registered_on: date
+    registered_by: str
+    ended_on: date | None
+    end_reason: str | None
+    certificate_pem: str
+
+    def valid_on(self, day: date) -> bool:
+        """Whether what it signed on `day` is accepted: an archive signed before the
+        paper form reached the committee counts; one signed after the end does not."""
+        return self.ended_on is None or day < self.ended_on
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.certificate_pem.encode())
+
+
+def _row(t: TrustedCert) -> Registration:
+    return Registration(
+        t.id,
+        t.fingerprint,
+        t.org_name,
+        t.parent,
+        t.registered_on,
+        t.registered_by,
+        t.ended_on,
+        t.end_reason,
+        t.certificate_pem,
+    )
+
+
+def normalise_fingerprint(text: str) -> str:
+    hex_digits = "".join(c for c in text.upper() if c in "0123456789ABCDEF")
+    if len(hex_digits) != 64:
+        raise ValidationError(
+            f"指纹应为 64 位十六进制数字（现为 {len(hex_digits)} 位），请照证书登记表核对。",
+            "fingerprint",
+        )
+    return ":".join(hex_digits[i : i + 2] for i in range(0, 64, 2))
+
+
+def register(
+    store: Store,
+    pem_file: Path,
+    org_name: str,
+    typed_fingerprint: str,
+    registered_on: date | None = None,
+) -> Outcome[Registration]:
+    """Register a certificate: refused unless it is the one whose fingerprint the paper
+    form shows, and its subject names the organisation."""
+    org_name = clean_name(org_name, "组织名称", "org")
+    expected = normalise_fingerprint(typed_fingerprint)
+    try:
+        cert = x509.load_pem_x509_certificate(pem_file.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"无法读取证书文件 {pem_file.name}：{exc}", "file") from exc
+    actual = fingerprint(cert)
+    if actual != expected:
+        raise ValidationError(
+            f"证书的指纹 {actual} 与登记表上的 {expected} 不一致：不是同一份证书，不能登记。",
+            "fingerprint",
+        )
+    info = describe(cert)
+    if info.subject != org_name:
+        raise ValidationError(
+            f"证书的单位是“{info.subject}”，不是“{org_name}”：请核对组织名称或证书文件。", "org"
+        )
+    with store.transaction() as session:
+        if session.scalar(select(TrustedCert.id).where(TrustedCert.fingerprint == actual)):
+            raise ValidationError("这份证书已经登记过。", "file")
+        row = TrustedCert(
+            fingerprint=actual,
+            org_name=org_name,
+            parent=info.organisation,
+            certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+            registered_on=registered_on or clock.today(),
+            registered_by=store.actor,
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, store.actor, "trusted_cert", actual, "register", after={"org": org_name}
+        )
+        return Outcome(_row(row), CHANGED)
+
+
+def end(
+    store: Store, typed_fingerprint: str, reason: str, ended_on: date | None = None
+) -> Outcome[Registration]:
+    """End a registration from a day on (a new key, a lost PC): archives it signed before
+    stay valid."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请写明停用的原因。", "reason")
+    found = normalise_fingerprint(typed_fingerprint)
+    with store.transaction() as session:
+        row = session.scalar(select(TrustedCert).where(TrustedCert.fingerprint == found))
+        if row is None:
+            raise ValidationError(f"没有登记过指纹为 {found} 的证书。", "fingerprint")
+        if row.ended_on is not None:
+            raise ValidationError(f"这份证书已于 {row.ended_on:%Y-%m-%d} 停用。", "fingerprint")
+        row.ended_on = ended_on or clock.today()
+        row.end_reason = reason
+        audit.record(session, store.actor, "trusted_cert", found, "end", after={"reason": reason})
+        return Outcome(_row(row), CHANGED)
+
+
+def registrations(store: Store) -> list[Registration]:
+    with store.transaction() as session:
+        return [
+            _row(t)
+            for t in session.scalars(
+                select(TrustedCert).order_by(TrustedCert.org_name, TrustedCert.registered_on)
+            )
+        ]

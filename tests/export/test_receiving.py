@@ -1,0 +1,192 @@
+"""A committee receiving its organisations' archives: a folder with good archives and
+every kind of bad one gets exact verdicts, and nothing from a rejected file is kept."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qzdesk.export.archive import save_archive
+from qzdesk.export.receiving import receive_folder
+from qzdesk.services import clock
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.periods import parse_period
+from qzdesk.services.receiving import receipts, registry
+from qzdesk.services.security import branch_key
+from qzdesk.services.setup import SetupRequest, initialise
+from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import OrgKind, Sector
+from tests.unit.test_member_import import run_cli
+
+PASSWORD = "qzdemo"
+
+
+class Branch:
+    """A village 团支部 of its own: its own store, key and archives."""
+
+    def __init__(self, root: Path, name: str, profiles) -> None:
+        self.name, self.root, self.profiles = name, root, profiles
+        with Store.open(root, "tests", create=True) as store:
+            request = SetupRequest(
+                org_name=name,
+                org_kind=OrgKind.BRANCH,
+                sector=Sector.VILLAGE,
+                secretary="王芳",
+                password=PASSWORD,
+                profile_id="qinzhou-2024",
+                parent_org="某镇团委",
+                founded_on=date(2020, 1, 1),
+            )
+            initialise(store, request, profiles)
+            self.cert = root / "cert.pem"
+            self.cert.write_bytes(branch_key.certificate_pem(store))
+            self.fingerprint = branch_key.key_info(store).fingerprint
+
+    def archive(self, period: str, out: Path) -> Path:
+        with Store.open(self.root, "tests") as store:
+            return save_archive(store, self.profiles, parse_period(period), PASSWORD, out).path
+
+
+@pytest.fixture
+def district(tmp_path, profiles):
+    """Five villages' archives on a stick, and a committee that registered four of them."""
+    villages = {
+        key: Branch(tmp_path / key, f"{name}团支部", profiles)
+        for key, name in (("a", "东关村"), ("b", "西关村"), ("c", "南山村"), ("d", "北坡村"))
+    }
+    stick = tmp_path / "U盘"
+    (stick / "一月").mkdir(parents=True)
+    files = {
+        "a_q1": villages["a"].archive("2026Q1", stick),
+        "b_q1": villages["b"].archive("2026Q1", stick / "一月"),
+        "c_q1": villages["c"].archive("2026Q1", stick),  # never registered
+        "d_q1": villages["d"].archive("2026Q1", stick),  # signed after its key was ended
+    }
+    flipped = bytearray(files["b_q1"].read_bytes())
+    flipped[len(flipped) // 2] ^= 0x01
+    (stick / "损坏.pdf").write_bytes(bytes(flipped))
+    shutil.copy(files["a_q1"], stick / "一月" / "东关村-副本.pdf")  # the same file twice
+    (stick / "说明.pdf").write_text("这不是台账", encoding="utf-8")
+    (stick / "空文件.pdf").write_bytes(b"")
+    (stick / "照片.jpg").write_bytes(b"\xff\xd8\xff")  # not a PDF name: not looked at
+    committee = tmp_path / "committee"
+    Branch(committee, "某镇团委", profiles)  # the receiving side is a qzdesk of its own
+    with Store.open(committee, "tests") as store:
+        for key in ("a", "b", "d"):
+            v = villages[key]
+            registry.register(store, v.cert, v.name, v.fingerprint.replace(":", " "))
+        registry.end(store, villages["d"].fingerprint, "换届，启用新密钥", clock.today())
+    return villages, stick, files, committee
+
+
+def test_a_stick_of_archives_gets_exact_verdicts(district):
+    _villages, stick, files, committee = district
+    with Store.open(committee, "tests") as store:
+        verdicts = {v.path.name: v for v in receive_folder(store, stick)}
+        log = receipts.receipts(store)
+    assert set(verdicts) == {
+        files["a_q1"].name,
+        files["b_q1"].name,
+        files["c_q1"].name,
+        files["d_q1"].name,
+        "损坏.pdf",
+        "东关村-副本.pdf",
+        "说明.pdf",
+        "空文件.pdf",
+    }
+    # The same file twice (under another name): received once, the other is its duplicate.
+    pair = [verdicts[files["a_q1"].name], verdicts["东关村-副本.pdf"]]
+    assert sorted(v.duplicate_of is None for v in pair) == [False, True]
+    assert all(
+        v.accepted and (v.org_name, v.period_code) == ("东关村团支部", "2026Q1") for v in pair
+    )
+    assert verdicts[files["b_q1"].name].accepted
+    assert any("不在信任名单中" in r for r in verdicts[files["c_q1"].name].reasons)
+    assert any("停用" in r for r in verdicts[files["d_q1"].name].reasons)
+    broken = verdicts["损坏.pdf"]
+    assert not broken.accepted and not any("信任" in r for r in broken.reasons)
+    assert verdicts["说明.pdf"].reasons == ["不是 PDF 文件"]
+    assert verdicts["空文件.pdf"].reasons == ["文件是空的"]
+    # One receipt per file (the copy is the same file), and no data kept from the rejected.
+    assert len(log) == 7
+    assert all((r.org_name is None) == (not r.accepted) for r in log)
+    kept = sorted(p.name for p in (committee / "received").rglob("*.pdf"))
+    assert len(kept) == 2
+
+
+def test_a_new_archive_for_the_same_period_supersedes_and_both_stay(district, tmp_path):
+    villages, stick, _files, committee = district
+    with Store.open(committee, "tests") as store:
+        receive_folder(store, stick)
+        again = villages["a"].archive("2026Q1", tmp_path / "again")
+        second = receive_folder(store, again.parent)[0]
+        assert second.accepted
+        rows = [r for r in receipts.receipts(store) if r.org_name == "东关村团支部"]
+        registered = [r.org_name for r in registry.registrations(store)]
+        status = receipts.submissions(store, "2026Q1", registered)
+    assert [r.verdict for r in rows] == ["已被新件替代", "已收"]
+    by_org = {s.org_name: s for s in status}
+    assert by_org["东关村团支部"].superseded == 1
+    assert by_org["东关村团支部"].archive_id == second.archive_id
+    assert by_org["北坡村团支部"].state == "未报送"
+
+
+def test_registration_checks_the_paper_fingerprint_and_the_name(district, tmp_path):
+    villages, _stick, _files, committee = district
+    c = villages["c"]
+    wrong = "00" * 32
+    with Store.open(committee, "tests") as store:
+        with pytest.raises(ValidationError, match="不一致"):
+            registry.register(store, c.cert, c.name, wrong)
+        with pytest.raises(ValidationError, match="不是“西山村团支部”"):
+            registry.register(store, c.cert, "西山村团支部", c.fingerprint)
+        with pytest.raises(ValidationError, match="登记过"):
+            registry.register(
+                store, villages["a"].cert, villages["a"].name, villages["a"].fingerprint
+            )
+
+
+def test_the_chain_between_periods_joins_or_is_flagged():
+    def archive(code, start, end):
+        return {
+            "period": {"code": code},
+            "admission": {"anchors": {"start": start, "end": end}},
+        }
+
+    def at(count, head):
+        return {"entries": {"count": count, "head": head}, "reviews": {"count": 0, "head": "0"}}
+
+    q1 = archive("2026Q1", at(0, "0"), at(5, "aa"))
+    assert receipts.continuity(q1, archive("2026Q2", at(5, "aa"), at(7, "bb"))) == ([], [])
+    changed = receipts.continuity(q1, archive("2026Q2", at(5, "zz"), at(7, "bb")))
+    assert "不衔接" in changed[0][0]
+    restarted = receipts.continuity(q1, archive("2026Q3", at(0, "0"), at(1, "cc")))
+    assert "还少" in restarted[0][0]
+    gap = receipts.continuity(q1, archive("2026Q3", at(6, "dd"), at(7, "ee")))
+    assert gap[0] == [] and "缺少期间" in gap[1][0]
+
+
+def test_the_cli_registers_receives_and_reports(district, tmp_path):
+    villages, stick, _files, committee = district
+    data = ("--data", str(committee))
+    c = villages["c"]
+    added = run_cli(
+        "trust", "add", str(c.cert), "--org", c.name, "--fingerprint", c.fingerprint, *data
+    )
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run_cli("trust", "list", "--json", *data).stdout)
+    assert {r["org"] for r in listed["registrations"]} >= {c.name, villages["a"].name}
+    received = run_cli("receive", str(stick), "--json", *data)
+    assert received.returncode == 3  # the good ones in, the bad ones named
+    report = json.loads(received.stdout)
+    assert sum(f["accepted"] for f in report["files"]) >= 3
+    status = json.loads(run_cli("received", "--period", "2026Q1", "--json", *data).stdout)
+    states = {o["org"]: o["state"] for o in status["organisations"]}
+    assert states[c.name] == "submitted" and states[villages["d"].name] == "missing"
+    empty = tmp_path / "空U盘"
+    empty.mkdir()
+    assert run_cli("receive", str(empty), *data).returncode == 2
