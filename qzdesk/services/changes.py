@@ -20,6 +20,7 @@ class Topic(StrEnum):
     ADMISSION = "admission"
     LEDGER = "ledger"
     MEETINGS = "meetings"
+    RECEIVING = "receiving"
 
 
 @dataclass(frozen=True)

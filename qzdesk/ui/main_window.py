@@ -33,6 +33,7 @@ from qzdesk.ui.members.page import RosterPage
 from qzdesk.ui.pages.archive import ArchivePage
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pages.home import HomePage
+from qzdesk.ui.receiving.page import ReceivingPage
 from qzdesk.ui.screen import available, clamp, fit, scrolled
 from qzdesk.ui.settings.page import SettingsPage
 
@@ -43,6 +44,7 @@ NAV_ICONS = {
     "发展团员": "fa5s.user-plus",
     "组织生活": "fa5s.calendar-alt",
     "台账": "fa5s.file-signature",
+    "收件": "fa5s.inbox",
     "设置": "fa5s.cog",
 }
 # Versions are read when 关于 opens; the licences are the projects' own.
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self.admission = AdmissionPage(context)
         self.meetings = MeetingsPage(context)
         self.archive = ArchivePage(context)
+        self.receiving = ReceivingPage(context)
         self.settings_page = SettingsPage(context)
         self.pages: list[Page] = [
             self.home,
@@ -92,6 +95,7 @@ class MainWindow(QMainWindow):
             self.admission,
             self.meetings,
             self.archive,
+            self.receiving,
             self.settings_page,
         ]
 

@@ -140,6 +140,7 @@ def main() -> None:
     from qzdesk.ui.members.form import MemberForm
     from qzdesk.ui.members.import_dialog import ImportDialog
     from qzdesk.ui.pdf_preview import PdfPreview
+    from qzdesk.ui.receiving.page import RegisterDialog
 
     ensure_app()
     inspector = Inspector(shots)
@@ -220,6 +221,7 @@ def main() -> None:
     from qzdesk.ui.members.import_dialog import BatchesDialog
 
     dialog("import-batches", BatchesDialog(context, window))
+    dialog("register-cert", RegisterDialog(context, window))
     dialog("error", ErrorDialog(RuntimeError("示例"), paths.logs / "qzdesk.log", window))
     window.show_manual().close()
     dialog("manual", window.show_manual())

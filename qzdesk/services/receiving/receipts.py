@@ -16,7 +16,7 @@ from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.periods import parse_period
 from qzdesk.services.storage.store import Store
 
-CHANGED = frozenset({Topic.AUDIT})
+CHANGED = frozenset({Topic.RECEIVING, Topic.AUDIT})
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from qzdesk.services.names import clean_name
 from qzdesk.services.security.branch_key import describe, fingerprint
 from qzdesk.services.storage.store import Store
 
-CHANGED = frozenset({Topic.SETTINGS, Topic.AUDIT})
+CHANGED = frozenset({Topic.RECEIVING, Topic.AUDIT})
 
 
 @dataclass(frozen=True)

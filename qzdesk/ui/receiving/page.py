@@ -1,0 +1,310 @@
+"""收件: a committee receives its organisations' signed archives from a folder or a USB
+stick, keeps the certificates it registered, and sees who has submitted for a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.export.receiving import FileVerdict, receive_folder
+from qzdesk.services import clock
+from qzdesk.services.changes import Topic
+from qzdesk.services.desk import Context
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.periods import parse_period
+from qzdesk.services.receiving import receipts, registry
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.pages.base import Page
+from qzdesk.ui.progress import ProgressBridge
+from qzdesk.ui.screen import fit
+from qzdesk.ui.tables import fill_table, make_table
+
+
+@dataclass(frozen=True)
+class ReceivingData:
+    period: str
+    registrations: list[registry.Registration]
+    submissions: list[receipts.Submission]
+    log: list[receipts.ReceiptRow]
+
+
+def current_quarter() -> str:
+    today = clock.today()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+class RegisterDialog(QDialog):
+    """登记证书: the PEM file, the organisation, and the fingerprint read off the paper form."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.registered: registry.Registration | None = None
+        self.setWindowTitle("登记下级组织的签名证书")
+        form = QFormLayout(self)
+        file_row = QHBoxLayout()
+        self.file = QLineEdit()
+        self.file.setObjectName("cert_file")
+        choose = QPushButton("选择…")
+        choose.clicked.connect(self._choose)
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(choose)
+        form.addRow("证书文件（.pem）：", file_row)
+        self.org = QLineEdit()
+        self.org.setObjectName("org_name")
+        self.org.setPlaceholderText("与证书登记表上的组织名称一致")
+        form.addRow("组织名称：", self.org)
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setObjectName("fingerprint")
+        self.fingerprint.setPlaceholderText("照证书登记表逐位录入，空格和冒号可省略")
+        form.addRow("登记表上的指纹：", self.fingerprint)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        fit(self, 620, 260)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择证书文件", str(Path.home()), "证书 (*.pem)"
+        )
+        if path:
+            self.file.setText(path)
+
+    def submit(self) -> None:
+        self.context.submit(
+            registry.register,
+            self.context.store,
+            Path(self.file.text().strip()),
+            self.org.text(),
+            self.fingerprint.text(),
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _done(self, outcome: object) -> None:
+        self.registered = outcome.value  # type: ignore[attr-defined]
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):
+            self.message.setText(str(error))
+        else:
+            self.context.worker.unhandled(error)
+
+
+class ReceivingPage(Page):
+    TITLE = "收件"
+    TOPICS = frozenset({Topic.RECEIVING})
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.data: ReceivingData | None = None
+        self.last: list[FileVerdict] | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "团委接收下级组织报送的签名台账：先登记各组织的证书（核对证书登记表上的指纹），"
+            "再从文件夹或 U 盘收件。每份文件都校验签名、证书、组织和数据，结果记入收件记录。"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        for name, text, slot in (
+            ("receive", "从文件夹或 U 盘收件…", self.receive),
+            ("register", "登记证书…", self.register),
+            ("end", "停用证书…", self.end),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        status = QGroupBox("报送情况")
+        status_layout = QVBoxLayout(status)
+        period_row = QHBoxLayout()
+        period_row.addWidget(QLabel("期间："))
+        self.period = QLineEdit(current_quarter())
+        self.period.setObjectName("period")
+        self.period.setMaximumWidth(120)
+        self.period.setToolTip("年度写 2026，季度写 2026Q1，月份写 2026-03")
+        self.period.editingFinished.connect(self.refresh)
+        period_row.addWidget(self.period)
+        self.counts = QLabel()
+        self.counts.setObjectName("counts")
+        period_row.addWidget(self.counts, 1)
+        status_layout.addLayout(period_row)
+        self.status = make_table(
+            ["组织", "状态", "台账编号", "收件时间", "说明"],
+            "submissions",
+            [220, 70, 200, 130, 260],
+        )
+        status_layout.addWidget(self.status)
+        layout.addWidget(status)
+        certs = QGroupBox("证书登记")
+        certs_layout = QVBoxLayout(certs)
+        self.certs = make_table(
+            ["组织", "指纹", "登记日期", "登记人", "状态"], "registrations", [220, 240, 90, 90, 200]
+        )
+        certs_layout.addWidget(self.certs)
+        layout.addWidget(certs)
+        log = QGroupBox("收件记录")
+        log_layout = QVBoxLayout(log)
+        self.log = make_table(
+            ["号", "文件", "结果", "组织", "期间", "收件时间", "原因"],
+            "receipts",
+            [40, 200, 90, 180, 70, 130, 300],
+        )
+        log_layout.addWidget(self.log)
+        layout.addWidget(log)
+        self.refresh()
+
+    def load(self, ctx: Context) -> ReceivingData:
+        text = self.period.text().strip() or current_quarter()
+        try:
+            period = parse_period(text).code
+        except ValidationError:
+            period = current_quarter()
+        found = registry.registrations(ctx.store)
+        return ReceivingData(
+            period,
+            found,
+            receipts.submissions(ctx.store, period, sorted({r.org_name for r in found})),
+            receipts.receipts(ctx.store),
+        )
+
+    def show_data(self, data: ReceivingData) -> None:
+        self.data = data
+        if self.period.text().strip() != data.period:
+            self.period.setText(data.period)
+        fill_table(
+            self.status,
+            [
+                [
+                    s.org_name,
+                    s.state,
+                    s.archive_id or "",
+                    s.received_at.astimezone().strftime("%Y-%m-%d %H:%M") if s.received_at else "",
+                    "；".join([*s.notes, *([f"替代了 {s.superseded} 份"] if s.superseded else [])]),
+                ]
+                for s in data.submissions
+            ],
+            highlighted=[s.archive_id is None for s in data.submissions],
+        )
+        missing = sum(s.archive_id is None for s in data.submissions)
+        self.counts.setText(
+            f"应报 {len(data.submissions)} 个组织，已报送 {len(data.submissions) - missing}，"
+            f"未报送 {missing}"
+        )
+        fill_table(
+            self.certs,
+            [
+                [
+                    r.org_name,
+                    r.fingerprint[:23] + "…",
+                    f"{r.registered_on:%Y-%m-%d}",
+                    r.registered_by,
+                    f"{r.ended_on:%Y-%m-%d} 停用：{r.end_reason}" if r.ended_on else "有效",
+                ]
+                for r in data.registrations
+            ],
+            tooltips=[r.fingerprint for r in data.registrations],
+        )
+        fill_table(
+            self.log,
+            [
+                [
+                    str(r.id),
+                    r.file_name,
+                    r.verdict,
+                    r.org_name or "",
+                    r.period_code or "",
+                    r.received_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    "；".join(r.reasons),
+                ]
+                for r in reversed(data.log)
+            ],
+            highlighted=[not r.accepted for r in reversed(data.log)],
+        )
+
+    def receive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "选择存放台账的文件夹或 U 盘", str(Path.home())
+        )
+        if folder:
+            self.receive_from(Path(folder))
+
+    def receive_from(self, folder: Path) -> None:
+        progress = ProgressBridge(self, f"正在校验 {folder} 中的台账…")
+        self.context.submit(
+            receive_folder,
+            self.context.store,
+            folder,
+            progress.callback,
+            on_done=lambda verdicts: (progress.finish(), self._received(verdicts)),
+            on_error=lambda error: (progress.finish(), self.context.worker.unhandled(error)),
+        )
+
+    def _received(self, verdicts: list[FileVerdict]) -> None:
+        self.last = verdicts
+        self.context.worker.changed.emit(frozenset({Topic.RECEIVING}))
+        accepted = sum(v.accepted and v.duplicate_of is None for v in verdicts)
+        duplicates = sum(v.duplicate_of is not None for v in verdicts)
+        rejected = sum(not v.accepted for v in verdicts)
+        if not verdicts:
+            text = "该文件夹中没有 PDF 文件。"
+        else:
+            text = (
+                f"共 {len(verdicts)} 个文件：收下 {accepted} 份，"
+                f"重复 {duplicates} 份，拒收 {rejected} 份。"
+            )
+            if rejected:
+                text += "\n拒收的原因见“收件记录”。"
+        QMessageBox.information(self, "收件完成", text)
+
+    def register(self) -> None:
+        RegisterDialog(self.context, self).exec()
+
+    def end(self) -> None:
+        if self.data is None or not self.data.registrations:
+            return
+        live = [r for r in self.data.registrations if r.ended_on is None]
+        if not live:
+            return
+        labels = [f"{r.org_name}（{r.fingerprint[:23]}…）" for r in live]
+        chosen, ok = QInputDialog.getItem(self, "停用证书", "停用哪一份证书？", labels, 0, False)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(
+            self, "停用证书", "停用原因（如：换届启用新密钥、电脑丢失）：\n此前签发的台账仍然有效。"
+        )
+        if ok and reason.strip():
+            self.context.submit(
+                registry.end,
+                self.context.store,
+                live[labels.index(chosen)].fingerprint,
+                reason,
+            )

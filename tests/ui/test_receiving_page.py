@@ -1,0 +1,53 @@
+"""收件 page: register a village's certificate from its paper form, receive a stick with
+its archive and a junk file, and see who has submitted."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from tests.export.test_receiving import Branch
+from tests.ui.conftest import answer_modal, type_text
+
+
+def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, profiles):
+    window = signed_in
+    page = window.receiving
+    window.nav.setCurrentRow(window.pages.index(page))
+    qtbot.waitUntil(lambda: page.data is not None)
+    village = Branch(tmp_path / "village", "东关村团支部", profiles)
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    village.archive("2026Q4", stick)
+    (stick / "说明.pdf").write_text("不是台账", encoding="utf-8")
+
+    from qzdesk.ui.receiving.page import RegisterDialog
+
+    dialog = RegisterDialog(window.context, page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.file.setText(str(village.cert))
+    type_text(dialog.org, "东关村团支部")
+    type_text(dialog.fingerprint, "00")  # a slip of the pen: refused where it was typed
+    dialog.submit()
+    qtbot.waitUntil(lambda: "64 位" in dialog.message.text())
+    dialog.fingerprint.setText(village.fingerprint.replace(":", " "))
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.registered is not None)
+    qtbot.waitUntil(lambda: page.certs.rowCount() == 1)
+
+    page.period.setText("2026Q4")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.status.rowCount() == 1 and page.data.period == "2026Q4")
+    assert page.status.item(0, 1).text() == "未报送"
+    told: list[str] = []
+    answer_modal(
+        lambda box: (told.append(box.text()), box.button(QMessageBox.StandardButton.Ok).click())
+    )
+    page.receive_from(stick)
+    qtbot.waitUntil(lambda: page.last is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: page.log.rowCount() == 2)
+    assert "收下 1 份" in told[0] and "拒收 1 份" in told[0]
+    qtbot.waitUntil(lambda: page.status.item(0, 1).text() == "已报送")
+    assert "QZ-2026Q4-" in page.status.item(0, 2).text()
+    verdicts = {page.log.item(r, 1).text(): page.log.item(r, 2).text() for r in range(2)}
+    assert verdicts["说明.pdf"] == "拒收"
