@@ -40,10 +40,12 @@ def profiles() -> dict[str, RuleProfile]:
 
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory, profiles) -> Path:
-    """A demo organisation's data directory, built once per test session."""
+    """A demo organisation's data directory, built once per test session: without the
+    two years of history (tests/unit/test_demo.py covers those), a quiet baseline to
+    which each test adds its own meetings and evaluations on fixed days."""
     root = tmp_path_factory.mktemp("template") / "data"
     with Store.open(root, "tests", create=True) as store:
-        build_demo(store, profiles, date.today())
+        build_demo(store, profiles, date.today(), history=False)
     return root
 
 

@@ -38,6 +38,7 @@ class SetupRequest:
     branches: list[str] = field(default_factory=list)
     parent_org: str = ""  # required: the committee above, as the secretary names it
     founded_on: date | None = None
+    branches_founded: dict[str, date] = field(default_factory=dict)  # a later start, by name
 
 
 def is_initialised(store: Store) -> bool:
@@ -95,7 +96,7 @@ def initialise(
                 kind=OrgKind.BRANCH,
                 sector=request.sector,
                 name=name,
-                created_on=founded,
+                created_on=request.branches_founded.get(name, founded),
             )
         write(session, secretary, Key.SECRETARY, secretary)
         write(session, secretary, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))

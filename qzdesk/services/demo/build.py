@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from qzdesk.services.demo.applicants import build_admission_demo
+from qzdesk.services.demo.history import build_history
 from qzdesk.services.demo.meetings import build_meetings_demo
 from qzdesk.services.demo.people import PeopleMaker
 from qzdesk.services.members import records
@@ -18,9 +19,19 @@ from qzdesk.vocabulary import MemberStatus, OrgKind, PoliticalStatus, Sector
 
 DEMO_PASSWORD = "qzdemo"
 DEMO_ORG = "秦州区示范中学团委（演示）"
+CLASS_BRANCHES = (  # (name, school years since it was set up)
+    ("初三（1）班团支部", 1),
+    ("初三（2）班团支部", 1),
+    ("初三（3）班团支部", 1),
+    ("初二（1）班团支部", 0),
+)
 
 
-def demo_request(today: date) -> SetupRequest:
+def _school_year_start(today: date, years_ago: int) -> date:
+    return date((today.year if today.month >= 9 else today.year - 1) - years_ago, 9, 1)
+
+
+def demo_request(today: date, history: bool = True) -> SetupRequest:
     return SetupRequest(
         org_name=DEMO_ORG,
         org_kind=OrgKind.COMMITTEE,
@@ -29,24 +40,31 @@ def demo_request(today: date) -> SetupRequest:
         password=DEMO_PASSWORD,
         profile_id=DEFAULT_PROFILE_ID,
         parent_org="共青团天水市秦州区委员会",
-        branches=[
-            "初三（1）班团支部",
-            "初三（2）班团支部",
-            "初三（3）班团支部",
-            "初二（1）班团支部",
-            "教职工团支部",
-        ],
+        branches=[name for name, _ in CLASS_BRANCHES] + ["教职工团支部"],
         founded_on=date(today.year - 3, 9, 1),
+        # Class branches are set up when a class has members: this school year's for the
+        # 初二 class, last school year's for the 初三 classes (the quiet baseline without
+        # history has them all from the start).
+        branches_founded=(
+            {name: _school_year_start(today, ago) for name, ago in CLASS_BRANCHES}
+            if history
+            else {}
+        ),
     )
 
 
 def build_demo(
-    store: Store, profiles: dict[str, RuleProfile], today: date, members: int | None = None
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    today: date,
+    members: int | None = None,
+    history: bool = True,
 ) -> orgs.OrgInfo:
     """The school's committee with its class branches and their members, plus a graduated
-    class's branch that was closed, as every school has. With `members`, that many members
-    spread over as many class branches as they need (about 40 each)."""
-    root = initialise(store, demo_request(today), profiles).value
+    class's branch that was closed, as every school has, and (with `history`) two years of
+    its organisational life. With `members`, that many members spread over as many class
+    branches as they need (about 40 each)."""
+    root = initialise(store, demo_request(today, history), profiles).value
     graduated = orgs.add_branch(
         store, root.id, f"{today.year - 1}届初三（4）班团支部", date(today.year - 3, 9, 1)
     ).value
@@ -55,6 +73,8 @@ def build_demo(
     )
     _add_members(store, root, profiles, today, members)
     if members is None:
+        if history:
+            build_history(store, profiles, today)
         build_admission_demo(store, profiles, today)
         build_meetings_demo(store, profiles, today)
     return root

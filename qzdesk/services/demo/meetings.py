@@ -39,10 +39,6 @@ def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: d
     minutes.sign_off(store, profiles, meeting_id, chair, recorder)
     others = [name for _, name in people[1:3]]
     terms.record_election(store, profiles, branch, signed.held_on, chair, others, meeting_id, today)
-    teachers = dict((name, i) for i, name in records.open_branches(store))["教职工团支部"]
-    staff = minutes.branch_members_on(store, teachers)
-    elected = add_months(today, -35)  # a three-year term, a month from its end
-    terms.record_election(store, profiles, teachers, elected, staff[-1][1], [], None, today)
     draft = MinutesDraft(
         MeetingKind.LEAGUE_DAY,
         today - timedelta(days=5),
@@ -54,3 +50,10 @@ def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: d
         attendance={m: ("present", "") for m, _ in people},
     )
     minutes.create_minutes(store, branch, draft, today)
+    teachers = dict((name, i) for i, name in records.open_branches(store))["教职工团支部"]
+    staff = [m for m in records.roster(store) if m.branch_id == teachers]
+    # The one the roster names 书记 is the one elected: one fact, one source.
+    secretary = next((m.name for m in staff if m.league_post == "书记"), staff[-1].name)
+    others = [m.name for m in staff if m.name != secretary][:2]
+    elected = add_months(today, -35)  # a three-year term, a month from its end
+    terms.record_election(store, profiles, teachers, elected, secretary, others, None, today)

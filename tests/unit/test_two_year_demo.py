@@ -1,0 +1,68 @@
+"""The demo shows two real years up to its day: built "on" New Year's Day, a leap day,
+mid-year and New Year's Eve (the clock set to it), last year's and this year's archives
+verify and hold the year's work, and the branches differ as a district's do."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date, datetime
+from io import BytesIO
+
+import pytest
+
+from qzdesk.export.archive import read_data, save_archive
+from qzdesk.services.clock import FixedClock, running_on
+from qzdesk.services.demo.build import build_demo
+from qzdesk.services.meetings.rating import ratings
+from qzdesk.services.periods import parse_period
+from qzdesk.services.storage.store import Store
+
+GOOD, POOR = {"五星", "四星"}, {"后进", "软弱涣散"}
+
+
+@pytest.mark.parametrize(
+    "day", [date(2027, 1, 1), date(2028, 2, 29), date(2026, 6, 30), date(2026, 12, 31)]
+)
+def test_two_years_of_a_demo_read_as_real_years(day, tmp_path, profiles):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    at = datetime(day.year, day.month, day.day, 10, 0).astimezone()
+    with running_on(FixedClock(at)), Store.open(tmp_path / "data", "tests", create=True) as store:
+        build_demo(store, profiles, day)
+        bands = {
+            r.band
+            for year in (day.year - 1, day.year)
+            for r in ratings(store, profiles, year, day, as_of=min(date(year, 12, 31), day))[1]
+        }
+        last, this = parse_period(str(day.year - 1)), parse_period(str(day.year))
+        saved = [
+            save_archive(store, profiles, p, "qzdemo", tmp_path / "out", at) for p in (last, this)
+        ]
+    assert bands & GOOD and bands & POOR, bands
+    last_year = read_data(PdfFileReader(BytesIO(saved[0].path.read_bytes())))
+    # Last year's archive is a year's record: its minutes, its plan, its evaluation.
+    assert len([m for m in last_year["meetings"] if m["status"] == "signed"]) >= 40
+    assert last_year["evaluations"] and last_year["registrations"]
+    assert all(m["content"]["held_on"].startswith(str(day.year - 1)) for m in last_year["meetings"])
+    contents = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(saved[0].path), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    titles = set(re.findall(r"^\s*\d+\s+(\S+)\s+\d+\s*$", contents, re.M))
+    assert {
+        "会议记录本",
+        "年度组织生活计划",
+        "组织生活落实情况",
+        "团员教育评议和团籍注册",
+    } <= titles
+    # Nothing that happened this year in last year's data (a term may end in the future).
+    happened = [
+        *(m["joined_on"] for m in last_year["members"]),
+        *(s["on"] for a in last_year["admission"]["applicants"] for s in a["steps"]),
+        *(e["recorded_at"] for e in last_year["admission"]["ledger"]["entries"]),
+        *(t["elected_on"] for t in last_year["terms"]),
+        *(v["held_on"] for v in last_year["evaluations"]),
+    ]
+    assert happened and not [d for d in happened if d.startswith(str(day.year))]
