@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/meetings.py
+	$(BIN)/python bench/demo.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
