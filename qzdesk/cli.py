@@ -47,7 +47,17 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
     profiles = _load_profiles(paths)
     # Built to the side and moved in whole: a killed demo leaves no half-built store.
     with staged_store(paths, "qzdesk demo") as store:
-        root = build_demo(store, profiles, date.today(), args.members)
+        if args.kind == "branch":
+            from qzdesk.services.demo.village import build_branch_demo
+
+            name = args.org_name or "东关村团支部（演示）"
+            root = build_branch_demo(
+                store, profiles, date.today(), name, Sector(args.sector), args.seed
+            )
+        else:
+            root = build_demo(
+                store, profiles, date.today(), args.members, org_name=args.org_name, seed=args.seed
+            )
     text = (
         f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
         f"打开：qzdesk --data {paths.root}"
@@ -631,6 +641,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="建立一个演示用的团组织")
     demo.add_argument("--members", type=int, metavar="N", help="团员人数（默认约 50 人）")
+    demo.add_argument("--org-name", metavar="NAME", help="演示组织的名称（各不相同，便于演示收件）")
+    demo.add_argument(
+        "--kind",
+        choices=["committee", "branch"],
+        default="committee",
+        help="committee：学校团委及各班团支部（默认）；branch：一个村或社区团支部",
+    )
+    demo.add_argument(
+        "--sector",
+        choices=[s.value for s in Sector],
+        default=Sector.VILLAGE.value,
+        help="branch 演示的所在领域（默认 village）",
+    )
+    demo.add_argument("--seed", type=int, default=1, help="不同的数字生成不同的人和记录")
     demo.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", parents=[common], help="团员名册：导入、导出")

@@ -4,6 +4,7 @@ verify and hold the year's work, and the branches differ as a district's do."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from datetime import date, datetime
@@ -66,3 +67,47 @@ def test_two_years_of_a_demo_read_as_real_years(day, tmp_path, profiles):
         *(v["held_on"] for v in last_year["evaluations"]),
     ]
     assert happened and not [d for d in happened if d.startswith(str(day.year))]
+
+
+def test_distinct_village_demos_are_received_by_a_committee(tmp_path):
+    """Three villages built with their own names and seeds: each signs its own last-year
+    archive, and a committee that registered them receives all three."""
+    from tests.unit.test_member_import import run_cli
+
+    year = str(date.today().year - 1)
+    stick = tmp_path / "U盘"
+    committee = tmp_path / "镇团委"
+    assert (
+        run_cli("demo", "--data", str(committee), "--org-name", "某镇团委（演示）").returncode == 0
+    )
+    fingerprints = {}
+    for seed, name in enumerate(("东关村团支部", "西关村团支部", "南山村团支部"), start=1):
+        data = tmp_path / name
+        made = run_cli(
+            "demo", "--kind", "branch", "--org-name", name, "--seed", str(seed), "--data", str(data)
+        )
+        assert made.returncode == 0, made.stderr
+        cert = tmp_path / f"{name}.pem"
+        exported = run_cli("key", "export-cert", str(cert), "--json", "--data", str(data))
+        fingerprints[name] = (cert, json.loads(exported.stdout)["fingerprint"])
+        built = run_cli(
+            "archive", "build", "--period", year, "--out", str(stick), "--data", str(data)
+        )
+        assert built.returncode == 0, built.stderr
+    for name, (cert, fingerprint) in fingerprints.items():
+        added = run_cli(
+            "trust",
+            "add",
+            str(cert),
+            "--org",
+            name,
+            "--fingerprint",
+            fingerprint,
+            "--data",
+            str(committee),
+        )
+        assert added.returncode == 0, added.stderr
+    received = run_cli("receive", str(stick), "--json", "--data", str(committee))
+    assert received.returncode == 0, received.stdout + received.stderr
+    report = json.loads(received.stdout)["files"]
+    assert sorted(f["org"] for f in report) == sorted(fingerprints)

@@ -31,9 +31,9 @@ def _school_year_start(today: date, years_ago: int) -> date:
     return date((today.year if today.month >= 9 else today.year - 1) - years_ago, 9, 1)
 
 
-def demo_request(today: date, history: bool = True) -> SetupRequest:
+def demo_request(today: date, history: bool = True, org_name: str = DEMO_ORG) -> SetupRequest:
     return SetupRequest(
-        org_name=DEMO_ORG,
+        org_name=org_name,
         org_kind=OrgKind.COMMITTEE,
         sector=Sector.MIDDLE_SCHOOL,
         secretary="李文静",
@@ -59,19 +59,21 @@ def build_demo(
     today: date,
     members: int | None = None,
     history: bool = True,
+    org_name: str | None = None,
+    seed: int = 1,
 ) -> orgs.OrgInfo:
     """The school's committee with its class branches and their members, plus a graduated
     class's branch that was closed, as every school has, and (with `history`) two years of
     its organisational life. With `members`, that many members spread over as many class
     branches as they need (about 40 each)."""
-    root = initialise(store, demo_request(today, history), profiles).value
+    root = initialise(store, demo_request(today, history, org_name or DEMO_ORG), profiles).value
     graduated = orgs.add_branch(
         store, root.id, f"{today.year - 1}届初三（4）班团支部", date(today.year - 3, 9, 1)
     ).value
     orgs.close_org(
         store, graduated.id, date(today.year - 1, 7, 5), "学生毕业，团员组织关系已全部转出"
     )
-    _add_members(store, root, profiles, today, members)
+    _add_members(store, root, profiles, today, members, seed)
     if members is None:
         if history:
             build_history(store, profiles, today)
@@ -89,9 +91,10 @@ def _add_members(
     profiles: dict[str, RuleProfile],
     today: date,
     total: int | None,
+    seed: int = 1,
 ) -> None:
-    maker = PeopleMaker()
-    school = DEMO_ORG.removesuffix("团委（演示）")
+    maker = PeopleMaker(seed=2023 + seed)  # seed 1: the people the demo has always had
+    school = root.name.removesuffix("（演示）").removesuffix("团委")
     branches = {b.name: b.id for b in orgs.list_orgs(store) if b.is_open and b.parent_id}
     items: list[tuple[MemberDraft, int]] = []
     if total is None:

@@ -90,11 +90,30 @@ def _meeting(
     return meeting_id
 
 
-def build_history(store: Store, profiles: dict[str, RuleProfile], today: date) -> None:
-    """Last year whole and this year up to `today`: plans, meetings held and signed (or
-    missed), the teachers' and a class's elections, last year's evaluation and
-    registration where it was done."""
-    chance = random.Random(today.year * 1000 + today.timetuple().tm_yday)
+def build_history(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    today: date,
+    quality: dict[str, float] | None = None,
+    seed: int = 0,
+) -> None:
+    """Last year whole and this year up to `today`: plans, and the meetings each branch
+    held and signed (or missed) at its `quality` (the school's by default)."""
+    meetings_held(store, profiles, today, QUALITY if quality is None else quality, seed)
+    teachers = {name: i for i, name in records.open_branches(store)}["教职工团支部"]
+    evaluated(store, profiles, teachers, today.year - 1, today)
+    _young_colleague(store, profiles, teachers, today)
+
+
+def meetings_held(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    today: date,
+    quality: dict[str, float],
+    seed: int = 0,
+) -> None:
+    """Plans for both years, and each branch's meetings held at its quality."""
+    chance = random.Random(today.year * 1000 + today.timetuple().tm_yday + seed)
     branches = {name: i for i, name in records.open_branches(store)}
     formed = {o.id: o.created_on for o in orgs.list_orgs(store)}
     first = date(today.year - 1, 1, 1)
@@ -108,19 +127,17 @@ def build_history(store: Store, profiles: dict[str, RuleProfile], today: date) -
                 day = date(year, month, day_of_month)
                 if day >= today:
                     continue
-                for name, quality in QUALITY.items():
+                for name, share in quality.items():
                     branch_id = branches.get(name)
                     if branch_id is None or day < formed[branch_id]:
                         continue
-                    if chance.random() >= quality:
+                    if chance.random() >= share:
                         continue
                     people = _on_books(store, branch_id, day)
                     if len(people) < 2:
                         continue
                     with running_on(FixedClock.on(day)):
                         _meeting(store, profiles, branch_id, kind, day, people)
-    _evaluation(store, profiles, branches["教职工团支部"], today.year - 1, today)
-    _young_colleague(store, profiles, branches["教职工团支部"], today)
 
 
 def _young_colleague(
@@ -161,7 +178,7 @@ def _young_colleague(
             )
 
 
-def _evaluation(
+def evaluated(
     store: Store, profiles: dict[str, RuleProfile], branch_id: int, year: int, today: date
 ) -> None:
     """The teachers' evaluation and registration at the end of `year`."""

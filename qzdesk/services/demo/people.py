@@ -114,6 +114,28 @@ class PeopleMaker:
             political_status=PoliticalStatus.LEAGUE,
         )
 
+    def villager(self, today: date, age: int, village: str) -> MemberDraft:
+        """A young villager of `age` who joined at school, as most village members did."""
+        r = self.random
+        born = _years_before(today, age) - timedelta(days=r.randrange(30, 360))
+        joined = (_years_after(born, 14) + timedelta(days=r.randrange(60, 900))).replace(day=1)
+        male = r.random() < 0.5
+        return MemberDraft(
+            name=self.name(),
+            id_number=self.id_number(born, male),
+            household=village,
+            ethnicity=self.ethnicity(),
+            joined_on=joined,
+            joined_unit="秦州区某中学",
+            member_no=self.member_no(joined) if joined.year >= 2017 else "",
+            education_highest=r.choice(("高中", "中专", "大学专科", "大学本科")),
+            occupation=r.choice(("务农", "外出务工", "个体经营", "村“两委”工作人员")),
+            work_unit=village,
+            mobile=self.mobile(),
+            dues_tier="其他 0.2 元/月",
+            political_status=PoliticalStatus.LEAGUE,
+        )
+
 
 def _years_after(day: date, years: int) -> date:
     return date(day.year + years, day.month, min(day.day, 28))

@@ -1,0 +1,76 @@
+"""A village (or community, or company) 团支部 of its own, for showing the receiving side:
+each one built with its own name, key, people and record of the last two years."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from qzdesk.services.clock import FixedClock, running_on
+from qzdesk.services.dates import add_months
+from qzdesk.services.demo.history import evaluated, meetings_held
+from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.meetings import terms
+from qzdesk.services.members import records
+from qzdesk.services.members.validation import check_member
+from qzdesk.services.organisation import orgs
+from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID, RuleProfile
+from qzdesk.services.organisation.settings import active_profile
+from qzdesk.services.setup import SetupRequest, initialise
+from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import OrgKind, Sector
+
+
+def build_branch_demo(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    today: date,
+    name: str,
+    sector: Sector = Sector.VILLAGE,
+    seed: int = 1,
+    password: str = "qzdemo",
+) -> orgs.OrgInfo:
+    """A single 团支部 with 12–24 young members; how well it kept its meetings, its
+    election and its evaluation depends on `seed`, as branches differ."""
+    chance = random.Random(seed)
+    request = SetupRequest(
+        org_name=name,
+        org_kind=OrgKind.BRANCH,
+        sector=sector,
+        secretary="",
+        password=password,
+        profile_id=DEFAULT_PROFILE_ID,
+        parent_org="共青团天水市秦州区某镇委员会",
+        founded_on=date(today.year - 6, 3, 1),
+    )
+    maker = PeopleMaker(seed=seed)
+    people = [
+        maker.villager(today, chance.randint(18, 27), name.removesuffix("团支部"))
+        for _ in range(chance.randint(12, 24))
+    ]
+    people[0].league_post = "书记"
+    people[0].post_since = add_months(today, -20)
+    request.secretary = people[0].name
+    root = initialise(store, request, profiles).value
+    with store.transaction() as session:
+        profile = active_profile(session, profiles)
+        checked = [(check_member(p, profile, today).draft, root.id) for p in people]
+        records.insert_many(session, store.actor, checked, "added", today)
+    quality = chance.choice((1.0, 0.85, 0.6, 0.3))
+    meetings_held(store, profiles, today, {name: quality}, seed)
+    if quality >= 0.6:  # the weaker ones have no election on record
+        elected = add_months(today, -20)
+        with running_on(FixedClock.on(elected)):
+            terms.record_election(
+                store,
+                profiles,
+                root.id,
+                elected,
+                people[0].name,
+                [people[1].name, people[2].name],
+                None,
+                elected,
+            )
+    if quality >= 0.85:
+        evaluated(store, profiles, root.id, today.year - 1, today)
+    return root
