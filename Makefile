@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= demo-data
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench screenshots dist dist-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,13 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+
+# The frozen onedir bundle (PyInstaller cannot cross-build: Windows builds run on Windows),
+# its .deb for UOS/Kylin and a .tar.gz; then the bundle's own self-test.
+dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pyinstaller>=6.10,<7'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer/qzdesk.spec
+	bash installer/deb.sh
+
+dist-check: dist
+	bash installer/selftest.sh

@@ -589,6 +589,18 @@ def cmd_received(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK
 
 
+def cmd_selftest(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.selftest import run_checks
+
+    lines: list[str] = []
+    ok = run_checks(lines.append)
+    lines.append(
+        "自检通过：本机可以正常使用 qzdesk。" if ok else "自检未通过：请把以上内容发给技术支持。"
+    )
+    _emit(args, "\n".join(lines), {"ok": ok, "checks": lines[:-1]})
+    return EXIT_OK if ok else EXIT_VERIFY_FAILED
+
+
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
     from qzdesk.services.members.records import export_rows
@@ -720,6 +732,11 @@ def build_parser() -> argparse.ArgumentParser:
     received = sub.add_parser("received", parents=[common], help="报送情况：某期间谁已报送")
     received.add_argument("--period", required=True, metavar="PERIOD", help="如 2026Q1")
     received.set_defaults(handler=cmd_received)
+
+    selftest = sub.add_parser(
+        "selftest", parents=[common], help="自检：在临时目录中试建数据、台账和界面，不动真实数据"
+    )
+    selftest.set_defaults(handler=cmd_selftest)
 
     init = sub.add_parser("init", parents=[common], help="首次设置（与向导相同的问题）")
     init.add_argument("--org-name", required=True, help="组织名称，如 某某中学团委")

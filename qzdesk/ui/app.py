@@ -26,6 +26,7 @@ from qzdesk.services.storage.peek import organisation_name
 from qzdesk.ui.error_dialog import ErrorHandler
 from qzdesk.ui.file_dialogs import FileDialogLabels
 from qzdesk.ui.fonts import install_font
+from qzdesk.ui.input_method import input_method_env
 from qzdesk.ui.login import LoginDialog
 from qzdesk.ui.single_instance import WakeListener, wake_running
 
@@ -46,6 +47,11 @@ DAY_MS = 24 * 60 * 60 * 1000
 def ensure_app() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+        changes = input_method_env(os.environ, plugins)
+        if changes:
+            log.info("input method: %s (no fcitx plugin for Qt here)", changes)
+            os.environ.update(changes)
         app = QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("qzdesk")

@@ -1,0 +1,66 @@
+"""`qzdesk selftest`: what support asks a secretary's PC to prove, and what CI asks of
+the frozen build: the data layer, the signature, the PDF and Qt all work here. Works in
+a temporary directory; touches no real data."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+
+def run_checks(report: Callable[[str], None]) -> bool:
+    from qzdesk.config import DataPaths
+    from qzdesk.export.archive import save_archive, trust_list, verify_archive
+    from qzdesk.services.demo.build import DEMO_PASSWORD, build_demo
+    from qzdesk.services.organisation.rules import installed_profiles
+    from qzdesk.services.periods import parse_period
+    from qzdesk.services.storage.health import check
+    from qzdesk.services.storage.staging import staged_store
+    from qzdesk.services.storage.store import Store
+
+    ok = True
+
+    def step(what: str, passed: bool, detail: str = "") -> None:
+        nonlocal ok
+        ok = ok and passed
+        report(f"{'通过' if passed else '失败'}：{what}{('（' + detail + '）') if detail else ''}")
+
+    with tempfile.TemporaryDirectory(prefix="qzdesk-selftest-") as tmp:
+        paths = DataPaths(Path(tmp) / "data")
+        profiles = installed_profiles(paths)
+        with staged_store(paths, "qzdesk selftest") as store:
+            build_demo(store, profiles, date.today())
+        step("建立演示数据（数据库、迁移、规则配置）", paths.database.exists())
+        step("数据文件检查", check(paths.database, full=True).healthy)
+        with Store.open(paths.root, "qzdesk selftest") as store:
+            saved = save_archive(
+                store, profiles, parse_period(str(date.today().year)), DEMO_PASSWORD, Path(tmp)
+            )
+        result = verify_archive(saved.path.read_bytes(), trust_list(paths, []))
+        step("生成并校验签名台账", result.ok, f"{saved.pages} 页")
+        pages = _qt_checks(saved.path)
+        step("Qt 界面、中文字体与 PDF 预览", pages == saved.pages, f"{pages} 页")
+    return ok
+
+
+def _qt_checks(pdf: Path) -> int:
+    """A window's worth of Qt: the application with its font and translations, and the
+    archive opened by QtPdf as the preview does."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and os.name != "nt":
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtPdf import QPdfDocument
+
+    from qzdesk.ui.app import ensure_app
+    from qzdesk.ui.login import LoginDialog
+
+    app = ensure_app()
+    dialog = LoginDialog(None, "自检")
+    dialog.show()
+    app.processEvents()
+    dialog.close()
+    document = QPdfDocument()
+    document.load(str(pdf))
+    return document.pageCount()
