@@ -585,6 +585,16 @@ def cmd_received(args: argparse.Namespace, paths: DataPaths) -> int:
             for r in rows
         ],
     }
+    if args.summary:
+        from qzdesk.export.summary_excel import write_summary
+        from qzdesk.services.receiving.summary import summary
+
+        profiles = _load_profiles(paths)
+        with _open_signed(paths, "qzdesk received", profiles) as desk:
+            table = desk.call(summary, desk.store, profiles, args.period)
+        written = write_summary(args.summary, args.period, table)
+        lines.append(f"汇总表（{len(table)} 个组织）已写入 {written}")
+        payload["summary"] = {"file": str(written), "rows": len(table)}
     _emit(args, "\n".join(lines), payload)
     return EXIT_OK
 
@@ -731,6 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
     receive.set_defaults(handler=cmd_receive)
     received = sub.add_parser("received", parents=[common], help="报送情况：某期间谁已报送")
     received.add_argument("--period", required=True, metavar="PERIOD", help="如 2026Q1")
+    received.add_argument(
+        "--summary", type=Path, metavar="OUT.xlsx", help="同时导出汇总表（每个组织一行）"
+    )
     received.set_defaults(handler=cmd_received)
 
     selftest = sub.add_parser(

@@ -184,9 +184,38 @@ def test_the_cli_registers_receives_and_reports(district, tmp_path):
     assert received.returncode == 3  # the good ones in, the bad ones named
     report = json.loads(received.stdout)
     assert sum(f["accepted"] for f in report["files"]) >= 3
-    status = json.loads(run_cli("received", "--period", "2026Q1", "--json", *data).stdout)
+    table = tmp_path / "汇总表.xlsx"
+    reported = run_cli("received", "--period", "2026Q1", "--summary", str(table), "--json", *data)
+    assert reported.returncode == 0 and table.exists()
+    status = json.loads(reported.stdout)
     states = {o["org"]: o["state"] for o in status["organisations"]}
     assert states[c.name] == "submitted" and states[villages["d"].name] == "missing"
     empty = tmp_path / "空U盘"
     empty.mkdir()
     assert run_cli("receive", str(empty), *data).returncode == 2
+
+
+def test_the_summary_table_is_computed_from_what_was_received(district, tmp_path, profiles):
+    import openpyxl
+
+    from qzdesk.export.summary_excel import write_summary
+    from qzdesk.services.receiving.summary import SummaryRow, summary
+
+    _villages, stick, _files, committee = district
+    with Store.open(committee, "tests") as store:
+        receive_folder(store, stick)
+        rows = summary(store, profiles, "2026Q1")
+    assert [r.org_name for r in rows] == ["东关村团支部", "西关村团支部"]
+    row = rows[0]
+    # A quarter of a single 团支部 under the archive's own profile: one 支部大会, three 支委会.
+    assert row.required == {"assembly": 1, "committee": 3, "lecture": 1, "league_day": 3}
+    assert row.held == {"assembly": 0, "committee": 0, "lecture": 0, "league_day": 0}
+    assert (row.kind, row.sector, row.as_of) == ("团支部", "村（农村）", "2026-03-31")
+    written = write_summary(tmp_path / "汇总表.xlsx", "2026Q1", rows)
+    sheet = openpyxl.load_workbook(written).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == list(SummaryRow.HEADERS) and len(values) == 3
+    assert (
+        values[1][0] == "东关村团支部"
+        and values[1][values[0].index("支部大会（已开/应开）")] == "0/1"
+    )

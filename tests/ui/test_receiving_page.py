@@ -51,3 +51,10 @@ def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, prof
     assert "QZ-2026Q4-" in page.status.item(0, 2).text()
     verdicts = {page.log.item(r, 1).text(): page.log.item(r, 2).text() for r in range(2)}
     assert verdicts["说明.pdf"] == "拒收"
+    told.clear()
+    answer_modal(
+        lambda box: (told.append(box.text()), box.button(QMessageBox.StandardButton.Ok).click())
+    )
+    page.export_summary_to(tmp_path / "汇总表.xlsx", "2026Q4")
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert "1 个组织" in told[0] and (tmp_path / "汇总表.xlsx").exists()

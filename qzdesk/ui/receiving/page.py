@@ -29,6 +29,7 @@ from qzdesk.services.desk import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import receipts, registry
+from qzdesk.services.receiving.summary import summary
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.progress import ProgressBridge
@@ -156,6 +157,11 @@ class ReceivingPage(Page):
         self.counts = QLabel()
         self.counts.setObjectName("counts")
         period_row.addWidget(self.counts, 1)
+        export = QPushButton("导出汇总表…")
+        export.setObjectName("export_summary")
+        export.setToolTip("每个已报送的组织一行：在册团员、发展团员、三会两制一课、注册评议、书记")
+        export.clicked.connect(self.export_summary)
+        period_row.addWidget(export)
         status_layout.addLayout(period_row)
         self.status = make_table(
             ["组织", "状态", "台账编号", "收件时间", "说明"],
@@ -284,6 +290,30 @@ class ReceivingPage(Page):
             if rejected:
                 text += "\n拒收的原因见“收件记录”。"
         QMessageBox.information(self, "收件完成", text)
+
+    def export_summary(self) -> None:
+        period = self.data.period if self.data else current_quarter()
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "导出汇总表", str(Path.home() / f"汇总表-{period}.xlsx"), "Excel 工作簿 (*.xlsx)"
+        )
+        if chosen:
+            self.export_summary_to(Path(chosen), period)
+
+    def export_summary_to(self, target: Path, period: str) -> None:
+        store, profiles = self.context.store, self.context.profiles
+
+        def export() -> tuple[Path, int]:
+            from qzdesk.export.summary_excel import write_summary  # openpyxl: on demand
+
+            rows = summary(store, profiles, period)
+            return write_summary(target, period, rows), len(rows)
+
+        self.context.submit(
+            export,
+            on_done=lambda done: QMessageBox.information(
+                self, "导出完成", f"{period} 汇总表（{done[1]} 个组织）已写入\n{done[0]}"
+            ),
+        )
 
     def register(self) -> None:
         RegisterDialog(self.context, self).exec()
