@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable, NotAtTopPageBreak, Spacer
 
 from qzdesk.config import DataPaths
 from qzdesk.export.pdf.documents import DOCUMENTS
+from qzdesk.export.pdf.documents.received import received_in
 from qzdesk.export.pdf.layout import (
     BODY,
     HEADING,
@@ -164,6 +165,7 @@ def archive_data(
             if r.on <= as_of
         ],
         "terms": terms.archive_section(store, as_of),
+        "received": received_in(store, period),
     }
 
 
@@ -189,8 +191,11 @@ def _story(
     are listed once on the cover instead of each getting a page."""
     specs = [d for d in DOCUMENTS if d.key != "member_card"]
     built = [(spec, spec.build(store, period)) for spec in specs]
+    # A document that does not apply (收件汇总 where nothing was received) is left out.
     shown = [
-        (spec, flow) for spec, flow in built if not any(isinstance(f, EmptyNote) for f in flow)
+        (spec, flow)
+        for spec, flow in built
+        if flow and not any(isinstance(f, EmptyNote) for f in flow)
     ]
     empty = [
         note.text.removeprefix("本期没有").rstrip("。")

@@ -64,6 +64,7 @@ def test_the_registry_lists_the_documents_in_order():
         "minutes_book",
         "compliance",
         "evaluation",
+        "received",
         "member_card",
     ]
 

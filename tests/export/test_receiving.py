@@ -219,3 +219,32 @@ def test_the_summary_table_is_computed_from_what_was_received(district, tmp_path
         values[1][0] == "东关村团支部"
         and values[1][values[0].index("支部大会（已开/应开）")] == "0/1"
     )
+
+
+def test_the_committee_s_own_archive_carries_what_it_received(district, tmp_path, profiles):
+    import subprocess
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from qzdesk.export.archive import read_data
+
+    _villages, stick, files, committee = district
+    with Store.open(committee, "tests") as store:
+        receive_folder(store, stick)
+        own = save_archive(store, profiles, parse_period("2026Q1"), PASSWORD, tmp_path / "own")
+    data = read_data(PdfFileReader(BytesIO(own.path.read_bytes())))
+    assert sorted(r["org"] for r in data["received"]) == ["东关村团支部", "西关村团支部"]
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(own.path), "-"], capture_output=True, text=True
+    ).stdout
+    assert "收件汇总" in text and "东关村团支部" in text
+    # A branch that received nothing has no such document.
+    village = read_data(PdfFileReader(BytesIO(files["a_q1"].read_bytes())))
+    assert village["received"] == []
+    contents = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(files["a_q1"]), "-"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "收件汇总" not in contents

@@ -7,6 +7,7 @@ from qzdesk.export.pdf.documents import (
     member_card,
     overview,
     points_record,
+    received,
     roster,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
@@ -22,5 +23,6 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
     meetings.MINUTES_BOOK,
     meetings.COMPLIANCE,
     evaluation.EVALUATION,
+    received.RECEIVED,
     member_card.MEMBER_CARD,
 )
