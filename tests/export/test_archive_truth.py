@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import tempfile
 from datetime import UTC, datetime
 from io import BytesIO
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -54,6 +57,15 @@ def test_last_years_archive_built_now_holds_nothing_of_this_year(store, profiles
         store, profiles, parse_period(str(now.year)), f"QZ-{now.year}-0000ABCD", now
     )
     assert len(this_year["members"]) >= len(data["members"])
+    # …nor in the printed 台账, beyond the day it was made (footer, statement, seal).
+    saved = save_archive(store, profiles, last, "qzdemo", Path(tempfile.mkdtemp()), now)
+    printed = [
+        line
+        for page in _pages_text(saved.path)
+        for line in page.splitlines()
+        if not any(made in line for made in ("生成于", "编制报送", f"{now:%Y年%m月%d日}"))
+    ]
+    assert not [line for line in printed if re.search(rf"{now.year}[-年.]", line)], printed[:5]
     # The chain continues: last year's end is this year's start.
     assert data["admission"]["anchors"]["end"] == this_year["admission"]["anchors"]["start"]
 
