@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -146,6 +147,7 @@ def main_window_shots(tmp: Path) -> None:
         meetings.tabs.setCurrentWidget(tab)
         settle()
         shoot(window, name)
+    receiving_shots(window, tmp)
     window.nav.setCurrentRow(window.pages.index(window.settings_page))
     wait_for(lambda: window.context.worker.pending == 0)
     shoot(window, "main-settings-organisation")
@@ -153,6 +155,83 @@ def main_window_shots(tmp: Path) -> None:
     shoot(window, "main-settings-rules")
     window.close()
     close_context(launcher.context)
+
+
+def receiving_shots(window: MainWindow, tmp: Path) -> None:
+    """The committee receiving three villages' archives (one of them twice, one file
+    damaged), then its 报送情况, registry and receipt log; and an applicant list's preview."""
+    from qzdesk.services.receiving import registry
+    from qzdesk.ui.admission.import_dialog import ApplicantImportDialog
+
+    wait_for(lambda: window.context.worker.pending == 0)
+    stick = tmp / "U盘"
+    year = str(date.today().year - 1)
+    env = {"QZDESK_PASSWORD": "qzdemo", "PATH": "/usr/bin:/bin"}
+    for seed, name in enumerate(
+        ("东关村团支部", "西关村团支部", "南山村团支部", "北坡村团支部"), 1
+    ):
+        data = tmp / name
+        run = [sys.executable, "-m", "qzdesk"]
+        subprocess.run(
+            [
+                *run,
+                "demo",
+                "--kind",
+                "branch",
+                "--org-name",
+                name,
+                "--seed",
+                str(seed),
+                "--data",
+                str(data),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+        subprocess.run(
+            [*run, "archive", "build", "--period", year, "--out", str(stick), "--data", str(data)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+        if seed < 4:  # the fourth never registered its certificate
+            (tmp / f"{name}.pem").write_bytes((data / "keys" / "branch-cert.pem").read_bytes())
+            from cryptography import x509
+
+            from qzdesk.services.security.branch_key import fingerprint
+
+            cert = x509.load_pem_x509_certificate((tmp / f"{name}.pem").read_bytes())
+            registry.register(window.context.store, tmp / f"{name}.pem", name, fingerprint(cert))
+    from qzdesk.export.receiving import receive_folder
+
+    receive_folder(window.context.store, stick)  # the worker is idle: same store, this thread
+    page = window.receiving
+    window.nav.setCurrentRow(window.pages.index(page))
+    page.period.setText(year)
+    page.refresh()
+    wait_for(
+        lambda: (
+            page.data is not None
+            and page.data.period == year
+            and window.context.worker.pending == 0
+        )
+    )
+    settle()
+    shoot(window, "main-receiving")
+    fixture = (
+        Path(__file__).parent.parent
+        / "tests"
+        / "fixtures"
+        / "imports"
+        / "14-applicants-history.xlsx"
+    )
+    dialog = ApplicantImportDialog(window.context, fixture, window)
+    dialog.show()
+    wait_for(lambda: dialog.preview is not None)
+    settle()
+    shoot(dialog, "applicant-import-preview")
+    dialog.close()
 
 
 def plan_shots(window: MainWindow) -> None:

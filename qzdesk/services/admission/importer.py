@@ -170,7 +170,7 @@ class ApplicantResult:
 
     @property
     def stage_text(self) -> str:
-        if not self.steps:
+        if not self.steps or self.errors:
             return ""
         return stage_of((s.step.value, s.details) for s in self.steps).label
 
@@ -668,6 +668,6 @@ def describe(row: ApplicantResult) -> str:
         "error": "有错误，不导入",
         "same": "已是入团申请人，不再导入",
     }[row.level]
-    stage = f"（至“{row.stage_text}”）" if row.stage_text and not row.errors else ""
+    stage = f"（至“{row.stage_text}”）" if row.stage_text else ""
     text = f"{row.where}  {row.name or '（无姓名）'}  {verdict}{stage}"
     return text + ("：" + "；".join(reasons) if reasons else "")

@@ -51,7 +51,7 @@ class ApplicantImportDialog(QDialog):
         self.table = make_table(
             ["位置", "姓名", "团支部", "补录至", "结果", "原因"],
             "preview",
-            widths=[110, 80, 150, 110, 130, 420],
+            widths=[100, 64, 124, 88, 110, 440],
         )
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox()

@@ -168,6 +168,7 @@ class ReceivingPage(Page):
             "submissions",
             [220, 70, 200, 130, 260],
         )
+        self.status.setMinimumHeight(150)
         status_layout.addWidget(self.status)
         layout.addWidget(status)
         certs = QGroupBox("证书登记")
@@ -175,6 +176,7 @@ class ReceivingPage(Page):
         self.certs = make_table(
             ["组织", "指纹", "登记日期", "登记人", "状态"], "registrations", [220, 240, 90, 90, 200]
         )
+        self.certs.setMaximumHeight(170)
         certs_layout.addWidget(self.certs)
         layout.addWidget(certs)
         log = QGroupBox("收件记录")
@@ -184,6 +186,7 @@ class ReceivingPage(Page):
             "receipts",
             [40, 200, 90, 180, 70, 130, 300],
         )
+        self.log.setMinimumHeight(220)
         log_layout.addWidget(self.log)
         layout.addWidget(log)
         self.refresh()
