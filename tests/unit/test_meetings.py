@@ -249,3 +249,6 @@ def test_a_branch_owes_nothing_before_it_was_set_up(store, profiles):
     assert [w.label for w in monthly.missed] == ["4月", "5月", "6月"]
     assert monthly.required == 4  # April to July
     assert monthly.month_cells()[:4] == ["", "", "", "×"]
+    # A quarter it joined halfway marks only the months it existed.
+    quarterly = new[MeetingKind.LECTURE]
+    assert quarterly.month_cells()[:6] == ["", "", "", "×", "×", "×"]

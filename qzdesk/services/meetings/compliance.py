@@ -92,6 +92,7 @@ class ComplianceCell:
     drafts: int
     by_month: tuple[int, ...]  # signed minutes per month, January first
     windows: tuple[Window, ...]  # empty for a kind held as needed
+    formed_month: int = 1  # the months before the branch was set up show nothing
 
     @property
     def missed(self) -> list[Window]:
@@ -127,7 +128,7 @@ class ComplianceCell:
         """For each month, the state of the window it belongs to (None: as needed)."""
         states: list[WindowState | None] = [None] * 12
         for window in self.windows:
-            for month in range(window.first_month, window.last_month + 1):
+            for month in range(max(window.first_month, self.formed_month), window.last_month + 1):
                 states[month - 1] = window.state
         return states
 
@@ -194,6 +195,7 @@ def compliance(
                     sum(counts.get((branch_id, kind.value, "draft"), [])),
                     by_month,
                     found,
+                    formed,
                 )
             )
     return cells
