@@ -182,9 +182,9 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_backup(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.storage.backup import online_backup
-    from qzdesk.services.storage.store import Store
 
-    with Store.open(paths.root, "qzdesk backup"):  # the lock, and a file that exists
+    # A backup carries every ID number: only the secretary takes one to a USB stick.
+    with _open_signed(paths, "qzdesk backup", _load_profiles(paths)):
         made = online_backup(paths.database, args.out or paths.backups, "manual")
     _emit(args, f"已备份到 {made}（已校验）", {"file": str(made)})
     return EXIT_OK
@@ -211,10 +211,9 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
 
 def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.admission.ledger import verify_ledger
-    from qzdesk.services.storage.store import Store
 
-    with Store.open(paths.root, "qzdesk ledger verify") as store:
-        result = verify_ledger(store)
+    with _open_signed(paths, "qzdesk ledger verify", _load_profiles(paths)) as desk:
+        result = desk.call(verify_ledger, desk.store)
     lines = [*result.report(), "结论：积分账完整" if result.ok else "结论：积分账被改动过"]
     payload = {
         "ok": result.ok,
@@ -235,12 +234,11 @@ def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
 def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.meetings.compliance import compliance
     from qzdesk.services.meetings.rating import ratings
-    from qzdesk.services.storage.store import Store
 
     profiles = _load_profiles(paths)
-    with Store.open(paths.root, "qzdesk compliance") as store:
-        cells = compliance(store, profiles, args.year)
-        _scheme, rated = ratings(store, profiles, args.year)
+    with _open_signed(paths, "qzdesk compliance", profiles) as desk:
+        cells = desk.call(compliance, desk.store, profiles, args.year)
+        _scheme, rated = desk.call(ratings, desk.store, profiles, args.year)
     lines = [f"{args.year} 年组织生活：应开（按规则配置）/ 已开（记录已签字）"]
     for cell in cells:
         need = "按需" if cell.required is None else str(cell.required)

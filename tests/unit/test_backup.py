@@ -22,10 +22,20 @@ def test_backup_of_an_open_database_holds_its_data(store):
     assert not list(store.paths.backups.glob("*.part"))
 
 
-def qzdesk(*args):
+def qzdesk(*args, password: str | None = "qzdemo"):
     from tests.unit.test_cli import qzdesk as run
 
-    return run(*args)
+    return run(*args, env={"QZDESK_PASSWORD": password} if password else None)
+
+
+def test_a_backup_to_a_stick_needs_the_secretary_s_password(data_dir, tmp_path):
+    """A backup carries every ID number."""
+    data = ["--data", str(data_dir), "--out", str(tmp_path / "U盘")]
+    refused = qzdesk("backup", *data, password=None)
+    assert refused.returncode == 2 and "密码" in refused.stderr
+    assert qzdesk("backup", *data, password="wrong-password").returncode == 2
+    assert not (tmp_path / "U盘").exists() or not list((tmp_path / "U盘").iterdir())
+    assert qzdesk("backup", *data).returncode == 0
 
 
 def test_a_lost_data_file_is_never_replaced_by_an_empty_one(data_dir):

@@ -84,7 +84,10 @@ def test_sql_cannot_change_or_delete_ledger_rows(store, profiles, applicant):
         connection.execute(text("DELETE FROM points_entry WHERE id = :i"), {"i": entry.id})
 
 
-def test_ledger_verify_finds_a_row_changed_behind_the_triggers(store, profiles, applicant, capsys):
+def test_ledger_verify_finds_a_row_changed_behind_the_triggers(
+    store, profiles, applicant, capsys, monkeypatch
+):
+    monkeypatch.setenv("QZDESK_PASSWORD", "qzdemo")
     before = ledger.verify_ledger(store)  # the demo's own entries and reviews
     first = post(store, profiles, applicant, "volunteer")
     second = post(store, profiles, applicant, "labour")
@@ -106,7 +109,8 @@ def test_ledger_verify_finds_a_row_changed_behind_the_triggers(store, profiles, 
     assert "结论：积分账被改动过" in out
 
 
-def test_ledger_verify_finds_a_deleted_review(store, profiles, applicant, capsys):
+def test_ledger_verify_finds_a_deleted_review(store, profiles, applicant, capsys, monkeypatch):
+    monkeypatch.setenv("QZDESK_PASSWORD", "qzdemo")
     entries = [post(store, profiles, applicant, item) for item in ("volunteer", "labour")]
     for entry in entries:
         ledger.review_entries(store, [entry.id], "approved", ON, "王校长", today=TODAY)

@@ -89,7 +89,8 @@ def test_drafts_can_be_edited_and_votes_must_fit_those_present(store, profiles):
         minutes.save_minutes(store, meeting_id, draft, TODAY)
 
 
-def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, capsys):
+def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, capsys, monkeypatch):
+    monkeypatch.setenv("QZDESK_PASSWORD", "qzdemo")
     meeting_id, _ = assembly(store, 9)
     cells = {(c.branch, c.kind): c for c in compliance(store, profiles, 2026, TODAY)}
     cell = cells[(BRANCH, MeetingKind.ASSEMBLY)]
