@@ -252,3 +252,28 @@ def test_confirming_a_standard_without_choosing_one_says_so_in_words(store, prof
     found = applicants.check_step(store, profiles, applicant, Step.GATE, TODAY, {})
     texts = [f.text for f in found]
     assert "请选择要确认的入团标准" in texts and not any("None" in t for t in texts)
+
+
+def test_a_party_member_may_be_a_mentor_but_not_a_sponsor(store, profiles):
+    """培养联系人 may be a 党员 (not on the League's roster); 入团介绍人 must be a member."""
+    rules = binding(profiles)
+    a = new_applicant(store, rules)
+    step(store, rules, a.id, Step.TALK, date(2025, 3, 10), by="李文静")
+    approved_points(store, rules, a.id, STAGE1, date(2025, 3, 14))
+    step(store, rules, a.id, Step.ACTIVIST, date(2025, 3, 20), meeting="支委会")
+    findings = applicants.check_step(
+        store, rules, a.id, Step.MENTOR, date(2025, 4, 1), {"party_member": "王建国"}
+    )
+    assert not [f for f in findings if f.blocking]
+    step(store, rules, a.id, Step.MENTOR, date(2025, 4, 1), party_member="王建国")
+    recorded = applicants.applicant_file(store, rules, a.id, today=TODAY).events[-1]
+    assert recorded.details["name"] == "王建国" and recorded.details["party"] is True
+    # The same Party member twice is refused; a member from the roster still works beside.
+    assert "此人已是该积极分子的培养联系人" in blocked(
+        lambda: step(store, rules, a.id, Step.MENTOR, date(2025, 4, 2), party_member="王建国")
+    )
+    (mentor,) = active_member_ids(store, 1)
+    step(store, rules, a.id, Step.MENTOR, date(2025, 4, 2), member_id=mentor)
+    # A sponsor must be a member of the roster: a Party member's name is not taken.
+    with pytest.raises(ValidationError, match="请从团员名册中选择一名团员"):
+        step(store, rules, a.id, Step.SPONSOR, date(2025, 4, 3), party_member="王建国")

@@ -357,7 +357,18 @@ def check_step(
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         facts = _facts(session, profile, _get(session, applicant_id))
-        return step_findings(profile, facts, step, on, details or {})
+        return step_findings(profile, facts, step, on, _step_details(session, step, details or {}))
+
+
+def _step_details(session: Session, step: Step, details: dict[str, Any]) -> dict[str, Any]:
+    """A mentor or sponsor as recorded: a member of the roster by id, or for a mentor a
+    Party member by name (培养联系人 may be 党员, who are not on the League's roster)."""
+    if step is Step.MENTOR and str(details.get("party_member", "")).strip():
+        name = clean_name(str(details["party_member"]), "党员姓名", "party_member", 40)
+        return {"name": name, "party": True, "member_id": None}
+    if step in (Step.MENTOR, Step.SPONSOR):
+        return _member_details(session, details)
+    return details
 
 
 def _member_details(session: Session, details: dict[str, Any]) -> dict[str, Any]:
@@ -389,8 +400,7 @@ def record_step(
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         applicant = _get(session, applicant_id)
-        if step in (Step.MENTOR, Step.SPONSOR):
-            details = _member_details(session, details)
+        details = _step_details(session, step, details)
         facts = _facts(session, profile, applicant)
         findings = step_findings(profile, facts, step, on, details)
         if any(f.blocking for f in findings):

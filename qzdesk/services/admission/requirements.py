@@ -208,9 +208,16 @@ def step_findings(
         found += [] if history else _points(profile, facts, 1)
     elif step is Step.MENTOR:
         member_id = details.get("member_id")
+        party = bool(details.get("party"))  # a Party member: not on the League's roster
         # A list names people; one not on the roster was already reported by name.
-        if member_id not in facts.active_member_ids and not (history and member_id is None):
-            found.append(Finding("培养联系人须是在册团员"))
+        if (
+            member_id not in facts.active_member_ids
+            and not (history and member_id is None)
+            and not party
+        ):
+            found.append(Finding("培养联系人须是在册团员或党员"))
+        if party and details.get("name") in {e.details.get("name") for e in facts.all(Step.MENTOR)}:
+            found.append(Finding("此人已是该积极分子的培养联系人"))
         if member_id is not None and member_id in {
             e.details.get("member_id") for e in facts.all(Step.MENTOR)
         }:

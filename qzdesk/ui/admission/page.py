@@ -390,6 +390,7 @@ class AdmissionPage(Page):
 
 
 def _describe(details: dict[str, object]) -> str:
+    person = "党员" if details.get("party") else "团员"
     labels = {
         "by": "谈话",
         "meeting": "会议",
@@ -399,7 +400,7 @@ def _describe(details: dict[str, object]) -> str:
         "reason": "原因",
         "hours": "学时",
         "topic": "内容",
-        "name": "团员",
+        "name": person,
         "gate": "标准",
         "confirmed_by": "确认人",
         "member_no": "团员编号",

@@ -106,8 +106,13 @@ class StepDialog(QDialog):
         training_form.addRow("学时", self.hours)
         training_form.addRow("培训内容", self.topic)
         self.member = combo("step_member", [])
+        self.party_member = QLineEdit()
+        self.party_member.setObjectName("step_party_member")
+        self.party_member.setPlaceholderText("培养联系人是党员、不在团员名册中时填写姓名")
         person = QWidget()
-        QFormLayout(person).addRow("团员", self.member)
+        self.person_form = QFormLayout(person)
+        self.person_form.addRow("团员", self.member)
+        self.person_form.addRow("或党员", self.party_member)
         self.gate = combo("step_gate", [])
         self.confirmed_by = QLineEdit()
         self.confirmed_by.setObjectName("step_confirmed_by")
@@ -176,6 +181,7 @@ class StepDialog(QDialog):
         self.step.currentIndexChanged.connect(self._step_changed)
         self.on.dateChanged.connect(lambda *_: self._recheck.start())
         self.member.currentIndexChanged.connect(lambda *_: self._recheck.start())
+        self.party_member.textChanged.connect(lambda *_: self._recheck.start())
         self.gate.currentIndexChanged.connect(lambda *_: self._recheck.start())
         self.hours.valueChanged.connect(lambda *_: self._recheck.start())
         self.approval.textChanged.connect(lambda *_: self._recheck.start())
@@ -215,6 +221,7 @@ class StepDialog(QDialog):
             self.text.setPlaceholderText(hint)
         for widget in (self.approval, self.approval_label):
             widget.setVisible(step is Step.ACTIVIST)
+        self.person_form.setRowVisible(self.party_member, step is Step.MENTOR)  # sponsors: members
         self._recheck.start()
 
     def details(self) -> dict[str, Any]:
@@ -228,6 +235,8 @@ class StepDialog(QDialog):
             return {TEXT_STEPS[step][1]: self.text.text().strip()}
         if step is Step.TRAINING:
             return {"hours": self.hours.value(), "topic": self.topic.text().strip()}
+        if step is Step.MENTOR and self.party_member.text().strip():
+            return {"party_member": self.party_member.text().strip()}
         if step in (Step.MENTOR, Step.SPONSOR):
             return {"member_id": self.member.currentData()}
         if step is Step.GATE:
