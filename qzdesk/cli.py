@@ -367,16 +367,9 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
             + (f"（第 {report.batch_id} 批，可整体撤销）" if report.batch_id else "")
             + "。"
         )
-    payload = {
-        "file": str(args.file),
+    payload: dict[str, Any] = {
         "sheet": preview.sheet,
         "header_row": preview.header_row,
-        "sheets": [
-            {"name": layout.sheet, "header_rows": list(layout.header_rows)}
-            for layout in preview.layouts
-        ],
-        "notes": preview.notes,
-        "dry_run": args.dry_run,
         "rows": [
             {
                 "sheet": r.sheet,
@@ -394,6 +387,19 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
         "updated": report.updated if report else 0,
         "batch_id": report.batch_id if report else None,
     }
+    return _finish_import(args, preview, lines, payload)
+
+
+def _finish_import(
+    args: argparse.Namespace, preview: Any, lines: list[str], payload: dict[str, Any]
+) -> int:
+    """What members' and applicants' imports end with: the rejects file when asked for,
+    the report, and the exit code (3 when any row was rejected)."""
+    payload.update(file=str(args.file), notes=preview.notes, dry_run=args.dry_run)
+    payload["sheets"] = [
+        {"name": layout.sheet, "header_rows": list(layout.header_rows)}
+        for layout in preview.layouts
+    ]
     if args.rejects:
         from qzdesk.export.rejects import write_rejects
 
@@ -428,13 +434,6 @@ def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
             f"（第 {report.batch_id} 批，可整体撤销）。"
         )
     payload: dict[str, Any] = {
-        "file": str(args.file),
-        "sheets": [
-            {"name": layout.sheet, "header_rows": list(layout.header_rows)}
-            for layout in preview.layouts
-        ],
-        "notes": preview.notes,
-        "dry_run": args.dry_run,
         "rows": [
             {
                 "sheet": r.sheet,
@@ -452,14 +451,7 @@ def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
         "steps": report.steps if report else 0,
         "batch_id": report.batch_id if report else None,
     }
-    if args.rejects:
-        from qzdesk.export.rejects import write_rejects
-
-        written, count = write_rejects(args.rejects, preview)
-        lines.append(f"有问题的 {count} 行已写入 {written}：在 Excel 中改正后可再次导入。")
-        payload["rejects"] = {"file": str(written), "rows": count}
-    _emit(args, "\n".join(lines), payload)
-    return EXIT_PARTIAL if preview.count("error") else EXIT_OK
+    return _finish_import(args, preview, lines, payload)
 
 
 def cmd_trust_add(args: argparse.Namespace, paths: DataPaths) -> int:

@@ -4,7 +4,6 @@ a temporary directory; touches no real data."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -41,26 +40,8 @@ def run_checks(report: Callable[[str], None]) -> bool:
             )
         result = verify_archive(saved.path.read_bytes(), trust_list(paths, []))
         step("生成并校验签名台账", result.ok, f"{saved.pages} 页")
-        pages = _qt_checks(saved.path)
+        from qzdesk.ui.self_check import qt_checks  # Qt only when the rest has passed
+
+        pages = qt_checks(saved.path)
         step("Qt 界面、中文字体与 PDF 预览", pages == saved.pages, f"{pages} 页")
     return ok
-
-
-def _qt_checks(pdf: Path) -> int:
-    """A window's worth of Qt: the application with its font and translations, and the
-    archive opened by QtPdf as the preview does."""
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and os.name != "nt":
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtPdf import QPdfDocument
-
-    from qzdesk.ui.app import ensure_app
-    from qzdesk.ui.login import LoginDialog
-
-    app = ensure_app()
-    dialog = LoginDialog(None, "自检")
-    dialog.show()
-    app.processEvents()
-    dialog.close()
-    document = QPdfDocument()
-    document.load(str(pdf))
-    return document.pageCount()

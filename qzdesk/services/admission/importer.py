@@ -37,9 +37,8 @@ from qzdesk.services.admission.requirements import (
     step_findings,
 )
 from qzdesk.services.admission.stages import Step, stage_of
-from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.changes import Outcome
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
 from qzdesk.services.members.columns import (
     BY_FIELD,
@@ -51,7 +50,12 @@ from qzdesk.services.members.columns import (
     parse_id_text,
     parse_written_date,
 )
-from qzdesk.services.members.importer import BatchRow, branch_key
+from qzdesk.services.members.importer import (
+    BatchRow,
+    PreviewCounts,
+    batch_to_undo,
+    branch_key,
+)
 from qzdesk.services.members.layout import (
     BodyRow,
     ImportCancelled,
@@ -176,28 +180,13 @@ class ApplicantResult:
 
 
 @dataclass
-class ApplicantPreview:
+class ApplicantPreview(PreviewCounts):
     path: Path
     sha256: str
     layouts: list[Layout]
     notes: list[str]
     parsed: list[ApplicantLine]
     rows: list[ApplicantResult]
-
-    def count(self, level: str) -> int:
-        return sum(r.level == level for r in self.rows)
-
-    @property
-    def importable(self) -> int:
-        return self.count("ok") + self.count("warning")
-
-    @property
-    def sheet(self) -> str:
-        return self.layouts[0].sheet
-
-    @property
-    def where(self) -> str:
-        return "、".join(layout.describe() for layout in self.layouts)
 
 
 @dataclass(frozen=True)
@@ -521,18 +510,18 @@ def preview_applicants(
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
     with store.transaction() as session:
         rows = _evaluate(session, active_profile(session, profiles), lines, today or clock.today())
-    ignored = list(dict.fromkeys(text for layout in layouts for text in layout.ignored))
-    if ignored:
-        notes.append(f"以下列不认识，已忽略：{'、'.join(ignored)}。")
+    preview = ApplicantPreview(
+        path, hashlib.sha256(path.read_bytes()).hexdigest(), layouts, notes, lines, rows
+    )
+    if preview.ignored:
+        notes.append(f"以下列不认识，已忽略：{'、'.join(preview.ignored)}。")
     notes += [
         f"{layout.describe()}没有“推荐方式”列：均按“团员推荐”登记，少先队推优的请导入后逐人更正。"
         for layout in layouts
         if "recommended_by" not in layout.places
     ]
     notes.append("各步骤按名单所写日期补录；积分不补录，从导入之日起在积分台账中登记。")
-    return ApplicantPreview(
-        path, hashlib.sha256(path.read_bytes()).hexdigest(), layouts, notes, lines, rows
-    )
+    return preview
 
 
 def commit_applicants(
@@ -605,13 +594,7 @@ def rollback_applicants(store: Store, batch_id: int) -> Outcome[BatchRow]:
     """Undo a whole applicant import: its applicants become void (kept for the record,
     gone from every list), unless something was recorded for one of them since."""
     with store.transaction() as session:
-        batch = get_row(session, ImportBatch, batch_id, f"找不到第 {batch_id} 批导入。")
-        if batch.kind != KIND:
-            raise ValidationError(f"第 {batch_id} 批导入的是团员，不是入团申请人。")
-        if batch.rolled_back_at is not None:
-            raise ValidationError(
-                f"第 {batch_id} 批导入已于 {batch.rolled_back_at:%Y-%m-%d} 撤销。"
-            )
+        batch = batch_to_undo(session, batch_id, KIND)
         ids = set(
             session.scalars(
                 select(StageEvent.applicant_id).where(StageEvent.import_batch_id == batch_id)
@@ -646,17 +629,7 @@ def rollback_applicants(store: Store, batch_id: int) -> Outcome[BatchRow]:
             "rollback",
             after={"applicants": len(ids)},
         )
-        row = BatchRow(
-            batch.id,
-            batch.file_name,
-            batch.imported_at,
-            batch.actor,
-            batch.created_count,
-            batch.updated_count,
-            batch.rolled_back_at,
-            batch.kind,
-        )
-        return Outcome(row, frozenset({*CHANGED, Topic.ADMISSION}))
+        return Outcome(BatchRow.of(batch), CHANGED)
 
 
 def describe(row: ApplicantResult) -> str:

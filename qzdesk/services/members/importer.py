@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -82,8 +83,34 @@ LEVEL_LABELS = {
 }
 
 
+class PreviewCounts:
+    """What every import preview says of itself: its sheets and its rows' verdicts."""
+
+    layouts: list[Layout]
+    rows: Sequence[Any]
+
+    def count(self, level: str) -> int:
+        return sum(r.level == level for r in self.rows)
+
+    @property
+    def importable(self) -> int:
+        return self.count("ok") + self.count("warning")
+
+    @property
+    def sheet(self) -> str:
+        return self.layouts[0].sheet
+
+    @property
+    def where(self) -> str:
+        return "、".join(layout.describe() for layout in self.layouts)
+
+    @property
+    def ignored(self) -> list[str]:
+        return list(dict.fromkeys(text for layout in self.layouts for text in layout.ignored))
+
+
 @dataclass
-class ImportPreview:
+class ImportPreview(PreviewCounts):
     path: Path
     sha256: str
     layouts: list[Layout]
@@ -93,32 +120,13 @@ class ImportPreview:
     parsed: list[ParsedRow]
     rows: list[RowResult]
 
-    def count(self, level: str) -> int:
-        return sum(r.level == level for r in self.rows)
-
-    @property
-    def sheet(self) -> str:
-        return self.layouts[0].sheet
-
     @property
     def header_row(self) -> int:
         return self.layouts[0].header_row
 
     @property
-    def ignored(self) -> list[str]:
-        return list(dict.fromkeys(text for layout in self.layouts for text in layout.ignored))
-
-    @property
-    def where(self) -> str:
-        return "、".join(layout.describe() for layout in self.layouts)
-
-    @property
     def new_branches(self) -> list[str]:
         return sorted({r.new_branch for r in self.rows if r.new_branch and not r.errors})
-
-    @property
-    def importable(self) -> int:
-        return self.count("ok") + self.count("warning")
 
 
 @dataclass(frozen=True)
@@ -438,24 +446,43 @@ class BatchRow:
 
     @property
     def what(self) -> str:
-        return "入团申请人" if self.kind == "applicants" else "团员"
+        return KIND_LABELS[self.kind]
+
+    @classmethod
+    def of(cls, b: ImportBatch) -> BatchRow:
+        return cls(
+            b.id,
+            b.file_name,
+            b.imported_at,
+            b.actor,
+            b.created_count,
+            b.updated_count,
+            b.rolled_back_at,
+            b.kind,
+        )
+
+
+KIND_LABELS = {"members": "团员", "applicants": "入团申请人"}
 
 
 def batches(store: Store) -> list[BatchRow]:
     with store.transaction() as session:
         return [
-            BatchRow(
-                b.id,
-                b.file_name,
-                b.imported_at,
-                b.actor,
-                b.created_count,
-                b.updated_count,
-                b.rolled_back_at,
-                b.kind,
-            )
+            BatchRow.of(b)
             for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
         ]
+
+
+def batch_to_undo(session: Session, batch_id: int, kind: str) -> ImportBatch:
+    """The batch an undo of `kind` may act on: it exists, holds that kind, is not undone."""
+    batch = get_row(session, ImportBatch, batch_id, f"找不到第 {batch_id} 批导入。")
+    if batch.kind != kind:
+        raise ValidationError(
+            f"第 {batch_id} 批导入的是{KIND_LABELS[batch.kind]}，不是{KIND_LABELS[kind]}。"
+        )
+    if batch.rolled_back_at is not None:
+        raise ValidationError(f"第 {batch_id} 批导入已于 {batch.rolled_back_at:%Y-%m-%d} 撤销。")
+    return batch
 
 
 def rollback_import(store: Store, batch_id: int, today: date | None = None) -> Outcome[BatchRow]:
@@ -463,13 +490,7 @@ def rollback_import(store: Store, batch_id: int, today: date | None = None) -> O
     stay, marked void), members it updated get their previous values back."""
     today = today or clock.today()
     with store.transaction() as session:
-        batch = get_row(session, ImportBatch, batch_id, f"找不到第 {batch_id} 批导入。")
-        if batch.kind != "members":
-            raise ValidationError(f"第 {batch_id} 批导入的是入团申请人，不是团员。")
-        if batch.rolled_back_at is not None:
-            raise ValidationError(
-                f"第 {batch_id} 批导入已于 {batch.rolled_back_at:%Y-%m-%d} 撤销。"
-            )
+        batch = batch_to_undo(session, batch_id, "members")
         events = session.scalars(
             select(MemberEvent).where(MemberEvent.import_batch_id == batch_id)
         ).all()
@@ -520,16 +541,7 @@ def rollback_import(store: Store, batch_id: int, today: date | None = None) -> O
             "rollback",
             after={"members": len(member_ids)},
         )
-        row = BatchRow(
-            batch.id,
-            batch.file_name,
-            batch.imported_at,
-            batch.actor,
-            batch.created_count,
-            batch.updated_count,
-            batch.rolled_back_at,
-        )
-        return Outcome(row, frozenset({Topic.MEMBERS, Topic.AUDIT}))
+        return Outcome(BatchRow.of(batch), frozenset({Topic.MEMBERS, Topic.AUDIT}))
 
 
 def describe(row: RowResult) -> str:

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from qzdesk.export.rejects import write_rejects
 from qzdesk.services.admission.importer import (
     ApplicantPreview,
     ApplicantReport,
@@ -26,7 +23,7 @@ from qzdesk.services.admission.importer import (
 from qzdesk.services.members.importer import LEVEL_LABELS
 from qzdesk.services.members.layout import ImportCancelled
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.members.import_dialog import LEVEL_COLOURS
+from qzdesk.ui.import_preview import RejectsExport, colour_levels
 from qzdesk.ui.progress import ProgressBridge
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
@@ -34,14 +31,13 @@ from qzdesk.ui.tables import fill_table, make_table
 LABELS = {**LEVEL_LABELS, "same": "已是申请人，不再导入"}
 
 
-class ApplicantImportDialog(QDialog):
+class ApplicantImportDialog(RejectsExport, QDialog):
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.path = path
         self.preview: ApplicantPreview | None = None
         self.report: ApplicantReport | None = None
-        self.rejects_saved: Path | None = None
         self.setWindowTitle(f"导入入团申请人：{path.name}")
         layout = QVBoxLayout(self)
         self.summary = QLabel("正在读取文件…")
@@ -96,10 +92,7 @@ class ApplicantImportDialog(QDialog):
                 for r in preview.rows
             ],
         )
-        for index, row in enumerate(preview.rows):
-            for column in range(self.table.columnCount()):
-                item = self.table.item(index, column)
-                item.setBackground(QBrush(QColor(LEVEL_COLOURS[row.level])))
+        colour_levels(self.table, [r.level for r in preview.rows])
         count = preview.count
         self.summary.setText(
             f"{preview.where}，共 {len(preview.rows)} 行：可导入 {preview.importable} 人"
@@ -121,26 +114,6 @@ class ApplicantImportDialog(QDialog):
             self.context.profiles,
             on_done=lambda outcome: self._done(outcome.value),
             on_error=self._failed,
-        )
-
-    def export_rejects(self) -> None:
-        suggested = self.path.with_name(f"{self.path.stem}-有问题的行.xlsx")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "导出有问题的行", str(suggested), "Excel 工作簿 (*.xlsx)"
-        )
-        if chosen:
-            self.save_rejects(Path(chosen))
-
-    def save_rejects(self, target: Path) -> None:
-        self.context.worker.submit(
-            write_rejects, target, self.preview, on_done=self._rejects_saved, on_error=self._failed
-        )
-
-    def _rejects_saved(self, saved: tuple[Path, int]) -> None:
-        path, count = saved
-        self.rejects_saved = path
-        self.summary.setText(
-            f"有问题的 {count} 行已写入 {path}：在 Excel 中按“问题说明”改正后，可再次导入该文件。"
         )
 
     def _done(self, report: ApplicantReport) -> None:

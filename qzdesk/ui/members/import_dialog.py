@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.export.rejects import write_rejects
 from qzdesk.services.admission import importer as applicant_import
 from qzdesk.services.members import importer, records
 from qzdesk.services.members.importer import (
@@ -30,28 +27,21 @@ from qzdesk.services.members.importer import (
 )
 from qzdesk.services.members.validation import FIELD_LABELS
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.import_preview import RejectsExport, colour_levels
 from qzdesk.ui.progress import ProgressBridge
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
 
 AUTOMATIC_BRANCH = "按表中的团支部或工作表名（没有时为第一个团支部）"
-LEVEL_COLOURS = {
-    "ok": "#e8f5e9",
-    "warning": "#fff4d6",
-    "error": "#fde7e7",
-    "update": "#e3f2fd",
-    "same": "#f2f2f2",
-}
 
 
-class ImportDialog(QDialog):
+class ImportDialog(RejectsExport, QDialog):
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.path = path
         self.preview: ImportPreview | None = None
         self.report: ImportReport | None = None
-        self.rejects_saved: Path | None = None
         self.setWindowTitle(f"导入团员：{path.name}")
         layout = QVBoxLayout(self)
         options = QHBoxLayout()
@@ -139,9 +129,7 @@ class ImportDialog(QDialog):
             )
             colours.append(row.level)
         fill_table(self.table, rows)
-        for r, level in enumerate(colours):
-            for c in range(self.table.columnCount()):
-                self.table.item(r, c).setBackground(QBrush(QColor(LEVEL_COLOURS[level])))
+        colour_levels(self.table, colours)
         count = preview.count
         lines = [
             f"{preview.where}，共 {len(preview.rows)} 行："
@@ -189,32 +177,6 @@ class ImportDialog(QDialog):
             create_branches=create,
             on_done=lambda outcome: (progress.finish(), self._done(outcome.value)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
-        )
-
-    def export_rejects(self) -> None:
-        if self.preview is None:
-            return
-        suggested = self.path.with_name(f"{self.path.stem}-有问题的行.xlsx")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "导出有问题的行", str(suggested), "Excel 工作簿 (*.xlsx)"
-        )
-        if chosen:
-            self.save_rejects(Path(chosen))
-
-    def save_rejects(self, target: Path) -> None:
-        self.context.worker.submit(
-            write_rejects,
-            target,
-            self.preview,
-            on_done=self._rejects_saved,
-            on_error=self._failed,
-        )
-
-    def _rejects_saved(self, saved: tuple[Path, int]) -> None:
-        path, count = saved
-        self.rejects_saved = path
-        self.summary.setText(
-            f"有问题的 {count} 行已写入 {path}：在 Excel 中按“问题说明”改正后，可再次导入该文件。"
         )
 
     def _done(self, report: ImportReport) -> None:
