@@ -124,6 +124,7 @@ class ReceivingPage(Page):
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
         self.data: ReceivingData | None = None
+        self.asked = current_quarter()
         self.last: list[FileVerdict] | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -191,12 +192,16 @@ class ReceivingPage(Page):
         layout.addWidget(log)
         self.refresh()
 
-    def load(self, ctx: Context) -> ReceivingData:
-        text = self.period.text().strip() or current_quarter()
+    def refresh(self) -> None:
+        """The period is read here, on the GUI thread; the worker only gets its code."""
         try:
-            period = parse_period(text).code
+            self.asked = parse_period(self.period.text().strip() or current_quarter()).code
         except ValidationError:
-            period = current_quarter()
+            self.asked = current_quarter()
+        super().refresh()
+
+    def load(self, ctx: Context) -> ReceivingData:
+        period = self.asked
         found = registry.registrations(ctx.store)
         return ReceivingData(
             period,
@@ -207,8 +212,10 @@ class ReceivingPage(Page):
 
     def show_data(self, data: ReceivingData) -> None:
         self.data = data
-        if self.period.text().strip() != data.period:
-            self.period.setText(data.period)
+        if data.period != self.asked:
+            return  # the secretary has asked for another period since: its answer follows
+        if not self.period.hasFocus():
+            self.period.setText(data.period)  # 2026q1 → 2026Q1; a typing slip → the quarter
         fill_table(
             self.status,
             [
