@@ -32,6 +32,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/meetings.py
 	$(BIN)/python bench/demo.py
+	# The same figures on a plain copy of the same data: what encryption costs.
+	QZDESK_BENCH_PLAIN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py
+	QZDESK_BENCH_PLAIN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python bench/roster.py
+	QZDESK_BENCH_PLAIN=1 $(BIN)/python bench/archive.py
+	QZDESK_BENCH_PLAIN=1 $(BIN)/python bench/admission.py
+	QZDESK_BENCH_PLAIN=1 $(BIN)/python bench/meetings.py
+	$(BIN)/python bench/encryption.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py

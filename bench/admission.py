@@ -14,14 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import demo  # bench/common.py, beside this script
+from common import connect, demo, results  # bench/common.py, beside this script
 
 from qzdesk.services.admission import ledger, quotas
 from qzdesk.services.admission.chain import GENESIS, link_hash
@@ -33,7 +32,7 @@ from qzdesk.services.storage.store import Store
 APPLICANTS = 5_000
 ENTRIES = 100_000
 GRADES = ("初一", "初二", "初三")
-RESULTS = Path(__file__).parent / "results" / "admission.json"
+RESULTS = results("admission")
 ITEMS = [
     ("basic", "ideology_course", "A", 200),
     ("basic", "academic", "B", 120),
@@ -49,7 +48,7 @@ ITEMS = [
 def populate(db: Path) -> None:
     """Applicants, their first steps and a valid chained ledger, written in bulk."""
     rng = random.Random(5)
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     branch = conn.execute("SELECT id FROM org WHERE kind = 'branch' LIMIT 1").fetchone()[0]
     start = date(2025, 9, 1)
     applicants, events = [], []
@@ -163,7 +162,7 @@ def median_ms(fn, runs: int = 9) -> float:
 
 
 def bare_ranking(db: Path, grade: str) -> list[tuple[int, int]]:
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         rows = conn.execute(
             "SELECT e.applicant_id, SUM(e.points10) FROM points_entry e"
             " JOIN points_review r ON r.entry_id = e.id AND r.decision = 'approved'"
@@ -175,7 +174,7 @@ def bare_ranking(db: Path, grade: str) -> list[tuple[int, int]]:
 
 
 def bare_verify(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         prev = GENESIS
         columns = ", ".join((*ENTRY_FIELDS, "hash"))
         for row in conn.execute(f"SELECT {columns} FROM points_entry ORDER BY id"):
@@ -188,7 +187,7 @@ def bare_verify(db: Path) -> str:
 
 
 def bare_post(db: Path, applicant_id: int) -> None:
-    conn = sqlite3.connect(db, isolation_level=None)
+    conn = connect(db, isolation_level=None)
     conn.execute("BEGIN")
     last_id, last_hash = conn.execute(
         "SELECT id, hash FROM points_entry ORDER BY id DESC LIMIT 1"

@@ -11,7 +11,7 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from common import demo  # bench/common.py, beside this script
+from common import demo, results  # bench/common.py, beside this script
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from reportlab.lib.pagesizes import A4
@@ -25,7 +25,7 @@ from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 
 MEMBERS = 1_000
-RESULTS = Path(__file__).parent / "results" / "archive.json"
+RESULTS = results("archive")
 
 
 def bare_reportlab(rows: list[list[str]]) -> tuple[float, int]:

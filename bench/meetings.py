@@ -12,14 +12,13 @@ Run with `make bench`; results go to bench/results/meetings.json.
 from __future__ import annotations
 
 import json
-import sqlite3
 import statistics
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from common import demo  # bench/common.py, beside this script
+from common import connect, demo, results  # bench/common.py, beside this script
 
 from qzdesk.services.clock import FixedClock
 from qzdesk.services.desk import Desk
@@ -38,12 +37,12 @@ PLAN = (
     ("committee", range(1, 13)),
     ("league_day", range(1, 13)),
 )
-RESULTS = Path(__file__).parent / "results" / "meetings.json"
+RESULTS = results("meetings")
 
 
 def populate(db: Path) -> int:
     """Signed minutes with full attendance for every required meeting of five years."""
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     branches = [
         r[0] for r in conn.execute("SELECT id FROM org WHERE kind = 'branch' AND closed_on IS NULL")
     ]
@@ -90,7 +89,7 @@ def populate(db: Path) -> int:
 
 
 def bare_counts(db: Path, year: int) -> list[tuple[int, str, int]]:
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         return conn.execute(
             "SELECT branch_id, kind, count(*) FROM meeting WHERE status = 'signed'"
             " AND held_on BETWEEN ? AND ? GROUP BY branch_id, kind",
@@ -119,7 +118,7 @@ def bare_todo(db: Path, today: date) -> int:
         "year": today.year,
         "last": today.year - 1,
     }
-    with sqlite3.connect(db) as conn:
+    with connect(db) as conn:
         return sum(len(conn.execute(sql, window).fetchall()) for sql in TODO_QUERIES)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -26,7 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import openpyxl
 import psutil
-from common import demo  # bench/common.py, beside this script
+from common import connect, demo, results  # bench/common.py, beside this script
 from PySide6.QtWidgets import QApplication
 
 from qzdesk.config import DataPaths
@@ -46,7 +45,7 @@ from qzdesk.ui.worker import DbWorker
 
 MEMBERS = 50_000
 IMPORT_ROWS = 10_000
-RESULTS = Path(__file__).parent / "results" / "roster.json"
+RESULTS = results("roster")
 TYPED = [
     "z",
     "zh",
@@ -106,7 +105,7 @@ def bench_page(app: QApplication, data: Path, result: dict) -> None:
     result["rss_mb_with_roster_open"] = round(psutil.Process().memory_info().rss / 2**20)
 
     start = time.perf_counter()
-    with sqlite3.connect(data / "qzdesk.sqlite") as conn:
+    with connect(data / "qzdesk.sqlite") as conn:
         raw = conn.execute(
             "SELECT m.id, m.branch_id, o.name, m.name, m.gender, m.id_number, m.birth_date, "
             "m.joined_on, m.member_no, m.political_status, m.status, m.league_post, m.mobile, "

@@ -18,12 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import demo, results  # bench/common.py, beside this script
+
 RUNS = 9
 TARGET_RATIO = 1.5
 LOGIN_TARGET_RATIO = 1.3
 ACCEPT_TO_FILLED_TARGET_S = 0.4
 TYPING_S = 1.5
-RESULTS = Path(__file__).parent / "results" / "startup.json"
+RESULTS = results("startup")
 
 
 def child_bare() -> None:
@@ -139,11 +141,7 @@ def main() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     with tempfile.TemporaryDirectory() as tmp:
         data = str(Path(tmp) / "demo")
-        subprocess.run(
-            [sys.executable, "-m", "qzdesk", "demo", "--data", data],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        demo(Path(data))
         qz_env = {**env, "QZDESK_PASSWORD": "qzdemo"}
         timed(["child-bare"], env)  # warm the OS file cache for both
         timed(["child-qzdesk", data], qz_env)

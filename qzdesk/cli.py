@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qzdesk import __version__
-from qzdesk.config import PASSWORD_ENV, DataPaths, resolve_data_dir
+from qzdesk.config import PASSWORD_ENV, RECOVERY_ENV, DataPaths, resolve_data_dir
 from qzdesk.logs import setup_logging
-from qzdesk.services.errors import QzdeskError, ValidationError
+from qzdesk.services.errors import DataFileMissing, QzdeskError, ValidationError
 from qzdesk.vocabulary import OrgKind, Sector
 
 if TYPE_CHECKING:
@@ -79,12 +79,14 @@ def _read_new_password() -> str:
 
 
 def _read_password() -> str:
-    from_env = os.environ.get(PASSWORD_ENV)
-    if from_env:
-        return from_env
+    return os.environ.get(PASSWORD_ENV) or _ask_secret("登录密码：", PASSWORD_ENV)
+
+
+def _ask_secret(prompt: str, env: str) -> str:
     if not sys.stdin.isatty():
-        raise ValidationError(f"请通过环境变量 {PASSWORD_ENV} 提供密码，或在终端中运行以输入密码。")
-    return getpass.getpass("登录密码：")
+        what = prompt.rstrip("：")
+        raise ValidationError(f"请通过环境变量 {env} 提供{what}，或在终端中运行以输入。")
+    return getpass.getpass(prompt)
 
 
 def cmd_archive_build(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -141,18 +143,37 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     )
     request.password = _read_new_password()
     with staged_store(paths, "qzdesk init") as store:
-        root = initialise(store, request, profiles).value
+        founded = initialise(store, request, profiles).value
+    root = founded.org
     count = len(request.branches)
     text = f"已建立：{root.name}（{root.kind.label}，{count} 个团支部）\n数据目录：{paths.root}"
-    _emit(args, text, {"data": str(paths.root), "org": root.name, "branches": request.branches})
+    text += "\n" + _recovery_text(args, paths, root.name, founded.recovery_code)
+    payload = {"data": str(paths.root), "org": root.name, "branches": request.branches}
+    _emit(args, text, {**payload, "recovery_code": founded.recovery_code})
     return EXIT_OK
 
 
+def _recovery_text(args: argparse.Namespace, paths: DataPaths, org: str, code: str) -> str:
+    """The 恢复码, shown this once; with --recovery-pdf also the page to print."""
+    text = f"恢复码（只显示这一次，请抄写或打印后与电脑分开保管）：{code}"
+    target = getattr(args, "recovery_pdf", None)
+    if target is not None:
+        from qzdesk.export.pdf.recovery_sheet import recovery_sheet
+        from qzdesk.services.files import write_atomically
+
+        write_atomically(target, recovery_sheet(org, code, paths.root))
+        text += f"\n恢复码打印页：{target}"
+    return text
+
+
 def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.storage import cipher
     from qzdesk.services.storage.health import check
     from qzdesk.services.storage.lock import DataDirLock
     from qzdesk.services.storage.schema import SCHEMA_HEAD
 
+    if paths.database.exists() and not cipher.is_plain(paths.database):
+        _unlock(paths, convert=False)  # an encrypted file is read with its key
     lock = DataDirLock(paths, "qzdesk check")
     lock.acquire()
     try:
@@ -195,10 +216,12 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.storage.lock import DataDirLock
     from qzdesk.services.storage.store import Store
 
+    source = args.file.resolve()
+    _unlock_for_restore(paths, source)
     lock = DataDirLock(paths, "qzdesk restore")
     lock.acquire()
     try:
-        kept = restore(paths, args.file.resolve())
+        kept = restore(paths, source)
     finally:
         lock.release()
     Store.open(paths.root, "qzdesk restore").close()  # brought to this version's schema
@@ -305,11 +328,13 @@ def _open_signed(
 ) -> Desk:
     """A desk over the store, signed in as its secretary with the password (from
     QZDESK_PASSWORD or typed), counted with the same growing delay as the window's login;
-    closing it closes the store."""
+    closing it closes the store. A file written before encryption is encrypted now."""
     from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.orgs import organisation_name
+    from qzdesk.services.security import auth
     from qzdesk.services.storage.store import Store
 
+    password = _unlock(paths, password)
     store = Store.open(paths.root, program)
     try:
         desk = Desk(store, profiles)
@@ -317,14 +342,95 @@ def _open_signed(
             raise QzdeskError(
                 f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。"
             )
-        result = desk.sign_in(password if password is not None else _read_password())
-        if not result.ok:
-            raise ValidationError(result.message)
+        desk.actor = f"{desk.call(auth.secretary, store)}（命令行）"
     except BaseException:
         store.close()
         raise
-    desk.actor = f"{result.actor}（命令行）"
     return desk
+
+
+def _unlock_for_restore(paths: DataPaths, source: Path) -> None:
+    """Restoring needs the keys of both files: the current one (if encrypted; it is kept
+    aside as a checked backup) and the backup's (the password in force when it was taken,
+    usually the same)."""
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage import cipher
+
+    password = None
+    if paths.database.exists() and not cipher.is_plain(paths.database):
+        password = _unlock(paths, convert=False)
+    if source.is_file() and not cipher.is_plain(source):
+        key_file = cipher.key_file_of(source)
+        if cipher.read_key_file(key_file) is None:
+            raise QzdeskError(
+                f"备份 {source.name} 已加密，但旁边没有它的密钥文件 {source.name}"
+                f"{cipher.KEY_SUFFIX}：请把两个文件一起复制过来。"
+            )
+        try:
+            cipher.key_for(source)
+        except cipher.StoreLocked:
+            result = auth.unlock_key_file(paths, key_file, password or _read_password())
+            if not result.ok:
+                raise ValidationError(f"无法解开备份的密钥：{result.message}") from None
+
+
+def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True) -> str:
+    """Sign in before the store opens (its key needs the password); a plain file written
+    before encryption is backed up and encrypted here, its new 恢复码 shown once."""
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage.store import missing_message
+
+    if not paths.database.exists():
+        raise DataFileMissing(missing_message(paths))
+    password = password if password is not None else _read_password()
+    result = auth.login(paths, password)
+    if not result.ok:
+        raise ValidationError(result.message)
+    if convert and auth.needs_encrypting(paths):
+        code = auth.encrypt_store(paths, password)
+        print(
+            f"数据文件已加密（加密前已备份）。恢复码（只显示这一次）：{code}\n"
+            "忘记密码时凭它打开数据。请抄写，"
+            "或用 qzdesk password recovery-code --pdf 重新生成并打印。",
+            file=sys.stderr,
+        )
+    return password
+
+
+def cmd_password_reset(args: argparse.Namespace, paths: DataPaths) -> int:
+    """A forgotten password: the 恢复码 opens the store and sets a new one."""
+    from qzdesk.services.desk import Desk
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage.store import Store, missing_message
+
+    if not paths.database.exists():
+        raise DataFileMissing(missing_message(paths))
+    code = os.environ.get(RECOVERY_ENV) or _ask_secret("恢复码：", RECOVERY_ENV)
+    if not auth.unlock_with_recovery_code(paths, code):
+        raise ValidationError("恢复码不正确（连续错误会被要求等待）。请核对打印的恢复码页。")
+    new = _read_new_password()
+    with Store.open(paths.root, "qzdesk password reset") as store:
+        desk = Desk(store, _load_profiles(paths))
+        desk.actor = f"{desk.call(auth.secretary, store)}（恢复码）"
+        desk.call(auth.reset_password, store, new, new)
+    _emit(args, "已用恢复码设置新密码。恢复码仍然有效，请继续妥善保管。", {"ok": True})
+    return EXIT_OK
+
+
+def cmd_password_recovery_code(args: argparse.Namespace, paths: DataPaths) -> int:
+    """A new 恢复码 in place of one lost or seen by others."""
+    from qzdesk.services.organisation.orgs import organisation_name
+    from qzdesk.services.security import auth
+
+    password = _read_password()
+    with _open_signed(
+        paths, "qzdesk password recovery-code", _load_profiles(paths), password
+    ) as desk:
+        code = desk.call(auth.new_recovery_code, desk.store, password)
+        org = desk.call(organisation_name, desk.store) or ""
+    text = "已生成新的恢复码，旧的恢复码从此失效。\n" + _recovery_text(args, paths, org, code)
+    _emit(args, text, {"recovery_code": code})
+    return EXIT_OK
 
 
 def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
@@ -756,7 +862,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--parent-org", default="", help="上级团组织（必填，如 共青团天水市秦州区委员会）"
     )
     init.add_argument("--profile", default="qinzhou-2024", help="规则配置编号")
+    init.add_argument(
+        "--recovery-pdf", type=Path, metavar="OUT.pdf", help="把恢复码写成可打印的一页 PDF"
+    )
     init.set_defaults(handler=cmd_init)
+
+    password = sub.add_parser("password", parents=[common], help="密码与恢复码")
+    password_sub = password.add_subparsers(dest="password_command", metavar="操作", required=True)
+    reset = password_sub.add_parser(
+        "reset", parents=[common], help=f"忘记密码：用恢复码设置新密码（或环境变量 {RECOVERY_ENV}）"
+    )
+    reset.set_defaults(handler=cmd_password_reset)
+    recovery = password_sub.add_parser(
+        "recovery-code", parents=[common], help="生成新的恢复码（旧的失效）"
+    )
+    recovery.add_argument(
+        "--recovery-pdf", "--pdf", type=Path, metavar="OUT.pdf", help="写成可打印的一页 PDF"
+    )
+    recovery.set_defaults(handler=cmd_password_recovery_code)
 
     key = sub.add_parser("key", parents=[common], help="本支部的签名密钥")
     key_sub = key.add_subparsers(dest="key_command", metavar="操作", required=True)

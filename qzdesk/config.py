@@ -11,6 +11,7 @@ import platformdirs
 APP_NAME = "qzdesk"
 DATA_ENV = "QZDESK_DATA"
 PASSWORD_ENV = "QZDESK_PASSWORD"
+RECOVERY_ENV = "QZDESK_RECOVERY_CODE"
 
 
 def resolve_data_dir(option: str | None = None) -> Path:

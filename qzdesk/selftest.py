@@ -27,6 +27,9 @@ def run_checks(report: Callable[[str], None]) -> bool:
         ok = ok and passed
         report(f"{'通过' if passed else '失败'}：{what}{('（' + detail + '）') if detail else ''}")
 
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage import cipher
+
     with tempfile.TemporaryDirectory(prefix="qzdesk-selftest-") as tmp:
         paths = DataPaths(Path(tmp) / "data")
         profiles = installed_profiles(paths)
@@ -34,6 +37,9 @@ def run_checks(report: Callable[[str], None]) -> bool:
             build_demo(store, profiles, date.today())
         step("建立演示数据（数据库、迁移、规则配置）", paths.database.exists())
         step("数据文件检查", check(paths.database, full=True).healthy)
+        cipher.forget_all()  # as at a fresh start: only the password opens it
+        encrypted = not cipher.is_plain(paths.database) and auth.login(paths, DEMO_PASSWORD).ok
+        step("数据文件加密（SQLCipher）", encrypted, cipher.dbapi.sqlite_version)
         with Store.open(paths.root, "qzdesk selftest") as store:
             saved = save_archive(
                 store, profiles, parse_period(str(date.today().year)), DEMO_PASSWORD, Path(tmp)

@@ -61,7 +61,7 @@ def data_dir(template_dir: Path, tmp_path: Path) -> Path:
 def store(data_dir: Path) -> Iterator[Store]:
     """The demo data directory, opened and signed in as its secretary."""
     with Store.open(data_dir, "tests") as opened:
-        assert login(opened, DEMO_PASSWORD).ok
+        assert login(opened.paths, DEMO_PASSWORD).ok
         yield opened
 
 

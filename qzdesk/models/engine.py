@@ -7,16 +7,25 @@ migration or a service call is all-or-nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(db_path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{db_path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def make_engine(db_path: Path, connect: Callable[[], Any] | None = None) -> Engine:
+    """`connect` makes the DB-API connection (SQLCipher's driver, keyed when the file is
+    encrypted); SQLAlchemy's SQLite dialect runs over it unchanged."""
+    if connect is None:
+
+        def connect() -> Any:  # a plain file (a scratch database)
+            return sqlcipher.connect(str(db_path), check_same_thread=False)
+
+    engine = create_engine(f"sqlite:///{db_path}", module=sqlcipher, creator=connect)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

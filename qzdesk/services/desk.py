@@ -8,7 +8,7 @@ context. A read is rolled back at its end; a write commits once, all or nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from types import TracebackType
@@ -73,9 +73,10 @@ class Desk:
 
     def sign_in(self, password: str) -> auth.LoginResult:
         """Check the password; on success the secretary becomes the desk's actor."""
-        result = self.call(auth.login, self.store, password)
+        result = auth.login(self.store.paths, password)
         if result.ok:
-            self.actor = result.actor
+            self.actor = self.call(auth.secretary, self.store)
+            result = replace(result, actor=self.actor)
         return result
 
     def _run(self, write: bool, op: Callable[..., T], *args: object, **kwargs: object) -> T:

@@ -21,7 +21,7 @@ from qzdesk.services.organisation.settings import (
     read,
     write,
 )
-from qzdesk.services.security import branch_key
+from qzdesk.services.security import branch_key, store_key
 from qzdesk.services.security.passwords import check_new_password, hash_password
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
@@ -39,6 +39,14 @@ class SetupRequest:
     parent_org: str = ""  # required: the committee above, as the secretary names it
     founded_on: date | None = None
     branches_founded: dict[str, date] = field(default_factory=dict)  # a later start, by name
+
+
+@dataclass(frozen=True)
+class Founded:
+    """What setup made: the organisation, and the 恢复码 to show once and print."""
+
+    org: orgs.OrgInfo
+    recovery_code: str
 
 
 def is_initialised(store: Store) -> bool:
@@ -72,7 +80,7 @@ def clean_branch_names(kind: OrgKind, raw_names: list[str]) -> list[str]:
 
 def initialise(
     store: Store, request: SetupRequest, profiles: dict[str, RuleProfile]
-) -> Outcome[orgs.OrgInfo]:
+) -> Outcome[Founded]:
     branch_names = validate(request, profiles)
     founded = request.founded_on or clock.today()
     with store.transaction() as session:
@@ -119,4 +127,7 @@ def initialise(
             "create",
             after={"subject": info.subject, "organisation": info.organisation},
         )
-    return Outcome(created, frozenset(Topic))
+        # Sealed last and before the commit: a kill before it leaves a store that was
+        # never set up (discarded at the next start), never records nobody can open.
+        code = store_key.seal(store.paths, request.password, created.name)
+    return Outcome(Founded(created, code), frozenset(Topic))

@@ -11,11 +11,12 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
@@ -28,6 +29,7 @@ from qzdesk.ui.file_dialogs import FileDialogLabels
 from qzdesk.ui.fonts import install_font
 from qzdesk.ui.input_method import input_method_env
 from qzdesk.ui.login import LoginDialog
+from qzdesk.ui.recovery import Recover, SignIn
 from qzdesk.ui.single_instance import WakeListener, wake_running
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from qzdesk.services.storage.store import Store
     from qzdesk.ui.context import AppContext
     from qzdesk.ui.main_window import MainWindow
+    from qzdesk.ui.recovery import RecoveryCodeDialog
     from qzdesk.ui.wizard import SetupWizard
 
 log = logging.getLogger(__name__)
@@ -90,14 +93,15 @@ def make_context(
     return AppContext(Desk(store, profiles), DbWorker(handler))
 
 
-def open_context(paths: DataPaths, handler: ErrorHandler) -> AppContext | None:
+def open_context(paths: DataPaths, handler: ErrorHandler, fresh: bool = False) -> AppContext | None:
     """Lock, migrate and load the rule profiles; on failure say why and return None. A new
-    directory gets a new store (the wizard follows); one whose file is gone is offered its
-    latest backup, never an empty store in its place."""
+    directory (or one whose setup never finished: `fresh`) gets a new store (the wizard
+    follows); one whose file is gone is offered its latest backup, never an empty store in
+    its place."""
     from qzdesk.services.organisation.rules import installed_profiles
     from qzdesk.services.storage.store import Store
 
-    first_run = not paths.database.exists() and not paths.was_used()
+    first_run = fresh or (not paths.database.exists() and not paths.was_used())
     try:
         store = Store.open(paths.root, GUI_PROGRAM, create=first_run)
     except DataFileMissing as error:
@@ -133,11 +137,34 @@ def _offer_restore(paths: DataPaths, message: str) -> Store | None:
     if answer != QMessageBox.StandardButton.Yes:
         return None
     try:
+        if not _unlock_backup(paths, latest):
+            return None
         restore(paths, latest)
         return Store.open(paths.root, GUI_PROGRAM)
     except QzdeskError as error:
         QMessageBox.critical(None, "无法恢复", str(error))
         return None
+
+
+def _unlock_backup(paths: DataPaths, backup: Path) -> bool:
+    """An encrypted backup opens with the password in force when it was taken."""
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage import cipher
+
+    while True:
+        try:
+            cipher.key_for(backup)
+            return True
+        except cipher.StoreLocked:
+            pass
+        password, ok = QInputDialog.getText(
+            None, "输入密码", "备份已加密，请输入登录密码：", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return False
+        result = auth.unlock_key_file(paths, cipher.key_file_of(backup), password)
+        if not result.ok:
+            QMessageBox.warning(None, "密码不正确", result.message)
 
 
 def close_context(context: AppContext) -> None:
@@ -163,15 +190,14 @@ def back_up(context: AppContext) -> None:
 
 
 class Opening(QObject):
-    """The store, the rule profiles and the heavy modules, loading on a thread while the
-    password is typed; `finished` carries (store, profiles) or the error."""
+    """The rule profiles and the heavy modules, loading on a thread while the password is
+    typed; `finished` carries the profiles or the error."""
 
     finished = Signal(object)
 
-    def __init__(self, paths: DataPaths, lock: DataDirLock) -> None:
+    def __init__(self, paths: DataPaths) -> None:
         super().__init__()
         self._paths = paths
-        self._lock = lock
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="qzdesk-open", daemon=True).start()
@@ -180,17 +206,68 @@ class Opening(QObject):
         try:
             import qzdesk.ui.main_window  # noqa: F401 - load its modules now, not after login
             from qzdesk.services.organisation.rules import installed_profiles
-            from qzdesk.services.storage.store import Store
 
-            store = Store.open(self._paths.root, GUI_PROGRAM, lock=self._lock)
-            try:
-                profiles = installed_profiles(self._paths)
-            except BaseException:
-                store.close()
-                raise
-            self.finished.emit((store, profiles))
+            self.finished.emit(installed_profiles(self._paths))
         except BaseException as error:  # shown on the GUI thread, never lost on this one
             self.finished.emit(error)
+
+
+class Unlocking(QObject):
+    """One sign-in on a thread: deriving the key, encrypting an older file and opening
+    (perhaps migrating) the store take seconds on an office PC. `done` carries
+    (LoginResult, Store or None), or (the error, None)."""
+
+    done = Signal(object, object)
+
+    def run(self, job: Callable[[], tuple[LoginResult, Store | None]]) -> None:
+        threading.Thread(target=self._run, args=(job,), name="qzdesk-unlock", daemon=True).start()
+
+    def _run(self, job: Callable[[], tuple[LoginResult, Store | None]]) -> None:
+        try:
+            self.done.emit(*job())
+        except BaseException as error:
+            self.done.emit(error, None)
+
+
+def sign_in_and_open(
+    paths: DataPaths, lock: DataDirLock, password: str
+) -> tuple[LoginResult, Store | None]:
+    """The password unlocks the data file's key; a file from before encryption is
+    encrypted now (after a backup) and its new 恢复码 is in the result."""
+    from qzdesk.services.security import auth
+
+    result = auth.login(paths, password)
+    if not result.ok:
+        return result, None
+    code = auth.encrypt_store(paths, password, lock) if auth.needs_encrypting(paths) else ""
+    return _opened(paths, lock, replace(result, recovery_code=code))
+
+
+def recover_and_open(
+    paths: DataPaths, lock: DataDirLock, code: str, password: str
+) -> tuple[LoginResult, Store | None]:
+    """The 恢复码 unlocks the key; the new password is set before anything else."""
+    from qzdesk.services.security import auth
+
+    if not auth.unlock_with_recovery_code(paths, code):
+        return auth.LoginResult(False, "恢复码不正确，请核对打印的恢复码页。"), None
+    result, store = _opened(paths, lock, auth.LoginResult(True, ""))
+    assert store is not None
+    with store.unit(f"{result.actor}（恢复码）", write=True):
+        auth.reset_password(store, password, password)
+    return result, store
+
+
+def _opened(paths: DataPaths, lock: DataDirLock, result: LoginResult) -> tuple[LoginResult, Store]:
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage.store import Store
+
+    store = Store.open(paths.root, GUI_PROGRAM, lock=lock)
+    try:
+        return replace(result, actor=auth.secretary(store)), store
+    except BaseException:
+        store.close()
+        raise
 
 
 class Launcher(QObject):
@@ -204,8 +281,14 @@ class Launcher(QObject):
         self.handler = handler
         self.dialog: SetupWizard | LoginDialog | None = None
         self.window: MainWindow | None = None
+        self.recovery: RecoveryCodeDialog | None = None
         self._opening: Opening | None = None
-        self._preset: str | None = None
+        self._unlocking = Unlocking()
+        self._unlocking.done.connect(self._unlocked)
+        self._answer: Callable[[LoginResult], None] | None = None
+        self._profiles: dict[str, RuleProfile] | None = None
+        self._signed: tuple[LoginResult, Store] | None = None
+        self._new_code = ""
 
     def start(self) -> None:
         """With the store open: the wizard for a new organisation, else the login."""
@@ -215,31 +298,63 @@ class Launcher(QObject):
         self.context.submit(orgs.organisation_name, self.context.store, on_done=self._route)
 
     def start_login(self, paths: DataPaths, lock: DataDirLock, org_name: str) -> None:
-        """The login first, the store opening meanwhile (a returning secretary)."""
-        self._preset = os.environ.get(PASSWORD_ENV) or None
-        if self._preset is None:
-            self._ask_password(org_name)
-        self._org_name = org_name
-        self._opening = Opening(paths, lock)
-        self._opening.finished.connect(self._opened)
+        """The login first; the rule profiles and the window's modules load meanwhile, and
+        the store opens once the password has unlocked it."""
+        self._paths, self._lock, self._org_name = paths, lock, org_name
+        self._opening = Opening(paths)
+        self._opening.finished.connect(self._loaded)
         self._opening.start()
+        preset = os.environ.get(PASSWORD_ENV)
+        if preset:
+            self._sign_in(preset, self._after_preset)
+        else:
+            self._ask_password(self._sign_in, self._recover)
 
-    def _opened(self, result: Any) -> None:
+    def _sign_in(self, password: str, answer: Callable[[LoginResult], None]) -> None:
+        self._answer = answer
+        self._unlocking.run(lambda: sign_in_and_open(self._paths, self._lock, password))
+
+    def _recover(self, code: str, password: str, answer: Callable[[LoginResult], None]) -> None:
+        self._answer = answer
+        self._unlocking.run(lambda: recover_and_open(self._paths, self._lock, code, password))
+
+    def _unlocked(self, result: Any, store: Store | None) -> None:
         if isinstance(result, BaseException):
-            title = "规则配置有误" if "规则配置" in str(result) else "无法打开数据"
-            if isinstance(result, QzdeskError):
-                QMessageBox.critical(self.dialog, title, str(result))
-            else:
-                self.handler.excepthook(type(result), result, result.__traceback__)
-            QApplication.quit()
+            self._fail(result)
             return
-        self.context = make_context(*result, self.handler)
-        if self._preset is not None:
-            self.context.sign_in(
-                self._preset, on_done=lambda r: self._after_preset(r, self._org_name)
-            )
-        elif isinstance(self.dialog, LoginDialog):
-            self.dialog.attach(self.context)
+        if store is None:
+            assert self._answer is not None
+            self._answer(result)
+            return
+        self._signed = (result, store)
+        self._finish()
+
+    def _loaded(self, result: Any) -> None:
+        if isinstance(result, BaseException):
+            self._fail(result)
+            return
+        self._profiles = result
+        self._finish()
+
+    def _finish(self) -> None:
+        """Both halves ready (the store unlocked, the profiles loaded): the desk, then the
+        answer to whoever asked (the login dialog or the preset password)."""
+        if self._signed is None or self._profiles is None or self.context is not None:
+            return
+        result, store = self._signed
+        self.context = make_context(store, self._profiles, self.handler)
+        self.context.desk.actor = result.actor
+        self._new_code = result.recovery_code
+        assert self._answer is not None
+        self._answer(result)
+
+    def _fail(self, error: BaseException) -> None:
+        title = "规则配置有误" if "规则配置" in str(error) else "无法打开数据"
+        if isinstance(error, QzdeskError):
+            QMessageBox.critical(self.dialog, title, str(error))
+        else:
+            self.handler.excepthook(type(error), error, error.__traceback__)
+        QApplication.quit()
 
     def _route(self, org_name: str | None) -> None:
         assert self.context is not None
@@ -250,24 +365,31 @@ class Launcher(QObject):
             wizard.accepted.connect(self._show_main)
             self._show_dialog(wizard)
             return
+        # Opened before signing in: a plain file the quick look could not name.
+        self._org_name = org_name
         preset = os.environ.get(PASSWORD_ENV)
         if preset:
-            self.context.sign_in(
-                preset, on_done=lambda result: self._after_preset(result, org_name)
-            )
+            self.context.sign_in(preset, on_done=self._after_preset)
         else:
-            self._ask_password(org_name)
+            self._ask_password(self._desk_sign_in)
 
-    def _after_preset(self, result: LoginResult, org_name: str) -> None:
+    def _desk_sign_in(self, password: str, answer: Callable[[LoginResult], None]) -> None:
+        assert self.context is not None
+        self.context.sign_in(password, on_done=answer)
+
+    def _after_preset(self, result: LoginResult) -> None:
         if result.ok:
             self._show_main()
         else:
-            self._ask_password(org_name)
+            if self._opening is not None:
+                self._ask_password(self._sign_in, self._recover)
+            else:
+                self._ask_password(self._desk_sign_in)
             assert isinstance(self.dialog, LoginDialog)
             self.dialog.message.setText(f"环境变量 {PASSWORD_ENV} 中的{result.message}")
 
-    def _ask_password(self, org_name: str) -> None:
-        dialog = LoginDialog(self.context, org_name)
+    def _ask_password(self, sign_in: SignIn, recover: Recover | None = None) -> None:
+        dialog = LoginDialog(self._org_name, sign_in, recover)
         dialog.accepted.connect(self._show_main)
         self._show_dialog(dialog)
 
@@ -293,7 +415,17 @@ class Launcher(QObject):
         self.handler.parent = self.window
         self.window.show()
         self.dialog = None
+        if self._new_code:  # an older file was encrypted at this sign-in
+            self.show_recovery_code(self._new_code)
         self.ready.emit(self.window)
+
+    def show_recovery_code(self, code: str) -> None:
+        from qzdesk.ui.recovery import RecoveryCodeDialog
+
+        assert self.context is not None
+        name = self._org_name or ""
+        self.recovery = RecoveryCodeDialog(self.window, code, name, self.context.store.paths.root)
+        self.recovery.open()
 
 
 def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None) -> int:
@@ -306,20 +438,24 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
         return 0
     launcher = Launcher(None, handler)
     org_name = None
+    fresh = False
     if paths.database.exists():
+        from qzdesk.services.storage.cipher import discard_unfinished
+
         lock = DataDirLock(paths, GUI_PROGRAM)
         try:
             lock.acquire()
+            fresh = discard_unfinished(paths)  # a setup that never finished starts again
         except QzdeskError as error:
             QMessageBox.critical(None, "无法打开数据", str(error))
             return 1
-        org_name = organisation_name(paths.database)
+        org_name = None if fresh else organisation_name(paths.database)
         if org_name is None:  # not set up yet, or unreadable: the full opening says which
             lock.release()
     if org_name is not None:
         launcher.start_login(paths, lock, org_name)
     else:
-        launcher.context = open_context(paths, handler)
+        launcher.context = open_context(paths, handler, fresh)
         if launcher.context is None:
             return 1
         launcher.start()

@@ -14,21 +14,21 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.ui.forms import ERROR_STYLE
+from qzdesk.ui.recovery import Recover, RecoveryDialog, SignIn
 from qzdesk.ui.screen import fit
 
 if TYPE_CHECKING:
     from qzdesk.services.security.auth import LoginResult
-    from qzdesk.ui.context import AppContext
 
 
 class LoginDialog(QDialog):
-    """Shown as soon as qzdesk starts; the store may still be opening (`context` None), in
-    which case the password waits for it."""
+    """Shown as soon as qzdesk starts; the password unlocks the data file, which opens
+    (and the main window's modules load) behind it."""
 
-    def __init__(self, context: AppContext | None, org_name: str) -> None:
+    def __init__(self, org_name: str, sign_in: SignIn, recover: Recover | None = None) -> None:
         super().__init__()
-        self.context = context
-        self._waiting: str | None = None
+        self.sign_in = sign_in
+        self.recover = recover
         self.setWindowTitle("登录 qzdesk")
         layout = QVBoxLayout(self)
         title = QLabel(f"<h3>{org_name}</h3>")
@@ -51,6 +51,10 @@ class LoginDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
+        self.forgot = self.buttons.addButton("忘记密码…", QDialogButtonBox.ButtonRole.HelpRole)
+        self.forgot.setObjectName("forgot")
+        self.forgot.setVisible(recover is not None)
+        self.forgot.clicked.connect(self.ask_recovery)
         layout.addWidget(self.buttons)
         self._wait = 0
         self._countdown = QTimer(self)
@@ -64,20 +68,15 @@ class LoginDialog(QDialog):
         if self._wait > 0:
             return
         self.ok_button.setEnabled(False)
-        if self.context is None:
-            self._waiting = self.password.text()
-            self.message.setText("正在打开数据，请稍候…")
-            return
-        self.message.setText("正在核对密码…")
-        self.context.sign_in(self.password.text(), on_done=self._result)
+        self.message.setText("正在核对密码、打开数据…")
+        self.sign_in(self.password.text(), self._result)
 
-    def attach(self, context: AppContext) -> None:
-        """The store is open: a password typed meanwhile is checked now."""
-        self.context = context
-        if self._waiting is not None:
-            self.password.setText(self._waiting)
-            self._waiting = None
-            self.try_login()
+    def ask_recovery(self) -> None:
+        """The 恢复码 printed at setup opens the data; a new password is set at once."""
+        assert self.recover is not None
+        dialog = RecoveryDialog(self, self.recover)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_ok is not None:
+            self._result(dialog.result_ok)
 
     def _result(self, result: LoginResult) -> None:
         if result.ok:

@@ -25,6 +25,7 @@ from qzdesk.services.organisation.orgs import OrgInfo
 from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
 from qzdesk.services.organisation.settings import PARENT_ORG_EXAMPLE
 from qzdesk.services.security.passwords import check_new_password
+from qzdesk.services.setup import Founded
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, FieldErrors, combo
 from qzdesk.ui.screen import fit
@@ -303,9 +304,15 @@ class SetupWizard(QWizard):
             on_error=self._failed,
         )
 
-    def _signed_in(self, created: object) -> None:
-        self.created = created
-        super().accept()
+    def _signed_in(self, founded: Founded) -> None:
+        """The 恢复码 is shown once, before the main window; the wizard closes after it."""
+        from qzdesk.ui.recovery import RecoveryCodeDialog
+
+        self.created = founded.org
+        root = self.context.store.paths.root
+        self.recovery = RecoveryCodeDialog(self, founded.recovery_code, founded.org.name, root)
+        self.recovery.accepted.connect(super().accept)
+        self.recovery.open()
 
     def _failed(self, error: BaseException) -> None:
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)

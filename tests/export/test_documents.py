@@ -161,7 +161,7 @@ def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profi
         profile_id="qinzhou-2024",
         parent_org="共青团秦州区玉泉镇委员会",
     )
-    root = initialise(empty_store, request, profiles).value
+    root = initialise(empty_store, request, profiles).value.org
     shown = overview(empty_store, profiles)
     assert [b.id for b in shown.open_branches] == [root.id]
     pdf = render_document(empty_store, "overview", parse_period(str(date.today().year)))

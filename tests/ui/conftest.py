@@ -89,6 +89,21 @@ def launch(qapp):
     gc.collect()
 
 
+def confirm_recovery_code(qtbot, wizard) -> str:
+    """The 恢复码 shown once after setup: continuing waits for the tick that it was kept."""
+    from PySide6.QtCore import Qt
+
+    qtbot.waitUntil(lambda: getattr(wizard, "recovery", None) is not None, timeout=20_000)
+    dialog = wizard.recovery
+    qtbot.waitUntil(dialog.isVisible)
+    assert not dialog.ok.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # a code shown only once is not lost to Esc
+    assert dialog.isVisible()
+    dialog.copied.setChecked(True)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    return dialog.code
+
+
 @pytest.fixture
 def signed_in(launch, qtbot, data_dir, monkeypatch):
     """The main window on the demo data, signed in through QZDESK_PASSWORD."""

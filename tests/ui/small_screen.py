@@ -89,6 +89,7 @@ def _first_run_and_login(inspector: Inspector, tmp: Path) -> None:
     from qzdesk.ui.app import close_context, open_context
     from qzdesk.ui.error_dialog import ErrorHandler
     from qzdesk.ui.login import LoginDialog
+    from qzdesk.ui.recovery import RecoveryCodeDialog, RecoveryDialog
     from qzdesk.ui.wizard import SetupWizard
 
     paths = DataPaths(tmp / "new")
@@ -110,10 +111,19 @@ def _first_run_and_login(inspector: Inspector, tmp: Path) -> None:
     inspector.check(wizard, "wizard-4")
     wizard.close()
     close_context(context)
-    login = LoginDialog(None, "秦州区示范中学团委（演示）")
+    login = LoginDialog("秦州区示范中学团委（演示）", lambda _password, _answer: None, print)
     login.show()
     inspector.check(login, "login")
     login.close()
+    code = RecoveryCodeDialog(None, "7K3M-Q9XH-2RTD-W8PN-C4VB-6YJE", "秦州区第五中学团委", tmp)
+    code.show()
+    inspector.check(code, "recovery-code")
+    code.copied.setChecked(True)
+    code.close()
+    typed = RecoveryDialog(None, lambda _code, _new, _answer: None)
+    typed.show()
+    inspector.check(typed, "recovery-reset")
+    typed.close()
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from qzdesk.services import audit
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.ui.wizard import PAGE_BRANCHES, PAGE_ORG, PAGE_RULES, PAGE_SECRETARY, SetupWizard
-from tests.ui.conftest import type_text
+from tests.ui.conftest import confirm_recovery_code, type_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 
@@ -70,6 +71,8 @@ def test_the_wizard_creates_a_school_with_three_class_branches(launch, qtbot, tm
     assert "未经证实" in wizard.rules_page.summary.text()
 
     click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    code = confirm_recovery_code(qtbot, wizard)
+    assert re.fullmatch(r"([2-9A-HJ-NP-Z]{4}-){5}[2-9A-HJ-NP-Z]{4}", code)
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
     window = launcher.window
     qtbot.waitUntil(lambda: window.home.data is not None)
@@ -121,6 +124,7 @@ def test_the_first_hour_guide_leads_a_new_village_branch_and_ticks_itself_off(
     type_text(wizard.secretary_page.confirmation, "tuanzhibu1")
     wizard.next()
     wizard.accept()
+    confirm_recovery_code(qtbot, wizard)
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
     window = launcher.window
     home = window.home

@@ -85,3 +85,55 @@ def test_the_name_on_the_login_is_read_without_the_services(data_dir, tmp_path):
     (tmp_path / "junk.sqlite").write_bytes(b"not a database at all" * 100)
     assert organisation_name(tmp_path / "junk.sqlite") is None
     assert organisation_name(data_dir / "qzdesk.sqlite") == "秦州区示范中学团委（演示）"
+
+
+def test_a_forgotten_password_is_replaced_with_the_recovery_code(
+    qapp, qtbot, tmp_path, profiles, monkeypatch
+):
+    """A fresh start (no key unlocked), the password forgotten: 忘记密码… takes the 恢复码
+    as copied from paper and a new password, and the main window opens."""
+    from datetime import date
+
+    from qzdesk.config import DataPaths
+    from qzdesk.logs import setup_logging
+    from qzdesk.services.demo.build import demo_request
+    from qzdesk.services.security import auth
+    from qzdesk.services.setup import initialise
+    from qzdesk.services.storage import cipher
+    from qzdesk.services.storage.lock import DataDirLock
+    from qzdesk.services.storage.store import Store
+    from qzdesk.ui.app import Launcher, close_context
+    from qzdesk.ui.error_dialog import ErrorHandler
+    from qzdesk.ui.recovery import RecoveryDialog
+    from tests.ui.conftest import answer_modal, type_text
+
+    root = tmp_path / "branch"
+    with Store.open(root, "tests", create=True) as store:
+        code = initialise(store, demo_request(date(2026, 3, 1)), profiles).value.recovery_code
+    monkeypatch.setattr(cipher, "_unlocked", {})
+    monkeypatch.delenv("QZDESK_PASSWORD", raising=False)
+    paths = DataPaths(root)
+    lock = DataDirLock(paths, "tests")
+    lock.acquire()
+    launcher = Launcher(None, ErrorHandler(setup_logging(paths.logs)))
+    launcher.start_login(paths, lock, "秦州区示范中学团委（演示）")
+    login = launcher.dialog
+    assert login.forgot.isVisible()
+
+    def fill(dialog) -> None:
+        type_text(dialog.code, "2222 3333 4444 5555 6666 7777")
+        type_text(dialog.new, "xinmima1")
+        type_text(dialog.confirm, "xinmima1")
+        dialog.submit()
+        qtbot.waitUntil(lambda: "恢复码不正确" in dialog.message.text(), timeout=10_000)
+        dialog.code.clear()
+        type_text(dialog.code, code.lower().replace("-", " "))
+        dialog.submit()
+
+    answer_modal(fill, kind=RecoveryDialog)
+    qtbot.mouseClick(login.forgot, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
+    launcher.window.close()
+    close_context(launcher.context)
+    monkeypatch.setattr(cipher, "_unlocked", {})
+    assert auth.login(paths, "xinmima1").ok

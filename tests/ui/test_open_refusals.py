@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from qzdesk.config import DataPaths
+from qzdesk.services.storage import cipher
 from qzdesk.ui.app import close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
 from tests.ui.conftest import answer_modal
@@ -25,7 +24,7 @@ def test_a_second_qzdesk_is_told_which_process_holds_the_data(
 
 def test_a_newer_database_is_refused_with_a_message(qapp, data_dir, tmp_path):
     ensure_app()
-    with sqlite3.connect(data_dir / "qzdesk.sqlite") as conn:
+    with cipher.connect(data_dir / "qzdesk.sqlite") as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'ffff'")
     texts: list[str] = []
     answer_modal(lambda box: (texts.append(box.text()), box.close()))
@@ -119,13 +118,12 @@ def test_a_restore_chosen_in_the_window_happens_once_it_has_closed(qapp, data_di
 
 
 def test_a_damaged_file_is_never_called_safe(qtbot, tmp_path):
-    import sqlite3
 
     from PySide6.QtWidgets import QLabel
 
     from qzdesk.ui.error_dialog import ErrorDialog
 
-    damaged = ErrorDialog(sqlite3.DatabaseError("database disk image is malformed"), tmp_path)
+    damaged = ErrorDialog(cipher.DatabaseError("database disk image is malformed"), tmp_path)
     ordinary = ErrorDialog(RuntimeError("boom"), tmp_path)
     for dialog in (damaged, ordinary):
         qtbot.addWidget(dialog)

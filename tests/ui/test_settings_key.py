@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 from PySide6.QtCore import Qt
 
 from qzdesk.services.security import branch_key
@@ -19,7 +17,8 @@ def test_the_fingerprint_is_shown(signed_in, qtbot):
 
 def test_create_a_key_for_existing_data(signed_in, qtbot):
     store = signed_in.context.store
-    shutil.rmtree(branch_key.key_path(store).parent)  # data from before keys existed
+    for path in (branch_key.key_path(store), branch_key.cert_path(store)):
+        path.unlink()  # data from before signing keys existed
     tab = signed_in.settings_page.key_tab
     tab.refresh()
     qtbot.waitUntil(lambda: tab.buttons["create_key"].isEnabled())

@@ -33,24 +33,25 @@ def test_the_stored_setting_holds_only_the_hash(store):
 
 
 def test_wrong_then_right_password(store):
-    wrong = auth.login(store, "qzdemo!", now=T0)
+    wrong = auth.login(store.paths, "qzdemo!", now=T0)
     assert not wrong.ok and "密码不正确" in wrong.message and wrong.wait_seconds == 0
-    right = auth.login(store, "qzdemo", now=T0 + timedelta(seconds=1))
+    right = auth.login(store.paths, "qzdemo", now=T0 + timedelta(seconds=1))
     assert right.ok
-    assert right.actor == "李文静"
+    assert auth.secretary(store) == "李文静"
 
 
 def test_repeated_failures_make_the_secretary_wait_longer_each_time(store):
     waits = [
-        auth.login(store, "wrong", now=T0 + timedelta(minutes=i)).wait_seconds for i in range(6)
+        auth.login(store.paths, "wrong", now=T0 + timedelta(minutes=i)).wait_seconds
+        for i in range(6)
     ]
     assert waits == [0, 0, 1, 2, 4, 8]
     # During the wait even the right password is not checked.
-    blocked = auth.login(store, "qzdemo", now=T0 + timedelta(minutes=5, seconds=3))
+    blocked = auth.login(store.paths, "qzdemo", now=T0 + timedelta(minutes=5, seconds=3))
     assert not blocked.ok and blocked.wait_seconds == 5 and "5 秒后再试" in blocked.message
-    assert auth.login(store, "qzdemo", now=T0 + timedelta(minutes=5, seconds=8)).ok
+    assert auth.login(store.paths, "qzdemo", now=T0 + timedelta(minutes=5, seconds=8)).ok
     # Success resets the count.
-    assert auth.login(store, "wrong", now=T0 + timedelta(minutes=7)).wait_seconds == 0
+    assert auth.login(store.paths, "wrong", now=T0 + timedelta(minutes=7)).wait_seconds == 0
 
 
 def test_the_delay_is_capped():
@@ -67,5 +68,12 @@ def test_change_password(store):
     with pytest.raises(ValidationError, match="至少 6 位"):
         auth.change_password(store, "qzdemo", "abc", "abc")
     auth.change_password(store, "qzdemo", "newpass1", "newpass1")
-    assert not auth.login(store, "qzdemo", now=T0).ok
-    assert auth.login(store, "newpass1", now=T0 + timedelta(seconds=1)).ok
+    assert not auth.login(store.paths, "qzdemo", now=T0).ok
+    assert auth.login(store.paths, "newpass1", now=T0 + timedelta(seconds=1)).ok
+
+
+def test_change_password_through_the_desk_as_the_settings_page_does(desk):
+    """One unit of work: the signing key is opened with the old password before the new
+    hash is written in the same transaction."""
+    desk.call(auth.change_password, desk.store, "qzdemo", "newpass1", "newpass1")
+    assert auth.login(desk.store.paths, "newpass1", now=T0).ok

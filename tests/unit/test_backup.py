@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from qzdesk.services.organisation import orgs
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.storage.integrity import quick_check
 
@@ -16,7 +16,7 @@ def test_backup_of_an_open_database_holds_its_data(store):
     target = online_backup(store.paths.database, store.paths.backups, "manual")
     assert target.parent == store.paths.backups and target.suffix == ".sqlite"
     assert quick_check(target) == []
-    with sqlite3.connect(target) as conn:
+    with cipher.connect(target) as conn:
         names = [row[0] for row in conn.execute("SELECT name FROM org")]
     assert "备份前新建的团支部" in names
     assert not list(store.paths.backups.glob("*.part"))
@@ -68,13 +68,13 @@ def test_restore_keeps_the_current_file_aside_and_refuses_a_non_backup(data_dir,
         root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
         orgs.add_branch(store, root.id, "备份之后新建的团支部")
     not_a_backup = tmp_path / "note.sqlite"
-    sqlite3.connect(not_a_backup).execute("CREATE TABLE t (x)").connection.commit()
+    cipher.connect(not_a_backup).execute("CREATE TABLE t (x)").connection.commit()
     refused = qzdesk("restore", str(not_a_backup), *data)
     assert refused.returncode == 2 and "不是 qzdesk 的数据文件或备份" in refused.stderr
     restored = qzdesk("restore", made, "--json", *data)
     assert restored.returncode == 0, restored.stderr
     kept = json.loads(restored.stdout)["previous_kept_as"]
-    with sqlite3.connect(kept) as conn:  # the newer data was kept aside, not lost
+    with cipher.connect(kept) as conn:  # the newer data was kept aside, not lost
         assert "备份之后新建的团支部" in [r[0] for r in conn.execute("SELECT name FROM org")]
     with Store.open(DataPaths(data_dir).root, "tests") as store:
         assert "备份之后新建的团支部" not in {o.name for o in orgs.list_orgs(store)}
@@ -84,9 +84,9 @@ def test_a_damaged_file_is_found_by_the_full_check_and_recovered(data_dir):
     data = ["--data", str(data_dir)]
     backup = json.loads(qzdesk("backup", "--json", *data).stdout)["file"]
     database = data_dir / "qzdesk.sqlite"
-    with sqlite3.connect(database) as conn:
+    with cipher.connect(database) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     raw = bytearray(database.read_bytes())
     for page in range(3, len(raw) // page_size, 2):  # scribble over every other page
         raw[page * page_size + 100 : page * page_size + 200] = b"\xff" * 100

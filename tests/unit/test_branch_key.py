@@ -109,7 +109,7 @@ def test_the_key_file_has_a_strong_kdf_and_a_secret_of_its_own(store):
     path = branch_key.key_path(store)
     # Not the login password itself: the file has its own derived secret.
     assert _openssl_info(path, "qzdemo").returncode != 0
-    info = _openssl_info(path, branch_key._secret("qzdemo").decode())
+    info = _openssl_info(path, branch_key._secrets(store, "qzdemo")[0].decode())
     assert info.returncode == 0, info.stderr
     details = info.stdout + info.stderr
     assert "PBKDF2" in details and "AES-256-CBC" in details

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 from qzdesk import __version__
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.schema import SCHEMA_HEAD
+
+DEMO = {"QZDESK_PASSWORD": "qzdemo"}
 
 
 def qzdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -43,7 +45,7 @@ def test_demo_builds_once_and_prints_the_password(tmp_path):
 
 
 def test_check_on_a_healthy_file(data_dir):
-    result = qzdesk("check", "--data", str(data_dir), "--json")
+    result = qzdesk("check", "--data", str(data_dir), "--json", env=DEMO)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert report["healthy"] is True and report["revision"] == SCHEMA_HEAD
@@ -54,22 +56,22 @@ def test_check_on_a_truncated_file_fails(data_dir):
     size = db.stat().st_size
     with open(db, "r+b") as handle:
         handle.truncate(size // 2)
-    result = qzdesk("check", "--data", str(data_dir))
+    result = qzdesk("check", "--data", str(data_dir), env=DEMO)
     assert result.returncode == 4
     assert "结论：有问题" in result.stdout
 
 
 def test_check_on_a_damaged_page_fails(data_dir):
     db = data_dir / "qzdesk.sqlite"
-    with sqlite3.connect(db) as conn:
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    with cipher.connect(db) as conn:
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         root_page = conn.execute(
             "SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'"
         ).fetchone()[0]
     with open(db, "r+b") as handle:
         handle.seek((root_page - 1) * page_size)
         handle.write(b"\xff" * 64)
-    result = qzdesk("check", "--data", str(data_dir), "--json")
+    result = qzdesk("check", "--data", str(data_dir), "--json", env=DEMO)
     assert result.returncode == 4
     assert json.loads(result.stdout)["healthy"] is False
 
@@ -81,7 +83,7 @@ def test_check_of_a_missing_file(tmp_path):
 
 def test_check_while_another_qzdesk_holds_the_directory(data_dir, lock_holder):
     holder = lock_holder(data_dir)
-    result = qzdesk("check", "--data", str(data_dir))
+    result = qzdesk("check", "--data", str(data_dir), env=DEMO)
     assert result.returncode == 2
     assert "另一个 测试占用进程" in result.stderr and str(holder.pid) not in result.stderr
 
@@ -109,7 +111,9 @@ def test_init_from_options_and_environment(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["branches"] == ["初三（1）班团支部", "初三（2）班团支部"]
-    assert qzdesk("check", "--data", str(data)).returncode == 0
+    assert "恢复码（只显示这一次" in result.stdout or json.loads(result.stdout)["recovery_code"]
+    checked = qzdesk("check", "--data", str(data), env={"QZDESK_PASSWORD": "tuanzhibu1"})
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_init_without_a_password_or_a_terminal_explains(tmp_path):

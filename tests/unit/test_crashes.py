@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +15,10 @@ from pathlib import Path
 
 import openpyxl
 
+from qzdesk.config import DataPaths
 from qzdesk.services.members.idcard import check_char
+from qzdesk.services.security import auth
+from qzdesk.services.storage import cipher
 from tests.unit.test_member_import import run_cli
 
 SEED = 20261202
@@ -55,8 +57,14 @@ def healthy(root: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def unlocked(root: Path) -> Path:
+    """The store another process wrote, its key unlocked here with the password."""
+    assert auth.login(DataPaths(root), PASSWORD).ok
+    return root / "qzdesk.sqlite"
+
+
 def members(root: Path) -> int:
-    with sqlite3.connect(root / "qzdesk.sqlite") as conn:
+    with cipher.connect(unlocked(root)) as conn:
         return conn.execute("SELECT count(*) FROM member WHERE voided = 0").fetchone()[0]
 
 
@@ -94,7 +102,7 @@ def test_a_killed_setup_leaves_no_organisation_that_cannot_sign(tmp_path):
             assert again.returncode == 0, again.stderr
         if (root / "qzdesk.sqlite").exists():
             # Only ever a finished setup: the organisation with its key.
-            with sqlite3.connect(root / "qzdesk.sqlite") as conn:
+            with cipher.connect(unlocked(root)) as conn:
                 assert conn.execute("SELECT count(*) FROM org").fetchone()[0] == 1
             assert (root / "keys" / "branch-key.p12").exists()
             healthy(root)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from qzdesk.cli import main
 from qzdesk.services.admission import ledger
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.storage import cipher
 from tests.admission_helpers import TODAY, new_applicant
 
 ON = date(2025, 4, 1)
@@ -100,7 +100,7 @@ def test_ledger_verify_finds_a_row_changed_behind_the_triggers(
     assert report["points_entry"]["count"] == before.entries.count + 3
     assert report["points_review"]["count"] == before.reviews.count + 2
 
-    with sqlite3.connect(root / "qzdesk.sqlite") as connection:
+    with cipher.connect(root / "qzdesk.sqlite") as connection:
         connection.execute("DROP TRIGGER points_entry_no_update")
         connection.execute("UPDATE points_entry SET points10 = 200 WHERE id = ?", (second.id,))
     assert main(["ledger", "verify", "--data", str(root)]) == 4
@@ -116,7 +116,7 @@ def test_ledger_verify_finds_a_deleted_review(store, profiles, applicant, capsys
         ledger.review_entries(store, [entry.id], "approved", ON, "王校长", today=TODAY)
     root = store.paths.root
     store.close()
-    with sqlite3.connect(root / "qzdesk.sqlite") as connection:
+    with cipher.connect(root / "qzdesk.sqlite") as connection:
         connection.execute("DROP TRIGGER points_review_no_delete")
         first = connection.execute("SELECT min(id) FROM points_review").fetchone()[0]
         connection.execute("DELETE FROM points_review WHERE id = ?", (first,))

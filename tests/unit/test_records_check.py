@@ -4,7 +4,6 @@ trigger, changes a record and covers its tracks is caught by what is already sig
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 
 from qzdesk.export.archive import save_archive
@@ -12,6 +11,7 @@ from qzdesk.services.admission.chain import GENESIS, link_hash
 from qzdesk.services.admission.ledger import ENTRY_FIELDS, verify_ledger
 from qzdesk.services.periods import parse_period
 from qzdesk.services.records_check import check_records
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.store import Store
 from tests.unit.test_member_import import run_cli
 
@@ -19,8 +19,8 @@ from tests.unit.test_member_import import run_cli
 def forge_points(database) -> None:
     """What a careful forger does: lift the guard, raise one entry, recompute every hash
     after it, and put the guard back."""
-    conn = sqlite3.connect(database)
-    conn.row_factory = sqlite3.Row
+    conn = cipher.connect(database)
+    conn.row_factory = cipher.dbapi.Row
     guard = conn.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'points_entry_no_update'"
     ).fetchone()[0]
@@ -60,7 +60,7 @@ def test_a_recomputed_chain_is_caught_by_the_archives_already_signed(store, prof
 def test_a_dropped_guard_and_an_edited_signed_minutes_are_named(store):
     root = store.paths.root
     store.close()
-    conn = sqlite3.connect(root / "qzdesk.sqlite")
+    conn = cipher.connect(root / "qzdesk.sqlite")
     guard = conn.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'meeting_signed_no_update'"
     ).fetchone()[0]
@@ -94,9 +94,9 @@ def test_an_evidence_file_changed_on_disk_is_named(store, profiles, tmp_path):
 def damage_table(database, table: str) -> None:
     """Overwrite the first page of a table's b-tree: SQLite can open the file, and finds
     the damage only when it reads that table."""
-    conn = sqlite3.connect(database)
+    conn = cipher.connect(database)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
     conn.close()
     with open(database, "r+b") as file:
@@ -114,8 +114,8 @@ def test_a_damaged_file_is_named_and_never_ends_in_a_traceback(store):
     store.close()
     damage_table(root / "qzdesk.sqlite", "member")
     try:
-        sqlite3.connect(root / "qzdesk.sqlite").execute("SELECT * FROM member").fetchall()
-    except sqlite3.DatabaseError as error:
+        cipher.connect(root / "qzdesk.sqlite").execute("SELECT * FROM member").fetchall()
+    except cipher.DatabaseError as error:
         assert is_damage(error)
     else:
         raise AssertionError("the damage was not where the test put it")

@@ -4,7 +4,6 @@ a newer schema refused, append-only triggers."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qzdesk.models import AuditEntry, Base, Org
 from qzdesk.services.errors import SchemaError
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import quick_check
 from qzdesk.services.storage.schema import SCHEMA_HEAD, alembic_head, known_revisions
 from qzdesk.services.storage.store import Store
@@ -41,7 +41,7 @@ def test_each_released_schema_upgrades_with_its_data(fixture, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(fixture, data / "qzdesk.sqlite")
-    with sqlite3.connect(fixture) as conn:
+    with cipher.connect(fixture) as conn:
         orgs_before = conn.execute("SELECT id, name, closed_on FROM org ORDER BY id").fetchall()
         audit_before = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     assert orgs_before, "a fixture must hold data to prove it survives the upgrade"
@@ -59,7 +59,7 @@ def test_each_released_schema_upgrades_with_its_data(fixture, tmp_path):
     assert audit_after >= audit_before
     if fixture.stem != SCHEMA_HEAD:
         assert backup is not None and quick_check(backup) == []
-        with sqlite3.connect(backup) as conn:
+        with cipher.connect(backup) as conn:
             stored = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         assert stored == fixture.stem
     else:
@@ -68,14 +68,14 @@ def test_each_released_schema_upgrades_with_its_data(fixture, tmp_path):
 
 def test_a_database_from_a_newer_qzdesk_is_refused_and_left_alone(data_dir):
     db = data_dir / "qzdesk.sqlite"
-    with sqlite3.connect(db) as conn:
+    with cipher.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     before = db.read_bytes()
     with pytest.raises(SchemaError, match="更新版本的 qzdesk"):
         Store.open(data_dir, "tests")
     assert db.read_bytes() == before
     # The refusal released the lock: a fixed file opens again.
-    with sqlite3.connect(db) as conn:
+    with cipher.connect(db) as conn:
         conn.execute(f"UPDATE alembic_version SET version_num = '{SCHEMA_HEAD}'")
     Store.open(data_dir, "tests").close()
 
@@ -83,7 +83,7 @@ def test_a_database_from_a_newer_qzdesk_is_refused_and_left_alone(data_dir):
 def test_a_foreign_sqlite_file_is_refused(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    with sqlite3.connect(data / "qzdesk.sqlite") as conn:
+    with cipher.connect(data / "qzdesk.sqlite") as conn:
         conn.execute("CREATE TABLE contacts (name TEXT)")
     with pytest.raises(SchemaError, match="不是 qzdesk 的数据文件"):
         Store.open(data, "tests")
@@ -96,9 +96,9 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path):
 def test_history_cannot_be_rewritten_even_outside_the_app(store, statement):
     with pytest.raises(IntegrityError, match="只能"), store.transaction() as session:
         session.execute(text(statement))
-    # Also through plain sqlite3, as a tool outside qzdesk would.
-    conn = sqlite3.connect(store.paths.database)
-    with pytest.raises(sqlite3.IntegrityError):
+    # Also through the bare driver, as a tool outside qzdesk (given the key) would.
+    conn = cipher.connect(store.paths.database)
+    with pytest.raises(cipher.dbapi.IntegrityError):
         conn.execute(statement)
     conn.close()
 
@@ -129,20 +129,20 @@ def test_upgrading_to_0008_keeps_steps_append_only_and_frees_void_id_numbers(tmp
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(FIXTURES[[p.stem for p in FIXTURES].index("0007")], data / "qzdesk.sqlite")
-    with sqlite3.connect(data / "qzdesk.sqlite") as conn:
+    with cipher.connect(data / "qzdesk.sqlite") as conn:
         steps_before = conn.execute("SELECT * FROM stage_event ORDER BY id").fetchall()
     assert steps_before
     Store.open(data, "tests").close()
-    conn = sqlite3.connect(data / "qzdesk.sqlite")
+    conn = cipher.connect(data / "qzdesk.sqlite")
     steps_after = conn.execute("SELECT * FROM stage_event ORDER BY id").fetchall()
     assert [row[:-1] for row in steps_after] == steps_before  # the new column is NULL
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    with pytest.raises(sqlite3.IntegrityError, match="只能追加"):
+    with pytest.raises(cipher.dbapi.IntegrityError, match="只能追加"):
         conn.execute("DELETE FROM stage_event")
     columns = [r[1] for r in conn.execute("PRAGMA table_info(applicant)")]
     copy = ", ".join(c for c in columns if c not in ("id", "voided"))
     duplicate = f"INSERT INTO applicant ({copy}) SELECT {copy} FROM applicant LIMIT 1"
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+    with pytest.raises(cipher.dbapi.IntegrityError, match="UNIQUE"):
         conn.execute(duplicate)
     conn.execute("UPDATE applicant SET voided = 1 WHERE id = (SELECT min(id) FROM applicant)")
     conn.execute(duplicate)

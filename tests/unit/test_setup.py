@@ -47,7 +47,7 @@ def test_a_village_branch_stands_alone(empty_store, profiles):
         sector=Sector.VILLAGE,
         branches=[],
     )
-    root = initialise(empty_store, request, profiles).value
+    root = initialise(empty_store, request, profiles).value.org
     assert root.kind is OrgKind.BRANCH
     assert [o.id for o in orgs.list_orgs(empty_store)] == [root.id]
 
@@ -59,7 +59,7 @@ def test_new_employment_groups_are_a_sector(empty_store, profiles):
         sector=Sector.NEW_EMPLOYMENT,
         branches=[],
     )
-    assert initialise(empty_store, request, profiles).value.sector is Sector.NEW_EMPLOYMENT
+    assert initialise(empty_store, request, profiles).value.org.sector is Sector.NEW_EMPLOYMENT
 
 
 @pytest.mark.parametrize(

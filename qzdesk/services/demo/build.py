@@ -66,7 +66,7 @@ def build_demo(
     class's branch that was closed, as every school has, and (with `history`) two years of
     its organisational life. With `members`, that many members spread over as many class
     branches as they need (about 40 each)."""
-    root = initialise(store, demo_request(today, history, org_name or DEMO_ORG), profiles).value
+    root = initialise(store, demo_request(today, history, org_name or DEMO_ORG), profiles).value.org
     graduated = orgs.add_branch(
         store, root.id, f"{today.year - 1}届初三（4）班团支部", date(today.year - 3, 9, 1)
     ).value

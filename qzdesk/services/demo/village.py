@@ -51,7 +51,7 @@ def build_branch_demo(
     people[0].league_post = "书记"
     people[0].post_since = add_months(today, -20)
     request.secretary = people[0].name
-    root = initialise(store, request, profiles).value
+    root = initialise(store, request, profiles).value.org
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         checked = [(check_member(p, profile, today).draft, root.id) for p in people]

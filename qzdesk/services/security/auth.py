@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from qzdesk.services import clock
+from qzdesk.config import DataPaths
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotInitialised, ValidationError
+from qzdesk.services.files import write_atomically
 from qzdesk.services.organisation.settings import Key, read, write
-from qzdesk.services.security import branch_key
+from qzdesk.services.security import branch_key, store_key
 from qzdesk.services.security.passwords import check_new_password, hash_password, password_matches
+from qzdesk.services.storage import cipher, peek
+from qzdesk.services.storage.backup import online_backup
+from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.store import Store
 
 log = logging.getLogger(__name__)
 
 FREE_ATTEMPTS = 3
 MAX_DELAY_SECONDS = 60
+ATTEMPTS_FILE = "sign-in.json"
 
 
 def failure_delay(failures: int) -> int:
@@ -33,53 +42,149 @@ class LoginResult:
     message: str
     wait_seconds: int = 0
     actor: str = ""  # the secretary, once signed in
+    recovery_code: str = ""  # set once, when this sign-in encrypted a plain file
 
 
-def login(store: Store, password: str, now: datetime | None = None) -> LoginResult:
-    """Check the password; failures are counted in the database so a restart does not reset
-    the delay. On success the result names the secretary, who acts from then on."""
+def _attempts_file(paths: DataPaths) -> Path:
+    return paths.keys / ATTEMPTS_FILE
+
+
+def _attempts(paths: DataPaths) -> tuple[int, str | None]:
+    try:
+        data = json.loads(_attempts_file(paths).read_text(encoding="utf-8"))
+        return int(data["failures"]), data.get("last_failure")
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, None
+
+
+def _save_attempts(paths: DataPaths, failures: int, last: str | None) -> None:
+    data = {"failures": failures, "last_failure": last}
+    write_atomically(_attempts_file(paths), json.dumps(data).encode())
+
+
+def login(paths: DataPaths, password: str, now: datetime | None = None) -> LoginResult:
+    """Check the password before the store opens: it unwraps the data file's key (a plain
+    file written before encryption: it matches the stored hash). Failures are counted in
+    keys/ beside the key, so neither a restart nor an unreadable file resets the delay."""
+    return _count(paths, lambda: _opens(paths, password), now)
+
+
+def _count(
+    paths: DataPaths, attempt: Callable[[], bool], now: datetime | None = None
+) -> LoginResult:
+    """One try at a secret, with the growing delay after repeated failures."""
     now = now or clock.now_utc()
-    with store.transaction() as session:
-        stored = read(session, Key.PASSWORD_HASH)
-        if stored is None:
-            raise NotInitialised("该数据目录尚未设置密码，请先完成首次设置。")
-        failures = int(read(session, Key.LOGIN_FAILURES, 0))
-        last = read(session, Key.LAST_FAILURE)
-        if last is not None:
-            ready_at = datetime.fromisoformat(last).timestamp() + failure_delay(failures)
-            remaining = int(ready_at - now.timestamp() + 0.999)
-            if remaining > 0:
-                return LoginResult(False, f"密码错误次数过多，请 {remaining} 秒后再试。", remaining)
-        if password_matches(stored, password):
-            write(session, store.actor, Key.LOGIN_FAILURES, 0, audited=False)
-            write(session, store.actor, Key.LAST_FAILURE, None, audited=False)
-            return LoginResult(True, "", actor=read(session, Key.SECRETARY, store.actor))
-        failures += 1
-        write(session, store.actor, Key.LOGIN_FAILURES, failures, audited=False)
-        write(session, store.actor, Key.LAST_FAILURE, now.isoformat(), audited=False)
+    failures, last = _attempts(paths)
+    if last is not None:
+        ready_at = datetime.fromisoformat(last).timestamp() + failure_delay(failures)
+        remaining = int(ready_at - now.timestamp() + 0.999)
+        if remaining > 0:
+            return LoginResult(False, f"密码错误次数过多，请 {remaining} 秒后再试。", remaining)
+    if attempt():
+        if failures or last:
+            _save_attempts(paths, 0, None)
+        return LoginResult(True, "")
+    failures += 1
+    _save_attempts(paths, failures, now.isoformat())
     log.warning("wrong password, failure %d", failures)
     wait = failure_delay(failures)
-    message = f"密码不正确（已连续错误 {failures} 次）。"
+    message = f"密码不正确（已连续错误 {failures} 次）。"  # the 恢复码 counts alike
     if wait:
         message += f"请 {wait} 秒后再试。"
     return LoginResult(False, message, wait)
 
 
+def _opens(paths: DataPaths, password: str) -> bool:
+    if not cipher.is_plain(paths.database) and cipher.is_sealed(paths):
+        return store_key.unlock(cipher.store_key_file(paths), password)
+    stored = peek.password_hash(paths.database)
+    if stored is None:
+        raise NotInitialised("该数据目录尚未设置密码，请先完成首次设置。")
+    return password_matches(stored, password)
+
+
+def needs_encrypting(paths: DataPaths) -> bool:
+    """A store written before encryption, converted at the secretary's next sign-in."""
+    return cipher.is_plain(paths.database)
+
+
+def encrypt_store(paths: DataPaths, password: str, held: DataDirLock | None = None) -> str:
+    """Encrypt a plain store after a checked backup of it (the caller has checked the
+    password and holds no connection; the GUI already `held` the lock); returns the
+    恢复码 to show once."""
+    lock = held or DataDirLock(paths, "qzdesk 加密数据文件")
+    if held is None:
+        lock.acquire()
+    try:
+        online_backup(paths.database, paths.backups, "before-encryption")
+        name = peek.organisation_name(paths.database) or ""
+        code = store_key.encrypt_plain(paths, password, name)
+    finally:
+        if held is None:
+            lock.release()
+    log.info("encrypted the data file of %s", paths.root)
+    return code
+
+
+def secretary(store: Store) -> str:
+    """Who acts once signed in: the secretary named at setup."""
+    with store.transaction() as session:
+        return str(read(session, Key.SECRETARY, store.actor))
+
+
 def change_password(store: Store, old: str, new: str, confirmation: str) -> Outcome[None]:
-    """The new password protects the app and the branch's signing key alike; if either
-    step fails, both stay with the old password."""
+    """The new password opens the data file, the app and the signing key alike; if any
+    step fails, all stay with the old password."""
     check_new_password(new, confirmation)
-    key_file = branch_key.key_path(store)
-    old_bundle = key_file.read_bytes() if key_file.exists() else None
+    files = [branch_key.key_path(store), cipher.store_key_file(store.paths)]
+    before = {path: path.read_bytes() for path in files if path.exists()}
     try:
         with store.transaction() as session:
             stored = read(session, Key.PASSWORD_HASH)
             if stored is None or not password_matches(stored, old):
                 raise ValidationError("原密码不正确。", "old_password")
+            branch_key.reencrypt(store, old, new)  # opened with the old password
             write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
-            branch_key.reencrypt(store, old, new)
+            if cipher.is_sealed(store.paths):
+                store_key.rewrap(store.paths, store_key.PASSWORD, new)
     except BaseException:
-        if old_bundle is not None and key_file.read_bytes() != old_bundle:
-            key_file.write_bytes(old_bundle)
+        for path, data in before.items():
+            if path.read_bytes() != data:
+                write_atomically(path, data)
         raise
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
+
+
+def unlock_key_file(paths: DataPaths, key_file: Path, password: str) -> LoginResult:
+    """Another key file (a backup's from another PC), counted like a sign-in."""
+    return _count(paths, lambda: store_key.unlock(key_file, password))
+
+
+def unlock_with_recovery_code(paths: DataPaths, code: str) -> bool:
+    """The 恢复码 instead of a forgotten password; counted like a password attempt."""
+    result = _count(
+        paths, lambda: store_key.unlock(cipher.store_key_file(paths), code, store_key.RECOVERY)
+    )
+    return result.ok
+
+
+def reset_password(store: Store, new: str, confirmation: str) -> Outcome[None]:
+    """A new password for a store the 恢复码 has unlocked (the old one is forgotten)."""
+    check_new_password(new, confirmation)
+    with store.transaction() as session:
+        write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
+        store_key.rewrap(store.paths, store_key.PASSWORD, new)
+        audit.record(session, store.actor, "auth", "password", "reset_with_recovery_code")
+    return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
+
+
+def new_recovery_code(store: Store, password: str) -> str:
+    """A new 恢复码 (the old one lost or seen by others); the old one stops working."""
+    with store.transaction() as session:
+        stored = read(session, Key.PASSWORD_HASH)
+        if stored is None or not password_matches(stored, password):
+            raise ValidationError("密码不正确。", "password")
+        code = store_key.new_recovery_code()
+        store_key.rewrap(store.paths, store_key.RECOVERY, code)
+        audit.record(session, store.actor, "auth", "recovery_code", "replace")
+    return code

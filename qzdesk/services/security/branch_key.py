@@ -24,6 +24,7 @@ from qzdesk.services.files import write_atomically
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.settings import Key, read
 from qzdesk.services.security.passwords import password_matches
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.store import Store
 
 VALID_YEARS = 10
@@ -56,7 +57,7 @@ def cert_path(store: Store) -> Path:
 def _save(
     store: Store, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, password: str
 ) -> None:
-    write_atomically(key_path(store), _bundle(key, cert, _secret(password)))
+    write_atomically(key_path(store), _bundle(key, cert, _secrets(store, password)[0]))
     write_atomically(cert_path(store), cert.public_bytes(serialization.Encoding.PEM))
 
 
@@ -81,10 +82,17 @@ def describe(cert: x509.Certificate) -> KeyInfo:
 KDF_ROUNDS = 600_000  # PBKDF2-SHA256, as OWASP advises for 2023 on
 
 
-def _secret(password: str) -> bytes:
-    """The key file's own secret, derived from the login password with a label, so the
-    file never shares a secret with anything else keyed by the same password."""
-    return hashlib.sha256(b"qzdesk branch key\0" + password.encode("utf-8")).hexdigest().encode()
+def _secrets(store: Store, password: str) -> list[bytes]:
+    """The key file's secret, newest scheme first: derived from the data file's key (an
+    encrypted store: the key then opens with the password or the 恢复码, and a password
+    change leaves it as it is), else from the login password with a label, else (the
+    oldest files) the bare password. Never a secret shared with anything else."""
+    found = []
+    data_key = cipher.key_for(store.paths.database)
+    if data_key is not None:
+        found.append(hashlib.sha256(b"qzdesk branch key\0" + data_key).hexdigest().encode())
+    label = hashlib.sha256(b"qzdesk branch key\0" + password.encode("utf-8"))
+    return [*found, label.hexdigest().encode(), password.encode("utf-8")]
 
 
 def _bundle(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, secret: bytes) -> bytes:
@@ -225,27 +233,34 @@ def key_info(store: Store) -> KeyInfo | None:
 
 
 def load_key(store: Store, password: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """The signing key, for the secretary who knows the login password; a file kept under
+    an older secret is rewritten under the newest."""
     path = key_path(store)
     if not path.exists():
         raise NotFound("本支部还没有签名密钥：请在“设置”中创建。")
+    with store.transaction() as session:
+        stored = read(session, Key.PASSWORD_HASH)
+    if stored is None or not password_matches(stored, password):
+        raise WrongKeyPassword("密码不正确，无法打开签名密钥。")
     data = path.read_bytes()
-    try:
-        return _load(data, _secret(password))
-    except ValueError:
-        pass
-    try:  # a key file written before the derived secret: opened once, then rewritten
-        key, cert = _load(data, password.encode("utf-8"))
-    except ValueError:
-        raise WrongKeyPassword("密码不正确，无法打开签名密钥。") from None
-    write_atomically(path, _bundle(key, cert, _secret(password)))
-    return key, cert
+    secrets = _secrets(store, password)
+    for secret in secrets:
+        try:
+            key, cert = _load(data, secret)
+        except ValueError:
+            continue
+        if secret != secrets[0]:
+            write_atomically(path, _bundle(key, cert, secrets[0]))
+        return key, cert
+    raise WrongKeyPassword("签名密钥文件无法用当前密码打开（可能来自别的电脑）。")
 
 
 def reencrypt(store: Store, old: str, new: str) -> None:
-    """Called when the password changes: the key follows the login password."""
+    """Called when the password changes: a key kept under the password follows it (one
+    under the data file's key needs nothing)."""
     if key_path(store).exists():
         key, cert = load_key(store, old)
-        write_atomically(key_path(store), _bundle(key, cert, _secret(new)))
+        write_atomically(key_path(store), _bundle(key, cert, _secrets(store, new)[0]))
 
 
 def export_key(store: Store, password: str, transfer_password: str, target: Path) -> KeyInfo:

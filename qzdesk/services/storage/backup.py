@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from qzdesk.config import DataPaths
 from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
+from qzdesk.services.files import write_atomically
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import quick_check, stored_revision
 
 AUTO = "auto"
@@ -20,26 +21,39 @@ STAMP = "%Y%m%d-%H%M%S-%f"
 
 
 def online_backup(db_path: Path, backup_dir: Path, label: str) -> Path:
-    """Copy the database page by page into `backup_dir`, check the copy, then name it."""
+    """Copy the database page by page into `backup_dir`, check the copy, then name it.
+    An encrypted store's backup stays encrypted with the same key, and a copy of the key
+    file goes beside it, so a backup carried to another PC opens with the password (or
+    恢复码) in force when it was taken."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime(STAMP)
     target = backup_dir / f"qzdesk-{stamp}-{label}.sqlite"
     partial = target.with_name(target.name + ".part")
-    src = sqlite3.connect(db_path)
-    dst = sqlite3.connect(partial)
+    key = cipher.key_for(db_path)
+    if key is not None:
+        write_atomically(key_copy(target), cipher.key_file_of(db_path).read_bytes())
+    src = cipher.connect(db_path, key=key)
+    dst = cipher.connect(partial, key=key)
     try:
         src.backup(dst)
+        # One self-contained file: no -wal beside it for a read-only check to leave behind.
+        dst.execute("PRAGMA journal_mode=DELETE")
     finally:
         dst.close()
         src.close()
     problems = quick_check(partial)
     if problems:
         partial.unlink(missing_ok=True)
+        key_copy(target).unlink(missing_ok=True)
         raise QzdeskError(f"备份 {target.name} 校验失败：{'；'.join(problems)}。原数据未改动。")
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
     return target
+
+
+def key_copy(backup: Path) -> Path:
+    return backup.with_name(backup.name + cipher.KEY_SUFFIX)
 
 
 def taken_at(path: Path) -> datetime | None:
@@ -89,6 +103,7 @@ def thin(paths: DataPaths) -> list[Path]:
     removed = [p for p in automatic if p not in keep]
     for path in removed:
         path.unlink(missing_ok=True)
+        key_copy(path).unlink(missing_ok=True)
     return removed
 
 
@@ -99,7 +114,7 @@ def check_backup(source: Path) -> str:
     problems = quick_check(source)
     if problems:
         raise QzdeskError(f"备份文件 {source.name} 已损坏：{'；'.join(problems[:3])}。")
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
+    with cipher.connect(source, read_only=True) as conn:
         revision = stored_revision(conn)
     if revision is None:
         raise QzdeskError(f"{source.name} 不是 qzdesk 的数据文件或备份。")
@@ -108,20 +123,15 @@ def check_backup(source: Path) -> str:
 
 def restore(paths: DataPaths, source: Path) -> Path | None:
     """Put a checked backup in place of the data file (the caller holds the directory's
-    lock and no connection is open). The current file, if any, is kept aside first; the
-    copy is written to a temporary name and renamed, so a failure changes nothing."""
+    lock, no connection is open, and the backup's key is unlocked). The current file, if
+    any, is kept aside first; the copy is written to a temporary name and renamed, so a
+    failure changes nothing. A backup from another installation brings its key file."""
     check_backup(source)
-    kept = None
-    if paths.database.exists():
-        if quick_check(paths.database):  # damaged: keep the file as it is, as evidence
-            kept = paths.backups / f"qzdesk-{clock.now().strftime(STAMP)}-damaged.sqlite"
-            paths.backups.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(paths.database, kept)
-        else:
-            kept = online_backup(paths.database, paths.backups, "before-restore")
+    key = cipher.key_for(source)
+    kept = _keep_current(paths) if paths.database.exists() else None
     partial = paths.database.with_name(paths.database.name + ".restore.part")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(partial)
+    src = cipher.connect(source, read_only=True, key=key)
+    dst = cipher.connect(partial, key=key)
     try:
         src.backup(dst)
     finally:
@@ -132,4 +142,24 @@ def restore(paths: DataPaths, source: Path) -> Path | None:
     for leftover in ("-wal", "-shm"):
         Path(f"{paths.database}{leftover}").unlink(missing_ok=True)
     os.replace(partial, paths.database)
+    live_key = paths.keys / cipher.KEY_FILE
+    if key is not None and cipher.key_file_of(source) != live_key:
+        write_atomically(live_key, cipher.key_file_of(source).read_bytes())
+    return kept
+
+
+def _keep_current(paths: DataPaths) -> Path:
+    """The file about to be replaced, kept as a backup: a checked online copy when it is
+    sound and its key unlocked, else the bytes as they are (evidence) with its key file."""
+    try:
+        if not quick_check(paths.database):
+            return online_backup(paths.database, paths.backups, "before-restore")
+    except cipher.StoreLocked:
+        pass
+    kept = paths.backups / f"qzdesk-{clock.now().strftime(STAMP)}-damaged.sqlite"
+    paths.backups.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(paths.database, kept)
+    key_file = paths.keys / cipher.KEY_FILE
+    if key_file.exists():
+        shutil.copy2(key_file, key_copy(kept))
     return kept

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import (
     integrity_check,
     quick_check,
@@ -40,9 +40,9 @@ def check(db_path: Path, full: bool = False) -> HealthReport:
     if report.problems:
         return report
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        with cipher.connect(db_path, read_only=True) as conn:
             report.revision = stored_revision(conn)
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         report.problems.append(f"无法读取数据结构版本：{exc}")
         return report
     if report.revision is None:

@@ -3,8 +3,9 @@ trip the engine's set-up first."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from qzdesk.services.storage import cipher
 
 DAMAGE_SIGNS = ("malformed", "not a database", "disk i/o", "corrupt", "could not decode")
 
@@ -13,7 +14,7 @@ def is_damage(error: BaseException) -> bool:
     """Whether an error, however wrapped, is SQLite finding the file damaged (not busy)."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, sqlite3.DatabaseError) and any(
+        if isinstance(seen, cipher.DatabaseError) and any(
             sign in str(seen).lower() for sign in DAMAGE_SIGNS
         ):
             return True
@@ -26,7 +27,7 @@ def read_every_row(db_path: Path) -> list[str]:
     and only shows when the record is read."""
     problems = []
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        with cipher.connect(db_path, read_only=True) as conn:
             tables = [
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             ]
@@ -34,9 +35,9 @@ def read_every_row(db_path: Path) -> list[str]:
                 try:
                     for _ in conn.execute(f'SELECT * FROM "{table}"'):
                         pass
-                except sqlite3.DatabaseError as exc:
+                except cipher.DatabaseError as exc:
                     problems.append(f"数据表 {table} 有记录无法读取：{exc}")
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         problems.append(f"SQLite 无法读取该文件：{exc}")
     return problems
 
@@ -53,15 +54,15 @@ def integrity_check(db_path: Path) -> list[str]:
 
 def _pragma_check(db_path: Path, pragma: str) -> list[str]:
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+        with cipher.connect(db_path, read_only=True) as conn:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         return [f"SQLite 无法读取该文件：{exc}"]
     problems = [str(row[0]) for row in rows]
     return [] if problems == ["ok"] else problems
 
 
-def stored_revision(conn: sqlite3.Connection) -> str | None:
+def stored_revision(conn: cipher.Connection) -> str | None:
     """The Alembic revision a database was last migrated to (None for a new file)."""
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -72,7 +73,7 @@ def stored_revision(conn: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def user_tables(conn: sqlite3.Connection) -> list[str]:
+def user_tables(conn: cipher.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()

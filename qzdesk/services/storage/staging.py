@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from qzdesk.config import DataPaths
 from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.store import Store
 
@@ -47,8 +47,11 @@ def staged_store(paths: DataPaths, program: str) -> Iterator[Store]:
 
 def _move_in(stage: DataPaths, paths: DataPaths) -> None:
     # One file, no WAL beside it: the rename below is then the whole commit.
-    with sqlite3.connect(stage.database) as conn:
+    conn = cipher.connect(stage.database)
+    try:
         conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
     for name in MOVED:
         source = stage.root / name
         if not source.is_dir():

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qzdesk.config import DataPaths
 from qzdesk.models import make_engine
 from qzdesk.services.errors import DataFileMissing
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import latest_backup
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.schema import ensure_current
@@ -82,6 +83,20 @@ def missing_message(paths: DataPaths) -> str:
     )
 
 
+def _key_of(paths: DataPaths, create: bool) -> bytes | None:
+    """The data key to open with; a new store gets a new one. A store whose setup never
+    finished (its key never sealed by a password) cannot be opened, so it starts again."""
+    if create:
+        cipher.discard_unfinished(paths)
+    if not paths.database.exists():
+        if not create:
+            raise DataFileMissing(missing_message(paths))
+        if cipher.is_sealed(paths):  # the data file is gone, its key (and backups) not
+            raise DataFileMissing(missing_message(paths))
+        return cipher.new_key(paths)
+    return cipher.key_for(paths.database)
+
+
 class Store:
     """Open with `Store.open(dir, program)`; close when done (or use `with`)."""
 
@@ -106,11 +121,13 @@ class Store:
         if lock is None:
             lock = DataDirLock(paths, program)
             lock.acquire()
-        if not create and not paths.database.exists():
+        try:
+            key = _key_of(paths, create)
+        except BaseException:
             lock.release()
-            raise DataFileMissing(missing_message(paths))
+            raise
         remove_leftovers(paths)
-        engine = make_engine(paths.database)
+        engine = make_engine(paths.database, lambda: cipher.connect(paths.database, key=key))
         try:
             store = cls(paths, engine, lock)
             store.migration_backup = ensure_current(engine, paths)

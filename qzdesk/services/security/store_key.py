@@ -1,0 +1,163 @@
+"""The data file's key: random, made when the store is made, kept in keys/store-key.json
+wrapped twice (AES-256-GCM under scrypt of the password, and under scrypt of the 恢复码
+shown once at setup), so either opens the store and the password can change without
+re-encrypting the data. See docs/security.md."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from qzdesk.config import DataPaths
+from qzdesk.services.files import write_atomically
+from qzdesk.services.storage import cipher
+
+PASSWORD, RECOVERY = "password", "recovery"
+# About 0.1 s and 32 MiB per guess on an office PC: an offline guesser gets ~10 a second
+# per core for a password, and the 恢复码's 120 random bits are out of reach anyway.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# No 0/O or 1/I: the code is copied by hand from paper.
+RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+RECOVERY_GROUPS, GROUP_LENGTH = 6, 4
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _kek(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=128 * 1024 * 1024, dklen=32
+    )
+
+
+def _wrap(key: bytes, key_id: str, kind: str, secret: str) -> dict[str, Any]:
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    sealed = AESGCM(_kek(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)).encrypt(
+        nonce, key, f"{key_id}:{kind}".encode()
+    )
+    return {
+        "kdf": "scrypt",
+        "n": SCRYPT_N,
+        "r": SCRYPT_R,
+        "p": SCRYPT_P,
+        "salt": _b64(salt),
+        "nonce": _b64(nonce),
+        "sealed": _b64(sealed),
+    }
+
+
+def _unwrap(data: dict[str, Any], kind: str, secret: str) -> bytes | None:
+    wrap = data.get("wraps", {}).get(kind)
+    if wrap is None:
+        return None
+    decode = base64.b64decode
+    kek = _kek(secret, decode(wrap["salt"]), int(wrap["n"]), int(wrap["r"]), int(wrap["p"]))
+    try:
+        return AESGCM(kek).decrypt(
+            decode(wrap["nonce"]), decode(wrap["sealed"]), f"{data['key_id']}:{kind}".encode()
+        )
+    except InvalidTag:
+        return None
+
+
+def _read(paths: DataPaths) -> dict[str, Any] | None:
+    return cipher.read_key_file(cipher.store_key_file(paths))
+
+
+_write = cipher.write_key_file
+
+
+def new_recovery_code() -> str:
+    chars = "".join(
+        secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * GROUP_LENGTH)
+    )
+    return "-".join(chars[i : i + GROUP_LENGTH] for i in range(0, len(chars), GROUP_LENGTH))
+
+
+def normalise_recovery_code(typed: str) -> str:
+    """As printed, whatever the case, spaces or dashes typed."""
+    chars = "".join(c for c in typed.upper() if c.isalnum())
+    return "-".join(chars[i : i + GROUP_LENGTH] for i in range(0, len(chars), GROUP_LENGTH))
+
+
+def seal(paths: DataPaths, password: str, organisation: str) -> str:
+    """Wrap the (unlocked) data key under the password and a new 恢复码, which is returned
+    to be shown once and printed; the organisation's name is kept in clear for the login."""
+    data = _read(paths)
+    if data is None:
+        raise ValueError("no store key to seal")
+    key = cipher.unlocked_key(str(data["key_id"]))
+    code = new_recovery_code()
+    data["organisation"] = organisation
+    data["wraps"] = {
+        PASSWORD: _wrap(key, data["key_id"], PASSWORD, password),
+        RECOVERY: _wrap(key, data["key_id"], RECOVERY, code),
+    }
+    _write(cipher.store_key_file(paths), data)
+    return code
+
+
+def unlock(key_path: Path, secret: str, kind: str = PASSWORD) -> bool:
+    """Unwrap the data key with the password (or the 恢复码) and remember it."""
+    data = cipher.read_key_file(key_path)
+    if data is None:
+        return False
+    if kind == RECOVERY:
+        secret = normalise_recovery_code(secret)
+    key = _unwrap(data, kind, secret)
+    if key is None:
+        return False
+    cipher.remember(str(data["key_id"]), key)
+    return True
+
+
+def rewrap(paths: DataPaths, kind: str, secret: str) -> None:
+    """A new password (or 恢复码) for the unlocked key; the data stays as it is."""
+    data = _read(paths)
+    assert data is not None
+    key = cipher.unlocked_key(str(data["key_id"]))
+    data["wraps"][kind] = _wrap(key, data["key_id"], kind, secret)
+    _write(cipher.store_key_file(paths), data)
+
+
+def organisation(paths: DataPaths) -> str | None:
+    """The name the login shows, readable before the store is unlocked."""
+    data = _read(paths)
+    return None if data is None else data.get("organisation")
+
+
+def copy_beside(paths: DataPaths, backup: Path) -> Path:
+    """The key file as it is now, beside a backup: a backup on a USB stick then opens on
+    another PC with the password or 恢复码 in force when it was taken."""
+    target = backup.with_name(backup.name + cipher.KEY_SUFFIX)
+    write_atomically(target, cipher.store_key_file(paths).read_bytes())
+    return target
+
+
+def encrypt_plain(paths: DataPaths, password: str, organisation_name: str) -> str:
+    """Convert a plain store written before encryption (the caller holds the lock, has
+    checked the password and taken a backup): returns the new 恢复码."""
+    plain = paths.database
+    partial = plain.with_name(plain.name + ".encrypt.part")
+    key = cipher.new_key(paths)
+    try:
+        cipher.encrypt_copy(plain, partial, key)
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        code = seal(paths, password, organisation_name)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        cipher.store_key_file(paths).unlink(missing_ok=True)
+        raise
+    for leftover in ("-wal", "-shm"):
+        Path(f"{plain}{leftover}").unlink(missing_ok=True)
+    os.replace(partial, plain)
+    return code

@@ -1,0 +1,236 @@
+"""The data file encrypted at rest: keyed from the password through a wrapped random key,
+opened with the 恢复码 when the password is forgotten, older plain files converted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from qzdesk.config import DataPaths
+from qzdesk.models import Member
+from qzdesk.services import clock
+from qzdesk.services.demo.build import demo_request
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.security import auth, branch_key, store_key
+from qzdesk.services.setup import initialise
+from qzdesk.services.storage import cipher
+from qzdesk.services.storage.backup import backups, online_backup
+from qzdesk.services.storage.health import check
+from qzdesk.services.storage.store import Store
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "schemas"
+
+
+@pytest.fixture
+def new_process(monkeypatch):
+    """As a fresh start of qzdesk: no key unlocked yet."""
+    monkeypatch.setattr(cipher, "_unlocked", {})
+
+
+def members(store: Store) -> int:
+    with store.transaction() as session:
+        return session.scalar(select(func.count()).select_from(Member))
+
+
+def test_the_file_is_unreadable_without_its_key(data_dir):
+    paths = DataPaths(data_dir)
+    with Store.open(data_dir, "tests") as store, store.transaction() as session:
+        name, id_number = session.execute(select(Member.name, Member.id_number).limit(1)).one()
+    raw = paths.database.read_bytes()
+    assert not raw.startswith(b"SQLite format 3")
+    for secret in (name, id_number, "秦州区示范中学团委"):
+        assert secret.encode("utf-8") not in raw
+    conn = sqlite3.connect(paths.database)
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        conn.execute("SELECT count(*) FROM member").fetchone()
+    conn.close()
+    key_file = json.loads((paths.keys / "store-key.json").read_text(encoding="utf-8"))
+    assert set(key_file["wraps"]) == {"password", "recovery"}
+    assert key_file["organisation"] == "秦州区示范中学团委（演示）"  # for the login, in clear
+    assert all(w["kdf"] == "scrypt" and w["n"] >= 2**15 for w in key_file["wraps"].values())
+
+
+def test_a_new_process_opens_the_store_only_with_the_password(data_dir, new_process):
+    paths = DataPaths(data_dir)
+    with pytest.raises(cipher.StoreLocked, match="需要先输入密码"):
+        Store.open(data_dir, "tests")
+    assert not auth.login(paths, "qzdemo1").ok
+    with pytest.raises(cipher.StoreLocked):
+        Store.open(data_dir, "tests")
+    with pytest.raises(cipher.StoreLocked):  # nor can the checks read it
+        check(paths.database)
+    assert auth.login(paths, "qzdemo").ok
+    with Store.open(data_dir, "tests") as store:
+        assert members(store) > 40
+    assert check(paths.database, full=True).healthy
+
+
+def test_a_changed_password_opens_the_store_and_the_signing_key(data_dir, monkeypatch):
+    with Store.open(data_dir, "tests") as store:
+        auth.change_password(store, "qzdemo", "newpass1", "newpass1")
+    monkeypatch.setattr(cipher, "_unlocked", {})
+    paths = DataPaths(data_dir)
+    assert not auth.login(paths, "qzdemo").ok
+    assert auth.login(paths, "newpass1").ok
+    with Store.open(data_dir, "tests") as store:
+        assert branch_key.load_key(store, "newpass1")[1] is not None
+        with pytest.raises(branch_key.WrongKeyPassword):
+            branch_key.load_key(store, "qzdemo")
+
+
+def test_the_recovery_code_opens_the_store_and_keeps_the_signing_key(
+    tmp_path, profiles, monkeypatch
+):
+    root = tmp_path / "branch"
+    with Store.open(root, "tests", create=True) as store:
+        founded = initialise(store, demo_request(date(2026, 3, 1)), profiles).value
+        fingerprint = branch_key.key_info(store).fingerprint
+    code = founded.recovery_code
+    monkeypatch.setattr(cipher, "_unlocked", {})
+    paths = DataPaths(root)
+    assert not auth.unlock_with_recovery_code(paths, "2222-3333-4444-5555-6666-7777")
+    typed = code.lower().replace("-", " ")  # as copied from paper
+    assert auth.unlock_with_recovery_code(paths, typed)
+    with Store.open(root, "tests") as store:
+        with pytest.raises(ValidationError, match="至少 6 位"):
+            auth.reset_password(store, "abc", "abc")
+        auth.reset_password(store, "forgotten1", "forgotten1")
+    monkeypatch.setattr(cipher, "_unlocked", {})
+    assert auth.login(paths, "forgotten1").ok
+    with Store.open(root, "tests") as store:
+        _key, cert = branch_key.load_key(store, "forgotten1")
+        assert branch_key.fingerprint(cert) == fingerprint  # no new registration upward
+        old = auth.new_recovery_code(store, "forgotten1")
+    monkeypatch.setattr(cipher, "_unlocked", {})
+    assert not auth.unlock_with_recovery_code(paths, code)  # replaced: the old one is void
+    assert store_key.normalise_recovery_code(old.lower()) == old
+
+
+def test_a_plain_file_from_before_encryption_is_converted_after_a_backup(tmp_path, new_process):
+    root = tmp_path / "old"
+    root.mkdir()
+    shutil.copy(FIXTURES / "0009.sqlite", root / "qzdesk.sqlite")
+    paths = DataPaths(root)
+    with Store.open(root, "tests") as store:  # still plain: opens without a key
+        before = members(store)
+    assert auth.login(paths, "qzdemo").ok and auth.needs_encrypting(paths)
+    code = auth.encrypt_store(paths, "qzdemo")
+    assert not auth.needs_encrypting(paths)
+    kept = backups(paths)
+    assert len(kept) == 1 and kept[0].name.endswith("-before-encryption.sqlite")
+    assert kept[0].read_bytes().startswith(b"SQLite format 3")  # the old file, as it was
+    with Store.open(root, "tests") as store:
+        assert members(store) == before
+    cipher.forget_all()
+    assert auth.unlock_with_recovery_code(paths, code)
+    assert check(paths.database, full=True).healthy
+
+
+def test_a_conversion_cut_short_leaves_a_plain_file_that_still_opens(tmp_path, new_process):
+    """Killed after the key file was sealed but before the encrypted copy replaced the
+    file: the file is still plain, so it opens as such and converts again."""
+    root = tmp_path / "old"
+    root.mkdir()
+    shutil.copy(FIXTURES / "0009.sqlite", root / "qzdesk.sqlite")
+    paths = DataPaths(root)
+    cipher.new_key(paths)
+    store_key.seal(paths, "qzdemo", "x")
+    assert auth.needs_encrypting(paths)
+    with Store.open(root, "tests") as store:
+        assert members(store) > 0
+    assert auth.login(paths, "qzdemo").ok
+    auth.encrypt_store(paths, "qzdemo")
+    assert not cipher.is_plain(paths.database)
+
+
+def test_a_backup_is_encrypted_and_carries_its_key_file(data_dir, tmp_path):
+    paths = DataPaths(data_dir)
+    made = online_backup(paths.database, tmp_path / "usb", "manual")
+    assert not made.read_bytes().startswith(b"SQLite format 3")
+    beside = made.with_name(made.name + cipher.KEY_SUFFIX)
+    assert beside.read_bytes() == (paths.keys / "store-key.json").read_bytes()
+    assert check(made, full=True).healthy
+
+
+def test_a_setup_that_never_finished_is_discarded_not_left_unopenable(tmp_path, new_process):
+    root = tmp_path / "new"
+    with Store.open(root, "tests", create=True):
+        pass  # killed before the wizard's 完成: the key was never sealed by a password
+    cipher.forget_all()
+    paths = DataPaths(root)
+    assert cipher.discard_unfinished(paths)
+    assert not paths.database.exists()
+    with Store.open(root, "tests", create=True) as store:
+        assert store.paths.database.exists()
+
+
+def test_every_command_refuses_a_wrong_password_and_sqlite3_reads_nothing(data_dir, tmp_path):
+    from tests.unit.test_member_import import run_cli
+
+    data = ("--data", str(data_dir))
+    backup = json.loads(run_cli("backup", "--json", *data).stdout)["file"]
+    commands = [
+        ("check",),
+        ("backup",),
+        ("restore", backup),
+        ("ledger", "verify"),
+        ("members", "export", str(tmp_path / "x.xlsx")),
+        ("archive", "build", "--period", "2026", "--out", str(tmp_path)),
+        ("compliance", "--year", "2026"),
+        ("password", "recovery-code"),
+    ]
+    attempts = data_dir / "keys" / "sign-in.json"
+    for command in commands:
+        refused = run_cli(*command, *data, password="qzdemo-wrong")
+        assert refused.returncode == 2, (command, refused.stdout, refused.stderr)
+        assert "密码不正确" in refused.stderr and "Traceback" not in refused.stderr, command
+        attempts.unlink()  # as if the secretary waited: each command meets a fresh count
+    assert not (tmp_path / "x.xlsx").exists()
+    for _ in range(3):
+        run_cli("check", *data, password="qzdemo-wrong")
+    assert json.loads(attempts.read_text())["failures"] == 3
+    # After six failures in a row the wait is 8 s: even the right password is not tried.
+    attempts.write_text(json.dumps({"failures": 6, "last_failure": clock.now_utc().isoformat()}))
+    waiting = run_cli("check", *data)
+    assert waiting.returncode == 2 and "秒后再试" in waiting.stderr
+    shell = subprocess.run(
+        ["sqlite3", str(data_dir / "qzdesk.sqlite"), "SELECT count(*) FROM member"],
+        capture_output=True,
+        text=True,
+    )
+    assert shell.returncode != 0 and "not a database" in shell.stderr
+
+
+def test_a_backup_on_a_stick_restores_on_another_pc(data_dir, tmp_path):
+    from tests.unit.test_member_import import run_cli
+
+    usb = tmp_path / "U盘"
+    made = run_cli("backup", "--out", str(usb), "--json", "--data", str(data_dir))
+    assert made.returncode == 0, made.stderr
+    backup = Path(json.loads(made.stdout)["file"])
+    assert sorted(p.name for p in usb.iterdir()) == [backup.name, backup.name + ".key.json"]
+    new_pc = tmp_path / "新电脑"
+    restored = run_cli("restore", str(backup), "--data", str(new_pc))
+    assert restored.returncode == 0, restored.stderr
+    checked = run_cli("check", "--full", "--json", "--data", str(new_pc))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    exported = run_cli("members", "export", str(tmp_path / "名册.xlsx"), "--data", str(new_pc))
+    assert exported.returncode == 0, exported.stderr
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(backup, alone / backup.name)  # the key file left behind
+    refused = run_cli("restore", str(alone / backup.name), "--data", str(tmp_path / "other"))
+    assert refused.returncode == 2 and "密钥文件" in refused.stderr
+
+
+def test_a_lost_key_file_is_named_with_the_way_back(data_dir):
+    (data_dir / "keys" / "store-key.json").unlink()
+    with pytest.raises(cipher.QzdeskError, match=r"找不到它的密钥文件.*从备份恢复"):
+        Store.open(data_dir, "tests")
