@@ -219,6 +219,15 @@ def receiving_shots(window: MainWindow, tmp: Path) -> None:
     )
     settle()
     shoot(window, "main-receiving")
+    for tab, name in (
+        (page.summary, "summary"),
+        (page.compare, "compare"),
+        (page.cadres, "cadres"),
+    ):
+        page.tabs.setCurrentWidget(tab)
+        settle()
+        shoot(window, f"main-receiving-{name}")
+    page.tabs.setCurrentIndex(0)
     fixture = (
         Path(__file__).parent.parent
         / "tests"

@@ -1,8 +1,8 @@
-"""Looking at a PDF before it is saved (QtPdf's QPdfView)."""
+"""Looking at a PDF before it is saved, or at one received (QtPdf's QPdfView)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -13,7 +13,14 @@ from qzdesk.ui.screen import fit
 class PdfPreview(QDialog):
     """Shows the pages; 保存 accepts, 取消 rejects (nothing is written then)."""
 
-    def __init__(self, pdf: bytes, title: str, note: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pdf: bytes,
+        title: str,
+        note: str,
+        parent: QWidget | None = None,
+        view_only: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
@@ -35,7 +42,8 @@ class PdfPreview(QDialog):
         layout.addWidget(self.view, 1)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setVisible(not view_only)
+        buttons.addButton("关闭" if view_only else "取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -49,3 +57,12 @@ class PdfPreview(QDialog):
     @property
     def page_count(self) -> int:
         return self.document.pageCount()
+
+    def show_page_with(self, text: str) -> int | None:
+        """Scroll to the first page whose text holds `text` (a section's title); its
+        index, or None when no page does."""
+        for page in range(self.document.pageCount()):
+            if text in self.document.getAllText(page).text():
+                self.view.pageNavigator().jump(page, QPointF(), 0)
+                return page
+        return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
+from qzdesk.services.receiving.summary import SummaryRow
 from tests.export.test_receiving import Branch
 from tests.ui.conftest import answer_modal, type_text
 
@@ -55,6 +56,27 @@ def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, prof
     answer_modal(
         lambda box: (told.append(box.text()), box.button(QMessageBox.StandardButton.Ok).click())
     )
-    page.export_summary_to(tmp_path / "汇总表.xlsx", "2026Q4")
+    page.export_to(tmp_path / "汇总表.xlsx", "2026Q4", "汇总表", write_summary_of)
     qtbot.waitUntil(lambda: bool(told), timeout=10_000)
     assert "1 个组织" in told[0] and (tmp_path / "汇总表.xlsx").exists()
+
+    # The same period side by side: the 汇总表 row opens the archive at its section.
+    qtbot.waitUntil(lambda: page.summary.rowCount() == 1)
+    assert page.compare.ranking.rowCount() == 1 and page.compare.grid.rowCount() == 1
+    assert page.compare.grid.columnCount() == 3 + 2  # October to December, the name, 合计
+    page.tabs.setCurrentWidget(page.summary)
+    column = SummaryRow.HEADERS.index("支部大会（已开/应开）")
+    page.open_archive(0, column)
+    qtbot.waitUntil(lambda: page.preview.isVisible())
+    assert not page.preview.save_button.isVisible()
+    shown = page.preview.view.pageNavigator().currentPage()
+    assert "组织生活落实情况" in page.preview.document.getAllText(shown).text()
+    page.preview.close()
+    page.tabs.setCurrentWidget(page.cadres)
+    assert "共 0 人" in page.cadres.total.text()  # a new village has elected nobody yet
+
+
+def write_summary_of(target, view):
+    from qzdesk.export.summary_excel import write_summary
+
+    return write_summary(target, view.comparison.period, view.summary)

@@ -112,3 +112,32 @@ def test_the_rule_profile_is_listed_with_sources(signed_in, qtbot):
     assert table.item(rows["支部委员会任期"], 5).text() == "已核实（正式文件）"
     assert table.item(rows["团课频次"], 5).text() == "未经证实"
     assert "在用" in rules.status.text() and not rules.use_button.isEnabled()
+
+
+def test_a_new_recovery_code_from_settings_replaces_the_old_one(signed_in, qtbot):
+    """The 恢复码 was seen by someone: a new one, shown once, and only it opens the data."""
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage import cipher
+    from qzdesk.ui.recovery import RecoveryCodeDialog
+
+    window = signed_in
+    account = window.settings_page.account_tab
+
+    def enter_password(dialog):
+        dialog.setTextValue("qzdemo")
+        dialog.accept()
+
+    answer_modal(enter_password)
+    qtbot.mouseClick(account.findChild(object, "new_recovery_code"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(account.recovery, RecoveryCodeDialog), timeout=10_000)
+    code = account.recovery.code
+    assert account.recovery.organisation == "秦州区示范中学团委（演示）"
+    account.recovery.copied.setChecked(True)
+    account.recovery.accept()
+    paths = window.context.store.paths
+    saved = dict(cipher._unlocked)
+    try:
+        cipher._unlocked.clear()
+        assert auth.unlock_with_recovery_code(paths, code)
+    finally:
+        cipher._unlocked.update(saved)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -79,7 +78,8 @@ def test_hand_over_to_the_next_secretary(store, tmp_path):
     with pytest.raises(ValidationError, match="至少 8 位"):
         branch_key.export_key(store, "qzdemo", "short", exported)
     info = branch_key.export_key(store, "qzdemo", "yijiao-2026", exported)
-    shutil.rmtree(branch_key.key_path(store).parent)  # an installation without the key
+    for path in (branch_key.key_path(store), branch_key.cert_path(store)):
+        path.unlink()  # an installation without the signing key
     assert branch_key.key_info(store) is None
     with pytest.raises(branch_key.WrongKeyPassword):
         branch_key.import_key(store, exported, "wrong-one", "qzdemo")

@@ -145,8 +145,9 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
     )
 
 
-def summary(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> list[SummaryRow]:
-    """The current (not superseded) accepted archive of each organisation for the period."""
+def current_archives(store: Store, period_code: str) -> list[dict[str, Any]]:
+    """The data of the current (not superseded) accepted archive of each organisation for
+    the period, by organisation name."""
     code = parse_period(period_code).code
     with store.transaction() as session:
         found = session.scalars(
@@ -158,4 +159,8 @@ def summary(store: Store, profiles: dict[str, RuleProfile], period_code: str) ->
             )
             .order_by(Receipt.org_name)
         ).all()
-        return [row_of(r.data, profiles) for r in found if r.data]
+        return [r.data for r in found if r.data]
+
+
+def summary(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> list[SummaryRow]:
+    return [row_of(data, profiles) for data in current_archives(store, period_code)]

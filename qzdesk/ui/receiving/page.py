@@ -3,6 +3,7 @@ stick, keeps the certificates it registered, and sees who has submitted for a pe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,28 +12,34 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from qzdesk.export.receiving import FileVerdict, receive_folder
+from qzdesk.export.summary_excel import write_cadres, write_comparison, write_summary
 from qzdesk.services import clock
 from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import receipts, registry
-from qzdesk.services.receiving.summary import summary
+from qzdesk.services.receiving.comparison import PeriodView, period_view
+from qzdesk.services.receiving.summary import SummaryRow
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
+from qzdesk.ui.pdf_preview import PdfPreview
 from qzdesk.ui.progress import ProgressBridge
+from qzdesk.ui.receiving.cadres_tab import CadresTab
+from qzdesk.ui.receiving.compare_tab import CompareTab
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
 
@@ -43,6 +50,26 @@ class ReceivingData:
     registrations: list[registry.Registration]
     submissions: list[receipts.Submission]
     log: list[receipts.ReceiptRow]
+    view: PeriodView
+
+
+# The archive's section each 汇总表 column is read from (the sections' titles).
+SECTIONS = {
+    **dict.fromkeys(("在册团员", "本期入团", "本期离团"), "团员花名册"),
+    **dict.fromkeys(("申请人", "积极分子", "发展对象", "已批准"), "发展团员工作情况"),
+    **dict.fromkeys(
+        (
+            "支部大会（已开/应开）",
+            "支委会（已开/应开）",
+            "团课（已开/应开）",
+            "主题团日（已开/应开）",
+            "出勤率",
+        ),
+        "组织生活落实情况",
+    ),
+    **dict.fromkeys(("已注册", "已评议"), "团籍注册"),
+    **dict.fromkeys(("团支部数", "书记"), "组织概况"),
+}
 
 
 def current_quarter() -> str:
@@ -145,7 +172,9 @@ class ReceivingPage(Page):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
-        status = QGroupBox("报送情况")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("receiving_tabs")
+        status = QWidget()
         status_layout = QVBoxLayout(status)
         period_row = QHBoxLayout()
         period_row.addWidget(QLabel("期间："))
@@ -158,38 +187,48 @@ class ReceivingPage(Page):
         self.counts = QLabel()
         self.counts.setObjectName("counts")
         period_row.addWidget(self.counts, 1)
-        export = QPushButton("导出汇总表…")
-        export.setObjectName("export_summary")
-        export.setToolTip("每个已报送的组织一行：在册团员、发展团员、三会两制一课、注册评议、书记")
-        export.clicked.connect(self.export_summary)
-        period_row.addWidget(export)
-        status_layout.addLayout(period_row)
+        exports = QPushButton("导出…")
+        exports.setObjectName("export")
+        exports.setToolTip("把本期的汇总表、互查互评互比或团干部表导出为 Excel")
+        menu = QMenu(exports)
+        for name, text, slot in (
+            ("export_summary", "汇总表（每个组织一行）…", self.export_summary),
+            ("export_comparison", "互查互评互比（名次与每月组织生活）…", self.export_comparison),
+            ("export_cadres", "团干部（名单与结构分析）…", self.export_cadres),
+        ):
+            action = menu.addAction(text)
+            action.setObjectName(name)
+            action.triggered.connect(slot)
+        exports.setMenu(menu)
+        period_row.addWidget(exports)
+        layout.addLayout(period_row)
         self.status = make_table(
             ["组织", "状态", "台账编号", "收件时间", "说明"],
             "submissions",
             [220, 70, 200, 130, 260],
         )
-        self.status.setMinimumHeight(150)
         status_layout.addWidget(self.status)
-        layout.addWidget(status)
-        certs = QGroupBox("证书登记")
-        certs_layout = QVBoxLayout(certs)
+        self.tabs.addTab(status, "报送情况")
+        self.summary = make_table(list(SummaryRow.HEADERS), "summary")
+        self.summary.setSortingEnabled(True)
+        self.summary.setToolTip("双击一行打开该组织报送的台账")
+        self.summary.cellDoubleClicked.connect(self.open_archive)
+        self.tabs.addTab(self.summary, "汇总表")
+        self.compare = CompareTab()
+        self.tabs.addTab(self.compare, "互查互评互比")
+        self.cadres = CadresTab()
+        self.tabs.addTab(self.cadres, "团干部")
         self.certs = make_table(
             ["组织", "指纹", "登记日期", "登记人", "状态"], "registrations", [220, 240, 90, 90, 200]
         )
-        self.certs.setMaximumHeight(170)
-        certs_layout.addWidget(self.certs)
-        layout.addWidget(certs)
-        log = QGroupBox("收件记录")
-        log_layout = QVBoxLayout(log)
+        self.tabs.addTab(self.certs, "证书登记")
         self.log = make_table(
             ["号", "文件", "结果", "组织", "期间", "收件时间", "原因"],
             "receipts",
             [40, 200, 90, 180, 70, 130, 300],
         )
-        self.log.setMinimumHeight(220)
-        log_layout.addWidget(self.log)
-        layout.addWidget(log)
+        self.tabs.addTab(self.log, "收件记录")
+        layout.addWidget(self.tabs, 1)
         self.refresh()
 
     def refresh(self) -> None:
@@ -208,6 +247,7 @@ class ReceivingPage(Page):
             found,
             receipts.submissions(ctx.store, period, sorted({r.org_name for r in found})),
             receipts.receipts(ctx.store),
+            period_view(ctx.store, ctx.profiles, period),
         )
 
     def show_data(self, data: ReceivingData) -> None:
@@ -230,6 +270,11 @@ class ReceivingPage(Page):
             ],
             highlighted=[s.archive_id is None for s in data.submissions],
         )
+        self.summary.setSortingEnabled(False)
+        fill_table(self.summary, [[str(v) for v in row.cells()] for row in data.view.summary])
+        self.summary.setSortingEnabled(True)
+        self.compare.show_data(data.view.comparison)
+        self.cadres.show_data(data.view.cadres, data.view.cadre_profile)
         missing = sum(s.archive_id is None for s in data.submissions)
         self.counts.setText(
             f"应报 {len(data.submissions)} 个组织，已报送 {len(data.submissions) - missing}，"
@@ -302,28 +347,68 @@ class ReceivingPage(Page):
         QMessageBox.information(self, "收件完成", text)
 
     def export_summary(self) -> None:
+        self._export(
+            "汇总表",
+            lambda target, view: write_summary(target, view.comparison.period, view.summary),
+        )
+
+    def export_comparison(self) -> None:
+        self._export("互查互评互比", lambda target, view: write_comparison(target, view.comparison))
+
+    def export_cadres(self) -> None:
+        self._export(
+            "团干部",
+            lambda target, view: write_cadres(
+                target, view.comparison.period, view.cadres, view.cadre_profile
+            ),
+        )
+
+    def _export(self, what: str, write: Callable[[Path, PeriodView], Path]) -> None:
         period = self.data.period if self.data else current_quarter()
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "导出汇总表", str(Path.home() / f"汇总表-{period}.xlsx"), "Excel 工作簿 (*.xlsx)"
+            self, f"导出{what}", str(Path.home() / f"{what}-{period}.xlsx"), "Excel 工作簿 (*.xlsx)"
         )
         if chosen:
-            self.export_summary_to(Path(chosen), period)
+            self.export_to(Path(chosen), period, what, write)
 
-    def export_summary_to(self, target: Path, period: str) -> None:
+    def export_to(
+        self, target: Path, period: str, what: str, write: Callable[[Path, PeriodView], Path]
+    ) -> None:
+        """The period's figures read and written on the worker, as the page shows them."""
         store, profiles = self.context.store, self.context.profiles
 
         def export() -> tuple[Path, int]:
-            from qzdesk.export.summary_excel import write_summary  # openpyxl: on demand
-
-            rows = summary(store, profiles, period)
-            return write_summary(target, period, rows), len(rows)
+            view = period_view(store, profiles, period)
+            return write(target, view), len(view.summary)
 
         self.context.submit(
             export,
             on_done=lambda done: QMessageBox.information(
-                self, "导出完成", f"{period} 汇总表（{done[1]} 个组织）已写入\n{done[0]}"
+                self, "导出完成", f"{period} {what}（{done[1]} 个组织）已写入\n{done[0]}"
             ),
         )
+
+    def open_archive(self, row: int, column: int) -> None:
+        """The archive behind a 汇总表 row, as it was received, at the section the
+        double-clicked figure comes from."""
+        if self.data is None:
+            return
+        archive_id = self.summary.item(row, SummaryRow.HEADERS.index("台账编号")).text()
+        stored = next(
+            (r.stored_as for r in self.data.log if r.archive_id == archive_id and r.stored_as),
+            None,
+        )
+        path = self.context.store.paths.root / stored if stored else None
+        if path is None or not path.is_file():
+            QMessageBox.warning(self, "找不到台账", f"收件目录中没有台账 {archive_id} 的文件。")
+            return
+        header = SummaryRow.HEADERS[column]
+        note = f"{self.summary.item(row, 0).text()} 报送的台账（{archive_id}），收件时已校验签名。"
+        self.preview = PdfPreview(path.read_bytes(), f"台账 {archive_id}", note, self, True)
+        self.preview.show()
+        section = SECTIONS.get(header)
+        if section is not None:
+            self.preview.show_page_with(section)
 
     def register(self) -> None:
         RegisterDialog(self.context, self).exec()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -17,6 +18,7 @@ from qzdesk.services.organisation.overview import Overview
 from qzdesk.services.security import auth
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors
+from qzdesk.ui.recovery import RecoveryCodeDialog
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -61,10 +63,46 @@ class AccountSettingsTab(QWidget):
         self.done.setObjectName("password_done")
         form.addRow(self.done)
         layout.addWidget(password_box)
+
+        recovery_box = QGroupBox("恢复码")
+        column = QVBoxLayout(recovery_box)
+        note = QLabel(
+            "忘记密码时，凭首次设置时打印的恢复码打开数据。恢复码丢失或被别人看到时，"
+            "生成一个新的（旧的随即失效），并重新打印保管。"
+        )
+        note.setWordWrap(True)
+        column.addWidget(note)
+        renew = QPushButton("生成新的恢复码…")
+        renew.setObjectName("new_recovery_code")
+        renew.clicked.connect(self.new_recovery_code)
+        column.addWidget(renew)
+        layout.addWidget(recovery_box)
         layout.addStretch(1)
+        self.recovery: RecoveryCodeDialog | None = None
+        self._organisation = ""
 
     def show_data(self, data: Overview) -> None:
         self.secretary.setText(data.secretary)
+        self._organisation = data.root.name
+
+    def new_recovery_code(self) -> None:
+        password, ok = QInputDialog.getText(
+            self, "生成新的恢复码", "请输入登录密码：", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return
+        self.context.submit(
+            auth.new_recovery_code,
+            self.context.store,
+            password,
+            on_done=self._show_code,
+            on_error=self._failed,
+        )
+
+    def _show_code(self, code: str) -> None:
+        root = self.context.store.paths.root
+        self.recovery = RecoveryCodeDialog(self, code, self._organisation, root)
+        self.recovery.open()
 
     def save_secretary(self) -> None:
         self.errors.clear()
