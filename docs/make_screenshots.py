@@ -53,8 +53,18 @@ def shoot(widget: QWidget, name: str) -> None:
 
 
 def launch(data: Path) -> Launcher:
+    """As `qzdesk` starts: the login for an existing (encrypted) store, else the wizard."""
     paths = DataPaths(data)
     handler = ErrorHandler(setup_logging(paths.logs))
+    if paths.database.exists():
+        from qzdesk.services.storage.lock import DataDirLock
+        from qzdesk.services.storage.peek import organisation_name
+
+        lock = DataDirLock(paths, "screenshots")
+        lock.acquire()
+        launcher = Launcher(None, handler)
+        launcher.start_login(paths, lock, organisation_name(paths.database) or "")
+        return launcher
     context = open_context(paths, handler)
     assert context is not None
     launcher = Launcher(context, handler)
@@ -220,7 +230,7 @@ def receiving_shots(window: MainWindow, tmp: Path) -> None:
     settle()
     shoot(window, "main-receiving")
     for tab, name in (
-        (page.summary, "summary"),
+        (page.summary.parentWidget(), "summary"),
         (page.compare, "compare"),
         (page.cadres, "cadres"),
     ):

@@ -64,7 +64,11 @@ def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, prof
     qtbot.waitUntil(lambda: page.summary.rowCount() == 1)
     assert page.compare.ranking.rowCount() == 1 and page.compare.grid.rowCount() == 1
     assert page.compare.grid.columnCount() == 3 + 2  # October to December, the name, 合计
-    page.tabs.setCurrentWidget(page.summary)
+    page.tabs.setCurrentWidget(page.summary.parentWidget())
+    type_text(page.summary_filter, "西关村")
+    assert page.summary.isRowHidden(0)
+    page.summary_filter.clear()
+    assert not page.summary.isRowHidden(0)
     column = SummaryRow.HEADERS.index("支部大会（已开/应开）")
     page.open_archive(0, column)
     qtbot.waitUntil(lambda: page.preview.isVisible())

@@ -122,3 +122,23 @@ def test_both_views_export_to_excel_as_text_and_numbers(villages, profiles, tmp_
     assert listing.max_row == 1 + len(everyone)
     counts = [r[2] for r in structure.iter_rows(min_row=2, values_only=True) if r[0] == "性别"]
     assert sum(counts) == len(everyone)
+
+
+def test_the_summary_says_where_an_election_is_due(villages, profiles):
+    states = {row_of(d, profiles).org_name: row_of(d, profiles).election for d in villages}
+    for data in villages:
+        state = states[data["branch"]["name"]]
+        if not data["terms"]:
+            assert state == "无选举记录"
+        else:  # elected 20 months ago for three years
+            assert state.startswith("任期内（最早 ") and data["terms"][-1]["ends_on"][:7] in state
+    data = next(d for d in villages if d["terms"])
+    term = data["terms"][-1]
+    as_of = date.fromisoformat(data["period"]["as_of"])
+    warning = profiles["qinzhou-2024"].branch.term_warning_days.value
+    for ends_on, expected in (
+        (as_of.replace(year=as_of.year - 1), "1 个已到期未换届"),
+        (as_of, f"1 个将于 {warning} 天内到期"),
+    ):
+        changed = {**data, "terms": [{**term, "ends_on": ends_on.isoformat()}]}
+        assert row_of(changed, profiles).election == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -49,6 +49,7 @@ class SummaryRow:
     registered: int
     evaluated: int
     secretary: str
+    election: str  # 换届: within term, due soon, overdue, or none on record
 
     HEADERS = (
         "组织",
@@ -66,6 +67,7 @@ class SummaryRow:
         "已注册",
         "已评议",
         "书记",
+        "换届",
     )
 
     def cells(self) -> list[object]:
@@ -89,6 +91,7 @@ class SummaryRow:
             self.registered,
             self.evaluated,
             self.secretary,
+            self.election,
         ]
 
 
@@ -105,6 +108,33 @@ def _required(
     first = start.month
     begun = sum(1 for m in range(first, first + months) if (m - 1) % every == 0)
     return begun * branches
+
+
+def election_state(
+    terms: list[dict[str, Any]], branches: int, as_of: date, profile: RuleProfile | None
+) -> str:
+    """Each branch's latest valid term against the archive's day: the warning window is
+    the archive's own rule profile's (none when that profile is not installed here)."""
+    latest: dict[int, dict[str, Any]] = {}
+    for term in terms:
+        if term["elected_on"] <= as_of.isoformat():
+            held = latest.get(term["branch_id"])
+            if held is None or term["elected_on"] > held["elected_on"]:
+                latest[term["branch_id"]] = term
+    if not latest:
+        return "无选举记录"
+    ends = sorted(date.fromisoformat(t["ends_on"]) for t in latest.values())
+    overdue = sum(1 for end in ends if end < as_of)
+    warning = profile.branch.term_warning_days.value if profile is not None else 0
+    due = sum(1 for end in ends if as_of <= end <= as_of + timedelta(days=warning))
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} 个已到期未换届")
+    if due:
+        parts.append(f"{due} 个将于 {warning} 天内到期")
+    if len(latest) < branches:
+        parts.append(f"{branches - len(latest)} 个无选举记录")
+    return "；".join(parts) or f"任期内（最早 {ends[0]:%Y-%m} 届满）"
 
 
 def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow:
@@ -142,6 +172,7 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         registered=sum(1 for r in data["registrations"] if r["status"] == "registered"),
         evaluated=sum(len(v["entries"]) for v in data["evaluations"]),
         secretary=latest["secretary"] if latest else "",
+        election=election_state(terms, max(len(branches), 1), as_of, profile),
     )
 
 

@@ -209,11 +209,20 @@ class ReceivingPage(Page):
         )
         status_layout.addWidget(self.status)
         self.tabs.addTab(status, "报送情况")
+        summary_tab = QWidget()
+        summary_layout = QVBoxLayout(summary_tab)
+        self.summary_filter = QLineEdit()
+        self.summary_filter.setObjectName("summary_filter")
+        self.summary_filter.setPlaceholderText("筛选：输入组织名称、领域、书记或“已到期”等文字")
+        self.summary_filter.setClearButtonEnabled(True)
+        self.summary_filter.textChanged.connect(self.filter_summary)
+        summary_layout.addWidget(self.summary_filter)
         self.summary = make_table(list(SummaryRow.HEADERS), "summary")
         self.summary.setSortingEnabled(True)
-        self.summary.setToolTip("双击一行打开该组织报送的台账")
+        self.summary.setToolTip("双击一个数字，打开该组织报送的台账中它所在的那一页")
         self.summary.cellDoubleClicked.connect(self.open_archive)
-        self.tabs.addTab(self.summary, "汇总表")
+        summary_layout.addWidget(self.summary)
+        self.tabs.addTab(summary_tab, "汇总表")
         self.compare = CompareTab()
         self.tabs.addTab(self.compare, "互查互评互比")
         self.cadres = CadresTab()
@@ -273,6 +282,7 @@ class ReceivingPage(Page):
         self.summary.setSortingEnabled(False)
         fill_table(self.summary, [[str(v) for v in row.cells()] for row in data.view.summary])
         self.summary.setSortingEnabled(True)
+        self.filter_summary(self.summary_filter.text())
         self.compare.show_data(data.view.comparison)
         self.cadres.show_data(data.view.cadres, data.view.cadre_profile)
         missing = sum(s.archive_id is None for s in data.submissions)
@@ -387,6 +397,17 @@ class ReceivingPage(Page):
                 self, "导出完成", f"{period} {what}（{done[1]} 个组织）已写入\n{done[0]}"
             ),
         )
+
+    def filter_summary(self, text: str) -> None:
+        """Rows holding every word typed, in any column."""
+        words = text.split()
+        for row in range(self.summary.rowCount()):
+            cells = " ".join(
+                item.text()
+                for column in range(self.summary.columnCount())
+                if (item := self.summary.item(row, column)) is not None
+            )
+            self.summary.setRowHidden(row, not all(word in cells for word in words))
 
     def open_archive(self, row: int, column: int) -> None:
         """The archive behind a 汇总表 row, as it was received, at the section the
