@@ -8,6 +8,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -447,11 +448,16 @@ def read_data(reader: Any) -> dict[str, Any]:
     return json.loads(stream.data.decode("utf-8"))
 
 
-def _schema(version: object) -> dict[str, Any]:
+@cache
+def _checker(version: object) -> Any:
+    """The schema's validator, built once: a committee checks hundreds of archives."""
+    import jsonschema
+
     from qzdesk.config import resources_dir
 
     name = "archive-schema.json" if version == SCHEMA_VERSION else "archive-schema-2.json"
-    return json.loads((resources_dir() / name).read_text(encoding="utf-8"))
+    schema = json.loads((resources_dir() / name).read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 def _check_data(reader: Any, result: Verification) -> None:
@@ -466,10 +472,7 @@ def _check_data(reader: Any, result: Verification) -> None:
     if version not in READABLE_VERSIONS:
         result.problems.append(f"机读数据的格式版本 {version!r} 本程序不认识，请升级 qzdesk。")
         return
-    checker = jsonschema.Draft202012Validator(
-        _schema(version), format_checker=jsonschema.FormatChecker()
-    )
-    error = jsonschema.exceptions.best_match(checker.iter_errors(data))
+    error = jsonschema.exceptions.best_match(_checker(version).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "（根）"
         result.problems.append(f"机读数据不符合格式（{where}）：{error.message}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -49,3 +50,30 @@ def fill_table(
             if tooltips and tooltips[r]:
                 item.setToolTip(tooltips[r])
             table.setItem(r, c, item)
+
+
+class _SortItem(QTableWidgetItem):
+    """Sorts figures as numbers ("9" before "10", "92%" as 92), empty ones last."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return _sort_key(self.text()) < _sort_key(other.text())
+
+
+def _sort_key(text: str) -> tuple[int, float, str]:
+    bare = text.strip().removesuffix("%")
+    try:
+        return (0, float(bare), "")
+    except ValueError:
+        return (2, 0.0, "") if text.strip() in ("", "—") else (1, 0.0, text)
+
+
+def fill_sortable(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Rows in the order given (the service's: best first, by name); the secretary can
+    then sort by any column, figures as numbers."""
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, _SortItem(text))
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    table.setSortingEnabled(True)

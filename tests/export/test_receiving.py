@@ -14,6 +14,7 @@ from qzdesk.export.archive import save_archive
 from qzdesk.export.receiving import receive_folder
 from qzdesk.services import clock
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.organisation import settings
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.security import branch_key
@@ -132,7 +133,16 @@ def test_a_new_archive_for_the_same_period_supersedes_and_both_stay(district, tm
     by_org = {s.org_name: s for s in status}
     assert by_org["东关村团支部"].superseded == 1
     assert by_org["东关村团支部"].archive_id == second.archive_id
-    assert by_org["北坡村团支部"].state == "未报送"
+    # Received in December for a quarter due by mid-April (qzdesk's default of 15 days).
+    assert by_org["东关村团支部"].state == "逾期报送"
+    assert "截止 2026-04-15" in by_org["东关村团支部"].notes
+    assert by_org["北坡村团支部"].state == "未报送"  # its file was refused: nothing kept
+    with Store.open(committee, "tests") as store:
+        with pytest.raises(ValidationError, match="0 到 366"):
+            settings.set_submission_days(store, 400)
+        settings.set_submission_days(store, 366)
+        again = {s.org_name: s for s in receipts.submissions(store, "2026Q1", registered)}
+    assert again["东关村团支部"].state == "已报送" and not again["东关村团支部"].late
 
 
 def test_registration_checks_the_paper_fingerprint_and_the_name(district, tmp_path):

@@ -49,6 +49,7 @@ def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, prof
     qtbot.waitUntil(lambda: page.log.rowCount() == 2)
     assert "收下 1 份" in told[0] and "拒收 1 份" in told[0]
     qtbot.waitUntil(lambda: page.status.item(0, 1).text() == "已报送")
+    assert "其中逾期 0" in page.counts.text() and page.days.value() == 15
     assert "QZ-2026Q4-" in page.status.item(0, 2).text()
     verdicts = {page.log.item(r, 1).text(): page.log.item(r, 2).text() for r in range(2)}
     assert verdicts["说明.pdf"] == "拒收"
@@ -84,3 +85,15 @@ def write_summary_of(target, view):
     from qzdesk.export.summary_excel import write_summary
 
     return write_summary(target, view.comparison.period, view.summary)
+
+
+def test_figures_sort_as_numbers_and_blanks_last(qapp):
+    from PySide6.QtCore import Qt
+
+    from qzdesk.ui.tables import fill_sortable, make_table
+
+    table = make_table(["组织", "出勤率"], "t")
+    fill_sortable(table, [["甲", "92%"], ["乙", "—"], ["丙", "100%"], ["丁", "9%"]])
+    assert [table.item(r, 0).text() for r in range(4)] == ["甲", "乙", "丙", "丁"]  # as given
+    table.sortItems(1, Qt.SortOrder.AscendingOrder)
+    assert [table.item(r, 1).text() for r in range(4)] == ["9%", "92%", "100%", "—"]

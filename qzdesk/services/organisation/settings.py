@@ -21,8 +21,7 @@ class Key(StrEnum):
     PARENT_ORG = "org.parent_name"
     PROFILE = "rules.profile_id"
     PASSWORD_HASH = "auth.password_hash"
-    LOGIN_FAILURES = "auth.failures"
-    LAST_FAILURE = "auth.last_failure_at"
+    SUBMISSION_DAYS = "receiving.submission_days"
     SETUP_DONE = "setup.completed_at"
 
 
@@ -67,6 +66,22 @@ def _set(store: Store, key: Key, value: Any) -> Outcome[None]:
 
 def set_secretary_name(store: Store, name: str) -> Outcome[None]:
     return _set(store, Key.SECRETARY, clean_name(name, "书记姓名", "secretary", max_length=40))
+
+
+SUBMISSION_DAYS = 15  # qzdesk's default: a period's archives are due half a month after it
+
+
+def submission_days(store: Store) -> int:
+    with store.transaction() as session:
+        return int(read(session, Key.SUBMISSION_DAYS, SUBMISSION_DAYS))
+
+
+def set_submission_days(store: Store, days: int) -> Outcome[None]:
+    """The committee's own deadline: archives received later are marked 逾期."""
+    if not 0 <= days <= 366:
+        raise ValidationError("报送期限应在 0 到 366 天之间。", "submission_days")
+    outcome = _set(store, Key.SUBMISSION_DAYS, days)
+    return Outcome(None, outcome.changed | {Topic.RECEIVING})
 
 
 def check_profile(profile_id: str, profiles: dict[str, RuleProfile]) -> str:

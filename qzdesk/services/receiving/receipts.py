@@ -5,7 +5,7 @@ first (both kept); the same file twice is one receipt."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +13,8 @@ from sqlalchemy import select
 from qzdesk.models import Receipt
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.periods import parse_period
+from qzdesk.services.organisation.settings import submission_days
+from qzdesk.services.periods import BEIJING, parse_period
 from qzdesk.services.storage.store import Store
 
 CHANGED = frozenset({Topic.RECEIVING, Topic.AUDIT})
@@ -171,16 +172,27 @@ class Submission:
     received_at: datetime | None
     superseded: int  # earlier archives of the period it replaced
     notes: list[str]
+    late: bool = False  # received after the committee's deadline
 
     @property
     def state(self) -> str:
-        return "已报送" if self.archive_id else "未报送"
+        if self.archive_id:
+            return "逾期报送" if self.late else "已报送"
+        return "未报送"  # a refused file names nobody: nothing from it is kept
+
+
+def deadline(store: Store, period_code: str) -> datetime:
+    """The end of the last day the committee allows after the period (Beijing time)."""
+    period = parse_period(period_code)
+    days = submission_days(store)
+    return datetime.combine(period.end + timedelta(days=days + 1), time(0), BEIJING)
 
 
 def submissions(store: Store, period_code: str, registered: list[str]) -> list[Submission]:
     """For each registered organisation (and any other that sent one), whether its archive
-    of the period was received, and what it replaced."""
+    of the period was received in time, and what it replaced."""
     code = parse_period(period_code).code
+    due = deadline(store, code)
     with store.transaction() as session:
         rows = session.scalars(
             select(Receipt)
@@ -192,13 +204,22 @@ def submissions(store: Store, period_code: str, registered: list[str]) -> list[S
     for name in names:
         mine = [r for r in rows if r.org_name == name]
         current = next((r for r in mine if r.superseded_by is None), None)
+        notes = list(current.reasons) if current else []
+        late = current is not None and _aware(current.received_at) >= due
+        if late:
+            notes.append(f"截止 {due - timedelta(days=1):%Y-%m-%d}")
         found.append(
             Submission(
                 name,
                 current.archive_id if current else None,
                 current.received_at if current else None,
                 len(mine) - (1 if current else 0),
-                list(current.reasons) if current else [],
+                notes,
+                late,
             )
         )
     return found
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

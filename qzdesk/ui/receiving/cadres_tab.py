@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSplitter, QVBoxLayout, QWidg
 
 from qzdesk.services.receiving.cadres import Cadre, CadreProfile
 from qzdesk.ui.receiving.charts import bar_view, pie_view, show_bars, show_pie
-from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.ui.tables import fill_sortable, make_table
 
 
 class CadresTab(QWidget):
@@ -44,6 +44,4 @@ class CadresTab(QWidget):
         show_pie(self.genders, analysis.genders)
         show_bars(self.education, analysis.education)
         show_bars(self.years, analysis.years)
-        self.table.setSortingEnabled(False)
-        fill_table(self.table, [[str(v) for v in c.cells()] for c in found])
-        self.table.setSortingEnabled(True)
+        fill_sortable(self.table, [[str(v) for v in c.cells()] for c in found])

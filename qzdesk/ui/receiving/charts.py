@@ -3,6 +3,7 @@ pie, and one measure across organisations as horizontal bars (best at the top)."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCharts import (
@@ -39,7 +40,10 @@ def bar_view(name: str, title: str) -> QChartView:
 
 
 def show_bars(
-    view: QChartView, counts: Sequence[tuple[str, float]], horizontal: bool = False
+    view: QChartView,
+    counts: Sequence[tuple[str, float]],
+    horizontal: bool = False,
+    percent: bool = False,
 ) -> None:
     """Replace the chart's bars; horizontal bars list the first item at the top."""
     chart = view.chart()
@@ -57,8 +61,15 @@ def show_bars(
     categories = QBarCategoryAxis()
     categories.append([label for label, _ in shown])
     values = QValueAxis()
-    values.setRange(0, max([v for _, v in shown], default=0) * 1.15 or 1)
-    values.setLabelFormat("%g")
+    top = max([v for _, v in shown], default=0)
+    if percent:
+        values.setRange(0, 100)
+        values.setTickCount(5)
+    else:  # whole numbers of people or meetings: integer ticks, a little headroom
+        step = max(1, math.ceil(top / 4))
+        values.setRange(0, step * max(1, math.ceil(top * 1.1 / step)))
+        values.setTickCount(int(values.max() / step) + 1)
+    values.setLabelFormat("%d")
     chart.addAxis(
         categories, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom
     )

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from qzdesk.services.receiving.comparison import MEASURES, Comparison
 from qzdesk.ui.receiving.charts import bar_view, show_bars
-from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.ui.tables import fill_sortable, fill_table, make_table
 
 SHOWN = 30  # bars in the chart: the table below has every organisation
 
@@ -43,15 +43,13 @@ class CompareTab(QWidget):
 
     def show_data(self, data: Comparison) -> None:
         self.data = data
-        self.ranking.setSortingEnabled(False)
-        fill_table(
+        fill_sortable(
             self.ranking,
             [
                 [c.org_name] + [t for m in MEASURES for t in (c.text(m.key), _rank(c.ranks[m.key]))]
                 for c in data.compared
             ],
         )
-        self.ranking.setSortingEnabled(True)
         grid = data.grid
         self.grid.setColumnCount(len(grid.months) + 2)
         self.grid.setHorizontalHeaderLabels(["组织", *(m[5:] + "月" for m in grid.months), "合计"])
@@ -79,7 +77,10 @@ class CompareTab(QWidget):
             f"{measure.label}{'（%）' if measure.percent else ''}：前 {len(ranked)} 个组织"
         )
         show_bars(
-            self.chart, [(c.org_name, round((c.values[key] or 0) * scale, 1)) for c in ranked], True
+            self.chart,
+            [(c.org_name, round((c.values[key] or 0) * scale, 1)) for c in ranked],
+            horizontal=True,
+            percent=measure.percent,
         )
 
 

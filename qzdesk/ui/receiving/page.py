@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from qzdesk.services import clock
 from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.organisation import settings
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.receiving.comparison import PeriodView, period_view
@@ -41,7 +43,7 @@ from qzdesk.ui.progress import ProgressBridge
 from qzdesk.ui.receiving.cadres_tab import CadresTab
 from qzdesk.ui.receiving.compare_tab import CompareTab
 from qzdesk.ui.screen import fit
-from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.ui.tables import fill_sortable, fill_table, make_table
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ReceivingData:
     submissions: list[receipts.Submission]
     log: list[receipts.ReceiptRow]
     view: PeriodView
+    submission_days: int
 
 
 # The archive's section each 汇总表 column is read from (the sections' titles).
@@ -184,6 +187,14 @@ class ReceivingPage(Page):
         self.period.setToolTip("年度写 2026，季度写 2026Q1，月份写 2026-03")
         self.period.editingFinished.connect(self.refresh)
         period_row.addWidget(self.period)
+        period_row.addWidget(QLabel("报送期限：期末后"))
+        self.days = QSpinBox()
+        self.days.setObjectName("submission_days")
+        self.days.setRange(0, 366)
+        self.days.setSuffix(" 天")
+        self.days.setToolTip("在此之后收到的台账标为“逾期报送”")
+        self.days.editingFinished.connect(self.set_days)
+        period_row.addWidget(self.days)
         self.counts = QLabel()
         self.counts.setObjectName("counts")
         period_row.addWidget(self.counts, 1)
@@ -257,6 +268,7 @@ class ReceivingPage(Page):
             receipts.submissions(ctx.store, period, sorted({r.org_name for r in found})),
             receipts.receipts(ctx.store),
             period_view(ctx.store, ctx.profiles, period),
+            settings.submission_days(ctx.store),
         )
 
     def show_data(self, data: ReceivingData) -> None:
@@ -277,18 +289,19 @@ class ReceivingPage(Page):
                 ]
                 for s in data.submissions
             ],
-            highlighted=[s.archive_id is None for s in data.submissions],
+            highlighted=[s.archive_id is None or s.late for s in data.submissions],
         )
-        self.summary.setSortingEnabled(False)
-        fill_table(self.summary, [[str(v) for v in row.cells()] for row in data.view.summary])
-        self.summary.setSortingEnabled(True)
+        fill_sortable(self.summary, [[str(v) for v in row.cells()] for row in data.view.summary])
         self.filter_summary(self.summary_filter.text())
         self.compare.show_data(data.view.comparison)
         self.cadres.show_data(data.view.cadres, data.view.cadre_profile)
+        if not self.days.hasFocus():
+            self.days.setValue(data.submission_days)
         missing = sum(s.archive_id is None for s in data.submissions)
+        late = sum(s.late for s in data.submissions)
         self.counts.setText(
-            f"应报 {len(data.submissions)} 个组织，已报送 {len(data.submissions) - missing}，"
-            f"未报送 {missing}"
+            f"应报 {len(data.submissions)} 个组织，已报送 {len(data.submissions) - missing}"
+            f"（其中逾期 {late}），未报送 {missing}"
         )
         fill_table(
             self.certs,
@@ -397,6 +410,10 @@ class ReceivingPage(Page):
                 self, "导出完成", f"{period} {what}（{done[1]} 个组织）已写入\n{done[0]}"
             ),
         )
+
+    def set_days(self) -> None:
+        if self.data is not None and self.days.value() != self.data.submission_days:
+            self.context.submit(settings.set_submission_days, self.context.store, self.days.value())
 
     def filter_summary(self, text: str) -> None:
         """Rows holding every word typed, in any column."""
