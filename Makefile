@@ -58,3 +58,7 @@ dist: $(STAMP)
 
 dist-check: dist
 	bash installer/selftest.sh
+	# The Windows installer's script, compiled against this onedir as a stand-in payload.
+	cd installer/windows && makensis -V2 -DVERSION=$$($(BIN)/python -c "import tomllib;print(tomllib.load(open('../../pyproject.toml','rb'))['project']['version'])") \
+		-DPAYLOAD=../../dist/qzdesk -DEXE=qzdesk -DCHECK -DOUTFILE=../../build/qzdesk-setup-check.exe qzdesk.nsi
+	rm -f build/qzdesk-setup-check.exe
