@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(python3 -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
 appid=cn.org.qzdesk
+# The package claims what the bundle needs, never less: a bundle built on Debian 12 needs
+# glibc 2.36 and must not install on UOS 20 (2.28) only to fail at start.
+glibc=$(bash installer/glibc.sh)
 stage=build/deb
 rm -rf "$stage"
 app="$stage/opt/apps/$appid"
@@ -36,7 +39,7 @@ Package: $appid
 Version: $version
 Architecture: amd64
 Maintainer: qzdesk <qzdesk@localhost>
-Depends: libc6 (>= 2.28), libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxkbcommon-x11-0, libegl1, libfontconfig1, libdbus-1-3
+Depends: libc6 (>= $glibc), libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxkbcommon-x11-0, libegl1, libfontconfig1, libdbus-1-3
 Section: office
 Priority: optional
 Description: 团支部工作台 qzdesk

@@ -51,6 +51,11 @@ NAV_ICONS = {
 COMPONENTS = (
     ("PySide6 / Qt", "PySide6-Essentials", "LGPL-3.0"),
     ("SQLAlchemy", "SQLAlchemy", "MIT"),
+    (
+        "sqlcipher3（SQLCipher 社区版，内含 OpenSSL）",
+        "sqlcipher3",
+        "zlib；SQLCipher BSD 风格；OpenSSL Apache-2.0",
+    ),
     ("Alembic", "alembic", "MIT"),
     ("ReportLab", "reportlab", "BSD"),
     ("pyHanko", "pyhanko", "MIT"),
@@ -59,6 +64,9 @@ COMPONENTS = (
     ("xlrd", "xlrd", "BSD"),
     ("pypinyin", "pypinyin", "MIT"),
     ("chinese-calendar", "chinesecalendar", "MIT"),
+    ("platformdirs", "platformdirs", "MIT"),
+    ("pydantic", "pydantic", "MIT"),
+    ("jsonschema", "jsonschema", "MIT"),
     ("QtAwesome（Font Awesome 图标）", "qtawesome", "MIT；图标字体 SIL OFL 1.1"),
     ("文泉驿微米黑字体", None, "Apache-2.0"),
 )
