@@ -480,6 +480,8 @@ def restore_after_closing(paths: DataPaths, source: Path) -> None:
     """The 从备份恢复 chosen in the window, now that nothing holds the data file."""
     lock = DataDirLock(paths, GUI_PROGRAM)
     try:
+        if not _unlock_backup(paths, source):  # a backup from another PC: its password
+            return
         lock.acquire()
         try:
             kept = restore(paths, source)

@@ -210,7 +210,10 @@ class MainWindow(QMainWindow):
                 Path(folder),
                 "manual",
                 on_done=lambda made: QMessageBox.information(
-                    self, "备份完成", f"已备份到 {made}（已校验）。"
+                    self,
+                    "备份完成",
+                    f"已备份到 {made}（已校验，仍是加密的）。\n旁边的 {made.name}.key.json "
+                    "是它的密钥文件：换电脑时两个文件一起带走，在新电脑上用当时的密码恢复。",
                 ),
             )
 
