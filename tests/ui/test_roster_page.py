@@ -210,3 +210,25 @@ def test_closing_the_form_with_unsaved_edits_asks_first(signed_in, qtbot):
     answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
     form.reject()
     assert not form.isVisible()
+
+
+def test_a_probation_is_recorded_from_the_member_form(signed_in, qtbot):
+    from qzdesk.ui.members.form import DisciplineDialog
+
+    page = open_roster(signed_in, qtbot)
+    member = page.proxy.member_at(3)
+    record = records.member_record(signed_in.context.store, member.id)
+    dialog = DisciplineDialog(signed_in.context, record, page)
+    qtbot.addWidget(dialog)
+    dialog.level.setCurrentText("留团察看")
+    assert dialog.until.isEnabled()
+    type_text(dialog.reason, "多次无故不参加组织生活")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "支部大会" in dialog.errors.text("decided_by"))
+    type_text(dialog.decided_by, "2026年第4次支部大会")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == DisciplineDialog.DialogCode.Accepted)
+    events = records.member_record(signed_in.context.store, member.id).events
+    assert events[-1].label == "团内处分" and events[-1].details["level"] == "留团察看"
+    dialog.level.setCurrentText("解除处分")
+    assert not dialog.until.isEnabled() and not dialog.decided_by.isEnabled()

@@ -13,7 +13,7 @@ from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import minutes
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
-from qzdesk.services.members import records
+from qzdesk.services.members import discipline, records
 from tests.admission_helpers import (
     TODAY,
     active_member_ids,
@@ -107,6 +107,20 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
     assert blocked(
         lambda: step(store, rules, a.id, Step.SPONSOR, date(2025, 7, 1), member_id=sponsor_a)
     ) == ["此人已是该发展对象的入团介绍人"]
+    # A member under 留团察看 on that day cannot sponsor; once it is lifted, they can.
+    discipline.record_discipline(
+        store,
+        sponsor_b,
+        "留团察看",
+        date(2025, 5, 1),
+        date(2026, 5, 1),
+        "违反纪律",
+        "第2次支部大会",
+    )
+    assert blocked(
+        lambda: step(store, rules, a.id, Step.SPONSOR, date(2025, 7, 1), member_id=sponsor_b)
+    ) == ["此团员在留团察看期内，不能担任入团介绍人"]
+    discipline.lift_discipline(store, sponsor_b, date(2025, 6, 30), "表现良好，提前解除")
     step(store, rules, a.id, Step.SPONSOR, date(2025, 7, 1), member_id=sponsor_b)
 
     # Exactly half of those who should attend: no quorum, the vote is invalid.

@@ -45,6 +45,7 @@ from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
+from qzdesk.services.members.discipline import probations
 from qzdesk.services.members.records import add_event, apply_draft, check_branch, check_unique
 from qzdesk.services.members.search import name_key
 from qzdesk.services.members.validation import MemberDraft, check_member, normalise_mobile
@@ -333,6 +334,7 @@ def _facts(session: Session, profile: RuleProfile, applicant: Applicant) -> Appl
         balance=balances(session, profile, [applicant.id]).get(applicant.id, Balance()),
         publicity=_publicity_states(session, applicant.id),
         active_member_ids=active_member_ids(session),
+        probations=probations(session),
     )
 
 

@@ -50,6 +50,7 @@ from qzdesk.services.members.columns import (
     parse_id_text,
     parse_written_date,
 )
+from qzdesk.services.members.discipline import probations
 from qzdesk.services.members.importer import (
     BatchRow,
     PreviewCounts,
@@ -272,6 +273,7 @@ class _Known:
     members: dict[str, str]  # id number → name
     active: dict[str, list[int]]  # an active member's name → ids (mentors, sponsors)
     active_ids: set[int]
+    probations: dict[int, list[tuple[date, date]]]
 
 
 def _known(session: Session) -> _Known:
@@ -299,6 +301,7 @@ def _known(session: Session) -> _Known:
         },
         active=active,
         active_ids=active_ids,
+        probations=probations(session),
     )
 
 
@@ -460,6 +463,7 @@ def _judged(
         events=[EventView(0, Step.APPLICATION, steps[0].on, {}, [], "")],
         balance=Balance(),
         active_member_ids=known.active_ids,
+        probations=known.probations,
     )
     for planned in steps[1:]:
         where = line.place(places[planned.step])

@@ -10,6 +10,7 @@ from typing import Any
 from qzdesk.services.admission.ledger import Balance, points_text
 from qzdesk.services.admission.stages import ALLOWED, Stage, Step, stage_of
 from qzdesk.services.dates import add_months
+from qzdesk.services.members.discipline import on_probation
 from qzdesk.services.members.validation import age_on
 from qzdesk.services.organisation.rules import Rule, RuleProfile
 
@@ -63,6 +64,7 @@ class ApplicantFacts:
     balance: Balance
     publicity: list[PublicityState] = field(default_factory=list)
     active_member_ids: set[int] = field(default_factory=set)
+    probations: dict[int, list[tuple[date, date]]] = field(default_factory=dict)  # 留团察看
 
     def first(self, step: Step) -> EventView | None:
         return next((e for e in self.events if e.step is step), None)
@@ -266,6 +268,8 @@ def step_findings(
         member_id = details.get("member_id")
         if member_id not in facts.active_member_ids and not (history and member_id is None):
             found.append(_finding(rules.sponsors, "入团介绍人须是在册且团籍正常的团员"))
+        elif member_id is not None and on_probation(facts.probations, member_id, on):
+            found.append(Finding("此团员在留团察看期内，不能担任入团介绍人"))
         if member_id is not None and member_id in {
             e.details.get("member_id") for e in facts.all(Step.SPONSOR)
         }:

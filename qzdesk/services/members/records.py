@@ -45,6 +45,8 @@ EVENT_LABELS = {
     "moved": "调整团支部",
     "left": "离团",
     "restored": "恢复团籍",
+    "discipline": "团内处分",
+    "discipline_lifted": "解除处分",
 }
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.members import idcard, records
+from qzdesk.services.members import discipline, idcard, records
 from qzdesk.services.members.columns import CellError, parse_date
 from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Problem
 from qzdesk.ui.context import AppContext
@@ -110,7 +110,15 @@ class MemberForm(QDialog):
         self.move_button = QPushButton("调整团支部…")
         self.move_button.setObjectName("move")
         self.move_button.clicked.connect(self.move)
-        for button in (self.move_button, self.leave_button, self.restore_button):
+        self.discipline_button = QPushButton("团内处分…")
+        self.discipline_button.setObjectName("discipline")
+        self.discipline_button.clicked.connect(self.discipline)
+        for button in (
+            self.move_button,
+            self.discipline_button,
+            self.leave_button,
+            self.restore_button,
+        ):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
             button.hide()
         self.leave_button.clicked.connect(self.leave)
@@ -332,6 +340,7 @@ class MemberForm(QDialog):
         self.move_button.show()
         active = d.status is MemberStatus.ACTIVE
         self.leave_button.setVisible(active)
+        self.discipline_button.setVisible(active)
         self.restore_button.setVisible(not active)
         self.status_line.setText(
             f"团籍状态：{d.status.label}"
@@ -450,6 +459,12 @@ class MemberForm(QDialog):
                 on_done=self._saved,
             )
 
+    def discipline(self) -> None:
+        if self.record is not None and DisciplineDialog(self.context, self.record, self).exec():
+            self.context.submit(
+                records.member_record, self.context.store, self.record.id, on_done=self._show_record
+            )
+
     def restore(self) -> None:
         if self.record is None:
             return
@@ -526,4 +541,68 @@ class LeaveDialog(QDialog):
             self.decided_by.text(),
             on_done=lambda _: self.accept(),
             on_error=self._failed,
+        )
+
+
+LIFT = "解除处分"
+
+
+class DisciplineDialog(QDialog):
+    """A 团内处分 decided by a 支部大会, or its early end; kept on the member's history."""
+
+    def __init__(self, context: AppContext, record: records.MemberRecord, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.record = record
+        self.setWindowTitle(f"团内处分：{record.draft.name}")
+        form = QFormLayout(self)
+        self.errors = FieldErrors()
+        self.level = QComboBox()
+        self.level.setObjectName("level")
+        self.level.addItems([*discipline.LEVELS, LIFT])
+        self.errors.add_row(form, "处分：", self.level, "level")
+        self.on = date_edit("on")
+        self.errors.add_row(form, "日期：", self.on, "on")
+        self.until = date_edit("until", not_after_today=False)
+        self.until.setDate(self.on.date().addYears(1))
+        self.errors.add_row(form, "察看期满：", self.until, "until")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.errors.add_row(form, "原因：", self.reason, "reason")
+        self.decided_by = QLineEdit()
+        self.decided_by.setObjectName("decided_by")
+        self.decided_by.setPlaceholderText("如：2026年第3次支部大会")
+        self.errors.add_row(form, "决定会议：", self.decided_by, "decided_by")
+        self.errors.fallback = QLabel()
+        self.errors.fallback.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.errors.fallback)
+        form.addRow(confirm_buttons("记录", self.submit, self.reject))
+        self.level.currentTextChanged.connect(self._level_changed)
+        self._level_changed(self.level.currentText())
+        self._failed = self.errors.reporter(context.worker.unhandled)
+
+    def _level_changed(self, level: str) -> None:
+        self.until.setEnabled(level == discipline.PROBATION)
+        self.decided_by.setEnabled(level != LIFT)
+
+    def submit(self) -> None:
+        self.errors.clear()
+        level, on = self.level.currentText(), self.on.date().toPython()
+        done = {"on_done": lambda _: self.accept(), "on_error": self._failed}
+        store, member = self.context.store, self.record.id
+        if level == LIFT:
+            reason = self.reason.text()
+            self.context.submit(discipline.lift_discipline, store, member, on, reason, **done)
+            return
+        until = self.until.date().toPython() if level == discipline.PROBATION else None
+        self.context.submit(
+            discipline.record_discipline,
+            store,
+            member,
+            level,
+            on,
+            until,
+            self.reason.text(),
+            self.decided_by.text(),
+            **done,
         )
