@@ -18,6 +18,24 @@ class OrgKind(StrEnum):
         return {"committee": "团委", "general_branch": "团总支", "branch": "团支部"}[self.value]
 
 
+class BranchNature(StrEnum):
+    """常设 branches are rated (对标定级); 流动、临时 and 待转接 ones are not."""
+
+    REGULAR = "regular"
+    MOBILE = "mobile"
+    TEMPORARY = "temporary"
+    PENDING_TRANSFER = "pending_transfer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "regular": "常设团支部",
+            "mobile": "流动团支部",
+            "temporary": "临时团支部",
+            "pending_transfer": "待转接团支部",
+        }[self.value]
+
+
 class Sector(StrEnum):
     """Where the organisation stands; the last three are the "三新" fields."""
 

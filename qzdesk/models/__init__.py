@@ -31,6 +31,7 @@ from qzdesk.models.member import (
 from qzdesk.models.org import (
     Org,
 )
+from qzdesk.models.rating import RatingVeto
 from qzdesk.models.receiving import Receipt, TrustedCert
 from qzdesk.models.setting import Setting
 from qzdesk.models.term import Term
@@ -59,6 +60,7 @@ __all__ = [
     "Publicity",
     "PublicityEntry",
     "Quota",
+    "RatingVeto",
     "Receipt",
     "Registration",
     "Setting",

@@ -27,3 +27,4 @@ class Org(Base):
     created_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     close_reason: Mapped[str | None] = mapped_column(String(200))
+    nature: Mapped[str] = mapped_column(String(20), server_default="regular")

@@ -392,3 +392,48 @@ def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
     qtbot.waitUntil(lambda: dialog.view is not None)
     assert dialog.isVisible() and dialog.view.id == page.shown[0].id
     dialog.close()
+
+
+def test_a_veto_item_is_noted_and_voided_from_the_rating(signed_in, qtbot):
+    """对标定级: 一票否决 noted against a branch turns its rating 软弱涣散; voided, it is back."""
+    from qzdesk.ui.meetings.compliance_tab import VetoDialog
+
+    window = signed_in
+    window.open_target(Target.MINUTES)
+    page = window.meetings
+    page.refresh()
+    qtbot.waitUntil(lambda: page.data is not None and bool(page.data.ratings))
+    tab = page.compliance
+    assert tab.veto_button.isEnabled()
+    row = next(i for i, r in enumerate(tab.ratings) if r.branch == "初三（2）班团支部")
+
+    def rating():
+        return next(r for r in page.data.ratings if r.branch == "初三（2）班团支部")
+
+    dialog = VetoDialog(window.context, tab.scheme, tab.ratings, row, tab.year, tab)
+    qtbot.addWidget(dialog)
+    assert dialog.branch.currentText() == "初三（2）班团支部" and dialog.item.count() == 4
+    dialog.submit()
+    qtbot.waitUntil(lambda: "依据" in dialog.errors.text("reason"))
+    type_text(dialog.reason, "区团委通报（秦团通〔2026〕5号）")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == VetoDialog.DialogCode.Accepted)
+    qtbot.waitUntil(
+        lambda: rating().vetoes == ["弄虚作假、虚报瞒报工作数据"] or bool(rating().vetoes)
+    )
+    assert rating().band == "软弱涣散"  # whatever the score (the unit tests show a high one)
+    tab.rating.selectRow(
+        next(i for i, r in enumerate(tab.ratings) if r.branch == "初三（2）班团支部")
+    )
+    assert "一票否决" in tab.lines.text()
+    again = VetoDialog(window.context, tab.scheme, tab.ratings, row, tab.year, tab)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.noted.rowCount() == 1)
+    again.noted.selectRow(0)
+    answer_modal(lambda box: (box.setTextValue("通报对象有误"), box.accept()))
+    again.void()
+    qtbot.waitUntil(
+        lambda: "已作废" in (again.noted.item(0, 4).text() if again.noted.item(0, 4) else "")
+    )
+    page.refresh()
+    qtbot.waitUntil(lambda: rating().vetoes == [])

@@ -141,3 +141,30 @@ def test_a_new_recovery_code_from_settings_replaces_the_old_one(signed_in, qtbot
         assert auth.unlock_with_recovery_code(paths, code)
     finally:
         cipher._unlocked.update(saved)
+
+
+def test_a_branch_marked_temporary_is_shown_so_and_not_rated(signed_in, qtbot):
+    from qzdesk.services.meetings.rating import ratings
+    from qzdesk.vocabulary import BranchNature
+
+    window = signed_in
+    window.open_rules()
+    window.settings_page.tabs.setCurrentWidget(window.settings_page.org_tab)
+    tab = window.settings_page.org_tab
+    settle(qtbot, window)
+    org = select_org(tab, "初三（3）班团支部")
+    assert tab.nature_button.isEnabled()
+
+    def choose(dialog) -> None:
+        dialog.setTextValue("临时团支部")
+        dialog.accept()
+
+    answer_modal(choose)
+    qtbot.mouseClick(tab.nature_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.orgs[org.id].nature is BranchNature.TEMPORARY)
+    assert tab.tree.currentItem().text(1) == "临时团支部"
+    store, profiles = window.context.store, window.context.profiles
+    rated = {r.branch_id for r in ratings(store, profiles, date.today().year)[1]}
+    assert org.id not in rated
+    select_org(tab, "秦州区示范中学团委（演示）")
+    assert not tab.nature_button.isEnabled()  # only a 团支部 has a nature

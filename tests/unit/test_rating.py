@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import evaluation, minutes, terms
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
@@ -145,3 +146,60 @@ def test_the_elected_secretary_is_the_one_fact_and_a_roster_that_differs_is_flag
         8,
         f"书记：马雅涵（换届选举产生；名册中“书记”为{posted.name}，请核对）",
     )
+
+
+def test_mobile_temporary_and_pending_branches_are_not_rated(store, profiles):
+    from qzdesk.services.organisation import orgs
+    from qzdesk.vocabulary import BranchNature
+
+    branch = branch_id(store, BRANCH)
+    rated = lambda: {r.branch_id for r in ratings(store, profiles, 2026, LATER)[1]}  # noqa: E731
+    assert branch in rated()
+    for nature in (BranchNature.MOBILE, BranchNature.TEMPORARY, BranchNature.PENDING_TRANSFER):
+        assert orgs.set_nature(store, branch, nature).value.nature is nature
+        assert branch not in rated()
+    orgs.set_nature(store, branch, BranchNature.REGULAR)
+    assert branch in rated()
+    root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
+    with pytest.raises(ValidationError, match="只有团支部"):
+        orgs.set_nature(store, root.id, BranchNature.TEMPORARY)
+
+
+def test_any_veto_item_makes_the_rating_weak_whatever_the_score(store, profiles):
+    from qzdesk.services.meetings import rating
+
+    branch = branch_id(store, BRANCH)
+
+    def mine():
+        return next(r for r in ratings(store, profiles, 2026, LATER)[1] if r.branch_id == branch)
+
+    assert mine().vetoes == []
+    with pytest.raises(ValidationError, match="没有这一项"):
+        rating.record_veto(store, profiles, branch, 2026, "nonsense", date(2026, 5, 1), "x")
+    with pytest.raises(ValidationError, match="2026 年内"):
+        rating.record_veto(store, profiles, branch, 2026, "falsified", date(2025, 5, 1), "x")
+    noted = rating.record_veto(
+        store,
+        profiles,
+        branch,
+        2026,
+        "falsified",
+        date(2026, 5, 1),
+        "区团委通报（秦团通〔2026〕5号）",
+    ).value
+    assert noted.item == "弄虚作假、虚报瞒报工作数据"
+    found = mine()
+    assert found.band == "软弱涣散" and found.vetoes == ["弄虚作假、虚报瞒报工作数据"]
+    # As of a day before it was noted, it does not count.
+    earlier = next(
+        r
+        for r in ratings(store, profiles, 2026, LATER, as_of=date(2026, 4, 30))[1]
+        if r.branch_id == branch
+    )
+    assert earlier.vetoes == []
+    rating.void_veto(store, profiles, noted.id, "通报对象有误")
+    bands = next(iter(profiles.values())).branch.rating_bands.value
+    assert mine().vetoes == [] and mine().band == band_of(mine().total, bands)
+    assert [v.void_reason for v in rating.vetoes(store, profiles, 2026)] == ["通报对象有误"]
+    with pytest.raises(ValidationError, match="已经作废"):
+        rating.void_veto(store, profiles, noted.id, "再次")

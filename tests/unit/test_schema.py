@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qzdesk.models import AuditEntry, Base, Org
 from qzdesk.services.errors import SchemaError
+from qzdesk.services.security import store_key
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import quick_check
 from qzdesk.services.storage.schema import SCHEMA_HEAD, alembic_head, known_revisions
@@ -41,6 +42,11 @@ def test_each_released_schema_upgrades_with_its_data(fixture, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(fixture, data / "qzdesk.sqlite")
+    key_file = fixture.with_name(fixture.name + cipher.KEY_SUFFIX)
+    if key_file.exists():  # from 0010 on, encrypted: its key beside it, password qzdemo
+        (data / "keys").mkdir()
+        shutil.copy(key_file, data / "keys" / cipher.KEY_FILE)
+        assert store_key.unlock(key_file, "qzdemo")
     with cipher.connect(fixture) as conn:
         orgs_before = conn.execute("SELECT id, name, closed_on FROM org ORDER BY id").fetchall()
         audit_before = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from qzdesk.models import Applicant, Member, Org, Registration, StageEvent
-from qzdesk.services import clock
+from qzdesk.models import Applicant, Member, Org, RatingVeto, Registration, StageEvent
+from qzdesk.services import audit, clock
+from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
 from qzdesk.services.meetings.evaluation import EvaluationView, evaluations_of_year
@@ -25,6 +29,7 @@ from qzdesk.services.members.validation import age_on
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import BranchNature
 
 BANDS = ("五星", "四星", "三星", "后进", "软弱涣散")
 
@@ -62,10 +67,14 @@ class BranchRating:
     year: int
     dimensions: list[DimensionScore]
     band: str
+    vetoes: list[str] = field(default_factory=list)  # 一票否决 items noted for the year
 
     @property
     def total(self) -> float:
         return round(sum(d.scored for d in self.dimensions), 1)
+
+
+VETO_CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
 
 
 def band_of(total: float, bands: list[int]) -> str:
@@ -275,9 +284,17 @@ def ratings(
                 .group_by(Applicant.branch_id)
             )
         }
-        # A branch rated must have stood long enough to be judged (half a year by default).
+        # A branch rated must have stood long enough to be judged (half a year by default),
+        # and be a standing one: 流动、临时 and 待转接 branches are not rated.
         settled_by = add_months(as_of, -profile.branch.rating_min_age_months.value)
-        young = set(session.scalars(select(Org.id).where(Org.created_on > settled_by)))
+        young = set(
+            session.scalars(
+                select(Org.id).where(
+                    (Org.created_on > settled_by) | (Org.nature != BranchNature.REGULAR.value)
+                )
+            )
+        )
+        vetoed = vetoes_of_year(session, scheme, year, as_of)
     measures = _measures(profile, as_of)
     found = []
     for branch_id, branch in names.items():
@@ -306,7 +323,115 @@ def ratings(
                 branch,
                 year,
                 dimensions,
-                band_of(total, profile.branch.rating_bands.value),
+                BANDS[-1]
+                if vetoed.get(branch_id)
+                else band_of(total, profile.branch.rating_bands.value),
+                vetoed.get(branch_id, []),
             )
         )
     return scheme, found
+
+
+def vetoes_of_year(
+    session: Session, scheme: RatingScheme, year: int, as_of: date
+) -> dict[int, list[str]]:
+    """The 一票否决 items in force noted against each branch for the year by `as_of`."""
+    names = {item.key: item.name for item in scheme.vetoes}
+    found: dict[int, list[str]] = {}
+    for branch_id, key in session.execute(
+        select(RatingVeto.branch_id, RatingVeto.item_key).where(
+            RatingVeto.year == year,
+            RatingVeto.noted_on <= as_of,
+            RatingVeto.void_reason.is_(None),
+        )
+    ):
+        if key in names:  # an item the profile in force no longer lists does not count
+            found.setdefault(branch_id, []).append(names[key])
+    return found
+
+
+@dataclass(frozen=True)
+class VetoRow:
+    id: int
+    branch_id: int
+    year: int
+    item: str
+    noted_on: date
+    reason: str
+    recorded_by: str
+    void_reason: str | None
+
+
+def record_veto(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    branch_id: int,
+    year: int,
+    item_key: str,
+    noted_on: date,
+    reason: str,
+) -> Outcome[VetoRow]:
+    """Note a 一票否决 item against a branch for a year (from the profile's list)."""
+    scheme = rules_in_force(store, profiles).branch.rating_scheme
+    names = {i.key: i.name for i in scheme.vetoes} if scheme else {}
+    if item_key not in names:
+        raise ValidationError("规则配置中没有这一项一票否决事项。", "item")
+    if noted_on.year != year or noted_on > clock.today():
+        raise ValidationError(f"日期应在 {year} 年内，且不晚于今天。", "noted_on")
+    if not reason.strip():
+        raise ValidationError("请写明事实和依据（如上级通报的文号）。", "reason")
+    with store.transaction() as session:
+        branch = get_row(session, Org, branch_id, "找不到这个团支部。")
+        row = RatingVeto(
+            branch_id=branch.id,
+            year=year,
+            item_key=item_key,
+            noted_on=noted_on,
+            reason=reason.strip(),
+            recorded_by=store.actor,
+            recorded_at=clock.now_utc(),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, store.actor, "rating_veto", row.id, "create", after={"item": item_key}
+        )
+        return Outcome(_veto_row(row, names), VETO_CHANGED)
+
+
+def void_veto(
+    store: Store, profiles: dict[str, RuleProfile], veto_id: int, reason: str
+) -> Outcome[None]:
+    """A mistaken entry is voided with a reason; it stays on record."""
+    if not reason.strip():
+        raise ValidationError("请写明作废原因。", "reason")
+    with store.transaction() as session:
+        row = get_row(session, RatingVeto, veto_id, "找不到这条记录。")
+        if row.void_reason is not None:
+            raise ValidationError("这条记录已经作废。")
+        row.void_reason = reason.strip()
+        audit.record(session, store.actor, "rating_veto", row.id, "void", after={"reason": reason})
+    return Outcome(None, VETO_CHANGED)
+
+
+def vetoes(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[VetoRow]:
+    scheme = rules_in_force(store, profiles).branch.rating_scheme
+    names = {i.key: i.name for i in scheme.vetoes} if scheme else {}
+    with store.transaction() as session:
+        rows = session.scalars(
+            select(RatingVeto).where(RatingVeto.year == year).order_by(RatingVeto.id)
+        )
+        return [_veto_row(r, names) for r in rows]
+
+
+def _veto_row(row: RatingVeto, names: dict[str, str]) -> VetoRow:
+    return VetoRow(
+        row.id,
+        row.branch_id,
+        row.year,
+        names.get(row.item_key, row.item_key),
+        row.noted_on,
+        row.reason,
+        row.recorded_by,
+        row.void_reason,
+    )

@@ -20,7 +20,7 @@ from qzdesk.services.lookup import get_row
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation import settings
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import OrgKind, Sector
+from qzdesk.vocabulary import BranchNature, OrgKind, Sector
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class OrgInfo:
     created_on: date
     closed_on: date | None
     close_reason: str | None
+    nature: BranchNature = BranchNature.REGULAR
 
     @property
     def is_open(self) -> bool:
@@ -69,6 +70,7 @@ def info(org: Org) -> OrgInfo:
         created_on=org.created_on,
         closed_on=org.closed_on,
         close_reason=org.close_reason,
+        nature=BranchNature(org.nature),
     )
 
 
@@ -197,6 +199,27 @@ def _update(
     if after != before:
         audit.record(session, actor, "org", org.id, "update", before, after)
     return org
+
+
+def set_nature(store: Store, org_id: int, nature: BranchNature) -> Outcome[OrgInfo]:
+    """常设, 流动, 临时 or 待转接: only a 常设 团支部 is rated (对标定级)."""
+    with store.transaction() as session:
+        org = _get(session, org_id)
+        if org.kind != OrgKind.BRANCH.value:
+            raise ValidationError("只有团支部区分常设、流动、临时和待转接。", "nature")
+        before = org.nature
+        if before != nature.value:
+            org.nature = nature.value
+            audit.record(
+                session,
+                store.actor,
+                "org",
+                org.id,
+                "nature",
+                {"nature": before},
+                {"nature": nature.value},
+            )
+        return Outcome(info(org), frozenset({Topic.ORG, Topic.MEETINGS, Topic.AUDIT}))
 
 
 def rename_org(store: Store, org_id: int, name: str) -> Outcome[OrgInfo]:

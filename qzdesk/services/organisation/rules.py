@@ -321,6 +321,13 @@ class RatingDimension(_Strict):
         return sum(i.points for i in self.indicators)
 
 
+class RatingVetoItem(_Strict):
+    """一票否决: noted against a branch for a year, it makes the rating 软弱涣散."""
+
+    key: str
+    name: str
+
+
 class RatingScheme(_Strict):
     """对标定级: the yearly 100-point self-rating in dimensions, each line scored from the
     records. Shipped as an example to adapt to the parent committee's own table."""
@@ -330,6 +337,7 @@ class RatingScheme(_Strict):
     confidence: Confidence
     note: str = ""
     dimensions: list[RatingDimension]
+    vetoes: list[RatingVetoItem] = []  # profiles written before them still load
 
     @model_validator(mode="after")
     def _consistent(self) -> RatingScheme:

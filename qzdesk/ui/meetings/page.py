@@ -82,7 +82,7 @@ class MeetingsPage(Page):
         self.tabs.addTab(self.list, "会议记录")
         self.plan = PlanTab(context)
         self.tabs.addTab(self.plan, "年度计划")
-        self.compliance = ComplianceTab()
+        self.compliance = ComplianceTab(context)
         self.tabs.addTab(self.compliance, "落实情况")
         self.evaluation = EvaluationTab(context)
         self.tabs.addTab(self.evaluation, "评议与注册")
@@ -120,7 +120,7 @@ class MeetingsPage(Page):
         self.branch.blockSignals(False)
         self._show_lists()
         self.compliance.show_cells(data.cells)
-        self.compliance.show_ratings(data.scheme, data.ratings)
+        self.compliance.show_ratings(data.scheme, data.ratings, data.year)
         self.terms.show_terms(data.terms)
 
     def _show_lists(self) -> None:

@@ -25,7 +25,7 @@ from qzdesk.services.organisation.overview import Overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import FieldErrors, confirm_buttons, date_edit
 from qzdesk.ui.tables import HIGHLIGHT
-from qzdesk.vocabulary import OrgKind, Sector
+from qzdesk.vocabulary import BranchNature, OrgKind, Sector
 
 ORG_ID = Qt.ItemDataRole.UserRole
 
@@ -125,7 +125,17 @@ class OrgSettingsTab(QWidget):
         self.reopen_button = QPushButton("恢复")
         self.reopen_button.setObjectName("reopen")
         self.reopen_button.clicked.connect(self.reopen)
-        for button in (self.add_button, self.rename_button, self.close_button, self.reopen_button):
+        self.nature_button = QPushButton("性质…")
+        self.nature_button.setObjectName("nature")
+        self.nature_button.setToolTip("常设、流动、临时或待转接：只有常设团支部参加对标定级")
+        self.nature_button.clicked.connect(self.set_nature)
+        for button in (
+            self.add_button,
+            self.rename_button,
+            self.nature_button,
+            self.close_button,
+            self.reopen_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         tree_layout.addLayout(buttons)
@@ -142,9 +152,10 @@ class OrgSettingsTab(QWidget):
         self.tree.clear()
         items: dict[int, QTreeWidgetItem] = {}
         for org in self.orgs.values():
-            item = QTreeWidgetItem(
-                [org.name, org.kind.label, org.status_label, org.created_on.isoformat()]
-            )
+            kind = org.kind.label
+            if org.kind is OrgKind.BRANCH and org.nature is not BranchNature.REGULAR:
+                kind = org.nature.label  # 流动团支部 etc.: not rated
+            item = QTreeWidgetItem([org.name, kind, org.status_label, org.created_on.isoformat()])
             item.setData(0, ORG_ID, org.id)
             if not org.is_open:
                 for column in range(4):
@@ -173,6 +184,7 @@ class OrgSettingsTab(QWidget):
         self.rename_button.setEnabled(org is not None)
         self.close_button.setEnabled(org is not None and org.parent_id is not None and org.is_open)
         self.reopen_button.setEnabled(org is not None and not org.is_open)
+        self.nature_button.setEnabled(org is not None and org.kind is OrgKind.BRANCH)
 
     def save_details(self) -> None:
         root = next((o for o in self.orgs.values() if o.parent_id is None), None)
@@ -206,6 +218,23 @@ class OrgSettingsTab(QWidget):
         name, ok = QInputDialog.getText(self, "重命名", "新名称：", text=org.name)
         if ok and name != org.name:
             self.context.submit(orgs.rename_org, self.context.store, org.id, name)
+
+    def set_nature(self) -> None:
+        org = self.selected()
+        if org is None:
+            return
+        labels = [n.label for n in BranchNature]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            "团支部性质",
+            f"“{org.name}”是：\n（流动、临时和待转接团支部不参加对标定级）",
+            labels,
+            labels.index(org.nature.label),
+            False,
+        )
+        if ok:
+            nature = list(BranchNature)[labels.index(chosen)]
+            self.context.submit(orgs.set_nature, self.context.store, org.id, nature)
 
     def close_org(self) -> None:
         org = self.selected()
