@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DATA ?= demo-data
 STAMP := $(VENV)/.installed
 
+VERSION := $(shell python3 -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
+
 .PHONY: run test lint bench screenshots dist dist-check clean
 
 $(STAMP): pyproject.toml
@@ -59,6 +61,6 @@ dist: $(STAMP)
 dist-check: dist
 	bash installer/selftest.sh
 	# The Windows installer's script, compiled against this onedir as a stand-in payload.
-	cd installer/windows && makensis -V2 -DVERSION=$$($(BIN)/python -c "import tomllib;print(tomllib.load(open('../../pyproject.toml','rb'))['project']['version'])") \
-		-DPAYLOAD=../../dist/qzdesk -DEXE=qzdesk -DCHECK -DOUTFILE=../../build/qzdesk-setup-check.exe qzdesk.nsi
+	cd installer/windows && makensis -V2 -DVERSION=$(VERSION) -DPAYLOAD=../../dist/qzdesk -DEXE=qzdesk \
+		-DCHECK -DOUTFILE=../../build/qzdesk-setup-check.exe qzdesk.nsi
 	rm -f build/qzdesk-setup-check.exe

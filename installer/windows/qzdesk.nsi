@@ -13,6 +13,9 @@ Unicode true
 !ifndef VERSION
   !error "pass /DVERSION=x.y.z (pyproject.toml's version)"
 !endif
+!if "${VERSION}" == ""
+  !error "VERSION is empty"
+!endif
 !ifndef PAYLOAD
   !error "pass /DPAYLOAD=the PyInstaller onedir (dist\qzdesk)"
 !endif
