@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 VERSION := $(shell python3 -c "import tomllib;print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
 
-.PHONY: run test lint bench screenshots dist dist-check clean
+.PHONY: run test lint bench bench-frozen screenshots dist dist-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ dist: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'pyinstaller>=6.10,<7'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer/qzdesk.spec
 	bash installer/deb.sh
+
+# The frozen bundle's start to the login window against the source install's (Xvfb).
+bench-frozen: dist
+	cd bench && xvfb-run -a -s "-screen 0 1366x768x24" ../$(BIN)/python frozen_startup.py
 
 dist-check: dist
 	bash installer/selftest.sh

@@ -48,6 +48,7 @@ def run_checks(report: Callable[[str], None]) -> bool:
         step("生成并校验签名台账", result.ok, f"{saved.pages} 页")
         from qzdesk.ui.self_check import qt_checks  # Qt only when the rest has passed
 
-        pages = qt_checks(saved.path)
+        pages, translated = qt_checks(saved.path)
         step("Qt 界面、中文字体与 PDF 预览", pages == saved.pages, f"{pages} 页")
+        step("Qt 自带对话框的中文翻译", translated)
     return ok

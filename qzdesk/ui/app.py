@@ -73,7 +73,9 @@ def install_chinese(app: QApplication) -> None:
         return
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(chinese, "qt", "_", folder):
+    # qtbase holds the dialogs' own texts; the "qt" meta-catalogue also wants modules
+    # (qtdeclarative, qtmultimedia…) that a frozen bundle rightly leaves out.
+    if translator.load(chinese, "qtbase", "_", folder):
         app.installTranslator(translator)
         app.setProperty("qzdesk_translator", True)
     else:

@@ -55,6 +55,6 @@ def test_the_self_test_passes_here(tmp_path):
     result = run_cli("selftest", "--json", "--data", str(tmp_path / "untouched"))
     assert result.returncode == 0, result.stdout + result.stderr
     checks = __import__("json").loads(result.stdout)["checks"]
-    assert len(checks) == 5 and all(c.startswith("通过") for c in checks)
+    assert len(checks) == 6 and all(c.startswith("通过") for c in checks)
     assert any("加密" in c for c in checks)
     assert not (tmp_path / "untouched" / "qzdesk.sqlite").exists()
