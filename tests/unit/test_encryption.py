@@ -7,6 +7,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -234,3 +235,38 @@ def test_a_lost_key_file_is_named_with_the_way_back(data_dir):
     (data_dir / "keys" / "store-key.json").unlink()
     with pytest.raises(cipher.QzdeskError, match=r"找不到它的密钥文件.*从备份恢复"):
         Store.open(data_dir, "tests")
+
+
+def test_the_cli_sets_up_with_a_recovery_page_and_resets_by_it(tmp_path):
+    import os
+
+    from qzdesk.config import PASSWORD_ENV, RECOVERY_ENV
+
+    def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("QZDESK_")}
+        return subprocess.run(
+            [sys.executable, "-m", "qzdesk", *args, "--data", str(tmp_path / "d")],
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+
+    made = cli(
+        *("init", "--org-name", "某村团支部", "--org-kind", "branch", "--sector", "village"),
+        *("--secretary", "王芳", "--parent-org", "某镇团委", "--json"),
+        *("--recovery-pdf", str(tmp_path / "恢复码.pdf")),
+        **{PASSWORD_ENV: "tuanzhibu1"},
+    )
+    assert made.returncode == 0, made.stderr
+    code = json.loads(made.stdout)["recovery_code"]
+    page = subprocess.run(["pdftotext", str(tmp_path / "恢复码.pdf"), "-"], capture_output=True)
+    assert code in page.stdout.decode() and "某村团支部" in page.stdout.decode()
+    wrong = cli("password", "reset", **{RECOVERY_ENV: "2222-3333-4444-5555-6666-7777"})
+    assert wrong.returncode == 2 and "恢复码不正确" in wrong.stderr
+    (tmp_path / "d" / "keys" / "sign-in.json").unlink()  # as if the wait had passed
+    reset = cli("password", "reset", **{RECOVERY_ENV: code.lower(), PASSWORD_ENV: "xinmima99"})
+    assert reset.returncode == 0, reset.stderr
+    assert cli("check", **{PASSWORD_ENV: "tuanzhibu1"}).returncode == 2
+    assert cli("check", **{PASSWORD_ENV: "xinmima99"}).returncode == 0
