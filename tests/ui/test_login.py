@@ -137,3 +137,39 @@ def test_a_forgotten_password_is_replaced_with_the_recovery_code(
     close_context(launcher.context)
     monkeypatch.setattr(cipher, "_unlocked", {})
     assert auth.login(paths, "xinmima1").ok
+
+
+def test_a_plain_file_is_encrypted_at_the_first_sign_in_and_the_code_shown(
+    qapp, qtbot, tmp_path, monkeypatch
+):
+    import shutil
+    from pathlib import Path
+
+    from qzdesk.config import DataPaths
+    from qzdesk.logs import setup_logging
+    from qzdesk.services.storage import cipher
+    from qzdesk.services.storage.lock import DataDirLock
+    from qzdesk.services.storage.peek import organisation_name
+    from qzdesk.ui.app import Launcher, close_context
+    from qzdesk.ui.error_dialog import ErrorHandler
+
+    monkeypatch.delenv("QZDESK_PASSWORD", raising=False)
+    paths = DataPaths(tmp_path / "old")
+    paths.root.mkdir()
+    fixture = Path(__file__).parent.parent / "fixtures" / "schemas" / "0009.sqlite"
+    shutil.copy(fixture, paths.database)  # written by a qzdesk before encryption
+    lock = DataDirLock(paths, "tests")
+    lock.acquire()
+    name = organisation_name(paths.database)
+    launcher = Launcher(None, ErrorHandler(setup_logging(paths.logs)))
+    launcher.start_login(paths, lock, name)
+    launcher.dialog.password.setText("qzdemo")
+    launcher.dialog.try_login()
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=30_000)
+    assert not cipher.is_plain(paths.database)
+    qtbot.waitUntil(lambda: launcher.recovery is not None and launcher.recovery.isVisible())
+    assert len(launcher.recovery.code) == 29
+    launcher.recovery.copied.setChecked(True)
+    launcher.recovery.accept()
+    launcher.window.close()
+    close_context(launcher.context)
