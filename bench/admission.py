@@ -88,7 +88,12 @@ def populate(db: Path) -> None:
                 "2025-09-06T00:00:00+00:00",
             )
         )
-    conn.executemany("INSERT INTO applicant VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", applicants)
+    conn.executemany(
+        "INSERT INTO applicant (id, branch_id, name, gender, ethnicity, id_number, birth_date,"
+        " school, grade, class_name, mobile, recommended_by, member_id, search_key)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        applicants,
+    )
     conn.executemany(
         'INSERT INTO stage_event (applicant_id, step, "on", details, evidence, recorded_by,'
         " recorded_at) VALUES (?,?,?,?,?,?,?)",
