@@ -75,6 +75,8 @@ class CompareTab(QWidget):
         scale = 100 if measure.percent else 1
         self.chart.chart().setTitle(
             f"{measure.label}{'（%）' if measure.percent else ''}：前 {len(ranked)} 个组织"
+            if ranked
+            else "本期还没有收下的台账：收件后在此比较各组织"
         )
         show_bars(
             self.chart,
