@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from qzdesk.config import DataPaths
-from qzdesk.services.security import auth
+from qzdesk.services.security import auth, branch_key
 from qzdesk.services.storage import cipher
+from qzdesk.services.storage.store import Store
 
 PASSWORD = "qzdemo"
 PLAIN = os.environ.get("QZDESK_BENCH_PLAIN") == "1"
@@ -39,6 +40,11 @@ def prepare(data: Path) -> None:
 
 
 def decrypt(paths: DataPaths) -> None:
+    """A plain copy in place of the encrypted file. The signing key, kept under a secret
+    derived from the data key, is re-saved under the password's (as before encryption)."""
+    with Store.open(paths.root, "bench") as store:
+        key, cert = branch_key.load_key(store, PASSWORD)
+    bundle = branch_key._bundle(key, cert, branch_key._secrets_of_password(PASSWORD)[0])
     plain = paths.database.with_name("plain.sqlite")
     conn = cipher.connect(paths.database)
     try:
@@ -52,6 +58,7 @@ def decrypt(paths: DataPaths) -> None:
     os.replace(plain, paths.database)
     cipher.store_key_file(paths).unlink()
     assert cipher.is_plain(paths.database)
+    (paths.keys / branch_key.KEY_FILE).write_bytes(bundle)
 
 
 def connect(db: Path, **options: object) -> cipher.Connection:

@@ -91,8 +91,13 @@ def _secrets(store: Store, password: str) -> list[bytes]:
     data_key = cipher.key_for(store.paths.database)
     if data_key is not None:
         found.append(hashlib.sha256(b"qzdesk branch key\0" + data_key).hexdigest().encode())
+    return [*found, *_secrets_of_password(password)]
+
+
+def _secrets_of_password(password: str) -> list[bytes]:
+    """A plain store's: derived from the password with a label, then the bare password."""
     label = hashlib.sha256(b"qzdesk branch key\0" + password.encode("utf-8"))
-    return [*found, label.hexdigest().encode(), password.encode("utf-8")]
+    return [label.hexdigest().encode(), password.encode("utf-8")]
 
 
 def _bundle(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, secret: bytes) -> bytes:
