@@ -4,6 +4,8 @@ PAdES signature by the branch's key over the whole file."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -375,6 +377,18 @@ class Verification:
         ]
 
 
+def _roots_for(signature: Any, trusted: list[x509.Certificate]) -> list[Any]:
+    """The registered certificate that is the signer's own when there is one: a committee
+    with hundreds registered then builds a one-certificate context per file, not hundreds
+    (the cost grew with the registry). Otherwise all of them (an issuing CA may be there)."""
+    own = None
+    with contextlib.suppress(Exception):  # no readable signer: validation says so below
+        own = hashlib.sha256(signature.signer_cert.dump()).digest()
+    der = [c.public_bytes(serialization.Encoding.DER) for c in trusted]
+    mine = [d for d in der if own is not None and hashlib.sha256(d).digest() == own]
+    return [asn1_x509.Certificate.load(d) for d in (mine or der)]
+
+
 def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -391,11 +405,10 @@ def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
     if len(signatures) != 1:
         result.problems.append(f"应有 1 个签名，实有 {len(signatures)} 个。")
         return result
-    roots = [
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trusted
-    ]
     try:
-        status = validate_pdf_signature(signatures[0], ValidationContext(trust_roots=roots))
+        status = validate_pdf_signature(
+            signatures[0], ValidationContext(trust_roots=_roots_for(signatures[0], trusted))
+        )
     except Exception as exc:
         result.problems.append(f"签名无法校验：{type(exc).__name__}: {exc}")
         return result
