@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from qzdesk.services.errors import QzdeskError
@@ -30,11 +31,21 @@ def write_atomically(path: Path, data: bytes) -> None:
         ) from exc
 
 
+STALE_AFTER_S = 15 * 60  # longer than any write: a younger part may be another writer's
+
+
 def remove_stale_parts(folder: Path, stem: str) -> list[Path]:
     """Temporary files `write_atomically` left for names starting with `stem` when the
     process was killed mid-write (in a folder outside the data directory, such as the
-    archives' folder on a USB stick)."""
-    found = list(folder.glob(f".{stem}*.part")) if folder.is_dir() else []
-    for path in found:
-        path.unlink(missing_ok=True)
+    archives' folder on a USB stick). Only old ones: another qzdesk writing to the same
+    stick at this moment keeps its file."""
+    now = time.time()
+    found = []
+    for path in folder.glob(f".{stem}*.part") if folder.is_dir() else []:
+        try:
+            if now - path.stat().st_mtime > STALE_AFTER_S:
+                path.unlink(missing_ok=True)
+                found.append(path)
+        except FileNotFoundError:  # its writer finished meanwhile
+            pass
     return found
