@@ -331,17 +331,19 @@ def _open_signed(
     closing it closes the store. A file written before encryption is encrypted now."""
     from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.orgs import organisation_name
-    from qzdesk.services.security import auth
+    from qzdesk.services.security import auth, store_key
     from qzdesk.services.storage.store import Store
 
     password = _unlock(paths, password)
     store = Store.open(paths.root, program)
     try:
         desk = Desk(store, profiles)
-        if desk.call(organisation_name, store) is None:
+        name = desk.call(organisation_name, store)
+        if name is None:
             raise QzdeskError(
                 f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。"
             )
+        store_key.keep_organisation(paths, name)  # the login's name follows a rename
         desk.actor = f"{desk.call(auth.secretary, store)}（命令行）"
     except BaseException:
         store.close()

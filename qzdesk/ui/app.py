@@ -261,11 +261,16 @@ def recover_and_open(
 
 
 def _opened(paths: DataPaths, lock: DataDirLock, result: LoginResult) -> tuple[LoginResult, Store]:
-    from qzdesk.services.security import auth
+    """The unlocked store, opened (and migrated); the login's name follows a rename."""
+    from qzdesk.services.organisation import orgs
+    from qzdesk.services.security import auth, store_key
     from qzdesk.services.storage.store import Store
 
     store = Store.open(paths.root, GUI_PROGRAM, lock=lock)
     try:
+        name = orgs.organisation_name(store)
+        if name:
+            store_key.keep_organisation(paths, name)
         return replace(result, actor=auth.secretary(store)), store
     except BaseException:
         store.close()

@@ -173,3 +173,4 @@ def test_a_plain_file_is_encrypted_at_the_first_sign_in_and_the_code_shown(
     launcher.recovery.accept()
     launcher.window.close()
     close_context(launcher.context)
+    assert organisation_name(paths.database) == name  # the login's name, now from the key

@@ -270,3 +270,11 @@ def test_the_cli_sets_up_with_a_recovery_page_and_resets_by_it(tmp_path):
     assert reset.returncode == 0, reset.stderr
     assert cli("check", **{PASSWORD_ENV: "tuanzhibu1"}).returncode == 2
     assert cli("check", **{PASSWORD_ENV: "xinmima99"}).returncode == 0
+
+
+def test_the_login_name_follows_a_rename(data_dir):
+    from qzdesk.services.storage.peek import organisation_name
+
+    paths = DataPaths(data_dir)
+    store_key.keep_organisation(paths, "秦州区示范中学团委")
+    assert organisation_name(paths.database) == "秦州区示范中学团委"

@@ -16,7 +16,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from qzdesk.config import DataPaths
-from qzdesk.services.files import write_atomically
 from qzdesk.services.storage import cipher
 
 PASSWORD, RECOVERY = "password", "recovery"
@@ -134,12 +133,12 @@ def organisation(paths: DataPaths) -> str | None:
     return None if data is None else data.get("organisation")
 
 
-def copy_beside(paths: DataPaths, backup: Path) -> Path:
-    """The key file as it is now, beside a backup: a backup on a USB stick then opens on
-    another PC with the password or 恢复码 in force when it was taken."""
-    target = backup.with_name(backup.name + cipher.KEY_SUFFIX)
-    write_atomically(target, cipher.store_key_file(paths).read_bytes())
-    return target
+def keep_organisation(paths: DataPaths, name: str) -> None:
+    """The name the login shows follows a rename (written only when it changed)."""
+    data = _read(paths)
+    if data is not None and data.get("wraps") and data.get("organisation") != name:
+        data["organisation"] = name
+        _write(cipher.store_key_file(paths), data)
 
 
 def encrypt_plain(paths: DataPaths, password: str, organisation_name: str) -> str:
