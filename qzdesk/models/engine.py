@@ -15,7 +15,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 
 BUSY_TIMEOUT_MS = 10_000
-CACHE_KIB = 32 * 1024
+CACHE_KIB = 64 * 1024
 
 
 def make_engine(db_path: Path, connect: Callable[[], Any] | None = None) -> Engine:
@@ -36,7 +36,7 @@ def make_engine(db_path: Path, connect: Callable[[], Any] | None = None) -> Engi
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # Up to 32 MiB of pages kept per connection: an encrypted page is decrypted and
+        # Up to 64 MiB of pages kept per connection: an encrypted page is decrypted and
         # its HMAC checked each time it is read in, so a roomier cache pays (bench).
         cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.close()
