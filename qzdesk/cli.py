@@ -361,19 +361,10 @@ def _unlock_for_restore(paths: DataPaths, source: Path) -> None:
     password = None
     if paths.database.exists() and not cipher.is_plain(paths.database):
         password = _unlock(paths, convert=False)
-    if source.is_file() and not cipher.is_plain(source):
-        key_file = cipher.key_file_of(source)
-        if cipher.read_key_file(key_file) is None:
-            raise QzdeskError(
-                f"备份 {source.name} 已加密，但旁边没有它的密钥文件 {source.name}"
-                f"{cipher.KEY_SUFFIX}：请把两个文件一起复制过来。"
-            )
-        try:
-            cipher.key_for(source)
-        except cipher.StoreLocked:
-            result = auth.unlock_key_file(paths, key_file, password or _read_password())
-            if not result.ok:
-                raise ValidationError(f"无法解开备份的密钥：{result.message}") from None
+    if source.is_file() and auth.backup_locked(source):
+        result = auth.unlock_backup(paths, source, password or _read_password())
+        if not result.ok:
+            raise ValidationError(f"无法解开备份的密钥：{result.message}")
 
 
 def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True) -> str:

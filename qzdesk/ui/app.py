@@ -151,22 +151,17 @@ def _offer_restore(paths: DataPaths, message: str) -> Store | None:
 def _unlock_backup(paths: DataPaths, backup: Path) -> bool:
     """An encrypted backup opens with the password in force when it was taken."""
     from qzdesk.services.security import auth
-    from qzdesk.services.storage import cipher
 
-    while True:
-        try:
-            cipher.key_for(backup)
-            return True
-        except cipher.StoreLocked:
-            pass
+    while auth.backup_locked(backup):
         password, ok = QInputDialog.getText(
-            None, "输入密码", "备份已加密，请输入登录密码：", QLineEdit.EchoMode.Password
+            None, "输入密码", "备份已加密，请输入当时的登录密码：", QLineEdit.EchoMode.Password
         )
         if not ok:
             return False
-        result = auth.unlock_key_file(paths, cipher.key_file_of(backup), password)
+        result = auth.unlock_backup(paths, backup, password)
         if not result.ok:
             QMessageBox.warning(None, "密码不正确", result.message)
+    return True
 
 
 def close_context(context: AppContext) -> None:

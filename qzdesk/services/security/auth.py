@@ -155,9 +155,20 @@ def change_password(store: Store, old: str, new: str, confirmation: str) -> Outc
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
 
 
-def unlock_key_file(paths: DataPaths, key_file: Path, password: str) -> LoginResult:
-    """Another key file (a backup's from another PC), counted like a sign-in."""
-    return _count(paths, lambda: store_key.unlock(key_file, password))
+def backup_locked(backup: Path) -> bool:
+    """Whether a backup's key still needs a password here (one from another PC, or from
+    before a new key); QzdeskError when its key file was left behind."""
+    try:
+        cipher.key_for(backup)
+    except cipher.StoreLocked:
+        return True
+    return False
+
+
+def unlock_backup(paths: DataPaths, backup: Path, password: str) -> LoginResult:
+    """The backup's own key file, with the password in force when it was taken; counted
+    like a sign-in."""
+    return _count(paths, lambda: store_key.unlock(cipher.key_file_of(backup), password))
 
 
 def unlock_with_recovery_code(paths: DataPaths, code: str) -> bool:

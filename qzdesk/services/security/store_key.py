@@ -71,9 +71,6 @@ def _read(paths: DataPaths) -> dict[str, Any] | None:
     return cipher.read_key_file(cipher.store_key_file(paths))
 
 
-_write = cipher.write_key_file
-
-
 def new_recovery_code() -> str:
     chars = "".join(
         secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * GROUP_LENGTH)
@@ -100,7 +97,7 @@ def seal(paths: DataPaths, password: str, organisation: str) -> str:
         PASSWORD: _wrap(key, data["key_id"], PASSWORD, password),
         RECOVERY: _wrap(key, data["key_id"], RECOVERY, code),
     }
-    _write(cipher.store_key_file(paths), data)
+    cipher.write_key_file(cipher.store_key_file(paths), data)
     return code
 
 
@@ -124,7 +121,7 @@ def rewrap(paths: DataPaths, kind: str, secret: str) -> None:
     assert data is not None
     key = cipher.unlocked_key(str(data["key_id"]))
     data["wraps"][kind] = _wrap(key, data["key_id"], kind, secret)
-    _write(cipher.store_key_file(paths), data)
+    cipher.write_key_file(cipher.store_key_file(paths), data)
 
 
 def organisation(paths: DataPaths) -> str | None:
@@ -138,7 +135,7 @@ def keep_organisation(paths: DataPaths, name: str) -> None:
     data = _read(paths)
     if data is not None and data.get("wraps") and data.get("organisation") != name:
         data["organisation"] = name
-        _write(cipher.store_key_file(paths), data)
+        cipher.write_key_file(cipher.store_key_file(paths), data)
 
 
 def encrypt_plain(paths: DataPaths, password: str, organisation_name: str) -> str:

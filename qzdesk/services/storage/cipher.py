@@ -139,9 +139,10 @@ def key_for(db_path: Path) -> bytes | None:
     data = read_key_file(key_file)
     if data is None:
         if db_path.is_file() and db_path.stat().st_size > 0:  # encrypted, its key file gone
+            beside = db_path.with_name(db_path.name + KEY_SUFFIX)
             raise QzdeskError(
-                f"数据文件 {db_path} 已加密，但找不到它的密钥文件 {key_file}。"
-                "请把密钥文件放回原处，或从备份恢复（每份备份旁都有它的 .key.json 密钥文件）。"
+                f"数据文件 {db_path} 已加密，但找不到它的密钥文件（{beside.name} 或 {key_file}）。"
+                "请把密钥文件放回原处（备份要和旁边的 .key.json 一起复制），或从备份恢复。"
             )
         return None
     key = _unlocked.get(str(data["key_id"]))
