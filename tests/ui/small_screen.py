@@ -201,6 +201,15 @@ def main() -> None:
     minutes = meetings.new_minutes()
     assert minutes is not None
     dialog("minutes", minutes)
+    from qzdesk.services.members import records
+    from qzdesk.ui.meetings.compliance_tab import VetoDialog
+    from qzdesk.ui.members.form import DisciplineDialog
+
+    tab = meetings.compliance
+    if tab.scheme is not None and tab.ratings:
+        dialog("veto", VetoDialog(context, tab.scheme, tab.ratings, 0, tab.year, window))
+    member = records.member_record(context.store, roster.proxy.member_at(0).id)
+    dialog("discipline", DisciplineDialog(context, member, window))
     admission = window.admission
     window.nav.setCurrentRow(window.pages.index(admission))
     wait_for(lambda: admission.data is not None)

@@ -580,6 +580,7 @@ class DisciplineDialog(QDialog):
         self.level.currentTextChanged.connect(self._level_changed)
         self._level_changed(self.level.currentText())
         self._failed = self.errors.reporter(context.worker.unhandled)
+        fit(self, 460, 280)
 
     def _level_changed(self, level: str) -> None:
         self.until.setEnabled(level == discipline.PROBATION)
