@@ -127,6 +127,7 @@ def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.security import store_key
     from qzdesk.services.setup import SetupRequest, initialise
     from qzdesk.services.storage.staging import staged_store
 
@@ -142,12 +143,16 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
         parent_org=args.parent_org,
     )
     request.password = _read_new_password()
+    # The printed page comes first: a path that cannot be written stops here, before a
+    # store exists whose 恢复码 nobody saw.
+    request.recovery_code = store_key.new_recovery_code()
+    shown = _recovery_text(args, paths, request.org_name.strip(), request.recovery_code)
     with staged_store(paths, "qzdesk init") as store:
         founded = initialise(store, request, profiles).value
     root = founded.org
     count = len(request.branches)
     text = f"已建立：{root.name}（{root.kind.label}，{count} 个团支部）\n数据目录：{paths.root}"
-    text += "\n" + _recovery_text(args, paths, root.name, founded.recovery_code)
+    text += "\n" + shown
     payload = {"data": str(paths.root), "org": root.name, "branches": request.branches}
     _emit(args, text, {**payload, "recovery_code": founded.recovery_code})
     return EXIT_OK
@@ -371,8 +376,16 @@ def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True)
     """Sign in before the store opens (its key needs the password); a plain file written
     before encryption is backed up and encrypted here, its new 恢复码 shown once."""
     from qzdesk.services.security import auth
-    from qzdesk.services.storage.store import missing_message
+    from qzdesk.services.storage.lock import DataDirLock
+    from qzdesk.services.storage.store import missing_message, settle
 
+    if paths.root.is_dir():  # an interrupted switch is finished first
+        lock = DataDirLock(paths, "qzdesk")
+        lock.acquire()
+        try:
+            settle(paths)
+        finally:
+            lock.release()
     if not paths.database.exists():
         raise DataFileMissing(missing_message(paths))
     password = password if password is not None else _read_password()
@@ -387,6 +400,8 @@ def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True)
             "或用 qzdesk password recovery-code --pdf 重新生成并打印。",
             file=sys.stderr,
         )
+    elif convert:
+        auth.encrypt_leftover_backups(paths)
     return password
 
 
@@ -411,7 +426,8 @@ def cmd_password_reset(args: argparse.Namespace, paths: DataPaths) -> int:
 
 
 def cmd_password_recovery_code(args: argparse.Namespace, paths: DataPaths) -> int:
-    """A new 恢复码 in place of one lost or seen by others."""
+    """A new 恢复码 in place of one lost or seen by others: shown (and its page written when
+    asked) before it is put in force, so a failure on the way leaves the old one valid."""
     from qzdesk.services.organisation.orgs import organisation_name
     from qzdesk.services.security import auth
 
@@ -419,10 +435,13 @@ def cmd_password_recovery_code(args: argparse.Namespace, paths: DataPaths) -> in
     with _open_signed(
         paths, "qzdesk password recovery-code", _load_profiles(paths), password
     ) as desk:
-        code = desk.call(auth.new_recovery_code, desk.store, password)
+        code = desk.call(auth.propose_recovery_code, desk.store, password)
         org = desk.call(organisation_name, desk.store) or ""
-    text = "已生成新的恢复码，旧的恢复码从此失效。\n" + _recovery_text(args, paths, org, code)
-    _emit(args, text, {"recovery_code": code})
+        text = "新的恢复码：\n" + _recovery_text(args, paths, org, code)
+        _emit(args, text, {"recovery_code": code})
+        sys.stdout.flush()  # a closed output fails here, with the old code still valid
+        auth.replace_recovery_code(desk.store, desk.actor, password, code)
+    print("新的恢复码已启用，数据已改用新的密钥；旧的恢复码从此失效。", file=sys.stderr)
     return EXIT_OK
 
 

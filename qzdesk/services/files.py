@@ -21,6 +21,7 @@ def write_atomically(path: Path, data: bytes) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, path)
+            fsync_dir(path.parent)
         finally:
             if temporary.exists():
                 temporary.unlink()
@@ -29,6 +30,18 @@ def write_atomically(path: Path, data: bytes) -> None:
             f"无法写入 {path}：{exc.strerror}。"
             "请检查目录是否存在、可写，磁盘或 U 盘是否已满或已拔出。"
         ) from exc
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows cannot open a folder and its
+    renames are journaled by NTFS)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 STALE_AFTER_S = 15 * 60  # longer than any write: a younger part may be another writer's

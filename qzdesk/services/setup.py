@@ -39,6 +39,7 @@ class SetupRequest:
     parent_org: str = ""  # required: the committee above, as the secretary names it
     founded_on: date | None = None
     branches_founded: dict[str, date] = field(default_factory=dict)  # a later start, by name
+    recovery_code: str = ""  # one already written down (init --recovery-pdf); else made here
 
 
 @dataclass(frozen=True)
@@ -129,5 +130,7 @@ def initialise(
         )
         # Sealed last and before the commit: a kill before it leaves a store that was
         # never set up (discarded at the next start), never records nobody can open.
-        code = store_key.seal(store.paths, request.password, created.name)
+        code = store_key.seal(
+            store.paths, request.password, created.name, request.recovery_code or None
+        )
     return Outcome(Founded(created, code), frozenset(Topic))

@@ -237,6 +237,7 @@ def sign_in_and_open(
     if not result.ok:
         return result, None
     code = auth.encrypt_store(paths, password, lock) if auth.needs_encrypting(paths) else ""
+    auth.encrypt_leftover_backups(paths, lock)
     return _opened(paths, lock, replace(result, recovery_code=code))
 
 
@@ -442,12 +443,12 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
     org_name = None
     fresh = False
     if paths.database.exists():
-        from qzdesk.services.storage.cipher import discard_unfinished
+        from qzdesk.services.storage.store import settle
 
         lock = DataDirLock(paths, GUI_PROGRAM)
         try:
             lock.acquire()
-            fresh = discard_unfinished(paths)  # a setup that never finished starts again
+            fresh = settle(paths) is not None  # a setup that never finished starts again
         except QzdeskError as error:
             QMessageBox.critical(None, "无法打开数据", str(error))
             return 1

@@ -42,18 +42,30 @@ class RecoveryCodeDialog(QDialog):
     says it was copied or saved."""
 
     def __init__(
-        self, parent: QWidget | None, code: str, organisation: str, data_dir: Path
+        self,
+        parent: QWidget | None,
+        code: str,
+        organisation: str,
+        data_dir: Path,
+        proposal: bool = False,
     ) -> None:
+        """`proposal`: a code not yet in force, put in force only by 启用 (the old one
+        stays valid until then, and 取消 changes nothing)."""
         super().__init__(parent)
         self.code, self.organisation, self.data_dir = code, organisation, data_dir
-        self.setWindowTitle("数据恢复码")
+        self.proposal = proposal
+        self.setWindowTitle("新的数据恢复码" if proposal else "数据恢复码")
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "数据文件已加密。忘记密码时，凭下面的恢复码可以打开数据并设置新密码。\n"
-                "恢复码只显示这一次：请打印或抄写，与电脑分开保管，不要拍照发到群里。"
-            )
+        explained = (
+            "确认已打印或抄写后点“启用新恢复码”：数据改用新的密钥，旧的恢复码随即作废。\n"
+            "点“取消”则什么也不改变，旧的恢复码仍然有效。"
+            if proposal
+            else "数据文件已加密。忘记密码时，凭下面的恢复码可以打开数据并设置新密码。\n"
+            "恢复码只显示这一次：请打印或抄写，与电脑分开保管，不要拍照发到群里。"
         )
+        label = QLabel(explained)
+        label.setWordWrap(True)
+        layout.addWidget(label)
         shown = QLineEdit(code)
         shown.setObjectName("code")
         shown.setReadOnly(True)
@@ -69,15 +81,19 @@ class RecoveryCodeDialog(QDialog):
         layout.addWidget(self.copied)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("继续")
+        self.ok.setText("启用新恢复码" if proposal else "继续")
         self.ok.setEnabled(False)
         self.copied.toggled.connect(self.ok.setEnabled)
         buttons.accepted.connect(self.accept)
+        if proposal:
+            cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+            cancel.setText("取消")
+            buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        fit(self, 520, 260)
+        fit(self, 520, 280)
 
     def reject(self) -> None:  # Esc must not lose a code that is shown only once
-        if self.copied.isChecked():
+        if self.proposal or self.copied.isChecked():
             super().reject()
 
     def save_pdf(self) -> None:

@@ -24,7 +24,8 @@ from qzdesk.services.setup import initialise
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import backups, online_backup
 from qzdesk.services.storage.health import check
-from qzdesk.services.storage.store import Store
+from qzdesk.services.storage.lock import DataDirLock
+from qzdesk.services.storage.store import Store, settle
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schemas"
 
@@ -108,10 +109,16 @@ def test_the_recovery_code_opens_the_store_and_keeps_the_signing_key(
     with Store.open(root, "tests") as store:
         _key, cert = branch_key.load_key(store, "forgotten1")
         assert branch_key.fingerprint(cert) == fingerprint  # no new registration upward
-        old = auth.new_recovery_code(store, "forgotten1")
+        new = auth.propose_recovery_code(store, "forgotten1")
+        assert new != code  # shown, not yet in force: the old code still opens
+        assert store_key.unlock(cipher.store_key_file(paths), code, store_key.RECOVERY)
+        auth.replace_recovery_code(store, "书记", "forgotten1", new)
+        _key, cert = branch_key.load_key(store, "forgotten1")  # resealed under the new key
+        assert branch_key.fingerprint(cert) == fingerprint
     monkeypatch.setattr(cipher, "_unlocked", {})
     assert not auth.unlock_with_recovery_code(paths, code)  # replaced: the old one is void
-    assert store_key.normalise_recovery_code(old.lower()) == old
+    assert auth.unlock_with_recovery_code(paths, new.lower())
+    assert store_key.normalise_recovery_code(new.lower()) == new
 
 
 def test_a_plain_file_from_before_encryption_is_converted_after_a_backup(tmp_path, new_process):
@@ -122,11 +129,15 @@ def test_a_plain_file_from_before_encryption_is_converted_after_a_backup(tmp_pat
     with Store.open(root, "tests") as store:  # still plain: opens without a key
         before = members(store)
     assert auth.login(paths, "qzdemo").ok and auth.needs_encrypting(paths)
+    plain_backups = backups(paths)
+    assert plain_backups and all(cipher.is_plain(p) for p in plain_backups)  # before-migrate
     code = auth.encrypt_store(paths, "qzdemo")
     assert not auth.needs_encrypting(paths)
-    kept = [p for p in backups(paths) if p.name.endswith("-before-encryption.sqlite")]
-    assert len(kept) == 1  # (beside the one taken before migrating 0009 to the head)
-    assert kept[0].read_bytes().startswith(b"SQLite format 3")  # the old file, as it was
+    # No copy of the roster stays in clear: the backups are encrypted with the store's key
+    # and still open (the migration backup holds the 0009 schema, as before).
+    assert backups(paths) == plain_backups
+    for backup in plain_backups:
+        assert not cipher.is_plain(backup) and check(backup, full=True).healthy
     with Store.open(root, "tests") as store:
         assert members(store) == before
     cipher.forget_all()
@@ -134,19 +145,25 @@ def test_a_plain_file_from_before_encryption_is_converted_after_a_backup(tmp_pat
     assert check(paths.database, full=True).healthy
 
 
-def test_a_conversion_cut_short_leaves_a_plain_file_that_still_opens(tmp_path, new_process):
-    """Killed after the key file was sealed but before the encrypted copy replaced the
-    file: the file is still plain, so it opens as such and converts again."""
+def test_an_older_conversion_cut_short_keeps_the_plain_file(tmp_path, new_process):
+    """An older qzdesk wrote an unsealed key file beside the plain file and was killed:
+    the next start (the window's path) keeps the plain roster and converts it again."""
     root = tmp_path / "old"
     root.mkdir()
     shutil.copy(FIXTURES / "0009.sqlite", root / "qzdesk.sqlite")
     paths = DataPaths(root)
+    size = paths.database.stat().st_size
     cipher.new_key(paths)
-    store_key.seal(paths, "qzdemo", "x")
-    assert auth.needs_encrypting(paths)
-    with Store.open(root, "tests") as store:
-        assert members(store) > 0
-    assert auth.login(paths, "qzdemo").ok
+    cipher.forget_all()
+    lock = DataDirLock(paths, "tests")
+    lock.acquire()
+    try:
+        assert settle(paths) is None
+    finally:
+        lock.release()
+    assert paths.database.stat().st_size == size and cipher.is_plain(paths.database)
+    assert not cipher.store_key_file(paths).exists()  # it named a key never written down
+    assert auth.login(paths, "qzdemo").ok and auth.needs_encrypting(paths)
     auth.encrypt_store(paths, "qzdemo")
     assert not cipher.is_plain(paths.database)
 
@@ -160,14 +177,15 @@ def test_a_backup_is_encrypted_and_carries_its_key_file(data_dir, tmp_path):
     assert check(made, full=True).healthy
 
 
-def test_a_setup_that_never_finished_is_discarded_not_left_unopenable(tmp_path, new_process):
+def test_a_setup_that_never_finished_is_set_aside_not_deleted(tmp_path, new_process):
     root = tmp_path / "new"
     with Store.open(root, "tests", create=True):
         pass  # killed before the wizard's 完成: the key was never sealed by a password
     cipher.forget_all()
     paths = DataPaths(root)
-    assert cipher.discard_unfinished(paths)
-    assert not paths.database.exists()
+    aside = cipher.set_aside_unfinished(paths)
+    assert aside is not None and aside.is_file() and not paths.database.exists()
+    assert aside.with_name(aside.name + cipher.KEY_SUFFIX).is_file()
     with Store.open(root, "tests", create=True) as store:
         assert store.paths.database.exists()
 

@@ -16,9 +16,11 @@ from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.organisation.settings import Key, read, write
 from qzdesk.services.security import branch_key, store_key
+from qzdesk.services.security.password_check import password_in_force
 from qzdesk.services.security.passwords import check_new_password, hash_password, password_matches
+from qzdesk.services.security.rekey import rekey
 from qzdesk.services.storage import cipher, peek
-from qzdesk.services.storage.backup import online_backup
+from qzdesk.services.storage.backup import encrypt_plain_backups
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.store import Store
 
@@ -109,21 +111,37 @@ def needs_encrypting(paths: DataPaths) -> bool:
 
 
 def encrypt_store(paths: DataPaths, password: str, held: DataDirLock | None = None) -> str:
-    """Encrypt a plain store after a checked backup of it (the caller has checked the
-    password and holds no connection; the GUI already `held` the lock); returns the
+    """Encrypt a plain store (the caller has checked the password and holds no connection;
+    the GUI already `held` the lock), then the plain backups beside it; returns the
     恢复码 to show once."""
     lock = held or DataDirLock(paths, "qzdesk 加密数据文件")
     if held is None:
         lock.acquire()
     try:
-        online_backup(paths.database, paths.backups, "before-encryption")
         name = peek.organisation_name(paths.database) or ""
         code = store_key.encrypt_plain(paths, password, name)
+        encrypted = encrypt_plain_backups(paths)
     finally:
         if held is None:
             lock.release()
-    log.info("encrypted the data file of %s", paths.root)
+    log.info("encrypted the data file of %s and %d plain backups", paths.root, len(encrypted))
     return code
+
+
+def encrypt_leftover_backups(paths: DataPaths, held: DataDirLock | None = None) -> None:
+    """Plain backups an interrupted conversion left (encrypted at the next sign-in)."""
+    if cipher.is_plain(paths.database) or not any(
+        cipher.is_plain(p) for p in paths.backups.glob("*.sqlite")
+    ):
+        return
+    lock = held or DataDirLock(paths, "qzdesk 加密备份")
+    if held is None:
+        lock.acquire()
+    try:
+        encrypt_plain_backups(paths)
+    finally:
+        if held is None:
+            lock.release()
 
 
 def secretary(store: Store) -> str:
@@ -133,16 +151,16 @@ def secretary(store: Store) -> str:
 
 
 def change_password(store: Store, old: str, new: str, confirmation: str) -> Outcome[None]:
-    """The new password opens the data file, the app and the signing key alike; if any
-    step fails, all stay with the old password."""
+    """The new password opens the data file, the app and the signing key alike. The key
+    file, rewritten in one atomic step, is what decides (password_check): if any step
+    fails, all stay with the old password."""
     check_new_password(new, confirmation)
+    if not password_in_force(store, old):
+        raise ValidationError("原密码不正确。", "old_password")
     files = [branch_key.key_path(store), cipher.store_key_file(store.paths)]
     before = {path: path.read_bytes() for path in files if path.exists()}
     try:
         with store.transaction() as session:
-            stored = read(session, Key.PASSWORD_HASH)
-            if stored is None or not password_matches(stored, old):
-                raise ValidationError("原密码不正确。", "old_password")
             branch_key.reencrypt(store, old, new)  # opened with the old password
             write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
             if cipher.is_sealed(store.paths):
@@ -152,6 +170,22 @@ def change_password(store: Store, old: str, new: str, confirmation: str) -> Outc
             if path.read_bytes() != data:
                 write_atomically(path, data)
         raise
+    return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
+
+
+def change_password_and_key(
+    store: Store, actor: str, old: str, new: str, confirmation: str, code: str
+) -> Outcome[None]:
+    """A password change when the old one may have leaked: a new data key sealed under
+    the new password and the new 恢复码 `code` (already shown and confirmed), so neither
+    old secret opens the data from now on. Outside any unit of work."""
+    check_new_password(new, confirmation)
+    if not password_in_force(store, old):
+        raise ValidationError("原密码不正确。", "old_password")
+    rekey(store, old, code, new_password=new)
+    with store.transaction() as session:
+        write(session, actor, Key.PASSWORD_HASH, hash_password(new))
+        audit.record(session, actor, "auth", "password", "change_with_new_key")
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
 
 
@@ -189,13 +223,25 @@ def reset_password(store: Store, new: str, confirmation: str) -> Outcome[None]:
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
 
 
-def new_recovery_code(store: Store, password: str) -> str:
-    """A new 恢复码 (the old one lost or seen by others); the old one stops working."""
+def propose_recovery_code(
+    store: Store, password: str, new_password: str | None = None, confirmation: str = ""
+) -> str:
+    """A new 恢复码 to show and have printed; nothing changes until it is confirmed
+    (`replace_recovery_code`, or `change_password_and_key` with the `new_password`
+    checked here first), so the old one stays valid until the new one is seen."""
+    if new_password is not None:
+        check_new_password(new_password, confirmation)
+    if not password_in_force(store, password):
+        field = "password" if new_password is None else "old_password"
+        raise ValidationError("密码不正确。", field)
+    return store_key.new_recovery_code()
+
+
+def replace_recovery_code(store: Store, actor: str, password: str, code: str) -> Outcome[None]:
+    """The confirmed new 恢复码 in force, with a new data key: the old code, and every
+    copy of the key file it sealed, opens nothing written from now on. Outside any unit
+    of work."""
+    rekey(store, password, code)
     with store.transaction() as session:
-        stored = read(session, Key.PASSWORD_HASH)
-        if stored is None or not password_matches(stored, password):
-            raise ValidationError("密码不正确。", "password")
-        code = store_key.new_recovery_code()
-        store_key.rewrap(store.paths, store_key.RECOVERY, code)
-        audit.record(session, store.actor, "auth", "recovery_code", "replace")
-    return code
+        audit.record(session, actor, "auth", "recovery_code", "replace_with_new_key")
+    return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))

@@ -23,7 +23,7 @@ from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.settings import Key, read
-from qzdesk.services.security.passwords import password_matches
+from qzdesk.services.security.password_check import password_in_force
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.store import Store
 
@@ -87,11 +87,13 @@ def _secrets(store: Store, password: str) -> list[bytes]:
     encrypted store: the key then opens with the password or the 恢复码, and a password
     change leaves it as it is), else from the login password with a label, else (the
     oldest files) the bare password. Never a secret shared with anything else."""
-    found = []
     data_key = cipher.key_for(store.paths.database)
-    if data_key is not None:
-        found.append(hashlib.sha256(b"qzdesk branch key\0" + data_key).hexdigest().encode())
+    found = [] if data_key is None else [_secret_of_data_key(data_key)]
     return [*found, *_secrets_of_password(password)]
+
+
+def _secret_of_data_key(data_key: bytes) -> bytes:
+    return hashlib.sha256(b"qzdesk branch key\0" + data_key).hexdigest().encode()
 
 
 def _secrets_of_password(password: str) -> list[bytes]:
@@ -135,12 +137,15 @@ def create_key(
     """A new key pair and certificate: subject = the organisation, O = the parent committee."""
     now = now or clock.now_utc()
     with store.transaction() as session:
-        stored = read(session, Key.PASSWORD_HASH)
         parent = read(session, Key.PARENT_ORG, "")
-    if stored is None or not password_matches(stored, password):
+    if not password_in_force(store, password):
         raise ValidationError("登录密码不正确。", "password")
     if key_path(store).exists():
-        raise ValidationError("本支部已有签名密钥；如需更换，请先导出备份旧密钥。")
+        if _opened(store, password) is not None:
+            raise ValidationError("本支部已有签名密钥；如需更换，请先导出备份旧密钥。")
+        # Sealed under another data file's key (a backup from another installation was
+        # restored): unusable here, kept under keys/retired/ and replaced.
+        retire_files(store, now)
     info = issue_key(store, password, organisation_name(store) or "团组织", parent, now)
     _record(
         store,
@@ -243,21 +248,38 @@ def load_key(store: Store, password: str) -> tuple[ec.EllipticCurvePrivateKey, x
     path = key_path(store)
     if not path.exists():
         raise NotFound("本支部还没有签名密钥：请在“设置”中创建。")
-    with store.transaction() as session:
-        stored = read(session, Key.PASSWORD_HASH)
-    if stored is None or not password_matches(stored, password):
+    if not password_in_force(store, password):
         raise WrongKeyPassword("密码不正确，无法打开签名密钥。")
-    data = path.read_bytes()
-    secrets = _secrets(store, password)
-    for secret in secrets:
+    opened = _opened(store, password)
+    if opened is None:
+        raise WrongKeyPassword(
+            "签名密钥文件无法用本机数据文件的密钥打开（可能来自别的电脑或别的备份）："
+            "请在“设置 → 签名密钥”中导入移交的密钥文件，或创建新的签名密钥（旧的会留存）。"
+        )
+    key, cert, secret = opened
+    if secret != _secrets(store, password)[0]:
+        write_atomically(path, _bundle(key, cert, _secrets(store, password)[0]))
+    return key, cert
+
+
+def _opened(
+    store: Store, password: str
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate, bytes] | None:
+    data = key_path(store).read_bytes()
+    for secret in _secrets(store, password):
         try:
-            key, cert = _load(data, secret)
+            return (*_load(data, secret), secret)
         except ValueError:
             continue
-        if secret != secrets[0]:
-            write_atomically(path, _bundle(key, cert, secrets[0]))
-        return key, cert
-    raise WrongKeyPassword("签名密钥文件无法用当前密码打开（可能来自别的电脑）。")
+    return None
+
+
+def resealed(store: Store, password: str, data_key: bytes) -> bytes | None:
+    """The signing key file as it must be under a new data key (None: there is none)."""
+    if not key_path(store).exists():
+        return None
+    key, cert = load_key(store, password)
+    return _bundle(key, cert, _secret_of_data_key(data_key))
 
 
 def reencrypt(store: Store, old: str, new: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from qzdesk.config import DataPaths
-from qzdesk.services.storage import cipher
+from qzdesk.services import crashpoints
+from qzdesk.services.storage import cipher, switch
 
 PASSWORD, RECOVERY = "password", "recovery"
 # About 0.1 s and 32 MiB per guess on an office PC: an offline guesser gets ~10 a second
@@ -84,21 +84,38 @@ def normalise_recovery_code(typed: str) -> str:
     return "-".join(chars[i : i + GROUP_LENGTH] for i in range(0, len(chars), GROUP_LENGTH))
 
 
-def seal(paths: DataPaths, password: str, organisation: str) -> str:
-    """Wrap the (unlocked) data key under the password and a new 恢复码, which is returned
-    to be shown once and printed; the organisation's name is kept in clear for the login."""
+def sealed(key_id: str, key: bytes, organisation: str, password: str, code: str) -> dict[str, Any]:
+    """A key file's content: `key` wrapped under the password and the 恢复码."""
+    return {
+        "format": cipher.FORMAT,
+        "version": 1,
+        "key_id": key_id,
+        "organisation": organisation,
+        "wraps": {
+            PASSWORD: _wrap(key, key_id, PASSWORD, password),
+            RECOVERY: _wrap(key, key_id, RECOVERY, code),
+        },
+    }
+
+
+def seal(paths: DataPaths, password: str, organisation: str, code: str | None = None) -> str:
+    """Wrap a new store's (unlocked) data key under the password and a new 恢复码 (or
+    `code`, one already written down), which is returned to be shown once and printed;
+    the organisation's name is kept in clear for the login."""
     data = _read(paths)
     if data is None:
         raise ValueError("no store key to seal")
-    key = cipher.unlocked_key(str(data["key_id"]))
-    code = new_recovery_code()
-    data["organisation"] = organisation
-    data["wraps"] = {
-        PASSWORD: _wrap(key, data["key_id"], PASSWORD, password),
-        RECOVERY: _wrap(key, data["key_id"], RECOVERY, code),
-    }
-    cipher.write_key_file(cipher.store_key_file(paths), data)
+    key_id = str(data["key_id"])
+    code = code or new_recovery_code()
+    content = sealed(key_id, cipher.unlocked_key(key_id), organisation, password, code)
+    cipher.write_key_file(cipher.store_key_file(paths), content)
     return code
+
+
+def password_opens(paths: DataPaths, password: str) -> bool:
+    """Whether `password` is the one the key file is sealed under (nothing remembered)."""
+    data = _read(paths)
+    return data is not None and _unwrap(data, PASSWORD, password) is not None
 
 
 def unlock(key_path: Path, secret: str, kind: str = PASSWORD) -> bool:
@@ -139,21 +156,22 @@ def keep_organisation(paths: DataPaths, name: str) -> None:
 
 
 def encrypt_plain(paths: DataPaths, password: str, organisation_name: str) -> str:
-    """Convert a plain store written before encryption (the caller holds the lock, has
-    checked the password and taken a backup): returns the new 恢复码."""
+    """Convert a plain store written before encryption (the caller holds the lock and has
+    checked the password): the encrypted copy and its sealed key are built beside the
+    plain file, checked, and switched in together; returns the new 恢复码. A kill before
+    the switch leaves the plain file as it was; after it, the next start finishes it."""
     plain = paths.database
-    partial = plain.with_name(plain.name + ".encrypt.part")
-    key = cipher.new_key(paths)
-    try:
-        cipher.encrypt_copy(plain, partial, key)
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        code = seal(paths, password, organisation_name)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        cipher.store_key_file(paths).unlink(missing_ok=True)
-        raise
-    for leftover in ("-wal", "-shm"):
-        Path(f"{plain}{leftover}").unlink(missing_ok=True)
-    os.replace(partial, plain)
+    key, key_id, code = secrets.token_bytes(32), secrets.token_hex(16), new_recovery_code()
+    cipher.checkpoint(plain, None)
+    copy = switch.staged(plain)
+    cipher.encrypt_copy(plain, copy, key)
+    crashpoints.reached("convert-copied")
+    cipher.same_content(plain, None, copy, key)
+    key_file = cipher.store_key_file(paths)
+    cipher.write_key_file(
+        switch.staged(key_file), sealed(key_id, key, organisation_name, password, code)
+    )
+    cipher.remember(key_id, key)
+    switch.decide(paths, [plain, key_file])
+    switch.finish(paths)
     return code

@@ -11,7 +11,7 @@ from pathlib import Path
 from qzdesk.config import DataPaths
 from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.files import write_atomically
+from qzdesk.services.files import fsync_dir, write_atomically
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import quick_check, stored_revision
 
@@ -50,6 +50,29 @@ def online_backup(db_path: Path, backup_dir: Path, label: str) -> Path:
         os.fsync(handle.fileno())
     os.replace(partial, target)
     return target
+
+
+def encrypt_plain_backups(paths: DataPaths) -> list[Path]:
+    """Backups written before the store was encrypted, encrypted now with the store's key
+    (its key file copied beside each), so no copy of the roster stays in clear. Each is
+    replaced by rename once its encrypted copy is checked; a kill leaves it plain, to be
+    done at the next sign-in."""
+    live_key_file = cipher.store_key_file(paths)
+    key = cipher.key_for(paths.database)
+    if key is None:
+        return []
+    done = []
+    for backup in sorted(paths.backups.glob("*.sqlite")):
+        if not cipher.is_plain(backup):
+            continue
+        partial = backup.with_name(backup.name + ".part")
+        cipher.encrypt_copy(backup, partial, key)
+        cipher.same_content(backup, None, partial, key)
+        write_atomically(key_copy(backup), live_key_file.read_bytes())
+        os.replace(partial, backup)
+        fsync_dir(backup.parent)
+        done.append(backup)
+    return done
 
 
 def key_copy(backup: Path) -> Path:

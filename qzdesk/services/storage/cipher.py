@@ -9,6 +9,7 @@ Copies of a database (backups, a data directory copied to a new PC) carry the sa
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import sqlcipher3.dbapi2 as dbapi
 
 from qzdesk.config import DataPaths
 from qzdesk.services.errors import QzdeskError
-from qzdesk.services.files import write_atomically
+from qzdesk.services.files import fsync_dir, write_atomically
 
 KEY_FILE = "store-key.json"
 KEY_SUFFIX = ".key.json"
@@ -64,7 +65,7 @@ def write_key_file(path: Path, data: dict[str, Any]) -> None:
 
 def new_key(paths: DataPaths) -> bytes:
     """A new store's key, not yet sealed by any password: the store is unusable after a
-    crash before `seal` (and is discarded then: it was never set up)."""
+    crash before `seal` (and set aside then: it was never set up)."""
     key, key_id = secrets.token_bytes(32), secrets.token_hex(16)
     write_key_file(
         store_key_file(paths), {"format": FORMAT, "version": 1, "key_id": key_id, "wraps": {}}
@@ -78,16 +79,31 @@ def is_sealed(paths: DataPaths) -> bool:
     return data is not None and "password" in data.get("wraps", {})
 
 
-def discard_unfinished(paths: DataPaths) -> bool:
-    """A store whose setup never finished (no password ever sealed its key): removed, so
-    setup can start again. Returns whether there was one."""
-    data = read_key_file(store_key_file(paths))
+def set_aside_unfinished(paths: DataPaths) -> Path | None:
+    """A store whose setup never finished (an encrypted file whose key no password ever
+    sealed): moved with its key file to aside/, never deleted, so setup can start again.
+    A plain data file is never touched here: an unsealed key beside it is what an older
+    conversion cut short left, and the plain file is the roster itself. Returns where
+    the unfinished store went."""
+    key_file = store_key_file(paths)
+    data = read_key_file(key_file)
     if data is None or is_sealed(paths) or is_unlocked(str(data["key_id"])):
-        return False
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{paths.database}{suffix}").unlink(missing_ok=True)
-    store_key_file(paths).unlink()
-    return True
+        return None
+    if is_plain(paths.database) or not paths.database.exists():
+        key_file.unlink()  # names a key that was never written down: no data behind it
+        return None
+    aside = paths.root / "aside"
+    aside.mkdir(mode=0o700, exist_ok=True)
+    stamp = secrets.token_hex(4)
+    target = aside / f"unfinished-setup-{stamp}.sqlite"
+    for suffix in ("-wal", "-shm"):
+        leftover = Path(f"{paths.database}{suffix}")
+        if leftover.exists():
+            os.replace(leftover, Path(f"{target}{suffix}"))
+    os.replace(paths.database, target)
+    os.replace(key_file, target.with_name(target.name + KEY_SUFFIX))
+    fsync_dir(paths.root)
+    return target
 
 
 def key_file_of(db_path: Path) -> Path:
@@ -173,16 +189,69 @@ def apply_key(conn: Connection, key: bytes) -> None:
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
 
 
-def encrypt_copy(source: Path, target: Path, key: bytes) -> None:
-    """Write an encrypted copy of a plain database (SQLCipher's documented
-    `sqlcipher_export`); the caller renames it into place."""
+def encrypt_copy(source: Path, target: Path, key: bytes, source_key: bytes | None = None) -> None:
+    """Write a copy of a database (plain, or under `source_key`) encrypted under `key`
+    (SQLCipher's documented `sqlcipher_export`), synced; the caller renames it into
+    place. Nothing may write to the source meanwhile."""
     target.unlink(missing_ok=True)
-    conn = connect(source, key=None)
+    conn = connect(source, key=source_key)
     try:
         conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
         conn.execute("SELECT sqlcipher_export('encrypted')")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
         conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    with open(target, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def checkpoint(db_path: Path, key: bytes | None) -> None:
+    """Fold the -wal file into the database (nothing else may have it open), so that the
+    file alone holds everything before it is copied or replaced."""
+    conn = connect(db_path, key=key)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+
+
+def _counts(db_path: Path, key: bytes | None) -> dict[str, int]:
+    conn = connect(db_path, read_only=True, key=key)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        conn.close()
+
+
+def same_content(source: Path, source_key: bytes | None, copy: Path, key: bytes) -> None:
+    """A copy about to replace its source holds the same tables and rows and is sound;
+    QzdeskError (nothing replaced) otherwise."""
+    conn = connect(copy, read_only=True, key=key)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    except DatabaseError as exc:
+        problems = [str(exc)]
+    finally:
+        conn.close()
+    problems = [] if problems == ["ok"] else problems
+    if problems or _counts(source, source_key) != _counts(copy, key):
+        copy.unlink(missing_ok=True)
+        raise QzdeskError(
+            f"新写出的数据文件与原文件不一致（{'；'.join(problems) or '记录数不同'}），"
+            "已放弃，原数据未改动。请检查磁盘空间后重试。"
+        )
+
+
+def fits(db_path: Path, key: bytes | None) -> bool:
+    """Whether `key` (None: none) opens the database's pages."""
+    conn = connect(db_path, read_only=True, key=key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except DatabaseError:
+        return False
     finally:
         conn.close()

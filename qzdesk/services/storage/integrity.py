@@ -42,9 +42,10 @@ def read_every_row(db_path: Path) -> list[str]:
     return problems
 
 
-def quick_check(db_path: Path) -> list[str]:
-    """Problems `PRAGMA quick_check` finds; empty when the file is healthy."""
-    return _pragma_check(db_path, "quick_check")
+def quick_check(db_path: Path, key: bytes | bool | None = True) -> list[str]:
+    """Problems `PRAGMA quick_check` finds; empty when the file is healthy (`key` as
+    `cipher.connect` takes it)."""
+    return _pragma_check(db_path, "quick_check", key)
 
 
 def integrity_check(db_path: Path) -> list[str]:
@@ -52,10 +53,13 @@ def integrity_check(db_path: Path) -> list[str]:
     return _pragma_check(db_path, "integrity_check")
 
 
-def _pragma_check(db_path: Path, pragma: str) -> list[str]:
+def _pragma_check(db_path: Path, pragma: str, key: bytes | bool | None = True) -> list[str]:
     try:
-        with cipher.connect(db_path, read_only=True) as conn:
+        conn = cipher.connect(db_path, read_only=True, key=key)
+        try:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+        finally:
+            conn.close()
     except cipher.DatabaseError as exc:
         return [f"SQLite 无法读取该文件：{exc}"]
     problems = [str(row[0]) for row in rows]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from qzdesk.config import DataPaths
 from qzdesk.models import make_engine
 from qzdesk.services.errors import DataFileMissing
-from qzdesk.services.storage import cipher
+from qzdesk.services.storage import cipher, switch
 from qzdesk.services.storage.backup import latest_backup
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.schema import ensure_current
@@ -83,11 +83,21 @@ def missing_message(paths: DataPaths) -> str:
     )
 
 
+def settle(paths: DataPaths) -> Path | None:
+    """Put right what an interrupted run left, before anything opens the file (the caller
+    holds the lock): a decided switch is finished, a setup that never finished is set
+    aside (where to is returned), half-written leftovers are cleared. Nothing that may
+    hold data is deleted."""
+    switch.finish(paths)
+    aside = cipher.set_aside_unfinished(paths)
+    if aside is not None:
+        log.warning("set aside %s: its setup never finished", aside)
+    remove_leftovers(paths)
+    return aside
+
+
 def _key_of(paths: DataPaths, create: bool) -> bytes | None:
-    """The data key to open with; a new store gets a new one. A store whose setup never
-    finished (its key never sealed by a password) cannot be opened, so it starts again."""
-    if create:
-        cipher.discard_unfinished(paths)
+    """The data key to open with; a new store gets a new one."""
     if not paths.database.exists():
         if not create:
             raise DataFileMissing(missing_message(paths))
@@ -95,6 +105,10 @@ def _key_of(paths: DataPaths, create: bool) -> bytes | None:
             raise DataFileMissing(missing_message(paths))
         return cipher.new_key(paths)
     return cipher.key_for(paths.database)
+
+
+def _engine(paths: DataPaths, key: bytes | None) -> Engine:
+    return make_engine(paths.database, lambda: cipher.connect(paths.database, key=key))
 
 
 class Store:
@@ -122,12 +136,12 @@ class Store:
             lock = DataDirLock(paths, program)
             lock.acquire()
         try:
+            settle(paths)
             key = _key_of(paths, create)
         except BaseException:
             lock.release()
             raise
-        remove_leftovers(paths)
-        engine = make_engine(paths.database, lambda: cipher.connect(paths.database, key=key))
+        engine = _engine(paths, key)
         try:
             store = cls(paths, engine, lock)
             store.migration_backup = ensure_current(engine, paths)
@@ -137,6 +151,18 @@ class Store:
             raise
         log.info("opened %s for %s", paths.root, program)
         return store
+
+    @contextmanager
+    def switching(self) -> Iterator[None]:
+        """No connection open while the data file is replaced under it (the lock stays
+        held); afterwards the engine opens whatever file and key are then in place."""
+        if _unit.get() is not None:
+            raise RuntimeError("the data file cannot be replaced inside a unit of work")
+        self.engine.dispose()
+        try:
+            yield
+        finally:
+            self.engine = _engine(self.paths, cipher.key_for(self.paths.database))
 
     @property
     def actor(self) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -55,6 +59,13 @@ class AccountSettingsTab(QWidget):
         self.errors.add_row(form, "新密码：", self.new_password, "password")
         self.confirmation = _password_field("confirmation")
         self.errors.add_row(form, "再次输入：", self.confirmation, "confirmation")
+        self.leaked = QCheckBox("旧密码可能已泄露：同时更换数据密钥和恢复码")
+        self.leaked.setObjectName("password_leaked")
+        self.leaked.setToolTip(
+            "数据文件改用新的密钥重新加密，旧密码和旧恢复码都打不开今后的数据；"
+            "会显示一个新的恢复码，请打印保管。更换前的备份仍用当时的密码打开。"
+        )
+        form.addRow(self.leaked)
         change = QPushButton("修改密码")
         change.setObjectName("change_password")
         change.clicked.connect(self.change_password)
@@ -91,18 +102,46 @@ class AccountSettingsTab(QWidget):
         )
         if not ok:
             return
+        self._propose(
+            password,
+            lambda code: self.context.worker.submit(
+                auth.replace_recovery_code,
+                self.context.store,
+                self.context.desk.actor,
+                password,
+                code,
+                on_done=lambda _o: self._in_force("新的恢复码已启用，旧的恢复码已作废。"),
+                on_error=self._failed,
+            ),
+        )
+
+    def _propose(
+        self,
+        password: str,
+        confirmed: Callable[[str], object],
+        new_password: tuple[str, str] | None = None,
+    ) -> None:
+        """A new code shown first; `confirmed(code)` puts it in force once it is copied."""
+
+        def show(code: str) -> None:
+            root = self.context.store.paths.root
+            self.recovery = RecoveryCodeDialog(
+                self, code, self._organisation, root, proposal=True
+            )
+            self.recovery.accepted.connect(lambda: confirmed(code))
+            self.recovery.open()
+
         self.context.submit(
-            auth.new_recovery_code,
+            auth.propose_recovery_code,
             self.context.store,
             password,
-            on_done=self._show_code,
+            *(new_password or ()),
+            on_done=show,
             on_error=self._failed,
         )
 
-    def _show_code(self, code: str) -> None:
-        root = self.context.store.paths.root
-        self.recovery = RecoveryCodeDialog(self, code, self._organisation, root)
-        self.recovery.open()
+    def _in_force(self, text: str) -> None:
+        QMessageBox.information(self, "已更换", text)
 
     def save_secretary(self) -> None:
         self.errors.clear()
@@ -116,12 +155,34 @@ class AccountSettingsTab(QWidget):
     def change_password(self) -> None:
         self.errors.clear()
         self.done.clear()
-        self.context.submit(
-            auth.change_password,
-            self.context.store,
+        old, new, again = (
             self.old_password.text(),
             self.new_password.text(),
             self.confirmation.text(),
+        )
+        if self.leaked.isChecked():
+            self._propose(
+                old,
+                lambda code: self.context.worker.submit(
+                    auth.change_password_and_key,
+                    self.context.store,
+                    self.context.desk.actor,
+                    old,
+                    new,
+                    again,
+                    code,
+                    on_done=self._changed,
+                    on_error=self._failed,
+                ),
+                (new, again),
+            )
+            return
+        self.context.submit(
+            auth.change_password,
+            self.context.store,
+            old,
+            new,
+            again,
             on_done=self._changed,
             on_error=self._failed,
         )
@@ -129,4 +190,8 @@ class AccountSettingsTab(QWidget):
     def _changed(self, _outcome: object) -> None:
         for field in (self.old_password, self.new_password, self.confirmation):
             field.clear()
-        self.done.setText("密码已修改，下次登录请使用新密码。")
+        if self.leaked.isChecked():
+            self.leaked.setChecked(False)
+            self.done.setText("密码和数据密钥已更换，旧密码和旧恢复码都已作废。下次登录请使用新密码。")
+        else:
+            self.done.setText("密码已修改，下次登录请使用新密码。")
