@@ -372,20 +372,28 @@ def _unlock_for_restore(paths: DataPaths, source: Path) -> None:
             raise ValidationError(f"无法解开备份的密钥：{result.message}")
 
 
-def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True) -> str:
-    """Sign in before the store opens (its key needs the password); a plain file written
-    before encryption is backed up and encrypted here, its new 恢复码 shown once."""
-    from qzdesk.services.security import auth
+def _settle(paths: DataPaths) -> None:
+    """What an interrupted run left is put right before any key is tried (a switch of the
+    data file and its key finished, leftovers cleared), as the window does at its start."""
     from qzdesk.services.storage.lock import DataDirLock
-    from qzdesk.services.storage.store import missing_message, settle
+    from qzdesk.services.storage.store import settle
 
-    if paths.root.is_dir():  # an interrupted switch is finished first
+    if paths.root.is_dir():
         lock = DataDirLock(paths, "qzdesk")
         lock.acquire()
         try:
             settle(paths)
         finally:
             lock.release()
+
+
+def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True) -> str:
+    """Sign in before the store opens (its key needs the password); a plain file written
+    before encryption is backed up and encrypted here, its new 恢复码 shown once."""
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage.store import missing_message
+
+    _settle(paths)
     if not paths.database.exists():
         raise DataFileMissing(missing_message(paths))
     password = password if password is not None else _read_password()
@@ -411,6 +419,7 @@ def cmd_password_reset(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.security import auth
     from qzdesk.services.storage.store import Store, missing_message
 
+    _settle(paths)
     if not paths.database.exists():
         raise DataFileMissing(missing_message(paths))
     code = os.environ.get(RECOVERY_ENV) or _ask_secret("恢复码：", RECOVERY_ENV)

@@ -431,6 +431,29 @@ class Launcher(QObject):
         self.recovery.open()
 
 
+def first_look(paths: DataPaths) -> tuple[DataDirLock, str | None, bool]:
+    """What the window starts with: the directory's lock (held when there is an
+    organisation to sign in to), after what an interrupted run left is put right; the
+    organisation's name for the login; whether a setup that never finished was set aside
+    (the wizard starts again)."""
+    from qzdesk.services.storage.store import settle
+
+    lock = DataDirLock(paths, GUI_PROGRAM)
+    if not paths.root.is_dir():
+        return lock, None, False
+    lock.acquire()
+    try:
+        fresh = settle(paths) is not None
+    except BaseException:
+        lock.release()
+        raise
+    present = paths.database.exists() and not fresh
+    org_name = organisation_name(paths.database) if present else None
+    if org_name is None:  # not set up yet, or unreadable: the full opening says which
+        lock.release()
+    return lock, org_name, fresh
+
+
 def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None) -> int:
     app = ensure_app()
     paths = DataPaths(data_dir)
@@ -440,21 +463,11 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
         log.info("qzdesk already runs on %s: brought to the front", paths.root)
         return 0
     launcher = Launcher(None, handler)
-    org_name = None
-    fresh = False
-    if paths.database.exists():
-        from qzdesk.services.storage.store import settle
-
-        lock = DataDirLock(paths, GUI_PROGRAM)
-        try:
-            lock.acquire()
-            fresh = settle(paths) is not None  # a setup that never finished starts again
-        except QzdeskError as error:
-            QMessageBox.critical(None, "无法打开数据", str(error))
-            return 1
-        org_name = None if fresh else organisation_name(paths.database)
-        if org_name is None:  # not set up yet, or unreadable: the full opening says which
-            lock.release()
+    try:
+        lock, org_name, fresh = first_look(paths)
+    except QzdeskError as error:
+        QMessageBox.critical(None, "无法打开数据", str(error))
+        return 1
     if org_name is not None:
         launcher.start_login(paths, lock, org_name)
     else:

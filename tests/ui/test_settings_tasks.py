@@ -116,7 +116,7 @@ def test_the_rule_profile_is_listed_with_sources(signed_in, qtbot):
 
 def test_a_new_recovery_code_from_settings_replaces_the_old_one(signed_in, qtbot):
     """The 恢复码 was seen by someone: a new one, shown once, and only it opens the data."""
-    from qzdesk.services.security import auth
+    from qzdesk.services.security import auth, store_key
     from qzdesk.services.storage import cipher
     from qzdesk.ui.recovery import RecoveryCodeDialog
 
@@ -132,15 +132,58 @@ def test_a_new_recovery_code_from_settings_replaces_the_old_one(signed_in, qtbot
     qtbot.waitUntil(lambda: isinstance(account.recovery, RecoveryCodeDialog), timeout=10_000)
     code = account.recovery.code
     assert account.recovery.organisation == "秦州区示范中学团委（演示）"
+    paths = window.context.store.paths
+    assert not store_key.unlock(cipher.store_key_file(paths), code, store_key.RECOVERY)
+    before = cipher.read_key_file(cipher.store_key_file(paths))
     account.recovery.copied.setChecked(True)
     account.recovery.accept()
-    paths = window.context.store.paths
+    qtbot.waitUntil(lambda: "旧的恢复码已作废" in account.recovery_done.text(), timeout=20_000)
+    after = cipher.read_key_file(cipher.store_key_file(paths))
+    assert after is not None and before is not None
+    assert after["key_id"] != before["key_id"]  # a new data key, not a re-wrap
     saved = dict(cipher._unlocked)
     try:
         cipher._unlocked.clear()
         assert auth.unlock_with_recovery_code(paths, code)
     finally:
         cipher._unlocked.update(saved)
+    from qzdesk.services.organisation.orgs import organisation_name
+
+    answers: list[object] = []  # the window goes on working on the re-keyed file
+    window.context.submit(organisation_name, window.context.store, on_done=answers.append)
+    qtbot.waitUntil(lambda: answers == ["秦州区示范中学团委（演示）"], timeout=10_000)
+
+
+def test_a_password_that_may_have_leaked_changes_the_key_too(signed_in, qtbot):
+    """旧密码可能已泄露: the new 恢复码 is shown first; cancelling it changes nothing."""
+    from qzdesk.services.security import store_key
+    from qzdesk.services.storage import cipher
+    from qzdesk.ui.recovery import RecoveryCodeDialog
+
+    window = signed_in
+    account = window.settings_page.account_tab
+    paths = window.context.store.paths
+    before = cipher.read_key_file(cipher.store_key_file(paths))
+    account.old_password.setText("qzdemo")
+    account.new_password.setText("xinmima1")
+    account.confirmation.setText("xinmima1")
+    account.leaked.setChecked(True)
+    qtbot.mouseClick(account.findChild(object, "change_password"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(account.recovery, RecoveryCodeDialog), timeout=10_000)
+    account.recovery.reject()  # 取消: nothing changes
+    assert cipher.read_key_file(cipher.store_key_file(paths)) == before
+    assert store_key.password_opens(paths, "qzdemo")
+    first = account.recovery
+    qtbot.mouseClick(account.findChild(object, "change_password"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: account.recovery is not first, timeout=10_000)
+    account.recovery.copied.setChecked(True)
+    account.recovery.accept()
+    qtbot.waitUntil(lambda: "数据密钥已更换" in account.done.text(), timeout=20_000)
+    assert store_key.password_opens(paths, "xinmima1")
+    assert not store_key.password_opens(paths, "qzdemo")
+    assert store_key.unlock(cipher.store_key_file(paths), first.code, store_key.RECOVERY) is False
+    after = cipher.read_key_file(cipher.store_key_file(paths))
+    assert after is not None and before is not None and after["key_id"] != before["key_id"]
 
 
 def test_a_branch_marked_temporary_is_shown_so_and_not_rated(signed_in, qtbot):

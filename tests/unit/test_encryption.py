@@ -296,3 +296,31 @@ def test_the_login_name_follows_a_rename(data_dir):
     paths = DataPaths(data_dir)
     store_key.keep_organisation(paths, "秦州区示范中学团委")
     assert organisation_name(paths.database) == "秦州区示范中学团委"
+
+
+def test_an_old_recovery_code_and_a_copy_of_its_key_file_open_nothing_newer(
+    data_dir, tmp_path, new_process
+):
+    """Someone saw the 恢复码 and copied keys/ (a stick, a shared folder): after a new code,
+    what they hold opens the backups of its day but not the store as it is now."""
+    paths = DataPaths(data_dir)
+    assert auth.login(paths, "qzdemo").ok
+    with Store.open(data_dir, "tests") as store:
+        seen = auth.propose_recovery_code(store, "qzdemo")
+        auth.replace_recovery_code(store, "书记", "qzdemo", seen)
+        stolen = tmp_path / "stolen-key.json"
+        shutil.copy(cipher.store_key_file(paths), stolen)
+        then = online_backup(paths.database, paths.backups, "manual")
+        auth.replace_recovery_code(
+            store, "书记", "qzdemo", auth.propose_recovery_code(store, "qzdemo")
+        )
+        now = members(store)
+    cipher.forget_all()
+    assert store_key.unlock(stolen, seen, store_key.RECOVERY)  # their copy still unwraps…
+    old_key = cipher.unlocked_key(str(json.loads(stolen.read_text())["key_id"]))
+    assert not cipher.fits(paths.database, old_key)  # …a key the data no longer uses
+    assert not auth.unlock_with_recovery_code(paths, seen)
+    assert cipher.fits(then, old_key)  # the backup of that day opens with its own secrets
+    assert auth.login(paths, "qzdemo").ok
+    with Store.open(data_dir, "tests") as store:
+        assert members(store) == now

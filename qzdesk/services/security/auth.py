@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from qzdesk.config import DataPaths
-from qzdesk.services import audit, clock
+from qzdesk.services import audit, clock, crashpoints
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.files import write_atomically
@@ -165,6 +165,7 @@ def change_password(store: Store, old: str, new: str, confirmation: str) -> Outc
             write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
             if cipher.is_sealed(store.paths):
                 store_key.rewrap(store.paths, store_key.PASSWORD, new)
+                crashpoints.reached("password-rewrapped")
     except BaseException:
         for path, data in before.items():
             if path.read_bytes() != data:
@@ -219,6 +220,7 @@ def reset_password(store: Store, new: str, confirmation: str) -> Outcome[None]:
     with store.transaction() as session:
         write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
         store_key.rewrap(store.paths, store_key.PASSWORD, new)
+        crashpoints.reached("password-rewrapped")
         audit.record(session, store.actor, "auth", "password", "reset_with_recovery_code")
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
 

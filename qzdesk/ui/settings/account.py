@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -87,6 +86,10 @@ class AccountSettingsTab(QWidget):
         renew.setObjectName("new_recovery_code")
         renew.clicked.connect(self.new_recovery_code)
         column.addWidget(renew)
+        self.recovery_done = QLabel()
+        self.recovery_done.setObjectName("recovery_done")
+        self.recovery_done.setWordWrap(True)
+        column.addWidget(self.recovery_done)
         layout.addWidget(recovery_box)
         layout.addStretch(1)
         self.recovery: RecoveryCodeDialog | None = None
@@ -110,7 +113,9 @@ class AccountSettingsTab(QWidget):
                 self.context.desk.actor,
                 password,
                 code,
-                on_done=lambda _o: self._in_force("新的恢复码已启用，旧的恢复码已作废。"),
+                on_done=lambda _o: self.recovery_done.setText(
+                    "新的恢复码已启用，数据已改用新的密钥；旧的恢复码已作废。"
+                ),
                 on_error=self._failed,
             ),
         )
@@ -139,9 +144,6 @@ class AccountSettingsTab(QWidget):
             on_done=show,
             on_error=self._failed,
         )
-
-    def _in_force(self, text: str) -> None:
-        QMessageBox.information(self, "已更换", text)
 
     def save_secretary(self) -> None:
         self.errors.clear()
