@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qzdesk import __version__
-from qzdesk.config import PASSWORD_ENV, RECOVERY_ENV, DataPaths, resolve_data_dir
+from qzdesk.config import (
+    BACKUP_PASSWORD_ENV,
+    PASSWORD_ENV,
+    RECOVERY_ENV,
+    DataPaths,
+    resolve_data_dir,
+)
 from qzdesk.logs import setup_logging
 from qzdesk.services.errors import DataFileMissing, QzdeskError, ValidationError
 from qzdesk.vocabulary import OrgKind, Sector
@@ -226,14 +232,21 @@ def cmd_restore(args: argparse.Namespace, paths: DataPaths) -> int:
     lock = DataDirLock(paths, "qzdesk restore")
     lock.acquire()
     try:
-        kept = restore(paths, source)
+        restored = restore(paths, source)
     finally:
         lock.release()
     Store.open(paths.root, "qzdesk restore").close()  # brought to this version's schema
+    kept = restored.kept
     text = f"已从 {args.file} 恢复数据文件 {paths.database}。"
     if kept is not None:
         text += f"原来的数据文件已保留为 {kept}。"
-    _emit(args, text, {"restored_from": str(args.file), "previous_kept_as": kept and str(kept)})
+    text += restored.secrets_note()
+    payload = {
+        "restored_from": str(args.file),
+        "previous_kept_as": kept and str(kept),
+        "same_password_and_recovery_code": restored.same_secrets,
+    }
+    _emit(args, text, payload)
     return EXIT_OK
 
 
@@ -360,16 +373,26 @@ def _unlock_for_restore(paths: DataPaths, source: Path) -> None:
     """Restoring needs the keys of both files: the current one (if encrypted; it is kept
     aside as a checked backup) and the backup's (the password in force when it was taken,
     usually the same)."""
-    from qzdesk.services.security import auth
+    from qzdesk.services.security import auth, store_key
     from qzdesk.services.storage import cipher
 
     password = None
     if paths.database.exists() and not cipher.is_plain(paths.database):
-        password = _unlock(paths, convert=False)
-    if source.is_file() and auth.backup_locked(source):
-        result = auth.unlock_backup(paths, source, password or _read_password())
-        if not result.ok:
-            raise ValidationError(f"无法解开备份的密钥：{result.message}")
+        try:
+            password = _unlock(paths, convert=False)
+        except auth.KeyMismatch as error:  # kept aside as it is; the backup replaces it
+            print(f"当前数据文件打不开：{error}恢复前会原样留存。", file=sys.stderr)
+    if not source.is_file() or not auth.backup_locked(source):
+        return
+    password = password or _read_password()
+    if store_key.unlock(cipher.key_file_of(source), password):
+        return  # taken under the password in force now
+    then = os.environ.get(BACKUP_PASSWORD_ENV) or _ask_secret(
+        "备份当时的登录密码：", BACKUP_PASSWORD_ENV
+    )
+    result = auth.unlock_backup(paths, source, then)
+    if not result.ok:
+        raise ValidationError(f"无法解开备份的密钥（备份当时的密码）：{result.message}")
 
 
 def _settle(paths: DataPaths) -> None:

@@ -12,6 +12,7 @@ APP_NAME = "qzdesk"
 DATA_ENV = "QZDESK_DATA"
 PASSWORD_ENV = "QZDESK_PASSWORD"
 RECOVERY_ENV = "QZDESK_RECOVERY_CODE"
+BACKUP_PASSWORD_ENV = "QZDESK_BACKUP_PASSWORD"  # a backup taken under an earlier password
 
 
 def resolve_data_dir(option: str | None = None) -> Path:

@@ -9,13 +9,16 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{SPREADSHEETML}.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    f'ContentType="{SPREADSHEETML}.worksheet+xml"/>'
     "{strings}"
     "</Types>"
 )
@@ -58,7 +61,7 @@ HEADER = (
 def _xlsx(path: Path, sheet: str, strings_part: str | None = None, strings: str = "") -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         override = STRINGS_TYPE.format(part=strings_part) if strings_part else ""
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(strings=override))
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES.replace("{strings}", override))
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         target = strings_part.removeprefix("xl/") if strings_part else ""

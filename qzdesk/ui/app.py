@@ -141,7 +141,7 @@ def _offer_restore(paths: DataPaths, message: str) -> Store | None:
     try:
         if not _unlock_backup(paths, latest):
             return None
-        restore(paths, latest)
+        restore(paths, latest)  # its key was just unlocked with the password of its day
         return Store.open(paths.root, GUI_PROGRAM)
     except QzdeskError as error:
         QMessageBox.critical(None, "无法恢复", str(error))
@@ -500,13 +500,15 @@ def restore_after_closing(paths: DataPaths, source: Path) -> None:
             return
         lock.acquire()
         try:
-            kept = restore(paths, source)
+            restored = restore(paths, source)
         finally:
             lock.release()
     except QzdeskError as error:
         QMessageBox.critical(None, "无法恢复", str(error))
         return
-    aside = f"原来的数据已另存为 {kept}。" if kept else ""
+    aside = f"原来的数据已另存为 {restored.kept}。" if restored.kept else ""
     QMessageBox.information(
-        None, "恢复完成", f"已从 {source.name} 恢复。{aside}请重新打开 qzdesk。"
+        None,
+        "恢复完成",
+        f"已从 {source.name} 恢复。{aside}{restored.secrets_note()}请重新打开 qzdesk。",
     )

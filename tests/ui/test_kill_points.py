@@ -136,3 +136,40 @@ def test_a_password_reset_killed_before_its_commit_signs_in_and_signs(data_dir, 
         store.close()
     checked = run_cli("check", "--full", "--data", str(data_dir), password="xinmima2026")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("point", ["restore-staged", "switch-decided", "switch-renamed"])
+def test_a_restore_killed_anywhere_loses_neither_file(data_dir, point):
+    """Before the decision the live file is as it was; after it, the backup is in place
+    and the file it replaced is kept among the backups."""
+    from qzdesk.services.organisation import orgs
+    from qzdesk.services.security import auth
+    from qzdesk.services.storage.backup import online_backup
+    from qzdesk.services.storage.store import Store
+
+    paths = DataPaths(data_dir)
+    assert auth.login(paths, PASSWORD).ok
+    backup = online_backup(paths.database, paths.backups, "manual")
+    with Store.open(data_dir, "tests") as store:
+        root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
+        orgs.add_branch(store, root.id, "备份之后新建的团支部")
+    cipher.forget_all()
+    run = killed_at(point, data_dir, "restore", str(backup))
+    assert run.returncode == KILLED, run.stderr
+    lock, _name, _fresh = first_look(paths)
+    result, store = sign_in_and_open(paths, lock, PASSWORD)
+    assert result.ok and store is not None
+    try:
+        names = {o.name for o in orgs.list_orgs(store)}
+    finally:
+        store.close()
+    decided = point != "restore-staged"
+    assert ("备份之后新建的团支部" in names) != decided
+    kept = [p for p in backups(paths) if p.name.endswith("-before-restore.sqlite")]
+    assert kept  # taken before anything was replaced
+    conn = cipher.connect(kept[0])
+    try:
+        assert "备份之后新建的团支部" in [r[0] for r in conn.execute("SELECT name FROM org")]
+    finally:
+        conn.close()
+    healthy(data_dir)

@@ -12,7 +12,7 @@ from pathlib import Path
 from qzdesk.config import DataPaths
 from qzdesk.services import audit, clock, crashpoints
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.errors import NotInitialised, ValidationError
+from qzdesk.services.errors import NotInitialised, QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.organisation.settings import Key, read, write
 from qzdesk.services.security import branch_key, store_key
@@ -82,7 +82,12 @@ def _count(
         remaining = int(ready_at - now.timestamp() + 0.999)
         if remaining > 0:
             return LoginResult(False, f"密码错误次数过多，请 {remaining} 秒后再试。", remaining)
-    if attempt():
+    try:
+        opened = attempt()
+    except KeyMismatch:  # a guess all the same: counted before the message is shown
+        _save_attempts(paths, failures + 1, now.isoformat())
+        raise
+    if opened:
         if failures or last:
             _save_attempts(paths, 0, None)
         return LoginResult(True, "")
@@ -96,13 +101,59 @@ def _count(
     return LoginResult(False, message, wait)
 
 
+class KeyMismatch(QzdeskError):
+    """The data file is intact but keys/store-key.json is missing or another file's."""
+
+
 def _opens(paths: DataPaths, password: str) -> bool:
-    if not cipher.is_plain(paths.database) and cipher.is_sealed(paths):
-        return store_key.unlock(cipher.store_key_file(paths), password)
+    database, key_file = paths.database, cipher.store_key_file(paths)
+    encrypted = database.exists() and not cipher.is_plain(database)
+    if encrypted and cipher.is_sealed(paths):
+        if not store_key.unlock(key_file, password):
+            return False
+        if cipher.fits(database, cipher.key_for(database)):
+            return True
+        return _key_from_backups(paths, password)
+    if encrypted and not key_file.exists():
+        return _key_from_backups(paths, password)
     stored = peek.password_hash(paths.database)
     if stored is None:
         raise NotInitialised("该数据目录尚未设置密码，请先完成首次设置。")
     return password_matches(stored, password)
+
+
+def _key_from_backups(paths: DataPaths, password: str) -> bool:
+    """The live key file is missing or belongs to another file (copied from another PC or
+    data directory): the key copies beside the backups are tried with the password; one
+    that opens the data file is put back in place (the misfit kept under keys/retired/).
+    KeyMismatch, saying which, when none does: never "the data file is damaged"."""
+    key_file = cipher.store_key_file(paths)
+    tried: set[str] = set()
+    for copy in sorted(paths.backups.glob(f"*{cipher.KEY_SUFFIX}"), reverse=True):
+        data = cipher.read_key_file(copy)
+        key_id = None if data is None else str(data["key_id"])
+        if key_id is None or key_id in tried:
+            continue
+        tried.add(key_id)
+        if store_key.unlock(copy, password) and cipher.fits(
+            paths.database, cipher.unlocked_key(key_id)
+        ):
+            if key_file.exists():
+                retired = paths.keys / "retired"
+                retired.mkdir(parents=True, exist_ok=True)
+                key_file.rename(retired / f"{clock.now():%Y%m%d-%H%M%S}-{key_file.name}")
+            write_atomically(key_file, copy.read_bytes())
+            log.warning("the data file's key file was put back from %s", copy.name)
+            return True
+    where = "不是这个数据文件的密钥（可能是从别的电脑或别的数据目录复制来的）" if (
+        key_file.exists()
+    ) else "不见了"
+    raise KeyMismatch(
+        f"数据文件 {paths.database} 完好，但它的密钥文件 {key_file} {where}；"
+        f"备份旁的 {len(tried)} 个密钥副本用这个密码也打不开它。"
+        "请把原来的 keys 文件夹放回（换电脑时要和数据文件一起复制），"
+        "或输入当时的密码再试；都不行时从备份恢复（备份旁的 .key.json 要一起复制）。"
+    )
 
 
 def needs_encrypting(paths: DataPaths) -> bool:

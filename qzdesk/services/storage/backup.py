@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from qzdesk.config import DataPaths
-from qzdesk.services import clock
+from qzdesk.services import clock, crashpoints
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import fsync_dir, write_atomically
-from qzdesk.services.storage import cipher
+from qzdesk.services.storage import cipher, switch
 from qzdesk.services.storage.integrity import quick_check, stored_revision
 
 AUTO = "auto"
@@ -131,44 +132,91 @@ def thin(paths: DataPaths) -> list[Path]:
 
 
 def check_backup(source: Path) -> str:
-    """The schema revision of a readable qzdesk backup; QzdeskError naming what is wrong."""
+    """The schema revision of a readable qzdesk backup that this version can open;
+    QzdeskError naming what is wrong (nothing has been touched)."""
+    from qzdesk.services.storage.schema import SCHEMA_HEAD, known_revisions
+
     if not source.is_file():
         raise QzdeskError(f"找不到备份文件 {source}。")
     problems = quick_check(source)
     if problems:
         raise QzdeskError(f"备份文件 {source.name} 已损坏：{'；'.join(problems[:3])}。")
-    with cipher.connect(source, read_only=True) as conn:
+    conn = cipher.connect(source, read_only=True)
+    try:
         revision = stored_revision(conn)
+    finally:
+        conn.close()
     if revision is None:
         raise QzdeskError(f"{source.name} 不是 qzdesk 的数据文件或备份。")
+    if revision != SCHEMA_HEAD and revision not in known_revisions():
+        raise QzdeskError(
+            f"备份 {source.name} 由更新版本的 qzdesk 写入（数据结构版本 {revision}，"
+            f"本程序只认识到 {SCHEMA_HEAD}）：请先安装最新版 qzdesk 再恢复。当前数据未做任何改动。"
+        )
     return revision
 
 
-def restore(paths: DataPaths, source: Path) -> Path | None:
+@dataclass(frozen=True)
+class Restored:
+    kept: Path | None  # the file it replaced, kept as a backup
+    same_secrets: bool  # the password and 恢复码 in force before still open it
+
+    def secrets_note(self) -> str:
+        if self.same_secrets:
+            return "登录密码和恢复码不变（恢复的数据已改用当前的密钥加密）。"
+        return (
+            "恢复的数据用备份当时的密码和恢复码打开：请用那时的密码登录；"
+            "如那时的恢复码已作废或遗失，登录后请在“设置 → 书记与密码”中生成新的恢复码。"
+        )
+
+
+def restore(paths: DataPaths, source: Path) -> Restored:
     """Put a checked backup in place of the data file (the caller holds the directory's
-    lock, no connection is open, and the backup's key is unlocked). The current file, if
-    any, is kept aside first; the copy is written to a temporary name and renamed, so a
-    failure changes nothing. A backup from another installation brings its key file."""
+    lock, no connection is open, and the backup's key is unlocked). Refused before
+    anything is touched when the backup is damaged, unreadable or from a newer version.
+    The current file, if any, is kept aside first. When the current file's key is at
+    hand, the backup is re-encrypted under it, so the password and 恢复码 in force stay
+    so (an older backup never brings back an old password or a replaced code); else the
+    backup's own key file comes with it. File and key switch together (switch.py)."""
     check_backup(source)
-    key = cipher.key_for(source)
+    backup_key = cipher.key_for(source)
+    live_key = _live_key(paths)
     kept = _keep_current(paths) if paths.database.exists() else None
-    partial = paths.database.with_name(paths.database.name + ".restore.part")
-    src = cipher.connect(source, read_only=True, key=key)
-    dst = cipher.connect(partial, key=key)
+    database, key_file = paths.database, cipher.store_key_file(paths)
+    staged = switch.staged(database)
+    finals = [database]
+    if live_key is not None:
+        cipher.encrypt_copy(source, staged, live_key, backup_key)
+        cipher.same_content(source, backup_key, staged, live_key)
+    else:
+        staged.unlink(missing_ok=True)
+        src = cipher.connect(source, read_only=True, key=backup_key)
+        dst = cipher.connect(staged, key=backup_key)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        with open(staged, "rb") as handle:
+            os.fsync(handle.fileno())
+        if backup_key is not None:
+            write_atomically(switch.staged(key_file), cipher.key_file_of(source).read_bytes())
+            finals.append(key_file)
+    crashpoints.reached("restore-staged")
+    switch.decide(paths, finals)
+    switch.finish(paths)
+    return Restored(kept, live_key is not None or backup_key is None)
+
+
+def _live_key(paths: DataPaths) -> bytes | None:
+    """The current file's key when it is encrypted, its key file fits it and is unlocked."""
+    if not paths.database.exists() or cipher.is_plain(paths.database):
+        return None
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    for leftover in ("-wal", "-shm"):
-        Path(f"{paths.database}{leftover}").unlink(missing_ok=True)
-    os.replace(partial, paths.database)
-    live_key = paths.keys / cipher.KEY_FILE
-    if key is not None and cipher.key_file_of(source) != live_key:
-        write_atomically(live_key, cipher.key_file_of(source).read_bytes())
-    return kept
+        key = cipher.key_for(paths.database)
+    except QzdeskError:  # locked, or its key file missing or damaged
+        return None
+    return key if key is not None and cipher.fits(paths.database, key) else None
 
 
 def _keep_current(paths: DataPaths) -> Path:

@@ -246,12 +246,17 @@ def same_content(source: Path, source_key: bytes | None, copy: Path, key: bytes)
 
 
 def fits(db_path: Path, key: bytes | None) -> bool:
-    """Whether `key` (None: none) opens the database's pages."""
+    """Whether `key` (None: none) is the database's key: its first page decrypts (read
+    alone, so a file damaged further in still counts as this key's)."""
     conn = connect(db_path, read_only=True, key=key)
+    # A wrong key is an expected answer here, not an error for SQLCipher to print.
+    level = conn.execute("PRAGMA cipher_log_level").fetchone()[0]
+    conn.execute("PRAGMA cipher_log_level = NONE")
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA user_version").fetchone()
         return True
     except DatabaseError:
         return False
     finally:
+        conn.execute(f"PRAGMA cipher_log_level = {level}")
         conn.close()
