@@ -24,7 +24,7 @@ from qzdesk.config import (
 )
 from qzdesk.logs import setup_logging
 from qzdesk.services.errors import DataFileMissing, QzdeskError, ValidationError
-from qzdesk.vocabulary import OrgKind, Sector
+from qzdesk.vocabulary import KeyEnd, OrgKind, Sector
 
 if TYPE_CHECKING:
     from qzdesk.services.desk import Desk
@@ -649,11 +649,19 @@ def cmd_trust_end(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.receiving.registry import end
 
     with _open_signed(paths, "qzdesk trust end", _load_profiles(paths)) as desk:
-        row = desk.call(end, desk.store, args.fingerprint, args.reason, args.ended_on).value
+        kind = KeyEnd(args.kind)
+        row = desk.call(
+            end, desk.store, args.fingerprint, args.reason, kind, args.ended_on
+        ).value
+    still = (
+        "此后收到的台账一律拒收"
+        if kind == KeyEnd.COMPROMISED
+        else "只接收停用前已结束的期间、且停用前签发的台账"
+    )
     _emit(
         args,
-        f"已停用：{row.org_name} 的证书（{row.ended_on:%Y-%m-%d} 起；此前签发的台账仍有效）",
-        {"org": row.org_name, "fingerprint": row.fingerprint},
+        f"已停用：{row.org_name} 的证书（{row.ended_on:%Y-%m-%d} 起，{kind.label}；{still}）",
+        {"org": row.org_name, "fingerprint": row.fingerprint, "kind": kind.value},
     )
     return EXIT_OK
 
@@ -872,6 +880,13 @@ def build_parser() -> argparse.ArgumentParser:
     ending = trust_sub.add_parser("end", parents=[common], help="停用一份证书（换届换钥、丢失）")
     ending.add_argument("fingerprint", metavar="FINGERPRINT")
     ending.add_argument("--reason", required=True, metavar="TEXT")
+    ending.add_argument(
+        "--kind",
+        required=True,
+        choices=[k.value for k in KeyEnd],
+        help="handover：换届或换用新密钥（停用前已结束的期间仍接收）；"
+        "compromised：丢失、被盗或泄露（此后一律拒收）",
+    )
     ending.add_argument(
         "--from", dest="ended_on", type=date.fromisoformat, metavar="DATE", help="停用日期"
     )

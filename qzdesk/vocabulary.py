@@ -36,6 +36,18 @@ class BranchNature(StrEnum):
         }[self.value]
 
 
+class KeyEnd(StrEnum):
+    """Why a registered signing key was ended: it decides what is still accepted from it
+    (services/receiving/registry.py)."""
+
+    HANDOVER = "handover"  # 换届 or a routine new key: the old one is still in safe hands
+    COMPROMISED = "compromised"  # lost, stolen or seen by others
+
+    @property
+    def label(self) -> str:
+        return {"handover": "换届或换用新密钥", "compromised": "丢失、被盗或泄露"}[self.value]
+
+
 class Sector(StrEnum):
     """Where the organisation stands; the last three are the "三新" fields."""
 

@@ -1,5 +1,6 @@
 """Receiving a folder or a USB stick of archives: every PDF in it is verified (the
-signature over the whole file, the signer registered and not ended on the signing day,
+signature over the whole file, the signer registered and its key not ended for this file
+(registry.Registration.judge),
 the organisation named in the data the registered one, the data valid, the chain
 continuing the organisation's previous archive), logged with its verdict, and an
 accepted one filed under the data folder. A broken or hostile file is a line in the
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qzdesk.export.archive import verify_archive
+from qzdesk.services import clock
 from qzdesk.services.files import write_atomically
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.storage.store import Store
@@ -115,11 +117,10 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
         data["generated_at"][:10]
     )
     problems = []
-    if not registration.valid_on(signed_on):
-        problems.append(
-            f"签名证书已于 {registration.ended_on:%Y-%m-%d} 停用（{registration.end_reason}），"
-            f"此后（{signed_on:%Y-%m-%d}）签发的台账不予接收"
-        )
+    period_end = date.fromisoformat(data["period"]["end"])
+    refusal, ended_note = registration.judge(period_end, signed_on, clock.today())
+    if refusal:
+        problems.append(refusal)
     if data["branch"]["name"] != registration.org_name:
         problems.append(
             f"台账中的组织“{data['branch']['name']}”不是该证书登记的“{registration.org_name}”"
@@ -133,7 +134,7 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
         verdict.reasons += problems
         return
     verdict.accepted = True
-    verdict.reasons += notes
+    verdict.reasons += [ended_note] * bool(ended_note) + notes
     verdict.data = data
 
 

@@ -28,6 +28,7 @@ class TrustedCert(Base):
     registered_by: Mapped[str] = mapped_column(String(80))
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(200))
+    end_kind: Mapped[str | None] = mapped_column(String(20))  # KeyEnd; NULL: ended before 0011
 
 
 class Receipt(Base):

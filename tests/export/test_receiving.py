@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from qzdesk.export.archive import save_archive
-from qzdesk.export.receiving import receive_folder
+from qzdesk.export.receiving import receive_file, receive_folder
 from qzdesk.services import clock
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation import settings
@@ -20,7 +20,7 @@ from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.security import branch_key
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import OrgKind, Sector
+from qzdesk.vocabulary import KeyEnd, OrgKind, Sector
 from tests.unit.test_member_import import run_cli
 
 PASSWORD = "qzdemo"
@@ -80,7 +80,9 @@ def district(tmp_path, profiles):
         for key in ("a", "b", "d"):
             v = villages[key]
             registry.register(store, v.cert, v.name, v.fingerprint.replace(":", " "))
-        registry.end(store, villages["d"].fingerprint, "换届，启用新密钥", clock.today())
+        registry.end(
+            store, villages["d"].fingerprint, "换届，启用新密钥", KeyEnd.HANDOVER, clock.today()
+        )
     return villages, stick, files, committee
 
 
@@ -258,3 +260,60 @@ def test_the_committee_s_own_archive_carries_what_it_received(district, tmp_path
         text=True,
     ).stdout
     assert "收件汇总" not in contents
+
+
+def test_a_lost_key_signs_nothing_received_after_its_end_whatever_date_it_claims(district):
+    """The archive was signed (by its own clock) the day before the key was reported lost;
+    received after the report, it is refused: its signing time is only the signer's word."""
+    villages, _stick, files, committee = district
+    tomorrow = clock.today() + timedelta(days=1)
+    with Store.open(committee, "tests") as store:
+        registry.end(store, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED, tomorrow)
+        with clock.running_on(clock.FixedClock.on(tomorrow)):
+            verdict = receive_file(store, files["a_q1"])
+    assert not verdict.accepted
+    assert any("丢失或泄露" in r for r in verdict.reasons)
+
+
+def test_a_key_ended_at_handover_still_brings_in_earlier_periods_marked_so(district, tmp_path):
+    villages, _stick, files, committee = district
+    tomorrow = clock.today() + timedelta(days=1)
+    with Store.open(committee, "tests") as store:
+        registry.end(store, villages["b"].fingerprint, "换届", KeyEnd.HANDOVER, tomorrow)
+        with clock.running_on(clock.FixedClock.on(tomorrow + timedelta(days=3))):
+            earlier = receive_file(store, files["b_q1"])  # 2026Q1, signed before the end
+        current = villages["b"].archive(f"{clock.today().year}", tmp_path / "year")
+        year = receive_file(store, current)  # the year is not over at the end
+        log = {r.file_name: r for r in receipts.receipts(store)}
+    assert earlier.accepted
+    assert any(r.startswith("停用前签发（按签署人所记时间") for r in earlier.reasons)
+    assert "停用前签发" in "".join(log[files["b_q1"].name].reasons)
+    assert not year.accepted and any("只接收停用前已结束的期间" in r for r in year.reasons)
+
+
+@pytest.mark.parametrize(
+    ("kind", "period_end", "signed", "received", "accepted"),
+    [
+        (KeyEnd.COMPROMISED, date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 9), True),
+        (KeyEnd.COMPROMISED, date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 10), False),
+        (KeyEnd.HANDOVER, date(2026, 3, 31), date(2026, 4, 9), date(2026, 5, 1), True),
+        (KeyEnd.HANDOVER, date(2026, 3, 31), date(2026, 4, 10), date(2026, 5, 1), False),
+        (KeyEnd.HANDOVER, date(2026, 4, 10), date(2026, 4, 9), date(2026, 5, 1), False),
+        (None, date(2026, 3, 31), date(2026, 4, 9), date(2026, 5, 1), True),
+    ],
+)
+def test_what_an_ended_key_is_still_trusted_for(kind, period_end, signed, received, accepted):
+    ended = registry.Registration(
+        1,
+        "AA",
+        "东关村团支部",
+        "某镇团委",
+        date(2025, 1, 1),
+        "书记",
+        date(2026, 4, 10),
+        "x",
+        "",
+        kind,
+    )
+    refusal, _note = ended.judge(period_end, signed, received)
+    assert (refusal == "") == accepted

@@ -1,7 +1,10 @@
 """证书登记: the certificates of the organisations below, each checked against the
 fingerprint printed on its paper 证书登记表, with the organisation it belongs to. A key
-that changes (换届, a lost PC) gets a new registration; the old one is ended and stays
-valid for what it signed before that day."""
+that changes gets a new registration and the old one is ended. What an ended key is still
+trusted for depends on why it ended, because the signing time in a file is what its
+signer's clock (or the signer) wrote, and nothing offline can prove it: a key lost or
+seen by others signs nothing received after its end; a key ended at 换届 is still trusted
+for archives of periods that ended before its end, marked as such."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.security.branch_key import describe, fingerprint
 from qzdesk.services.storage.store import Store
+from qzdesk.vocabulary import KeyEnd
 
 CHANGED = frozenset({Topic.RECEIVING, Topic.AUDIT})
 
@@ -36,10 +40,23 @@ class Registration:
     end_reason: str | None
     certificate_pem: str
 
-    def valid_on(self, day: date) -> bool:
-        """Whether what it signed on `day` is accepted: an archive signed before the
-        paper form reached the committee counts; one signed after the end does not."""
-        return self.ended_on is None or day < self.ended_on
+    end_kind: KeyEnd | None = None  # None when ended before the kind was recorded
+
+    def judge(self, period_end: date, signed_on: date, received_on: date) -> tuple[str, str]:
+        """(refusal, note) for an archive of a period ending `period_end`, signed (as
+        its signer says) on `signed_on`, received on `received_on`; empty when none."""
+        if self.ended_on is None:
+            return "", ""
+        ended = f"签名证书已于 {self.ended_on:%Y-%m-%d} 停用（{self.end_reason}）"
+        if self.end_kind == KeyEnd.COMPROMISED:
+            if received_on >= self.ended_on:
+                return f"{ended}，原因是密钥丢失或泄露：此后收到的台账一律不予接收", ""
+            return "", ""
+        if period_end >= self.ended_on:
+            return f"{ended}：只接收停用前已结束的期间的台账（本期截至 {period_end:%Y-%m-%d}）", ""
+        if signed_on >= self.ended_on:
+            return f"{ended}，此后（{signed_on:%Y-%m-%d}）签发的台账不予接收", ""
+        return "", f"停用前签发（按签署人所记时间 {signed_on:%Y-%m-%d}）"
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -57,6 +74,7 @@ def _row(t: TrustedCert) -> Registration:
         t.ended_on,
         t.end_reason,
         t.certificate_pem,
+        KeyEnd(t.end_kind) if t.end_kind else None,
     )
 
 
@@ -116,10 +134,14 @@ def register(
 
 
 def end(
-    store: Store, typed_fingerprint: str, reason: str, ended_on: date | None = None
+    store: Store,
+    typed_fingerprint: str,
+    reason: str,
+    kind: KeyEnd,
+    ended_on: date | None = None,
 ) -> Outcome[Registration]:
-    """End a registration from a day on (a new key, a lost PC): archives it signed before
-    stay valid."""
+    """End a registration from a day on, for `kind` (see the module's note on what each
+    still accepts)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError("请写明停用的原因。", "reason")
@@ -132,7 +154,9 @@ def end(
             raise ValidationError(f"这份证书已于 {row.ended_on:%Y-%m-%d} 停用。", "fingerprint")
         row.ended_on = ended_on or clock.today()
         row.end_reason = reason
-        audit.record(session, store.actor, "trusted_cert", found, "end", after={"reason": reason})
+        row.end_kind = kind.value
+        after = {"reason": reason, "kind": kind.value}
+        audit.record(session, store.actor, "trusted_cert", found, "end", after=after)
         return Outcome(_row(row), CHANGED)
 
 

@@ -18,7 +18,7 @@ from qzdesk.services.errors import SchemaError
 from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.storage.integrity import stored_revision, user_tables
 
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"
 MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
 
 log = logging.getLogger(__name__)

@@ -44,6 +44,7 @@ from qzdesk.ui.receiving.cadres_tab import CadresTab
 from qzdesk.ui.receiving.compare_tab import CompareTab
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_sortable, fill_table, make_table
+from qzdesk.vocabulary import KeyEnd
 
 
 @dataclass(frozen=True)
@@ -461,13 +462,19 @@ class ReceivingPage(Page):
         chosen, ok = QInputDialog.getItem(self, "停用证书", "停用哪一份证书？", labels, 0, False)
         if not ok:
             return
-        reason, ok = QInputDialog.getText(
-            self, "停用证书", "停用原因（如：换届启用新密钥、电脑丢失）：\n此前签发的台账仍然有效。"
-        )
+        kinds = {
+            f"{KeyEnd.HANDOVER.label}（停用前已结束的期间仍接收）": KeyEnd.HANDOVER,
+            f"{KeyEnd.COMPROMISED.label}（此后收到的一律拒收）": KeyEnd.COMPROMISED,
+        }
+        kind, ok = QInputDialog.getItem(self, "停用证书", "为什么停用？", list(kinds), 0, False)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, "停用证书", "停用原因（写明经过，记入日志）：")
         if ok and reason.strip():
             self.context.submit(
                 registry.end,
                 self.context.store,
                 live[labels.index(chosen)].fingerprint,
                 reason,
+                kinds[kind],
             )
