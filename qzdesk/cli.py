@@ -193,11 +193,20 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
         lock.release()
     if report.healthy and report.revision == SCHEMA_HEAD:
         # The file is sound: now the records (chains, what archives signed, minutes, files).
-        from qzdesk.services.records_check import check_records
+        from qzdesk.export.archive import issued_anchors
+        from qzdesk.services.records_check import check_against, check_records
         from qzdesk.services.storage.store import Store
 
+        issued, unusable = issued_anchors(paths, args.against or [])
         with Store.open(paths.root, "qzdesk check") as store:
             report.problems += check_records(store)
+            report.problems += check_against(store, issued)
+        report.notes.append(
+            f"已与 {len(issued)} 份本单位签发的台账（数据目录中留存的副本"
+            + ("及 --against 所给文件" if args.against else "")
+            + "）中的积分账校验码逐一对照"
+        )
+        report.notes += unusable
     lines = [f"数据文件：{report.database}", f"数据结构版本：{report.revision or '无'}"]
     lines += [f"问题：{p}" for p in report.problems] + [f"提示：{n}" for n in report.notes]
     lines.append("结论：完好" if report.healthy else "结论：有问题（见上，每条都写明了怎么办）")
@@ -977,6 +986,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", parents=[common], help="检查数据文件是否完好")
     check.add_argument(
         "--full", action="store_true", help="逐页完整检查（integrity_check，较慢；默认快速检查）"
+    )
+    check.add_argument(
+        "--against",
+        type=Path,
+        nargs="+",
+        metavar="ARCHIVE",
+        help="与已报送上级的台账（PDF 文件或文件夹）中的积分账校验码对照",
     )
     check.set_defaults(handler=cmd_check)
     backup = sub.add_parser("backup", parents=[common], help="立即备份数据文件（可指定 U 盘目录）")

@@ -65,6 +65,12 @@ class DataPaths:
         return self.root / "received"
 
     @property
+    def issued(self) -> Path:
+        """A copy of every archive this installation signed, for `check` to compare the
+        chains with what was handed upward."""
+        return self.root / "issued"
+
+    @property
     def ui_state(self) -> Path:
         return self.root / "ui-state.ini"
 

@@ -39,7 +39,7 @@ from qzdesk.export.pdf.layout import (
     render,
 )
 from qzdesk.export.pdf.seal import Seal
-from qzdesk.services import archives, clock
+from qzdesk.services import archives, clock, crashpoints
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import remove_stale_parts, write_atomically
@@ -558,19 +558,51 @@ def store_archive(
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     path = out_dir / f"台账-{period.code}-{archive_id}.pdf"
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    check = verify_archive(pdf, [own])
+    if not check.ok:
+        raise QzdeskError(f"生成的台账未通过校验，没有写出：{'；'.join(check.problems)}")
+    reader = PdfFileReader(BytesIO(pdf))
+    pages = len(reader.root["/Pages"]["/Kids"])
+    # The chain heads signed into the file are recorded before the file exists, so no
+    # kill leaves a signed archive the store never heard of (`check` proves the chain
+    # still passes them); a copy stays in the data folder for `check` to compare with.
+    archives.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
+    crashpoints.reached("archive-recorded")
+    write_atomically(store.paths.issued / path.name, pdf)
     remove_stale_parts(out_dir, "台账-")
     write_atomically(path, pdf)
-    written = path.read_bytes()
-    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
-    check = verify_archive(written, [own])
-    if not check.ok:
+    if path.read_bytes() != pdf:
         path.unlink(missing_ok=True)
-        raise QzdeskError(f"写入后校验失败，已删除 {path.name}：{'；'.join(check.problems)}")
-    reader = PdfFileReader(BytesIO(written))
-    pages = len(reader.root["/Pages"]["/Kids"])
-    # The chain heads now signed into a file: `check` proves the chain still passes them.
-    archives.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
+        raise QzdeskError(
+            f"写入后读回的内容不一致，已删除 {path.name}：请换一个 U 盘或文件夹重试。"
+        )
     return SavedArchive(path, archive_id, pages)
+
+
+def issued_anchors(
+    paths: DataPaths, extra: list[Path]
+) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """The data of every archive this installation signed among the copies it keeps and
+    the files or folders in `extra` (those handed upward), each verified as signed by its
+    own key, now or retired; and a line for each file that could not serve."""
+    own = trust_list(paths, [])
+    files = sorted(paths.issued.glob("*.pdf"))
+    for item in extra:
+        files += sorted(item.rglob("*.pdf")) if item.is_dir() else [item]
+    found, unusable = [], []
+    for file in files:
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            unusable.append(f"{file}：无法读取（{exc.strerror}）")
+            continue
+        result = verify_archive(content, own)
+        if not result.ok or result.data is None:
+            unusable.append(f"{file.name}：不能用作对照（{'；'.join(result.problems)}）")
+            continue
+        found.append((file.name, result.data))
+    return found, unusable
 
 
 def trust_list(paths: DataPaths, extra: list[Path]) -> list[x509.Certificate]:

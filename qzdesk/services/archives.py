@@ -17,8 +17,8 @@ ENTITY = "archive"
 
 
 def record_issued(store: Store, archive_id: str, period: Period, anchors: dict[str, Any]) -> None:
-    """Noted once the signed file is written and has verified, with the chain anchors it
-    carries (see `signed_anchors`)."""
+    """Noted once the signed archive has verified, before its file is written, with the
+    chain anchors it carries (see `signed_anchors`)."""
     with store.transaction() as session:
         audit.record(
             session,

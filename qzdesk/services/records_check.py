@@ -5,8 +5,10 @@ is already signed into archives, and what the schema must hold, catch that."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from qzdesk.models import Attachment, PointsEntry, PointsReview
 from qzdesk.services import archives
@@ -42,19 +44,7 @@ def check_records(store: Store) -> list[str]:
             )
     with store.transaction() as session:
         for archive_id, chain, anchor in archives.signed_anchors(store):
-            model = CHAINS[chain]
-            count, head = anchor["count"], anchor["head"]
-            found = (
-                session.scalar(select(model.hash).order_by(model.id).offset(count - 1).limit(1))
-                if count
-                else GENESIS
-            )
-            if found != head:
-                problems.append(
-                    f"积分账与已签发的台账 {archive_id} 不符：其中记载的第 {count} 条记录的"
-                    f"校验码是 {head[:16]}…，现在是 {(found or '（缺失）')[:16]}…"
-                    f"（签发后积分记录被改写过）；{RESTORE}。"
-                )
+            problems += _against_anchor(session, f"已签发的台账 {archive_id}", chain, anchor)
         for meeting_id, number in altered_minutes(session):
             problems.append(
                 f"已签字的会议记录（编号 {meeting_id}，第 {number} 次）内容与签字时的校验码不符；"
@@ -66,4 +56,34 @@ def check_records(store: Store) -> list[str]:
                 problems.append(f"证明材料“{a.file_name}”的文件缺失（{path}）；{RESTORE}。")
             elif hashlib.sha256(path.read_bytes()).hexdigest() != a.sha256:
                 problems.append(f"证明材料“{a.file_name}”的文件被改动过（{path}）；{RESTORE}。")
+    return problems
+
+
+def _against_anchor(session: Session, source: str, chain: str, anchor: dict[str, Any]) -> list[str]:
+    """The chain still passes through the row `anchor` names (its count and hash)."""
+    model = CHAINS[chain]
+    count, head = int(anchor["count"]), str(anchor["head"])
+    found = (
+        session.scalar(select(model.hash).order_by(model.id).offset(count - 1).limit(1))
+        if count
+        else GENESIS
+    )
+    if found == head:
+        return []
+    return [
+        f"积分账与{source}不符：其中记载的第 {count} 条记录的校验码是 {head[:16]}…，"
+        f"现在是 {(found or '（缺失）')[:16]}…（签发后积分记录被改写过）；{RESTORE}。"
+    ]
+
+
+def check_against(store: Store, issued: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The chains compared with the anchors in archives verified as this installation's
+    (`issued`: a name for each, and its data): copies outside this file, such as those
+    handed upward, which someone who rewrote the file cannot rewrite too."""
+    problems = []
+    with store.transaction() as session:
+        for name, data in issued:
+            for moment in ("start", "end"):
+                for chain, anchor in data["admission"]["anchors"][moment].items():
+                    problems += _against_anchor(session, f"台账 {name}", chain, anchor)
     return problems

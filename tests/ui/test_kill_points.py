@@ -173,3 +173,22 @@ def test_a_restore_killed_anywhere_loses_neither_file(data_dir, point):
     finally:
         conn.close()
     healthy(data_dir)
+
+
+def test_an_archive_killed_after_its_record_leaves_no_unrecorded_signed_file(data_dir, tmp_path):
+    """The anchors are recorded before any file exists: a kill then leaves a record of an
+    archive never handed over (harmless: what it anchors is true), never a signed file
+    the store does not know."""
+    out = tmp_path / "U盘"
+    run = killed_at(
+        "archive-recorded", data_dir, "archive", "build", "--period", "2026", "--out", str(out)
+    )
+    assert run.returncode == KILLED, run.stderr
+    assert not (out.is_dir() and list(out.glob("*.pdf")))
+    assert members_in_window(data_dir) > 0
+    healthy(data_dir)
+    built = run_cli(
+        "archive", "build", "--period", "2026", "--out", str(out), "--data", str(data_dir)
+    )
+    assert built.returncode == 0, built.stderr
+    assert len(list(out.glob("*.pdf"))) == 1

@@ -131,3 +131,39 @@ def test_a_damaged_file_is_named_and_never_ends_in_a_traceback(store):
     # …and the backup it names brings the data back.
     assert run_cli("restore", str(backup), *data).returncode == 0
     assert run_cli("check", "--full", *data).returncode == 0
+
+
+def test_a_forger_who_rewrites_the_anchors_too_is_caught_by_what_went_upward(
+    store, profiles, tmp_path
+):
+    """`check` alone proves the chains against what this file (and the copies in its
+    folder) say was signed; a forger who also rewrites those is caught only by the archives
+    handed upward: `check --against`."""
+    upward = tmp_path / "报送"
+    save_archive(store, profiles, parse_period(str(datetime.now().year)), "qzdemo", upward)
+    root = store.paths.root
+    assert list((root / "issued").glob("*.pdf"))  # the copy kept of what was issued
+    store.close()
+    forge_points(root / "qzdesk.sqlite")
+    conn = cipher.connect(root / "qzdesk.sqlite")
+    guards = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+    ).fetchall()
+    for (sql,) in guards:
+        conn.execute(f"DROP TRIGGER {sql.split()[2]}")
+    conn.execute("DELETE FROM audit_log WHERE entity = 'archive'")
+    for (sql,) in guards:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    for copy in (root / "issued").glob("*.pdf"):
+        copy.unlink()
+    alone = run_cli("check", "--data", str(root))
+    assert alone.returncode == 0, alone.stdout  # nothing left inside the folder to disagree
+    against = run_cli("check", "--against", str(upward), "--data", str(root))
+    assert against.returncode == 4, against.stdout
+    assert "积分账与台账" in against.stdout and "不符" in against.stdout
+    stranger = tmp_path / "别人的.pdf"
+    stranger.write_bytes(b"%PDF-1.7 not an archive")
+    noted = run_cli("check", "--against", str(stranger), "--data", str(root))
+    assert "不能用作对照" in noted.stdout
