@@ -26,7 +26,10 @@ def make_engine(db_path: Path, connect: Callable[[], Any] | None = None) -> Engi
         def connect() -> Any:  # a plain file (a scratch database)
             return sqlcipher.connect(str(db_path), check_same_thread=False)
 
-    engine = create_engine(f"sqlite:///{db_path}", module=sqlcipher, creator=connect)
+    # hide_parameters: a failed statement's values (names, ID numbers) never reach the log.
+    engine = create_engine(
+        f"sqlite:///{db_path}", module=sqlcipher, creator=connect, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

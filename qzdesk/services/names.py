@@ -34,4 +34,14 @@ def clean_name(raw: str, what: str, field: str, max_length: int = 80) -> str:
         )
     if len(name) > max_length:
         raise ValidationError(f"{what}太长：最多 {max_length} 个字（现为 {len(name)} 个）。", field)
+    if formula_like(name):
+        raise ValidationError(FORMULA_MESSAGE.format(what=what), field)
     return name
+
+
+FORMULA_MESSAGE = "{what}不能以 = + - @ 开头（Excel 会把它当作公式执行），请删去开头的符号。"
+
+
+def formula_like(text: str) -> bool:
+    """What a spreadsheet would run as a formula if the text were pasted into a cell."""
+    return text[:1] in ("=", "+", "-", "@")

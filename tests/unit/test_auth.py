@@ -77,3 +77,36 @@ def test_change_password_through_the_desk_as_the_settings_page_does(desk):
     hash is written in the same transaction."""
     desk.call(auth.change_password, desk.store, "qzdemo", "newpass1", "newpass1")
     assert auth.login(desk.store.paths, "newpass1", now=T0).ok
+
+
+def test_parallel_guesses_take_turns_with_the_delay(data_dir):
+    """Sixteen wrong passwords at once (threads here; processes alike, the lock is the
+    OS's): each sees the count the last one left, so the delay holds."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qzdesk.config import DataPaths
+
+    paths = DataPaths(data_dir)
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda _i: auth.login(paths, "wrong-guess"), range(16)))
+    tried = [r for r in results if "密码不正确" in r.message]
+    waited = [r for r in results if "秒后再试" in r.message and "密码不正确" not in r.message]
+    assert len(tried) + len(waited) == 16
+    assert 3 <= len(tried) <= 4  # three free tries, a fourth only once its second passed
+    recorded = json.loads((paths.keys / "sign-in.json").read_text())["failures"]
+    assert recorded == len(tried)
+
+
+def test_a_recovery_code_typed_in_full_width_is_read_as_printed():
+    from qzdesk.services.security.store_key import normalise_recovery_code
+
+    assert normalise_recovery_code("ＡＢＣＤ－２３４５　efgh") == "ABCD-2345-EFGH"
+
+
+@pytest.mark.parametrize("name", ["=1+1", "+86 张", "-SUM(A1)", "@cmd"])
+def test_a_name_a_spreadsheet_would_run_is_refused(name):
+    from qzdesk.services.names import clean_name
+
+    with pytest.raises(ValidationError, match="公式"):
+        clean_name(name, "组织名称", "org")

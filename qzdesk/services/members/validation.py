@@ -13,7 +13,7 @@ from datetime import date
 
 from qzdesk.services.dates import PartialDate, month_end
 from qzdesk.services.members import idcard
-from qzdesk.services.names import invisible_characters, tidy
+from qzdesk.services.names import FORMULA_MESSAGE, formula_like, invisible_characters, tidy
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.vocabulary import IdType, MemberStatus, PoliticalStatus
 
@@ -263,6 +263,8 @@ def check_member(draft: MemberDraft, profile: RuleProfile, today: date) -> Check
         c.error("name", "姓名最多 40 个字。")
     elif hidden := invisible_characters(d.name):
         c.error("name", f"姓名中有看不见的控制字符（{'、'.join(hidden)}），请删去后重新输入。")
+    elif formula_like(d.name):
+        c.error("name", FORMULA_MESSAGE.format(what="姓名"))
     for name in TEXT_FIELDS:
         setattr(d, name, tidy(getattr(d, name)))
     d.gender = d.gender.strip()

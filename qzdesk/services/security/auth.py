@@ -21,7 +21,7 @@ from qzdesk.services.security.passwords import check_new_password, hash_password
 from qzdesk.services.security.rekey import rekey
 from qzdesk.services.storage import cipher, peek
 from qzdesk.services.storage.backup import encrypt_plain_backups
-from qzdesk.services.storage.lock import DataDirLock
+from qzdesk.services.storage.lock import DataDirLock, taking_turns
 from qzdesk.services.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,15 @@ def login(paths: DataPaths, password: str, now: datetime | None = None) -> Login
 def _count(
     paths: DataPaths, attempt: Callable[[], bool], now: datetime | None = None
 ) -> LoginResult:
-    """One try at a secret, with the growing delay after repeated failures."""
+    """One try at a secret, with the growing delay after repeated failures; tries from
+    several processes at once take turns, so each sees the count the last one left."""
+    with taking_turns(paths.keys / "sign-in.lock"):
+        return _counted(paths, attempt, now)
+
+
+def _counted(
+    paths: DataPaths, attempt: Callable[[], bool], now: datetime | None = None
+) -> LoginResult:
     now = now or clock.now_utc()
     failures, last = _attempts(paths)
     if last is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,9 @@ def new_recovery_code() -> str:
 
 
 def normalise_recovery_code(typed: str) -> str:
-    """As printed, whatever the case, spaces or dashes typed."""
-    chars = "".join(c for c in typed.upper() if c.isalnum())
+    """As printed, whatever the case, spaces or dashes typed, in half or full width (a
+    Chinese input method types ＡＢＣ２)."""
+    chars = "".join(c for c in unicodedata.normalize("NFKC", typed).upper() if c.isalnum())
     return "-".join(chars[i : i + GROUP_LENGTH] for i in range(0, len(chars), GROUP_LENGTH))
 
 

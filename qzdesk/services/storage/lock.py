@@ -6,6 +6,9 @@ import json
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from qzdesk.config import DataPaths
 from qzdesk.services import clock
@@ -17,6 +20,9 @@ if sys.platform == "win32":
     def _try_lock(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
 
+    def _wait_lock(fd: int) -> None:
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for 10 s, then OSError
+
     def _unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
@@ -27,8 +33,27 @@ else:
     def _try_lock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
+    def _wait_lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextmanager
+def taking_turns(path: Path) -> Iterator[None]:
+    """A short OS lock on `path`, waited for: processes that read, then write a file
+    (the sign-in counter) do so one at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _wait_lock(fd)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
 
 
 class DataDirLock:
