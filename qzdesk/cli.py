@@ -23,6 +23,7 @@ from qzdesk.config import (
     resolve_data_dir,
 )
 from qzdesk.logs import setup_logging
+from qzdesk.services import clock
 from qzdesk.services.errors import DataFileMissing, QzdeskError, ValidationError
 from qzdesk.vocabulary import KeyEnd, OrgKind, Sector
 
@@ -58,11 +59,11 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
 
             name = args.org_name or "东关村团支部（演示）"
             root = build_branch_demo(
-                store, profiles, date.today(), name, Sector(args.sector), args.seed
+                store, profiles, clock.today(), name, Sector(args.sector), args.seed
             )
         else:
             root = build_demo(
-                store, profiles, date.today(), args.members, org_name=args.org_name, seed=args.seed
+                store, profiles, clock.today(), args.members, org_name=args.org_name, seed=args.seed
             )
     text = (
         f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
@@ -123,13 +124,29 @@ def cmd_archive_verify(args: argparse.Namespace, paths: DataPaths) -> int:
         pdf = args.file.read_bytes()
     except OSError as exc:
         raise QzdeskError(f"无法读取 {args.file}：{exc.strerror}") from exc
-    result = verify_archive(pdf, trust_list(paths, args.trust or []))
-    lines = [f"文件：{args.file}", *result.report()]
+    registered, note = _registered_certificates(paths)
+    result = verify_archive(pdf, [*trust_list(paths, args.trust or []), *registered])
+    lines = [f"文件：{args.file}", *result.report(), *note]
     found = {k: v for k, v in dataclasses.asdict(result).items() if k != "data"}
     found["signed_at"] = result.signed_at.isoformat() if result.signed_at else None
     payload = {"file": str(args.file), "ok": result.ok, **found}
     _emit(args, "\n".join(lines), payload)
     return EXIT_OK if result.ok else EXIT_VERIFY_FAILED
+
+
+def _registered_certificates(paths: DataPaths) -> tuple[list[Any], list[str]]:
+    """The certificates this committee registered (证书登记), as `receive` trusts them (a
+    key ended as lost or compromised vouches for nothing); read only when a store is here
+    and its password is at hand."""
+    from qzdesk.services.receiving import registry
+
+    if not paths.database.exists():
+        return [], []
+    if not (os.environ.get(PASSWORD_ENV) or sys.stdin.isatty()):
+        return [], [f"提示：未提供密码（{PASSWORD_ENV}），未使用本机登记的证书。"]
+    with _open_signed(paths, "qzdesk archive verify", _load_profiles(paths)) as desk:
+        rows = desk.call(registry.registrations, desk.store)
+    return [r.certificate for r in rows if r.end_kind != KeyEnd.COMPROMISED], []
 
 
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
+
+from qzdesk.services import clock
 
 
 def run_checks(report: Callable[[str], None]) -> bool:
@@ -34,7 +35,7 @@ def run_checks(report: Callable[[str], None]) -> bool:
         paths = DataPaths(Path(tmp) / "data")
         profiles = installed_profiles(paths)
         with staged_store(paths, "qzdesk selftest") as store:
-            build_demo(store, profiles, date.today())
+            build_demo(store, profiles, clock.today())
         step("建立演示数据（数据库、迁移、规则配置）", paths.database.exists())
         step("数据文件检查", check(paths.database, full=True).healthy)
         cipher.forget_all()  # as at a fresh start: only the password opens it
@@ -42,7 +43,7 @@ def run_checks(report: Callable[[str], None]) -> bool:
         step("数据文件加密（SQLCipher）", encrypted, cipher.dbapi.sqlite_version)
         with Store.open(paths.root, "qzdesk selftest") as store:
             saved = save_archive(
-                store, profiles, parse_period(str(date.today().year)), DEMO_PASSWORD, Path(tmp)
+                store, profiles, parse_period(str(clock.today().year)), DEMO_PASSWORD, Path(tmp)
             )
         result = verify_archive(saved.path.read_bytes(), trust_list(paths, []))
         step("生成并校验签名台账", result.ok, f"{saved.pages} 页")

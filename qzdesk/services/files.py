@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 from pathlib import Path
 
+from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
 
 
@@ -52,7 +52,7 @@ def remove_stale_parts(folder: Path, stem: str) -> list[Path]:
     process was killed mid-write (in a folder outside the data directory, such as the
     archives' folder on a USB stick). Only old ones: another qzdesk writing to the same
     stick at this moment keeps its file."""
-    now = time.time()
+    now = clock.now().timestamp()
     found = []
     for path in folder.glob(f".{stem}*.part") if folder.is_dir() else []:
         try:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
+from qzdesk.services.clock import BEIJING
 from qzdesk.services.errors import ValidationError
 
 # The League's days are Beijing days: a row recorded at 00:30 on 1 April belongs to Q2
-# wherever the PC's clock is set. China has had no daylight saving since 1991.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+# wherever the PC's clock is set (services/clock.py).
 
 
 def instant_text(moment: datetime) -> str:

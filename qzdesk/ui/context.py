@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from qzdesk.services.desk import Desk
@@ -35,6 +36,11 @@ class AppContext:
     @property
     def profiles(self) -> Mapping[str, RuleProfile]:
         return self.desk.profiles
+
+    def today(self) -> date:
+        """The desk's day (Beijing), for what a screen proposes: never the widget's own
+        wall clock."""
+        return self.desk.clock.now().date()
 
     def read(
         self,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk import __version__
+from qzdesk.services import clock
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.storage.integrity import is_damage
 from qzdesk.ui.screen import fit
@@ -37,7 +37,7 @@ def error_report(error: BaseException) -> str:
 
     lines = [
         f"qzdesk {__version__}",
-        f"时间：{datetime.now().isoformat(timespec='seconds')}",
+        f"时间：{clock.now().isoformat(timespec='seconds')}",
         f"Python {platform.python_version()}，PySide6 {pyside_version}，{platform.platform()}",
         "",
         *traceback.format_exception(type(error), error, error.__traceback__),

@@ -317,3 +317,17 @@ def test_what_an_ended_key_is_still_trusted_for(kind, period_end, signed, receiv
     )
     refusal, _note = ended.judge(period_end, signed, received)
     assert (refusal == "") == accepted
+
+
+def test_archive_verify_on_the_committee_s_pc_trusts_what_it_registered(district):
+    """The file `receive` just accepted verifies with `archive verify` there (exit 0), with
+    no --trust: the registry is the committee's trust list; a key ended as lost is not."""
+    villages, _stick, files, committee = district
+    accepted = run_cli("archive", "verify", str(files["a_q1"]), "--data", str(committee))
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    stranger = run_cli("archive", "verify", str(files["c_q1"]), "--data", str(committee))
+    assert stranger.returncode == 4 and "不在信任名单中" in stranger.stdout
+    with Store.open(committee, "tests") as store:
+        registry.end(store, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED)
+    lost = run_cli("archive", "verify", str(files["a_q1"]), "--data", str(committee))
+    assert lost.returncode == 4

@@ -100,3 +100,34 @@ def test_an_operation_cannot_open_another(store, profiles):
         desk.read(lambda ctx: desk.read(lambda inner: None))
     with store.transaction() as session:  # and the store is free again afterwards
         assert session.scalar(select(Org.id).limit(1)) is not None
+
+
+def test_the_day_is_beijing_s_whatever_the_pc_s_time_zone():
+    """One calendar: a PC set to UTC (or New York) at 07:26 Beijing is on the same day as
+    one set to Shanghai, so an archive's as_of and its rows agree."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "from qzdesk.services import clock\n"
+        "now = clock.now()\n"
+        "print(clock.today().isoformat(), now.utcoffset().total_seconds())\n"
+    )
+    seen = set()
+    for zone in ("UTC", "Asia/Shanghai", "America/New_York", "Pacific/Kiritimati"):
+        env = {**os.environ, "TZ": zone}
+        out = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert out[1] == "28800.0"  # +08:00
+        seen.add(out[0])
+    assert len(seen) == 1 or _midnight_passed(seen)
+
+
+def _midnight_passed(days: set[str]) -> bool:
+    """The four probes straddled Beijing midnight: two consecutive days, no more."""
+    from datetime import date
+
+    first, last = sorted(date.fromisoformat(d) for d in days)[:: len(days) - 1]
+    return len(days) == 2 and (last - first).days == 1

@@ -4,7 +4,6 @@ step; the review queue; the ranking; publicity; quotas and number blocks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -383,7 +382,7 @@ class AdmissionPage(Page):
                 self,
                 self.context,
                 "points_record",
-                parse_period(str(date.today().year)),
+                parse_period(str(self.context.today().year)),
                 f"积分档案-{chosen.name}.pdf",
                 applicant_id=chosen.id,
             )

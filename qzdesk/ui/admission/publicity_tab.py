@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -160,7 +159,7 @@ class PublicityTab(QWidget):
         self, rows: list[PublicityRow], people: list[ApplicantRow], profile: RuleProfile
     ) -> None:
         self.rows, self.people, self.profile = rows, people, profile
-        today = date.today()
+        today = self.context.today()
         fill_table(
             self.table,
             [
@@ -222,7 +221,7 @@ class PublicityTab(QWidget):
                 self.context.store,
                 notice.id,
                 person.applicant_id,
-                date.today(),
+                self.context.today(),
                 content,
             )
 
@@ -254,7 +253,7 @@ class PublicityTab(QWidget):
             publicity.resolve_objection,
             self.context.store,
             objection.id,
-            date.today(),
+            self.context.today(),
             text,
             upheld,
         )

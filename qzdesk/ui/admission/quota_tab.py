@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -34,7 +32,7 @@ class QuotaTab(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        year = date.today().year
+        year = self.context.today().year
         layout = QVBoxLayout(self)
         self.status = QLabel()
         self.status.setObjectName("quota_status")

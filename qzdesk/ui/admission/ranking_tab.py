@@ -3,8 +3,6 @@ gates beside the points and the places left in the quota; the vote still decides
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from qzdesk.services.admission import quotas
@@ -72,7 +70,7 @@ class RankingTab(QWidget):
             self.grade.currentData(),
             self.class_name.currentData(),
         )
-        year = date.today().year
+        year = self.context.today().year
 
         def load() -> tuple[list[quotas.RankingRow], quotas.QuotaStatus]:
             rows = quotas.ranking(store, profiles, stage, grade, class_name, year)

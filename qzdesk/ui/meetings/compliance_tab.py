@@ -4,8 +4,6 @@ below, the 对标定级 self-rating the records support, line by line for the ch
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -43,7 +41,7 @@ class ComplianceTab(QWidget):
         super().__init__()
         self.context = context
         self.scheme: RatingScheme | None = None
-        self.year = date.today().year
+        self.year = self.context.today().year
         layout = QVBoxLayout(self)
         legend = QLabel(
             "每格为当月已签字的会议记录数；绿色：该月（季度）已达到，红色“×”：已过去仍未开，"

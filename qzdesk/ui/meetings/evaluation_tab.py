@@ -33,7 +33,7 @@ class EvaluationTab(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.year = date.today().year
+        self.year = self.context.today().year
         self.view: EvaluationView | None = None
         self.roll: list[RollEntry] = []
         layout = QVBoxLayout(self)

@@ -4,7 +4,6 @@ off; signed minutes are read-only and take addenda."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +210,7 @@ class MinutesDialog(QDialog):
         """New minutes for a planned meeting: its branch, kind, day, topic and leader."""
         self.branch.setCurrentIndex(self.branch.findData(item.branch_id))
         self.kind.setCurrentIndex(self.kind.findData(item.kind.value))
-        self.held_on.setDate(QDate(min(item.planned_on, date.today())))
+        self.held_on.setDate(QDate(min(item.planned_on, self.context.today())))
         if "主题待定" not in item.topic:
             self.fields["topic"].setText(item.topic)
         self.fields["chair"].setText(item.leader or "")

@@ -4,7 +4,6 @@ evaluation and registration, and committee terms, one tab each."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -58,7 +57,7 @@ class MeetingsPage(Page):
         self.year = QSpinBox()
         self.year.setObjectName("meetings_year")
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(self.context.today().year)
         self.year.valueChanged.connect(lambda _: self.refresh())
         row.addWidget(self.year)
         row.addWidget(QLabel("团支部"))

@@ -48,7 +48,7 @@ class PlanTab(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.year = date.today().year
+        self.year = self.context.today().year
         self.rows: list[PlanRow] = []
         self.branches: list[tuple[int, str]] = []
         layout = QVBoxLayout(self)
@@ -90,7 +90,7 @@ class PlanTab(QWidget):
 
     def show_plan(self, year: int, rows: list[PlanRow], branches: list[tuple[int, str]]) -> None:
         self.year, self.rows, self.branches = year, rows, branches
-        today = date.today()
+        today = self.context.today()
         fill_table(
             self.table,
             [r.cells(today) for r in rows],

@@ -59,7 +59,7 @@ class TermsTab(QWidget):
 
     def show_terms(self, rows: list[BranchTerm]) -> None:
         self.rows = rows
-        today = date.today()
+        today = self.context.today()
         cells = []
         for r in rows:
             t = r.current
@@ -184,7 +184,7 @@ class TermDialog(QDialog):
                 self.secretary.text(),
                 self.committee.text().split("、"),
                 chosen[0] if chosen else None,
-                date.today(),
+                self.context.today(),
             ),
             on_done=lambda _: self.accept(),
             on_error=self.errors.reporter(self.context.worker.unhandled),

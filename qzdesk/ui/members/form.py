@@ -3,7 +3,6 @@ member's history, and the lifecycle actions."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -454,7 +453,7 @@ class MemberForm(QDialog):
                 self.context.store,
                 self.record.id,
                 branch_id,
-                date.today(),
+                self.context.today(),
                 reason,
                 on_done=self._saved,
             )

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from qzdesk.services import clock
 from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 from qzdesk.services.members.records import MemberRow
 from qzdesk.vocabulary import MemberStatus
@@ -97,7 +98,7 @@ class RosterModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.index_: RosterIndex = RosterIndex([], date.today(), 28)
+        self.index_: RosterIndex = RosterIndex([], clock.today(), 28)
 
     @property
     def rows(self) -> Sequence[MemberRow]:

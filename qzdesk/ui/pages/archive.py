@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +66,7 @@ class ArchivePage(Page):
         self.year = QSpinBox()
         self.year.setObjectName("year")
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(self.context.today().year)
         self.part = QSpinBox()
         self.part.setObjectName("part")
         for widget in (self.kind, self.year, self.part):
@@ -119,7 +118,7 @@ class ArchivePage(Page):
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
         self.part.setVisible(kind != "year")
-        today = date.today()
+        today = self.context.today()
         if kind == "quarter":
             self.part.setRange(1, 4)
             self.part.setPrefix("第 ")
