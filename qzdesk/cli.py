@@ -198,7 +198,7 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.storage import cipher
     from qzdesk.services.storage.health import check
     from qzdesk.services.storage.lock import DataDirLock
-    from qzdesk.services.storage.schema import SCHEMA_HEAD
+    from qzdesk.services.storage.revisions import SCHEMA_HEAD
 
     if paths.database.exists() and not cipher.is_plain(paths.database):
         _unlock(paths, convert=False)  # an encrypted file is read with its key

@@ -120,6 +120,12 @@ def _first_run_and_login(inspector: Inspector, tmp: Path) -> None:
     inspector.check(code, "recovery-code")
     code.copied.setChecked(True)
     code.close()
+    proposed = RecoveryCodeDialog(
+        None, "7K3M-Q9XH-2RTD-W8PN-C4VB-6YJE", "秦州区第五中学团委", tmp, proposal=True
+    )
+    proposed.show()
+    inspector.check(proposed, "recovery-code-proposed")
+    proposed.reject()
     typed = RecoveryDialog(None, lambda _code, _new, _answer: None)
     typed.show()
     inspector.check(typed, "recovery-reset")

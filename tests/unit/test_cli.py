@@ -11,7 +11,7 @@ import pytest
 
 from qzdesk import __version__
 from qzdesk.services.storage import cipher
-from qzdesk.services.storage.schema import SCHEMA_HEAD
+from qzdesk.services.storage.revisions import SCHEMA_HEAD
 
 DEMO = {"QZDESK_PASSWORD": "qzdemo"}
 

@@ -17,7 +17,7 @@ from qzdesk.services.errors import SchemaError
 from qzdesk.services.security import store_key
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import quick_check
-from qzdesk.services.storage.schema import SCHEMA_HEAD, alembic_head, known_revisions
+from qzdesk.services.storage.revisions import SCHEMA_HEAD, alembic_head, known_revisions
 from qzdesk.services.storage.store import Store
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "schemas").glob("*.sqlite"))

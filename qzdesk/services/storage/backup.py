@@ -15,6 +15,7 @@ from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import fsync_dir, write_atomically
 from qzdesk.services.storage import cipher, switch
 from qzdesk.services.storage.integrity import quick_check, stored_revision
+from qzdesk.services.storage.revisions import SCHEMA_HEAD, is_newer
 
 AUTO = "auto"
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
@@ -134,8 +135,6 @@ def thin(paths: DataPaths) -> list[Path]:
 def check_backup(source: Path) -> str:
     """The schema revision of a readable qzdesk backup that this version can open;
     QzdeskError naming what is wrong (nothing has been touched)."""
-    from qzdesk.services.storage.schema import SCHEMA_HEAD, known_revisions
-
     if not source.is_file():
         raise QzdeskError(f"找不到备份文件 {source}。")
     problems = quick_check(source)
@@ -148,7 +147,7 @@ def check_backup(source: Path) -> str:
         conn.close()
     if revision is None:
         raise QzdeskError(f"{source.name} 不是 qzdesk 的数据文件或备份。")
-    if revision != SCHEMA_HEAD and revision not in known_revisions():
+    if is_newer(revision):
         raise QzdeskError(
             f"备份 {source.name} 由更新版本的 qzdesk 写入（数据结构版本 {revision}，"
             f"本程序只认识到 {SCHEMA_HEAD}）：请先安装最新版 qzdesk 再恢复。当前数据未做任何改动。"

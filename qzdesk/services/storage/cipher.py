@@ -134,6 +134,7 @@ def read_key_file(path: Path) -> dict[str, Any] | None:
     return data
 
 
+SQLITE_NOTADB = 26  # what a wrong key gives: the first page does not decrypt
 PLAIN_HEADER = b"SQLite format 3\x00"  # an encrypted file starts with random salt instead
 
 
@@ -247,7 +248,8 @@ def same_content(source: Path, source_key: bytes | None, copy: Path, key: bytes)
 
 def fits(db_path: Path, key: bytes | None) -> bool:
     """Whether `key` (None: none) is the database's key: its first page decrypts (read
-    alone, so a file damaged further in still counts as this key's)."""
+    alone, so a file damaged further in still counts as this key's). Only SQLite's "not a
+    database" says no: a truncated or damaged file is this key's, and damaged."""
     conn = connect(db_path, read_only=True, key=key)
     # A wrong key is an expected answer here, not an error for SQLCipher to print.
     level = conn.execute("PRAGMA cipher_log_level").fetchone()[0]
@@ -255,8 +257,8 @@ def fits(db_path: Path, key: bytes | None) -> bool:
     try:
         conn.execute("PRAGMA user_version").fetchone()
         return True
-    except DatabaseError:
-        return False
+    except DatabaseError as exc:
+        return getattr(exc, "sqlite_errorcode", SQLITE_NOTADB) != SQLITE_NOTADB
     finally:
         conn.execute(f"PRAGMA cipher_log_level = {level}")
         conn.close()

@@ -12,7 +12,7 @@ from qzdesk.services.storage.integrity import (
     read_every_row,
     stored_revision,
 )
-from qzdesk.services.storage.schema import SCHEMA_HEAD, too_new_message
+from qzdesk.services.storage.revisions import SCHEMA_HEAD, known_revisions, too_new_message
 
 
 @dataclass
@@ -48,7 +48,6 @@ def check(db_path: Path, full: bool = False) -> HealthReport:
     if report.revision is None:
         report.problems.append("该文件没有 qzdesk 的数据结构版本，不是 qzdesk 的数据文件。")
     elif report.revision != SCHEMA_HEAD:
-        from qzdesk.services.storage.schema import known_revisions
 
         if report.revision in known_revisions():
             report.notes.append(

@@ -12,44 +12,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-import qzdesk.models
 from qzdesk.config import DataPaths
 from qzdesk.services.errors import SchemaError
 from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.storage.integrity import stored_revision, user_tables
-
-SCHEMA_HEAD = "0011"
-MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
+from qzdesk.services.storage.revisions import (
+    SCHEMA_HEAD,
+    alembic_config,
+    is_newer,
+    too_new_message,
+)
 
 log = logging.getLogger(__name__)
-
-
-def _alembic_config():  # noqa: ANN202 - alembic is imported lazily, see module doc
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
-def known_revisions() -> list[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(_alembic_config())
-    return [rev.revision for rev in script.walk_revisions()]
-
-
-def alembic_head() -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
-
-
-def too_new_message(revision: str) -> str:
-    return (
-        f"该数据文件由更新版本的 qzdesk 写入（数据结构版本 {revision}，"
-        f"本程序只认识到 {SCHEMA_HEAD}）。请安装最新版 qzdesk 后再打开；数据未做任何改动。"
-    )
 
 
 def ensure_current(engine: Engine, paths: DataPaths) -> Path | None:
@@ -62,7 +36,7 @@ def ensure_current(engine: Engine, paths: DataPaths) -> Path | None:
         raw.close()
     if revision == SCHEMA_HEAD:
         return None
-    if revision is not None and revision not in known_revisions():
+    if revision is not None and is_newer(revision):
         raise SchemaError(too_new_message(revision))
     if revision is None and tables:
         raise SchemaError(
@@ -75,7 +49,7 @@ def ensure_current(engine: Engine, paths: DataPaths) -> Path | None:
         log.info("backed up %s before migrating from %s: %s", paths.database, revision, backup)
     from alembic import command
 
-    config = _alembic_config()
+    config = alembic_config()
     with engine.connect() as connection:
         # SQLite's way to rebuild a table others refer to: foreign keys off (before the
         # transaction starts, where the pragma takes effect), checked before commit.
@@ -111,7 +85,7 @@ def expected_triggers() -> frozenset[str]:
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(Path(scratch) / "scratch.sqlite")
         try:
-            config = _alembic_config()
+            config = alembic_config()
             with engine.connect() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
