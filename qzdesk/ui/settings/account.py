@@ -105,34 +105,41 @@ class AccountSettingsTab(QWidget):
         )
         if not ok:
             return
-        self._propose(
+        self._rekey(
             password,
-            lambda code: self.context.worker.submit(
-                auth.replace_recovery_code,
-                self.context.store,
-                self.context.desk.actor,
-                password,
-                code,
-                on_done=lambda _o: self.recovery_done.setText(
-                    "新的恢复码已启用，数据已改用新的密钥；旧的恢复码已作废。"
-                ),
-                on_error=self._failed,
+            auth.replace_recovery_code,
+            (password,),
+            lambda _o: self.recovery_done.setText(
+                "新的恢复码已启用，数据已改用新的密钥；旧的恢复码已作废。"
             ),
         )
 
-    def _propose(
+    def _rekey(
         self,
         password: str,
-        confirmed: Callable[[str], object],
+        service: Callable[..., object],
+        args: tuple[str, ...],
+        on_done: Callable[[object], object],
         new_password: tuple[str, str] | None = None,
     ) -> None:
-        """A new code shown first; `confirmed(code)` puts it in force once it is copied."""
+        """A new 恢复码 shown first; once copied and confirmed, `service(store, actor, *args,
+        code)` re-keys the store on the worker (outside any unit of work: the data file is
+        replaced under it)."""
+
+        def confirmed(code: str) -> None:
+            self.context.worker.submit(
+                service,
+                self.context.store,
+                self.context.desk.actor,
+                *args,
+                code,
+                on_done=on_done,
+                on_error=self._failed,
+            )
 
         def show(code: str) -> None:
             root = self.context.store.paths.root
-            self.recovery = RecoveryCodeDialog(
-                self, code, self._organisation, root, proposal=True
-            )
+            self.recovery = RecoveryCodeDialog(self, code, self._organisation, root, proposal=True)
             self.recovery.accepted.connect(lambda: confirmed(code))
             self.recovery.open()
 
@@ -163,20 +170,8 @@ class AccountSettingsTab(QWidget):
             self.confirmation.text(),
         )
         if self.leaked.isChecked():
-            self._propose(
-                old,
-                lambda code: self.context.worker.submit(
-                    auth.change_password_and_key,
-                    self.context.store,
-                    self.context.desk.actor,
-                    old,
-                    new,
-                    again,
-                    code,
-                    on_done=self._changed,
-                    on_error=self._failed,
-                ),
-                (new, again),
+            self._rekey(
+                old, auth.change_password_and_key, (old, new, again), self._changed, (new, again)
             )
             return
         self.context.submit(
@@ -194,6 +189,8 @@ class AccountSettingsTab(QWidget):
             field.clear()
         if self.leaked.isChecked():
             self.leaked.setChecked(False)
-            self.done.setText("密码和数据密钥已更换，旧密码和旧恢复码都已作废。下次登录请使用新密码。")
+            self.done.setText(
+                "密码和数据密钥已更换，旧密码和旧恢复码都已作废。下次登录请使用新密码。"
+            )
         else:
             self.done.setText("密码已修改，下次登录请使用新密码。")
