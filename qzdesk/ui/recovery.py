@@ -57,7 +57,8 @@ class RecoveryCodeDialog(QDialog):
         self.setWindowTitle("新的数据恢复码" if proposal else "数据恢复码")
         layout = QVBoxLayout(self)
         explained = (
-            "确认已打印或抄写后点“启用新恢复码”：数据改用新的密钥，旧的恢复码随即作废。\n"
+            "下面是新的恢复码，只显示这一次：请打印或抄写，与电脑分开保管。\n"
+            "勾选后点“启用新恢复码”：数据改用新的密钥，旧的恢复码随即作废；\n"
             "点“取消”则什么也不改变，旧的恢复码仍然有效。"
             if proposal
             else "数据文件已加密。忘记密码时，凭下面的恢复码可以打开数据并设置新密码。\n"
