@@ -503,3 +503,27 @@ def test_the_command_line_asks_the_secretary_s_password(data_dir):
     assert good.returncode == 0, good.stderr
     with Store.open(data_dir, "tests") as store:
         assert audit.recent(store, 1)[0].actor == "李文静（命令行）"
+
+
+def test_a_first_person_whose_remark_reads_like_a_column_name_is_not_a_header(
+    store, profiles, tmp_path
+):
+    """A university export with one header row: the first person's remark happens to be a
+    column name (团员编号). They are a person, not a second header row, and nobody is
+    dropped without a line saying so."""
+    from qzdesk.services.members.idcard import check_char
+
+    def rid(order: int) -> str:
+        first17 = f"62050220060101{order:03d}"
+        return first17 + check_char(first17)
+
+    path = tmp_path / "大学导出.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["学号", "班级", "姓名", "性别", "身份证号", "入团时间", "备注"])
+    sheet.append(["320001074", "计科2301", "赵一", "男", rid(11), "2021-05-04", "团员编号"])
+    sheet.append(["320001075", "计科2301", "钱二", "女", rid(22), "2021-05-04", ""])
+    book.save(path)
+    result = preview_import(store, path, profiles, today=TODAY)
+    assert [r.name for r in result.rows] == ["赵一", "钱二"]
+    assert "第 1 行" in result.where and "第 1、2 行" not in result.where

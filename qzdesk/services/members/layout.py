@@ -96,7 +96,8 @@ def _mapped(row: list[Cell], lookup: Lookup) -> dict[int, Column]:
 
 def _layout(sheet: Sheet, lookup: Lookup) -> Layout | None:
     """The sheet's header, if it has one with at least 姓名 and 身份证号: one row, or two
-    when the row below adds columns (a group title merged over 入团年月 and 团员编号)."""
+    when the row below adds columns (a group title merged over 入团年月 and 团员编号) and
+    leaves those already found empty."""
     for number, row in iter_nonblank(sheet.rows[:HEADER_SCAN_ROWS]):
         columns = _mapped(row, lookup)
         if not {"name", "id_number"} <= {c.field for c in columns.values()}:
@@ -104,7 +105,10 @@ def _layout(sheet: Sheet, lookup: Lookup) -> Layout | None:
         rows = [row]
         below = sheet.rows[number] if number < len(sheet.rows) else []
         extra = {i: c for i, c in _mapped(below, lookup).items() if i not in columns}
-        if extra:
+        # A second header row only adds titles: under 姓名, 身份证号 and the other columns
+        # already found it is empty (merged). A row that fills them is a person, whatever
+        # else it holds (a remark that happens to read like a column name).
+        if extra and not any(i < len(below) and cell_text(below[i]) for i in columns):
             columns = {**columns, **extra}
             rows.append(below)
         written = {
