@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -57,6 +58,8 @@ SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
+
+log = logging.getLogger(__name__)
 
 
 def new_archive_id(period: Period) -> str:
@@ -399,8 +402,9 @@ def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
     try:
         reader = PdfFileReader(BytesIO(pdf))
         signatures = reader.embedded_signatures
-    except Exception as exc:  # a corrupt or hostile file fails in many ways
-        result.problems.append(f"无法读取 PDF：{type(exc).__name__}")
+    except Exception:  # a corrupt or hostile file fails in many ways
+        log.info("unreadable PDF", exc_info=True)
+        result.problems.append("无法读取 PDF：文件已损坏、被截断或不是标准的 PDF 文件。")
         return result
     if len(signatures) != 1:
         result.problems.append(f"应有 1 个签名，实有 {len(signatures)} 个。")
@@ -409,8 +413,9 @@ def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
         status = validate_pdf_signature(
             signatures[0], ValidationContext(trust_roots=_roots_for(signatures[0], trusted))
         )
-    except Exception as exc:
-        result.problems.append(f"签名无法校验：{type(exc).__name__}: {exc}")
+    except Exception:
+        log.info("signature could not be validated", exc_info=True)
+        result.problems.append("签名无法校验：签名数据已损坏，或不是 qzdesk 生成的签名。")
         return result
     cert = x509.load_der_x509_certificate(status.signing_cert.dump())
     result.fingerprint = branch_key.fingerprint(cert)
@@ -456,7 +461,7 @@ def read_data(reader: Any) -> dict[str, Any]:
     second one would win in some tools)."""
     specs = [spec for name, spec in _attachments(reader) if name == ATTACHMENT]
     if len(specs) != 1:
-        raise ValueError(f"应有 1 个 {ATTACHMENT} 附件，实有 {len(specs)} 个")
+        raise QzdeskError(f"应有 1 个 {ATTACHMENT} 附件，实有 {len(specs)} 个")
     stream = specs[0].get_object()["/EF"]["/F"].get_object()
     return json.loads(stream.data.decode("utf-8"))
 
@@ -478,8 +483,12 @@ def _check_data(reader: Any, result: Verification) -> None:
 
     try:
         data = read_data(reader)
-    except Exception as exc:
-        result.problems.append(f"机读数据附件 {ATTACHMENT} 缺失或无法读取（{exc}）。")
+    except QzdeskError as exc:
+        result.problems.append(f"机读数据附件 {ATTACHMENT} 不合要求：{exc}。")
+        return
+    except Exception:
+        log.info("embedded data unreadable", exc_info=True)
+        result.problems.append(f"机读数据附件 {ATTACHMENT} 缺失或无法读取。")
         return
     version = data.get("schema_version") if isinstance(data, dict) else None
     if version not in READABLE_VERSIONS:
@@ -488,7 +497,8 @@ def _check_data(reader: Any, result: Verification) -> None:
     error = jsonschema.exceptions.best_match(_checker(version).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "（根）"
-        result.problems.append(f"机读数据不符合格式（{where}）：{error.message}")
+        log.info("archive data against its schema at %s: %s", where, error.message)
+        result.problems.append(f"机读数据不符合格式：位置 {where} 的内容不合规定。")
         return
     problems = references(data) if version == SCHEMA_VERSION else []
     if data["branch"]["certificate_sha256"] != result.fingerprint:

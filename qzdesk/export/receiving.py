@@ -9,6 +9,7 @@ report, never a crash."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from qzdesk.services.storage.store import Store
 
 MAX_BYTES = 100 * 1024 * 1024
 Progress = Callable[[int, int], bool]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -148,8 +151,11 @@ def receive_folder(
     for done, path in enumerate(files, start=1):
         try:
             verdicts.append(receive_file(store, path))
-        except Exception as exc:  # a hostile file must not stop the others
-            verdicts.append(FileVerdict(path, False, [f"无法处理：{type(exc).__name__}"]))
+        except Exception:  # a hostile file must not stop the others
+            log.warning("could not process %s", path.name, exc_info=True)
+            verdicts.append(
+                FileVerdict(path, False, ["无法处理：文件内容异常，不是完整的 qzdesk 台账"])
+            )
         if progress and not progress(done, len(files)):
             break
     return verdicts

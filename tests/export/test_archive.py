@@ -238,3 +238,28 @@ def test_content_appended_after_signing_is_reported(built, tmp_path):
     appended = tmp_path / "appended.pdf"
     appended.write_bytes(out.getvalue())
     assert "Total document signed" not in run("pdfsig", str(appended)).stdout
+
+
+def test_every_refusal_of_a_damaged_archive_is_in_chinese(built):
+    """Cut short, scribbled over at several places, its signature's bytes changed: each
+    refusal says what is wrong in words a secretary reads, never an exception's text."""
+    import re
+
+    saved, own = built
+    whole = saved.path.read_bytes()
+    signature = whole.index(b"/Contents <") + len(b"/Contents <")
+    damaged = [
+        whole[: len(whole) // 2],
+        whole[:200],
+        whole[:signature] + b"00" * 64 + whole[signature + 128 :],
+        *(
+            whole[:at] + b"\x00garbage\xff" + whole[at + 9 :]
+            for at in range(1000, len(whole), len(whole) // 12)
+        ),
+    ]
+    allowed = re.compile(r"PDF|qzdesk|json|archive|\d+")
+    for content in damaged:
+        result = verify_archive(content, [own])
+        assert not result.ok
+        for problem in result.problems:
+            assert not re.search(r"[A-Za-z]{4,}", allowed.sub("", problem)), problem
