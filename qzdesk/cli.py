@@ -144,8 +144,8 @@ def _registered_certificates(paths: DataPaths) -> tuple[list[Any], list[str]]:
         return [], []
     if not (os.environ.get(PASSWORD_ENV) or sys.stdin.isatty()):
         return [], [f"提示：未提供密码（{PASSWORD_ENV}），未使用本机登记的证书。"]
-    with _open_signed(paths, "qzdesk archive verify", _load_profiles(paths)) as desk:
-        rows = desk.call(registry.registrations, desk.store)
+    _unlock(paths, convert=False)
+    rows = registry.registrations_read_only(paths)  # a window may have the store open
     return [r.certificate for r in rows if r.end_kind != KeyEnd.COMPROMISED], []
 
 
@@ -424,16 +424,21 @@ def _unlock_for_restore(paths: DataPaths, source: Path) -> None:
 def _settle(paths: DataPaths) -> None:
     """What an interrupted run left is put right before any key is tried (a switch of the
     data file and its key finished, leftovers cleared), as the window does at its start."""
+    from qzdesk.services.errors import DataDirBusy
     from qzdesk.services.storage.lock import DataDirLock
     from qzdesk.services.storage.store import settle
 
-    if paths.root.is_dir():
-        lock = DataDirLock(paths, "qzdesk")
+    if not paths.root.is_dir():
+        return
+    lock = DataDirLock(paths, "qzdesk")
+    try:
         lock.acquire()
-        try:
-            settle(paths)
-        finally:
-            lock.release()
+    except DataDirBusy:
+        return  # its holder settled it when it started; a writing command says it is busy
+    try:
+        settle(paths)
+    finally:
+        lock.release()
 
 
 def _unlock(paths: DataPaths, password: str | None = None, convert: bool = True) -> str:

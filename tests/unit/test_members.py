@@ -116,6 +116,23 @@ def test_moving_between_branches(store):
         records.move_member(store, row.id, target, TODAY, "再调")
 
 
+def test_a_member_is_in_the_branch_of_the_day_asked(store):
+    """Moved twice: each day's roster places them where they were that day."""
+    from datetime import timedelta
+
+    row = records.roster(store)[1]
+    first = row.branch_name
+    middle, last = "初三（2）班团支部", "初三（3）班团支部"
+    ten, twenty = TODAY - timedelta(days=20), TODAY - timedelta(days=10)
+    records.move_member(store, row.id, branch(store, middle), ten, "分班调整")
+    records.move_member(store, row.id, branch(store, last), twenty, "再次分班")
+
+    def where(day):
+        return next(e.branch_name for e in records.roster_on(store, day) if e.member_id == row.id)
+
+    assert [where(ten - timedelta(days=1)), where(ten), where(twenty)] == [first, middle, last]
+
+
 @pytest.mark.parametrize(
     "statement",
     ["DELETE FROM member", "UPDATE member_event SET reason = 'x'", "DELETE FROM member_event"],

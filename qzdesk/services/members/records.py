@@ -23,7 +23,7 @@ from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile, rules_in_force
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import IdType, MemberStatus, OrgKind, PoliticalStatus
+from qzdesk.vocabulary import UNKNOWN, IdType, MemberStatus, OrgKind, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 ENUM_FIELDS = {"id_type": IdType, "political_status": PoliticalStatus, "status": MemberStatus}
@@ -570,28 +570,48 @@ class RosterEntry:
 
 def roster_on(store: Store, day: date) -> list[RosterEntry]:
     """Everyone who had joined by `day`, in branch order; those who left after `day` count
-    as still on the books then."""
+    as still on the books then. Each is in the branch they were in on `day`: moves
+    recorded after it are undone. One whose branch had not been set up yet on `day` (a
+    class branch founded later, with no record of the branch before) is listed under the
+    organisation itself, the branch shown as 所在团支部未填: never a branch that did not
+    exist."""
     with store.transaction() as session:
+        orgs = {o.id: o for o in session.scalars(select(Org))}
+        then = branches_on(session, day)
+        root = next(o for o in orgs.values() if o.parent_id is None)
         query = (
-            select(Member, Org.name)
-            .join(Org, Org.id == Member.branch_id)
+            select(Member)
             .where(Member.voided.is_(False), Member.joined_on <= day)
-            .order_by(Org.position, Member.id)
+            .order_by(Member.id)
         )
         entries = []
-        for member, branch in session.execute(query):
+        for member in session.scalars(query):
             draft = draft_of(member)
             left = member.left_on if member.left_on and member.left_on <= day else None
             if left is None:
                 draft.status = MemberStatus.ACTIVE
+            branch = orgs[then.get(member.id, member.branch_id)]
+            known = branch.created_on <= day
             entries.append(
                 RosterEntry(
                     member.id,
                     draft,
-                    member.branch_id,
-                    branch,
+                    branch.id if known else root.id,
+                    branch.name if known else f"所在团支部{UNKNOWN}",
                     left,
                     member.left_reason if left else None,
                 )
             )
-        return entries
+        order = {o.id: (o.position, o.id) for o in orgs.values()}
+        return sorted(entries, key=lambda e: (order[e.branch_id], e.member_id))
+
+
+def branches_on(session: Session, day: date) -> dict[int, int]:
+    """Member id → the branch they were in on `day`, for those moved after it (the others
+    are where they are now): the first move after `day` says where they came from."""
+    moves = session.execute(
+        select(MemberEvent.member_id, MemberEvent.details)
+        .where(MemberEvent.kind == "moved", MemberEvent.on > day)
+        .order_by(MemberEvent.on.desc(), MemberEvent.id.desc())
+    )
+    return {member_id: int(details["from"]) for member_id, details in moves}

@@ -16,12 +16,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
+from qzdesk.config import DataPaths
 from qzdesk.models import TrustedCert
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.security.branch_key import describe, fingerprint
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import KeyEnd
 
@@ -168,3 +170,23 @@ def registrations(store: Store) -> list[Registration]:
                 select(TrustedCert).order_by(TrustedCert.org_name, TrustedCert.registered_on)
             )
         ]
+
+
+def registrations_read_only(paths: DataPaths) -> list[Registration]:
+    """The registry read from the data file (its key unlocked) without opening the store:
+    `archive verify` on a committee's PC while its window has the store open."""
+    conn = cipher.connect(paths.database, read_only=True)
+    try:
+        rows = conn.execute(
+            "SELECT id, fingerprint, org_name, parent, registered_on, registered_by, ended_on,"
+            " end_reason, certificate_pem, end_kind FROM trusted_cert ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    day = date.fromisoformat
+    return [
+        Registration(
+            *r[:4], day(r[4]), r[5], r[6] and day(r[6]), r[7], r[8], r[9] and KeyEnd(r[9])
+        )
+        for r in rows
+    ]
