@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ from qzdesk.config import (
 from qzdesk.logs import setup_logging
 from qzdesk.services import clock
 from qzdesk.services.errors import DataFileMissing, QzdeskError, ValidationError
+from qzdesk.services.files import spool_in
 from qzdesk.vocabulary import KeyEnd, OrgKind, Sector
 
 if TYPE_CHECKING:
@@ -214,8 +216,8 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
         from qzdesk.services.records_check import check_against, check_records
         from qzdesk.services.storage.store import Store
 
-        issued, unusable = issued_anchors(paths, args.against or [])
         with Store.open(paths.root, "qzdesk check") as store:
+            issued, unusable = issued_anchors(store, args.against or [])
             report.problems += check_records(store)
             report.problems += check_against(store, issued)
         report.notes.append(
@@ -375,6 +377,7 @@ def _open_signed(
     closing it closes the store. A file written before encryption is encrypted now."""
     from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.orgs import organisation_name
+    from qzdesk.services.sealed_files import seal_plain_files
     from qzdesk.services.security import auth, store_key
     from qzdesk.services.storage.store import Store
 
@@ -388,6 +391,7 @@ def _open_signed(
                 f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。"
             )
         store_key.keep_organisation(paths, name)  # the login's name follows a rename
+        desk.call(seal_plain_files, store, [paths.received, paths.issued])
         desk.actor = f"{desk.call(auth.secretary, store)}（命令行）"
     except BaseException:
         store.close()
@@ -1036,13 +1040,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.json = getattr(args, "json", False)
     data_dir = resolve_data_dir(getattr(args, "data", None))
+    paths = DataPaths(data_dir)
     if args.command is None:
         from qzdesk.ui.app import run_gui
 
         return run_gui(data_dir)
-    paths = DataPaths(data_dir)
     setup_logging(paths.logs)
     handler: Callable[[argparse.Namespace, DataPaths], int] = args.handler
+    spooled_before = spool_in(paths.spool)
     try:
         return handler(args, paths)
     except QzdeskError as exc:
@@ -1055,6 +1060,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         logging.getLogger(__name__).exception("damaged data file")
         return _refuse(args, damaged_message(paths), EXIT_USAGE)
+    finally:
+        tempfile.tempdir = spooled_before
 
 
 def _refuse(args: argparse.Namespace, message: str, code: int) -> int:

@@ -65,6 +65,11 @@ class DataPaths:
         return self.root / "received"
 
     @property
+    def spool(self) -> Path:
+        """Temporary files of exports in progress (cleared at each start)."""
+        return self.root / "spool"
+
+    @property
     def issued(self) -> Path:
         """A copy of every archive this installation signed, for `check` to compare the
         chains with what was handed upward."""

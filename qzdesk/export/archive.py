@@ -51,6 +51,7 @@ from qzdesk.services.organisation.orgs import orgs_on
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import Period
+from qzdesk.services.sealed_files import read_sealed, write_sealed
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 
@@ -579,7 +580,7 @@ def store_archive(
     # still passes them); a copy stays in the data folder for `check` to compare with.
     archives.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
     crashpoints.reached("archive-recorded")
-    write_atomically(store.paths.issued / path.name, pdf)
+    write_sealed(store, store.paths.issued / path.name, pdf)
     remove_stale_parts(out_dir, "台账-")
     write_atomically(path, pdf)
     if path.read_bytes() != pdf:
@@ -591,21 +592,24 @@ def store_archive(
 
 
 def issued_anchors(
-    paths: DataPaths, extra: list[Path]
+    store: Store, extra: list[Path]
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     """The data of every archive this installation signed among the copies it keeps and
     the files or folders in `extra` (those handed upward), each verified as signed by its
     own key, now or retired; and a line for each file that could not serve."""
-    own = trust_list(paths, [])
-    files = sorted(paths.issued.glob("*.pdf"))
+    own = trust_list(store.paths, [])
+    files = sorted(store.paths.issued.glob("*.pdf"))
     for item in extra:
         files += sorted(item.rglob("*.pdf")) if item.is_dir() else [item]
     found, unusable = [], []
     for file in files:
         try:
-            content = file.read_bytes()
+            content = read_sealed(store, file)
         except OSError as exc:
             unusable.append(f"{file}：无法读取（{exc.strerror}）")
+            continue
+        except QzdeskError as exc:
+            unusable.append(f"{file.name}：{exc}")
             continue
         result = verify_archive(content, own)
         if not result.ok or result.data is None:

@@ -19,8 +19,8 @@ from typing import Any
 
 from qzdesk.export.archive import verify_archive
 from qzdesk.services import clock
-from qzdesk.services.files import write_atomically
 from qzdesk.services.receiving import receipts, registry
+from qzdesk.services.sealed_files import write_sealed
 from qzdesk.services.storage.store import Store
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -91,7 +91,7 @@ def receive_file(store: Store, path: Path) -> FileVerdict:
             / _safe(verdict.org_name or "")
             / (f"{verdict.period_code}-{verdict.archive_id}-{sha256[:8]}.pdf")
         )
-        write_atomically(target, content)
+        write_sealed(store, target, content)
         stored_as = str(target.relative_to(store.paths.root))
     else:
         stored_as = None

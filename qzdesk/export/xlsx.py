@@ -1,6 +1,7 @@
 """Writing .xlsx cells that stay data: nothing a roster holds is ever written as a formula
 (a name typed as =HYPERLINK(…) would send an ID number out when clicked), and the file
-appears under its name whole or not at all."""
+appears under its name whole or not at all. (openpyxl spools a write-only sheet's rows to a
+temporary file until it is saved: see files.spool_in for where.)"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from qzdesk.services import crashpoints
 from qzdesk.services.files import write_atomically
 
 
@@ -26,6 +28,7 @@ def data_cell(sheet: WriteOnlyWorksheet, value: object, text_format: bool = True
 
 def save_atomically(book: Workbook, path: Path) -> Path:
     path = path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path
+    crashpoints.reached("export-spooled")
     buffer = BytesIO()
     book.save(buffer)
     write_atomically(path, buffer.getvalue())

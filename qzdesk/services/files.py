@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from qzdesk.services import clock
@@ -42,6 +43,16 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def spool_in(folder: Path) -> str | None:
+    """This process's temporary files (openpyxl spools an export's rows to one until it
+    saves; ID numbers) go to the data directory's spool/, cleared at each start, never the
+    system's temp folder, where a killed export would leave them for good. Returns the
+    folder it replaced, to put back."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    before, tempfile.tempdir = tempfile.tempdir, str(folder)
+    return before
 
 
 STALE_AFTER_S = 15 * 60  # longer than any write: a younger part may be another writer's

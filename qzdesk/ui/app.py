@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
 from qzdesk.services.errors import DataFileMissing, QzdeskError
+from qzdesk.services.files import spool_in
 from qzdesk.services.storage.backup import auto_backup, latest_backup, restore
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.peek import organisation_name
@@ -259,6 +261,7 @@ def recover_and_open(
 def _opened(paths: DataPaths, lock: DataDirLock, result: LoginResult) -> tuple[LoginResult, Store]:
     """The unlocked store, opened (and migrated); the login's name follows a rename."""
     from qzdesk.services.organisation import orgs
+    from qzdesk.services.sealed_files import seal_plain_files
     from qzdesk.services.security import auth, store_key
     from qzdesk.services.storage.store import Store
 
@@ -267,6 +270,7 @@ def _opened(paths: DataPaths, lock: DataDirLock, result: LoginResult) -> tuple[L
         name = orgs.organisation_name(store)
         if name:
             store_key.keep_organisation(paths, name)
+        seal_plain_files(store, [paths.received, paths.issued])  # from before sealing
         return replace(result, actor=auth.secretary(store)), store
     except BaseException:
         store.close()
@@ -463,6 +467,7 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
         log.info("qzdesk already runs on %s: brought to the front", paths.root)
         return 0
     launcher = Launcher(None, handler)
+    spooled_before = spool_in(paths.spool)
     try:
         lock, org_name, fresh = first_look(paths)
     except QzdeskError as error:
@@ -485,6 +490,7 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
     try:
         return app.exec()
     finally:
+        tempfile.tempdir = spooled_before
         listener.close()
         if launcher.context is not None:
             close_context(launcher.context)

@@ -13,7 +13,7 @@ import pytest
 from qzdesk.export.archive import save_archive
 from qzdesk.export.receiving import receive_file, receive_folder
 from qzdesk.services import clock
-from qzdesk.services.errors import ValidationError
+from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.services.organisation import settings
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import receipts, registry
@@ -331,3 +331,36 @@ def test_archive_verify_on_the_committee_s_pc_trusts_what_it_registered(district
         registry.end(store, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED)
     lost = run_cli("archive", "verify", str(files["a_q1"]), "--data", str(committee))
     assert lost.returncode == 4
+
+
+def test_received_archives_are_kept_sealed_and_open_as_they_came(district, tmp_path):
+    """What the villages sent holds their rosters: on the committee's disk it is sealed
+    (no PDF, no name in the bytes), opens exactly as received, and cannot be swapped."""
+    from qzdesk.services.sealed_files import read_sealed
+
+    _villages, stick, files, committee = district
+    with Store.open(committee, "tests") as store:
+        receive_folder(store, stick)
+        kept = sorted((committee / "received").rglob("*.pdf"))
+        assert len(kept) == 2
+        for path in kept:
+            raw = path.read_bytes()
+            assert not raw.startswith(b"%PDF") and "村".encode() not in raw
+        originals = {files["a_q1"].read_bytes(), files["b_q1"].read_bytes()}
+        assert {read_sealed(store, p) for p in kept} == originals
+        first, second = kept
+        swapped = tmp_path / "swap"
+        first.rename(swapped)
+        second.rename(first)
+        with pytest.raises(QzdeskError, match="被改动过"):
+            read_sealed(store, first)
+
+
+def test_plain_received_files_from_before_sealing_are_sealed_at_sign_in(district):
+    _villages, _stick, files, committee = district
+    older = committee / "received" / "东关村团支部" / "2026Q1-older.pdf"
+    older.parent.mkdir(parents=True)
+    older.write_bytes(files["a_q1"].read_bytes())  # as an earlier qzdesk kept it
+    listed = run_cli("trust", "list", "--data", str(committee))
+    assert listed.returncode == 0, listed.stderr
+    assert not older.read_bytes().startswith(b"%PDF")

@@ -192,3 +192,21 @@ def test_an_archive_killed_after_its_record_leaves_no_unrecorded_signed_file(dat
     )
     assert built.returncode == 0, built.stderr
     assert len(list(out.glob("*.pdf"))) == 1
+
+
+def test_an_export_killed_before_saving_leaves_no_id_number_outside_the_data_folder(
+    data_dir, tmp_path
+):
+    """openpyxl spools rows to temporary files until it saves: they are in the data
+    directory's spool/ (cleared at the next start), not the system's temp folder."""
+    import tempfile
+
+    system_temp = Path(tempfile.gettempdir())
+    before = set(system_temp.glob("openpyxl*"))
+    run = killed_at("export-spooled", data_dir, "members", "export", str(tmp_path / "x.xlsx"))
+    assert run.returncode == KILLED, run.stderr
+    assert set(system_temp.glob("openpyxl*")) == before
+    spooled = list((data_dir / "spool").glob("*"))
+    assert spooled and b"<row" in spooled[0].read_bytes()  # rows, as openpyxl spools them
+    assert members_in_window(data_dir) > 0  # the next start clears them
+    assert not list((data_dir / "spool").glob("*"))

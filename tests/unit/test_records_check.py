@@ -142,7 +142,8 @@ def test_a_forger_who_rewrites_the_anchors_too_is_caught_by_what_went_upward(
     upward = tmp_path / "报送"
     save_archive(store, profiles, parse_period(str(datetime.now().year)), "qzdemo", upward)
     root = store.paths.root
-    assert list((root / "issued").glob("*.pdf"))  # the copy kept of what was issued
+    copies = list((root / "issued").glob("*.pdf"))  # the copy kept of what was issued,
+    assert copies and not copies[0].read_bytes().startswith(b"%PDF")  # sealed on disk
     store.close()
     forge_points(root / "qzdesk.sqlite")
     conn = cipher.connect(root / "qzdesk.sqlite")

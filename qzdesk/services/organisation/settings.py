@@ -23,10 +23,11 @@ class Key(StrEnum):
     PASSWORD_HASH = "auth.password_hash"
     SUBMISSION_DAYS = "receiving.submission_days"
     SETUP_DONE = "setup.completed_at"
+    FILES_KEY = "storage.files_key"  # seals files kept beside the data file (sealed_files.py)
 
 
 # Values never copied into the audit log.
-SECRET_KEYS = frozenset({Key.PASSWORD_HASH})
+SECRET_KEYS = frozenset({Key.PASSWORD_HASH, Key.FILES_KEY})
 
 # An example shown in an empty field, never filled in as a value: an archive is signed
 # under the parent committee named here.

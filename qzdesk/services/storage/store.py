@@ -117,6 +117,12 @@ def settle(paths: DataPaths) -> Path | None:
     aside (where to is returned), half-written leftovers are cleared. Nothing that may
     hold data is deleted."""
     switch.finish(paths)
+    for spooled in paths.spool.glob("*") if paths.spool.is_dir() else []:
+        # Temporary files of a run that was killed (an export's spooled rows).
+        if spooled.is_dir():
+            shutil.rmtree(spooled, ignore_errors=True)
+        else:
+            spooled.unlink(missing_ok=True)
     aside = cipher.set_aside_unfinished(paths)
     if aside is not None:
         log.warning("set aside %s: its setup never finished", aside)

@@ -36,6 +36,7 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.receiving.comparison import PeriodView, period_view
 from qzdesk.services.receiving.summary import SummaryRow
+from qzdesk.services.sealed_files import read_sealed
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pdf_preview import PdfPreview
@@ -443,11 +444,16 @@ class ReceivingPage(Page):
             return
         header = SummaryRow.HEADERS[column]
         note = f"{self.summary.item(row, 0).text()} 报送的台账（{archive_id}），收件时已校验签名。"
-        self.preview = PdfPreview(path.read_bytes(), f"台账 {archive_id}", note, self, True)
-        self.preview.show()
-        section = SECTIONS.get(header)
-        if section is not None:
-            self.preview.show_page_with(section)
+
+        def show(content: bytes) -> None:
+            self.preview = PdfPreview(content, f"台账 {archive_id}", note, self, True)
+            self.preview.show()
+            section = SECTIONS.get(header)
+            if section is not None:
+                self.preview.show_page_with(section)
+
+        # Kept sealed on disk (sealed_files.py): opened with the key inside the data file.
+        self.context.submit(read_sealed, self.context.store, path, on_done=show)
 
     def register(self) -> None:
         RegisterDialog(self.context, self).exec()
