@@ -33,9 +33,15 @@ def test_a_publicity_notice_masks_ids_and_states_the_period(store, profiles, tmp
 
 
 def test_the_points_record_lists_reversals_and_the_chain_head(store, profiles, tmp_path):
+    from qzdesk.services.clock import FixedClock, running_on
+
     a = new_applicant(store, profiles, name="赵晓雨")
-    entry = ledger.post_entry(store, profiles, a.id, "labour", date(2025, 4, 1), today=TODAY).value
-    ledger.reverse_entry(store, profiles, entry.id, "重复录入", today=date(2025, 4, 2))
+    with running_on(FixedClock.on(date(2025, 4, 1))):  # recorded in 2025, as dated
+        entry = ledger.post_entry(
+            store, profiles, a.id, "labour", date(2025, 4, 1), today=TODAY
+        ).value
+    with running_on(FixedClock.on(date(2025, 4, 2))):
+        ledger.reverse_entry(store, profiles, entry.id, "重复录入", today=date(2025, 4, 2))
     pdf = render_document(store, "points_record", YEAR_2025, "QZ-2025-0001", NOW, applicant_id=a.id)
     text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
     assert "赵晓雨" in text and f"冲销第 {entry.id} 条" in text and "重复录入" in text

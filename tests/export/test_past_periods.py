@@ -12,6 +12,7 @@ import pytest
 from cryptography import x509
 
 from qzdesk.export.archive import build_archive, read_data, verify_archive
+from qzdesk.services.admission.stages import Stage
 from qzdesk.services.clock import BEIJING, FixedClock, running_on
 from qzdesk.services.demo.build import build_demo
 from qzdesk.services.demo.village import build_branch_demo
@@ -19,6 +20,9 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import Sector
+from tests.export.test_documents import pdf_text
+
+STAGES = [s.value for s in Stage]
 
 DAY = date(2026, 11, 20)
 PERIODS = [*(f"{y}Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)), "2025", "2026"]
@@ -55,3 +59,24 @@ def test_every_quarter_and_year_of_two_years_builds_and_verifies(build, tmp_path
             }
             as_of = date.fromisoformat(data["period"]["as_of"])
             assert all(existing[m["branch_id"]] <= as_of for m in data["members"]), code
+            if len(code) == 4:  # a year: its pages say what its data says
+                pages_agree_with_data(pdf, data, tmp_path)
+
+
+def pages_agree_with_data(pdf: bytes, data: dict, tmp_path) -> None:
+    """The stage counts of 发展团员工作情况 and each 积分档案 balance, read back from the
+    printed pages (pdftotext), equal the archive's JSON."""
+    text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
+    as_of = data["period"]["as_of"]
+    counted = [sum(1 for a in data["admission"]["applicants"] if a["stage"] == s) for s in STAGES]
+    heading = f"截至 {as_of} 各阶段人数 "
+    assert heading in text
+    after = text.split(heading, 1)[1].split()
+    labels = len(STAGES)
+    assert [int(n) for n in after[labels : 2 * labels]] == counted
+    for person in data["admission"]["applicants"]:
+        stage1 = person["points"]["stage1"]
+        line = f"{person['name']}（"
+        if line in text and stage1:
+            shown = text.split(line, 1)[1].split("已通过积分：第一阶段 ", 1)[1].split(" 分")[0]
+            assert float(shown) == stage1, person["name"]

@@ -125,12 +125,25 @@ def test_ledger_verify_finds_a_deleted_review(store, profiles, applicant, capsys
 
 
 def test_entries_as_they_stood_on_a_day(store, profiles, applicant):
-    """A 2025Q2 points page shows an entry approved, not 已冲销 by a reversal made in July."""
-    entry = post(store, profiles, applicant, "class_post")
-    ledger.review_entries(store, [entry.id], "approved", date(2025, 4, 10), "王校长", today=TODAY)
-    ledger.reverse_entry(store, profiles, entry.id, "职务记错", today=date(2025, 7, 2))
+    """A 2025Q2 points page shows an entry approved, not 已冲销 by a reversal made in July,
+    and not one dated back into June but typed in in August (not on the books then)."""
+    from qzdesk.services.clock import FixedClock, running_on
+
+    with running_on(FixedClock.on(ON)):
+        entry = post(store, profiles, applicant, "class_post")
+    with running_on(FixedClock.on(date(2025, 4, 10))):
+        ledger.review_entries(
+            store, [entry.id], "approved", date(2025, 4, 10), "王校长", today=TODAY
+        )
+    with running_on(FixedClock.on(date(2025, 7, 2))):
+        ledger.reverse_entry(store, profiles, entry.id, "职务记错", today=date(2025, 7, 2))
+    with running_on(FixedClock.on(date(2025, 8, 1))):
+        late = ledger.post_entry(
+            store, profiles, applicant.id, "volunteer", date(2025, 6, 1), today=date(2025, 8, 1)
+        ).value
     then = {e.id: e for e in ledger.entries_of(store, profiles, applicant.id, date(2025, 6, 30))}
-    assert set(then) == {entry.id}  # the reversal is dated after
+    assert set(then) == {entry.id}  # the reversal is dated after, the late one typed after
+    assert late.id in {e.id for e in ledger.entries_of(store, profiles, applicant.id)}
     assert then[entry.id].reversed_by is None and then[entry.id].status_label == "已通过"
     before_review = ledger.entries_of(store, profiles, applicant.id, date(2025, 4, 5))
     assert before_review[0].status == "pending"

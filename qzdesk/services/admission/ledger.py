@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Applicant, PointsEntry, PointsReview
@@ -27,6 +27,7 @@ from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.organisation.rules import PointsScheme, RuleProfile
 from qzdesk.services.organisation.settings import active_profile
+from qzdesk.services.periods import day_start
 from qzdesk.services.storage.store import Store
 
 CHANGED = frozenset({Topic.LEDGER, Topic.AUDIT})
@@ -125,18 +126,27 @@ def _names(scheme: PointsScheme, category: str, item: str) -> tuple[str, str]:
     return found[0].name, found[1].name
 
 
+def known_by(model: type[PointsEntry] | type[PointsReview], day: date) -> ColumnElement[bool]:
+    """Recorded by the end of `day` (Beijing): as the records stood that day. A row dated
+    back to it but typed in later was not on the books then (the chain anchors of an
+    archive count rows the same way)."""
+    return model.recorded_at < day_start(day + timedelta(days=1))
+
+
 def _entry_rows(
     session: Session, scheme: PointsScheme, where: Any, as_of: date | None = None
 ) -> list[EntryRow]:
-    """Entries with their review and reversal; with `as_of`, as they stood that day (a
-    review or a reversal dated later has not happened yet)."""
+    """Entries with their review and reversal; with `as_of`, as they stood that day (see
+    `known_by`: a review or a reversal dated or recorded later has not happened yet)."""
     reviewed = PointsReview.entry_id == PointsEntry.id
     if as_of is not None:
-        reviewed = reviewed & (PointsReview.reviewed_on <= as_of)
+        reviewed = reviewed & (PointsReview.reviewed_on <= as_of) & known_by(PointsReview, as_of)
+        where = where & known_by(PointsEntry, as_of)
     reversal = select(PointsEntry.reverses_id, func.max(PointsEntry.id).label("by")).where(
-        PointsEntry.reverses_id.is_not(None),
-        PointsEntry.occurred_on <= (as_of or date.max),
+        PointsEntry.reverses_id.is_not(None)
     )
+    if as_of is not None:
+        reversal = reversal.where(PointsEntry.occurred_on <= as_of, known_by(PointsEntry, as_of))
     reversal = reversal.outerjoin(PointsReview, reviewed).where(
         func.coalesce(PointsReview.decision, "pending") != "returned"
     )
@@ -504,7 +514,12 @@ def balances(
         chosen = applicant_ids if isinstance(applicant_ids, Select) else list(applicant_ids)
         query = query.where(PointsEntry.applicant_id.in_(chosen))
     if as_of is not None:
-        query = query.where(PointsReview.reviewed_on <= as_of, PointsEntry.occurred_on <= as_of)
+        query = query.where(
+            PointsReview.reviewed_on <= as_of,
+            PointsEntry.occurred_on <= as_of,
+            known_by(PointsReview, as_of),
+            known_by(PointsEntry, as_of),
+        )
     sums: dict[int, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))
     vetoes: dict[int, list[str]] = defaultdict(list)
     veto_items = {i.key: i.name for c in scheme.categories for i in c.items if i.veto}

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, empty_note, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
+from qzdesk.services import clock
 from qzdesk.services.admission import applicants, publicity, quotas
 from qzdesk.services.admission.publicity import PublicityRow
 from qzdesk.services.admission.requirements import PUBLICITY_LABELS
@@ -144,8 +145,10 @@ def build_resolutions(store: Store, period: Period) -> list[Flowable]:
 
 def build_summary(store: Store, period: Period) -> list[Flowable]:
     profiles = installed_profiles(store.paths)
-    rows = applicants.applicants(store, profiles)
-    counts = {stage: sum(1 for r in rows if r.stage is stage) for stage in Stage}
+    as_of = period.as_of(clock.today())
+    # The stages as the archive's data holds them at the period's end, not today's.
+    section = applicants.archive_section(store, profiles, as_of)
+    counts = {stage: sum(1 for a in section if a["stage"] == stage.value) for stage in Stage}
     moves = applicants.steps_between(
         store,
         (Step.APPLICATION, Step.ACTIVIST, Step.CANDIDATE, Step.APPROVAL),
@@ -163,7 +166,7 @@ def build_summary(store: Store, period: Period) -> list[Flowable]:
             f"经上级团委批准入团 {in_period[Step.APPROVAL]} 人。\n{status.text()}。",
             BODY,
         ),
-        paragraph("目前各阶段人数", HEADING),
+        paragraph(f"截至 {as_of:%Y-%m-%d} 各阶段人数", HEADING),
         data_table(
             [s.label for s in Stage],
             [[str(counts[s]) for s in Stage]],
