@@ -115,7 +115,7 @@ def main() -> None:
         committee = root / "committee"
         with Store.open(committee, "bench", create=True) as store:
             request = SetupRequest(
-                org_name="某区团委",
+                org_name="共青团天水市秦州区某镇委员会",  # the town the demo villages name
                 org_kind=OrgKind.COMMITTEE,
                 sector=Sector.OTHER,
                 secretary="王芳",

@@ -19,6 +19,7 @@ from typing import Any
 
 from qzdesk.export.archive import verify_archive
 from qzdesk.services import clock
+from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.sealed_files import write_sealed
 from qzdesk.services.storage.store import Store
@@ -128,6 +129,7 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
         problems.append(
             f"台账中的组织“{data['branch']['name']}”不是该证书登记的“{registration.org_name}”"
         )
+    problems += _addressed_here(store, data, known)
     previous = receipts.latest_before(store, data["branch"]["name"], data["period"]["code"])
     broken, notes = receipts.continuity(previous, data)
     problems += broken
@@ -139,6 +141,22 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
     verdict.accepted = True
     verdict.reasons += [ended_note] * bool(ended_note) + notes
     verdict.data = data
+
+
+def _addressed_here(
+    store: Store, data: dict[str, Any], known: list[registry.Registration]
+) -> list[str]:
+    """The archive names as its parent this committee, or an organisation registered here
+    (a committee below that handed on what it received): anything else was sent to the
+    wrong committee."""
+    parent, here = data["branch"]["parent"], organisation_name(store)
+    below = {r.org_name for r in known}
+    if parent == here or parent in below:
+        return []
+    return [
+        f"台账写明的上级组织是“{parent}”，不是本单位“{here}”，也不是本单位登记的下级组织："
+        "请核对是否送错了上级，或请该组织在“设置 → 组织”中改正上级团组织名称后重新签发"
+    ]
 
 
 def receive_folder(

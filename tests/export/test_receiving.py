@@ -29,7 +29,7 @@ PASSWORD = "qzdemo"
 class Branch:
     """A village 团支部 of its own: its own store, key and archives."""
 
-    def __init__(self, root: Path, name: str, profiles) -> None:
+    def __init__(self, root: Path, name: str, profiles, parent: str = "某镇团委") -> None:
         self.name, self.root, self.profiles = name, root, profiles
         with Store.open(root, "tests", create=True) as store:
             request = SetupRequest(
@@ -39,7 +39,7 @@ class Branch:
                 secretary="王芳",
                 password=PASSWORD,
                 profile_id="qinzhou-2024",
-                parent_org="某镇团委",
+                parent_org=parent,
                 founded_on=date(2020, 1, 1),
             )
             initialise(store, request, profiles)
@@ -364,3 +364,14 @@ def test_plain_received_files_from_before_sealing_are_sealed_at_sign_in(district
     listed = run_cli("trust", "list", "--data", str(committee))
     assert listed.returncode == 0, listed.stderr
     assert not older.read_bytes().startswith(b"%PDF")
+
+
+def test_an_archive_sent_to_the_wrong_committee_is_refused_saying_so(district, tmp_path, profiles):
+    _villages, _stick, _files, committee = district
+    stray = Branch(tmp_path / "stray", "河湾村团支部", profiles, parent="另一个镇团委")
+    sent = stray.archive("2026Q1", tmp_path / "stray-out")
+    with Store.open(committee, "tests") as store:
+        registry.register(store, stray.cert, stray.name, stray.fingerprint)
+        verdict = receive_file(store, sent)
+    assert not verdict.accepted
+    assert any("另一个镇团委" in r and "送错了上级" in r for r in verdict.reasons)

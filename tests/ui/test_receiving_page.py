@@ -15,7 +15,9 @@ def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, prof
     page = window.receiving
     window.nav.setCurrentRow(window.pages.index(page))
     qtbot.waitUntil(lambda: page.data is not None)
-    village = Branch(tmp_path / "village", "东关村团支部", profiles)
+    village = Branch(
+        tmp_path / "village", "东关村团支部", profiles, parent="秦州区示范中学团委（演示）"
+    )
     stick = tmp_path / "U盘"
     stick.mkdir()
     village.archive("2026Q4", stick)
@@ -71,8 +73,9 @@ def test_register_receive_and_see_who_submitted(signed_in, qtbot, tmp_path, prof
     page.summary_filter.clear()
     assert not page.summary.isRowHidden(0)
     column = SummaryRow.HEADERS.index("支部大会（已开/应开）")
-    page.open_archive(0, column)
-    qtbot.waitUntil(lambda: page.preview.isVisible())
+    page.open_archive(0, column)  # kept sealed: opened through the worker
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.isVisible())
+    assert page.preview is not None
     assert not page.preview.save_button.isVisible()
     shown = page.preview.view.pageNavigator().currentPage()
     assert "组织生活落实情况" in page.preview.document.getAllText(shown).text()

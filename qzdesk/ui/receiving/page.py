@@ -158,6 +158,7 @@ class ReceivingPage(Page):
         self.data: ReceivingData | None = None
         self.asked = current_quarter()
         self.last: list[FileVerdict] | None = None
+        self.preview: PdfPreview | None = None  # a received archive, opened from 汇总表
         layout = QVBoxLayout(self)
         intro = QLabel(
             "团委接收下级组织报送的签名台账：先登记各组织的证书（核对证书登记表上的指纹），"
