@@ -79,13 +79,13 @@ def receive_file(store: Store, path: Path) -> FileVerdict:
     if not verdict.reasons:
         earlier = receipts.already_received(store, sha256)
         if earlier is not None:
-            verdict.duplicate_of = earlier.id
-            verdict.accepted = earlier.accepted
-            verdict.org_name, verdict.period_code = earlier.org_name, earlier.period_code
-            verdict.archive_id = earlier.archive_id
-            verdict.reasons = [f"同一文件已于 {earlier.received_at:%Y-%m-%d %H:%M} 收到"]
-            return verdict
+            return _duplicate(verdict, earlier, "同一文件")
         _judge(store, content, verdict)
+        # The same signed archive whose bytes differ only outside what the signature
+        # covers (the padding of its signature field): the same archive, not a new one.
+        same = verdict.accepted and receipts.accepted_archive(store, verdict.archive_id or "")
+        if same:
+            return _duplicate(verdict, same, "同一台账（签名覆盖的内容相同）")
     if verdict.accepted:
         target = (
             store.paths.received
@@ -105,6 +105,16 @@ def receive_file(store: Store, path: Path) -> FileVerdict:
         verdict.data if verdict.accepted else None,  # nothing from a rejected file
         stored_as,
     )
+    return verdict
+
+
+def _duplicate(verdict: FileVerdict, earlier: receipts.ReceiptRow, what: str) -> FileVerdict:
+    verdict.duplicate_of = earlier.id
+    verdict.accepted = earlier.accepted
+    verdict.org_name, verdict.period_code = earlier.org_name, earlier.period_code
+    verdict.archive_id = earlier.archive_id
+    verdict.data = None
+    verdict.reasons = [f"{what}已于 {earlier.received_at:%Y-%m-%d %H:%M} 收到"]
     return verdict
 
 

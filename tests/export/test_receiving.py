@@ -375,3 +375,23 @@ def test_an_archive_sent_to_the_wrong_committee_is_refused_saying_so(district, t
         verdict = receive_file(store, sent)
     assert not verdict.accepted
     assert any("另一个镇团委" in r and "送错了上级" in r for r in verdict.reasons)
+
+
+def test_a_change_only_in_the_signature_padding_is_the_same_archive(district, tmp_path):
+    """The bytes of the signature field after the signature itself are not signed: a copy
+    that differs there is the archive already received, not a new receipt of it."""
+    _villages, _stick, files, committee = district
+    original = files["a_q1"].read_bytes()
+    start = original.index(b"/Contents <") + len(b"/Contents <")
+    end = original.index(b">", start)
+    padded = bytearray(original)
+    padded[end - 2 : end] = b"11"  # in the zero padding after the DER signature
+    copy = tmp_path / "padded.pdf"
+    copy.write_bytes(bytes(padded))
+    with Store.open(committee, "tests") as store:
+        first = receive_file(store, files["a_q1"])
+        again = receive_file(store, copy)
+        log = receipts.receipts(store)
+    assert first.accepted and again.accepted and again.duplicate_of == log[-1].id
+    assert again.reasons and "同一台账" in again.reasons[0]
+    assert len([r for r in log if r.archive_id == first.archive_id]) == 1

@@ -65,6 +65,19 @@ def already_received(store: Store, sha256: str) -> ReceiptRow | None:
         return _row(found) if found else None
 
 
+def accepted_archive(store: Store, archive_id: str) -> ReceiptRow | None:
+    """The accepted receipt of an archive (its id is drawn at random and signed inside it,
+    so a second accepted file with it is the same signed archive)."""
+    with store.transaction() as session:
+        found = session.scalar(
+            select(Receipt)
+            .where(Receipt.archive_id == archive_id, Receipt.accepted.is_(True))
+            .order_by(Receipt.id)
+            .limit(1)
+        )
+        return _row(found) if found else None
+
+
 def latest_before(store: Store, org_name: str, period_code: str) -> dict[str, Any] | None:
     """The data of the organisation's accepted archive for the latest period that ended
     before this one began (the chain continues from it)."""
