@@ -39,7 +39,7 @@ from qzdesk.export.pdf.layout import (
     paragraph,
     render,
 )
-from qzdesk.export.pdf.seal import Seal
+from qzdesk.export.pdf.stamp import StampArea
 from qzdesk.services import archives, clock, crashpoints
 from qzdesk.services.admission import applicants, ledger
 from qzdesk.services.errors import QzdeskError
@@ -59,6 +59,7 @@ SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
+SECRETARY_TITLE = {"committee": "团委书记", "general_branch": "团总支书记", "branch": "团支部书记"}
 
 log = logging.getLogger(__name__)
 
@@ -253,12 +254,16 @@ def _story(
             BODY,
         ),
         Spacer(1, 8 * mm),
-        paragraph("团支部书记（签字）：________________    日期：______年____月____日", BODY),
+        paragraph(
+            f"{SECRETARY_TITLE[data['branch']['kind']]}（签字）：________________    "
+            "日期：______年____月____日",
+            BODY,
+        ),
         Spacer(1, 8 * mm),
-        Seal(data["branch"]["name"], today),
+        StampArea(),
         Spacer(1, 6 * mm),
         paragraph(
-            "签名证书指纹（上级团委据此核对本台账确由本支部签发，与证书登记表上的一致）："
+            "签名证书指纹（上级团委据此核对本台账确由本单位签发，与证书登记表上的一致）："
             f"\n{fingerprint[:23]}…（完整值见机读数据）",
             SMALL,
         ),

@@ -138,9 +138,12 @@ def test_the_seal_page_and_the_roster_page_render(built, tmp_path):
         pixels = image.getcolors(image.width * image.height)
         inked = sum(count for count, (r, g, b) in pixels if r + g + b < 600)
         assert inked / (image.width * image.height) > 0.01
-        if page == saved.pages:
-            red = sum(count for count, (r, g, b) in pixels if r > 150 and g < 110 and b < 110)
-            assert red > 200  # the seal
+        if page == saved.pages:  # an empty place for the real 公章, no printed imitation
+            # (the old red seal was #d01f1f; the page's rules are a darker #b71c1c)
+            seal_red = sum(count for count, (r, g, b) in pixels if r > 195 and g < 60 and b < 60)
+            assert seal_red == 0
+    text = run("pdftotext", "-f", str(saved.pages), str(saved.path), "-").stdout
+    assert "（此处加盖公章）" in text and "团委书记（签字）" in text  # the demo is a 团委
 
 
 def test_cli_build_and_verify(data_dir, tmp_path):
