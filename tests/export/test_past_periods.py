@@ -17,6 +17,7 @@ from qzdesk.services.clock import BEIJING, FixedClock, running_on
 from qzdesk.services.demo.build import build_demo
 from qzdesk.services.demo.village import build_branch_demo
 from qzdesk.services.periods import parse_period
+from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import Sector
@@ -61,6 +62,8 @@ def test_every_quarter_and_year_of_two_years_builds_and_verifies(build, tmp_path
             assert all(existing[m["branch_id"]] <= as_of for m in data["members"]), code
             if len(code) == 4:  # a year: its pages say what its data says
                 pages_agree_with_data(pdf, data, tmp_path)
+                summary = row_of(data, profiles)  # and the committee reads the same
+                assert f"团支部 {summary.branches} 个" in " ".join(pdf_text(pdf, tmp_path))
 
 
 def pages_agree_with_data(pdf: bytes, data: dict, tmp_path) -> None:

@@ -89,6 +89,12 @@ def list_orgs(store: Store) -> list[OrgInfo]:
         return [info(o) for o in rows]
 
 
+def counts_as_branch(kind: str, closed_on: object) -> bool:
+    """What every view counts as a 团支部 on a day (组织概况, the committee's summary): a
+    branch not closed by then. `closed_on` as the day's records show it (orgs_on)."""
+    return kind == OrgKind.BRANCH.value and not closed_on
+
+
 def orgs_on(store: Store, day: date) -> list[OrgInfo]:
     """The organisation tree as of `day`: units created by then; a closing after `day`
     has not happened yet."""

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qzdesk.models import Receipt
+from qzdesk.services.organisation.orgs import counts_as_branch
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
 from qzdesk.services.storage.store import Store
@@ -140,7 +141,9 @@ def election_state(
 def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow:
     period = parse_period(data["period"]["code"])
     as_of = date.fromisoformat(data["period"].get("as_of", data["period"]["end"]))
-    branches = [b for b in data.get("branches", []) if b["kind"] == "branch" and not b["closed_on"]]
+    branches = [
+        b for b in data.get("branches", []) if counts_as_branch(b["kind"], b["closed_on"])
+    ]
     count = max(len(branches), 1)
     members = data["members"]
     on_books = [m for m in members if m["status"] == "active"]

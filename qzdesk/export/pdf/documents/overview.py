@@ -9,6 +9,7 @@ from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services import clock
 from qzdesk.services.members import records
+from qzdesk.services.organisation.orgs import counts_as_branch, orgs_on
 from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import installed_profiles
 from qzdesk.services.periods import Period
@@ -24,14 +25,17 @@ def build(store: Store, period: Period) -> list[Flowable]:
         if entry.left_on is None:
             counts[entry.branch_id] = counts.get(entry.branch_id, 0) + 1
     root = data.root
-    branches = [b for b in data.branch_list if b.created_on <= as_of]
+    tree = orgs_on(store, as_of)
+    branches = [b for b in tree if b.parent_id is not None]
+    # A village's organisation is itself its one 团支部: counted as the summary counts.
+    in_being = [b for b in tree if counts_as_branch(b.kind.value, b.closed_on)]
     return [
         paragraph("组织概况", TITLE),
         paragraph(
             f"组织名称：{root.name}\n组织类型：{root.kind.label}　　所在领域：{root.sector.label}\n"
             f"上级团组织：{data.parent_org}\n书记：{data.secretary}\n"
             f"在用规则配置：{data.profile.title}\n"
-            f"截至 {as_of:%Y年%m月%d日}：团支部 {len(branches)} 个，在册团员 "
+            f"截至 {as_of:%Y年%m月%d日}：团支部 {len(in_being)} 个，在册团员 "
             f"{sum(counts.values())} 人。",
             BODY,
         ),
@@ -43,7 +47,7 @@ def build(store: Store, period: Period) -> list[Flowable]:
                     b.name,
                     b.created_on.isoformat(),
                     "正常"
-                    if b.closed_on is None or b.closed_on > as_of
+                    if b.closed_on is None
                     else f"{b.closed_on:%Y-%m-%d} 撤销：{b.close_reason}",
                     str(counts.get(b.id, 0)),
                 ]
