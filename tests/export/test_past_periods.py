@@ -20,7 +20,7 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import Sector
+from qzdesk.vocabulary import UNKNOWN, Sector
 from tests.export.test_documents import pdf_text
 
 STAGES = [s.value for s in Stage]
@@ -63,7 +63,12 @@ def test_every_quarter_and_year_of_two_years_builds_and_verifies(build, tmp_path
             if len(code) == 4:  # a year: its pages say what its data says
                 pages_agree_with_data(pdf, data, tmp_path)
                 summary = row_of(data, profiles)  # and the committee reads the same
-                assert f"团支部 {summary.branches} 个" in " ".join(pdf_text(pdf, tmp_path))
+                pages = " ".join(pdf_text(pdf, tmp_path))
+                assert f"团支部 {summary.branches} 个" in pages
+                if summary.secretary == UNKNOWN:  # no election of the organisation itself
+                    assert "无本级选举记录" in pages
+                else:  # never a class branch's secretary
+                    assert f"书记：{summary.secretary}" in pages
 
 
 def pages_agree_with_data(pdf: bytes, data: dict, tmp_path) -> None:

@@ -287,3 +287,12 @@ def archive_section(store: Store, as_of: date) -> list[dict[str, Any]]:
             }
             for t in terms
         ]
+
+
+def organisation_secretary(terms: list[dict[str, Any]], root_id: int) -> str | None:
+    """The organisation's 书记 as the election records (an archive's `terms`) show it:
+    the secretary of the latest valid election of the organisation itself. A committee's
+    class branches elect their own secretaries, who are not its 书记. None when no such
+    election is recorded."""
+    own = [t for t in terms if not t["void_reason"] and t["branch_id"] == root_id]
+    return max(own, key=lambda t: (t["elected_on"], t["id"]))["secretary"] if own else None

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import select
 
 from qzdesk.models import Receipt
+from qzdesk.services.meetings.terms import organisation_secretary
 from qzdesk.services.organisation.orgs import counts_as_branch
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import OrgKind, Sector
+from qzdesk.vocabulary import UNKNOWN, OrgKind, Sector
 
 KINDS = (
     ("assembly", "支部大会"),
@@ -153,7 +154,8 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
     present = sum(1 for a in attended if a[1] == "present")
     profile = profiles.get(data.get("rules", {}).get("id", ""))
     terms = [t for t in data.get("terms", []) if not t["void_reason"]]
-    latest = max(terms, key=lambda t: t["elected_on"]) if terms else None
+    root_id = next((b["id"] for b in data.get("branches", []) if b["parent_id"] is None), -1)
+    secretary = organisation_secretary(terms, root_id)
     return SummaryRow(
         org_name=data["branch"]["name"],
         kind=OrgKind(data["branch"]["kind"]).label if "kind" in data["branch"] else "",
@@ -174,7 +176,7 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         attendance_rate=present / len(attended) if attended else None,
         registered=sum(1 for r in data["registrations"] if r["status"] == "registered"),
         evaluated=sum(len(v["entries"]) for v in data["evaluations"]),
-        secretary=latest["secretary"] if latest else "",
+        secretary=secretary or UNKNOWN,
         election=election_state(terms, max(len(branches), 1), as_of, profile),
     )
 

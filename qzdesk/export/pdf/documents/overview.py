@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
 from qzdesk.services import clock
+from qzdesk.services.meetings import terms
 from qzdesk.services.members import records
 from qzdesk.services.organisation.orgs import counts_as_branch, orgs_on
 from qzdesk.services.organisation.overview import overview
@@ -25,6 +26,9 @@ def build(store: Store, period: Period) -> list[Flowable]:
         if entry.left_on is None:
             counts[entry.branch_id] = counts.get(entry.branch_id, 0) + 1
     root = data.root
+    # The 书记 as the election records show it (as the committee's summary reads it); the
+    # name given in 设置 where no election of the organisation itself is recorded.
+    elected = terms.organisation_secretary(terms.archive_section(store, as_of), root.id)
     tree = orgs_on(store, as_of)
     branches = [b for b in tree if b.parent_id is not None]
     # A village's organisation is itself its one 团支部: counted as the summary counts.
@@ -33,7 +37,8 @@ def build(store: Store, period: Period) -> list[Flowable]:
         paragraph("组织概况", TITLE),
         paragraph(
             f"组织名称：{root.name}\n组织类型：{root.kind.label}　　所在领域：{root.sector.label}\n"
-            f"上级团组织：{data.parent_org}\n书记：{data.secretary}\n"
+            f"上级团组织：{data.parent_org}\n"
+            f"书记：{elected or f'{data.secretary}（设置中登记，无本级选举记录）'}\n"
             f"在用规则配置：{data.profile.title}\n"
             f"截至 {as_of:%Y年%m月%d日}：团支部 {len(in_being)} 个，在册团员 "
             f"{sum(counts.values())} 人。",
