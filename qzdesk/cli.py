@@ -308,12 +308,13 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
     with _open_signed(paths, "qzdesk compliance", profiles) as desk:
         cells = desk.call(compliance, desk.store, profiles, args.year)
         _scheme, rated = desk.call(ratings, desk.store, profiles, args.year)
-    lines = [f"{args.year} 年组织生活：应开（按规则配置）/ 已开（记录已签字）"]
+    # 已开/应开, in the order the committee's summary writes it.
+    lines = [f"{args.year} 年组织生活：已开（记录已签字）/ 应开（按规则配置）"]
     for cell in cells:
         need = "按需" if cell.required is None else str(cell.required)
         mark = "" if cell.met else f"　未达到：{cell.cells()[-1]}"
         draft = f"（另有未签字记录 {cell.drafts} 份）" if cell.drafts else ""
-        lines.append(f"{cell.branch}　{cell.kind.label}：{need}/{cell.held}{draft}{mark}")
+        lines.append(f"{cell.branch}　{cell.kind.label}：{cell.held}/{need}{draft}{mark}")
     lines.append("对标定级（按记录自评，以上级团委复核为准）")
     lines += [f"{r.branch}：{r.total:g} 分，{r.band}" for r in rated]
     payload = {
