@@ -190,6 +190,8 @@ def receiving_shots(window: MainWindow, tmp: Path) -> None:
                 "branch",
                 "--org-name",
                 name,
+                "--parent-org",
+                "秦州区示范中学团委（演示）",  # the window's organisation receives them
                 "--seed",
                 str(seed),
                 "--data",

@@ -57,11 +57,17 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
     # Built to the side and moved in whole: a killed demo leaves no half-built store.
     with staged_store(paths, "qzdesk demo") as store:
         if args.kind == "branch":
-            from qzdesk.services.demo.village import build_branch_demo
+            from qzdesk.services.demo.village import DEMO_TOWN, build_branch_demo
 
             name = args.org_name or "东关村团支部（演示）"
             root = build_branch_demo(
-                store, profiles, clock.today(), name, Sector(args.sector), args.seed
+                store,
+                profiles,
+                clock.today(),
+                name,
+                Sector(args.sector),
+                args.seed,
+                parent_org=args.parent_org or DEMO_TOWN,
             )
         else:
             root = build_demo(
@@ -861,6 +867,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="branch 演示的所在领域（默认 village）",
     )
     demo.add_argument("--seed", type=int, default=1, help="不同的数字生成不同的人和记录")
+    demo.add_argument(
+        "--parent-org",
+        metavar="NAME",
+        help="--kind branch：台账中写明的上级团组织（收件的团委须同名；默认某镇团委）",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", parents=[common], help="团员名册：导入、导出")

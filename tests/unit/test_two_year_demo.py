@@ -15,6 +15,7 @@ import pytest
 from qzdesk.export.archive import read_data, save_archive
 from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.demo.build import build_demo
+from qzdesk.services.demo.village import DEMO_TOWN
 from qzdesk.services.meetings.rating import ratings
 from qzdesk.services.periods import parse_period
 from qzdesk.services.storage.store import Store
@@ -77,9 +78,8 @@ def test_distinct_village_demos_are_received_by_a_committee(tmp_path):
     year = str(date.today().year - 1)
     stick = tmp_path / "U盘"
     committee = tmp_path / "镇团委"
-    assert (
-        run_cli("demo", "--data", str(committee), "--org-name", "某镇团委（演示）").returncode == 0
-    )
+    town = DEMO_TOWN  # the committee the village demos name above them
+    assert run_cli("demo", "--data", str(committee), "--org-name", town).returncode == 0
     fingerprints = {}
     for seed, name in enumerate(("东关村团支部", "西关村团支部", "南山村团支部"), start=1):
         data = tmp_path / name

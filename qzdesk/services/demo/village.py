@@ -20,6 +20,8 @@ from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
 
+DEMO_TOWN = "共青团天水市秦州区某镇委员会"
+
 
 def build_branch_demo(
     store: Store,
@@ -29,9 +31,11 @@ def build_branch_demo(
     sector: Sector = Sector.VILLAGE,
     seed: int = 1,
     password: str = "qzdemo",
+    parent_org: str = DEMO_TOWN,
 ) -> orgs.OrgInfo:
     """A single 团支部 with 12–24 young members; how well it kept its meetings, its
-    election and its evaluation depends on `seed`, as branches differ."""
+    election and its evaluation depends on `seed`, as branches differ. Its archives name
+    `parent_org` above it (a committee receives only what names it)."""
     chance = random.Random(seed)
     request = SetupRequest(
         org_name=name,
@@ -40,7 +44,7 @@ def build_branch_demo(
         secretary="",
         password=password,
         profile_id=DEFAULT_PROFILE_ID,
-        parent_org="共青团天水市秦州区某镇委员会",
+        parent_org=parent_org,
         founded_on=date(today.year - 6, 3, 1),
     )
     maker = PeopleMaker(seed=seed)
