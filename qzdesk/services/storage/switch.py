@@ -49,10 +49,6 @@ def decide(paths: DataPaths, finals: Sequence[Path]) -> None:
     crashpoints.reached("switch-decided")
 
 
-def pending(paths: DataPaths) -> bool:
-    return _manifest(paths).is_file()
-
-
 def finish(paths: DataPaths) -> bool:
     """Rename what a decided switch staged (the caller holds the directory's lock);
     returns whether there was one. Safe to repeat: a file already moved is skipped."""
