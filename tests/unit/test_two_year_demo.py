@@ -111,3 +111,24 @@ def test_distinct_village_demos_are_received_by_a_committee(tmp_path):
     assert received.returncode == 0, received.stdout + received.stderr
     report = json.loads(received.stdout)["files"]
     assert sorted(f["org"] for f in report) == sorted(fingerprints)
+
+
+def test_demos_with_other_seeds_share_no_one(tmp_path, profiles):
+    """Two schools built with --seed 1 and 2: no ID number in common, members and
+    applicants alike (a committee receiving both would otherwise see one person twice)."""
+    from qzdesk.services.storage import cipher
+
+    found = []
+    for seed in (1, 2):
+        root = tmp_path / f"school-{seed}"
+        with Store.open(root, "tests", create=True) as store:
+            build_demo(store, profiles, date(2026, 11, 20), org_name=f"第{seed}中学团委", seed=seed)
+        conn = cipher.connect(root / "qzdesk.sqlite")
+        try:
+            found.append(
+                {r[0] for r in conn.execute("SELECT id_number FROM member")}
+                | {r[0] for r in conn.execute("SELECT id_number FROM applicant")}
+            )
+        finally:
+            conn.close()
+    assert found[0] and found[1] and not found[0] & found[1]

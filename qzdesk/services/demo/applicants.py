@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from qzdesk.services.admission import applicants, ledger, number_blocks, publicity, quotas
 from qzdesk.services.admission.applicants import ApplicantDraft
 from qzdesk.services.admission.stages import Step
-from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.demo.people import PeopleMaker, stream
 from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.storage.store import Store
@@ -23,8 +23,10 @@ STAGE2 = [
 ]
 
 
-def build_admission_demo(store: Store, profiles: dict[str, RuleProfile], today: date) -> None:
-    maker = PeopleMaker(seed=7)
+def build_admission_demo(
+    store: Store, profiles: dict[str, RuleProfile], today: date, seed: int = 1
+) -> None:
+    maker = PeopleMaker(seed=stream(7, seed))
     branch = dict((name, i) for i, name in records.open_branches(store))["初三（2）班团支部"]
     mentors = [r.id for r in records.roster(store) if r.status.value == "active"][:3]
     profile = profiles["qinzhou-2024"]

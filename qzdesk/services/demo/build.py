@@ -76,8 +76,8 @@ def build_demo(
     _add_members(store, root, profiles, today, members, seed)
     if members is None:
         if history:
-            build_history(store, profiles, today)
-        build_admission_demo(store, profiles, today)
+            build_history(store, profiles, today, demo_seed=seed)
+        build_admission_demo(store, profiles, today, seed)
         build_meetings_demo(store, profiles, today)
     return root
 

@@ -11,7 +11,7 @@ from qzdesk.services.admission import applicants
 from qzdesk.services.admission.applicants import ApplicantDraft
 from qzdesk.services.admission.stages import Step
 from qzdesk.services.clock import FixedClock, running_on
-from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.demo.people import PeopleMaker, stream
 from qzdesk.services.meetings import evaluation, minutes, plan
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft, Resolution
@@ -96,13 +96,15 @@ def build_history(
     today: date,
     quality: dict[str, float] | None = None,
     seed: int = 0,
+    demo_seed: int = 1,
 ) -> None:
     """Last year whole and this year up to `today`: plans, and the meetings each branch
-    held and signed (or missed) at its `quality` (the school's by default)."""
+    held and signed (or missed) at its `quality` (the school's by default); the people it
+    adds are the demo's own (`demo_seed`, see people.stream)."""
     meetings_held(store, profiles, today, QUALITY if quality is None else quality, seed)
     teachers = {name: i for i, name in records.open_branches(store)}["教职工团支部"]
     evaluated(store, profiles, teachers, today.year - 1, today)
-    _young_colleague(store, profiles, teachers, today)
+    _young_colleague(store, profiles, teachers, today, demo_seed)
 
 
 def meetings_held(
@@ -141,11 +143,11 @@ def meetings_held(
 
 
 def _young_colleague(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int, today: date
+    store: Store, profiles: dict[str, RuleProfile], branch_id: int, today: date, demo_seed: int
 ) -> None:
     """A young teacher who applied last spring: talked to then, a standard confirmed this
     year (no points yet, so not an activist)."""
-    maker = PeopleMaker(seed=11)
+    maker = PeopleMaker(seed=stream(11, demo_seed))
     person = maker.teacher(today, "秦州区示范中学", today.year - 23)
     applied, talked = date(today.year - 1, 3, 10), date(today.year - 1, 3, 24)
     draft = ApplicantDraft(

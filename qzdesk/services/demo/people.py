@@ -24,6 +24,12 @@ HOUSEHOLDS = (
 )
 
 
+def stream(base: int, seed: int) -> int:
+    """A people maker's seed within a demo built with `seed`: seed 1 keeps the people the
+    demo has always had; another demo gets people (and ID numbers) of its own."""
+    return base if seed == 1 else base + 7919 * seed
+
+
 class PeopleMaker:
     """Deterministic for a seed, so the demo and the fixtures are reproducible."""
 
