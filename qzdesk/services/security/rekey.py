@@ -13,6 +13,7 @@ from qzdesk.services.files import write_atomically
 from qzdesk.services.security import branch_key, store_key
 from qzdesk.services.security.password_check import password_in_force
 from qzdesk.services.storage import cipher, switch
+from qzdesk.services.storage.integrity import same_content
 from qzdesk.services.storage.store import Store
 
 
@@ -41,7 +42,7 @@ def rekey(store: Store, password: str, code: str, new_password: str | None = Non
         cipher.checkpoint(database, old_key)
         cipher.encrypt_copy(database, switch.staged(database), key, old_key)
         crashpoints.reached("rekey-copied")
-        cipher.same_content(database, old_key, switch.staged(database), key)
+        same_content(database, old_key, switch.staged(database), key)
         cipher.write_key_file(switch.staged(key_file), sealed)
         finals = [database, key_file]
         if signing is not None:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from qzdesk.config import DataPaths
 from qzdesk.services import crashpoints
 from qzdesk.services.storage import cipher, switch
+from qzdesk.services.storage.integrity import same_content
 
 PASSWORD, RECOVERY = "password", "recovery"
 # About 0.1 s and 32 MiB per guess on an office PC: an offline guesser gets ~10 a second
@@ -168,7 +169,7 @@ def encrypt_plain(paths: DataPaths, password: str, organisation_name: str) -> st
     copy = switch.staged(plain)
     cipher.encrypt_copy(plain, copy, key)
     crashpoints.reached("convert-copied")
-    cipher.same_content(plain, None, copy, key)
+    same_content(plain, None, copy, key)
     key_file = cipher.store_key_file(paths)
     cipher.write_key_file(
         switch.staged(key_file), sealed(key_id, key, organisation_name, password, code)

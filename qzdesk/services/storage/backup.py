@@ -14,7 +14,7 @@ from qzdesk.services import clock, crashpoints
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import fsync_dir, write_atomically
 from qzdesk.services.storage import cipher, switch
-from qzdesk.services.storage.integrity import quick_check, stored_revision
+from qzdesk.services.storage.integrity import quick_check, same_content, stored_revision
 from qzdesk.services.storage.revisions import SCHEMA_HEAD, is_newer
 
 AUTO = "auto"
@@ -69,7 +69,7 @@ def encrypt_plain_backups(paths: DataPaths) -> list[Path]:
             continue
         partial = backup.with_name(backup.name + ".part")
         cipher.encrypt_copy(backup, partial, key)
-        cipher.same_content(backup, None, partial, key)
+        same_content(backup, None, partial, key)
         write_atomically(key_copy(backup), live_key_file.read_bytes())
         os.replace(partial, backup)
         fsync_dir(backup.parent)
@@ -186,7 +186,7 @@ def restore(paths: DataPaths, source: Path) -> Restored:
     finals = [database]
     if live_key is not None:
         cipher.encrypt_copy(source, staged, live_key, backup_key)
-        cipher.same_content(source, backup_key, staged, live_key)
+        same_content(source, backup_key, staged, live_key)
     else:
         staged.unlink(missing_ok=True)
         src = cipher.connect(source, read_only=True, key=backup_key)

@@ -218,34 +218,6 @@ def checkpoint(db_path: Path, key: bytes | None) -> None:
         conn.close()
 
 
-def _counts(db_path: Path, key: bytes | None) -> dict[str, int]:
-    conn = connect(db_path, read_only=True, key=key)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    finally:
-        conn.close()
-
-
-def same_content(source: Path, source_key: bytes | None, copy: Path, key: bytes) -> None:
-    """A copy about to replace its source holds the same tables and rows and is sound;
-    QzdeskError (nothing replaced) otherwise."""
-    conn = connect(copy, read_only=True, key=key)
-    try:
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except DatabaseError as exc:
-        problems = [str(exc)]
-    finally:
-        conn.close()
-    problems = [] if problems == ["ok"] else problems
-    if problems or _counts(source, source_key) != _counts(copy, key):
-        copy.unlink(missing_ok=True)
-        raise QzdeskError(
-            f"新写出的数据文件与原文件不一致（{'；'.join(problems) or '记录数不同'}），"
-            "已放弃，原数据未改动。请检查磁盘空间后重试。"
-        )
-
-
 def fits(db_path: Path, key: bytes | None) -> bool:
     """Whether `key` (None: none) is the database's key: its first page decrypts (read
     alone, so a file damaged further in still counts as this key's). Only SQLite's "not a

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qzdesk.services.errors import QzdeskError
 from qzdesk.services.storage import cipher
 
 DAMAGE_SIGNS = ("malformed", "not a database", "disk i/o", "corrupt", "could not decode")
@@ -82,3 +83,25 @@ def user_tables(conn: cipher.Connection) -> list[str]:
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def _counts(db_path: Path, key: bytes | None) -> dict[str, int]:
+    conn = cipher.connect(db_path, read_only=True, key=key)
+    try:
+        return {
+            n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in user_tables(conn)
+        }
+    finally:
+        conn.close()
+
+
+def same_content(source: Path, source_key: bytes | None, copy: Path, key: bytes) -> None:
+    """A copy about to replace its source (encrypted anew, or restored) is sound and holds
+    the same tables and rows; QzdeskError, the copy removed, otherwise."""
+    problems = quick_check(copy, key=key)
+    if problems or _counts(source, source_key) != _counts(copy, key):
+        copy.unlink(missing_ok=True)
+        raise QzdeskError(
+            f"新写出的数据文件与原文件不一致（{'；'.join(problems) or '记录数不同'}），"
+            "已放弃，原数据未改动。请检查磁盘空间后重试。"
+        )
