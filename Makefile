@@ -20,7 +20,13 @@ run: $(STAMP)
 	@test -f $(DATA)/qzdesk.sqlite || $(BIN)/qzdesk demo --data $(DATA)
 	$(BIN)/qzdesk --data $(DATA)
 
-test: $(STAMP)
+# ajv (Node) compiles the archive's JSON Schema under --strict in the tests.
+AJV := tools/ajv/node_modules/.bin/ajv
+$(AJV): tools/ajv/package-lock.json
+	npm ci --prefix tools/ajv --silent --no-audit --no-fund
+	touch $(AJV)
+
+test: $(STAMP) $(AJV)
 	$(BIN)/ruff check qzdesk tests bench docs
 	$(BIN)/python -m pytest
 

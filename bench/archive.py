@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from qzdesk.export.archive import build_archive, verify_archive
+from qzdesk.services.desk import Desk
 from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
 from qzdesk.services.periods import parse_period
@@ -47,7 +48,7 @@ def main() -> None:
         with Store.open(data, "bench") as store:
             period = parse_period(str(date.today().year))
             start = time.perf_counter()
-            _archive_id, pdf = build_archive(store, profiles, period, "qzdemo")
+            _archive_id, pdf = Desk(store, profiles).read(build_archive, period, "qzdemo")
             built = time.perf_counter() - start
             own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
             rows = [

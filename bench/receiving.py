@@ -32,6 +32,7 @@ def build_one(args: tuple[Path, int]) -> tuple[str, Path, str]:
     """One village's store and its signed archive of the quarter (in a worker process)."""
     from qzdesk.export.archive import save_archive
     from qzdesk.services.demo.village import build_branch_demo
+    from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
     from qzdesk.services.periods import parse_period
     from qzdesk.services.security import branch_key
@@ -42,7 +43,7 @@ def build_one(args: tuple[Path, int]) -> tuple[str, Path, str]:
     name = f"第{n:03d}村团支部"
     with Store.open(root / f"v{n:03d}", "bench", create=True) as store:
         build_branch_demo(store, profiles, TODAY, name, seed=n, password=PASSWORD)
-        save_archive(store, profiles, parse_period(PERIOD), PASSWORD, root / "U盘")
+        Desk(store, profiles).write(save_archive, parse_period(PERIOD), PASSWORD, root / "U盘")
         cert = root / f"v{n:03d}.pem"
         cert.write_bytes(branch_key.certificate_pem(store))
         return name, cert, branch_key.key_info(store).fingerprint

@@ -112,9 +112,7 @@ def cmd_archive_build(args: argparse.Namespace, paths: DataPaths) -> int:
     profiles = _load_profiles(paths)
     password = _read_password()
     with _open_signed(paths, "qzdesk archive build", profiles, password) as desk:
-        saved = desk.call(
-            save_archive, desk.store, profiles, period, password, args.out or Path.cwd()
-        )
+        saved = desk.write(save_archive, period, password, args.out or Path.cwd())
     text = (
         f"已生成并签名：{saved.path}\n台账编号：{saved.archive_id}，共 {saved.pages} 页；"
         "写入后已读回校验通过。"

@@ -15,6 +15,7 @@ def run_checks(report: Callable[[str], None]) -> bool:
     from qzdesk.config import DataPaths
     from qzdesk.export.archive import save_archive, trust_list, verify_archive
     from qzdesk.services.demo.build import DEMO_PASSWORD, build_demo
+    from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.rules import installed_profiles
     from qzdesk.services.periods import parse_period
     from qzdesk.services.storage.health import check
@@ -42,8 +43,8 @@ def run_checks(report: Callable[[str], None]) -> bool:
         encrypted = not cipher.is_plain(paths.database) and auth.login(paths, DEMO_PASSWORD).ok
         step("数据文件加密（SQLCipher）", encrypted, cipher.dbapi.sqlite_version)
         with Store.open(paths.root, "qzdesk selftest") as store:
-            saved = save_archive(
-                store, profiles, parse_period(str(clock.today().year)), DEMO_PASSWORD, Path(tmp)
+            saved = Desk(store, profiles).write(
+                save_archive, parse_period(str(clock.today().year)), DEMO_PASSWORD, Path(tmp)
             )
         result = verify_archive(saved.path.read_bytes(), trust_list(paths, []))
         step("生成并校验签名台账", result.ok, f"{saved.pages} 页")

@@ -10,7 +10,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -25,7 +25,6 @@ from reportlab.platypus import Flowable, NotAtTopPageBreak, Spacer
 
 from qzdesk.config import DataPaths
 from qzdesk.export.pdf.documents import DOCUMENTS
-from qzdesk.export.pdf.documents.received import received_in
 from qzdesk.export.pdf.layout import (
     BODY,
     HEADING,
@@ -40,23 +39,19 @@ from qzdesk.export.pdf.layout import (
     render,
 )
 from qzdesk.export.pdf.stamp import StampArea
-from qzdesk.services import archives, clock, crashpoints
-from qzdesk.services.admission import applicants, ledger
+from qzdesk.services import crashpoints
+from qzdesk.services.archive import register
+from qzdesk.services.archive.data import READABLE_VERSIONS, SCHEMA_VERSION, archive_data, references
+from qzdesk.services.archive.snapshot import Snapshot
+from qzdesk.services.archive.take import take_snapshot
+from qzdesk.services.desk import Context
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.files import remove_stale_parts, write_atomically
-from qzdesk.services.meetings import evaluation, minutes, terms
-from qzdesk.services.members import records
-from qzdesk.services.members.records import audit_view
-from qzdesk.services.organisation.orgs import orgs_on
-from qzdesk.services.organisation.overview import overview
-from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import Period
 from qzdesk.services.sealed_files import read_sealed, write_sealed
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 
-SCHEMA_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
 SECRETARY_TITLE = {"committee": "团委书记", "general_branch": "团总支书记", "branch": "团支部书记"}
@@ -68,137 +63,16 @@ def new_archive_id(period: Period) -> str:
     return f"QZ-{period.code}-{secrets.token_hex(4).upper()}"
 
 
-def _optional(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+def _quality(snap: Snapshot) -> str:
+    gaps = snap.data_gaps()
+    return "；".join(f"{label}未填 {n} 人" for label, n in gaps.items()) or "主要信息均已填写"
 
 
-def archive_data(
-    store: Store, profiles: dict[str, RuleProfile], period: Period, archive_id: str, now: datetime
-) -> dict[str, Any]:
-    """The period's data as of its last day (or the build, for the running period):
-    nothing recorded later appears, and every id another section names resolves."""
-    data = overview(store, profiles)
-    info = branch_key.key_info(store)
-    as_of = period.as_of(now.date())
-    start_at, end_at = period.bounds(now)
-    known = {
-        "evaluation": evaluation.evaluations_of_year(store, profiles, period.end.year),
-        "registration": evaluation.registrations_of_year(store, period.end.year),
-    }
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "archive_id": archive_id,
-        "branch": {
-            "name": data.root.name,
-            "kind": data.root.kind.value,
-            "sector": data.root.sector.value,
-            "parent": data.parent_org,
-            "certificate_sha256": info.fingerprint if info else "",
-        },
-        "rules": {"id": data.profile.profile.id, "version": data.profile.profile.version},
-        "period": {
-            "code": period.code,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "as_of": as_of.isoformat(),
-        },
-        "previous_archive_id": archives.previous_archive(store, period),
-        "generated_at": now.astimezone(UTC).isoformat(timespec="seconds"),
-        "branches": [
-            {
-                "id": o.id,
-                "parent_id": o.parent_id,
-                "kind": o.kind.value,
-                "sector": o.sector.value,
-                "name": o.name,
-                "created_on": o.created_on.isoformat(),
-                "closed_on": _optional(o.closed_on),
-            }
-            for o in orgs_on(store, as_of)
-        ],
-        "members": [
-            {
-                "id": e.member_id,
-                "branch_id": e.branch_id,
-                **audit_view(e.draft),
-                "branch": e.branch_name,
-                "status": e.draft.status.value if e.left_on else "active",
-                "left_on": _optional(e.left_on),
-            }
-            for e in records.roster_on(store, as_of)
-        ],
-        "admission": {
-            "applicants": applicants.archive_section(store, profiles, as_of),
-            "ledger": ledger.recorded_between(store, start_at, end_at),
-            "anchors": {
-                "start": ledger.anchors(store, start_at),
-                "end": ledger.anchors(store, end_at),
-            },
-        },
-        "meetings": minutes.archive_section(store, period.start, as_of),
-        "evaluations": [
-            {
-                "branch_id": v.branch_id,
-                "year": v.year,
-                "held_on": v.held_on.isoformat(),
-                "expected": v.expected,
-                "present": v.present,
-                "approved_on": _optional(v.approved_on)
-                if v.approved_on and v.approved_on <= as_of
-                else None,
-                "entries": [
-                    {
-                        "member_id": r.member_id,
-                        "name": r.name,
-                        "votes": list(r.votes),
-                        "grade": r.grade.value if r.grade else None,
-                    }
-                    for r in v.rows
-                ],
-            }
-            for v in known["evaluation"]
-            if v.held_on <= as_of
-        ],
-        "registrations": [
-            {
-                "member_id": r.member_id,
-                "year": r.year,
-                "status": r.status,
-                "on": r.on.isoformat(),
-                "follow_up_on": _optional(r.follow_up_on)
-                if r.follow_up_on and r.follow_up_on <= as_of
-                else None,
-            }
-            for r in known["registration"]
-            if r.on <= as_of
-        ],
-        "terms": terms.archive_section(store, as_of),
-        "received": received_in(store, period),
-    }
-
-
-QUALITY_FIELDS = {"ethnicity": "民族", "member_no": "团员编号", "mobile": "手机号码"}
-
-
-def _quality(members: list[dict[str, Any]]) -> str:
-    """How many members on the books lack each key field: unknown stays unknown (未填)."""
-    active = [m for m in members if m["status"] == "active"]
-    missing = [
-        f"{label}未填 {n} 人"
-        for field, label in QUALITY_FIELDS.items()
-        if (n := sum(1 for m in active if field not in m))
-    ]
-    return "；".join(missing) if missing else "主要信息均已填写"
-
-
-def _story(
-    store: Store, period: Period, data: dict[str, Any], today: date, pages: dict[str, int]
-) -> list[Flowable]:
+def _story(snap: Snapshot, archive_id: str, pages: dict[str, int]) -> list[Flowable]:
     """The cover with its 目录 (page numbers from `pages`, filled by a first layout), the
     documents that have content, and the seal page. Documents with nothing in the period
     are listed once on the cover instead of each getting a page."""
-    specs = [d for d in DOCUMENTS if d.key != "member_card"]
-    built = [(spec, spec.build(store, period)) for spec in specs]
+    built = [(spec, spec.build(snap)) for spec in DOCUMENTS]
     # A document that does not apply (收件汇总 where nothing was received) is left out.
     shown = [
         (spec, flow)
@@ -211,13 +85,13 @@ def _story(
         for note in flow
         if isinstance(note, EmptyNote)
     ]
-    on_books = sum(1 for m in data["members"] if m["status"] == "active")
+    org = snap.organisation
     contents = [*(spec.title for spec, _ in shown), "签章页"]
     keys = [*(spec.key for spec, _ in shown), "seal"]
     story: list[Flowable] = [
         Spacer(1, 24 * mm),
         paragraph("团支部工作台账", TITLE),
-        paragraph(f"{data['branch']['name']}\n{period.label}", SUBTITLE),
+        paragraph(f"{org.root.name}\n{snap.period.label}", SUBTITLE),
         Spacer(1, 8 * mm),
         paragraph("目录", HEADING),
         data_table(
@@ -230,11 +104,10 @@ def _story(
         ),
         Spacer(1, 4 * mm),
         paragraph(
-            f"台账编号：{data['archive_id']}\n"
-            f"数据截至：{data['period']['as_of']}（各部分均按此日的记录）\n"
-            f"在册团员：{on_books} 人；{_quality(data['members'])}\n"
-            f"上级团组织：{data['branch']['parent']}"
-            + (f"\n本期没有：{'；'.join(empty)}。" if empty else ""),
+            f"台账编号：{archive_id}\n"
+            f"数据截至：{snap.as_of.isoformat()}（各部分均按此日的记录）\n"
+            f"在册团员：{len(snap.on_books)} 人；{_quality(snap)}\n"
+            f"上级团组织：{org.parent}" + (f"\n本期没有：{'；'.join(empty)}。" if empty else ""),
             BODY,
         ),
         paragraph(
@@ -244,18 +117,17 @@ def _story(
     ]
     for spec, flow in shown:
         story += [NotAtTopPageBreak(), PageMark(pages, spec.key), *flow]
-    fingerprint = data["branch"]["certificate_sha256"]
     story += [
         NotAtTopPageBreak(),
         PageMark(pages, "seal"),
         paragraph("签章页", TITLE),
         paragraph(
-            f"本台账由 {data['branch']['name']} 于 {today:%Y年%m月%d日} 编制报送，内容真实、完整。",
+            f"本台账由 {org.root.name} 于 {snap.taken_at:%Y年%m月%d日} 编制报送，内容真实、完整。",
             BODY,
         ),
         Spacer(1, 8 * mm),
         paragraph(
-            f"{SECRETARY_TITLE[data['branch']['kind']]}（签字）：________________    "
+            f"{SECRETARY_TITLE[org.root.kind.value]}（签字）：________________    "
             "日期：______年____月____日",
             BODY,
         ),
@@ -264,7 +136,7 @@ def _story(
         Spacer(1, 6 * mm),
         paragraph(
             "签名证书指纹（上级团委据此核对本台账确由本单位签发，与证书登记表上的一致）："
-            f"\n{fingerprint[:23]}…（完整值见机读数据）",
+            f"\n{org.fingerprint[:23]}…（完整值见机读数据）",
             SMALL,
         ),
     ]
@@ -283,32 +155,26 @@ def _asn1(
     )
 
 
-def build_archive(
-    store: Store,
-    profiles: dict[str, RuleProfile],
-    period: Period,
-    password: str,
-    now: datetime | None = None,
-) -> tuple[str, bytes]:
-    """(archive id, signed PDF bytes). A wrong password raises before anything is built."""
-    key, cert = branch_key.load_key(store, password)
-    now = now or clock.now()
+def build_archive(ctx: Context, period: Period, password: str) -> tuple[str, bytes]:
+    """(archive id, signed PDF bytes), laid out from the period's snapshot. A wrong
+    password raises before anything is built."""
+    key, cert = branch_key.load_key(ctx.store, password)
+    snap = take_snapshot(ctx, period)
     archive_id = new_archive_id(period)
-    data = archive_data(store, profiles, period, archive_id, now)
+    data = archive_data(snap, archive_id)
     signer = branch_key.describe(cert).subject
     if signer != data["branch"]["name"]:
         raise QzdeskError(
             f"组织名称已改为“{data['branch']['name']}”，签名证书仍是“{signer}”的："
             "请在“设置 → 签名密钥”中“更换签名密钥”，并把新证书交上级团委登记后再生成台账。"
         )
-    info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, now)
+    info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, ctx.now)
     # Laid out twice: the first pass finds the page each document starts on for the 目录
     # (same line count both times, so the pages do not move).
     pages: dict[str, int] = {}
-    render(_story(store, period, data, now.date(), pages), info)
-    pdf = render(_story(store, period, data, now.date(), dict(pages)), info)
-
-    return archive_id, sign_archive(pdf, data, key, cert, now)
+    render(_story(snap, archive_id, pages), info)
+    pdf = render(_story(snap, archive_id, dict(pages)), info)
+    return archive_id, sign_archive(pdf, data, key, cert, ctx.now)
 
 
 def sign_archive(
@@ -479,7 +345,9 @@ def _checker(version: object) -> Any:
 
     from qzdesk.config import resources_dir
 
-    name = "archive-schema.json" if version == SCHEMA_VERSION else "archive-schema-2.json"
+    name = {SCHEMA_VERSION: "archive-schema.json", 3: "archive-schema-3.json"}.get(
+        version, "archive-schema-2.json"
+    )
     schema = json.loads((resources_dir() / name).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
@@ -506,7 +374,7 @@ def _check_data(reader: Any, result: Verification) -> None:
         log.info("archive data against its schema at %s: %s", where, error.message)
         result.problems.append(f"机读数据不符合格式：位置 {where} 的内容不合规定。")
         return
-    problems = references(data) if version == SCHEMA_VERSION else []
+    problems = references(data) if version in (3, SCHEMA_VERSION) else []
     if data["branch"]["certificate_sha256"] != result.fingerprint:
         problems.append("机读数据中的证书指纹与签名证书不一致。")
     if data["branch"]["name"] != result.signer:
@@ -520,33 +388,6 @@ def _check_data(reader: Any, result: Verification) -> None:
     result.data = data if not problems else None
 
 
-def references(data: dict[str, Any]) -> list[str]:
-    """What JSON Schema cannot say: ids are unique and every id named resolves."""
-    problems = []
-    tables = {
-        "branches": [b["id"] for b in data["branches"]],
-        "members": [m["id"] for m in data["members"]],
-        "applicants": [a["id"] for a in data["admission"]["applicants"]],
-        "meetings": [m["content"]["id"] for m in data["meetings"]],
-        "terms": [t["id"] for t in data["terms"]],
-    }
-    for table, ids in tables.items():
-        if len(ids) != len(set(ids)):
-            twice = sorted({i for i in ids if ids.count(i) > 1})
-            problems.append(f"机读数据 {table} 中的编号重复：{twice}")
-    branches, members = set(tables["branches"]), set(tables["members"])
-    named = [
-        *(("members", m["branch_id"], branches) for m in data["members"]),
-        *(("meetings", m["content"]["branch_id"], branches) for m in data["meetings"]),
-        *(("evaluations", v["branch_id"], branches) for v in data["evaluations"]),
-        *(("terms", t["branch_id"], branches) for t in data["terms"]),
-        *(("registrations", r["member_id"], members) for r in data["registrations"]),
-    ]
-    unresolved = sorted({(table, i) for table, i, known in named if i not in known})
-    problems += [f"机读数据 {table} 引用了不存在的编号 {i}" for table, i in unresolved]
-    return problems
-
-
 @dataclass(frozen=True)
 class SavedArchive:
     path: Path
@@ -554,25 +395,19 @@ class SavedArchive:
     pages: int
 
 
-def save_archive(
-    store: Store,
-    profiles: dict[str, RuleProfile],
-    period: Period,
-    password: str,
-    out_dir: Path,
-    now: datetime | None = None,
-) -> SavedArchive:
+def save_archive(ctx: Context, period: Period, password: str, out_dir: Path) -> SavedArchive:
     """Build, then store (as the CLI does; the GUI shows a preview in between)."""
-    archive_id, pdf = build_archive(store, profiles, period, password, now)
-    return store_archive(store, period, archive_id, pdf, out_dir)
+    archive_id, pdf = build_archive(ctx, period, password)
+    return store_archive(ctx, period, archive_id, pdf, out_dir)
 
 
 def store_archive(
-    store: Store, period: Period, archive_id: str, pdf: bytes, out_dir: Path
+    ctx: Context, period: Period, archive_id: str, pdf: bytes, out_dir: Path
 ) -> SavedArchive:
     """Write atomically, read back and verify; a file that does not verify is removed."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    store = ctx.store
     path = out_dir / f"台账-{period.code}-{archive_id}.pdf"
     own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
     check = verify_archive(pdf, [own])
@@ -583,7 +418,7 @@ def store_archive(
     # The chain heads signed into the file are recorded before the file exists, so no
     # kill leaves a signed archive the store never heard of (`check` proves the chain
     # still passes them); a copy stays in the data folder for `check` to compare with.
-    archives.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
+    register.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
     crashpoints.reached("archive-recorded")
     write_sealed(store, store.paths.issued / path.name, pdf)
     remove_stale_parts(out_dir, "台账-")

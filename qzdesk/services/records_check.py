@@ -11,9 +11,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Attachment, PointsEntry, PointsReview
-from qzdesk.services import archives
 from qzdesk.services.admission.chain import GENESIS
 from qzdesk.services.admission.ledger import verify_ledger
+from qzdesk.services.archive import register
 from qzdesk.services.attachments import stored_path
 from qzdesk.services.meetings.minutes import altered_minutes
 from qzdesk.services.storage.schema import expected_triggers
@@ -43,7 +43,7 @@ def check_records(store: Store) -> list[str]:
                 f"积分账 {chain.table} 第 {chain.broken_id} 条：{chain.problem}；{RESTORE}。"
             )
     with store.transaction() as session:
-        for archive_id, chain, anchor in archives.signed_anchors(store):
+        for archive_id, chain, anchor in register.signed_anchors(store):
             problems += _against_anchor(session, f"已签发的台账 {archive_id}", chain, anchor)
         for meeting_id, number in altered_minutes(session):
             problems.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,5 +42,4 @@ def preview_and_save(
     # ReportLab and the font load on the first export, not at start-up.
     from qzdesk.export.pdf.registry import render_document
 
-    render = partial(render_document, context.store, key, period, **options)
-    context.submit(render, on_done=show)
+    context.read(render_document, key, period, on_done=show, **options)

@@ -9,6 +9,7 @@ from qzdesk.services.admission import applicants, ledger, publicity
 from qzdesk.services.admission.stages import Step
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import TODAY, new_applicant
+from tests.desks import desk_at
 from tests.export.test_documents import pdf_text
 
 NOW = datetime(2026, 11, 24, 9, 30)
@@ -22,8 +23,8 @@ def test_a_publicity_notice_masks_ids_and_states_the_period(store, profiles, tmp
     notice = publicity.create_publicity(
         store, profiles, "activist", [a.id], date(2025, 9, 29), "团委 王老师 0938-1234567"
     ).value
-    pdf = render_document(
-        store, "publicity", YEAR_2025, "QZ-2025-0001", NOW, publicity_id=notice.id
+    pdf = desk_at(store, NOW).read(
+        render_document, "publicity", YEAR_2025, "QZ-2025-0001", publicity_id=notice.id
     )
     text = "".join(pdf_text(pdf, tmp_path))
     assert "关于入团积极分子的公示" in text and "王小明" in text
@@ -42,7 +43,9 @@ def test_the_points_record_lists_reversals_and_the_chain_head(store, profiles, t
         ).value
     with running_on(FixedClock.on(date(2025, 4, 2))):
         ledger.reverse_entry(store, profiles, entry.id, "重复录入", today=date(2025, 4, 2))
-    pdf = render_document(store, "points_record", YEAR_2025, "QZ-2025-0001", NOW, applicant_id=a.id)
+    pdf = desk_at(store, NOW).read(
+        render_document, "points_record", YEAR_2025, "QZ-2025-0001", applicant_id=a.id
+    )
     text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
     assert "赵晓雨" in text and f"冲销第 {entry.id} 条" in text and "重复录入" in text
     assert "已冲销" in text and "待审核" in text

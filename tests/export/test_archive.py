@@ -21,6 +21,7 @@ from qzdesk.services.meetings.minutes import content_hash
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
 from qzdesk.services.security import branch_key
+from tests.desks import desk_at
 
 # The demo records its points at the real clock, so the archive is built as of now.
 NOW = datetime.now().astimezone()
@@ -30,8 +31,8 @@ NOW = datetime.now().astimezone()
 def built(store, profiles, tmp_path):
     # Built after the demo's points were recorded (the clock of the template's build).
     now = datetime.now().astimezone()
-    saved = save_archive(
-        store, profiles, parse_period(str(now.year)), "qzdemo", tmp_path / "out", now
+    saved = desk_at(store, now, profiles).write(
+        save_archive, parse_period(str(now.year)), "qzdemo", tmp_path / "out"
     )
     own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
     return saved, own
@@ -109,7 +110,9 @@ def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
 
 def test_a_wrong_password_writes_nothing(store, profiles, tmp_path):
     with pytest.raises(branch_key.WrongKeyPassword):
-        save_archive(store, profiles, parse_period("2026"), "wrong", tmp_path / "out", NOW)
+        desk_at(store, NOW, profiles).write(
+            save_archive, parse_period("2026"), "wrong", tmp_path / "out"
+        )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -219,7 +222,7 @@ def test_cli_build_and_verify(data_dir, tmp_path):
 
 def test_building_does_not_touch_the_key(store, profiles):
     before = branch_key.key_path(store).read_bytes()
-    build_archive(store, profiles, parse_period("2026-11"), "qzdemo", NOW)
+    desk_at(store, NOW, profiles).read(build_archive, parse_period("2026-11"), "qzdemo")
     assert branch_key.key_path(store).read_bytes() == before
 
 

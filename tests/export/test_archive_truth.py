@@ -18,17 +18,18 @@ from cryptography import x509
 from qzdesk.config import resources_dir
 from qzdesk.export.archive import (
     ATTACHMENT,
-    archive_data,
     build_archive,
-    references,
     save_archive,
     sign_archive,
     verify_archive,
 )
+from qzdesk.services.archive.data import archive_data, references
+from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.organisation import orgs
 from qzdesk.services.periods import BEIJING, day_start, parse_period
 from qzdesk.services.security import branch_key
+from tests.desks import desk_at
 from tests.unit.test_member_import import run_cli
 
 SCHEMA = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
@@ -42,23 +43,31 @@ def valid(data) -> bool:
 @pytest.fixture
 def current(store, profiles):
     now = datetime.now().astimezone()
-    return archive_data(store, profiles, parse_period(str(now.year)), "QZ-2026-0000ABCD", now)
+    return archive_data(
+        desk_at(store, now, profiles).read(take_snapshot, parse_period(str(now.year))),
+        "QZ-2026-0000ABCD",
+    )
 
 
 def test_last_years_archive_built_now_holds_nothing_of_this_year(store, profiles):
     now = datetime.now().astimezone()
     last = parse_period(str(now.year - 1))
-    data = archive_data(store, profiles, last, f"QZ-{last.code}-0000ABCD", now)
+    data = archive_data(
+        desk_at(store, now, profiles).read(take_snapshot, last), f"QZ-{last.code}-0000ABCD"
+    )
     assert valid(data)
     assert data["period"]["as_of"] == f"{now.year - 1}-12-31"
     text = json.dumps({k: v for k, v in data.items() if k != "generated_at"}, ensure_ascii=False)
     assert f"{now.year}-" not in text  # no date of this year: joins, steps, points, terms, …
     this_year = archive_data(
-        store, profiles, parse_period(str(now.year)), f"QZ-{now.year}-0000ABCD", now
+        desk_at(store, now, profiles).read(take_snapshot, parse_period(str(now.year))),
+        f"QZ-{now.year}-0000ABCD",
     )
     assert len(this_year["members"]) >= len(data["members"])
     # …nor in the printed 台账, beyond the day it was made (footer, statement, seal).
-    saved = save_archive(store, profiles, last, "qzdemo", Path(tempfile.mkdtemp()), now)
+    saved = desk_at(store, now, profiles).write(
+        save_archive, last, "qzdemo", Path(tempfile.mkdtemp())
+    )
     printed = [
         line
         for page in _pages_text(saved.path)
@@ -83,7 +92,11 @@ def test_a_ledger_row_belongs_to_the_beijing_day_it_was_recorded(store, profiles
 def test_the_data_joins_up_and_names_its_organisation_and_rules(current):
     assert valid(current)
     assert current["branch"]["kind"] in ("committee", "general_branch", "branch")
-    assert current["rules"] == {"id": "qinzhou-2024", "version": current["rules"]["version"]}
+    rules = current["rules"]
+    assert rules["id"] == "qinzhou-2024" and rules["version"]
+    # The values its 应开 and 定级 depend on travel with it (format 4).
+    assert rules["meetings_every_months"]["assembly"] == 3
+    assert len(rules["rating"]["bands"]) == 4 and rules["rating"]["lines"]
     members = current["members"]
     assert all(isinstance(m["id"], int) for m in members)
     assert {m["branch_id"] for m in members} <= {b["id"] for b in current["branches"]}
@@ -98,7 +111,7 @@ def _mutations(data):
         return broken
 
     member = data["members"][0]
-    yield "version", changed(lambda d: d.update(schema_version=4))
+    yield "version", changed(lambda d: d.update(schema_version=5))
     yield "extra top field", changed(lambda d: d.update(extra=1))
     yield "archive id", changed(lambda d: d.update(archive_id="QZ-2026"))
     yield "period code", changed(lambda d: d["period"].update(code="2026Q5"))
@@ -170,10 +183,11 @@ def test_a_renamed_organisation_cannot_sign_under_the_old_name(store, profiles, 
     orgs.rename_org(store, root.id, "新名称中学团委")
     period = parse_period(str(datetime.now().year))
     with pytest.raises(QzdeskError, match="更换签名密钥"):
-        build_archive(store, profiles, period, "qzdemo")
+        desk_at(store, profiles=profiles).read(build_archive, period, "qzdemo")
     # An archive made under the old certificate anyway names another organisation: refused.
     data = archive_data(
-        store, profiles, period, f"QZ-{period.code}-0000ABCD", datetime.now().astimezone()
+        desk_at(store, datetime.now().astimezone(), profiles).read(take_snapshot, period),
+        f"QZ-{period.code}-0000ABCD",
     )
     own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
     path = tmp_path / "renamed.pdf"
@@ -185,7 +199,9 @@ def test_a_renamed_organisation_cannot_sign_under_the_old_name(store, profiles, 
     assert cli.returncode == 4 and "不一致" in cli.stdout
     # A new key for the new name signs again; the old key's archives stay checkable here.
     branch_key.replace_key(store, "qzdemo", "组织更名")
-    saved = save_archive(store, profiles, period, "qzdemo", tmp_path / "out")
+    saved = desk_at(store, profiles=profiles).write(
+        save_archive, period, "qzdemo", tmp_path / "out"
+    )
     assert saved.pages > 1
 
 
@@ -273,8 +289,8 @@ def test_the_archive_as_printed_has_no_empty_page_and_a_true_contents(store, pro
 
     from qzdesk.services.members import records
 
-    saved = save_archive(
-        store, profiles, parse_period(str(datetime.now().year)), "qzdemo", tmp_path / "out"
+    saved = desk_at(store, profiles=profiles).write(
+        save_archive, parse_period(str(datetime.now().year)), "qzdemo", tmp_path / "out"
     )
     pages = _pages_text(saved.path)
     # Every page carries something besides its header and footer.
@@ -316,9 +332,15 @@ def test_each_archive_names_the_one_before_and_continues_its_chain(store, profil
 
     year = datetime.now().year
     out = tmp_path / "out"
-    first = save_archive(store, profiles, parse_period(f"{year - 1}"), "qzdemo", out)
-    q1 = save_archive(store, profiles, parse_period(f"{year}Q1"), "qzdemo", out)
-    q2 = save_archive(store, profiles, parse_period(f"{year}Q2"), "qzdemo", out)
+    first = desk_at(store, profiles=profiles).write(
+        save_archive, parse_period(f"{year - 1}"), "qzdemo", out
+    )
+    q1 = desk_at(store, profiles=profiles).write(
+        save_archive, parse_period(f"{year}Q1"), "qzdemo", out
+    )
+    q2 = desk_at(store, profiles=profiles).write(
+        save_archive, parse_period(f"{year}Q2"), "qzdemo", out
+    )
 
     def data(saved):
         return read_data(PdfFileReader(BytesIO(saved.path.read_bytes())))

@@ -10,10 +10,12 @@ import pytest
 from PIL import Image
 
 from qzdesk.export.pdf.documents import DOCUMENTS
+from qzdesk.export.pdf.member_card import render_member_card
 from qzdesk.export.pdf.registry import render_document
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
+from tests.desks import desk_at
 
 NOW = datetime(2026, 11, 24, 9, 30)
 THIS_YEAR = parse_period(str(date.today().year))  # the demo members joined up to today
@@ -65,12 +67,13 @@ def test_the_registry_lists_the_documents_in_order():
         "compliance",
         "evaluation",
         "received",
-        "member_card",
     ]
 
 
 def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):
-    pages = pdf_text(render_document(store, "roster", THIS_YEAR, "QZ-2026-0001", NOW), tmp_path)
+    pages = pdf_text(
+        desk_at(store, NOW).read(render_document, "roster", THIS_YEAR, "QZ-2026-0001"), tmp_path
+    )
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert "秦州区示范中学团委（演示）" in page and f"团员花名册｜{THIS_YEAR.label}" in page
@@ -87,23 +90,23 @@ def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):
 
 
 def test_a_rendered_roster_page_is_not_blank(store, tmp_path):
-    pdf = render_document(store, "roster", parse_period("2026Q1"), now=NOW)
+    pdf = desk_at(store, NOW).read(render_document, "roster", parse_period("2026Q1"))
     assert ink(pdf, tmp_path) > 0.02
 
 
 def test_overview_and_member_card(store, tmp_path):
     overview_text = "\n".join(
         pdf_text(
-            render_document(store, "overview", parse_period("2026"), now=NOW), tmp_path, "overview"
+            desk_at(store, NOW).read(render_document, "overview", parse_period("2026")),
+            tmp_path,
+            "overview",
         )
     )
     assert "组织概况" in overview_text and "教职工团支部" in overview_text
     someone = records.roster(store)[0]
     card = "\n".join(
         pdf_text(
-            render_document(
-                store, "member_card", parse_period("2026"), now=NOW, member_id=someone.id
-            ),
+            desk_at(store, NOW).read(render_member_card, someone.id),
             tmp_path,
             "card",
         )
@@ -111,9 +114,9 @@ def test_overview_and_member_card(store, tmp_path):
     assert someone.name in card and someone.id_number in card and "历史记录" in card
 
 
-def test_an_unknown_document_is_named():
+def test_an_unknown_document_is_named(store):
     with pytest.raises(ValidationError, match="没有名为 minutes 的文档"):
-        render_document(None, "minutes", parse_period("2026"))  # type: ignore[arg-type]
+        desk_at(store).read(render_document, "minutes", parse_period("2026"))
 
 
 @pytest.mark.parametrize(
@@ -164,7 +167,9 @@ def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profi
     root = initialise(empty_store, request, profiles).value.org
     shown = overview(empty_store, profiles)
     assert [b.id for b in shown.open_branches] == [root.id]
-    pdf = render_document(empty_store, "overview", parse_period(str(date.today().year)))
+    pdf = desk_at(empty_store).read(
+        render_document, "overview", parse_period(str(date.today().year))
+    )
     text = "".join("".join(pdf_text(pdf, tmp_path)).split())
     assert "团支部1个" in text and "玉泉镇东团庄村团支部" in text
 
@@ -181,6 +186,6 @@ def test_a_roster_imported_without_ethnicity_says_so_and_invents_nothing(store, 
     record = records.member_record(store, imported["刘备"].id)
     assert record.draft.ethnicity == ""  # the file had no 民族 column: nothing assumed
     assert "ethnicity" not in records.audit_view(record.draft)  # so the archive omits it
-    pdf = render_document(store, "roster", parse_period(str(date.today().year)))
+    pdf = desk_at(store).read(render_document, "roster", parse_period(str(date.today().year)))
     text = "".join("".join(pdf_text(pdf, tmp_path)).split())
     assert "资料不全：民族未填3人" in text  # the demo's own members have theirs

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from qzdesk.export.pdf.registry import render_document
+from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import evaluation
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import branch_id
+from tests.desks import desk_at
 from tests.export.test_documents import pdf_text
 
 
@@ -26,11 +29,19 @@ def test_grades_quorum_and_deferred_registrations_are_printed(store, profiles, t
     evaluation.propose_grades(store, profiles, evaluation_id, grades, date(2025, 12, 22))
     evaluation.approve(store, evaluation_id, date(2026, 1, 5))
     evaluation.register(store, profiles, ids[-1], 2025, date(2026, 1, 10), date(2026, 5, 10))
-    pdf = render_document(
-        store, "evaluation", parse_period("2025"), "QZ-2025-0001", datetime(2026, 1, 11)
-    )
-    text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
-    assert "参评 10 人，到会 9 人（已超过三分之二）" in text
-    assert "优秀 1 人、合格 8 人、基本合格 0 人、不合格 1 人（优秀上限 3 人）" in text
-    assert "上级团委 2026-01-05 批准" in text and "担任学习委员" in text
-    assert "已注册 0 人，暂缓注册 1 人" in text and "2026-05-10" in text
+    # The year's archive holds the records as of 31 December: the approval and the
+    # registration of January are not known yet; the first quarter's archive has them.
+    clock_then = desk_at(store, datetime(2026, 4, 11))
+    year_text = document_text(clock_then, "2025", tmp_path)
+    assert "参评 10 人，到会 9 人（已超过三分之二）" in year_text
+    assert "优秀 1 人、合格 8 人、基本合格 0 人、不合格 1 人（优秀上限 3 人）" in year_text
+    assert "尚待上级团委批准" in year_text and "暂缓注册 0 人" in year_text
+    quarter_text = document_text(clock_then, "2026Q1", tmp_path)
+    assert "2025 年度" in quarter_text and "上级团委 2026-01-05 批准" in quarter_text
+    assert "担任学习委员" in quarter_text
+    assert "已注册 0 人，暂缓注册 1 人" in quarter_text and "2026-05-10" in quarter_text
+
+
+def document_text(desk: Desk, period: str, folder: Path) -> str:
+    pdf = desk.read(render_document, "evaluation", parse_period(period), "QZ-0001")
+    return " ".join(" ".join(pdf_text(pdf, folder)).split())

@@ -9,6 +9,7 @@ from qzdesk.services.meetings import minutes, plan
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import branch_id
+from tests.desks import desk_at
 from tests.export.test_documents import pdf_text
 from tests.unit.test_meetings import BRANCH, assembly
 
@@ -29,7 +30,7 @@ def test_the_plan_shows_moves_cancellations_and_what_was_held(store, profiles, t
     plan.cancel_item(store, lecture.id, "并入全校团课")
     meeting_id, _ = assembly(store, 9)
     minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
-    pdf = render_document(store, "meeting_plan", parse_period("2026Q1"), "P", NOW)
+    pdf = desk_at(store, NOW).read(render_document, "meeting_plan", parse_period("2026Q1"), "P")
     text = flat(pdf, tmp_path)
     assert "年度组织生活计划" in text
     assert "2026-03-20" in text and "讨论接收新团员" in text and "已召开（03-20）" in text
@@ -45,7 +46,7 @@ def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profi
     sheet = minutes.attach(store, profiles, meeting_id, scan, "签到表扫描件").value
     digest = minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
     minutes.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
-    pdf = render_document(store, "minutes_book", parse_period("2026Q1"), "P", NOW)
+    pdf = desk_at(store, NOW).read(render_document, "minutes_book", parse_period("2026Q1"), "P")
     text = flat(pdf, tmp_path)
     assert "第1次支部大会" in text and "应到 10 人，实到 9 人" in text
     assert "（请假：病假）" in text and "列席：赵欣（发展对象）" in text
@@ -70,9 +71,9 @@ def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profil
         )
         meeting_id = minutes.create_minutes(store, branch, draft, date(2025, 12, 1)).value
         minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
-    pdf = render_document(store, "compliance", parse_period("2025"), "P", NOW)
+    pdf = desk_at(store, NOW).read(render_document, "compliance", parse_period("2025"), "P")
     text = flat(pdf, tmp_path)
-    assert "2025 年截至 2025年12月31日" in text
+    assert "2025年，截至 2025年12月31日" in text
     assert f"{BRANCH} 支部大会 4 2 第二季度、第四季度" in text
     assert "逐月情况" in text and "×" in text
     assert "对标定级（按记录自评）" in text and "该细则未经证实" in text
@@ -105,6 +106,9 @@ def test_a_quarter_s_compliance_is_as_of_its_end(store, profiles, tmp_path):
     )
     assert cell.held == 1 and cell.by_month[9] == 0  # October's meeting: after the quarter
     assert cell.required == 1  # only the first quarter is judged
-    text = flat(render_document(store, "compliance", parse_period("2025Q1"), "P", NOW), tmp_path)
-    assert "2025 年截至 2025年03月31日" in text
+    text = flat(
+        desk_at(store, NOW).read(render_document, "compliance", parse_period("2025Q1"), "P"),
+        tmp_path,
+    )
+    assert "2025年第1季度，截至 2025年03月31日" in text
     assert "对标定级" not in text

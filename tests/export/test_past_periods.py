@@ -1,7 +1,8 @@
 """A committee's 催报 of a missing period can be met: for a school (classes founded and
 closed over two years, members moved between them), a village and a company branch, each
 demo built on a day of the year, every quarter and year of the last two years builds and
-verifies, and its roster places each member in a branch that existed then."""
+verifies, its roster places each member in a branch that existed then, and a committee
+recounting 应开 and 定级 from the archive alone finds the branch's own figures."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import UNKNOWN, Sector
+from tests.desks import desk_at
 from tests.export.test_documents import pdf_text
 
 STAGES = [s.value for s in Stage]
@@ -51,15 +53,20 @@ def test_every_quarter_and_year_of_two_years_builds_and_verifies(build, tmp_path
         own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
         for code in PERIODS:
             period = parse_period(code)
-            _id, pdf = build_archive(store, profiles, period, "qzdemo")
+            _id, pdf = desk_at(store, profiles=profiles).read(build_archive, period, "qzdemo")
             check = verify_archive(pdf, [own])
             assert check.ok, (code, check.problems)
             data = read_data(PdfFileReader(BytesIO(pdf)))
-            existing = {
-                b["id"]: date.fromisoformat(b["created_on"]) for b in data["branches"]
-            }
+            existing = {b["id"]: date.fromisoformat(b["created_on"]) for b in data["branches"]}
             as_of = date.fromisoformat(data["period"]["as_of"])
             assert all(existing[m["branch_id"]] <= as_of for m in data["members"]), code
+            # A committee with none of the branch's rule profiles recounts 应开 and 定级 from
+            # the archive alone and finds the branch's own figures.
+            recount = row_of(data, {})
+            assert recount.differs == (), (code, recount.differs)
+            assert recount.required["assembly"] is not None, code
+            if len(code) == 4 and data["figures"]["rating"]:
+                assert recount.rating, code
             if len(code) == 4:  # a year: its pages say what its data says
                 pages_agree_with_data(pdf, data, tmp_path)
                 summary = row_of(data, profiles)  # and the committee reads the same

@@ -21,6 +21,7 @@ from qzdesk.services.security import branch_key
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import KeyEnd, OrgKind, Sector
+from tests.desks import desk_at
 from tests.unit.test_member_import import run_cli
 
 PASSWORD = "qzdemo"
@@ -49,7 +50,11 @@ class Branch:
 
     def archive(self, period: str, out: Path) -> Path:
         with Store.open(self.root, "tests") as store:
-            return save_archive(store, self.profiles, parse_period(period), PASSWORD, out).path
+            return (
+                desk_at(store, profiles=self.profiles)
+                .write(save_archive, parse_period(period), PASSWORD, out)
+                .path
+            )
 
 
 @pytest.fixture
@@ -244,7 +249,9 @@ def test_the_committee_s_own_archive_carries_what_it_received(district, tmp_path
     _villages, stick, files, committee = district
     with Store.open(committee, "tests") as store:
         receive_folder(store, stick)
-        own = save_archive(store, profiles, parse_period("2026Q1"), PASSWORD, tmp_path / "own")
+        own = desk_at(store, profiles=profiles).write(
+            save_archive, parse_period("2026Q1"), PASSWORD, tmp_path / "own"
+        )
     data = read_data(PdfFileReader(BytesIO(own.path.read_bytes())))
     assert sorted(r["org"] for r in data["received"]) == ["东关村团支部", "西关村团支部"]
     text = subprocess.run(

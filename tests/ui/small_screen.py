@@ -253,7 +253,7 @@ def main() -> None:
     from qzdesk.export.pdf.registry import render_document
     from qzdesk.services.periods import parse_period
 
-    pdf = render_document(context.store, "overview", parse_period(str(date.today().year)))
+    pdf = context.desk.read(render_document, "overview", parse_period(str(context.today().year)))
     preview = PdfPreview(pdf, "组织概况.pdf", "请核对内容；点“保存”后选择保存位置。", window)
     dialog("pdf-preview", preview, lambda: preview.page_count > 0)
     window.close()

@@ -83,7 +83,10 @@ LAYERS = {
     "qzdesk.ui": {"qzdesk.services", "qzdesk.export"},
 }
 SHARED = {"qzdesk", "qzdesk.config", "qzdesk.logs", "qzdesk.vocabulary"}
-DOMAINS = ("members", "admission", "meetings", "security", "storage", "organisation", "demo")
+# Every package under services/ is a domain (receiving and archive included).
+DOMAINS = tuple(sorted(p.parent.name for p in (PACKAGE / "services").glob("*/__init__.py")))
+# What a printed page may know of the services: the archive's snapshot, nothing that reads.
+PAGE_SOURCES = {"qzdesk.services.archive.snapshot"}
 
 
 def layer_of(module: str) -> str:
@@ -128,6 +131,36 @@ def test_domain_packages_do_not_import_each_other_round_a_circle():
             if a and b and a != b:
                 graph[a].add(b)
     assert cycles(graph) == []
+
+
+def page_queries(files: list[Path]) -> list[str]:
+    """Imports of a service other than the snapshot in the archive's pages."""
+    return sorted(
+        f"{path.name} -> {name}"
+        for path in files
+        for name in imported_modules(path)
+        if name.startswith("qzdesk.services")
+        and not any(name == s or name.startswith(f"{s}.") for s in PAGE_SOURCES)
+    )
+
+
+def test_the_archive_pages_are_drawn_from_the_snapshot_alone():
+    pages = sorted((PACKAGE / "export" / "pdf" / "documents").glob("*.py"))
+    assert len(pages) >= 8 and "receiving" in DOMAINS and "archive" in DOMAINS
+    assert page_queries(pages) == []
+
+
+def test_the_page_check_would_catch_a_page_that_queries(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from qzdesk.services.archive.snapshot import Snapshot\n"
+        "from qzdesk.services.members.records import roster_on\n",
+        encoding="utf-8",
+    )
+    assert page_queries([page]) == [
+        "page.py -> qzdesk.services.members.records",
+        "page.py -> qzdesk.services.members.records.roster_on",
+    ]
 
 
 def test_no_core_source_file_imports_qt():

@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from qzdesk.export.archive import archive_data
+from qzdesk.services.archive.data import archive_data
+from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.demo.village import build_branch_demo
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import cadres, comparison
 from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.storage.store import Store
+from tests.desks import desk_at
 
 TODAY = date(2026, 11, 20)
 PERIOD = "2026"
@@ -32,7 +34,12 @@ def villages(tmp_path_factory, profiles):
         with Store.open(root, "tests", create=True) as store:
             build_branch_demo(store, profiles, TODAY, name, seed=seed)
             found.append(
-                archive_data(store, profiles, parse_period(PERIOD), f"T-{seed}", datetime.now(UTC))
+                archive_data(
+                    desk_at(store, datetime.now(UTC), profiles).read(
+                        take_snapshot, parse_period(PERIOD)
+                    ),
+                    f"T-{seed}",
+                )
             )
     return found
 

@@ -13,6 +13,7 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.records_check import check_records
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.store import Store
+from tests.desks import desk_at
 from tests.unit.test_member_import import run_cli
 
 
@@ -44,7 +45,9 @@ def forge_points(database) -> None:
 
 def test_a_recomputed_chain_is_caught_by_the_archives_already_signed(store, profiles, tmp_path):
     year = datetime.now().year
-    save_archive(store, profiles, parse_period(str(year)), "qzdemo", tmp_path / "out")
+    desk_at(store, profiles=profiles).write(
+        save_archive, parse_period(str(year)), "qzdemo", tmp_path / "out"
+    )
     assert check_records(store) == []
     root = store.paths.root
     store.close()
@@ -140,7 +143,9 @@ def test_a_forger_who_rewrites_the_anchors_too_is_caught_by_what_went_upward(
     folder) say was signed; a forger who also rewrites those is caught only by the archives
     handed upward: `check --against`."""
     upward = tmp_path / "报送"
-    save_archive(store, profiles, parse_period(str(datetime.now().year)), "qzdemo", upward)
+    desk_at(store, profiles=profiles).write(
+        save_archive, parse_period(str(datetime.now().year)), "qzdemo", upward
+    )
     root = store.paths.root
     copies = list((root / "issued").glob("*.pdf"))  # the copy kept of what was issued,
     assert copies and not copies[0].read_bytes().startswith(b"%PDF")  # sealed on disk

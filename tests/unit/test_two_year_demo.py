@@ -19,6 +19,7 @@ from qzdesk.services.demo.village import DEMO_TOWN
 from qzdesk.services.meetings.rating import ratings
 from qzdesk.services.periods import parse_period
 from qzdesk.services.storage.store import Store
+from tests.desks import desk_at
 
 GOOD, POOR = {"五星", "四星"}, {"后进", "软弱涣散"}
 
@@ -39,7 +40,8 @@ def test_two_years_of_a_demo_read_as_real_years(day, tmp_path, profiles):
         }
         last, this = parse_period(str(day.year - 1)), parse_period(str(day.year))
         saved = [
-            save_archive(store, profiles, p, "qzdemo", tmp_path / "out", at) for p in (last, this)
+            desk_at(store, at, profiles).write(save_archive, p, "qzdemo", tmp_path / "out")
+            for p in (last, this)
         ]
     assert bands & GOOD and bands & POOR, bands
     last_year = read_data(PdfFileReader(BytesIO(saved[0].path.read_bytes())))

@@ -14,4 +14,4 @@ Builder = Callable[..., list[Flowable]]
 class DocumentSpec:
     key: str
     title: str
-    build: Builder  # (store, period, **options) -> flowables
+    build: Builder  # (snapshot, **options) -> flowables

@@ -93,10 +93,15 @@ class ComplianceCell:
     by_month: tuple[int, ...]  # signed minutes per month, January first
     windows: tuple[Window, ...]  # empty for a kind held as needed
     formed_month: int = 1  # the months before the branch was set up show nothing
+    since_month: int = 1  # the span judged starts here (a quarter's archive: its first month)
 
     @property
     def missed(self) -> list[Window]:
-        return [w for w in self.windows if w.state is WindowState.MISSED]
+        return [
+            w
+            for w in self.windows
+            if w.state is WindowState.MISSED and w.last_month >= self.since_month
+        ]
 
     @property
     def met(self) -> bool:
@@ -120,17 +125,48 @@ class ComplianceCell:
     def month_cells(self) -> list[str]:
         """Signed minutes per month; × marks the months of a window that ended without one."""
         return [
-            str(n) if n else ("×" if state is WindowState.MISSED else "")
-            for n, state in zip(self.by_month, self.month_states(), strict=True)
+            ""
+            if month < self.since_month  # before the span: another archive's
+            else str(n)
+            if n
+            else ("×" if state is WindowState.MISSED else "")
+            for month, n, state in zip(
+                range(1, 13), self.by_month, self.month_states(), strict=True
+            )
         ]
 
     def month_states(self) -> list[WindowState | None]:
         """For each month, the state of the window it belongs to (None: as needed)."""
         states: list[WindowState | None] = [None] * 12
         for window in self.windows:
+            if window.last_month < self.since_month:
+                continue  # before the span: another archive's
             for month in range(max(window.first_month, self.formed_month), window.last_month + 1):
                 states[month - 1] = window.state
         return states
+
+
+def owed(found: tuple[Window, ...], since_month: int = 1) -> int:
+    """应开: the windows owed from `since_month` on: begun by the day judged, not ended
+    before the branch was set up, nor before the span began."""
+    return sum(1 for w in found if w.state not in NOT_DUE and w.last_month >= since_month)
+
+
+def required(every: int, year: int, as_of: date, created_on: date, since: date) -> int | None:
+    """应开 of one branch and kind in [since, as_of] of `year` at a frequency of one per
+    `every` months (None: as needed). The one definition: the branch's own page and a
+    committee reading its archive both count with it."""
+    if not every:
+        return None
+    found = windows(every, (0,) * 12, *_span(year, as_of, created_on))
+    return owed(found, since.month if since.year == year else 1)
+
+
+def _span(year: int, as_of: date, created_on: date) -> tuple[int, int, int]:
+    """(months ended, months begun, the branch's first month) of `year` as of a day."""
+    ended = judged_months(year, as_of + timedelta(days=1))
+    begun = 12 if as_of.year > year else as_of.month
+    return ended, begun, created_on.month if created_on.year == year else 1
 
 
 def judged_months(year: int, today: date) -> int:
@@ -146,15 +182,19 @@ def compliance(
     year: int,
     today: date | None = None,
     as_of: date | None = None,
+    since: date | None = None,
 ) -> list[ComplianceCell]:
     """Per open branch and meeting kind, judged up to the last month ended by `today`; with
     `as_of` (a period's last day), up to that day: meetings held later are not counted and
     the months after it are not judged. (A meeting of the period signed later counts: its
-    signature confirms what happened then.)"""
+    signature confirms what happened then.) With `since` (a quarter's or month's first
+    day), 应开 and 已开 are of the span from it; a window's state still counts a meeting
+    held in it before."""
     ended = judged_months(year, as_of + timedelta(days=1) if as_of else today or clock.today())
     # As of a day, no month after that day's has begun.
     begun = None if as_of is None else (12 if as_of.year > year else as_of.month)
     last_day = min(as_of, date(year, 12, 31)) if as_of else date(year, 12, 31)
+    first = since.month if since and since.year == year else 1
     with store.transaction() as session:
         profile = active_profile(session, profiles)
         # The branches that existed on the last day judged: not one set up later, nor
@@ -185,17 +225,19 @@ def compliance(
             every = kind.every_months(profile)
             by_month = tuple(counts.get((branch_id, kind.value, "signed"), [0] * 12))
             found = windows(every, by_month, ended, begun, formed) if every else ()
+            drafts = counts.get((branch_id, kind.value, "draft"), [0] * 12)
             cells.append(
                 ComplianceCell(
                     branch_id,
                     name,
                     kind,
-                    sum(1 for w in found if w.state not in NOT_DUE) if every else None,
-                    sum(by_month),
-                    sum(counts.get((branch_id, kind.value, "draft"), [])),
+                    owed(found, first) if every else None,
+                    sum(by_month[first - 1 :]),
+                    sum(drafts[first - 1 :]),
                     by_month,
                     found,
                     formed,
+                    first,
                 )
             )
     return cells

@@ -36,6 +36,7 @@ BANDS = ("五星", "四星", "三星", "后进", "软弱涣散")
 
 @dataclass(frozen=True)
 class LineScore:
+    measure: str  # the profile's indicator it scores
     name: str
     points: float
     share: float  # 0..1, what the records show
@@ -43,7 +44,7 @@ class LineScore:
 
     @property
     def scored(self) -> float:
-        return round(self.points * self.share, 1)
+        return total_of([(self.points, self.share)])
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class BranchRating:
 
     @property
     def total(self) -> float:
-        return round(sum(d.scored for d in self.dimensions), 1)
+        return total_of([(line.points, line.share) for d in self.dimensions for line in d.lines])
 
 
 VETO_CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
@@ -80,6 +81,17 @@ VETO_CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
 def band_of(total: float, bands: list[int]) -> str:
     """Bands are the profile's lower bounds, highest first; below the last: 软弱涣散."""
     return next((BANDS[i] for i, low in enumerate(bands) if total >= low), BANDS[-1])
+
+
+def band_for(total: float, bands: list[int], vetoes: list[str]) -> str:
+    """定级: 软弱涣散 under any 一票否决, else by the score. The one rule: the branch's own
+    rating and a committee recomputing it from the archive both use it."""
+    return BANDS[-1] if vetoes else band_of(total, bands)
+
+
+def total_of(lines: list[tuple[float, float]]) -> float:
+    """The score of (points, share) lines, each rounded to a tenth as printed."""
+    return round(sum(round(points * share, 1) for points, share in lines), 1)
 
 
 class Person(NamedTuple):
@@ -312,20 +324,21 @@ def ratings(
         dimensions = [
             DimensionScore(
                 d.name,
-                [LineScore(i.name, i.points, *measures[i.measure](facts)) for i in d.indicators],
+                [
+                    LineScore(i.measure, i.name, i.points, *measures[i.measure](facts))
+                    for i in d.indicators
+                ],
             )
             for d in scheme.dimensions
         ]
-        total = round(sum(d.scored for d in dimensions), 1)
+        total = total_of([(line.points, line.share) for d in dimensions for line in d.lines])
         found.append(
             BranchRating(
                 branch_id,
                 branch,
                 year,
                 dimensions,
-                BANDS[-1]
-                if vetoed.get(branch_id)
-                else band_of(total, profile.branch.rating_bands.value),
+                band_for(total, profile.branch.rating_bands.value, vetoed.get(branch_id, [])),
                 vetoed.get(branch_id, []),
             )
         )

@@ -176,6 +176,25 @@ def receipts(store: Store) -> list[ReceiptRow]:
         return [_row(r) for r in session.scalars(select(Receipt).order_by(Receipt.id))]
 
 
+def received_in(store: Store, period_code: str) -> list[dict[str, Any]]:
+    """The archives of the period accepted and current, with the day each came (Beijing)
+    and whether after the committee's deadline: what a committee's own archive vouches
+    for."""
+    due = deadline(store, period_code)
+    return [
+        {
+            "org": r.org_name or "",
+            "period": r.period_code or "",
+            "archive_id": r.archive_id or "",
+            "sha256": r.file_sha256,
+            "received_on": _aware(r.received_at).astimezone(BEIJING).date().isoformat(),
+            "late": _aware(r.received_at) >= due,
+        }
+        for r in receipts(store)
+        if r.accepted and r.superseded_by is None and r.period_code == period_code
+    ]
+
+
 @dataclass(frozen=True)
 class Submission:
     """报送情况 of one organisation for a period."""

@@ -12,10 +12,13 @@ from typing import Any
 from sqlalchemy import select
 
 from qzdesk.models import Receipt
+from qzdesk.services.meetings.compliance import required
+from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.meetings.rating import band_for, total_of
 from qzdesk.services.meetings.terms import organisation_secretary
 from qzdesk.services.organisation.orgs import counts_as_branch
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.periods import parse_period
+from qzdesk.services.periods import Period, parse_period
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import UNKNOWN, OrgKind, Sector
 
@@ -52,6 +55,9 @@ class SummaryRow:
     evaluated: int
     secretary: str
     election: str  # 换届: within term, due soon, overdue, or none on record
+    rating: str = ""  # 定级 per band, recomputed from the archive's rule values
+    ratings: tuple[tuple[str, float, str], ...] = ()  # (branch, total, band) recomputed
+    differs: tuple[str, ...] = ()  # where the branch's own figures differ from the recount
 
     HEADERS = (
         "组织",
@@ -70,6 +76,8 @@ class SummaryRow:
         "已评议",
         "书记",
         "换届",
+        "定级",
+        "核对",
     )
 
     def cells(self) -> list[object]:
@@ -94,22 +102,80 @@ class SummaryRow:
             self.evaluated,
             self.secretary,
             self.election,
+            self.rating,
+            "；".join(self.differs) or "一致",
         ]
 
 
-def _required(
-    profile: RuleProfile | None, kind: str, start: date, as_of: date, branches: int
-) -> int | None:
-    """Windows begun in [start, as_of] at the profile's frequency, for every branch."""
+def frequencies(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> dict[str, int] | None:
+    """Months per meeting of each kind (0: as needed) by the rules the archive states
+    (format 4), else by its named profile when installed here; None when neither."""
+    rules = data.get("rules", {})
+    if "meetings_every_months" in rules:
+        return dict(rules["meetings_every_months"])
+    profile = profiles.get(rules.get("id", ""))
     if profile is None:
         return None
-    every = getattr(profile.meetings, f"{kind}_every_months").value
-    if not every:
-        return 0
-    months = (as_of.year - start.year) * 12 + as_of.month - start.month + 1
-    first = start.month
-    begun = sum(1 for m in range(first, first + months) if (m - 1) % every == 0)
-    return begun * branches
+    return {kind.value: kind.every_months(profile) for kind in MeetingKind}
+
+
+def _required(
+    every: dict[str, int] | None,
+    kind: str,
+    period: Period,
+    as_of: date,
+    branches: list[dict[str, Any]],
+) -> int | None:
+    """应开 of a kind over the archive's branches, counted as each branch's own page
+    counts it (compliance.required)."""
+    if every is None or not every.get(kind):
+        return None
+    return sum(
+        required(
+            every[kind], period.end.year, as_of, date.fromisoformat(b["created_on"]), period.start
+        )
+        or 0
+        for b in branches
+    )
+
+
+def recounted_ratings(data: dict[str, Any]) -> list[tuple[str, float, str, str]]:
+    """(branch, recomputed total, recomputed band, the branch's own band) for each branch
+    the archive rates, from its rule values alone (format 4)."""
+    scheme = (data.get("rules") or {}).get("rating")
+    if not scheme:
+        return []
+    points = {line["measure"]: line["points"] for line in scheme["lines"]}
+    names = {b["id"]: b["name"] for b in data.get("branches", [])}
+    found = []
+    for own in data.get("figures", {}).get("rating", []):
+        total = total_of([(points.get(line["measure"], 0), line["share"]) for line in own["lines"]])
+        band = band_for(total, scheme["bands"], own["vetoes"])
+        found.append((names.get(own["branch_id"], ""), total, band, own["band"]))
+    return found
+
+
+def _differences(
+    data: dict[str, Any],
+    required_here: dict[str, int | None],
+    ratings: list[tuple[str, float, str, str]],
+) -> tuple[str, ...]:
+    """Where the branch's own figures (format 4) differ from the committee's recount."""
+    own: dict[str, int] = {}
+    for cell in data.get("figures", {}).get("meetings", []):
+        if cell["required"] is not None:
+            own[cell["kind"]] = own.get(cell["kind"], 0) + cell["required"]
+    notes = [
+        f"{label}应开：本级核算 {required_here[kind]}，台账自报 {own[kind]}"
+        for kind, label in KINDS
+        if kind in own and required_here[kind] is not None and own[kind] != required_here[kind]
+    ]
+    notes += [
+        f"{branch}定级：本级核算 {band}，台账自报 {theirs}"
+        for branch, _total, band, theirs in ratings
+        if band != theirs
+    ]
+    return tuple(notes)
 
 
 def election_state(
@@ -142,10 +208,7 @@ def election_state(
 def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow:
     period = parse_period(data["period"]["code"])
     as_of = date.fromisoformat(data["period"].get("as_of", data["period"]["end"]))
-    branches = [
-        b for b in data.get("branches", []) if counts_as_branch(b["kind"], b["closed_on"])
-    ]
-    count = max(len(branches), 1)
+    branches = [b for b in data.get("branches", []) if counts_as_branch(b["kind"], b["closed_on"])]
     members = data["members"]
     on_books = [m for m in members if m["status"] == "active"]
     signed = [m for m in data["meetings"] if m["status"] == "signed"]
@@ -153,6 +216,9 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
     attended = [a for m in signed for a in m["content"]["attendance"]]
     present = sum(1 for a in attended if a[1] == "present")
     profile = profiles.get(data.get("rules", {}).get("id", ""))
+    every = frequencies(data, profiles)
+    required_here = {kind: _required(every, kind, period, as_of, branches) for kind, _ in KINDS}
+    ratings = recounted_ratings(data)
     terms = [t for t in data.get("terms", []) if not t["void_reason"]]
     root_id = next((b["id"] for b in data.get("branches", []) if b["parent_id"] is None), -1)
     secretary = organisation_secretary(terms, root_id)
@@ -172,12 +238,17 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         left=sum(1 for m in members if m["left_on"] and m["left_on"] >= period.start.isoformat()),
         applicants=dict(Counter(a["stage"] for a in data["admission"]["applicants"])),
         held={kind: held.get(kind, 0) for kind, _ in KINDS},
-        required={kind: _required(profile, kind, period.start, as_of, count) for kind, _ in KINDS},
+        required=required_here,
         attendance_rate=present / len(attended) if attended else None,
         registered=sum(1 for r in data["registrations"] if r["status"] == "registered"),
         evaluated=sum(len(v["entries"]) for v in data["evaluations"]),
         secretary=secretary or UNKNOWN,
         election=election_state(terms, max(len(branches), 1), as_of, profile),
+        rating="、".join(
+            f"{band} {n}" for band, n in Counter(band for _, _, band, _ in ratings).items()
+        ),
+        ratings=tuple((branch, total, band) for branch, total, band, _ in ratings),
+        differs=_differences(data, required_here, ratings),
     )
 
 

@@ -167,10 +167,8 @@ class ArchivePage(Page):
         self.build_button.setEnabled(False)
         self.result.setStyleSheet("")
         self.result.setText(f"正在生成 {period.label} 的台账并签名…")
-        self.context.submit(
+        self.context.read(
             build_archive,
-            self.context.store,
-            self.context.profiles,
             period,
             password,
             on_done=lambda built: self._preview(period, folder, *built, preview),
@@ -198,9 +196,8 @@ class ArchivePage(Page):
                 self.result.setText("已取消，没有保存任何文件。")
                 return
         self.result.setText(f"正在保存到 {folder} 并校验…")
-        self.context.submit(
+        self.context.write(
             store_archive,
-            self.context.store,
             period,
             archive_id,
             pdf,

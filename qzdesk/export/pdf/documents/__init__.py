@@ -4,7 +4,6 @@ from qzdesk.export.pdf.documents import (
     admission,
     evaluation,
     meetings,
-    member_card,
     overview,
     points_record,
     received,
@@ -24,5 +23,4 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
     meetings.COMPLIANCE,
     evaluation.EVALUATION,
     received.RECEIVED,
-    member_card.MEMBER_CARD,
 )

@@ -10,15 +10,15 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, empty_note, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services import clock
-from qzdesk.services.admission import applicants, publicity, quotas
-from qzdesk.services.admission.publicity import PublicityRow
-from qzdesk.services.admission.requirements import PUBLICITY_LABELS
-from qzdesk.services.admission.stages import Stage, Step
-from qzdesk.services.organisation.orgs import organisation_name
-from qzdesk.services.organisation.rules import installed_profiles
-from qzdesk.services.periods import Period
-from qzdesk.services.storage.store import Store
+from qzdesk.services.archive.snapshot import (
+    PUBLICITY_LABELS,
+    GradeCeiling,
+    PublicityRow,
+    Snapshot,
+    Stage,
+    Step,
+    StepRecord,
+)
 
 INTRO = {
     "activist": "经团支部委员会研究，拟确定以下同学为入团积极分子",
@@ -75,17 +75,13 @@ def notice(row: PublicityRow, organisation: str) -> list[Flowable]:
     return story
 
 
-def build_notices(store: Store, period: Period, publicity_id: int | None = None) -> list[Flowable]:
-    organisation = organisation_name(store) or ""
-    rows = (
-        [publicity.publicity(store, publicity_id)]
-        if publicity_id is not None
-        else [r for r in publicity.publicities(store) if period.contains(r.starts_on)]
-    )
+def build_notices(snap: Snapshot, publicity_id: int | None = None) -> list[Flowable]:
+    rows = [r for r in snap.publicities if publicity_id in (None, r.id)]
     if not rows:
         return [paragraph("公示", TITLE), empty_note("本期没有发展团员公示。")]
+    organisation = snap.organisation.root.name
     story: list[Flowable] = []
-    for index, row in enumerate(sorted(rows, key=lambda r: (r.starts_on, r.id))):
+    for index, row in enumerate(rows):
         if index:
             story.append(Spacer(1, 12 * mm))
         story += notice(row, organisation)
@@ -105,12 +101,12 @@ def _result(details: dict[str, object]) -> str:
     return "通过" if details.get("passed") else "未通过"
 
 
-def build_resolutions(store: Store, period: Period) -> list[Flowable]:
-    votes = applicants.steps_between(store, (Step.VOTE,), period.start, period.end)
+def build_resolutions(snap: Snapshot) -> list[Flowable]:
+    votes = snap.steps_of(Step.VOTE)
     story: list[Flowable] = [paragraph("支部大会接收新团员决议", TITLE)]
     if not votes:
         return [*story, empty_note("本期没有支部大会表决接收新团员。")]
-    meetings: dict[tuple[date, str], list[applicants.StepRecord]] = {}
+    meetings: dict[tuple[date, str], list[StepRecord]] = {}
     for v in votes:
         meetings.setdefault((v.event.on, v.branch_name), []).append(v)
     for (on, branch), group in meetings.items():
@@ -143,21 +139,12 @@ def build_resolutions(store: Store, period: Period) -> list[Flowable]:
     return story
 
 
-def build_summary(store: Store, period: Period) -> list[Flowable]:
-    profiles = installed_profiles(store.paths)
-    as_of = period.as_of(clock.today())
+def build_summary(snap: Snapshot) -> list[Flowable]:
     # The stages as the archive's data holds them at the period's end, not today's.
-    section = applicants.archive_section(store, profiles, as_of)
-    counts = {stage: sum(1 for a in section if a["stage"] == stage.value) for stage in Stage}
-    moves = applicants.steps_between(
-        store,
-        (Step.APPLICATION, Step.ACTIVIST, Step.CANDIDATE, Step.APPROVAL),
-        period.start,
-        period.end,
-    )
-    in_period = {step: sum(1 for m in moves if m.event.step is step) for step in Step}
-    admitted = [m for m in moves if m.event.step is Step.APPROVAL]
-    status = quotas.quota_status(store, profiles, period.end.year)
+    counts = snap.stage_counts()
+    in_period = {step: len(snap.steps_of(step)) for step in Step}
+    admitted = snap.steps_of(Step.APPROVAL)
+    status = snap.quota
     story: list[Flowable] = [
         paragraph("发展团员工作情况", TITLE),
         paragraph(
@@ -166,7 +153,7 @@ def build_summary(store: Store, period: Period) -> list[Flowable]:
             f"经上级团委批准入团 {in_period[Step.APPROVAL]} 人。\n{status.text()}。",
             BODY,
         ),
-        paragraph(f"截至 {as_of:%Y-%m-%d} 各阶段人数", HEADING),
+        paragraph(f"截至 {snap.as_of:%Y-%m-%d} 各阶段人数", HEADING),
         data_table(
             [s.label for s in Stage],
             [[str(counts[s]) for s in Stage]],
@@ -177,7 +164,7 @@ def build_summary(store: Store, period: Period) -> list[Flowable]:
         story += [
             paragraph("团青比", HEADING),
             data_table(
-                quotas.GradeCeiling.HEADERS,
+                GradeCeiling.HEADERS,
                 [g.cells() for g in status.grades],
                 [29 * mm] * 6,
             ),

@@ -8,27 +8,28 @@ from collections import Counter
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, paragraph
+from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, empty_note, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services.meetings.evaluation import Grade, evaluations_of_year, registrations_of_year
-from qzdesk.services.members.records import open_branches
-from qzdesk.services.organisation.rules import installed_profiles
-from qzdesk.services.periods import Period
-from qzdesk.services.storage.store import Store
+from qzdesk.services.archive.snapshot import Grade, Snapshot
 
 
-def build(store: Store, period: Period) -> list[Flowable]:
-    profiles = installed_profiles(store.paths)
-    year = period.end.year
-    names = dict((i, n) for i, n in open_branches(store))
-    story: list[Flowable] = [paragraph(f"{year} 年团员教育评议和团籍注册", TITLE)]
-    views = evaluations_of_year(store, profiles, year)
+def build(snap: Snapshot) -> list[Flowable]:
+    year = snap.period.end.year
+    views, registrations = snap.evaluations, snap.registrations
+    story: list[Flowable] = [paragraph("团员教育评议和团籍注册", TITLE)]
+    if not views and not registrations:
+        return [*story, empty_note("本期没有团员教育评议和团籍注册记录。")]
     if not views:
-        story.append(paragraph("本年度尚未登记团员教育评议。", BODY))
+        story.append(
+            paragraph(f"截至 {snap.as_of:%Y-%m-%d} {year} 年度尚未登记团员教育评议。", BODY)
+        )
     for view in views:
         grades = Counter(r.grade for r in view.rows)
         story += [
-            paragraph(f"{names.get(view.branch_id, '')}（{view.held_on:%Y-%m-%d}）", HEADING),
+            paragraph(
+                f"{view.year} 年度　{snap.branch_name(view.branch_id)}（{view.held_on:%Y-%m-%d}）",
+                HEADING,
+            ),
             paragraph(
                 f"参评 {view.expected} 人，到会 {view.present} 人"
                 f"（{'已超过三分之二' if view.quorate else '未超过三分之二'}）；"
@@ -55,7 +56,6 @@ def build(store: Store, period: Period) -> list[Flowable]:
                 [22 * mm, 15 * mm, 15 * mm, 20 * mm, 17 * mm, 20 * mm, 65 * mm],
             ),
         ]
-    registrations = registrations_of_year(store, year)
     story.append(paragraph("团籍注册", HEADING))
     deferred = [r for r in registrations if r.status == "deferred"]
     story.append(

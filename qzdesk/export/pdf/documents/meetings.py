@@ -5,7 +5,6 @@ profile versus held)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -21,15 +20,17 @@ from qzdesk.export.pdf.layout import (
     paragraph,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services import clock
-from qzdesk.services.attachments import describe
-from qzdesk.services.meetings import plan
-from qzdesk.services.meetings.compliance import ComplianceCell, WindowState, compliance
-from qzdesk.services.meetings.minutes import PRESENCE, MinutesView, minutes_between, observer_label
-from qzdesk.services.meetings.rating import ratings
-from qzdesk.services.organisation.rules import RuleProfile, installed_profiles
-from qzdesk.services.periods import Period
-from qzdesk.services.storage.store import Store
+from qzdesk.services.archive.snapshot import (
+    PRESENCE,
+    ComplianceCell,
+    MinutesView,
+    PlanRow,
+    Rating,
+    Snapshot,
+    WindowState,
+    describe,
+    observer_label,
+)
 
 
 def _one(view: MinutesView, names: dict[int, str], branch: str) -> list[Flowable]:
@@ -95,22 +96,20 @@ def _one(view: MinutesView, names: dict[int, str], branch: str) -> list[Flowable
     return story
 
 
-def build_minutes_book(store: Store, period: Period) -> list[Flowable]:
-    profiles = installed_profiles(store.paths)
-    views, names, branches = minutes_between(store, profiles, period.start, period.end)
+def build_minutes_book(snap: Snapshot) -> list[Flowable]:
+    views = snap.minutes
     story: list[Flowable] = [paragraph("会议记录本", TITLE)]
     if not views:
         return [*story, empty_note("本期没有会议记录。")]
     signed = sum(1 for v in views if v.status == "signed")
     story.append(paragraph(f"本期会议 {len(views)} 次，其中已签字确认 {signed} 次。", BODY))
     for view in views:
-        story += _one(view, names, branches.get(view.branch_id, ""))
+        story += _one(view, snap.member_names, snap.branch_name(view.branch_id))
     return story
 
 
-def build_plan(store: Store, period: Period) -> list[Flowable]:
-    rows = plan.plan_between(store, period.start, period.end)
-    as_of = min(period.end, clock.today())
+def build_plan(snap: Snapshot) -> list[Flowable]:
+    rows, as_of = snap.plan, snap.as_of
     story: list[Flowable] = [paragraph("年度组织生活计划", TITLE)]
     if not rows:
         return [*story, empty_note("本期没有制定会议计划。")]
@@ -122,11 +121,11 @@ def build_plan(store: Store, period: Period) -> list[Flowable]:
             BODY,
         )
     )
-    by_branch: dict[str, list[plan.PlanRow]] = {}
+    by_branch: dict[str, list[PlanRow]] = {}
     for row in rows:
         by_branch.setdefault(row.branch, []).append(row)
     # One table per branch, so the branch column is left out.
-    headers = [h for i, h in enumerate(plan.PlanRow.HEADERS) if i != 1]
+    headers = [h for i, h in enumerate(PlanRow.HEADERS) if i != 1]
     for branch, items in by_branch.items():
         story += [
             paragraph(branch, HEADING),
@@ -163,13 +162,9 @@ def _month_grid(cells: list[ComplianceCell]) -> Flowable:
     return table
 
 
-def _rating(
-    store: Store, profiles: dict[str, RuleProfile], year: int, as_of: date
-) -> list[Flowable]:
+def _rating(rating: Rating) -> list[Flowable]:
     """对标定级 is a year's (done in its fourth quarter): in the archives that end a year."""
-    scheme, found = ratings(store, profiles, year, as_of=as_of)
-    if scheme is None:
-        return []
+    scheme, found = rating.scheme, rating.branches
     unconfirmed = "该细则未经证实，仅供参考；" if scheme.confidence == "X" else ""
     story: list[Flowable] = [
         paragraph("对标定级（按记录自评）", HEADING),
@@ -201,18 +196,17 @@ def _rating(
     return story
 
 
-def build_compliance(store: Store, period: Period) -> list[Flowable]:
+def build_compliance(snap: Snapshot) -> list[Flowable]:
     """As the records stood at the period's end (or the build day, for a current period):
     nothing held or signed later counts, and the rating is in the archive that ends a year."""
-    profiles = installed_profiles(store.paths)
-    as_of = min(period.end, clock.today())
-    cells = compliance(store, profiles, period.end.year, as_of=as_of)
+    as_of, cells = snap.as_of, list(snap.compliance)
     return [
         paragraph("组织生活落实情况", TITLE),
         paragraph(
-            f"{period.end.year} 年截至 {as_of:%Y年%m月%d日}：“应开”按规则配置的频次计算到已开始的"
-            "月份或季度，“已开”只计主持人和记录人已签字确认的会议记录；每月一次的会议按月、"
-            "每季度一次的按季度评判。",
+            f"{snap.period.label}，截至 {as_of:%Y年%m月%d日}：“应开”按规则配置的频次，计本期内"
+            "已开始、且在团支部成立之后的月份或季度（半年、全年一次的会议计其所在的时段）；"
+            "“已开”只计本期内主持人和记录人已签字确认的会议记录；出勤率、会议次数均以已签字"
+            "的记录为准。每月一次的会议按月、每季度一次的按季度评判。",
             BODY,
         ),
         data_table(
@@ -222,7 +216,7 @@ def build_compliance(store: Store, period: Period) -> list[Flowable]:
         ),
         paragraph("逐月情况（数字为当月已签字的会议记录数，× 为该月或该季度未开）", HEADING),
         _month_grid(cells),
-        *(_rating(store, profiles, period.end.year, as_of) if period.end.month == 12 else []),
+        *(_rating(snap.rating) if snap.rating else []),
     ]
 
 

@@ -16,26 +16,15 @@ from qzdesk.export.pdf.layout import (
     paragraph,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services import clock
-from qzdesk.services.admission import applicants, ledger
-from qzdesk.services.admission.stages import Stage
-from qzdesk.services.organisation.rules import installed_profiles
-from qzdesk.services.periods import Period
-from qzdesk.services.storage.store import Store
+from qzdesk.services.archive.snapshot import Snapshot
 
 HEADERS = ["序号", "日期", "阶段", "类别", "项目", "档次", "分值", "审核", "说明", "记录人"]
 WIDTHS = [9, 22, 9, 18, 34, 9, 10, 18, 28, 17]
 
 
-def build(store: Store, period: Period, applicant_id: int | None = None) -> list[Flowable]:
-    profiles = installed_profiles(store.paths)
-    people = [
-        a
-        for a in applicants.applicants(store, profiles)
-        if applicant_id is None or a.id == applicant_id
-    ]
+def build(snap: Snapshot, applicant_id: int | None = None) -> list[Flowable]:
     # The chains as they stood at the period's end; the full values are in the data.
-    end = ledger.anchors(store, period.bounds(clock.now())[1])
+    end = snap.anchors["end"]
     story: list[Flowable] = [
         paragraph("积分档案", TITLE),
         paragraph(
@@ -46,25 +35,18 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
             SMALL,
         ),
     ]
-    as_of = period.as_of(clock.today())  # as the records stood then
-    stages = {
-        a["id"]: Stage(a["stage"]) for a in applicants.archive_section(store, profiles, as_of)
-    }
     shown = 0
-    for person in people:
-        entries = ledger.entries_of(store, profiles, person.id, as_of)
-        if not entries and applicant_id is None:
+    for account in snap.points:
+        if applicant_id is not None and account.applicant_id != applicant_id:
+            continue
+        if not account.entries and applicant_id is None:
             continue
         shown += 1
-        place = f"{person.grade or ''}{person.class_name or ''}"
-        balance = ledger.balance_of(store, profiles, person.id, as_of=as_of)
+        balance = account.balance
         story += [
+            paragraph(f"{account.name}（{account.place}，{account.stage.label}）", HEADING),
             paragraph(
-                f"{person.name}（{place}，{stages.get(person.id, person.stage).label}）",
-                HEADING,
-            ),
-            paragraph(
-                f"截至 {as_of:%Y-%m-%d} 已通过积分：第一阶段 {balance.stage_points(1)} 分，"
+                f"截至 {snap.as_of:%Y-%m-%d} 已通过积分：第一阶段 {balance.stage_points(1)} 分，"
                 f"第二阶段 {balance.stage_points(2)} 分"
                 + (f"；负面清单：{'、'.join(balance.vetoed_by)}" if balance.vetoed_by else ""),
                 BODY,
@@ -84,7 +66,7 @@ def build(store: Store, period: Period, applicant_id: int | None = None) -> list
                         e.note or "",
                         e.recorded_by,
                     ]
-                    for e in entries
+                    for e in account.entries
                 ],
                 [w * mm for w in WIDTHS],
             ),

@@ -17,32 +17,13 @@ from qzdesk.export.pdf.layout import (
     paragraph,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services.organisation.rules import installed_profiles
-from qzdesk.services.periods import Period
-from qzdesk.services.receiving.receipts import receipts
-from qzdesk.services.receiving.summary import summary
-from qzdesk.services.storage.store import Store
+from qzdesk.services.archive.snapshot import Snapshot
 
 
-def received_in(store: Store, period: Period) -> list[dict[str, str]]:
-    """The archives of the period accepted and current: what the committee vouches for."""
-    return [
-        {
-            "org": r.org_name or "",
-            "period": r.period_code or "",
-            "archive_id": r.archive_id or "",
-            "sha256": r.file_sha256,
-        }
-        for r in receipts(store)
-        if r.accepted and r.superseded_by is None and r.period_code == period.code
-    ]
-
-
-def build(store: Store, period: Period) -> list[Flowable]:
-    found = received_in(store, period)
+def build(snap: Snapshot) -> list[Flowable]:
+    found, rows = snap.received, snap.received_rows
     if not found:
         return []
-    rows = summary(store, installed_profiles(store.paths), period.code)
     story: list[Flowable] = [
         paragraph("收件汇总", TITLE),
         paragraph(

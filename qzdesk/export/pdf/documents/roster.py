@@ -10,11 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from qzdesk.export.pdf.layout import BODY, HEADING, TITLE, data_table, fitted_widths, paragraph
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services import clock
-from qzdesk.services.members.records import RosterEntry, roster_on
-from qzdesk.services.periods import Period
-from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import UNKNOWN
+from qzdesk.services.archive.snapshot import UNKNOWN, Snapshot
 
 HEADERS = [
     "序号",
@@ -30,11 +26,9 @@ HEADERS = [
 ]
 
 
-def build(store: Store, period: Period) -> list[Flowable]:
-    as_of = min(period.end, clock.today())
-    entries = roster_on(store, as_of)
-    on_books = [e for e in entries if e.left_on is None]
-    left = [e for e in entries if e.left_on is not None and period.contains(e.left_on)]
+def build(snap: Snapshot) -> list[Flowable]:
+    as_of = snap.as_of
+    on_books, left = snap.on_books, snap.left_in_period
     story: list[Flowable] = [
         paragraph("团员花名册", TITLE),
         paragraph(
@@ -42,9 +36,10 @@ def build(store: Store, period: Period) -> list[Flowable]:
             BODY,
         ),
     ]
-    gaps = _data_gaps(on_books)
-    if gaps:
-        story.append(paragraph(f"资料不全：{gaps}（表中显示为“{UNKNOWN}”）。", BODY))
+    # What the roster does not know, counted, so no reader takes a blank for a fact.
+    if gaps := snap.data_gaps({"ethnicity": "民族"}):
+        missing = "、".join(f"{what}未填 {n} 人" for what, n in gaps.items())
+        story.append(paragraph(f"资料不全：{missing}（表中显示为“{UNKNOWN}”）。", BODY))
     rows = [
         [
             "",
@@ -91,12 +86,6 @@ def build(store: Store, period: Period) -> list[Flowable]:
             ),
         ]
     return story
-
-
-def _data_gaps(entries: list[RosterEntry]) -> str:
-    """What the roster does not know, counted, so no reader takes a blank for a fact."""
-    missing = {"民族": sum(1 for e in entries if not e.draft.ethnicity)}
-    return "、".join(f"{what}未填 {n} 人" for what, n in missing.items() if n)
 
 
 ROSTER = DocumentSpec("roster", "团员花名册", build)

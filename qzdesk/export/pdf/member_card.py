@@ -1,21 +1,32 @@
-"""团员信息卡: one member's record and history."""
+"""团员信息卡: one member's record and history as of today (a print of its own, not a
+page of the archive)."""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from qzdesk.export.pdf.layout import HEADING, TITLE, data_table, paragraph
-from qzdesk.export.pdf.spec import DocumentSpec
+from qzdesk.export.pdf.layout import HEADING, TITLE, PageInfo, data_table, paragraph, render
+from qzdesk.services.desk import Context
 from qzdesk.services.members import records
-from qzdesk.services.members.records import EVENT_LABELS, audit_view
+from qzdesk.services.members.records import EVENT_LABELS, MemberRecord, audit_view
 from qzdesk.services.members.validation import FIELD_LABELS, MONTH_FIELDS
-from qzdesk.services.periods import Period
-from qzdesk.services.storage.store import Store
+from qzdesk.services.organisation.orgs import organisation_name
 
 
-def build(store: Store, period: Period, member_id: int) -> list[Flowable]:
-    record = records.member_record(store, member_id)
+def render_member_card(ctx: Context, member_id: int) -> bytes:
+    record = records.member_record(ctx.store, member_id)
+    info = PageInfo(
+        organisation_name(ctx.store) or "",
+        "团员信息卡",
+        f"{ctx.today:%Y年%m月%d日}",
+        "（单页）",
+        ctx.now,
+    )
+    return render(member_card(record), info)
+
+
+def member_card(record: MemberRecord) -> list[Flowable]:
     values = audit_view(record.draft)
     shown = {k: v[:7] if k in MONTH_FIELDS else v for k, v in values.items() if k != "id_type"}
     labels = {
@@ -39,6 +50,3 @@ def build(store: Store, period: Period, member_id: int) -> list[Flowable]:
             ["日期", "事项", "原因", "记录人"], history, [26 * mm, 30 * mm, 88 * mm, 30 * mm]
         ),
     ]
-
-
-MEMBER_CARD = DocumentSpec("member_card", "团员信息卡", build)

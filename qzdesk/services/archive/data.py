@@ -1,0 +1,215 @@
+"""The archive's machine-readable data (qzdesk-archive.json): the snapshot serialised, and
+what a reader checks beyond the schema (docs/archive-format.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from typing import Any
+
+from qzdesk.services.archive.snapshot import Snapshot
+from qzdesk.services.meetings.minutes import MeetingKind
+from qzdesk.services.meetings.rating import BANDS
+from qzdesk.services.members.records import audit_view
+from qzdesk.services.members.validation import MONTH_FIELDS
+from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.receiving.summary import SummaryRow
+
+SCHEMA_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
+
+
+def _optional(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def archive_data(snap: Snapshot, archive_id: str) -> dict[str, Any]:
+    """The snapshot as plain data: every id one section names resolves in another."""
+    org = snap.organisation
+    rows = {row.archive_id: row for row in snap.received_rows}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "archive_id": archive_id,
+        "branch": {
+            "name": org.root.name,
+            "kind": org.root.kind.value,
+            "sector": org.root.sector.value,
+            "parent": org.parent,
+            "certificate_sha256": org.fingerprint,
+        },
+        "rules": rule_values(org.profile),
+        "period": {
+            "code": snap.period.code,
+            "start": snap.period.start.isoformat(),
+            "end": snap.period.end.isoformat(),
+            "as_of": snap.as_of.isoformat(),
+        },
+        "previous_archive_id": snap.previous_archive_id,
+        "generated_at": snap.taken_at.astimezone(UTC).isoformat(timespec="seconds"),
+        "branches": [
+            {
+                "id": o.id,
+                "parent_id": o.parent_id,
+                "kind": o.kind.value,
+                "sector": o.sector.value,
+                "name": o.name,
+                "created_on": o.created_on.isoformat(),
+                "closed_on": _optional(o.closed_on),
+            }
+            for o in snap.branches
+        ],
+        "members": [
+            {
+                "id": e.member_id,
+                "branch_id": e.branch_id,
+                **_months(audit_view(e.draft)),
+                "branch": e.branch_name,
+                "status": e.draft.status.value if e.left_on else "active",
+                "left_on": _optional(e.left_on),
+            }
+            for e in snap.roster
+        ],
+        "admission": {
+            "applicants": list(snap.applicants),
+            "ledger": snap.ledger,
+            "anchors": snap.anchors,
+        },
+        "meetings": list(snap.meetings),
+        "evaluations": [
+            {
+                "branch_id": v.branch_id,
+                "year": v.year,
+                "held_on": v.held_on.isoformat(),
+                "expected": v.expected,
+                "present": v.present,
+                "approved_on": _optional(v.approved_on),
+                "entries": [
+                    {
+                        "member_id": r.member_id,
+                        "name": r.name,
+                        "votes": list(r.votes),
+                        "grade": r.grade.value if r.grade else None,
+                    }
+                    for r in v.rows
+                ],
+            }
+            for v in snap.evaluations
+        ],
+        "registrations": [
+            {
+                "member_id": r.member_id,
+                "year": r.year,
+                "status": r.status,
+                "on": r.on.isoformat(),
+                "follow_up_on": _optional(r.follow_up_on),
+            }
+            for r in snap.registrations
+        ],
+        "terms": list(snap.terms),
+        "received": [
+            {**r, "figures": _figures(rows[r["archive_id"]])} if r["archive_id"] in rows else r
+            for r in snap.received
+        ],
+        "not_reported": list(snap.not_reported),
+        "figures": {
+            "meetings": [
+                {
+                    "branch_id": c.branch_id,
+                    "kind": c.kind.value,
+                    "required": c.required,
+                    "held": c.held,
+                    "drafts": c.drafts,
+                }
+                for c in snap.compliance
+            ],
+            "rating": [
+                {
+                    "branch_id": r.branch_id,
+                    "year": r.year,
+                    "total": r.total,
+                    "band": r.band,
+                    "vetoes": list(r.vetoes),
+                    "lines": [
+                        {"measure": line.measure, "share": line.share}
+                        for d in r.dimensions
+                        for line in d.lines
+                    ],
+                }
+                for r in (snap.rating.branches if snap.rating else ())
+            ],
+        },
+    }
+
+
+def _months(values: dict[str, Any]) -> dict[str, Any]:
+    """A field kept as a month (入团年月…) is written as its first day: the day a
+    spreadsheet or a form happened to carry is not a fact the archive vouches for."""
+    return {k: f"{v[:7]}-01" if k in MONTH_FIELDS else v for k, v in values.items()}
+
+
+def _figures(row: SummaryRow) -> dict[str, Any]:
+    """A received archive's figures as the committee's summary reads them, so the level
+    above sees the subtree (a town's villages) and traces each to its archive's hash."""
+    return {
+        "branches": row.branches,
+        "on_books": row.on_books,
+        "joined": row.joined,
+        "left": row.left,
+        "held": row.held,
+        "required": row.required,
+        "attendance_rate": row.attendance_rate,
+        "secretary": row.secretary,
+        "rating": [{"branch": b, "total": t, "band": band} for b, t, band in row.ratings],
+    }
+
+
+def rule_values(profile: RuleProfile) -> dict[str, Any]:
+    """The rule profile's values the archive's figures depend on, so a reader recomputes
+    应开 and 定级 from the archive alone: the meeting frequencies (months per meeting, 0 as
+    needed) and the rating scheme (each line's points, the bands' lower bounds, highest
+    first, and the 一票否决 items)."""
+    scheme = profile.branch.rating_scheme
+    return {
+        "id": profile.profile.id,
+        "version": profile.profile.version,
+        "meetings_every_months": {kind.value: kind.every_months(profile) for kind in MeetingKind},
+        "rating": None
+        if scheme is None
+        else {
+            "label": scheme.label,
+            "bands": list(profile.branch.rating_bands.value),
+            "band_names": list(BANDS),
+            "lines": [
+                {"measure": i.measure, "dimension": d.name, "name": i.name, "points": i.points}
+                for d in scheme.dimensions
+                for i in d.indicators
+            ],
+            "vetoes": [{"key": v.key, "name": v.name} for v in scheme.vetoes],
+        },
+    }
+
+
+def references(data: dict[str, Any]) -> list[str]:
+    """What JSON Schema cannot say: ids are unique and every id named resolves."""
+    problems = []
+    tables = {
+        "branches": [b["id"] for b in data["branches"]],
+        "members": [m["id"] for m in data["members"]],
+        "applicants": [a["id"] for a in data["admission"]["applicants"]],
+        "meetings": [m["content"]["id"] for m in data["meetings"]],
+        "terms": [t["id"] for t in data["terms"]],
+    }
+    for table, ids in tables.items():
+        if len(ids) != len(set(ids)):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            problems.append(f"机读数据 {table} 中的编号重复：{twice}")
+    branches, members = set(tables["branches"]), set(tables["members"])
+    named = [
+        *(("members", m["branch_id"], branches) for m in data["members"]),
+        *(("meetings", m["content"]["branch_id"], branches) for m in data["meetings"]),
+        *(("evaluations", v["branch_id"], branches) for v in data["evaluations"]),
+        *(("terms", t["branch_id"], branches) for t in data["terms"]),
+        *(("registrations", r["member_id"], members) for r in data["registrations"]),
+    ]
+    unresolved = sorted({(table, i) for table, i, known in named if i not in known})
+    problems += [f"机读数据 {table} 引用了不存在的编号 {i}" for table, i in unresolved]
+    return problems

@@ -1,0 +1,138 @@
+"""Taking a period's snapshot: the one place that reads the records for an archive, all
+as of one day worked out once, from the desk's clock (Beijing time)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from qzdesk.services.admission import applicants, ledger, publicity, quotas
+from qzdesk.services.admission.stages import Stage, Step
+from qzdesk.services.archive import register
+from qzdesk.services.archive.snapshot import Organisation, PointsAccount, Rating, Snapshot
+from qzdesk.services.desk import Context
+from qzdesk.services.meetings import evaluation, minutes, plan, terms
+from qzdesk.services.meetings.compliance import compliance
+from qzdesk.services.meetings.evaluation import EvaluationView, RegistrationRow
+from qzdesk.services.meetings.rating import ratings
+from qzdesk.services.members import records
+from qzdesk.services.organisation.orgs import orgs_on
+from qzdesk.services.organisation.overview import overview
+from qzdesk.services.periods import Period
+from qzdesk.services.receiving import registry
+from qzdesk.services.receiving.receipts import received_in
+from qzdesk.services.receiving.summary import summary
+from qzdesk.services.security import branch_key
+
+ADMISSION_STEPS = (Step.APPLICATION, Step.ACTIVIST, Step.CANDIDATE, Step.VOTE, Step.APPROVAL)
+
+
+def _known(day: date | None, as_of: date) -> date | None:
+    return day if day and day <= as_of else None
+
+
+def take_snapshot(ctx: Context, period: Period) -> Snapshot:
+    """The period's records as they stood at the end of `period.as_of(today)`: nothing
+    recorded, held, signed or approved later is in it."""
+    store, profiles = ctx.store, dict(ctx.profiles)
+    as_of = period.as_of(ctx.today)
+    start_at, end_at = period.bounds(ctx.now)
+    year = period.end.year
+    general = overview(store, profiles, as_of)
+    info = branch_key.key_info(store)
+    elections = terms.archive_section(store, as_of)
+    section = applicants.archive_section(store, profiles, as_of)
+    stages = {a["id"]: Stage(a["stage"]) for a in section}
+    views, names, _ = minutes.minutes_between(store, profiles, period.start, as_of)
+    received = received_in(store, period.code)
+    scheme, rated = (
+        ratings(store, profiles, year, as_of=as_of) if period.end.month == 12 else (None, [])
+    )
+    return Snapshot(
+        period=period,
+        as_of=as_of,
+        taken_at=ctx.now,
+        organisation=Organisation(
+            root=general.root,
+            parent=general.parent_org,
+            secretary_setting=general.secretary,
+            elected_secretary=terms.organisation_secretary(elections, general.root.id),
+            profile=general.profile,
+            fingerprint=info.fingerprint if info else "",
+        ),
+        previous_archive_id=register.previous_archive(store, period),
+        branches=tuple(orgs_on(store, as_of)),
+        roster=tuple(records.roster_on(store, as_of)),
+        applicants=tuple(section),
+        points=tuple(
+            PointsAccount(
+                person.id,
+                person.name,
+                f"{person.grade or ''}{person.class_name or ''}",
+                stages.get(person.id, person.stage),
+                ledger.balance_of(store, profiles, person.id, as_of=as_of),
+                tuple(ledger.entries_of(store, profiles, person.id, as_of)),
+            )
+            for person in applicants.applicants(store, profiles)
+            if person.id in stages
+        ),
+        ledger=ledger.recorded_between(store, start_at, end_at),
+        anchors={"start": ledger.anchors(store, start_at), "end": ledger.anchors(store, end_at)},
+        steps=tuple(applicants.steps_between(store, ADMISSION_STEPS, period.start, as_of)),
+        quota=quotas.quota_status(store, profiles, year),
+        publicities=tuple(
+            sorted(
+                # A notice prepared ahead is printed before it is posted: by its days.
+                (r for r in publicity.publicities(store) if period.contains(r.starts_on)),
+                key=lambda r: (r.starts_on, r.id),
+            )
+        ),
+        plan=tuple(plan.plan_between(store, period.start, period.end)),
+        minutes=tuple(views),
+        meetings=tuple(minutes.archive_section(store, period.start, as_of)),
+        member_names=names,
+        compliance=tuple(compliance(store, profiles, year, as_of=as_of, since=period.start)),
+        rating=Rating(scheme, tuple(rated)) if scheme is not None else None,
+        evaluations=_evaluations(ctx, period, as_of),
+        registrations=_registrations(ctx, period, as_of),
+        terms=tuple(elections),
+        received=tuple(received),
+        received_rows=tuple(summary(store, profiles, period.code)),
+        not_reported=tuple(
+            sorted(
+                {
+                    r.org_name
+                    for r in registry.registrations(store)
+                    if r.ended_on is None or r.ended_on >= period.start
+                }
+                - {r["org"] for r in received}
+            )
+        ),
+    )
+
+
+def _evaluations(ctx: Context, period: Period, as_of: date) -> tuple[EvaluationView, ...]:
+    """The year's 评议 held by `as_of`, and the year before's approved in the period (a
+    December 评议 is approved in January): an approval after the day is not known yet."""
+    year = period.end.year
+    found = [
+        *evaluation.evaluations_of_year(ctx.store, dict(ctx.profiles), year - 1),
+        *evaluation.evaluations_of_year(ctx.store, dict(ctx.profiles), year),
+    ]
+    return tuple(
+        replace(v, approved_on=_known(v.approved_on, as_of))
+        for v in found
+        if v.held_on <= as_of
+        and (v.year == year or (v.approved_on and period.start <= v.approved_on <= as_of))
+    )
+
+
+def _registrations(ctx: Context, period: Period, as_of: date) -> tuple[RegistrationRow, ...]:
+    """The year's 团籍注册 done by `as_of`, and the year before's done in the period (a
+    deferral's 复查 day is set when it is recorded: known with it)."""
+    year = period.end.year
+    found = [
+        *evaluation.registrations_of_year(ctx.store, year - 1),
+        *evaluation.registrations_of_year(ctx.store, year),
+    ]
+    return tuple(r for r in found if r.on <= as_of and (r.year == year or period.start <= r.on))
