@@ -381,26 +381,15 @@ def _open_signed(
     QZDESK_PASSWORD or typed), counted with the same growing delay as the window's login;
     closing it closes the store. A file written before encryption is encrypted now."""
     from qzdesk.services.desk import Desk
-    from qzdesk.services.organisation.orgs import organisation_name
-    from qzdesk.services.sealed_files import seal_plain_files
-    from qzdesk.services.security import auth, store_key
-    from qzdesk.services.storage.store import Store
+    from qzdesk.services.security.opening import open_unlocked
 
-    password = _unlock(paths, password)
-    store = Store.open(paths.root, program)
-    try:
-        desk = Desk(store, profiles)
-        name = desk.call(organisation_name, store)
-        if name is None:
-            raise QzdeskError(
-                f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。"
-            )
-        store_key.keep_organisation(paths, name)  # the login's name follows a rename
-        desk.call(seal_plain_files, store, [paths.received, paths.issued])
-        desk.actor = f"{desk.call(auth.secretary, store)}（命令行）"
-    except BaseException:
-        store.close()
-        raise
+    _unlock(paths, password)
+    opened = open_unlocked(paths, program)
+    if opened.organisation is None:
+        opened.store.close()
+        raise QzdeskError(f"数据目录 {paths.root} 还没有设置组织：请先运行 qzdesk 完成首次设置。")
+    desk = Desk(opened.store, profiles)
+    desk.actor = f"{opened.secretary}（命令行）"
     return desk
 
 
@@ -690,9 +679,7 @@ def cmd_trust_end(args: argparse.Namespace, paths: DataPaths) -> int:
 
     with _open_signed(paths, "qzdesk trust end", _load_profiles(paths)) as desk:
         kind = KeyEnd(args.kind)
-        row = desk.call(
-            end, desk.store, args.fingerprint, args.reason, kind, args.ended_on
-        ).value
+        row = desk.call(end, desk.store, args.fingerprint, args.reason, kind, args.ended_on).value
     still = (
         "此后收到的台账一律拒收"
         if kind == KeyEnd.COMPROMISED

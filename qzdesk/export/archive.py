@@ -55,6 +55,11 @@ from qzdesk.services.storage.store import Store
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
 SECRETARY_TITLE = {"committee": "团委书记", "general_branch": "团总支书记", "branch": "团支部书记"}
+ARCHIVE_TITLE = {
+    "committee": "团委工作台账",
+    "general_branch": "团总支工作台账",
+    "branch": "团支部工作台账",
+}
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +95,7 @@ def _story(snap: Snapshot, archive_id: str, pages: dict[str, int]) -> list[Flowa
     keys = [*(spec.key for spec, _ in shown), "seal"]
     story: list[Flowable] = [
         Spacer(1, 24 * mm),
-        paragraph("团支部工作台账", TITLE),
+        paragraph(ARCHIVE_TITLE[org.root.kind.value], TITLE),
         paragraph(f"{org.root.name}\n{snap.period.label}", SUBTITLE),
         Spacer(1, 8 * mm),
         paragraph("目录", HEADING),
@@ -111,7 +116,7 @@ def _story(snap: Snapshot, archive_id: str, pages: dict[str, int]) -> list[Flowa
             BODY,
         ),
         paragraph(
-            "本文件附有机读数据（qzdesk-archive.json）并经本支部电子签名，任何改动都会使签名失效。",
+            "本文件附有机读数据（qzdesk-archive.json）并经本组织电子签名，任何改动都会使签名失效。",
             SMALL,
         ),
     ]
@@ -168,7 +173,8 @@ def build_archive(ctx: Context, period: Period, password: str) -> tuple[str, byt
             f"组织名称已改为“{data['branch']['name']}”，签名证书仍是“{signer}”的："
             "请在“设置 → 签名密钥”中“更换签名密钥”，并把新证书交上级团委登记后再生成台账。"
         )
-    info = PageInfo(data["branch"]["name"], "团支部工作台账", period.label, archive_id, ctx.now)
+    title = ARCHIVE_TITLE[data["branch"]["kind"]]
+    info = PageInfo(data["branch"]["name"], title, period.label, archive_id, ctx.now)
     # Laid out twice: the first pass finds the page each document starts on for the 目录
     # (same line count both times, so the pages do not move).
     pages: dict[str, int] = {}

@@ -17,6 +17,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.orm import Session
 
 from qzdesk.services.clock import SYSTEM, Clock, now, running_on
+from qzdesk.services.organisation.overview import Overview, overview
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.security import auth
@@ -43,6 +44,12 @@ class Context:
     @cached_property
     def profile(self) -> RuleProfile:
         return active_profile(self.session, dict(self.profiles))
+
+    @cached_property
+    def overview(self) -> Overview:
+        """The organisation as of today, worked out once per unit of work however many
+        parts of one screen (the 工作台's summary, to-do list and first steps) ask."""
+        return overview(self.store, dict(self.profiles), self.today)
 
 
 Operation = Callable[Concatenate[Context, P], T]

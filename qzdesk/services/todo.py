@@ -20,7 +20,6 @@ from qzdesk.services.meetings.evaluation import evaluations_of_year, overdue_reg
 from qzdesk.services.meetings.plan import PlanState
 from qzdesk.services.meetings.terms import TermState
 from qzdesk.services.members import records
-from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
@@ -53,7 +52,7 @@ class FirstStep:
 
 def first_steps(ctx: Context) -> list[FirstStep]:
     """导入花名册 → 核对团支部 → 生成年度计划 → 登记证书, each done when the records show it."""
-    data = overview(ctx.store, dict(ctx.profiles), ctx.today)
+    data = ctx.overview
     members = data.members.active
     empty = [b.name for b in data.open_branches if not data.members.by_branch.get(b.id)]
     listed = "、".join(empty[:3]) + ("等" if len(empty) > 3 else "")
@@ -150,7 +149,7 @@ def todo(ctx: Context) -> list[TodoItem]:
                 held_on < today - SOON,
             )
         )
-    data = overview(store, profiles, today)
+    data = ctx.overview
     age_out = profile.membership.age_out.value
     if data.members.turning_age_out:
         items.append(

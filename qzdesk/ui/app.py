@@ -259,22 +259,11 @@ def recover_and_open(
 
 
 def _opened(paths: DataPaths, lock: DataDirLock, result: LoginResult) -> tuple[LoginResult, Store]:
-    """The unlocked store, opened (and migrated); the login's name follows a rename."""
-    from qzdesk.services.organisation import orgs
-    from qzdesk.services.sealed_files import seal_plain_files
-    from qzdesk.services.security import auth, store_key
-    from qzdesk.services.storage.store import Store
+    """The unlocked store, opened (and migrated), the secretary acting."""
+    from qzdesk.services.security.opening import open_unlocked
 
-    store = Store.open(paths.root, GUI_PROGRAM, lock=lock)
-    try:
-        name = orgs.organisation_name(store)
-        if name:
-            store_key.keep_organisation(paths, name)
-        seal_plain_files(store, [paths.received, paths.issued])  # from before sealing
-        return replace(result, actor=auth.secretary(store)), store
-    except BaseException:
-        store.close()
-        raise
+    opened = open_unlocked(paths, GUI_PROGRAM, lock)
+    return replace(result, actor=opened.secretary), opened.store
 
 
 class Launcher(QObject):

@@ -117,11 +117,35 @@ def test_arrows_between_layers_run_one_way():
     assert upward == []
 
 
-def test_domain_packages_do_not_import_each_other_round_a_circle():
+# Who may import whom among the domains (docs/architecture.md has the same table): the
+# lower a domain, the fewer it knows. A new arrow is a design decision: add it here and
+# to the doc, never round a circle.
+DOMAIN_IMPORTS = {
+    "storage": set(),
+    "organisation": {"storage"},
+    "security": {"organisation", "storage"},
+    "members": {"organisation", "storage"},
+    "admission": {"members", "organisation", "storage"},
+    "meetings": {"members", "organisation", "storage"},
+    "receiving": {"meetings", "members", "organisation", "security", "storage"},
+    "archive": {
+        "admission",
+        "meetings",
+        "members",
+        "organisation",
+        "receiving",
+        "security",
+        "storage",
+    },
+    "demo": {"admission", "meetings", "members", "organisation", "security", "storage"},
+}
+
+
+def domain_graph() -> dict[str, set[str]]:
     def domain(module: str) -> str | None:
         parts = module.split(".")
         return (
-            parts[2] if len(parts) > 3 and parts[1] == "services" and parts[2] in DOMAINS else None
+            parts[2] if len(parts) > 2 and parts[1] == "services" and parts[2] in DOMAINS else None
         )
 
     graph: dict[str, set[str]] = {d: set() for d in DOMAINS}
@@ -130,7 +154,19 @@ def test_domain_packages_do_not_import_each_other_round_a_circle():
             a, b = domain(source), domain(target)
             if a and b and a != b:
                 graph[a].add(b)
-    assert cycles(graph) == []
+    return graph
+
+
+def test_domain_packages_do_not_import_each_other_round_a_circle():
+    assert cycles(domain_graph()) == []
+    assert cycles(DOMAIN_IMPORTS) == []
+
+
+def test_domains_import_only_what_the_table_allows():
+    assert sorted(DOMAIN_IMPORTS) == sorted(DOMAINS), "a new domain gets its row in the table"
+    found = domain_graph()
+    beyond = sorted(f"{a} -> {b}" for a in found for b in found[a] - DOMAIN_IMPORTS[a])
+    assert beyond == []
 
 
 def page_queries(files: list[Path]) -> list[str]:
@@ -214,3 +250,80 @@ def test_no_widget_opens_a_database_session():
             if name.split(".")[0] in ("sqlalchemy", "sqlite3")
         ]
     assert offenders == []
+
+
+# The one clock: nothing but services/clock.py reads the time (a widget's wall clock
+# dated a member's move once; the machine's time zone is not the League's).
+CLOCK_READS = {
+    ("date", "today"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "localtime"),
+    ("time", "gmtime"),
+}
+
+
+def clock_reads(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and (node.func.value.id, node.func.attr) in CLOCK_READS
+        ):
+            found.append(f"{path.name}:{node.lineno} {node.func.value.id}.{node.func.attr}()")
+    return found
+
+
+def test_only_the_clock_reads_the_time():
+    files = [p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "services" / "clock.py"]
+    assert len(files) > 150
+    assert [hit for path in files for hit in clock_reads(path)] == []
+    assert clock_reads(PACKAGE / "services" / "clock.py")  # it does read it itself
+
+
+def test_the_clock_check_would_catch_a_widget_s_wall_clock(tmp_path):
+    widget = tmp_path / "form.py"
+    widget.write_text(
+        "from datetime import date\nimport time\nmoved_on = date.today()\nstarted = time.time()\n",
+        encoding="utf-8",
+    )
+    assert clock_reads(widget) == ["form.py:3 date.today()", "form.py:4 time.time()"]
+
+
+# Operations take the desk's context (`def op(ctx, …)`); the services still written
+# store-first are listed here, and the list may only shrink: a new one fails, and one
+# converted must leave it.
+STORE_FIRST = Path(__file__).with_name("store_first.txt")
+
+
+def store_first(source: str, module: str) -> set[str]:
+    """The public functions of a module whose first parameter is the store."""
+    return {
+        f"{module}.{node.name}"
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef)
+        and not node.name.startswith("_")
+        and node.args.args
+        and node.args.args[0].arg == "store"
+    }
+
+
+def test_store_first_services_only_shrink():
+    listed = set(STORE_FIRST.read_text(encoding="utf-8").split())
+    now = {
+        name
+        for path in (PACKAGE / "services").rglob("*.py")
+        for name in store_first(path.read_text(encoding="utf-8"), module_name(path))
+    }
+    assert sorted(now - listed) == [], "a new operation takes ctx, not store"
+    assert sorted(listed - now) == [], f"converted: remove them from {STORE_FIRST.name}"
+
+
+def test_the_ratchet_would_catch_a_new_store_first_service():
+    planted = "def move(store, member_id): ...\ndef moved(ctx, member_id): ...\n"
+    assert store_first(planted, "qzdesk.services.x") == {"qzdesk.services.x.move"}

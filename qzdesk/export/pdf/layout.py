@@ -4,6 +4,7 @@ repeats on every page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -98,10 +99,12 @@ class PageMark(Flowable):
 def data_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
 ) -> Table:
-    """A grid whose cells wrap Chinese text and whose header repeats on every page."""
+    """A grid whose cells wrap Chinese text and whose header repeats on every page. The
+    widths asked for are widened where a number, date or code, or a short header, would
+    break (`settled`)."""
     head = [paragraph(h, style(9, textColor=colors.white)) for h in headers]
     body = [[paragraph(str(cell), style(9)) for cell in row] for row in rows]
-    table = Table([head, *body], colWidths=list(widths), repeatRows=1)
+    table = Table([head, *body], colWidths=settled(widths, headers, rows), repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -118,8 +121,41 @@ def data_table(
     return table
 
 
-CELL_PADDING = 8  # points: ReportLab's 6 of cell padding and a little air
+CELL_PADDING = 14  # points: ReportLab's 6 of cell padding each side and a little air
 WIDTH = A4[0] - 2 * MARGIN
+# A run that must stay on one line: digits, Latin letters and the marks of dates, ratios,
+# codes and amounts ("2026-05-10", "6/16", "92.5", "QZ-2026Q1-…").
+UNBROKEN = re.compile(r"[0-9A-Za-z.,:/%+×\-]+")
+HEADER_WORD = 4  # a header of up to four characters is one word: it never wraps
+
+
+def _text_width(text: object, size: float = 9) -> float:
+    return pdfmetrics.stringWidth(str(text), FONT, size) + CELL_PADDING
+
+
+def least_width(header: str, column: Sequence[object]) -> float:
+    """The narrowest a column may be: its longest unbroken run, and a short header whole
+    (a longer one may wrap, but not one character a line)."""
+    register_font()
+    runs = [run for cell in column for run in UNBROKEN.findall(str(cell))]
+    return max([_text_width(header[:HEADER_WORD]), *(_text_width(run) for run in runs)])
+
+
+def settled(
+    widths: Sequence[float], headers: Sequence[str], rows: Sequence[Sequence[object]]
+) -> list[float]:
+    """`widths`, with each column widened to its least width, the room taken from the
+    columns that have more than they need, in proportion to their slack; as asked when
+    the page cannot give every column its least width."""
+    need = [least_width(h, [r[i] for r in rows]) for i, h in enumerate(headers)]
+    short = sum(max(n - w, 0) for w, n in zip(widths, need, strict=True))
+    slack = [max(w - n, 0) for w, n in zip(widths, need, strict=True)]
+    if not short or sum(slack) < short:
+        return list(widths)
+    return [
+        n if w <= n else w - short * extra / sum(slack)
+        for w, n, extra in zip(widths, need, slack, strict=True)
+    ]
 
 
 def fitted_widths(
@@ -129,10 +165,7 @@ def fitted_widths(
     member number, a date) is never narrower than its longest value, so digits never
     break; the text columns share what is left in proportion to their content."""
     register_font()
-
-    def width(text: object, size: float = 9) -> float:
-        return pdfmetrics.stringWidth(str(text), FONT, size) + CELL_PADDING
-
+    width = _text_width
     count = len(headers)
     values = [[str(r[i]) for r in rows] for i in range(count)]
     content = [max((width(v) for v in column), default=0) for column in values]

@@ -28,7 +28,7 @@ from qzdesk.services.members.records import RosterEntry
 from qzdesk.services.organisation.orgs import OrgInfo, counts_as_branch
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.periods import Period
-from qzdesk.services.receiving.summary import SummaryRow
+from qzdesk.services.receiving.summary import SummaryRow, summed
 from qzdesk.vocabulary import UNKNOWN
 
 # What the pages print besides the snapshot's own values.
@@ -46,9 +46,11 @@ __all__ = [
     "Stage",
     "Step",
     "StepRecord",
+    "SummaryRow",
     "WindowState",
     "describe",
     "observer_label",
+    "summed",
 ]
 
 QUALITY_FIELDS = {"ethnicity": "民族", "member_no": "团员编号", "mobile": "手机号码"}

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from qzdesk.services.admission import applicants, ledger, number_blocks, publicity, quotas
 from qzdesk.services.admission.applicants import ApplicantDraft
 from qzdesk.services.admission.stages import Step
+from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.demo.people import PeopleMaker, stream
 from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import RuleProfile
@@ -47,11 +48,19 @@ def build_admission_demo(
         )
         return applicants.add_applicant(store, profiles, draft, branch, ago(200), today).value.id
 
+    # Recorded on the day they happened, as a secretary keeps the book: each quarter's
+    # archive then carries its own stretch of the chains.
     def points(applicant_id: int, items: list[tuple[str, str | None]], on: date) -> list[int]:
-        return [
-            ledger.post_entry(store, profiles, applicant_id, item, on, grade, today=today).value.id
-            for item, grade in items
-        ]
+        with running_on(FixedClock.on(on)):
+            return [
+                ledger.post_entry(store, profiles, applicant_id, item, on, grade, today=today)
+                .value.id
+                for item, grade in items
+            ]
+
+    def review(entries: list[int], on: date) -> None:
+        with running_on(FixedClock.on(on)):
+            ledger.review_entries(store, entries, "approved", on, REVIEWERS, today=today)
 
     def step(applicant_id: int, which: Step, on: date, **details: object) -> None:
         applicants.record_step(store, profiles, applicant_id, which, on, details, today=today)
@@ -61,7 +70,7 @@ def build_admission_demo(
     for a in people[:4]:
         step(a, Step.TALK, ago(195), by="李文静")
         reviewed += points(a, STAGE1, ago(192))
-    ledger.review_entries(store, reviewed, "approved", ago(190), REVIEWERS, today=today)
+    review(reviewed, ago(190))
     for a in people[:3]:
         step(a, Step.ACTIVIST, ago(180), meeting="支委会讨论通过")
     publicity.create_publicity(
@@ -76,7 +85,7 @@ def build_admission_demo(
         for _, gate in profile.points.gates():
             step(a, Step.GATE, ago(11), gate=gate, confirmed_by="王建国")
         second += points(a, STAGE2, ago(10))
-    ledger.review_entries(store, second, "approved", ago(8), REVIEWERS, today=today)
+    review(second, ago(8))
     step(people[0], Step.CANDIDATE, ago(5), meeting="支委会讨论通过")
     publicity.create_publicity(store, profiles, "candidate", [people[0]], ago(2), "团委 李文静")
     # Waiting for the leadership group's next sitting.

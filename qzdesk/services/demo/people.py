@@ -120,8 +120,15 @@ class PeopleMaker:
             political_status=PoliticalStatus.LEAGUE,
         )
 
-    def villager(self, today: date, age: int, village: str) -> MemberDraft:
-        """A young villager of `age` who joined at school, as most village members did."""
+    def villager(
+        self,
+        today: date,
+        age: int,
+        village: str,
+        occupations: tuple[str, ...] = ("务农", "外出务工", "个体经营", "村“两委”工作人员"),
+    ) -> MemberDraft:
+        """A young person of `age` in a village (or a community or a company: its own
+        `occupations`) who joined at school, as most such members did."""
         r = self.random
         born = _years_before(today, age) - timedelta(days=r.randrange(30, 360))
         joined = (_years_after(born, 14) + timedelta(days=r.randrange(60, 900))).replace(day=1)
@@ -135,7 +142,7 @@ class PeopleMaker:
             joined_unit="秦州区某中学",
             member_no=self.member_no(joined) if joined.year >= 2017 else "",
             education_highest=r.choice(("高中", "中专", "大学专科", "大学本科")),
-            occupation=r.choice(("务农", "外出务工", "个体经营", "村“两委”工作人员")),
+            occupation=r.choice(occupations),
             work_unit=village,
             mobile=self.mobile(),
             dues_tier="其他 0.2 元/月",

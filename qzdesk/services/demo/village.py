@@ -23,6 +23,14 @@ from qzdesk.vocabulary import OrgKind, Sector
 DEMO_TOWN = "共青团天水市秦州区某镇委员会"
 
 
+def occupations_in(sector: Sector) -> tuple[str, ...]:
+    """What young members of a branch of the sector do (a company's are not farmers)."""
+    return {
+        Sector.VILLAGE: ("务农", "外出务工", "个体经营", "村“两委”工作人员"),
+        Sector.COMMUNITY: ("社区工作者", "个体经营", "企业职工", "灵活就业"),
+    }.get(sector, ("企业职工", "专业技术人员", "销售人员", "生产操作工", "管理人员"))
+
+
 def build_branch_demo(
     store: Store,
     profiles: dict[str, RuleProfile],
@@ -49,7 +57,9 @@ def build_branch_demo(
     )
     maker = PeopleMaker(seed=seed)
     people = [
-        maker.villager(today, chance.randint(18, 27), name.removesuffix("团支部"))
+        maker.villager(
+            today, chance.randint(18, 27), name.removesuffix("团支部"), occupations_in(sector)
+        )
         for _ in range(chance.randint(12, 24))
     ]
     people[0].league_post = "书记"

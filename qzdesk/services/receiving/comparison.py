@@ -13,7 +13,13 @@ from typing import Any
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving.cadres import Cadre, CadreProfile, cadres_of, profile, sorted_cadres
-from qzdesk.services.receiving.summary import KINDS, SummaryRow, current_archives, row_of
+from qzdesk.services.receiving.summary import (
+    KINDS,
+    SummaryRow,
+    current_archives,
+    row_of,
+    rows_of,
+)
 from qzdesk.services.storage.store import Store
 
 
@@ -133,11 +139,13 @@ class PeriodView:
 
 def period_view(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> PeriodView:
     archives = current_archives(store, period_code)
-    rows = [row_of(data, profiles) for data in archives]
+    # The summary shows each committee's subtree under it; comparing is between peers.
+    shown = rows_of(archives, profiles)
+    rows = [r for r in shown if not r.depth]
     code = parse_period(period_code).code
     found = sorted_cadres([c for data in archives for c in cadres_of(data)])
     return PeriodView(
-        rows,
+        shown,
         Comparison(code, compare(rows), month_grid(archives, code)),
         found,
         profile(found),

@@ -185,8 +185,6 @@ def registrations_read_only(paths: DataPaths) -> list[Registration]:
         conn.close()
     day = date.fromisoformat
     return [
-        Registration(
-            *r[:4], day(r[4]), r[5], r[6] and day(r[6]), r[7], r[8], r[9] and KeyEnd(r[9])
-        )
+        Registration(*r[:4], day(r[4]), r[5], r[6] and day(r[6]), r[7], r[8], r[9] and KeyEnd(r[9]))
         for r in rows
     ]

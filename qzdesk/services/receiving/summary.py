@@ -58,6 +58,12 @@ class SummaryRow:
     rating: str = ""  # 定级 per band, recomputed from the archive's rule values
     ratings: tuple[tuple[str, float, str], ...] = ()  # (branch, total, band) recomputed
     differs: tuple[str, ...] = ()  # where the branch's own figures differ from the recount
+    depth: int = 0  # 1: an archive a received committee's archive vouches for (its subtree)
+
+    @property
+    def label(self) -> str:
+        """The organisation's name, indented under the committee that received it."""
+        return f"{'　' * (self.depth - 1)}└ {self.org_name}" if self.depth else self.org_name
 
     HEADERS = (
         "组织",
@@ -86,7 +92,7 @@ class SummaryRow:
             return f"{self.held[kind]}/{'—' if required is None else required}"
 
         return [
-            self.org_name,
+            self.label,
             self.kind,
             self.sector,
             self.archive_id,
@@ -252,6 +258,39 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
     )
 
 
+def summed(rows: list[SummaryRow]) -> SummaryRow:
+    """合计 of the rows: counts added, 已开/应开 added per kind (应开 unknown where any
+    row's is), the ratings pooled. A subtree's rows are in their committee's already."""
+    rows = [r for r in rows if not r.depth]
+
+    def total(kind: str) -> int | None:
+        known = [r.required[kind] for r in rows]
+        return None if any(v is None for v in known) else sum(v or 0 for v in known)
+
+    ratings = tuple(rating for r in rows for rating in r.ratings)
+    return SummaryRow(
+        org_name="合计",
+        kind="",
+        sector="",
+        archive_id="",
+        as_of="",
+        branches=sum(r.branches for r in rows),
+        on_books=sum(r.on_books for r in rows),
+        joined=sum(r.joined for r in rows),
+        left=sum(r.left for r in rows),
+        applicants=dict(sum((Counter(r.applicants) for r in rows), Counter())),
+        held={kind: sum(r.held[kind] for r in rows) for kind, _ in KINDS},
+        required={kind: total(kind) for kind, _ in KINDS},
+        attendance_rate=None,
+        registered=sum(r.registered for r in rows),
+        evaluated=sum(r.evaluated for r in rows),
+        secretary="",
+        election="",
+        rating="、".join(f"{band} {n}" for band, n in Counter(b for _, _, b in ratings).items()),
+        ratings=ratings,
+    )
+
+
 def current_archives(store: Store, period_code: str) -> list[dict[str, Any]]:
     """The data of the current (not superseded) accepted archive of each organisation for
     the period, by organisation name."""
@@ -270,4 +309,48 @@ def current_archives(store: Store, period_code: str) -> list[dict[str, Any]]:
 
 
 def summary(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> list[SummaryRow]:
-    return [row_of(data, profiles) for data in current_archives(store, period_code)]
+    return rows_of(current_archives(store, period_code), profiles)
+
+
+def rows_of(archives: list[dict[str, Any]], profiles: dict[str, RuleProfile]) -> list[SummaryRow]:
+    """A row per archive, each committee's followed by the rows of the archives its own
+    signed archive vouches for (the villages under a town)."""
+    return [row for data in archives for row in (row_of(data, profiles), *subtree(data))]
+
+
+def subtree(data: dict[str, Any]) -> list[SummaryRow]:
+    """The archives a committee's archive received (format 4), a row each from the
+    figures it signed, each traceable by its archive id to that archive's hash."""
+    found = []
+    for received in data.get("received", []):
+        figures = received.get("figures")
+        if figures is None:
+            continue
+        ratings = tuple((r["branch"], r["total"], r["band"]) for r in figures["rating"])
+        found.append(
+            SummaryRow(
+                org_name=received["org"],
+                kind="",
+                sector="",
+                archive_id=received["archive_id"],
+                as_of="",
+                branches=figures["branches"],
+                on_books=figures["on_books"],
+                joined=figures["joined"],
+                left=figures["left"],
+                applicants={},
+                held=dict(figures["held"]),
+                required=dict(figures["required"]),
+                attendance_rate=figures["attendance_rate"],
+                registered=0,
+                evaluated=0,
+                secretary=figures["secretary"],
+                election="",
+                rating="、".join(
+                    f"{band} {n}" for band, n in Counter(b for _, _, b in ratings).items()
+                ),
+                ratings=ratings,
+                depth=1,
+            )
+        )
+    return found

@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from qzdesk.services import clock
 from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 from qzdesk.services.members.records import MemberRow
 from qzdesk.vocabulary import MemberStatus
@@ -98,7 +97,8 @@ class RosterModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.index_: RosterIndex = RosterIndex([], clock.today(), 28)
+        # Empty until the roster loads with the day and the profile's age-out.
+        self.index_: RosterIndex = RosterIndex([], date.min, 0)
 
     @property
     def rows(self) -> Sequence[MemberRow]:

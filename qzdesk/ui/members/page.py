@@ -77,7 +77,7 @@ class RosterPage(Page):
         self.age_band = combo(
             "age_filter", [("全部年龄", None)] + [(b[0], i) for i, b in enumerate(AGE_BANDS)]
         )
-        self.turning = QCheckBox("今年满 28 周岁")
+        self.turning = QCheckBox("今年满离团年龄")  # the profile's age, once loaded
         self.turning.setObjectName("turning_filter")
         for widget in (self.branch, self.status, self.political, self.age_band):
             widget.currentIndexChanged.connect(self.apply_filters)
@@ -158,6 +158,7 @@ class RosterPage(Page):
         self.branch.setCurrentIndex(max(self.branch.findData(chosen), 0))
         self.branch.blockSignals(False)
         self.model.set_rows(rows, today, age_out)
+        self.turning.setText(f"今年满 {age_out} 周岁")
         self.empty_hint.setVisible(not rows)
         self.apply_filters()
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
-from qzdesk.services.organisation.overview import Overview, overview
+from qzdesk.services.organisation.overview import Overview
 from qzdesk.services.todo import FirstStep, TodoItem, first_steps, todo
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
@@ -80,7 +80,7 @@ class HomePage(Page):
         layout.addWidget(rules_box)
 
     def load(self, ctx: Context) -> tuple[Overview, list[TodoItem], list[FirstStep]]:
-        return overview(ctx.store, ctx.profiles, ctx.today), todo(ctx), first_steps(ctx)
+        return ctx.overview, todo(ctx), first_steps(ctx)
 
     def show_data(self, loaded: tuple[Overview, list[TodoItem], list[FirstStep]]) -> None:
         data, self.items, self.steps = loaded

@@ -441,7 +441,17 @@ class ReceivingPage(Page):
         )
         path = self.context.store.paths.root / stored if stored else None
         if path is None or not path.is_file():
-            QMessageBox.warning(self, "找不到台账", f"收件目录中没有台账 {archive_id} 的文件。")
+            subtree = self.summary.item(row, 0).text().lstrip("　").startswith("└")
+            QMessageBox.warning(
+                self,
+                "找不到台账",
+                f"收件目录中没有台账 {archive_id} 的文件"
+                + (
+                    "：这一行来自上一行团委台账的收件汇总，原件由该团委收存，本处只有其签名的汇总数。"
+                    if subtree
+                    else "。"
+                ),
+            )
             return
         header = SummaryRow.HEADERS[column]
         note = f"{self.summary.item(row, 0).text()} 报送的台账（{archive_id}），收件时已校验签名。"

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
-from qzdesk.services.organisation.overview import Overview, overview
+from qzdesk.services.organisation.overview import Overview
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.settings.account import AccountSettingsTab
@@ -35,7 +35,7 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs)
 
     def load(self, ctx: Context) -> Overview:
-        return overview(ctx.store, ctx.profiles, ctx.today)
+        return ctx.overview
 
     def show_data(self, data: Overview) -> None:
         for tab in (self.org_tab, self.account_tab, self.rules_tab):
