@@ -506,10 +506,22 @@ def cmd_password_recovery_code(args: argparse.Namespace, paths: DataPaths) -> in
     return EXIT_OK
 
 
+def _mapping(pairs: list[str] | None, columns: tuple[Any, ...]) -> dict[str, str]:
+    """--map "原列名=字段" as the importer takes it; a wrong field is a usage error."""
+    from qzdesk.services.members.columns import CellError, mapping_from
+
+    try:
+        return mapping_from(pairs or [], columns)
+    except CellError as error:
+        raise ValidationError(f"--map：{error}", "map") from error
+
+
 def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.members.columns import COLUMNS
     from qzdesk.services.members.importer import commit_import, describe, preview_import
 
     profiles = _load_profiles(paths)
+    mapping = _mapping(args.map, COLUMNS)
     with _open_signed(paths, "qzdesk members import", profiles) as desk:
         preview = desk.call(
             preview_import,
@@ -519,6 +531,7 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
             args.branch,
             upgrade_legacy_ids=args.upgrade_legacy_ids,
             create_branches=args.create_branches,
+            mapping=mapping,
         )
         report = None
         if not args.dry_run:
@@ -590,11 +603,18 @@ def _finish_import(
 
 
 def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.admission.importer import COLUMNS as APPLICANT_COLUMNS
     from qzdesk.services.admission.importer import commit_applicants, describe, preview_applicants
 
     profiles = _load_profiles(paths)
     with _open_signed(paths, "qzdesk applicants import", profiles) as desk:
-        preview = desk.call(preview_applicants, desk.store, args.file, profiles)
+        preview = desk.call(
+            preview_applicants,
+            desk.store,
+            args.file,
+            profiles,
+            mapping=_mapping(args.map, APPLICANT_COLUMNS),
+        )
         report = None
         if not args.dry_run:
             report = desk.call(commit_applicants, desk.store, preview, profiles).value
@@ -879,6 +899,12 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--rejects", type=Path, metavar="OUT.xlsx", help="把有问题的行写入此文件，改正后可再导入"
     )
+    importing.add_argument(
+        "--map",
+        action="append",
+        metavar="原列名=字段",
+        help="把文件中的某列当作某个字段（可重复），如“入团时间（年月）=入团年月”；字段写“忽略”则不读该列",
+    )
     importing.set_defaults(handler=cmd_members_import)
     exporting = members_sub.add_parser("export", parents=[common], help="导出团员名册为 .xlsx")
     exporting.add_argument("file", type=Path, metavar="FILE.xlsx")
@@ -895,6 +921,12 @@ def build_parser() -> argparse.ArgumentParser:
     bringing.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     bringing.add_argument(
         "--rejects", type=Path, metavar="OUT.xlsx", help="把有问题的行写入此文件，改正后可再导入"
+    )
+    bringing.add_argument(
+        "--map",
+        action="append",
+        metavar="原列名=字段",
+        help="把文件中的某列当作某个字段（可重复），如“入团时间（年月）=入团年月”；字段写“忽略”则不读该列",
     )
     bringing.set_defaults(handler=cmd_applicants_import)
 

@@ -187,12 +187,15 @@ def sign_archive(
     pdf: bytes, data: dict[str, Any], key: Any, cert: x509.Certificate, now: datetime
 ) -> bytes:
     """Attach the data to the rendered PDF and sign the whole file."""
-    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils import embed, generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    # The catalog declares the version the header states (PDF 2.0), as the format says.
+    writer.root["/Version"] = generic.NameObject("/2.0")
+    writer.update_root()
     payload = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
     embed.embed_file(
         writer,

@@ -44,7 +44,7 @@ class Member(Base):
     id_number: Mapped[str] = mapped_column(String(30))
     birth_date: Mapped[date] = mapped_column(Date)
     household: Mapped[str | None] = mapped_column(String(100))
-    joined_on: Mapped[date] = mapped_column(Date)
+    joined_on: Mapped[date | None] = mapped_column(Date)  # None: not known (未填)
     joined_unit: Mapped[str | None] = mapped_column(String(100))
     member_no: Mapped[str | None] = mapped_column(String(12))
     political_status: Mapped[str] = mapped_column(String(20))

@@ -179,6 +179,13 @@ def todo(ctx: Context) -> list[TodoItem]:
                 f"{missing} 名 {from_year} 年及以后入团的团员缺团员编号：请在智慧团建核对后补录",
             )
         )
+    if unknown := records.missing_joined_on(store):
+        items.append(
+            TodoItem(
+                Target.ROSTER,
+                f"{unknown} 名团员缺入团年月（导入的名单未载明）：请核对入团志愿书或智慧团建后补录",
+            )
+        )
     if data.members.active:  # a new organisation's first steps are the guide's, not these
         school = data.root.sector.is_school
         items += _evaluation_and_registration(store, profiles, profile, today, school)

@@ -50,6 +50,10 @@ def test_pyhanko_pdfsig_and_qpdf_accept_the_archive(built):
     pdfsig = run("pdfsig", str(saved.path))
     assert "Signature is Valid" in pdfsig.stdout and "Total document signed" in pdfsig.stdout
     assert run("qpdf", "--check", str(saved.path)).returncode == 0
+    # The header's version is the catalog's (docs/archive-format.md), as qpdf reads it.
+    root = run("qpdf", "--show-object=trailer", str(saved.path)).stdout.split("/Root ")[1]
+    catalog = run("qpdf", f"--show-object={root.split()[0]}", str(saved.path)).stdout
+    assert saved.path.read_bytes().startswith(b"%PDF-2.0") and "/Version /2.0" in catalog
 
 
 def test_one_flipped_byte_in_the_signed_range_is_caught_by_both(built, tmp_path):

@@ -71,3 +71,20 @@ def test_held_minutes_meet_their_plan_item_and_the_rest_fall_overdue(store, prof
     assemblies = [r for r in mine if r.kind is MeetingKind.ASSEMBLY]
     today = date(2026, 6, 30)
     assert [r.state(today).label for r in assemblies] == ["逾期未开", "已召开", "待召开", "待召开"]
+
+
+def test_a_branch_set_up_in_september_owes_nothing_before(store, profiles):
+    """A class branch founded in September: the year laid out plans its months from
+    September; an item typed in for May before it existed is not listed as 逾期."""
+    from qzdesk.services.organisation import orgs
+
+    root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
+    new = orgs.add_branch(store, root.id, "初一（9）班团支部", date(2027, 9, 1)).value
+    plan.lay_out_year(store, profiles, 2027)
+    mine = [r for r in plan.year_plan(store, 2027) if r.branch_id == new.id]
+    assert min(r.planned_on for r in mine).month == 9
+    quarterly = [r for r in mine if r.kind is MeetingKind.ASSEMBLY]
+    # The third quarter's meeting is owed (its window ends in September): in September.
+    assert [r.planned_on.month for r in quarterly] == [9, 10]
+    assert len([r for r in mine if r.kind is MeetingKind.COMMITTEE]) == 4
+    assert plan.lay_out_year(store, profiles, 2027).value == 0  # laid out once

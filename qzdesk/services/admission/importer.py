@@ -49,6 +49,7 @@ from qzdesk.services.members.columns import (
     lookup_of,
     parse_id_text,
     parse_written_date,
+    spelled,
 )
 from qzdesk.services.members.discipline import probations
 from qzdesk.services.members.importer import (
@@ -113,7 +114,6 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("sponsors", "入团介绍人", ("介绍人",), width=14),
 )
-LOOKUP = lookup_of(COLUMNS)
 RECOMMENDED = {"团员推荐": "member", "少先队推优": "pioneer", "推优": "pioneer", "团员": "member"}
 NAMES_SPLIT = re.compile(r"[、,，;；/\s]+")
 # The steps a list can carry, in the order they happen, with the column that dates them.
@@ -220,7 +220,7 @@ def _value(column: Column, value: Cell) -> Any:
         return RECOMMENDED[text]
     if column.field in ("mentors", "sponsors"):
         return [n for n in NAMES_SPLIT.split(tidy(cell_text(value))) if n]
-    return tidy(cell_text(value))
+    return spelled(column.field, tidy(cell_text(value)))
 
 
 def _line(b: BodyRow) -> ApplicantLine:
@@ -242,9 +242,9 @@ def _line(b: BodyRow) -> ApplicantLine:
 
 
 def read_applicants(
-    path: Path, progress: Progress | None = None
+    path: Path, progress: Progress | None = None, mapping: dict[str, str] | None = None
 ) -> tuple[list[Layout], list[ApplicantLine], list[str]]:
-    found = find_layouts(read_sheets(path), LOOKUP)
+    found = find_layouts(read_sheets(path), lookup_of(COLUMNS, mapping))
     missing = [
         layout.describe()
         for _, layout in found
@@ -350,7 +350,7 @@ def _plan(
     except ValidationError as error:
         result.errors.append(f"{line.place('name')}：{str(error).rstrip('。')}")
     if not v.get("id_number"):
-        result.errors.append(f"{line.place('id_number')}：请填写身份证号")
+        result.errors.append(f"{line.place('id_number')}：缺公民身份号码，请补填")
         return
     try:
         resident = idcard.parse(v["id_number"], today)
@@ -506,9 +506,11 @@ def preview_applicants(
     profiles: dict[str, RuleProfile],
     today: date | None = None,
     progress: Progress | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> ApplicantPreview:
-    """Read the list and judge every row; writes nothing."""
-    layouts, lines, notes = read_applicants(path, progress)
+    """Read the list and judge every row; writes nothing. `mapping`: a header as written
+    → a field ("" to ignore it), as the secretary chose."""
+    layouts, lines, notes = read_applicants(path, progress, mapping)
     if not lines:
         where = "、".join(layout.describe() for layout in layouts)
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
@@ -517,8 +519,8 @@ def preview_applicants(
     preview = ApplicantPreview(
         path, hashlib.sha256(path.read_bytes()).hexdigest(), layouts, notes, lines, rows
     )
-    if preview.ignored:
-        notes.append(f"以下列不认识，已忽略：{'、'.join(preview.ignored)}。")
+    if note := preview.ignored_note():
+        notes.append(note)
     notes += [
         f"{layout.describe()}没有“推荐方式”列：均按“团员推荐”登记，少先队推优的请导入后逐人更正。"
         for layout in layouts

@@ -488,10 +488,10 @@ def overdue_registrations(
         ):
             if member_id in this_year:
                 continue
-            since = last.get(member_id) or max(joined_on, entered.get(member_id, joined_on))
-            found.append(
-                Overdue(member_id, name, last.get(member_id), add_months(since, void_after) < today)
-            )
+            known = [d for d in (joined_on, entered.get(member_id)) if d is not None]
+            since = last.get(member_id) or (max(known) if known else None)
+            late = since is not None and add_months(since, void_after) < today
+            found.append(Overdue(member_id, name, last.get(member_id), late))
         return found
 
 

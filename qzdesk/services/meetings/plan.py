@@ -89,8 +89,10 @@ def lay_out_year(store: Store, profiles: dict[str, RuleProfile], year: int) -> O
     added = 0
     with store.transaction() as session:
         profile = active_profile(session, profiles)
-        branches = session.scalars(
-            select(Org.id).where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
+        branches = session.execute(
+            select(Org.id, Org.created_on).where(
+                Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None)
+            )
         ).all()
         existing = {
             (p.branch_id, p.kind, p.planned_on.month)
@@ -101,19 +103,24 @@ def lay_out_year(store: Store, profiles: dict[str, RuleProfile], year: int) -> O
                 )
             )
         }
-        for branch_id in branches:
+        for branch_id, created_on in branches:
+            # A branch set up this year owes nothing for the windows that ended before.
+            formed = created_on.month if created_on.year == year else 1
+            if created_on.year > year:
+                continue
             for kind in MeetingKind:
                 every = kind.every_months(profile)
                 if every == 0:
                     continue
                 for number, month in enumerate(range(1, 13, every), 1):
-                    if (branch_id, kind.value, month) in existing:
+                    first = max(month, formed)  # a window begun before the set-up
+                    if month + every - 1 < formed or (branch_id, kind.value, first) in existing:
                         continue
                     session.add(
                         MeetingPlan(
                             branch_id=branch_id,
                             kind=kind.value,
-                            planned_on=working_days_from(date(year, month, PLAN_DAY), 1).ends_on,
+                            planned_on=working_days_from(date(year, first, PLAN_DAY), 1).ends_on,
                             topic=f"第{number}次{kind.label}（主题待定）",
                         )
                     )
@@ -204,7 +211,7 @@ def plan_between(store: Store, start: date, end: date) -> list[PlanRow]:
         ):
             held.setdefault((branch_id, kind, held_on.month), held_on)
         rows = session.execute(
-            select(MeetingPlan, Org.name)
+            select(MeetingPlan, Org.name, Org.created_on, Org.closed_on)
             .join(Org, Org.id == MeetingPlan.branch_id)
             .where(MeetingPlan.planned_on >= start, MeetingPlan.planned_on <= end)
             .order_by(MeetingPlan.planned_on, Org.position, MeetingPlan.id)
@@ -222,5 +229,9 @@ def plan_between(store: Store, start: date, end: date) -> list[PlanRow]:
                 p.moved_reason,
                 held.get((p.branch_id, p.kind, p.planned_on.month)),
             )
-            for p, name in rows
+            for p, name, created_on, closed_on in rows
+            # An item dated before the branch's first month, or after it closed, never
+            # applied (a year laid out before a class branch was set up).
+            if p.planned_on >= created_on.replace(day=1)
+            and (closed_on is None or p.planned_on <= closed_on)
         ]

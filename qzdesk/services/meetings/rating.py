@@ -98,7 +98,7 @@ class Person(NamedTuple):
     id: int
     name: str
     league_post: str | None
-    joined_on: date
+    joined_on: date | None
     member_no: str | None
     birth_date: date
 
@@ -169,7 +169,9 @@ def _measures(
         due = [
             m
             for m in f.members
-            if m.joined_on.year >= membership.member_no_required_from_year.value
+            # One whose 入团年月 is not known is not counted either way (未填).
+            if m.joined_on is not None
+            and m.joined_on.year >= membership.member_no_required_from_year.value
         ]
         return _share(sum(1 for m in due if m.member_no), len(due), "有团员编号", "无须编号")
 
@@ -269,7 +271,7 @@ def ratings(
             # On the books that day: one who left later still counts then.
             select(Member.branch_id, *(getattr(Member, f) for f in Person._fields)).where(
                 Member.voided.is_(False),
-                Member.joined_on <= as_of,
+                Member.joined_on.is_(None) | (Member.joined_on <= as_of),
                 Member.left_on.is_(None) | (Member.left_on > as_of),
             )
         ):

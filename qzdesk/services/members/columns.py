@@ -3,6 +3,7 @@ how each cell is read."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from qzdesk.services.dates import PartialDate
 from qzdesk.services.names import tidy
-from qzdesk.vocabulary import IdType, MemberStatus, PoliticalStatus
+from qzdesk.vocabulary import ETHNIC_GROUPS, IdType, MemberStatus, PoliticalStatus
 
 
 @dataclass(frozen=True)
@@ -76,26 +77,162 @@ COLUMNS: tuple[Column, ...] = (
 
 BY_FIELD = {c.field: c for c in COLUMNS}
 ENUMS = {"id_type": IdType, "political_status": PoliticalStatus, "status": MemberStatus}
-ENUM_ALIASES = {
-    "共青团员": "团员",
-    "预备党员": "中共预备党员",
-    "党员": "中共党员",
-    "身份证": "居民身份证",
-}
 
 
 def header_key(text: object) -> str:
-    return re.sub(r"[\s*＊:：()（）']", "", unicodedata.normalize("NFKC", str(text or "")))
+    """A header as written, with what varies without changing its meaning taken out:
+    width (NFKC), spaces, brackets and what they hold when it is a mark (必填, 选填, a
+    format hint like yyyy-mm), asterisks and colons, 的 and 为."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    text = re.sub(r"[(\[【]\s*(必填|选填|必填项|可选|[0-9a-zA-Z/\-.年月日位]*)\s*[)\]】]", "", text)
+    return re.sub(r"[\s*:'\"“”()\[\]【】]|必填|的|为", "", text)
 
 
-def lookup_of(columns: tuple[Column, ...]) -> dict[str, Column]:
-    """Each header and alias, as `header_key` writes it, to its column."""
-    return {
-        header_key(name): column for column in columns for name in (column.header, *column.aliases)
-    }
+# Ways of writing one meaning: a date column's 时间 is its 日期 or 年月; "入团积极分子"
+# is the 积极分子 of an admission list; a 本人 or 团员 in front says whose.
+DATE_WORDS = re.compile(r"(年月日|年月|时间|日期|年份)$")
+SAME_WORDS = (("入团积极分子", "积极分子"), ("号码", "号"), ("编码", "编号"))
+PREFIXES = ("本人", "团员", "个人", "学生", "申请人")
+
+
+def _canonical(key: str, dated: bool) -> str:
+    for written, meant in SAME_WORDS:
+        key = key.replace(written, meant)
+    return DATE_WORDS.sub("日期", key) if dated else key
+
+
+class HeaderMatcher:
+    """Which field a header means: its names as written, then as normalised (`header_key`,
+    the same words for dates and stages, a prefix saying whose), then a mapping the
+    secretary made by hand (`manual`: written header → field, or "" to ignore it)."""
+
+    IGNORE = ""
+
+    def __init__(self, columns: tuple[Column, ...], manual: dict[str, str] | None = None) -> None:
+        self.columns = columns
+        self.by_field = {c.field: c for c in columns}
+        self.manual = {header_key(k): v for k, v in (manual or {}).items()}
+        self.exact = {header_key(n): c for c in columns for n in (c.header, *c.aliases)}
+        self.loose = {
+            _canonical(header_key(n), c.kind == "date"): c
+            for c in columns
+            for n in (c.header, *c.aliases)
+        }
+
+    def match(self, text: object) -> Column | None:
+        key = header_key(text)
+        if not key:
+            return None
+        if key in self.manual:
+            return self.by_field.get(self.manual[key])
+        if key in self.exact:
+            return self.exact[key]
+        for candidate in (key, *(key.removeprefix(p) for p in PREFIXES if key.startswith(p))):
+            for dated in (True, False):
+                found = self.loose.get(_canonical(candidate, dated))
+                if found is not None and (found.kind == "date") == dated:
+                    return found
+        return None
+
+    def ignored_by_hand(self, text: object) -> bool:
+        return self.manual.get(header_key(text)) == self.IGNORE
+
+    def suggest(self, text: object) -> list[Column]:
+        """The fields a header that matched nothing most resembles (shown as 是否是…？)."""
+        key = header_key(text)
+        names = {header_key(n): c for c in self.columns for n in (c.header, *c.aliases)}
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+        return list(dict.fromkeys(names[n] for n in close))
+
+
+IGNORE_WORDS = ("忽略", "不导入", "ignore")
+
+
+def mapping_from(pairs: list[str], columns: tuple[Column, ...]) -> dict[str, str]:
+    """ "原列名=字段" pairs (the field by its name in the template, e.g. 确定积极分子日期, or
+    忽略) as a manual mapping; a field that does not exist is refused by name."""
+    by_name = {header_key(n): c.field for c in columns for n in (c.header, *c.aliases, c.field)}
+    mapping = {}
+    for pair in pairs:
+        written, sep, meant = pair.partition("=")
+        if not sep or not written.strip():
+            raise CellError(
+                f"“{pair}”应写成“原列名=字段”，如“确定入团积极分子时间=确定积极分子日期”"
+            )
+        if meant.strip() in IGNORE_WORDS:
+            mapping[written.strip()] = HeaderMatcher.IGNORE
+            continue
+        field = by_name.get(header_key(meant))
+        if field is None:
+            known = "、".join(c.header for c in columns)
+            raise CellError(f"没有名为“{meant.strip()}”的字段（可选：{known}，或“忽略”）")
+        mapping[written.strip()] = field
+    return mapping
+
+
+def lookup_of(columns: tuple[Column, ...], manual: dict[str, str] | None = None) -> HeaderMatcher:
+    return HeaderMatcher(columns, manual)
 
 
 HEADER_LOOKUP = lookup_of(COLUMNS)
+
+
+# Values as the systems secretaries get their lists from write them (智慧团建, the 2013
+# 基本信息 system, HR systems): each to the one spelling qzdesk keeps. A value not here
+# and not a label is a row error naming the allowed ones (enums) or kept as written (text).
+SPELLINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "id_type": {
+        "居民身份证": (
+            "身份证",
+            "普通居民身份证",
+            "第二代居民身份证",
+            "二代身份证",
+            "居民身份证号码",
+            "中华人民共和国居民身份证",
+            "大陆居民身份证",
+        ),
+        "境外证件": (
+            "护照",
+            "港澳居民来往内地通行证",
+            "台湾居民来往大陆通行证",
+            "港澳台居民居住证",
+            "外国人永久居留身份证",
+            "其他",
+        ),
+    },
+    "gender": {"男": ("1", "M", "男性", "MALE"), "女": ("2", "F", "女性", "FEMALE")},
+    "political_status": {
+        "团员": ("共青团员", "中国共产主义青年团团员", "共青团团员"),
+        "中共预备党员": ("预备党员", "中国共产党预备党员"),
+        "中共党员": ("党员", "中国共产党党员", "正式党员"),
+    },
+    "education_highest": {
+        "研究生": ("硕士研究生", "博士研究生", "硕士", "博士", "研究生及以上"),
+        "大学本科": ("本科",),
+        "大学专科": ("大专", "专科", "高职", "高职高专"),
+        "中等专科": ("中专", "中职", "职高", "技校"),
+        "高中": ("普通高中", "高中毕业"),
+        "初中": ("初中毕业", "初级中学"),
+    },
+}
+SPELLINGS["education_fulltime"] = SPELLINGS["education_highest"]
+_SPELLED = {
+    field: {header_key(v).upper(): meant for meant, vs in table.items() for v in (meant, *vs)}
+    for field, table in SPELLINGS.items()
+}
+
+
+def spelled(field: str, text: str) -> str:
+    """`text` in the spelling qzdesk keeps for the field (民族 with its 族), else as written."""
+    if field == "ethnicity":
+        return ethnic_group(text)
+    return _SPELLED.get(field, {}).get(header_key(text).upper(), text)
+
+
+def ethnic_group(text: str) -> str:
+    """汉 → 汉族: a group named without its 族, as many lists write it."""
+    name = header_key(text)
+    return f"{name}族" if f"{name}族" in ETHNIC_GROUPS else text
 
 
 def column_letter(index: int) -> str:
@@ -189,7 +326,7 @@ def parse_enum(field: str, value: object) -> object:
     enum = ENUMS[field]
     if not text:
         return None
-    found = enum.from_label(ENUM_ALIASES.get(text, text))
+    found = enum.from_label(spelled(field, text))
     if found is None:
         allowed = "、".join(enum._labels().values())
         raise CellError(f"“{text}”不是可选值（可选：{allowed}）")

@@ -21,6 +21,7 @@ from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
+from qzdesk.services.members.columns import COLUMNS, lookup_of
 from qzdesk.services.members.layout import (
     ImportCancelled,
     Layout,
@@ -41,7 +42,7 @@ from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Proble
 from qzdesk.services.names import tidy
 from qzdesk.services.organisation.orgs import create_org
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile
+from qzdesk.services.organisation.settings import Key, active_profile, read
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
 
@@ -59,6 +60,7 @@ class RowResult:
     draft: MemberDraft | None = None
     branch_id: int | None = None
     new_branch: str | None = None  # to be created on import, the secretary agreeing
+    notes: list[str] = field(default_factory=list)  # what the import will do, agreed: no problem
     defaulted: bool = False  # no branch named: the chosen or the first one
 
     @property
@@ -108,6 +110,11 @@ class PreviewCounts:
     def ignored(self) -> list[str]:
         return list(dict.fromkeys(text for layout in self.layouts for text in layout.ignored))
 
+    def ignored_note(self) -> str:
+        """以下列不认识… with the nearest fields of each, or "" when every column is known."""
+        shown = list(dict.fromkeys(t for layout in self.layouts for t in layout.ignored_text()))
+        return f"以下列不认识，已忽略：{'、'.join(shown)}。" if shown else ""
+
 
 @dataclass
 class ImportPreview(PreviewCounts):
@@ -154,6 +161,7 @@ def branch_name_for(sheet_or_cell: str) -> str:
 @dataclass
 class _Context:
     branches: dict[str, tuple[int, str]]  # by branch_key
+    above: set[str]  # the organisation itself and its committee, by branch_key
     default: tuple[int, str] | None
     chosen: tuple[int, str] | None  # the branch the secretary chose for the import
     root_is_branch: bool
@@ -184,9 +192,13 @@ def _context(
     members = session.execute(
         select(Member.id_number, Member.member_no, Member.id).where(Member.voided.is_(False))
     ).all()
-    root_kind = session.scalar(select(Org.kind).where(Org.parent_id.is_(None)))
+    root_kind, root_name = session.execute(
+        select(Org.kind, Org.name).where(Org.parent_id.is_(None))
+    ).one()
+    parent = read(session, Key.PARENT_ORG, "")
     return _Context(
         branches,
+        {branch_key(n) for n in (root_name, parent) if n} - set(branches),
         default,
         default if branch_name else None,
         root_kind == OrgKind.BRANCH.value,
@@ -217,21 +229,46 @@ def _branch_of(
             result.branch_id, result.branch_name = ctx.default
             result.defaulted = True
         return
-    found = ctx.branches.get(branch_key(text))
+    key = branch_key(text)
+    if key in ctx.above:  # 所在组织 naming the organisation or its committee: no branch
+        text = ""
+        if ctx.default is None:
+            result.errors.append("没有可加入的团支部：请先在“设置”中建立团支部")
+        else:
+            result.branch_id, result.branch_name = ctx.default
+            result.defaulted = True
+        return
+    found = ctx.branches.get(key) or _by_distinctive_part(key, ctx.branches)
     if found is not None:
         result.branch_id, result.branch_name = found
         return
     name = branch_name_for(text)
     if ctx.root_is_branch:
         result.errors.append(f"{where}：“{text}”不是本团支部；团支部之下不能新建团支部")
-    elif create_branches:
+    elif create_branches and BRANCH_LIKE.search(key):
         result.new_branch = result.branch_name = name
-        result.warnings.append(f"{where}：将新建团支部“{name}”")
+        result.notes.append(f"将新建团支部“{name}”")
+    elif create_branches:
+        result.errors.append(
+            f"{where}：“{text}”看起来不是一个团支部的名称（如“高一（3）班”“东关村”），"
+            "不会为它新建团支部"
+        )
     else:
         result.errors.append(
             f"{where}：“{text}”不是现有的团支部（确认要新建时，导入时选择新建团支部；"
             "命令行加 --create-branches）"
         )
+
+
+# What a branch is called after: a class, a village or community, a workshop or an office.
+BRANCH_LIKE = re.compile(r"(支部|班|级|村|社区|组|队|车间|科|室|部|站|所|院|中心|公司|厂)$")
+
+
+def _by_distinctive_part(key: str, branches: dict[str, tuple[int, str]]) -> tuple[int, str] | None:
+    """A full name (共青团天水市第一中学高二（3）班团支部) matches the branch it ends
+    with (高二（3）班团支部): the longest such, so 高二（3）班 never takes （3）班's rows."""
+    ends = [known for known in branches if len(known) >= 2 and key.endswith(known)]
+    return branches[max(ends, key=len)] if ends else None
 
 
 def _evaluate(
@@ -303,10 +340,13 @@ def preview_import(
     progress: Progress | None = None,
     upgrade_legacy_ids: bool = False,
     create_branches: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> ImportPreview:
     """Read the file and judge every row; writes nothing. With `create_branches`, rows of
-    an unknown branch (a sheet named after a new class) are shown as 将新建团支部."""
-    book = read_book(read_sheets(path), progress, upgrade_legacy_ids)
+    an unknown branch (a sheet named after a new class) are shown as 将新建团支部;
+    `mapping` (a header as written → a field, "" to ignore it) is the secretary's."""
+    lookup = lookup_of(COLUMNS, mapping)
+    book = read_book(read_sheets(path), progress, upgrade_legacy_ids, lookup)
     if not book.rows:
         where = "、".join(layout.describe() for layout in book.layouts)
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
@@ -327,8 +367,8 @@ def preview_import(
         parsed=book.rows,
         rows=rows,
     )
-    if preview.ignored:
-        notes.append(f"以下列不认识，已忽略：{'、'.join(preview.ignored)}。")
+    if note := preview.ignored_note():
+        notes.append(note)
     if preview.new_branches:
         notes.append(f"将新建团支部：{'、'.join(preview.new_branches)}。")
     return preview

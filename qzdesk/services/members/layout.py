@@ -17,13 +17,14 @@ from qzdesk.services.members.columns import (
     HEADER_LOOKUP,
     CellError,
     Column,
+    HeaderMatcher,
     cell_text,
     column_letter,
-    header_key,
     parse_date,
     parse_enum,
     parse_id_text,
     parse_written_date,
+    spelled,
     truncated_to_month,
 )
 from qzdesk.services.members.spreadsheet import (
@@ -57,6 +58,16 @@ class Layout:
     written: dict[int, str]  # each mapped column's header as the sheet writes it
     ignored: list[str]
     titles: list[str]  # every column's header text, mapped or not (for the rejects file)
+    suggested: dict[str, list[str]] = field(default_factory=dict)  # ignored → nearest fields
+
+    def ignored_text(self) -> list[str]:
+        """Each column not understood, with the fields it most resembles."""
+        return [
+            f"{text}（是否是：{'、'.join(self.suggested[text])}？）"
+            if self.suggested.get(text)
+            else text
+            for text in self.ignored
+        ]
 
     @property
     def header_row(self) -> int:
@@ -87,28 +98,45 @@ class ParsedRow:
     hidden: bool = False  # hidden in Excel: read, but shown so that nobody is surprised
 
 
-Lookup = dict[str, Column]
+Lookup = HeaderMatcher
 
 
 def _mapped(row: list[Cell], lookup: Lookup) -> dict[int, Column]:
-    return {i: lookup[k] for i, c in enumerate(row) if (k := header_key(c)) in lookup}
+    return {i: column for i, c in enumerate(row) if (column := lookup.match(c)) is not None}
+
+
+def _is_header(columns: dict[int, Column]) -> bool:
+    """A row of column names: 姓名 with 身份证号, or with three other known columns (a
+    village 花名册 or a school list keyed by 学号 has no ID numbers, and its rows are then
+    refused one by one, not the whole sheet)."""
+    fields = {c.field for c in columns.values()}
+    return "name" in fields and ("id_number" in fields or len(fields) >= 4)
+
+
+def _header_like(below: list[Cell], columns: dict[int, Column], lookup: Lookup) -> bool:
+    """Whether the row under a header is a second header row (titles under a group title
+    merged over them): it leaves the columns already found empty, holds no digit (a
+    number, a date, an ID number or a 学号 is data) and is mostly column names. A person's
+    row is never taken for one."""
+    texts = {i: text for i, c in enumerate(below) if (text := cell_text(c))}
+    if not texts or any(i in columns for i in texts):
+        return False
+    if any(re.search(r"\d", text) for text in texts.values()):
+        return False
+    return 2 * sum(1 for t in texts.values() if lookup.match(t) is not None) >= len(texts)
 
 
 def _layout(sheet: Sheet, lookup: Lookup) -> Layout | None:
-    """The sheet's header, if it has one with at least 姓名 and 身份证号: one row, or two
-    when the row below adds columns (a group title merged over 入团年月 and 团员编号) and
-    leaves those already found empty."""
+    """The sheet's header, if it has one (`_is_header`): one row, or two when the row
+    below is a second header row (`_header_like`)."""
     for number, row in iter_nonblank(sheet.rows[:HEADER_SCAN_ROWS]):
         columns = _mapped(row, lookup)
-        if not {"name", "id_number"} <= {c.field for c in columns.values()}:
+        if not _is_header(columns):
             continue
         rows = [row]
         below = sheet.rows[number] if number < len(sheet.rows) else []
         extra = {i: c for i, c in _mapped(below, lookup).items() if i not in columns}
-        # A second header row only adds titles: under 姓名, 身份证号 and the other columns
-        # already found it is empty (merged). A row that fills them is a person, whatever
-        # else it holds (a remark that happens to read like a column name).
-        if extra and not any(i < len(below) and cell_text(below[i]) for i in columns):
+        if extra and _header_like(below, columns, lookup):
             columns = {**columns, **extra}
             rows.append(below)
         written = {
@@ -126,13 +154,18 @@ def _layout(sheet: Sheet, lookup: Lookup) -> Layout | None:
             and text not in mapped_text
             and text != PROBLEM_HEADER
         ]
+        suggested = {
+            text: [c.header for c in lookup.suggest(text)]
+            for text in ignored
+            if not lookup.ignored_by_hand(text)
+        }
         header_rows = tuple(range(number, number + len(rows)))
         width = max(len(r) for r in rows)
         titles = [
             next((cell_text(r[i]) for r in reversed(rows) if i < len(r) and cell_text(r[i])), "")
             for i in range(width)
         ]
-        return Layout(sheet.name, header_rows, columns, written, ignored, titles)
+        return Layout(sheet.name, header_rows, columns, written, ignored, titles, suggested)
     return None
 
 
@@ -153,8 +186,8 @@ def find_layouts(sheets: list[Sheet], lookup: Lookup = HEADER_LOOKUP) -> list[tu
     found = [(sheet, layout) for sheet in sheets if (layout := _layout(sheet, lookup)) is not None]
     if not found:
         raise SpreadsheetError(
-            "找不到表头：文件中应有一行列名，至少包括“姓名”和“身份证号”（或“公民身份号码”）。"
-            "请对照导入模板检查。"
+            "找不到表头：文件中应有一行列名，包括“姓名”和“身份证号”（或“公民身份号码”），"
+            "或“姓名”和另外三个能认出的列（如性别、出生年月、入团年月）。请对照导入模板检查。"
         )
     return found
 
@@ -202,7 +235,7 @@ def parse_row(
             elif column.kind == "enum":
                 parsed = parse_enum(column.field, value)
             else:
-                parsed = cell_text(value)
+                parsed = spelled(column.field, cell_text(value))
         except CellError as error:
             errors.append(f"{where}：{error}")
             unreadable.add(column.field)
@@ -271,10 +304,18 @@ def body_rows(found: list[tuple[Sheet, Layout]], notes: list[str]) -> list[BodyR
 
 
 def read_book(
-    sheets: list[Sheet], progress: Progress | None = None, upgrade_legacy: bool = False
+    sheets: list[Sheet],
+    progress: Progress | None = None,
+    upgrade_legacy: bool = False,
+    lookup: Lookup = HEADER_LOOKUP,
 ) -> ReadBook:
-    found = find_layouts(sheets)
-    notes: list[str] = []
+    found = find_layouts(sheets, lookup)
+    notes: list[str] = [
+        f"{layout.describe()}没有身份证号（公民身份号码）列：每一行须补填身份证号后才能导入。"
+        "可把有问题的行写出为 Excel，补填后导入那个文件。"
+        for _, layout in found
+        if "id_number" not in {c.field for c in layout.columns.values()}
+    ]
     body = body_rows(found, notes)
     rows: list[ParsedRow] = []
     for done, b in enumerate(body, start=1):

@@ -70,7 +70,7 @@ class MemberRow:
     gender: str
     id_number: str
     birth_date: date
-    joined_on: date
+    joined_on: date | None  # None: not known (未填)
     member_no: str | None
     political_status: PoliticalStatus
     status: MemberStatus
@@ -429,7 +429,7 @@ def leave(
             )
         if on > today:
             raise ValidationError("日期不能晚于今天。", "on")
-        if on < member.joined_on:
+        if member.joined_on is not None and on < member.joined_on:
             raise ValidationError(f"日期不能早于入团年月 {member.joined_on:%Y-%m}。", "on")
         member.status, member.left_on, member.left_reason = status.value, on, reason
         details = {"status": status.value, "decided_by": decided_by or None}
@@ -472,6 +472,22 @@ def missing_member_numbers(store: Store, from_year: int) -> int:
                     Member.voided.is_(False),
                     Member.member_no.is_(None),
                     Member.joined_on >= date(from_year, 1, 1),
+                )
+            )
+            or 0
+        )
+
+
+def missing_joined_on(store: Store) -> int:
+    """Members on the books whose 入团年月 is not known (a list from 智慧团建 or an HR
+    system without it): to look up and fill in."""
+    with store.transaction() as session:
+        return (
+            session.scalar(
+                select(func.count()).where(
+                    Member.status == MemberStatus.ACTIVE.value,
+                    Member.voided.is_(False),
+                    Member.joined_on.is_(None),
                 )
             )
             or 0
@@ -581,7 +597,12 @@ def roster_on(store: Store, day: date) -> list[RosterEntry]:
         root = next(o for o in orgs.values() if o.parent_id is None)
         query = (
             select(Member)
-            .where(Member.voided.is_(False), Member.joined_on <= day)
+            # A member whose 入团年月 is not known (未填) is on the books: they were a
+            # member when recorded, and no day is guessed for them.
+            .where(
+                Member.voided.is_(False),
+                Member.joined_on.is_(None) | (Member.joined_on <= day),
+            )
             .order_by(Member.id)
         )
         entries = []

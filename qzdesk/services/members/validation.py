@@ -150,7 +150,7 @@ def _check_identity(c: Checked, today: date) -> None:
     d = c.draft
     if d.id_type is IdType.RESIDENT:
         if not d.id_number:
-            c.error("id_number", "请填写身份证号。")
+            c.error("id_number", "缺公民身份号码，请补填。")
             return
         try:
             parsed = idcard.parse(d.id_number, today)
@@ -189,7 +189,7 @@ def _check_identity(c: Checked, today: date) -> None:
 def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
     d = c.draft
     if d.joined_on is None:
-        c.error("joined_on", "请填写入团年月。")
+        _unknown_joining(c, profile)
         return
     if d.joined_on > today:
         c.error("joined_on", f"入团年月 {d.joined_on:%Y-%m} 晚于今天。")
@@ -221,6 +221,28 @@ def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
         # Numbers of the system's first years carry either of those years.
         allowed = "或".join(str(y) for y in range(required_from, prefix_from))
         c.error("member_no", f"{year} 年入团的团员编号前 4 位应为 {allowed}（现为 {number[:4]}）。")
+
+
+MISSING_JOINED_ON = "缺入团年月，请核对后补录"
+
+
+def _unknown_joining(c: Checked, profile: RuleProfile) -> None:
+    """入团年月 not known (lists from 智慧团建 or an HR system seldom carry it): the member
+    comes in with the gap noted, never a guessed date. A 团员编号 of a year whose numbers
+    begin with it suggests the year, for the secretary to confirm (据团员编号)."""
+    d = c.draft
+    number = re.sub(r"\s", "", unicodedata.normalize("NFKC", d.member_no))
+    d.member_no = number
+    if number and not (len(number) == 12 and number.isdigit()):
+        c.error("member_no", f"团员编号应为 12 位数字（现为“{number}”）。")
+        return
+    prefix_from = profile.membership.member_no_prefix_from_year.value
+    hint = (
+        f"（据团员编号，入团年份应为 {number[:4]} 年）"
+        if number and prefix_from <= int(number[:4])
+        else ""
+    )
+    c.warn("joined_on", MISSING_JOINED_ON + hint)
 
 
 def _check_contact(c: Checked) -> None:

@@ -118,7 +118,7 @@ class ImportDialog(RejectsExport, QDialog):
         self.preview = preview
         rows, colours = [], []
         for row in preview.rows:
-            reasons = row.errors or row.warnings
+            reasons = row.errors or row.warnings or row.notes
             if row.level == "update":
                 reasons = [
                     f"{FIELD_LABELS.get(k, k)}：{v[0] or '（空）'} → {v[1] or '（空）'}"

@@ -61,7 +61,10 @@ COLUMNS: tuple[RosterColumn, ...] = (
         "member_no", "团员编号", lambda r, a: r.member_no or "", lambda r, a: r.member_no or ""
     ),
     RosterColumn(
-        "joined_on", "入团年月", lambda r, a: _month(r.joined_on), lambda r, a: r.joined_on
+        "joined_on",
+        "入团年月",
+        lambda r, a: _month(r.joined_on),
+        lambda r, a: r.joined_on or date.min,
     ),
     RosterColumn("branch", "所在团支部", lambda r, a: r.branch_name, lambda r, a: r.branch_name),
     RosterColumn(
