@@ -233,3 +233,59 @@ def test_a_probation_is_recorded_from_the_member_form(signed_in, qtbot):
     assert events[-1].label == "团内处分" and events[-1].details["level"] == "留团察看"
     dialog.level.setCurrentText("解除处分")
     assert not dialog.until.isEnabled() and not dialog.decided_by.isEnabled()
+
+
+def test_a_column_mapped_by_hand_is_remembered_for_the_next_file(signed_in, qtbot, tmp_path):
+    """An export whose 入团年月 is headed 加入组织时间: the secretary reads that column as
+    入团年月 in the preview, imports, and next term's file with the same headers maps by
+    itself."""
+    import openpyxl
+
+    from tests.unit.test_roster_layouts import people, write
+
+    page = open_roster(signed_in, qtbot)
+    batches = [people(2, seed=41), people(2, seed=42)]
+    files = [
+        write(
+            tmp_path / f"导出{n}.xlsx",
+            [["姓名", "身份证号", "团员编号", "加入组织时间"]]
+            # Next term's list without 团员编号 (made-up numbers would clash with the first).
+            + [
+                [p.name, p.id_number, "" if n else p.member_no, f"{p.joined_on:%Y-%m}"]
+                for p in batch
+            ],
+        )
+        for n, batch in enumerate(batches)
+    ]
+    assert openpyxl.load_workbook(files[0]).active.max_row == 3
+
+    def opened(path):
+        dialog = ImportDialog(signed_in.context, path, page)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+        return dialog
+
+    first = opened(files[0])
+
+    def unknown_joins(preview):
+        return sum(any("缺入团年月" in w for w in r.warnings) for r in preview.rows)
+
+    assert unknown_joins(first.preview) == 2  # every row lacks its 入团年月 as read
+    titles = [first.columns.item(r, 0).text() for r in range(first.columns.rowCount())]
+    chooser = first.columns.cellWidget(titles.index("加入组织时间"), 1)
+    assert chooser.currentData() == ""
+    first.preview = None
+    chooser.setCurrentIndex(chooser.findText("入团年月"))  # as the secretary picks it
+    qtbot.waitUntil(lambda: first.preview is not None, timeout=10_000)
+    assert unknown_joins(first.preview) == 0 and first.preview.importable == 2
+    assert first.preview.mapping == {"加入组织时间": "joined_on"}
+    answer_modal(lambda report: report.accept())
+    qtbot.mouseClick(first.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.report is not None, timeout=10_000)
+    assert first.report.created == 2
+    second = opened(files[1])
+    # Mapped by itself: the same headers.
+    assert unknown_joins(second.preview) == 0 and second.preview.importable == 2
+    titles = [second.columns.item(r, 0).text() for r in range(second.columns.rowCount())]
+    assert second.columns.cellWidget(titles.index("加入组织时间"), 1).currentText() == "入团年月"

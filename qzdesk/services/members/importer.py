@@ -20,7 +20,7 @@ from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
-from qzdesk.services.members import idcard
+from qzdesk.services.members import idcard, mappings
 from qzdesk.services.members.columns import COLUMNS, lookup_of
 from qzdesk.services.members.layout import (
     ImportCancelled,
@@ -45,6 +45,8 @@ from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import Key, active_profile, read
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
+
+KIND = "members"
 
 
 @dataclass
@@ -126,6 +128,20 @@ class ImportPreview(PreviewCounts):
     notes: list[str]
     parsed: list[ParsedRow]
     rows: list[RowResult]
+    mapping: dict[str, str] = field(default_factory=dict)  # by hand: header → field
+    titles: list[str] = field(default_factory=list)  # the headers, as the mapping is keyed
+
+    def mapped_to(self, title: str) -> str | None:
+        """The field a header is read as (None: not read), by hand or by its meaning."""
+        layout = self.layouts[0]
+        return next(
+            (
+                c.field
+                for i, c in layout.columns.items()
+                if i < len(layout.titles) and layout.titles[i] == title
+            ),
+            None,
+        )
 
     @property
     def header_row(self) -> int:
@@ -345,8 +361,12 @@ def preview_import(
     """Read the file and judge every row; writes nothing. With `create_branches`, rows of
     an unknown branch (a sheet named after a new class) are shown as 将新建团支部;
     `mapping` (a header as written → a field, "" to ignore it) is the secretary's."""
-    lookup = lookup_of(COLUMNS, mapping)
-    book = read_book(read_sheets(path), progress, upgrade_legacy_ids, lookup)
+    sheets = read_sheets(path)
+    titles = mappings.titles_of(sheets, COLUMNS)
+    if mapping is None:  # as the secretary mapped a file with the same headers before
+        with store.transaction() as session:
+            mapping = mappings.recall(session, KIND, titles)
+    book = read_book(sheets, progress, upgrade_legacy_ids, lookup_of(COLUMNS, mapping))
     if not book.rows:
         where = "、".join(layout.describe() for layout in book.layouts)
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
@@ -366,6 +386,8 @@ def preview_import(
         notes=notes,
         parsed=book.rows,
         rows=rows,
+        mapping=mapping or {},
+        titles=titles or book.layouts[0].titles,
     )
     if note := preview.ignored_note():
         notes.append(note)
@@ -415,6 +437,8 @@ def commit_import(
         ctx = _context(session, profiles, preview.chosen_branch)
         rows = _evaluate(session, ctx, preview.parsed, today, progress, create_branches)
         _create_branches(session, store.actor, rows, today)
+        if preview.mapping:
+            mappings.remember(session, store.actor, KIND, preview.titles, preview.mapping)
         new = [r for r in rows if r.level in ("ok", "warning")]
         changed = [r for r in rows if r.level == "update"] if update_existing else []
         rejected = sum(r.level == "error" for r in rows)

@@ -24,6 +24,7 @@ class Key(StrEnum):
     SUBMISSION_DAYS = "receiving.submission_days"
     SETUP_DONE = "setup.completed_at"
     FILES_KEY = "storage.files_key"  # seals files kept beside the data file (sealed_files.py)
+    IMPORT_MAPPINGS = "import.mappings"  # columns mapped by hand (members/mappings.py)
 
 
 # Values never copied into the audit log.
