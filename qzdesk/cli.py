@@ -69,6 +69,13 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
                 args.seed,
                 parent_org=args.parent_org or DEMO_TOWN,
             )
+        elif args.sector == Sector.TOWNSHIP.value:
+            from qzdesk.export.town_demo import build_town_demo
+
+            villages = paths.root.with_name(f"{paths.root.name}-村")
+            root = build_town_demo(
+                store, profiles, clock.today(), villages, DEMO_PASSWORD, args.seed
+            )
         else:
             root = build_demo(
                 store, profiles, clock.today(), args.members, org_name=args.org_name, seed=args.seed
@@ -77,6 +84,8 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
         f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
         f"打开：qzdesk --data {paths.root}"
     )
+    if args.sector == Sector.TOWNSHIP.value:
+        text += f"\n各村的数据目录和报送的台账在 {paths.root.name}-村 中（密码相同）"
     _emit(args, text, {"data": str(paths.root), "org": root.name, "password": DEMO_PASSWORD})
     return EXIT_OK
 
@@ -863,13 +872,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind",
         choices=["committee", "branch"],
         default="committee",
-        help="committee：学校团委及各班团支部（默认）；branch：一个村或社区团支部",
+        help="committee：学校团委及各班团支部（默认；加 --sector township 为乡镇团委及其各村）；"
+        "branch：一个村或社区团支部",
     )
     demo.add_argument(
         "--sector",
         choices=[s.value for s in Sector],
         default=Sector.VILLAGE.value,
-        help="branch 演示的所在领域（默认 village）",
+        help="branch 演示的所在领域（默认 village）；committee 演示写 township 时为乡镇团委，"
+        "已收到所辖各村上一季度的台账",
     )
     demo.add_argument("--seed", type=int, default=1, help="不同的数字生成不同的人和记录")
     demo.add_argument(

@@ -56,6 +56,7 @@ class Sector(StrEnum):
     VOCATIONAL_SCHOOL = "vocational_school"
     VILLAGE = "village"
     COMMUNITY = "community"
+    TOWNSHIP = "township"  # a 乡镇团委 over its villages
     PUBLIC_INSTITUTION = "public_institution"
     STATE_ENTERPRISE = "state_enterprise"
     NEW_ECONOMIC = "new_economic"
@@ -78,6 +79,7 @@ _SECTOR_LABELS = {
     Sector.VOCATIONAL_SCHOOL: "中等职业学校",
     Sector.VILLAGE: "村（农村）",
     Sector.COMMUNITY: "社区（街道）",
+    Sector.TOWNSHIP: "乡镇",
     Sector.PUBLIC_INSTITUTION: "机关事业单位",
     Sector.STATE_ENTERPRISE: "国有企业",
     Sector.NEW_ECONOMIC: "新经济组织（非公企业）",

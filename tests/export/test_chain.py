@@ -109,3 +109,37 @@ def test_villages_show_under_the_town_at_the_district(tmp_path, profiles):
         assert row.label.startswith("└ ")
     total = summed(rows)  # the subtree is the town's already: not counted twice
     assert total.on_books == rows[0].on_books
+
+
+def test_the_township_demo_has_its_villages_archives(tmp_path):
+    """`qzdesk demo --kind committee --sector township`: a 乡镇团委 that has received two of
+    its three villages' archives of the last quarter; its own archive vouches for them."""
+    import json
+
+    from qzdesk.export.town_demo import last_quarter
+    from qzdesk.services.clock import today
+    from tests.unit.test_member_import import run_cli
+
+    data = tmp_path / "镇"
+    made = run_cli("demo", "--kind", "committee", "--sector", "township", "--data", str(data))
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "镇-村" / "北山村团支部" / "qzdesk.sqlite").exists()
+    period = last_quarter(today()).code
+    built = run_cli(
+        "archive",
+        "build",
+        "--period",
+        period,
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path),
+        "--json",
+    )
+    assert built.returncode == 0, built.stderr
+    path = Path(json.loads(built.stdout)["file"])
+    own = read_data(PdfFileReader(BytesIO(path.read_bytes())))
+    assert own["branch"]["sector"] == "township" and own["branch"]["name"] == TOWN
+    assert sorted(r["org"] for r in own["received"]) == ["东关村团支部", "西坡村团支部"]
+    assert own["not_reported"] == ["北山村团支部"]
+    assert all(r["figures"]["on_books"] > 0 for r in own["received"])

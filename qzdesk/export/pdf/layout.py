@@ -126,7 +126,8 @@ WIDTH = A4[0] - 2 * MARGIN
 # A run that must stay on one line: digits, Latin letters and the marks of dates, ratios,
 # codes and amounts ("2026-05-10", "6/16", "92.5", "QZ-2026Q1-…").
 UNBROKEN = re.compile(r"[0-9A-Za-z.,:/%+×\-]+")
-HEADER_WORD = 4  # a header of up to four characters is one word: it never wraps
+HEADER_WORD = 3  # a header of up to three characters never wraps; a longer one keeps
+# two characters a line at least (在册/团员, 支部/大会), never one a line
 
 
 def _text_width(text: object, size: float = 9) -> float:
@@ -138,7 +139,8 @@ def least_width(header: str, column: Sequence[object]) -> float:
     (a longer one may wrap, but not one character a line)."""
     register_font()
     runs = [run for cell in column for run in UNBROKEN.findall(str(cell))]
-    return max([_text_width(header[:HEADER_WORD]), *(_text_width(run) for run in runs)])
+    word = header if len(header) <= HEADER_WORD else header[:2]
+    return max([_text_width(word), *(_text_width(run) for run in runs)])
 
 
 def settled(
@@ -175,10 +177,14 @@ def fitted_widths(
     ]
     if sum(natural) <= total:
         return [w * total / sum(natural) for w in natural]
-    fixed = sum(c for c, r in zip(content, rigid, strict=True) if r)
+    # A rigid column gets what it needs (its values, and a short header whole); the text
+    # columns share the rest in proportion to their content.
+    least = [least_width(h, column) for h, column in zip(headers, values, strict=True)]
+    need = [max(c, n) for c, n in zip(content, least, strict=True)]
+    fixed = sum(n for n, r in zip(need, rigid, strict=True) if r)
     flexible = sum(n for n, r in zip(natural, rigid, strict=True) if not r)
     share = max(total - fixed, 0) / flexible if flexible else 0
-    return [c if r else n * share for c, n, r in zip(content, natural, rigid, strict=True)]
+    return [m if r else n * share for m, n, r in zip(need, natural, rigid, strict=True)]
 
 
 class _NumberedCanvas(Canvas):

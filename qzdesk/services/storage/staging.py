@@ -16,7 +16,7 @@ from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.store import Store
 
 STAGE = ".setup.part"  # inside the data directory: the same file system, so renames hold
-MOVED = ("keys", "attachments", "rules")  # folders a new store may have filled
+MOVED = ("keys", "attachments", "rules", "received", "issued", "trust")  # what a new store filled
 
 
 def stage_of(paths: DataPaths) -> DataPaths:
