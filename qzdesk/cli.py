@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qzdesk import __version__
+from qzdesk import __version__, cli_dues
 from qzdesk.config import (
     BACKUP_PASSWORD_ENV,
     PASSWORD_ENV,
@@ -815,6 +815,15 @@ def cmd_selftest(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK if ok else EXIT_VERIFY_FAILED
 
 
+def cmd_dues(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
+    """A 团费 command: one desk write as the secretary; `op(ctx, args)` says what happened."""
+    profiles = _load_profiles(paths)
+    with _open_signed(paths, f"qzdesk dues {args.dues_command}", profiles) as desk:
+        text, payload = desk.write(op, args)
+    _emit(args, text, payload)
+    return EXIT_OK
+
+
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
     from qzdesk.services.members.records import export_rows
@@ -920,6 +929,8 @@ def build_parser() -> argparse.ArgumentParser:
     exporting = members_sub.add_parser("export", parents=[common], help="导出团员名册为 .xlsx")
     exporting.add_argument("file", type=Path, metavar="FILE.xlsx")
     exporting.set_defaults(handler=cmd_members_export)
+
+    cli_dues.add_parser(sub, common, cmd_dues)
 
     applicants = sub.add_parser("applicants", parents=[common], help="入团申请人：导入名单")
     applicants_sub = applicants.add_subparsers(

@@ -239,3 +239,43 @@ ETHNIC_GROUPS = frozenset(
         "基诺族",
     )
 )
+
+
+class DuesCategory(Labeled):
+    """What a member's 团费 is reckoned from (中青发〔2016〕13号); the amounts are the rule
+    profile's (`dues`)."""
+
+    SALARIED = "salaried"
+    SELF_EMPLOYED = "self_employed"
+    FARMER = "farmer"
+    STUDENT = "student"
+    NO_INCOME = "no_income"
+    RELIEF = "relief"
+    PARTY_PROBATIONARY = "party_probationary"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "salaried": "工薪收入（按税后月收入）",
+            "self_employed": "年薪制、个体或自由职业（按月平均收入）",
+            "farmer": "农民",
+            "student": "学生",
+            "no_income": "无固定收入或失业",
+            "relief": "领取最低生活保障等救济",
+            "party_probationary": "已成为预备党员（可不再交纳）",
+        }
+
+    @property
+    def by_income(self) -> bool:
+        return self in (DuesCategory.SALARIED, DuesCategory.SELF_EMPLOYED)
+
+
+class DuesEntryKind(Labeled):
+    PAYMENT = "payment"
+    EXEMPTION = "exemption"  # 减免, with its approval
+    EXTRA = "extra"  # voluntarily more: kept apart from what was owed
+    REVERSAL = "reversal"  # a correction: the entry it cancels stays
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"payment": "交纳", "exemption": "减免", "extra": "自愿多交", "reversal": "冲销"}

@@ -21,6 +21,7 @@ class Topic(StrEnum):
     LEDGER = "ledger"
     MEETINGS = "meetings"
     RECEIVING = "receiving"
+    DUES = "dues"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from qzdesk.services.admission import applicants, publicity, quotas
 from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.dates import add_months
 from qzdesk.services.desk import Context
+from qzdesk.services.dues import book as dues_book
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.evaluation import evaluations_of_year, overdue_registrations
 from qzdesk.services.meetings.plan import PlanState
@@ -179,7 +180,8 @@ def todo(ctx: Context) -> list[TodoItem]:
                 f"{missing} 名 {from_year} 年及以后入团的团员缺团员编号：请在智慧团建核对后补录",
             )
         )
-    if unknown := records.missing_joined_on(store):
+    items += _dues(ctx)
+    if unknown := records.missing_joined_on(ctx):
         items.append(
             TodoItem(
                 Target.ROSTER,
@@ -323,6 +325,32 @@ def _terms(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[
                 Target.TERMS,
                 f"{len(unrecorded)} 个团支部尚未登记上次换届（无法提醒任期届满）",
                 None,
+            )
+        )
+    return items
+
+
+def _dues(ctx: Context) -> list[TodoItem]:
+    """Unpaid 团费 in a row: a reminder from the profile's months, and at the 团章's the
+    自行脱团 procedure offered (recorded only after the secretary confirms it)."""
+    warning = ctx.profile.dues.arrears_warning_months.value
+    lapse = ctx.profile.membership.lapse_months.value
+    late = [a for a in dues_book.arrears(ctx) if a.months >= warning]
+    lapsing = [a for a in late if a.months >= lapse]
+    items = []
+    if late:
+        names = "、".join(a.name for a in late[:5]) + ("等" if len(late) > 5 else "")
+        items.append(
+            TodoItem(Target.ROSTER, f"{len(late)} 名团员连续 {warning} 个月以上未交团费：{names}")
+        )
+    if lapsing:
+        items.append(
+            TodoItem(
+                Target.ROSTER,
+                f"{len(lapsing)} 名团员连续 {lapse} 个月未交团费：无正当理由的，经核实后可按团章"
+                "办理自行脱团（不会自动办理）",
+                None,
+                True,
             )
         )
     return items

@@ -138,6 +138,7 @@ DOMAIN_IMPORTS = {
         "storage",
     },
     "demo": {"admission", "meetings", "members", "organisation", "security", "storage"},
+    "dues": {"organisation"},
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Member, MemberEvent, Org
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.members.search import name_key
 from qzdesk.services.members.validation import Checked, MemberDraft, Problem, check_member
@@ -478,20 +479,19 @@ def missing_member_numbers(store: Store, from_year: int) -> int:
         )
 
 
-def missing_joined_on(store: Store) -> int:
+def missing_joined_on(ctx: Context) -> int:
     """Members on the books whose 入团年月 is not known (a list from 智慧团建 or an HR
     system without it): to look up and fill in."""
-    with store.transaction() as session:
-        return (
-            session.scalar(
-                select(func.count()).where(
-                    Member.status == MemberStatus.ACTIVE.value,
-                    Member.voided.is_(False),
-                    Member.joined_on.is_(None),
-                )
+    return (
+        ctx.session.scalar(
+            select(func.count()).where(
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.voided.is_(False),
+                Member.joined_on.is_(None),
             )
-            or 0
         )
+        or 0
+    )
 
 
 def open_branches(store: Store) -> list[tuple[int, str]]:

@@ -283,6 +283,11 @@ class DuesRules(RuleGroup):
     low_income_monthly_yuan: Rule[float]
     income_ratio: Rule[float]
     monthly_cap_yuan: Rule[float]
+    farmer_monthly_yuan: Rule[float]
+    income_mode: Rule[Literal["ratio", "brackets"]]
+    brackets_yuan: Rule[list[list[float]]]  # [monthly income from, dues] rising
+    arrears_warning_months: Rule[int]
+    pay_ahead_months: Rule[int]
 
 
 RatingMeasure = Literal[
@@ -478,6 +483,11 @@ ADDED_RULES = (
     ("membership", "member_no_prefix_from_year"),
     ("membership", "legacy_min_join_age"),
     ("branch", "rating_min_age_months"),
+    ("dues", "farmer_monthly_yuan"),
+    ("dues", "income_mode"),
+    ("dues", "brackets_yuan"),
+    ("dues", "arrears_warning_months"),
+    ("dues", "pay_ahead_months"),
 )
 
 

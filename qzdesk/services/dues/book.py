@@ -1,0 +1,394 @@
+"""The 团费 book: each member's basis from a month on, payments covering months, 减免 with
+their approval, corrections by reversal; per member and month what was owed and whether
+it was met; arrears; and a period's figures (应交/实交人数 and 金额, 收缴率, 欠交 ≥ 6 月).
+Every operation takes the desk's context; the day is the context's (Beijing)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qzdesk.models import DuesBasis, DuesEntry, Member
+from qzdesk.services import audit
+from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.dates import add_months
+from qzdesk.services.desk import Context
+from qzdesk.services.dues.amounts import fen, month_of, monthly_fen, months_between, yuan_text
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.lookup import get_row
+from qzdesk.services.organisation.rules import DuesRules
+from qzdesk.services.periods import instant_text
+from qzdesk.vocabulary import DuesCategory, DuesEntryKind, MemberStatus
+
+CHANGED = frozenset({Topic.DUES, Topic.AUDIT})
+METHODS = ("现金", "转账", "线上")
+ENTITY = "dues"
+
+
+@dataclass(frozen=True)
+class Basis:
+    from_month: date
+    category: DuesCategory
+    income_fen: int | None
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of one member: what was owed (None: no basis yet, 未定档) and how met."""
+
+    month: date
+    due_fen: int | None
+    paid: bool
+    exempt: bool
+
+    @property
+    def owing(self) -> bool:
+        return bool(self.due_fen) and not (self.paid or self.exempt)
+
+
+@dataclass(frozen=True)
+class Arrear:
+    member_id: int
+    name: str
+    months: int  # consecutive unpaid months up to the last ended month
+    owed_fen: int
+    since: date
+
+
+@dataclass(frozen=True)
+class DuesFigures:
+    """A period's 收缴 as the archive and the committee's summary read it."""
+
+    due_members: int  # 应交人数: members owing something in the period
+    paid_members: int  # 实交人数: of them, who met every month of it
+    due_fen: int  # 应交金额
+    paid_fen: int  # 实交金额: payments made in the period, whatever months they cover
+    lapsing: tuple[str, ...]  # names, 6 months or more unpaid at the period's end
+
+    @property
+    def rate(self) -> float | None:
+        """收缴率: the members who met every month owed, over those who owed."""
+        return self.paid_members / self.due_members if self.due_members else None
+
+
+# ---- recording -------------------------------------------------------------------
+
+
+def set_basis(
+    ctx: Context,
+    member_id: int,
+    category: DuesCategory,
+    from_month: date,
+    income_yuan: float | None = None,
+) -> Outcome[None]:
+    """The member's dues are reckoned this way from `from_month` on (a change mid-year is
+    a new row: the months before keep theirs)."""
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    if category.by_income and income_yuan is None:
+        raise ValidationError(f"“{category.label}”须填写月收入（元）。", "income")
+    if income_yuan is not None and income_yuan < 0:
+        raise ValidationError("月收入不能为负数。", "income")
+    row = DuesBasis(
+        member_id=member.id,
+        from_month=month_of(from_month),
+        category=category.value,
+        income_fen=fen(income_yuan) if income_yuan is not None else None,
+        recorded_by=ctx.actor,
+        recorded_at=instant_text(ctx.now),
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ENTITY,
+        member.id,
+        "basis",
+        after={"from": row.from_month.isoformat(), "category": category.value},
+    )
+    return Outcome(None, CHANGED)
+
+
+def pay(
+    ctx: Context,
+    member_id: int,
+    first_month: date,
+    last_month: date,
+    amount_yuan: float,
+    on: date,
+    method: str = "现金",
+    paid_by: str | None = None,
+    receipt_no: str | None = None,
+    consent: str | None = None,
+) -> Outcome[int]:
+    """A payment covering the months [first, last]. Months already met are refused;
+    paying more than the profile's months ahead or behind needs the 支委会's consent
+    written in `consent`. The amount is what was handed over; what the months owed is
+    the book's to compare."""
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    rules = ctx.profile.dues
+    months = _months(first_month, last_month)
+    if on > ctx.today:
+        raise ValidationError("交纳日期不能晚于今天。", "on")
+    if method not in METHODS:
+        raise ValidationError(f"交纳方式应为{'、'.join(METHODS)}之一。", "method")
+    if amount_yuan <= 0:
+        raise ValidationError("金额应大于 0。", "amount")
+    met = {m.month for m in statement(ctx, member_id, months[-1]) if m.paid or m.exempt}
+    if already := [m for m in months if m in met]:
+        raise ValidationError(
+            f"{'、'.join(f'{m:%Y-%m}' for m in already)} 已经交过或已减免：更正请先冲销原记录。",
+            "months",
+        )
+    limit = rules.pay_ahead_months.value
+    current = month_of(on)
+    ahead = sum(1 for m in months if m > current)
+    behind = sum(1 for m in months if m < current)
+    if max(ahead, behind) > limit and not (consent and consent.strip()):
+        raise ValidationError(
+            f"一次预交或补交超过 {limit} 个月（预交 {ahead}、补交 {behind} 个月），"
+            "须经支委会同意：请写明同意的会议或日期。",
+            "consent",
+        )
+    return Outcome(
+        _post(
+            ctx,
+            member,
+            DuesEntryKind.PAYMENT,
+            months,
+            fen(amount_yuan),
+            on,
+            method=method,
+            paid_by=paid_by,
+            receipt_no=receipt_no,
+            note=consent,
+        ),
+        CHANGED,
+    )
+
+
+def exempt(
+    ctx: Context, member_id: int, first_month: date, last_month: date, approval: str, on: date
+) -> Outcome[int]:
+    """减免 of the months, with who approved it (a 支委会 or the committee above)."""
+    if not approval.strip():
+        raise ValidationError("减免须写明批准情况（如“支委会 2026-03-02 同意”）。", "approval")
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    months = _months(first_month, last_month)
+    return Outcome(
+        _post(ctx, member, DuesEntryKind.EXEMPTION, months, 0, on, note=approval), CHANGED
+    )
+
+
+def reverse(ctx: Context, entry_id: int, reason: str) -> Outcome[int]:
+    """A correction: a reversing entry; the one it cancels stays in the book."""
+    if not reason.strip():
+        raise ValidationError("冲销须写明原因。", "reason")
+    entry = get_row(ctx.session, DuesEntry, entry_id, f"找不到第 {entry_id} 号团费记录。")
+    reversed_ids = set(
+        ctx.session.scalars(select(DuesEntry.reverses_id).where(DuesEntry.reverses_id.isnot(None)))
+    )
+    if entry.kind == DuesEntryKind.REVERSAL.value or entry.id in reversed_ids:
+        raise ValidationError(f"第 {entry_id} 号记录已冲销过或本身是冲销。", "entry")
+    member = get_row(ctx.session, Member, entry.member_id, "找不到该团员。")
+    months = months_between(entry.first_month, entry.last_month)
+    return Outcome(
+        _post(
+            ctx,
+            member,
+            DuesEntryKind.REVERSAL,
+            months,
+            -entry.amount_fen,
+            ctx.today,
+            note=reason,
+            reverses_id=entry.id,
+        ),
+        CHANGED,
+    )
+
+
+def _months(first: date, last: date) -> list[date]:
+    months = months_between(first, last)
+    if not months:
+        raise ValidationError("起止月份不对：起始月不能晚于截止月。", "months")
+    return months
+
+
+def _post(
+    ctx: Context,
+    member: Member,
+    kind: DuesEntryKind,
+    months: list[date],
+    amount: int,
+    on: date,
+    **fields: object,
+) -> int:
+    row = DuesEntry(
+        member_id=member.id,
+        kind=kind.value,
+        first_month=months[0],
+        last_month=months[-1],
+        amount_fen=amount,
+        on=on,
+        recorded_by=ctx.actor,
+        recorded_at=instant_text(ctx.now),
+        **fields,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ENTITY,
+        member.id,
+        kind.value,
+        after={
+            "entry": row.id,
+            "months": f"{months[0]:%Y-%m}–{months[-1]:%Y-%m}",
+            "amount": yuan_text(amount),
+        },
+    )
+    return row.id
+
+
+# ---- reading ---------------------------------------------------------------------
+
+
+def _bases(session: Session, member_ids: list[int] | None = None) -> dict[int, list[Basis]]:
+    query = select(DuesBasis).order_by(DuesBasis.from_month, DuesBasis.id)
+    if member_ids is not None:
+        query = query.where(DuesBasis.member_id.in_(member_ids))
+    found: dict[int, list[Basis]] = defaultdict(list)
+    for row in session.scalars(query):
+        found[row.member_id].append(
+            Basis(row.from_month, DuesCategory(row.category), row.income_fen)
+        )
+    return found
+
+
+def _covered(session: Session, member_ids: list[int] | None = None) -> dict[int, dict[date, str]]:
+    """Member → month → "paid" / "exempt", from the entries not reversed."""
+    query = select(DuesEntry).order_by(DuesEntry.id)
+    if member_ids is not None:
+        query = query.where(DuesEntry.member_id.in_(member_ids))
+    entries = list(session.scalars(query))
+    cancelled = {e.reverses_id for e in entries if e.reverses_id is not None}
+    found: dict[int, dict[date, str]] = defaultdict(dict)
+    for e in entries:
+        if e.id in cancelled or e.kind not in ("payment", "exemption"):
+            continue
+        how = "paid" if e.kind == "payment" else "exempt"
+        for month in months_between(e.first_month, e.last_month):
+            found[e.member_id][month] = how
+    return found
+
+
+def _due(rules: DuesRules, bases: list[Basis], month: date) -> int | None:
+    current = next((b for b in reversed(bases) if b.from_month <= month), None)
+    return None if current is None else monthly_fen(rules, current.category, current.income_fen)
+
+
+def _first_month(member: Member, bases: list[Basis]) -> date | None:
+    """Dues start in the month the admission was approved (入团年月); where that is not
+    known, from the first basis recorded."""
+    if member.joined_on is not None:
+        return month_of(member.joined_on)
+    return bases[0].from_month if bases else None
+
+
+def _months_of(
+    rules: DuesRules, member: Member, bases: list[Basis], covered: dict[date, str], last: date
+) -> list[Month]:
+    first = _first_month(member, bases)
+    if first is None:
+        return []
+    end = month_of(member.left_on) if member.left_on else month_of(last)
+    return [
+        Month(m, _due(rules, bases, m), covered.get(m) == "paid", covered.get(m) == "exempt")
+        for m in months_between(first, min(end, month_of(last)))
+    ]
+
+
+def statement(ctx: Context, member_id: int, last_month: date | None = None) -> list[Month]:
+    """The member's months from the start of their dues to `last_month` (this month)."""
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    bases = _bases(ctx.session, [member_id]).get(member_id, [])
+    covered = _covered(ctx.session, [member_id]).get(member_id, {})
+    return _months_of(ctx.profile.dues, member, bases, covered, last_month or ctx.today)
+
+
+def _unpaid_run(months: list[Month]) -> list[Month]:
+    """The owing months in a row up to the last one: a month that owed nothing (a 预备党员,
+    no basis yet) neither breaks nor lengthens it; one met ends it."""
+    run: list[Month] = []
+    for month in reversed(months):
+        if not month.due_fen:
+            continue
+        if not month.owing:
+            break
+        run.append(month)
+    return run[::-1]
+
+
+def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
+    """Members on the books with months unpaid in a row up to the last month ended by
+    `as_of` (the current month is not late yet), longest first."""
+    as_of = as_of or ctx.today
+    last_ended = add_months(month_of(as_of), -1)
+    members = list(
+        ctx.session.scalars(
+            select(Member).where(
+                Member.voided.is_(False), Member.status == MemberStatus.ACTIVE.value
+            )
+        )
+    )
+    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    found = []
+    for member in members:
+        months = _months_of(
+            ctx.profile.dues,
+            member,
+            bases.get(member.id, []),
+            covered.get(member.id, {}),
+            last_ended,
+        )
+        if run := _unpaid_run(months):
+            owed = sum(m.due_fen or 0 for m in run)
+            found.append(Arrear(member.id, member.name, len(run), owed, run[0].month))
+    return sorted(found, key=lambda a: (-a.months, a.member_id))
+
+
+def figures(ctx: Context, start: date, end: date) -> DuesFigures:
+    """The period [start, end]'s 收缴: who owed in it and who met every month they owed,
+    the amounts, and who had 6 months or more unpaid at its end."""
+    rules = ctx.profile.dues
+    members = list(ctx.session.scalars(select(Member).where(Member.voided.is_(False))))
+    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    due_members = paid_members = due_total = 0
+    lapsing = []
+    lapse = ctx.profile.membership.lapse_months.value
+    for member in members:
+        months = _months_of(
+            rules, member, bases.get(member.id, []), covered.get(member.id, {}), end
+        )
+        inside = [m for m in months if m.month >= month_of(start) and m.due_fen]
+        if inside:
+            due_members += 1
+            due_total += sum(m.due_fen or 0 for m in inside)
+            paid_members += all(m.paid or m.exempt for m in inside)
+        if member.status == MemberStatus.ACTIVE.value and len(_unpaid_run(months)) >= lapse:
+            lapsing.append(member.name)
+    paid_total = sum(
+        ctx.session.scalars(
+            select(DuesEntry.amount_fen).where(
+                DuesEntry.kind.in_(("payment", "reversal")),
+                DuesEntry.on >= start,
+                DuesEntry.on <= end,
+            )
+        )
+    )
+    return DuesFigures(due_members, paid_members, due_total, paid_total, tuple(lapsing))
