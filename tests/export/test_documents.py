@@ -66,6 +66,7 @@ def test_the_registry_lists_the_documents_in_order():
         "minutes_book",
         "compliance",
         "evaluation",
+        "dues",
         "received",
     ]
 

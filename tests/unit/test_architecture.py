@@ -130,6 +130,7 @@ DOMAIN_IMPORTS = {
     "receiving": {"meetings", "members", "organisation", "security", "storage"},
     "archive": {
         "admission",
+        "dues",
         "meetings",
         "members",
         "organisation",

@@ -187,3 +187,30 @@ def test_the_command_line_keeps_the_book(data_dir, store):
     assert status["paid_yuan"] == "0.60" and status["arrears"][0]["name"] == someone.name
     wrong = run_cli("dues", "basis", *person, "--category", "salaried", "--from", "2026-01", *data)
     assert wrong.returncode != 0 and "须填写月收入" in wrong.stderr
+
+
+def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(store, profiles, tmp_path):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from qzdesk.export.archive import build_archive, read_data
+    from qzdesk.services.periods import parse_period
+    from tests.export.test_documents import pdf_text
+
+    someone = member_joined_before(store)
+    march = desk_on(store, profiles, date(2026, 3, 10))
+    march.write(book.set_basis, someone, DuesCategory.STUDENT, date(2026, 1, 1))
+    march.write(book.pay, someone, date(2026, 1, 1), date(2026, 2, 1), 0.4, date(2026, 3, 10))
+    april = desk_on(store, profiles, date(2026, 4, 10))
+    _id, pdf = april.read(build_archive, parse_period("2026Q1"), "qzdemo")
+    dues = read_data(PdfFileReader(BytesIO(pdf)))["dues"]
+    assert dues == {
+        "due_members": 1,
+        "paid_members": 0,  # March is owed and not paid
+        "due_fen": fen("0.6"),
+        "paid_fen": fen("0.4"),
+        "lapsing": [],
+    }
+    text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
+    assert "团费收缴情况" in text and "1 0 0.0% 0.60 0.40" in text

@@ -110,6 +110,13 @@ def archive_data(snap: Snapshot, archive_id: str) -> dict[str, Any]:
             for r in snap.received
         ],
         "not_reported": list(snap.not_reported),
+        "dues": {
+            "due_members": snap.dues.due_members,
+            "paid_members": snap.dues.paid_members,
+            "due_fen": snap.dues.due_fen,
+            "paid_fen": snap.dues.paid_fen,
+            "lapsing": list(snap.dues.lapsing),
+        },
         "figures": {
             "meetings": [
                 {

@@ -19,6 +19,8 @@ from qzdesk.services.admission.quotas import GradeCeiling, QuotaStatus
 from qzdesk.services.admission.requirements import PUBLICITY_LABELS
 from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.attachments import describe
+from qzdesk.services.dues.amounts import yuan_text
+from qzdesk.services.dues.book import DuesFigures
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState
 from qzdesk.services.meetings.evaluation import EvaluationView, Grade, RegistrationRow
 from qzdesk.services.meetings.minutes import PRESENCE, MinutesView, observer_label
@@ -51,6 +53,7 @@ __all__ = [
     "describe",
     "observer_label",
     "summed",
+    "yuan_text",
 ]
 
 QUALITY_FIELDS = {"ethnicity": "民族", "member_no": "团员编号", "mobile": "手机号码"}
@@ -120,6 +123,7 @@ class Snapshot:
     received: tuple[dict[str, Any], ...]  # the archives received for the period
     received_rows: tuple[SummaryRow, ...]
     not_reported: tuple[str, ...]  # registered organisations with no archive of the period
+    dues: DuesFigures  # 团费 of the period, as of its end
 
     def branch_name(self, branch_id: int) -> str:
         return next((b.name for b in self.branches if b.id == branch_id), "")

@@ -11,6 +11,7 @@ from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.archive import register
 from qzdesk.services.archive.snapshot import Organisation, PointsAccount, Rating, Snapshot
 from qzdesk.services.desk import Context
+from qzdesk.services.dues import book as dues_book
 from qzdesk.services.meetings import evaluation, minutes, plan, terms
 from qzdesk.services.meetings.compliance import compliance
 from qzdesk.services.meetings.evaluation import EvaluationView, RegistrationRow
@@ -98,6 +99,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         terms=tuple(elections),
         received=tuple(received),
         received_rows=tuple(summary(store, profiles, period.code)),
+        dues=dues_book.figures(ctx, period.start, as_of),
         not_reported=tuple(
             sorted(
                 {

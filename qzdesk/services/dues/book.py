@@ -100,15 +100,12 @@ def set_basis(
         recorded_by=ctx.actor,
         recorded_at=instant_text(ctx.now),
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ENTITY,
+    _recorded(
+        ctx,
+        row,
         member.id,
         "basis",
-        after={"from": row.from_month.isoformat(), "category": category.value},
+        {"from": f"{row.from_month:%Y-%m}", "category": category.value},
     )
     return Outcome(None, CHANGED)
 
@@ -238,21 +235,23 @@ def _post(
         recorded_at=instant_text(ctx.now),
         **fields,
     )
-    ctx.session.add(row)
-    ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ENTITY,
+    _recorded(
+        ctx,
+        row,
         member.id,
         kind.value,
-        after={
-            "entry": row.id,
-            "months": f"{months[0]:%Y-%m}–{months[-1]:%Y-%m}",
-            "amount": yuan_text(amount),
-        },
+        {"months": f"{months[0]:%Y-%m}–{months[-1]:%Y-%m}", "amount": yuan_text(amount)},
     )
     return row.id
+
+
+def _recorded(
+    ctx: Context, row: DuesBasis | DuesEntry, member_id: int, action: str, after: dict[str, object]
+) -> None:
+    """The row written and the audit log saying so (with the row's number)."""
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(ctx.session, ctx.actor, ENTITY, member_id, action, after={"row": row.id, **after})
 
 
 # ---- reading ---------------------------------------------------------------------

@@ -238,16 +238,9 @@ def _branch_of(
     text, where = p.branch_text, p.layout.places.get("branch", "所在团支部")
     if not text and ctx.chosen is None and (by_sheet or branch_key(p.sheet) in ctx.branches):
         text, where = p.sheet, f"工作表名“{p.sheet}”"
-    if not text:
-        if ctx.default is None:
-            result.errors.append("没有可加入的团支部：请先在“设置”中建立团支部")
-        else:
-            result.branch_id, result.branch_name = ctx.default
-            result.defaulted = True
-        return
     key = branch_key(text)
-    if key in ctx.above:  # 所在组织 naming the organisation or its committee: no branch
-        text = ""
+    # No branch given, or 所在组织 naming the organisation or its committee: the default.
+    if not text or key in ctx.above:
         if ctx.default is None:
             result.errors.append("没有可加入的团支部：请先在“设置”中建立团支部")
         else:

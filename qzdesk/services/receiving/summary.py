@@ -59,6 +59,7 @@ class SummaryRow:
     ratings: tuple[tuple[str, float, str], ...] = ()  # (branch, total, band) recomputed
     differs: tuple[str, ...] = ()  # where the branch's own figures differ from the recount
     depth: int = 0  # 1: an archive a received committee's archive vouches for (its subtree)
+    dues_rate: float | None = None  # 团费收缴率 as the archive's data gives it (format 4)
 
     @property
     def label(self) -> str:
@@ -83,6 +84,7 @@ class SummaryRow:
         "书记",
         "换届",
         "定级",
+        "团费收缴率",
         "核对",
     )
 
@@ -109,6 +111,7 @@ class SummaryRow:
             self.secretary,
             self.election,
             self.rating,
+            "" if self.dues_rate is None else f"{self.dues_rate:.0%}",
             "；".join(self.differs) or "一致",
         ]
 
@@ -255,7 +258,15 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         ),
         ratings=tuple((branch, total, band) for branch, total, band, _ in ratings),
         differs=_differences(data, required_here, ratings),
+        dues_rate=_dues_rate(data.get("dues")),
     )
+
+
+def _dues_rate(dues: dict[str, Any] | None) -> float | None:
+    """收缴率 as the archive's own figures give it; None before format 4 or when none owed."""
+    if not dues or not dues["due_members"]:
+        return None
+    return dues["paid_members"] / dues["due_members"]
 
 
 def summed(rows: list[SummaryRow]) -> SummaryRow:

@@ -2,6 +2,7 @@
 
 from qzdesk.export.pdf.documents import (
     admission,
+    dues,
     evaluation,
     meetings,
     overview,
@@ -22,5 +23,6 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
     meetings.MINUTES_BOOK,
     meetings.COMPLIANCE,
     evaluation.EVALUATION,
+    dues.DUES,
     received.RECEIVED,
 )
