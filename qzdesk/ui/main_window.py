@@ -28,6 +28,7 @@ from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.todo import Target
 from qzdesk.ui.admission.page import AdmissionPage
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.dues.page import DuesPage
 from qzdesk.ui.meetings.page import MeetingsPage
 from qzdesk.ui.members.page import RosterPage
 from qzdesk.ui.pages.archive import ArchivePage
@@ -43,6 +44,7 @@ NAV_ICONS = {
     "团员": "fa5s.users",
     "发展团员": "fa5s.user-plus",
     "组织生活": "fa5s.calendar-alt",
+    "团费": "fa5s.yen-sign",
     "台账": "fa5s.file-signature",
     "收件": "fa5s.inbox",
     "设置": "fa5s.cog",
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self.roster = RosterPage(context)
         self.admission = AdmissionPage(context)
         self.meetings = MeetingsPage(context)
+        self.dues = DuesPage(context)
         self.archive = ArchivePage(context)
         self.receiving = ReceivingPage(context)
         self.settings_page = SettingsPage(context)
@@ -102,6 +105,7 @@ class MainWindow(QMainWindow):
             self.roster,
             self.admission,
             self.meetings,
+            self.dues,
             self.archive,
             self.receiving,
             self.settings_page,

@@ -146,7 +146,7 @@ def test_the_navigation_has_icons_and_about_names_the_components(signed_in):
 
     window = signed_in
     icons = [window.nav.item(i).icon() for i in range(window.nav.count())]
-    assert len(icons) == len(window.pages) == 7 and not any(icon.isNull() for icon in icons)
+    assert len(icons) == len(window.pages) == 8 and not any(icon.isNull() for icon in icons)
     text = components_text()
     assert (
         "PySide6 / Qt 6." in text

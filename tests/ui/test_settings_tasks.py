@@ -24,7 +24,7 @@ def settle(qtbot, window):
 
 def test_add_a_branch_and_see_it_everywhere(signed_in, qtbot):
     window = signed_in
-    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page is window.settings_page
     tab = window.settings_page.org_tab
     settle(qtbot, window)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from qzdesk.services.clock import FixedClock
+from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.desk import Desk
 from qzdesk.services.dues import book
 from qzdesk.services.dues.amounts import fen, monthly_fen
@@ -63,6 +63,20 @@ def desk_on(store, profiles, day: date) -> Desk:
     return desk
 
 
+@pytest.fixture
+def village(tmp_path, profiles):
+    """A village 团支部 with no 团费 on record yet (the school demo has two years of it)."""
+    from qzdesk.services.demo.village import build_branch_demo
+    from qzdesk.services.storage.store import Store
+
+    with running_on(FixedClock.on(date(2026, 1, 5))), Store.open(
+        tmp_path / "data", "tests", create=True
+    ) as opened:
+        build_branch_demo(opened, profiles, date(2026, 1, 5), "东关村团支部")
+    with Store.open(tmp_path / "data", "tests") as opened:
+        yield opened
+
+
 def member_joined_before(store) -> int:
     return next(
         r.id
@@ -71,7 +85,8 @@ def member_joined_before(store) -> int:
     )
 
 
-def test_arrears_at_three_and_six_months_and_the_figures(store, profiles):
+def test_arrears_at_three_and_six_months_and_the_figures(village, profiles):
+    store = village
     someone = member_joined_before(store)
     march = desk_on(store, profiles, date(2026, 3, 10))
     march.write(book.set_basis, someone, DuesCategory.STUDENT, date(2026, 1, 1))
@@ -91,7 +106,8 @@ def test_arrears_at_three_and_six_months_and_the_figures(store, profiles):
     assert first.rate == 1.0 and first.lapsing == ()
 
 
-def test_a_category_change_mid_year_and_a_probationary_party_member(store, profiles):
+def test_a_category_change_mid_year_and_a_probationary_party_member(village, profiles):
+    store = village
     someone = member_joined_before(store)
     desk = desk_on(store, profiles, date(2026, 8, 20))
     desk.write(book.set_basis, someone, SALARIED, date(2026, 1, 1), income_yuan=5000)
@@ -102,7 +118,8 @@ def test_a_category_change_mid_year_and_a_probationary_party_member(store, profi
     assert [m.months for m in desk.read(book.arrears) if m.member_id == someone] == [5]
 
 
-def test_paying_ahead_behind_twice_and_a_correction(store, profiles):
+def test_paying_ahead_behind_twice_and_a_correction(village, profiles):
+    store = village
     someone = member_joined_before(store)
     desk = desk_on(store, profiles, date(2026, 1, 15))
     desk.write(book.set_basis, someone, DuesCategory.STUDENT, date(2025, 1, 1))
@@ -137,7 +154,8 @@ def test_paying_ahead_behind_twice_and_a_correction(store, profiles):
 @pytest.mark.parametrize(
     "statement", ["UPDATE dues_entry SET amount_fen = 0", "DELETE FROM dues_basis"]
 )
-def test_the_book_is_append_only(store, profiles, statement):
+def test_the_book_is_append_only(village, profiles, statement):
+    store = village
     someone = member_joined_before(store)
     desk = desk_on(store, profiles, date(2026, 3, 10))
     desk.write(book.set_basis, someone, DuesCategory.STUDENT, date(2026, 1, 1))
@@ -146,14 +164,14 @@ def test_the_book_is_append_only(store, profiles, statement):
         session.execute(text(statement))
 
 
-def test_the_command_line_keeps_the_book(data_dir, store):
+def test_the_command_line_keeps_the_book(village):
     import json
 
     from tests.unit.test_member_import import run_cli
 
-    someone = next(r for r in records.roster(store) if r.status is MemberStatus.ACTIVE)
-    store.close()  # the command opens the folder itself
-    data = ["--data", str(data_dir)]
+    someone = next(r for r in records.roster(village) if r.status is MemberStatus.ACTIVE)
+    village.close()  # the command opens the folder itself
+    data = ["--data", str(village.paths.root)]
     person = ["--id-number", someone.id_number]
     basis = [*person, "--category", "student", "--from", "2026-01"]
     assert run_cli("dues", "basis", *basis, *data).returncode == 0
@@ -189,7 +207,10 @@ def test_the_command_line_keeps_the_book(data_dir, store):
     assert wrong.returncode != 0 and "须填写月收入" in wrong.stderr
 
 
-def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(store, profiles, tmp_path):
+def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(
+    village, profiles, tmp_path
+):
+    store = village
     from io import BytesIO
 
     from pyhanko.pdf_utils.reader import PdfFileReader

@@ -53,8 +53,9 @@ def build_admission_demo(
     def points(applicant_id: int, items: list[tuple[str, str | None]], on: date) -> list[int]:
         with running_on(FixedClock.on(on)):
             return [
-                ledger.post_entry(store, profiles, applicant_id, item, on, grade, today=today)
-                .value.id
+                ledger.post_entry(
+                    store, profiles, applicant_id, item, on, grade, today=today
+                ).value.id
                 for item, grade in items
             ]
 

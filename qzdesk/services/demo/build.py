@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from qzdesk.services.demo.applicants import build_admission_demo
+from qzdesk.services.demo.dues import build_dues_demo
 from qzdesk.services.demo.history import build_history
 from qzdesk.services.demo.meetings import build_meetings_demo
 from qzdesk.services.demo.people import PeopleMaker
@@ -15,7 +16,7 @@ from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID, RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
-from qzdesk.vocabulary import MemberStatus, OrgKind, PoliticalStatus, Sector
+from qzdesk.vocabulary import DuesCategory, MemberStatus, OrgKind, PoliticalStatus, Sector
 
 DEMO_PASSWORD = "qzdemo"
 DEMO_ORG = "秦州区示范中学团委（演示）"
@@ -79,6 +80,7 @@ def build_demo(
             build_history(store, profiles, today, demo_seed=seed)
         build_admission_demo(store, profiles, today, seed)
         build_meetings_demo(store, profiles, today)
+        build_dues_demo(store, profiles, today, DuesCategory.STUDENT, {"初三（3）班团支部"}, seed)
     return root
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import DuesBasis, DuesEntry, Member
+from qzdesk.models import DuesBasis, DuesEntry, Member, Org
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -361,10 +361,56 @@ def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
     return sorted(found, key=lambda a: (-a.months, a.member_id))
 
 
-def figures(ctx: Context, start: date, end: date) -> DuesFigures:
-    """The period [start, end]'s 收缴: who owed in it and who met every month they owed,
-    the amounts, and who had 6 months or more unpaid at its end."""
+@dataclass(frozen=True)
+class MemberYear:
+    """One row of the 团费 page: a member on the books and their twelve months."""
+
+    member_id: int
+    name: str
+    branch: str
+    months: tuple[Month | None, ...]  # January first; None before their dues began
+
+
+def year_grid(ctx: Context, year: int) -> list[MemberYear]:
+    """Every member on the books with the year's months as the book has them (up to this
+    month in the running year), read in one pass."""
+    last = min(date(year, 12, 1), month_of(ctx.today))
     rules = ctx.profile.dues
+    members = list(
+        ctx.session.execute(
+            select(Member, Org.name)
+            .join(Org, Org.id == Member.branch_id)
+            .where(Member.voided.is_(False), Member.status == MemberStatus.ACTIVE.value)
+            .order_by(Org.position, Member.id)
+        )
+    )
+    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    found = []
+    for member, branch in members:
+        months = {
+            m.month: m
+            for m in _months_of(
+                rules, member, bases.get(member.id, []), covered.get(member.id, {}), last
+            )
+            if m.month.year == year
+        }
+        found.append(
+            MemberYear(
+                member.id,
+                member.name,
+                branch,
+                tuple(months.get(date(year, n, 1)) for n in range(1, 13)),
+            )
+        )
+    return found
+
+
+def figures(ctx: Context, start: date, end: date) -> DuesFigures:
+    """The period [start, end]'s 收缴: who owed in its months ended by `end` (a month
+    under way is not owed yet) and who met every such month, the amounts, and who had
+    the 团章's months or more unpaid at its end."""
+    rules = ctx.profile.dues
+    owed_until = add_months(month_of(end + timedelta(days=1)), -1)  # the last month ended
     members = list(ctx.session.scalars(select(Member).where(Member.voided.is_(False))))
     bases, covered = _bases(ctx.session), _covered(ctx.session)
     due_members = paid_members = due_total = 0
@@ -372,7 +418,7 @@ def figures(ctx: Context, start: date, end: date) -> DuesFigures:
     lapse = ctx.profile.membership.lapse_months.value
     for member in members:
         months = _months_of(
-            rules, member, bases.get(member.id, []), covered.get(member.id, {}), end
+            rules, member, bases.get(member.id, []), covered.get(member.id, {}), owed_until
         )
         inside = [m for m in months if m.month >= month_of(start) and m.due_fen]
         if inside:
