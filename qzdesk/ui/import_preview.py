@@ -1,5 +1,6 @@
 """What the members' and the applicants' import previews share: rows coloured by their
-verdict, and the rows with problems written back to Excel for correcting."""
+verdict, the rows with problems written back to Excel for correcting, and the 列对应 table
+where a column is read as another field by hand."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QFileDialog, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QTableWidget,
+    QWidget,
+)
 
 from qzdesk.export.rejects import write_rejects
+from qzdesk.services.members.columns import Column
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.tables import fill_table, make_table
 
 LEVEL_COLOURS = {
     "ok": "#e8f5e9",
@@ -65,3 +75,42 @@ class RejectsExport:
         self.summary.setText(
             f"有问题的 {count} 行已写入 {path}：在 Excel 中按“问题说明”改正后，可再次导入该文件。"
         )
+
+
+class ColumnMapping:
+    """列对应 for a preview dialog with `preview` (its `titles`, `mapping`, `mapped_to`) and
+    `run_preview`: each header with what it is read as; choosing another checks the file
+    again, and the choice is remembered for files with the same headers once imported."""
+
+    preview: Any
+    run_preview: Callable[[], None]
+    mapping: dict[str, str] | None = None  # None: as remembered for these headers
+    columns: QTableWidget
+
+    def add_column_table(self, layout: QBoxLayout) -> None:
+        layout.addWidget(QLabel("列对应（认错或没认出的列，可在此指定读作哪一项）："))
+        self.columns = make_table(["文件中的列", "读作"], "column_map", widths=[260, 260])
+        self.columns.setMaximumHeight(150)
+        layout.addWidget(self.columns)
+
+    def show_columns(self, fields: tuple[Column, ...]) -> None:
+        preview = self.preview
+        titles = [t for t in preview.titles if t]
+        fill_table(self.columns, [[t, ""] for t in titles])
+        for row, title in enumerate(titles):
+            chooser = QComboBox()
+            chooser.setObjectName(f"map_{row}")
+            chooser.addItem("不读取（忽略）", "")
+            for column in fields:
+                chooser.addItem(column.header, column.field)
+            chooser.setCurrentIndex(max(chooser.findData(preview.mapped_to(title) or ""), 0))
+            chooser.currentIndexChanged.connect(
+                lambda _i, t=title, c=chooser: self.map_column(t, c.currentData())
+            )
+            self.columns.setCellWidget(row, 1, chooser)
+
+    def map_column(self, title: str, field: str) -> None:
+        """Read the column `title` as `field` ("" to ignore it), and check the file again."""
+        base = self.preview.mapping if self.preview is not None else {}
+        self.mapping = {**base, **(self.mapping or {}), title: field}
+        self.run_preview()

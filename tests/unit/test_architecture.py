@@ -138,7 +138,7 @@ DOMAIN_IMPORTS = {
         "security",
         "storage",
     },
-    "demo": {"admission", "meetings", "members", "organisation", "security", "storage"},
+    "demo": {"admission", "dues", "meetings", "members", "organisation", "security", "storage"},
     "dues": {"organisation"},
 }
 

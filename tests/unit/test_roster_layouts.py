@@ -316,3 +316,28 @@ def test_a_list_without_joining_dates_comes_in_with_the_gap_noted(store, profile
     assert {p.id_number for p in found} <= on_books
     items = Desk(store, profiles).read(todo)
     assert any("2 名团员缺入团年月" in i.text for i in items)
+
+
+def test_an_applicants_mapping_is_remembered_once_imported(store, profiles, tmp_path):
+    from qzdesk.services.admission.importer import COLUMNS as APPLICANT_COLUMNS
+    from qzdesk.services.admission.importer import commit_applicants, preview_applicants
+
+    maker = PeopleMaker(seed=19)
+    header = ["姓名", "身份证号", "所在团支部", "申请入团时间", "积极分子确定于"]
+
+    def sheet(name: str) -> Path:
+        rows = []
+        for _ in range(2):
+            p = maker.student(TODAY, 15, "初三", "2班", "秦州区示范中学")
+            rows.append([p.name, p.id_number, "初三（2）班团支部", "2026-03-02", "2026-09-15"])
+        return write(tmp_path / name, [header, *rows])
+
+    first = sheet("申请人一.xlsx")
+    unmapped = preview_applicants(store, first, profiles, today=TODAY)
+    assert "activist_on" not in {c.field for c in unmapped.layouts[0].columns.values()}
+    mapping = mapping_from(["积极分子确定于=确定积极分子日期"], APPLICANT_COLUMNS)
+    mapped = preview_applicants(store, first, profiles, today=TODAY, mapping=mapping)
+    assert mapped.mapped_to("积极分子确定于") == "activist_on"
+    commit_applicants(store, mapped, profiles, today=TODAY)
+    again = preview_applicants(store, sheet("申请人二.xlsx"), profiles, today=TODAY)
+    assert again.mapped_to("积极分子确定于") == "activist_on"

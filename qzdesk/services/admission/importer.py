@@ -39,7 +39,7 @@ from qzdesk.services.admission.requirements import (
 from qzdesk.services.admission.stages import Step, stage_of
 from qzdesk.services.changes import Outcome
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.members import idcard
+from qzdesk.services.members import idcard, mappings
 from qzdesk.services.members.columns import (
     BY_FIELD,
     CellError,
@@ -67,7 +67,13 @@ from qzdesk.services.members.layout import (
     find_layouts,
 )
 from qzdesk.services.members.search import name_key
-from qzdesk.services.members.spreadsheet import MAX_CELL_CHARS, Cell, SpreadsheetError, read_sheets
+from qzdesk.services.members.spreadsheet import (
+    MAX_CELL_CHARS,
+    Cell,
+    Sheet,
+    SpreadsheetError,
+    read_sheets,
+)
 from qzdesk.services.members.validation import normalise_mobile
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
@@ -188,6 +194,8 @@ class ApplicantPreview(PreviewCounts):
     notes: list[str]
     parsed: list[ApplicantLine]
     rows: list[ApplicantResult]
+    mapping: dict[str, str] = field(default_factory=dict)  # by hand: header → field
+    titles: list[str] = field(default_factory=list)  # the headers, as the mapping is keyed
 
 
 @dataclass(frozen=True)
@@ -242,9 +250,9 @@ def _line(b: BodyRow) -> ApplicantLine:
 
 
 def read_applicants(
-    path: Path, progress: Progress | None = None, mapping: dict[str, str] | None = None
+    sheets: list[Sheet], progress: Progress | None = None, mapping: dict[str, str] | None = None
 ) -> tuple[list[Layout], list[ApplicantLine], list[str]]:
-    found = find_layouts(read_sheets(path), lookup_of(COLUMNS, mapping))
+    found = find_layouts(sheets, lookup_of(COLUMNS, mapping))
     missing = [
         layout.describe()
         for _, layout in found
@@ -510,14 +518,26 @@ def preview_applicants(
 ) -> ApplicantPreview:
     """Read the list and judge every row; writes nothing. `mapping`: a header as written
     → a field ("" to ignore it), as the secretary chose."""
-    layouts, lines, notes = read_applicants(path, progress, mapping)
+    sheets = read_sheets(path)
+    titles = mappings.titles_of(sheets, COLUMNS)
+    if mapping is None:  # as the secretary mapped a file with the same headers before
+        with store.transaction() as session:
+            mapping = mappings.recall(session, KIND, titles)
+    layouts, lines, notes = read_applicants(sheets, progress, mapping)
     if not lines:
         where = "、".join(layout.describe() for layout in layouts)
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
     with store.transaction() as session:
         rows = _evaluate(session, active_profile(session, profiles), lines, today or clock.today())
     preview = ApplicantPreview(
-        path, hashlib.sha256(path.read_bytes()).hexdigest(), layouts, notes, lines, rows
+        path,
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        layouts,
+        notes,
+        lines,
+        rows,
+        mapping or {},
+        titles or layouts[0].titles,
     )
     if note := preview.ignored_note():
         notes.append(note)
@@ -541,6 +561,8 @@ def commit_applicants(
     now = clock.now_utc()
     with store.transaction() as session:
         rows = _evaluate(session, active_profile(session, profiles), preview.parsed, today)
+        if preview.mapping:
+            mappings.remember(session, store.actor, KIND, preview.titles, preview.mapping)
         good = [r for r in rows if r.level in ("ok", "warning")]
         rejected = sum(r.level == "error" for r in rows)
         unchanged = len(rows) - len(good) - rejected

@@ -9,6 +9,7 @@ from qzdesk.services.demo.dues import build_dues_demo
 from qzdesk.services.demo.history import build_history
 from qzdesk.services.demo.meetings import build_meetings_demo
 from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.desk import Desk
 from qzdesk.services.members import records
 from qzdesk.services.members.validation import MemberDraft, check_member
 from qzdesk.services.organisation import orgs
@@ -80,7 +81,8 @@ def build_demo(
             build_history(store, profiles, today, demo_seed=seed)
         build_admission_demo(store, profiles, today, seed)
         build_meetings_demo(store, profiles, today)
-        build_dues_demo(store, profiles, today, DuesCategory.STUDENT, {"初三（3）班团支部"}, seed)
+        behind = {"初三（3）班团支部"}
+        build_dues_demo(Desk(store, profiles), today, DuesCategory.STUDENT, behind, seed)
     return root
 
 

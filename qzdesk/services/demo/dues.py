@@ -15,22 +15,17 @@ from qzdesk.services.desk import Context, Desk
 from qzdesk.services.dues import book
 from qzdesk.services.dues.amounts import month_of, months_between, yuan_text
 from qzdesk.services.members import records
-from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import DuesCategory, MemberStatus
 
 
 def build_dues_demo(
-    store: Store,
-    profiles: dict[str, RuleProfile],
-    today: date,
-    category: DuesCategory,
-    behind: set[str],
-    seed: int = 1,
+    desk: Desk, today: date, category: DuesCategory, behind: set[str], seed: int = 1
 ) -> None:
-    """Members of the branches in `behind` stopped paying seven months ago."""
+    """Through `desk`, on the day each thing happened: members of the branches in
+    `behind` stopped paying seven months ago."""
     chance = random.Random(seed)
     start = date(today.year - 1, 1, 1)
+    store, profiles = desk.store, desk.profiles
     members = [r for r in records.roster(store) if r.status is MemberStatus.ACTIVE]
     desk = Desk(store, profiles, FixedClock.on(start))
     for member in members:

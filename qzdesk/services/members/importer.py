@@ -112,6 +112,18 @@ class PreviewCounts:
     def ignored(self) -> list[str]:
         return list(dict.fromkeys(text for layout in self.layouts for text in layout.ignored))
 
+    def mapped_to(self, title: str) -> str | None:
+        """The field a header is read as (None: not read), by hand or by its meaning."""
+        layout = self.layouts[0]
+        return next(
+            (
+                c.field
+                for i, c in layout.columns.items()
+                if i < len(layout.titles) and layout.titles[i] == title
+            ),
+            None,
+        )
+
     def ignored_note(self) -> str:
         """以下列不认识… with the nearest fields of each, or "" when every column is known."""
         shown = list(dict.fromkeys(t for layout in self.layouts for t in layout.ignored_text()))
@@ -130,18 +142,6 @@ class ImportPreview(PreviewCounts):
     rows: list[RowResult]
     mapping: dict[str, str] = field(default_factory=dict)  # by hand: header → field
     titles: list[str] = field(default_factory=list)  # the headers, as the mapping is keyed
-
-    def mapped_to(self, title: str) -> str | None:
-        """The field a header is read as (None: not read), by hand or by its meaning."""
-        layout = self.layouts[0]
-        return next(
-            (
-                c.field
-                for i, c in layout.columns.items()
-                if i < len(layout.titles) and layout.titles[i] == title
-            ),
-            None,
-        )
 
     @property
     def header_row(self) -> int:

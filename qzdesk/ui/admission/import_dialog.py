@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.admission.importer import (
+    COLUMNS,
     ApplicantPreview,
     ApplicantReport,
     commit_applicants,
@@ -23,7 +24,7 @@ from qzdesk.services.admission.importer import (
 from qzdesk.services.members.importer import LEVEL_LABELS
 from qzdesk.services.members.layout import ImportCancelled
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.import_preview import RejectsExport, colour_levels
+from qzdesk.ui.import_preview import ColumnMapping, RejectsExport, colour_levels
 from qzdesk.ui.progress import ProgressBridge
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
@@ -31,7 +32,7 @@ from qzdesk.ui.tables import fill_table, make_table
 LABELS = {**LEVEL_LABELS, "same": "已是申请人，不再导入"}
 
 
-class ApplicantImportDialog(RejectsExport, QDialog):
+class ApplicantImportDialog(RejectsExport, ColumnMapping, QDialog):
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -44,6 +45,7 @@ class ApplicantImportDialog(RejectsExport, QDialog):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.add_column_table(layout)
         self.table = make_table(
             ["位置", "姓名", "团支部", "补录至", "结果", "原因"],
             "preview",
@@ -65,13 +67,18 @@ class ApplicantImportDialog(RejectsExport, QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         fit(self, 980, 620)
-        progress = ProgressBridge(self, f"正在检查 {path.name} …")
-        context.submit(
+        self.run_preview()
+
+    def run_preview(self) -> None:
+        self.import_button.setEnabled(False)
+        progress = ProgressBridge(self, f"正在检查 {self.path.name} …")
+        self.context.submit(
             preview_applicants,
-            context.store,
-            path,
-            context.profiles,
+            self.context.store,
+            self.path,
+            self.context.profiles,
             progress=progress.callback,
+            mapping=self.mapping,
             on_done=lambda result: (progress.finish(), self._show(result)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
         )
@@ -102,6 +109,7 @@ class ApplicantImportDialog(RejectsExport, QDialog):
         self.rejects_button.setEnabled(count("error") + count("warning") > 0)
         self.import_button.setText(f"导入 {preview.importable} 人")
         self.import_button.setEnabled(preview.importable > 0)
+        self.show_columns(COLUMNS)
 
     def run_import(self) -> None:
         if self.preview is None:

@@ -28,7 +28,7 @@ from qzdesk.services.members.importer import (
 )
 from qzdesk.services.members.validation import FIELD_LABELS
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.import_preview import RejectsExport, colour_levels
+from qzdesk.ui.import_preview import ColumnMapping, RejectsExport, colour_levels
 from qzdesk.ui.progress import ProgressBridge
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
@@ -36,14 +36,13 @@ from qzdesk.ui.tables import fill_table, make_table
 AUTOMATIC_BRANCH = "按表中的团支部或工作表名（没有时为第一个团支部）"
 
 
-class ImportDialog(RejectsExport, QDialog):
+class ImportDialog(RejectsExport, ColumnMapping, QDialog):
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.path = path
         self.preview: ImportPreview | None = None
         self.report: ImportReport | None = None
-        self.mapping: dict[str, str] | None = None  # None: as remembered for these headers
         self.setWindowTitle(f"导入团员：{path.name}")
         layout = QVBoxLayout(self)
         options = QHBoxLayout()
@@ -64,10 +63,7 @@ class ImportDialog(RejectsExport, QDialog):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        layout.addWidget(QLabel("列对应（认错或没认出的列，可在此指定读作哪一项）："))
-        self.columns = make_table(["文件中的列", "读作"], "column_map", widths=[260, 260])
-        self.columns.setMaximumHeight(150)
-        layout.addWidget(self.columns)
+        self.add_column_table(layout)
         self.table = make_table(
             ["位置", "姓名", "团支部", "结果", "原因或差异"],
             "preview",
@@ -144,32 +140,9 @@ class ImportDialog(RejectsExport, QDialog):
             f"已有且信息不同 {count('update')} 人，已有且相同 {count('same')} 人。\n",
         ]
         self.summary.setText("".join(lines) + "\n".join(preview.notes))
-        self._show_columns(preview)
+        self.show_columns(COLUMNS)
         self.rejects_button.setEnabled(count("error") + count("warning") > 0)
         self._update_button()
-
-    def _show_columns(self, preview: ImportPreview) -> None:
-        """Each header with what it is read as; choosing another re-checks the file, and
-        the choice is remembered for files with the same headers once imported."""
-        titles = [t for t in preview.titles if t]
-        fill_table(self.columns, [[t, ""] for t in titles])
-        for row, title in enumerate(titles):
-            chooser = QComboBox()
-            chooser.setObjectName(f"map_{row}")
-            chooser.addItem("不读取（忽略）", "")
-            for column in COLUMNS:
-                chooser.addItem(column.header, column.field)
-            chooser.setCurrentIndex(max(chooser.findData(preview.mapped_to(title) or ""), 0))
-            chooser.currentIndexChanged.connect(
-                lambda _i, t=title, c=chooser: self.map_column(t, c.currentData())
-            )
-            self.columns.setCellWidget(row, 1, chooser)
-
-    def map_column(self, title: str, field: str) -> None:
-        """Read the column `title` as `field` ("" to ignore it), and check the file again."""
-        base = self.preview.mapping if self.preview is not None else {}
-        self.mapping = {**base, **(self.mapping or {}), title: field}
-        self.run_preview()
 
     def _update_button(self) -> None:
         if self.preview is None:
