@@ -47,6 +47,7 @@ def style(size: float = 10, leading: float | None = None, **extra: Any) -> Parag
 
 
 BODY = style(10)
+CELL = style(9)
 SMALL = style(8.5)
 TITLE = style(18, alignment=TA_CENTER, spaceAfter=6 * mm)
 SUBTITLE = style(14, alignment=TA_CENTER, leading=24)
@@ -103,12 +104,26 @@ def data_table(
     widths asked for are widened where a number, date or code, or a short header, would
     break (`settled`)."""
     head = [paragraph(h, style(9, textColor=colors.white)) for h in headers]
-    body = [[paragraph(str(cell), style(9)) for cell in row] for row in rows]
-    table = Table([head, *body], colWidths=settled(widths, headers, rows), repeatRows=1)
+    columns = settled(widths, headers, rows)
+    # A cell that fits on one line is drawn as plain text: a Paragraph for each of a
+    # thousand members' cells is most of an archive's time (bench/archive.py).
+    room = [w - CELL_PADDING for w in columns]
+    body = [
+        [
+            text
+            if "\n" not in (text := str(cell)) and pdfmetrics.stringWidth(text, FONT, 9) <= fit
+            else paragraph(text, CELL)
+            for cell, fit in zip(row, room, strict=False)
+        ]
+        for row in rows
+    ]
+    table = Table([head, *body], colWidths=columns, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),  # ReportLab's default is Helvetica
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("LEADING", (0, 0), (-1, -1), CELL.leading),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#8e1b1b")),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
