@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from qzdesk.config import DataPaths
-from qzdesk.services.errors import ValidationError
 from qzdesk.vocabulary import DuesCategory
 
 Handler = Callable[[argparse.Namespace, DataPaths], int]
@@ -28,21 +27,6 @@ def months(text: str) -> tuple[date, date]:
     """2026-01:2026-06, or one month."""
     first, _, last = text.partition(":")
     return month(first), month(last or first)
-
-
-def _member_id(ctx: Any, id_number: str) -> int:
-    from sqlalchemy import select
-
-    from qzdesk.models import Member
-
-    found = ctx.session.scalar(
-        select(Member.id).where(
-            Member.id_number == id_number.strip().upper(), Member.voided.is_(False)
-        )
-    )
-    if found is None:
-        raise ValidationError(f"名册中没有身份证号为 {id_number} 的团员。", "id_number")
-    return int(found)
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int]) -> None:
@@ -75,8 +59,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int
 
 def _basis(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     from qzdesk.services.dues import book
+    from qzdesk.services.members import records
 
-    member_id = _member_id(ctx, args.id_number)
+    member_id = records.member_with_id_number(ctx, args.id_number)
     category = DuesCategory(args.category)
     book.set_basis(ctx, member_id, category, args.from_month, args.income)
     return (
@@ -87,8 +72,9 @@ def _basis(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 
 def _pay(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     from qzdesk.services.dues import book
+    from qzdesk.services.members import records
 
-    member_id = _member_id(ctx, args.id_number)
+    member_id = records.member_with_id_number(ctx, args.id_number)
     first, last = args.months
     entry = book.pay(
         ctx,

@@ -52,7 +52,6 @@ __all__ = [
     "WindowState",
     "describe",
     "observer_label",
-    "summed",
     "yuan_text",
 ]
 
@@ -124,6 +123,11 @@ class Snapshot:
     received_rows: tuple[SummaryRow, ...]
     not_reported: tuple[str, ...]  # registered organisations with no archive of the period
     dues: DuesFigures  # 团费 of the period, as of its end
+
+    @property
+    def received_total(self) -> SummaryRow:
+        """合计 of the archives received (a subtree is in its committee's row already)."""
+        return summed(list(self.received_rows))
 
     def branch_name(self, branch_id: int) -> str:
         return next((b.name for b in self.branches if b.id == branch_id), "")

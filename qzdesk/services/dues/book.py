@@ -186,10 +186,8 @@ def reverse(ctx: Context, entry_id: int, reason: str) -> Outcome[int]:
     if not reason.strip():
         raise ValidationError("冲销须写明原因。", "reason")
     entry = get_row(ctx.session, DuesEntry, entry_id, f"找不到第 {entry_id} 号团费记录。")
-    reversed_ids = set(
-        ctx.session.scalars(select(DuesEntry.reverses_id).where(DuesEntry.reverses_id.isnot(None)))
-    )
-    if entry.kind == DuesEntryKind.REVERSAL.value or entry.id in reversed_ids:
+    reversal = ctx.session.scalar(select(DuesEntry.id).where(DuesEntry.reverses_id == entry.id))
+    if entry.kind == DuesEntryKind.REVERSAL.value or reversal is not None:
         raise ValidationError(f"第 {entry_id} 号记录已冲销过或本身是冲销。", "entry")
     member = get_row(ctx.session, Member, entry.member_id, "找不到该团员。")
     months = months_between(entry.first_month, entry.last_month)

@@ -18,6 +18,7 @@ from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.errors import NotFound, ValidationError
+from qzdesk.services.members import idcard
 from qzdesk.services.members.search import name_key
 from qzdesk.services.members.validation import Checked, MemberDraft, Problem, check_member
 from qzdesk.services.names import clean_name
@@ -477,6 +478,18 @@ def missing_member_numbers(store: Store, from_year: int) -> int:
             )
             or 0
         )
+
+
+def member_with_id_number(ctx: Context, id_number: str) -> int:
+    """The member (not voided) whose 身份证号 this is, as written with spaces or a lower x."""
+    found = ctx.session.scalar(
+        select(Member.id).where(
+            Member.id_number == idcard.normalise(id_number), Member.voided.is_(False)
+        )
+    )
+    if found is None:
+        raise ValidationError(f"名册中没有身份证号为 {id_number} 的团员。", "id_number")
+    return int(found)
 
 
 def missing_joined_on(ctx: Context) -> int:

@@ -17,7 +17,7 @@ from qzdesk.export.pdf.layout import (
     paragraph,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services.archive.snapshot import Snapshot, SummaryRow, summed
+from qzdesk.services.archive.snapshot import Snapshot, SummaryRow
 
 KINDS = ("assembly", "committee", "lecture", "league_day")
 HEADERS = ["组织", "在册团员", "本期入团", "本期离团", "支部大会", "支委会", "团课", "主题团日"]
@@ -67,7 +67,7 @@ def build(snap: Snapshot) -> list[Flowable]:
             data_table(heads, listed, fitted_widths(heads, listed)),
             paragraph("汇总表", HEADING),
         ]
-        table = [_row(r) for r in rows] + [_row(summed(rows))]
+        table = [_row(r) for r in rows] + [_row(snap.received_total)]
         story += [
             data_table(HEADERS, table, fitted_widths(HEADERS, table)),
             paragraph(
