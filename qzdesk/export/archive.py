@@ -4,22 +4,17 @@ PAdES signature by the branch's key over the whole file."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, NotAtTopPageBreak, Spacer
 
@@ -39,6 +34,13 @@ from qzdesk.export.pdf.layout import (
     render,
 )
 from qzdesk.export.pdf.stamp import StampArea
+from qzdesk.export.signed_pdf import (
+    Embedded,
+    Verification,
+    check_signature,
+    read_attachment,
+    sign_with_files,
+)
 from qzdesk.services import crashpoints
 from qzdesk.services.archive import register
 from qzdesk.services.archive.data import READABLE_VERSIONS, SCHEMA_VERSION, archive_data, references
@@ -148,18 +150,6 @@ def _story(snap: Snapshot, archive_id: str, pages: dict[str, int]) -> list[Flowa
     return story
 
 
-def _asn1(
-    key: Any, cert: x509.Certificate
-) -> tuple[asn1_keys.PrivateKeyInfo, asn1_x509.Certificate]:
-    der_key = key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return (
-        asn1_keys.PrivateKeyInfo.load(der_key),
-        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-    )
-
-
 def build_archive(ctx: Context, period: Period, password: str) -> tuple[str, bytes]:
     """(archive id, signed PDF bytes), laid out from the period's snapshot. A wrong
     password raises before anything is built."""
@@ -187,164 +177,25 @@ def sign_archive(
     pdf: bytes, data: dict[str, Any], key: Any, cert: x509.Certificate, now: datetime
 ) -> bytes:
     """Attach the data to the rendered PDF and sign the whole file."""
-    from pyhanko.pdf_utils import embed, generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    # The catalog declares the version the header states (PDF 2.0), as the format says.
-    writer.root["/Version"] = generic.NameObject("/2.0")
-    writer.update_root()
     payload = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-    embed.embed_file(
-        writer,
-        embed.FileSpec(
-            file_spec_string=ATTACHMENT,
-            file_name=ATTACHMENT,
-            description="台账机读数据",
-            embedded_data=embed.EmbeddedFileObject.from_file_data(
-                writer,
-                payload,
-                mime_type="application/json",
-                params=embed.EmbeddedFileParams(creation_date=now, modification_date=now),
-            ),
-        ),
+    attached = Embedded(ATTACHMENT, "台账机读数据", payload, "application/json")
+    return sign_with_files(
+        pdf, [attached], key, cert, now, FIELD, "团支部台账报送", data["branch"]["name"]
     )
-    signing_key, signing_cert = _asn1(key, cert)
-    signer = signers.SimpleSigner(
-        signing_cert=signing_cert,
-        signing_key=signing_key,
-        cert_registry=SimpleCertificateStore(),  # the signing cert goes in once by itself
-    )
-    meta = signers.PdfSignatureMetadata(
-        field_name=FIELD,
-        md_algorithm="sha256",
-        reason="团支部台账报送",
-        location="天水市秦州区",
-        name=data["branch"]["name"],
-        subfilter=fields.SigSeedSubFilter.PADES,
-    )
-    out = BytesIO()
-    signers.sign_pdf(writer, meta, signer, output=out)
-    return out.getvalue()
-
-
-@dataclass
-class Verification:
-    """What `archive verify` reports; `ok` only when every check holds."""
-
-    intact: bool = False
-    whole_file: bool = False
-    trusted: bool = False
-    signer: str = ""
-    fingerprint: str = ""
-    data_valid: bool = False
-    archive_id: str = ""
-    problems: list[str] = field(default_factory=list)
-    signed_at: datetime | None = None  # as the signer's clock said
-    data: dict[str, Any] | None = None  # when valid
-
-    @property
-    def ok(self) -> bool:
-        return self.intact and self.whole_file and self.trusted and self.data_valid
-
-    def report(self) -> list[str]:
-        """The findings in Chinese, one line each, as the CLI and the 台账 page show them."""
-        yes = {True: "是", False: "否"}
-        return [
-            f"签名完好：{yes[self.intact]}；覆盖整个文件：{yes[self.whole_file]}",
-            f"签名单位：{self.signer or '—'}（指纹 {self.fingerprint or '—'}）",
-            f"证书受信任：{yes[self.trusted]}；机读数据有效：{yes[self.data_valid]}",
-            *[f"问题：{p}" for p in self.problems],
-            "结论：通过" if self.ok else "结论：未通过",
-        ]
-
-
-def _roots_for(signature: Any, trusted: list[x509.Certificate]) -> list[Any]:
-    """The registered certificate that is the signer's own when there is one: a committee
-    with hundreds registered then builds a one-certificate context per file, not hundreds
-    (the cost grew with the registry). Otherwise all of them (an issuing CA may be there)."""
-    own = None
-    with contextlib.suppress(Exception):  # no readable signer: validation says so below
-        own = hashlib.sha256(signature.signer_cert.dump()).digest()
-    der = [c.public_bytes(serialization.Encoding.DER) for c in trusted]
-    mine = [d for d in der if own is not None and hashlib.sha256(d).digest() == own]
-    return [asn1_x509.Certificate.load(d) for d in (mine or der)]
 
 
 def verify_archive(pdf: bytes, trusted: list[x509.Certificate]) -> Verification:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    result = Verification()
-    try:
-        reader = PdfFileReader(BytesIO(pdf))
-        signatures = reader.embedded_signatures
-    except Exception:  # a corrupt or hostile file fails in many ways
-        log.info("unreadable PDF", exc_info=True)
-        result.problems.append("无法读取 PDF：文件已损坏、被截断或不是标准的 PDF 文件。")
-        return result
-    if len(signatures) != 1:
-        result.problems.append(f"应有 1 个签名，实有 {len(signatures)} 个。")
-        return result
-    try:
-        status = validate_pdf_signature(
-            signatures[0], ValidationContext(trust_roots=_roots_for(signatures[0], trusted))
-        )
-    except Exception:
-        log.info("signature could not be validated", exc_info=True)
-        result.problems.append("签名无法校验：签名数据已损坏，或不是 qzdesk 生成的签名。")
-        return result
-    cert = x509.load_der_x509_certificate(status.signing_cert.dump())
-    result.fingerprint = branch_key.fingerprint(cert)
-    result.signer = branch_key.describe(cert).subject
-    result.intact = bool(status.intact and status.valid)
-    result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    result.signed_at = status.signer_reported_dt
-    # Each check for what it is: a broken file is broken, not "untrusted".
-    if not result.intact:
-        result.problems.append("签名与文件内容不符：文件在签名后被改动过。")
-        return result
-    result.trusted = bool(status.trusted)
-    if not result.whole_file:
-        result.problems.append("签名没有覆盖整个文件：签名之后还追加了内容。")
-    if not result.trusted:
-        result.problems.append(f"签名证书（指纹 {result.fingerprint}）不在信任名单中。")
-    if result.whole_file:  # then the last revision is the signed one: read data only from it
+    result, reader = check_signature(pdf, trusted)
+    if reader is not None and result.whole_file:
+        # then the last revision is the signed one: read data only from it
         _check_data(reader, result)
     return result
-
-
-def _attachments(reader: Any) -> list[tuple[str, Any]]:
-    """Every (name, file spec) in the embedded-files name tree, kids included."""
-    found: list[tuple[str, Any]] = []
-
-    def walk(node: Any, depth: int) -> None:
-        if depth > 8:
-            raise ValueError("name tree too deep")
-        node = node.get_object()
-        names = node.get("/Names", [])
-        names = names.get_object() if hasattr(names, "get_object") else names
-        found.extend((str(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2))
-        kids = node.get("/Kids", [])
-        for kid in kids.get_object() if hasattr(kids, "get_object") else kids:
-            walk(kid, depth + 1)
-
-    walk(reader.root["/Names"]["/EmbeddedFiles"], 0)
-    return found
 
 
 def read_data(reader: Any) -> dict[str, Any]:
     """The embedded data; refuses an archive with more than one file of that name (a
     second one would win in some tools)."""
-    specs = [spec for name, spec in _attachments(reader) if name == ATTACHMENT]
-    if len(specs) != 1:
-        raise QzdeskError(f"应有 1 个 {ATTACHMENT} 附件，实有 {len(specs)} 个")
-    stream = specs[0].get_object()["/EF"]["/F"].get_object()
-    return json.loads(stream.data.decode("utf-8"))
+    return json.loads(read_attachment(reader, ATTACHMENT).decode("utf-8"))
 
 
 @cache

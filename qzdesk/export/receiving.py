@@ -127,9 +127,11 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
     data = result.data
     assert data is not None
     registration = next(r for r in known if r.fingerprint == result.fingerprint)
-    signed_on = (result.signed_at.date() if result.signed_at else None) or date.fromisoformat(
-        data["generated_at"][:10]
-    )
+    # The signing moment's Beijing day: the registry's days are Beijing days (a file
+    # signed at 06:00 Beijing is signed on that day, not on the UTC day before).
+    signed_on = (
+        result.signed_at.astimezone(clock.BEIJING).date() if result.signed_at else None
+    ) or date.fromisoformat(data["generated_at"][:10])
     problems = []
     period_end = date.fromisoformat(data["period"]["end"])
     refusal, ended_note = registration.judge(period_end, signed_on, clock.today())
