@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qzdesk import __version__, cli_dues
+from qzdesk import __version__, cli_dues, cli_transfer
 from qzdesk.config import (
     BACKUP_PASSWORD_ENV,
     PASSWORD_ENV,
@@ -824,6 +824,18 @@ def cmd_dues(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
     return EXIT_OK
 
 
+def cmd_transfer(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
+    """A transfer command: one desk write as the secretary, with the password (the
+    packages and 回执 are signed with the organisation's key)."""
+    profiles = _load_profiles(paths)
+    password = _read_password()
+    program = f"qzdesk transfer {args.transfer_command}"
+    with _open_signed(paths, program, profiles, password) as desk:
+        text, payload = desk.write(op, args, password)
+    _emit(args, text, payload)
+    return EXIT_OK
+
+
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.export.roster_excel import write_roster
     from qzdesk.services.members.records import export_rows
@@ -931,6 +943,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.set_defaults(handler=cmd_members_export)
 
     cli_dues.add_parser(sub, common, cmd_dues)
+    cli_transfer.add_parser(sub, common, cmd_transfer)
 
     applicants = sub.add_parser("applicants", parents=[common], help="入团申请人：导入名单")
     applicants_sub = applicants.add_subparsers(

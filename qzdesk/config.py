@@ -70,6 +70,11 @@ class DataPaths:
         return self.root / "spool"
 
     @property
+    def transfers(self) -> Path:
+        """The 存根: a copy of every transfer package signed here and every 回执 sent."""
+        return self.root / "transfers"
+
+    @property
     def issued(self) -> Path:
         """A copy of every archive this installation signed, for `check` to compare the
         chains with what was handed upward."""

@@ -279,3 +279,58 @@ class DuesEntryKind(Labeled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {"payment": "交纳", "exemption": "减免", "extra": "自愿多交", "reversal": "冲销"}
+
+
+class TransferCause(Labeled):
+    """智慧团建's cause codes for a 组织关系转接."""
+
+    STUDY = "study"
+    WORK = "work"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"study": "升学/转学", "work": "就业/工作调动", "other": "其他"}
+
+    @classmethod
+    def from_text(cls, text: str) -> TransferCause | None:
+        """The label, the code, or the short words a secretary types (升学, 就业)."""
+        text = text.strip()
+        short = {"升学": "study", "转学": "study", "就业": "work", "工作调动": "work"}
+        return cls.from_label(text) or (cls(short[text]) if text in short else None)
+
+
+class TransferState(Labeled):
+    """Where one transfer stands. Out: 转出中 until the receipt comes back (the member is
+    still on the sender's books), then 已转出; 已撤回 when it did not happen. In: 已转入."""
+
+    PENDING = "pending"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+    RECEIVED = "received"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"pending": "转出中", "done": "已转出", "withdrawn": "已撤回", "received": "已转入"}
+
+
+class Paper(Labeled):
+    """The papers of a member's 团员档案 (the 成长档案's checklist)."""
+
+    APPLICATION = "application"
+    VOLUNTEER_FORM = "volunteer_form"
+    MEMBER_CARD = "member_card"
+    LETTER = "letter"
+    REGISTER_FORM = "register_form"
+    EVALUATION_FORMS = "evaluation_forms"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "application": "入团申请书",
+            "volunteer_form": "入团志愿书",
+            "member_card": "团员证",
+            "letter": "组织关系介绍信",
+            "register_form": "团员登记表",
+            "evaluation_forms": "团员教育评议表",
+        }

@@ -36,6 +36,7 @@ from qzdesk.models.rating import RatingVeto
 from qzdesk.models.receiving import Receipt, TrustedCert
 from qzdesk.models.setting import Setting
 from qzdesk.models.term import Term
+from qzdesk.models.transfer import MemberPaper, Transfer
 
 __all__ = [
     "Addendum",
@@ -55,6 +56,7 @@ __all__ = [
     "Member",
     "MemberEvent",
     "MemberNoBlock",
+    "MemberPaper",
     "Objection",
     "Observer",
     "Org",
@@ -69,6 +71,7 @@ __all__ = [
     "Setting",
     "StageEvent",
     "Term",
+    "Transfer",
     "TrustedCert",
     "make_engine",
 ]

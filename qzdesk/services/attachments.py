@@ -14,6 +14,7 @@ from qzdesk.config import DataPaths
 from qzdesk.models import Attachment
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.desk import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.storage.store import Store
@@ -59,10 +60,19 @@ def add_attachment(store: Store, source: Path, max_mb: int) -> Outcome[Attachmen
         data = source.read_bytes()
     except OSError as exc:
         raise ValidationError(f"无法读取“{source}”：{exc.strerror}", "evidence") from exc
+    return _stored(store, source.name, data)
+
+
+def keep(ctx: Context, file_name: str, data: bytes) -> Outcome[AttachmentRow]:
+    """Store content already read (a scan that came inside a transfer)."""
+    return _stored(ctx.store, file_name, data)
+
+
+def _stored(store: Store, file_name: str, data: bytes) -> Outcome[AttachmentRow]:
     kind = kind_of(data)
     if kind is None:
         raise ValidationError(
-            f"“{source.name}”不是 PDF、JPEG 或 PNG 文件，不能作为证明材料。请先转换为 PDF 或图片。",
+            f"“{file_name}”不是 PDF、JPEG 或 PNG 文件，不能作为证明材料。请先转换为 PDF 或图片。",
             "evidence",
         )
     sha256 = hashlib.sha256(data).hexdigest()
@@ -74,7 +84,7 @@ def add_attachment(store: Store, source: Path, max_mb: int) -> Outcome[Attachmen
         if row is None:
             row = Attachment(
                 sha256=sha256,
-                file_name=source.name[:260],
+                file_name=file_name[:260],
                 kind=kind,
                 size=len(data),
                 added_by=store.actor,

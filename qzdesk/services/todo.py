@@ -24,6 +24,7 @@ from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
+from qzdesk.services.transfer import book as transfer_book
 
 SOON = timedelta(days=14)
 
@@ -181,6 +182,9 @@ def todo(ctx: Context) -> list[TodoItem]:
             )
         )
     items += _dues(ctx)
+    items += [
+        TodoItem(Target.ROSTER, r.text, r.due, r.urgent) for r in transfer_book.reminders(ctx)
+    ]
     if unknown := records.missing_joined_on(ctx):
         items.append(
             TodoItem(

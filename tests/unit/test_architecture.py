@@ -140,6 +140,8 @@ DOMAIN_IMPORTS = {
     },
     "demo": {"admission", "dues", "meetings", "members", "organisation", "security", "storage"},
     "dues": {"organisation"},
+    "dossier": {"admission", "meetings", "members", "organisation", "storage"},
+    "transfer": {"dossier", "dues", "members", "organisation", "security", "storage"},
 }
 
 

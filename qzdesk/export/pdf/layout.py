@@ -63,6 +63,7 @@ class PageInfo:
     period: str
     archive_id: str
     generated_at: datetime
+    id_label: str = "台账编号"  # what the number in the footer is
 
 
 def paragraph(text: str, st: ParagraphStyle = BODY) -> Paragraph:
@@ -238,7 +239,9 @@ class _NumberedCanvas(Canvas):
         self.line(MARGIN, 13.5 * mm, width - MARGIN, 13.5 * mm)
         self.drawCentredString(width / 2, 9 * mm, f"第 {number} 页 / 共 {total} 页")
         self.drawString(MARGIN, 9 * mm, f"生成于 {info.generated_at:%Y-%m-%d %H:%M}")
-        self.drawRightString(width - MARGIN, 9 * mm, f"台账编号 {info.archive_id}")
+        if info.archive_id:
+            label = f"{info.id_label} {info.archive_id}"
+            self.drawRightString(width - MARGIN, 9 * mm, label)
         self.restoreState()
 
 

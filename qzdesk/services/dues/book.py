@@ -9,10 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import DuesBasis, DuesEntry, Member, Org
+from qzdesk.models import DuesBasis, DuesEntry, Member, Org, Transfer
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -357,6 +357,50 @@ def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
             owed = sum(m.due_fen or 0 for m in run)
             found.append(Arrear(member.id, member.name, len(run), owed, run[0].month))
     return sorted(found, key=lambda a: (-a.months, a.member_id))
+
+
+@dataclass(frozen=True)
+class PaidTo:
+    """How far a member's dues are paid, as a 介绍信 states it (团费交至 X 年 X 月): the
+    last month met before the first month owing; and the months owing up to the last
+    month ended."""
+
+    month: date | None  # None: nothing met yet
+    owing_months: int
+
+    @property
+    def text(self) -> str:
+        paid = f"{self.month:%Y年%m月}" if self.month else "（尚未交纳）"
+        return paid + (f"，另欠交 {self.owing_months} 个月" if self.owing_months else "")
+
+
+def paid_to(ctx: Context, member_id: int) -> PaidTo:
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    bases = _bases(ctx.session, [member_id]).get(member_id, [])
+    covered = _covered(ctx.session, [member_id]).get(member_id, {})
+    last_ended = add_months(month_of(ctx.today), -1)
+    # Paid ahead counts: the months run to the last one any entry covers.
+    # Months paid at the organisation the member came from count as met (the 介绍信's
+    # 团费交至, kept with the transfer in).
+    brought = ctx.session.scalar(
+        select(func.max(Transfer.dues_paid_to)).where(
+            Transfer.member_id == member_id, Transfer.direction == "in"
+        )
+    )
+    if brought is not None:
+        first = _first_month(member, bases) or brought
+        for month in months_between(first, brought):
+            covered.setdefault(month, "paid")
+    last = max([last_ended, *covered])
+    months = _months_of(ctx.profile.dues, member, bases, covered, last)
+    met = None
+    for month in months:
+        if month.owing and month.month <= last_ended:
+            break
+        if month.paid or month.exempt:
+            met = month.month
+    owing = sum(1 for m in months if m.owing and m.month <= last_ended)
+    return PaidTo(met, owing)
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,27 @@ class DuesRules(RuleGroup):
     pay_ahead_months: Rule[int]
 
 
+class TransferRules(RuleGroup):
+    unmoved_lapse_months: Rule[int]  # not transferred this long without reason → 自行脱团
+    request_lapse_days: Rule[int]  # an unanswered request lapses (智慧团建)
+    letter_valid_days: Rule[int]  # the 介绍信's 有效期
+    graduate_hold_months: Rule[int]  # held by the old school in a 流动团员团支部
+    graduate_hold_max_months: Rule[int]
+    new_branch_within_months: Rule[int]  # the admitting school sets up its branches
+    register_form_from_year: Rule[int]  # 团员登记表 in the file of those admitted since
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TransferRules:
+        _ordered(
+            (
+                "毕业生保留组织关系的一般期限不能长于最长期限",
+                self.graduate_hold_months,
+                self.graduate_hold_max_months,
+            )
+        )
+        return self
+
+
 RatingMeasure = Literal[
     "secretary",
     "committee",
@@ -393,6 +414,7 @@ class RuleProfile(_Strict):
     meetings: MeetingRules
     membership: MembershipRules
     dues: DuesRules
+    transfer: TransferRules
     branch: BranchRules
 
     def groups(self) -> Iterator[tuple[str, RuleGroup]]:
@@ -489,11 +511,21 @@ ADDED_RULES = (
     ("dues", "arrears_warning_months"),
     ("dues", "pay_ahead_months"),
 )
+# Whole groups added since: an adapted copy made before takes the bundled group.
+ADDED_GROUPS = ("transfer",)
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
     """A profile the branch adapted from an older default, in today's shape."""
     default = tomllib.loads((bundled_rules_dir() / f"{DEFAULT_PROFILE_ID}.toml").read_text("utf-8"))
+    for group in ADDED_GROUPS:
+        if group not in data:
+            data[group] = {
+                key: {**rule, "note": (rule.get("note", "") + FILLED_NOTE).strip()}
+                if isinstance(rule, dict)
+                else rule
+                for key, rule in default[group].items()
+            }
     for group, name in ADDED_RULES:
         mine = data.get(group)
         if isinstance(mine, dict) and name not in mine:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import qzdesk.models
 
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014"
 MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
 
 

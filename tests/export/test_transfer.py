@@ -1,0 +1,182 @@
+"""组织关系转接 between two installations: a school's class leaves with signed packages
+and arrives in a village branch with the whole record (timeline equal entry by entry,
+papers and their scans), the 回执 close the transfers at the school, and what must be
+refused is refused: the same package twice, a tampered package, a key ended as lost."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qzdesk.export.transfer import (
+    confirm_file,
+    open_package,
+    receive_file,
+    write_packages,
+)
+from qzdesk.models import Member, Transfer
+from qzdesk.services import clock
+from qzdesk.services.demo.village import build_branch_demo
+from qzdesk.services.dossier import papers, timeline
+from qzdesk.services.errors import ValidationError
+from qzdesk.services.members import records
+from qzdesk.services.receiving import registry
+from qzdesk.services.security import branch_key
+from qzdesk.services.storage.store import Store
+from qzdesk.services.transfer import book
+from qzdesk.services.transfer.data import package_from
+from qzdesk.services.transfer.snapshot import Side
+from qzdesk.vocabulary import KeyEnd, MemberStatus, Paper, Sector, TransferCause, TransferState
+from tests.desks import desk_at
+
+PASSWORD = "qzdemo"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # recognised by content as a PNG scan
+
+
+def _class_leaves(store: Store, profiles, tmp_path: Path) -> tuple[list[int], list[Path]]:
+    """The largest class on the books goes to the village; one member's 入团志愿书 is
+    scanned and one has a discipline on record, so both travel."""
+    desk = desk_at(store, profiles=profiles)
+    desk.actor = "书记"
+
+    def leave(ctx):
+        on_books = [
+            (m.branch_id, m.id)
+            for m in ctx.session.query(Member).filter(
+                Member.status == MemberStatus.ACTIVE.value, Member.voided.is_(False)
+            )
+        ]
+        counts: dict[int, int] = {}
+        for branch, _ in on_books:
+            counts[branch] = counts.get(branch, 0) + 1
+        largest = max(counts, key=lambda b: counts[b])
+        ids = [m for b, m in on_books if b == largest]
+        scan = tmp_path / "志愿书.png"
+        scan.write_bytes(PNG)
+        papers.record_paper(ctx, ids[0], Paper.VOLUNTEER_FORM, True, scan)
+        papers.record_paper(ctx, ids[0], Paper.MEMBER_CARD, False)
+        to = Side("东关村团支部（演示）", "某镇团委")
+        moves = [book.Move(i, to, TransferCause.STUDY) for i in ids]
+        transfer_ids = book.transfer_out(ctx, moves).value
+        out = tmp_path / "U盘"
+        return ids, [s.path for s in write_packages(ctx, transfer_ids, PASSWORD, out)]
+
+    return desk.write(leave)
+
+
+@pytest.fixture
+def village(tmp_path, profiles) -> Path:
+    root = tmp_path / "village"
+    with Store.open(root, "tests", create=True) as store:
+        build_branch_demo(store, profiles, clock.today(), "东关村团支部（演示）", Sector.VILLAGE, 3)
+    return root
+
+
+def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
+    store, profiles, village, tmp_path
+):
+    ids, packages = _class_leaves(store, profiles, tmp_path)
+    assert len(packages) == len(ids) >= 3
+    school = desk_at(store, profiles=profiles)
+    # Still on the books, 转出中, until the receipts come back.
+    pending = school.read(book.transfers, "out")
+    assert {r.state for r in pending} == {TransferState.PENDING}
+    assert school.read(lambda ctx: book.reminders(ctx)) != []
+    sender_org = pending[0].sender.org
+    receipts = tmp_path / "回执"
+    with Store.open(village, "tests") as vstore:
+        vdesk = desk_at(vstore, profiles=profiles)
+        fingerprint = branch_key.key_info(store).fingerprint
+        branch = vdesk.read(lambda ctx: ctx.overview.open_branches[0].id)
+        for n, path in enumerate(packages):
+            typed = fingerprint if n % 2 == 0 else None  # half checked against the paper
+            arrival = vdesk.write(receive_file, path, branch, PASSWORD, receipts, typed)
+            assert arrival.known == (typed is not None)
+        # The same package again is recognised, not entered twice.
+        with pytest.raises(ValidationError, match="不会重复登记"):
+            vdesk.write(receive_file, packages[0], branch, PASSWORD, receipts)
+
+        def compare(ctx):
+            for path in packages:
+                opened = open_package(ctx, path.read_bytes())
+                pkg = package_from(opened.data)
+                member_id = records.member_with_id_number(ctx, pkg.member["id_number"])
+                here = timeline.timeline(ctx, member_id)
+                came = [e for e in here if e.kind != "transfer_in"]
+                assert [(e.on, e.kind, e.text) for e in came] == [
+                    (e.on, e.kind, e.text) for e in pkg.timeline
+                ]
+                assert all(
+                    e.source == (s.source or sender_org)
+                    for e, s in zip(came, pkg.timeline, strict=True)
+                )
+                assert [e.kind for e in here if e.kind == "transfer_in"] == ["transfer_in"]
+                held = {p.paper: p for p in papers.papers(ctx, member_id)}
+                assert held[Paper.LETTER].present and held[Paper.LETTER].sha256
+                for sent in pkg.papers:
+                    if sent.paper is not Paper.LETTER and sent.present is not None:
+                        assert held[sent.paper].present == sent.present
+                        assert held[sent.paper].sha256 == sent.sha256
+            return True
+
+        assert vdesk.read(compare)
+        scanned = [p for p in packages if "志愿书" in open_package_text(vdesk, p)]
+        assert len(scanned) == 1
+    # The receipts close the transfers at the school: 已转出 on the day received.
+    for receipt in sorted(receipts.glob("回执-*.pdf")):
+        row = school.write(confirm_file, receipt)
+        assert row.state is TransferState.DONE and row.closed_on == clock.today()
+    with pytest.raises(ValidationError, match="无需再确认"):
+        school.write(confirm_file, sorted(receipts.glob("回执-*.pdf"))[0])
+
+    def gone(ctx):
+        rows = ctx.session.query(Member).filter(Member.id.in_(ids)).all()
+        return {(m.status, m.left_on) for m in rows}
+
+    assert school.read(gone) == {(MemberStatus.TRANSFERRED_OUT.value, clock.today())}
+
+
+def open_package_text(desk, path: Path) -> str:
+    opened = desk.read(open_package, path.read_bytes())
+    return " ".join(p.paper.label for p in package_from(opened.data).papers if p.sha256)
+
+
+def test_a_tampered_package_and_one_signed_by_a_lost_key_are_refused(
+    store, profiles, village, tmp_path
+):
+    _ids, packages = _class_leaves(store, profiles, tmp_path)
+    content = bytearray(packages[0].read_bytes())
+    at = content.index(b"/Title")
+    content[at + 8] ^= 0x01
+    with Store.open(village, "tests") as vstore:
+        vdesk = desk_at(vstore, profiles=profiles)
+        opened = vdesk.read(open_package, bytes(content))
+        assert not opened.usable and any("改动" in p for p in opened.problems)
+        # The school's key registered at the village, then reported lost today.
+        info = branch_key.key_info(store)
+        pem = tmp_path / "school.pem"
+        pem.write_bytes(branch_key.certificate_pem(store))
+        registry.register(vstore, pem, info.subject, info.fingerprint)
+        registry.end(vstore, info.fingerprint, "密钥丢失", KeyEnd.COMPROMISED, clock.today())
+        ended = vdesk.read(open_package, packages[1].read_bytes())
+        assert not ended.usable and any("停用" in p for p in ended.problems)
+        assert vdesk.read(lambda ctx: ctx.session.query(Transfer).count()) == 0
+
+
+def test_a_member_cannot_leave_twice_and_a_withdrawn_transfer_reopens(store, profiles):
+    desk = desk_at(store, profiles=profiles)
+    member = desk.read(
+        lambda ctx: (
+            ctx.overview.members.active
+            and ctx.session.query(Member).filter(Member.status == "active").first().id
+        )
+    )
+    to = Side("某大学团委", "共青团某省委")
+    [first] = desk.write(book.transfer_out, [book.Move(member, to, TransferCause.STUDY)]).value
+    with pytest.raises(ValidationError, match="已在转出中"):
+        desk.write(book.transfer_out, [book.Move(member, to, TransferCause.STUDY)])
+    desk.write(book.withdraw, first, "录取后放弃入学")
+    assert desk.read(book.transfer_row, first).state is TransferState.WITHDRAWN
+    desk.write(book.transfer_out, [book.Move(member, to, TransferCause.OTHER)], date.today())
