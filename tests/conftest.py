@@ -8,11 +8,11 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from qzdesk.services import clock
 from qzdesk.services.demo.build import build_demo
 from qzdesk.services.desk import Desk
 from qzdesk.services.organisation.rules import RuleProfile, bundled_rules_dir, load_profiles
@@ -45,7 +45,7 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory, profiles) -> Path:
     which each test adds its own meetings and evaluations on fixed days."""
     root = tmp_path_factory.mktemp("template") / "data"
     with Store.open(root, "tests", create=True) as store:
-        build_demo(store, profiles, date.today(), history=False)
+        build_demo(store, profiles, clock.today(), history=False)
     return root
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,13 +12,14 @@ from PIL import Image
 from qzdesk.export.pdf.documents import DOCUMENTS
 from qzdesk.export.pdf.member_card import render_member_card
 from qzdesk.export.pdf.registry import render_document
+from qzdesk.services import clock
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
 from tests.desks import desk_at
 
 NOW = datetime(2026, 11, 24, 9, 30)
-THIS_YEAR = parse_period(str(date.today().year))  # the demo members joined up to today
+THIS_YEAR = parse_period(str(clock.today().year))  # the demo members joined up to today
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str = "doc") -> list[str]:
@@ -169,7 +170,7 @@ def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profi
     shown = overview(empty_store, profiles)
     assert [b.id for b in shown.open_branches] == [root.id]
     pdf = desk_at(empty_store).read(
-        render_document, "overview", parse_period(str(date.today().year))
+        render_document, "overview", parse_period(str(clock.today().year))
     )
     text = "".join("".join(pdf_text(pdf, tmp_path)).split())
     assert "团支部1个" in text and "玉泉镇东团庄村团支部" in text
@@ -187,6 +188,6 @@ def test_a_roster_imported_without_ethnicity_says_so_and_invents_nothing(store, 
     record = records.member_record(store, imported["刘备"].id)
     assert record.draft.ethnicity == ""  # the file had no 民族 column: nothing assumed
     assert "ethnicity" not in records.audit_view(record.draft)  # so the archive omits it
-    pdf = desk_at(store).read(render_document, "roster", parse_period(str(date.today().year)))
+    pdf = desk_at(store).read(render_document, "roster", parse_period(str(clock.today().year)))
     text = "".join("".join(pdf_text(pdf, tmp_path)).split())
     assert "资料不全：民族未填3人" in text  # the demo's own members have theirs

@@ -5,7 +5,6 @@ refused is refused: the same package twice, a tampered package, a key ended as l
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -179,4 +178,4 @@ def test_a_member_cannot_leave_twice_and_a_withdrawn_transfer_reopens(store, pro
         desk.write(book.transfer_out, [book.Move(member, to, TransferCause.STUDY)])
     desk.write(book.withdraw, first, "录取后放弃入学")
     assert desk.read(book.transfer_row, first).state is TransferState.WITHDRAWN
-    desk.write(book.transfer_out, [book.Move(member, to, TransferCause.OTHER)], date.today())
+    desk.write(book.transfer_out, [book.Move(member, to, TransferCause.OTHER)], clock.today())

@@ -145,7 +145,7 @@ def main() -> None:
 
     from qzdesk.config import DataPaths
     from qzdesk.logs import setup_logging
-    from qzdesk.services.clock import FixedClock  # noqa: F401 - the demo is built for today
+    from qzdesk.services import clock
     from qzdesk.services.demo.build import build_demo
     from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
     from qzdesk.services.storage.store import Store
@@ -163,9 +163,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     data = tmp / "demo"
     with Store.open(data, "small-screen", create=True) as store:
-        from datetime import date
-
-        build_demo(store, load_profiles([bundled_rules_dir()]), date.today())
+        build_demo(store, load_profiles([bundled_rules_dir()]), clock.today())
     paths = DataPaths(data)
     handler = ErrorHandler(setup_logging(paths.logs))
     context = open_context(paths, handler)
@@ -236,10 +234,10 @@ def main() -> None:
 
     window.nav.setCurrentRow(window.pages.index(meetings))
     branches = meetings.data.branches
-    dialog("plan-item", PlanItemDialog(context, branches, None, date.today().year, window))
+    dialog("plan-item", PlanItemDialog(context, branches, None, clock.today().year, window))
     dialog("term", TermDialog(context, meetings.terms.rows, branches[0][0], window))
     opening = EvaluationOpenDialog(
-        context, branches[0][0], branches[0][1], date.today().year, date.today(), window
+        context, branches[0][0], branches[0][1], clock.today().year, clock.today(), window
     )
     dialog("evaluation-open", opening)
     from qzdesk.ui.error_dialog import ErrorDialog

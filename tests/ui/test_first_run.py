@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWizard
 
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.ui.wizard import PAGE_BRANCHES, PAGE_ORG, PAGE_RULES, PAGE_SECRETARY, SetupWizard
@@ -151,7 +150,7 @@ def test_the_first_hour_guide_leads_a_new_village_branch_and_ticks_itself_off(
     qtbot.waitUntil(lambda: bool(done) and home.steps[0].done, timeout=20_000)
     assert home.steps[1].done  # the one branch has its members now
     qtbot.waitUntil(lambda: not window.roster.empty_hint.isVisible())  # its reload too
-    context.submit(plan.lay_out_year, context.store, context.profiles, date.today().year)
+    context.submit(plan.lay_out_year, context.store, context.profiles, clock.today().year)
     qtbot.waitUntil(lambda: home.steps[2].done, timeout=20_000)
     context.submit(branch_key.export_certificate, context.store, tmp_path / "支部证书.pem")
     qtbot.waitUntil(lambda: home.steps[3].done and not home.guide.isVisible(), timeout=20_000)

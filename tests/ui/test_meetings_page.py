@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
+from qzdesk.services import clock
 from qzdesk.services.meetings import minutes
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.todo import Target
@@ -193,7 +194,7 @@ def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
 
 
 def test_record_an_election_from_the_todo_list(signed_in, qtbot):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from qzdesk.services.meetings import terms
 
@@ -214,7 +215,7 @@ def test_record_an_election_from_the_todo_list(signed_in, qtbot):
     page.terms.table.setCurrentCell(names.index("初三（3）班团支部"), 0)
     dialog = page.terms.record()
     assert dialog.branch.currentText() == "初三（3）班团支部"
-    elected = date.today() - timedelta(days=340)
+    elected = clock.today() - timedelta(days=340)
     dialog.elected_on.setDate(elected)
     type_text(dialog.secretary, "李文静")
     type_text(dialog.committee, "王芳")
@@ -309,13 +310,12 @@ def test_observers_are_picked_from_the_branchs_activists(signed_in, qtbot):
 
 
 def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
-    from datetime import date
 
     from qzdesk.services.meetings import plan
 
     window = signed_in
     store = window.context.store
-    year = date.today().year
+    year = clock.today().year
     plan.lay_out_year(store, window.context.profiles, year)
     item = next(
         r
@@ -331,7 +331,7 @@ def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
     dialog = tab.write_minutes()
     assert dialog.branch.currentData() == item.branch_id
     assert dialog.kind.currentData() == MeetingKind.ASSEMBLY.value
-    assert dialog.held_on.date().toPython() == min(item.planned_on, date.today())
+    assert dialog.held_on.date().toPython() == min(item.planned_on, clock.today())
     assert dialog.fields["topic"].text() == "学习团章" and dialog.fields["chair"].text() == "李文静"
     qtbot.waitUntil(lambda: dialog.attendance.rowCount() > 0)
     dialog.close()
@@ -365,12 +365,11 @@ def test_a_draft_is_discarded_only_after_confirming(signed_in, qtbot):
 
 
 def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
-    from datetime import date
 
     from qzdesk.services.meetings import plan
 
     window = signed_in
-    plan.lay_out_year(window.context.store, window.context.profiles, date.today().year)
+    plan.lay_out_year(window.context.store, window.context.profiles, clock.today().year)
     window.open_target(Target.MINUTES)
     page = window.meetings
     page.refresh()

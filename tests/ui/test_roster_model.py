@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from qzdesk.services import clock
 from qzdesk.services.members import records
 from qzdesk.services.members.filtering import RosterQuery
 from qzdesk.services.members.validation import MemberDraft
@@ -14,7 +15,7 @@ from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 from tests.unit.test_members import rid
 
 # The demo template is built with today's date; judge its members on the same day.
-TODAY = date.today()
+TODAY = clock.today()
 NAME = [c.key for c in COLUMNS].index("name")
 AGE = [c.key for c in COLUMNS].index("age")
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 
+from qzdesk.services import clock
 from qzdesk.services.organisation import orgs
 from qzdesk.ui.settings.organisation import ORG_ID, CloseOrgDialog
 from tests.ui.conftest import answer_modal, type_text
@@ -65,7 +64,7 @@ def test_close_a_branch_with_a_reason_then_restore_it(signed_in, qtbot):
     qtbot.waitUntil(lambda: dialog.result() == CloseOrgDialog.DialogCode.Accepted)
     settle(qtbot, window)
     closed = select_org(tab, "初三（3）班团支部")
-    assert closed.closed_on == date.today() and closed.close_reason == "与初三（2）班合并"
+    assert closed.closed_on == clock.today() and closed.close_reason == "与初三（2）班合并"
     assert "已撤销 2 个" in window.home.counts.text()
     assert tab.reopen_button.isEnabled()
 
@@ -207,7 +206,7 @@ def test_a_branch_marked_temporary_is_shown_so_and_not_rated(signed_in, qtbot):
     qtbot.waitUntil(lambda: tab.orgs[org.id].nature is BranchNature.TEMPORARY)
     assert tab.tree.currentItem().text(1) == "临时团支部"
     store, profiles = window.context.store, window.context.profiles
-    rated = {r.branch_id for r in ratings(store, profiles, date.today().year)[1]}
+    rated = {r.branch_id for r in ratings(store, profiles, clock.today().year)[1]}
     assert org.id not in rated
     select_org(tab, "秦州区示范中学团委（演示）")
     assert not tab.nature_button.isEnabled()  # only a 团支部 has a nature

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from qzdesk.services import clock
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import evaluation
@@ -152,7 +153,7 @@ def test_members_long_unregistered_are_flagged_void(store, profiles):
     # The demo's members were entered on the day it was built: a card is void only twelve
     # months after that, however long ago they joined.
     assert not any(o.void for o in overdue.values())
-    later = add_months(date.today(), 13)
+    later = add_months(clock.today(), 13)
     late = [o for o in evaluation.overdue_registrations(store, profiles, later) if o.void]
     never = [o for o in late if o.member_id != first.id]
     assert never and all(o.last_registered is None for o in never)

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from qzdesk.export.roster_excel import write_roster
+from qzdesk.services import clock
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.members.importer import (
@@ -26,7 +27,7 @@ from qzdesk.services.members.spreadsheet import SpreadsheetError
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 # The demo template is built with today's date; judge its members on the same day.
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def preview(store, profiles, name, **options):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.members.idcard import check_char
@@ -17,7 +17,7 @@ from qzdesk.services.members.validation import MemberDraft
 from qzdesk.vocabulary import MemberStatus
 
 # The demo template is built with today's date; judge its members on the same day.
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def rid(born: str, order: int = 11) -> str:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from qzdesk.services import audit
+from qzdesk.services import audit, clock
 from qzdesk.services.changes import Topic
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.organisation import orgs
@@ -89,7 +89,7 @@ def test_the_top_organisation_changes_kind_only_when_its_branches_allow(store):
 
 def test_closing_keeps_the_branch_and_its_history(store, profiles):
     branch = branch_named(store, "初三（3）班团支部")
-    closed = orgs.close_org(store, branch.id, date.today(), "并班").value
+    closed = orgs.close_org(store, branch.id, clock.today(), "并班").value
     assert not closed.is_open and closed.close_reason == "并班"
     data = overview(store, profiles)
     assert branch.id in [b.id for b in data.closed_branches]
@@ -101,9 +101,9 @@ def test_closing_keeps_the_branch_and_its_history(store, profiles):
 def test_closing_needs_a_reason_and_a_sensible_date(store):
     branch = branch_named(store, "初三（3）班团支部")
     with pytest.raises(ValidationError, match="请填写撤销原因"):
-        orgs.close_org(store, branch.id, date.today(), " ")
+        orgs.close_org(store, branch.id, clock.today(), " ")
     with pytest.raises(ValidationError, match="不能晚于今天") as future:
-        orgs.close_org(store, branch.id, date.today() + timedelta(days=1), "并班")
+        orgs.close_org(store, branch.id, clock.today() + timedelta(days=1), "并班")
     assert future.value.field == "closed_on"
     with pytest.raises(ValidationError, match="不能早于成立日期"):
         orgs.close_org(store, branch.id, branch.created_on - timedelta(days=1), "并班")
@@ -111,16 +111,16 @@ def test_closing_needs_a_reason_and_a_sensible_date(store):
 
 def test_the_top_organisation_cannot_be_closed(store):
     with pytest.raises(ValidationError, match="不能撤销最上级组织"):
-        orgs.close_org(store, root_of(store).id, date.today(), "撤销")
+        orgs.close_org(store, root_of(store).id, clock.today(), "撤销")
 
 
 def test_a_closed_name_can_be_used_again_and_reopening_checks_for_clashes(store):
     branch = branch_named(store, "初二（1）班团支部")
-    orgs.close_org(store, branch.id, date.today(), "升入初三")
+    orgs.close_org(store, branch.id, clock.today(), "升入初三")
     again = orgs.add_branch(store, branch.parent_id, "初二（1）班团支部").value
     with pytest.raises(ValidationError, match="已有一个名为"):
         orgs.reopen_org(store, branch.id)
-    orgs.close_org(store, again.id, date.today(), "建错了")
+    orgs.close_org(store, again.id, clock.today(), "建错了")
     reopened = orgs.reopen_org(store, branch.id).value
     assert reopened.is_open and reopened.close_reason is None
 
@@ -147,7 +147,7 @@ def test_a_general_branch_with_open_branches_cannot_be_closed(store):
         general_id = general.id
     orgs.add_branch(store, general_id, "初三（5）班团支部")
     with pytest.raises(ValidationError, match="还有 1 个未撤销的组织"):
-        orgs.close_org(store, general_id, date.today(), "年级合并")
+        orgs.close_org(store, general_id, clock.today(), "年级合并")
 
 
 def test_unknown_ids_are_reported(store):

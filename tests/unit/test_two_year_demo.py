@@ -13,6 +13,7 @@ from io import BytesIO
 import pytest
 
 from qzdesk.export.archive import read_data, save_archive
+from qzdesk.services import clock
 from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.demo.build import build_demo
 from qzdesk.services.demo.village import DEMO_TOWN
@@ -77,7 +78,7 @@ def test_distinct_village_demos_are_received_by_a_committee(tmp_path):
     archive, and a committee that registered them receives all three."""
     from tests.unit.test_member_import import run_cli
 
-    year = str(date.today().year - 1)
+    year = str(clock.today().year - 1)
     stick = tmp_path / "U盘"
     committee = tmp_path / "镇团委"
     town = DEMO_TOWN  # the committee the village demos name above them
