@@ -57,7 +57,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int
 
 
 def _out(ctx: Any, args: argparse.Namespace, password: str) -> tuple[str, dict[str, Any]]:
-    from qzdesk.export.transfer import write_packages
+    from qzdesk.export.transfer import send
     from qzdesk.services.members import records
     from qzdesk.services.transfer import book
     from qzdesk.services.transfer.snapshot import Side
@@ -66,8 +66,7 @@ def _out(ctx: Any, args: argparse.Namespace, password: str) -> tuple[str, dict[s
     moves = [
         book.Move(records.member_with_id_number(ctx, n), side, args.cause) for n in args.member
     ]
-    ids = book.transfer_out(ctx, moves, args.on).value
-    saved = write_packages(ctx, ids, password, args.out or Path.cwd())
+    saved = send(ctx, moves, args.on, password, args.out or Path.cwd()).value
     lines = [f"已转出 {len(saved)} 人（转出中，待转入单位回执）："]
     lines += [f"  {s.name}：介绍信 {s.code}，材料 {s.path}" for s in saved]
     payload = {"packages": [{"code": s.code, "name": s.name, "file": str(s.path)} for s in saved]}
@@ -99,7 +98,7 @@ def _receive(ctx: Any, args: argparse.Namespace, password: str) -> tuple[str, di
         password,
         args.out or Path.cwd(),
         args.fingerprint,
-    )
+    ).value
     mark = "" if arrival.known else "（转出单位证书未登记，已标注“未登记”）"
     text = f"{arrival.name} 已转入{mark}。回执已写入 {arrival.receipt}，请交回转出单位。"
     return text, {
@@ -122,7 +121,7 @@ def _confirm(ctx: Any, args: argparse.Namespace, _password: str) -> tuple[str, d
     opened = open_receipt(ctx, _read(args.file), args.fingerprint)
     if not opened.usable:
         raise Refused("\n".join([f"文件：{args.file}", *opened.report()]))
-    row = confirm_file(ctx, args.file, args.fingerprint)
+    row = confirm_file(ctx, args.file, args.fingerprint).value
     text = (
         f"{row.name} 已转出至{row.receiver.org}"
         f"（{row.closed_on:%Y-%m-%d} 转入，介绍信 {row.code}）。"

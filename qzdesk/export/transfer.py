@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from qzdesk.export.signed_pdf import (
 )
 from qzdesk.models import Member
 from qzdesk.services.attachments import SUFFIX, stored_path
+from qzdesk.services.changes import Outcome
 from qzdesk.services.clock import BEIJING
 from qzdesk.services.desk import Context
 from qzdesk.services.dossier.papers import papers
@@ -109,6 +111,16 @@ def package_pdf(pkg: Package, scans: dict[str, bytes], key: Any, cert: x509.Cert
     return sign_with_files(
         pdf, files, key, cert, pkg.taken_at, FIELD, "团员组织关系转接", pkg.sender.org
     )
+
+
+def send(
+    ctx: Context, moves: list[book.Move], on: date | None, password: str, out_dir: Path
+) -> Outcome[list[SavedPackage]]:
+    """Transfer the members out and write their signed packages, as one unit: a wrong
+    password or an unwritable folder leaves no transfer behind."""
+    branch_key.load_key(ctx.store, password)  # refuse a wrong password before anything
+    ids = book.transfer_out(ctx, moves, on).value
+    return Outcome(write_packages(ctx, ids, password, out_dir), book.CHANGED)
 
 
 @dataclass(frozen=True)
@@ -249,6 +261,31 @@ def open_package(ctx: Context, content: bytes, typed: str | None = None) -> Open
     return _open(ctx, content, PACKAGE_FILE, "transfer-schema.json", typed, "from")
 
 
+@dataclass(frozen=True)
+class PackageReview:
+    """What the 转入 dialog shows of a package before anything is taken in."""
+
+    opened: Opened
+    package: Package | None
+    review: book.Review | None
+
+    @property
+    def blocked(self) -> str | None:
+        """Why it cannot be taken in, or None."""
+        if not self.opened.usable:
+            return "；".join(self.opened.problems)
+        assert self.review is not None
+        return self.review.received_before or self.review.conflict
+
+
+def review_package(ctx: Context, content: bytes, typed: str | None = None) -> PackageReview:
+    opened = open_package(ctx, content, typed)
+    if not opened.usable or opened.data is None:
+        return PackageReview(opened, None, None)
+    pkg = package_from(opened.data)
+    return PackageReview(opened, pkg, book.review(ctx, pkg, opened.known))
+
+
 def open_receipt(ctx: Context, content: bytes, typed: str | None = None) -> Opened:
     return _open(ctx, content, RECEIPT_FILE, "transfer-receipt-schema.json", typed, "receiver")
 
@@ -275,7 +312,7 @@ def receive_file(
     password: str,
     out_dir: Path,
     typed: str | None = None,
-) -> Arrival:
+) -> Outcome[Arrival]:
     """Take in the member a package brings, then write the signed 回执 for the sender
     into `out_dir` (a copy kept here). Nothing is taken from a package that fails."""
     key, cert = branch_key.load_key(ctx.store, password)
@@ -308,7 +345,7 @@ def receive_file(
     name = f"回执-{pkg.code}-{pkg.name}.pdf"
     write_sealed(ctx.store, ctx.store.paths.transfers / name, pdf)
     write_atomically(out_dir / name, pdf)
-    return Arrival(transfer_id, pkg.name, out_dir / name, opened.known)
+    return Outcome(Arrival(transfer_id, pkg.name, out_dir / name, opened.known), book.CHANGED)
 
 
 def receipt_pdf(data: dict[str, Any], key: Any, cert: x509.Certificate, ctx: Context) -> bytes:
@@ -339,9 +376,9 @@ def receipt_pdf(data: dict[str, Any], key: Any, cert: x509.Certificate, ctx: Con
     )
 
 
-def confirm_file(ctx: Context, path: Path, typed: str | None = None) -> book.TransferRow:
+def confirm_file(ctx: Context, path: Path, typed: str | None = None) -> Outcome[book.TransferRow]:
     """The 回执 came back: checked, then the transfer is closed (已转出)."""
     opened = open_receipt(ctx, _read(path), typed)
     if not opened.usable or opened.data is None:
         raise QzdeskError(f"{path.name}：{'；'.join(opened.problems)}")
-    return book.confirm(ctx, opened.data, opened.verification.fingerprint, opened.known).value
+    return book.confirm(ctx, opened.data, opened.verification.fingerprint, opened.known)

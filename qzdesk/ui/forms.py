@@ -102,13 +102,15 @@ def combo(object_name: str, items: list[tuple[str, object]]) -> QComboBox:
     return box
 
 
-def date_edit(object_name: str, not_after_today: bool = True) -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate())
+def date_edit(object_name: str, today: date, not_after_today: bool = True) -> QDateEdit:
+    """A day, starting at `today`: the desk's day (Beijing), never the machine's own
+    date, which is a day behind for eight hours of every day outside China's zone."""
+    edit = QDateEdit(QDate(today.year, today.month, today.day))
     edit.setObjectName(object_name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     if not_after_today:
-        edit.setMaximumDate(QDate.currentDate())
+        edit.setMaximumDate(QDate(today.year, today.month, today.day))
     return edit
 
 
@@ -166,7 +168,7 @@ def ask_date(parent: QWidget, title: str, label: str, first: date, last: date) -
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     form = QFormLayout(dialog)
-    edit = date_edit("ask_date", not_after_today=False)
+    edit = date_edit("ask_date", first, not_after_today=False)
     edit.setDateRange(QDate(first), QDate(last))
     edit.setDate(QDate(first))
     form.addRow(label, edit)

@@ -91,7 +91,7 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
         branch = vdesk.read(lambda ctx: ctx.overview.open_branches[0].id)
         for n, path in enumerate(packages):
             typed = fingerprint if n % 2 == 0 else None  # half checked against the paper
-            arrival = vdesk.write(receive_file, path, branch, PASSWORD, receipts, typed)
+            arrival = vdesk.write(receive_file, path, branch, PASSWORD, receipts, typed).value
             assert arrival.known == (typed is not None)
         # The same package again is recognised, not entered twice.
         with pytest.raises(ValidationError, match="不会重复登记"):
@@ -125,7 +125,7 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
         assert len(scanned) == 1
     # The receipts close the transfers at the school: 已转出 on the day received.
     for receipt in sorted(receipts.glob("回执-*.pdf")):
-        row = school.write(confirm_file, receipt)
+        row = school.write(confirm_file, receipt).value
         assert row.state is TransferState.DONE and row.closed_on == clock.today()
     with pytest.raises(ValidationError, match="无需再确认"):
         school.write(confirm_file, sorted(receipts.glob("回执-*.pdf"))[0])

@@ -195,6 +195,20 @@ def main() -> None:
     wait_for(lambda: roster.model.rowCount() > 0)
     form = MemberForm(context, roster.proxy.member_at(0).id, window)
     dialog("member-form", form, lambda: form.record is not None)
+    from qzdesk.export.transfer import send
+    from qzdesk.services.transfer.book import Move
+    from qzdesk.services.transfer.snapshot import Side
+    from qzdesk.ui.members.transfer import ReceiveDialog, TransferOutDialog
+    from qzdesk.vocabulary import TransferCause
+
+    leaving = [(m.id, m.name) for m in (roster.proxy.member_at(r) for r in range(3))]
+    dialog("transfer-out", TransferOutDialog(context, leaving, window))
+    to = Side("天水市第一中学团委", "共青团天水市委")
+    sent = context.write(send, [Move(leaving[0][0], to, TransferCause.STUDY)], None, "qzdemo", tmp)
+    wait_for(sent.done)
+    [package] = sent.result().value
+    receiving = ReceiveDialog(context, package.path, window)
+    dialog("transfer-receive", receiving, lambda: receiving.history.rowCount() > 0)
     importing = ImportDialog(context, FIXTURES / "02-row-errors.xlsx", window)
     dialog("import-preview", importing, lambda: importing.preview is not None)
     listing = ApplicantImportDialog(context, FIXTURES / "14-applicants-history.xlsx", window)

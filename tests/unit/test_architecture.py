@@ -267,6 +267,11 @@ CLOCK_READS = {
     ("time", "time_ns"),
     ("time", "localtime"),
     ("time", "gmtime"),
+    # Qt's own wall clock: a date widget started on it is a day behind Beijing for eight
+    # hours of every day on a machine outside China's zone.
+    ("QDate", "currentDate"),
+    ("QDateTime", "currentDateTime"),
+    ("QDateTime", "currentDateTimeUtc"),
 }
 
 
@@ -293,10 +298,15 @@ def test_only_the_clock_reads_the_time():
 def test_the_clock_check_would_catch_a_widget_s_wall_clock(tmp_path):
     widget = tmp_path / "form.py"
     widget.write_text(
-        "from datetime import date\nimport time\nmoved_on = date.today()\nstarted = time.time()\n",
+        "from datetime import date\nimport time\nmoved_on = date.today()\nstarted = time.time()\n"
+        "shown = QDate.currentDate()\n",
         encoding="utf-8",
     )
-    assert clock_reads(widget) == ["form.py:3 date.today()", "form.py:4 time.time()"]
+    assert clock_reads(widget) == [
+        "form.py:3 date.today()",
+        "form.py:4 time.time()",
+        "form.py:5 QDate.currentDate()",
+    ]
 
 
 # Operations take the desk's context (`def op(ctx, …)`); the services still written

@@ -49,6 +49,9 @@ EVENT_LABELS = {
     "restored": "恢复团籍",
     "discipline": "团内处分",
     "discipline_lifted": "解除处分",
+    "transfer_out": "组织关系转出",
+    "transfer_in": "组织关系转入",
+    "history": "随转接转来的记录",
 }
 
 

@@ -40,7 +40,7 @@ class ApplicantDialog(QDialog):
         self.errors.add_row(form, "推荐方式", self.recommended, "recommended_by")
         self.branch = combo("applicant_branch", [])
         self.errors.add_row(form, "所在团支部", self.branch, "branch")
-        self.applied_on = date_edit("applicant_applied_on")
+        self.applied_on = date_edit("applicant_applied_on", context.today())
         self.errors.add_row(form, "递交申请日期", self.applied_on, "applied_on")
         self.errors.make_fallback()
         layout = QVBoxLayout(self)

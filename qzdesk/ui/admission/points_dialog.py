@@ -56,7 +56,7 @@ class PointsDialog(QDialog):
         self.times.setObjectName("points_times")
         self.times.setRange(1, 100)
         self.errors.add_row(form, "次数", self.times, "times")
-        self.on = date_edit("points_on")
+        self.on = date_edit("points_on", context.today())
         self.errors.add_row(form, "日期", self.on, "occurred_on")
         self.note = QLineEdit()
         self.note.setObjectName("points_note")

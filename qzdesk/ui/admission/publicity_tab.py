@@ -53,7 +53,7 @@ class PublicityDialog(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("publicity_people")
         self.errors.add_row(form, "人员", self.list, "people")
-        self.starts = date_edit("publicity_starts", not_after_today=False)
+        self.starts = date_edit("publicity_starts", context.today(), not_after_today=False)
         form.addRow("开始日期", self.starts)
         self.ends = QLabel()
         self.ends.setObjectName("publicity_ends")

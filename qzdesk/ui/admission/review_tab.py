@@ -41,7 +41,7 @@ class ReviewTab(QWidget):
         self.reviewers.setObjectName("review_reviewers")
         self.reviewers.setPlaceholderText("参加本次审核的领导小组成员，如：王建国、李文静、赵敏")
         form.addRow("审核人", self.reviewers)
-        self.on = date_edit("review_on")
+        self.on = date_edit("review_on", context.today())
         form.addRow("审核日期", self.on)
         self.reason = QLineEdit()
         self.reason.setObjectName("review_reason")

@@ -78,7 +78,7 @@ class StepDialog(QDialog):
         steps = [s for s in ALLOWED[file.row.stage] if s is not Step.GATE or open_gates]
         self.step = combo("step_kind", [(s.label, s.value) for s in steps])
         form.addRow("步骤", self.step)
-        self.on = date_edit("step_on")
+        self.on = date_edit("step_on", context.today())
         self.errors.add_row(form, "日期", self.on, "on")
 
         self.pages = QStackedWidget()

@@ -173,7 +173,7 @@ class VetoDialog(QDialog):
         for veto in scheme.vetoes:
             self.item.addItem(veto.name, veto.key)
         self.errors.add_row(form, "事项：", self.item, "item")
-        self.on = date_edit("noted_on")
+        self.on = date_edit("noted_on", context.today())
         self.errors.add_row(form, "日期：", self.on, "noted_on")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")

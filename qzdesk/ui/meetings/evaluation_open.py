@@ -34,7 +34,7 @@ class EvaluationOpenDialog(QDialog):
         self.setMinimumWidth(420)
         self.errors = FieldErrors()
         form = QFormLayout(self)
-        self.held_on = date_edit("evaluation_held_on")
+        self.held_on = date_edit("evaluation_held_on", context.today())
         self.held_on.setDate(QDate(held_on.year, held_on.month, held_on.day))
         self.errors.add_row(form, "评议日期", self.held_on, "held_on")
         self.present = QSpinBox()

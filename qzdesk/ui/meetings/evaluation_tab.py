@@ -40,7 +40,7 @@ class EvaluationTab(QWidget):
         row = QHBoxLayout()
         self.branch = combo("evaluation_branch", [])
         self.branch.currentIndexChanged.connect(self.refresh)
-        self.on = date_edit("evaluation_on")
+        self.on = date_edit("evaluation_on", context.today())
         row.addWidget(self.branch)
         row.addWidget(QLabel("日期"))
         row.addWidget(self.on)

@@ -75,7 +75,7 @@ class MinutesDialog(QDialog):
         form.addRow("团支部", self.branch)
         self.kind = combo("minutes_kind", [(k.label, k.value) for k in MeetingKind])
         form.addRow("会议类型", self.kind)
-        self.held_on = date_edit("minutes_held_on")
+        self.held_on = date_edit("minutes_held_on", context.today())
         self.errors.add_row(form, "日期", self.held_on, "held_on")
         times = QHBoxLayout()
         self.starts_at, self.ends_at = QLineEdit(), QLineEdit()

@@ -222,7 +222,7 @@ class PlanItemDialog(QDialog):
         form = QFormLayout(self)
         self.branch = combo("plan_branch", [(name, i) for i, name in branches])
         self.kind = combo("plan_kind", [(k.label, k.value) for k in MeetingKind])
-        self.planned_on = date_edit("plan_planned_on", not_after_today=False)
+        self.planned_on = date_edit("plan_planned_on", context.today(), not_after_today=False)
         self.planned_on.setDateRange(QDate(year, 1, 1), QDate(year, 12, 31))
         self.topic = QLineEdit()
         self.topic.setObjectName("plan_topic")

@@ -136,7 +136,7 @@ class TermDialog(QDialog):
         self.meeting = combo("term_meeting", [])
         self.meeting.currentIndexChanged.connect(self._meeting_chosen)
         self.errors.add_row(form, "选举所在的支部大会", self.meeting, "meeting")
-        self.elected_on = date_edit("term_elected_on")
+        self.elected_on = date_edit("term_elected_on", context.today())
         self.errors.add_row(form, "换届日期", self.elected_on, "elected_on")
         self.secretary = QLineEdit()
         self.secretary.setObjectName("term_secretary")

@@ -94,6 +94,10 @@ class MemberForm(QDialog):
         self.tabs.addTab(scrolled(self._build_details(branch_id)), "基本信息")
         self.history = make_table(["日期", "事项", "原因", "详情", "记录人"], "history")
         self.tabs.addTab(self.history, "历史记录")
+        if member_id is not None:
+            from qzdesk.ui.members.dossier import DossierTab
+
+            self.tabs.addTab(DossierTab(context, member_id, self), "成长档案")
         self.status_line = QLabel()
         self.status_line.setObjectName("status_line")
         layout.addWidget(self.status_line)
@@ -504,7 +508,7 @@ class LeaveDialog(QDialog):
             if status is not MemberStatus.ACTIVE:
                 self.kind.addItem(status.label, status.value)
         form.addRow("离团方式：", self.kind)
-        self.on = date_edit("on")
+        self.on = date_edit("on", context.today())
         self.errors.add_row(form, "日期：", self.on, "on")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
@@ -560,9 +564,9 @@ class DisciplineDialog(QDialog):
         self.level.setObjectName("level")
         self.level.addItems([*discipline.LEVELS, LIFT])
         self.errors.add_row(form, "处分：", self.level, "level")
-        self.on = date_edit("on")
+        self.on = date_edit("on", context.today())
         self.errors.add_row(form, "日期：", self.on, "on")
-        self.until = date_edit("until", not_after_today=False)
+        self.until = date_edit("until", context.today(), not_after_today=False)
         self.until.setDate(self.on.date().addYears(1))
         self.errors.add_row(form, "察看期满：", self.until, "until")
         self.reason = QLineEdit()

@@ -100,6 +100,17 @@ class RosterPage(Page):
             button.setObjectName(name)
             button.clicked.connect(slot)
             actions.addWidget(button)
+        self.transfer_button = QPushButton("组织关系转接")
+        self.transfer_button.setObjectName("transfer")
+        transfer_menu = QMenu(self.transfer_button)
+        for title, slot in (
+            ("转出选中的团员（可多选，如毕业班）…", self.transfer_out),
+            ("接收转接材料…", self.receive_transfer),
+            ("确认转入单位的回执…", self.confirm_receipts),
+        ):
+            transfer_menu.addAction(title, slot)
+        self.transfer_button.setMenu(transfer_menu)
+        actions.addWidget(self.transfer_button)
         actions.addStretch(1)
         self.columns_button = QPushButton("显示的列…")
         self.columns_button.setObjectName("columns")
@@ -223,6 +234,35 @@ class RosterPage(Page):
         from qzdesk.ui.members.form import MemberForm
 
         MemberForm(self.context, None, self, branch_id=self.branch.currentData()).exec()
+
+    def selected_members(self) -> list[tuple[int, str]]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [(m.id, m.name) for m in (self.proxy.member_at(r) for r in rows)]
+
+    def transfer_out(self) -> None:
+        from qzdesk.ui.members.transfer import TransferOutDialog
+
+        chosen = self.selected_members()
+        if not chosen:
+            QMessageBox.information(
+                self, "组织关系转出", "请先在名册中选中要转出的团员（按住 Ctrl 或 Shift 可多选）。"
+            )
+            return
+        TransferOutDialog(self.context, chosen, self).exec()
+
+    def receive_transfer(self) -> None:
+        from qzdesk.ui.members.transfer import ReceiveDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "选择转出单位的转接材料", str(Path.home()), "转接材料 (*.pdf)"
+        )
+        if path:
+            ReceiveDialog(self.context, Path(path), self).exec()
+
+    def confirm_receipts(self) -> None:
+        from qzdesk.ui.members.transfer import confirm_receipts
+
+        confirm_receipts(self.context, self)
 
     def import_file(self) -> None:
         from qzdesk.ui.members.import_dialog import ImportDialog

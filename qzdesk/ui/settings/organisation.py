@@ -46,7 +46,7 @@ class CloseOrgDialog(QDialog):
         note.setWordWrap(True)
         form.addRow(note)
         self.errors = FieldErrors()
-        self.closed_on = date_edit("closed_on")
+        self.closed_on = date_edit("closed_on", context.today())
         self.errors.add_row(form, "撤销日期：", self.closed_on, "closed_on")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")

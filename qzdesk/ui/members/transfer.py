@@ -1,0 +1,321 @@
+"""组织关系转接 in the window: 转出 for one member or a whole class (毕业转接), 接收转接
+with the package shown for review before anything is taken in, and 确认回执. The work is
+the services' and export's; these dialogs collect what the secretary decides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qzdesk.services.transfer import book
+from qzdesk.services.transfer.snapshot import Side
+from qzdesk.ui.context import AppContext
+from qzdesk.ui.screen import fit
+from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.vocabulary import TransferCause
+
+ERROR_STYLE = "color: #b3261e"
+
+
+def _folder_row(initial: Path, parent: QWidget) -> tuple[QWidget, QLineEdit]:
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    edit = QLineEdit(str(initial))
+    pick = QPushButton("选择…")
+
+    def choose() -> None:
+        chosen = QFileDialog.getExistingDirectory(parent, "选择文件夹", edit.text())
+        if chosen:
+            edit.setText(chosen)
+
+    pick.clicked.connect(choose)
+    row.addWidget(edit, 1)
+    row.addWidget(pick)
+    return holder, edit
+
+
+def _password() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName("password")
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setPlaceholderText("登录密码（用于签名）")
+    return edit
+
+
+class TransferOutDialog(QDialog):
+    """转出 the members chosen on the roster (one, or a graduating class at once): each
+    gets a signed package in the chosen folder and stays 转出中 until the 回执."""
+
+    def __init__(
+        self, context: AppContext, members: list[tuple[int, str]], parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.members = members
+        self.setWindowTitle(
+            "组织关系转出" if len(members) == 1 else f"组织关系转出（{len(members)} 人）"
+        )
+        form = QFormLayout(self)
+        names = "、".join(name for _, name in members[:12]) + ("等" if len(members) > 12 else "")
+        who = QLabel(f"{len(members)} 人：{names}")
+        who.setWordWrap(True)
+        form.addRow("转出团员：", who)
+        self.to = QLineEdit()
+        self.to.setObjectName("to_org")
+        self.to.setPlaceholderText("如 天水市第一中学团委、某大学某学院团委、南山村团支部")
+        self.to_parent = QLineEdit()
+        self.to_parent.setObjectName("to_parent")
+        self.to_parent.setPlaceholderText("转入单位的上级团组织")
+        self.cause = QComboBox()
+        self.cause.setObjectName("cause")
+        for cause in TransferCause:
+            self.cause.addItem(cause.label, cause.value)
+        today = context.today()
+        self.on = QDateEdit(QDate(today.year, today.month, today.day))
+        self.on.setDisplayFormat("yyyy-MM-dd")
+        self.on.setMaximumDate(QDate(today.year, today.month, today.day))
+        holder, self.folder = _folder_row(Path.home(), self)
+        self.password = _password()
+        for label, widget in (
+            ("转入单位：", self.to),
+            ("其上级团组织：", self.to_parent),
+            ("转接原因：", self.cause),
+            ("转出日期：", self.on),
+            ("材料保存到：", holder),
+            ("登录密码：", self.password),
+        ):
+            form.addRow(label, widget)
+        hint = QLabel(
+            "每人生成一份经本单位签名的转接材料（介绍信、成长档案、团费交至月份、档案材料扫描件）。"
+            "转入单位接收后会生成回执，交回后在“确认回执…”中登记，团员才转为“已转出”。"
+            "请同时在智慧团建中发起同样的转接。"
+        )
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("转出并生成材料")
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        fit(self, 620, 460)
+
+    def submit(self) -> None:
+        from qzdesk.export.transfer import send  # ReportLab and pyHanko: on demand
+
+        if not self.password.text():
+            self.error.setText("请输入登录密码：转接材料要用本单位的签名密钥签名。")
+            return
+        side = Side(self.to.text(), self.to_parent.text())
+        cause = TransferCause(self.cause.currentData())
+        moves = [book.Move(member_id, side, cause) for member_id, _ in self.members]
+        self.error.clear()
+        self.ok.setEnabled(False)
+        self.context.write(
+            send,
+            moves,
+            self.on.date().toPython(),
+            self.password.text(),
+            Path(self.folder.text()),
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(str(error))
+
+    def _done(self, outcome: Any) -> None:
+        saved = outcome.value
+        listed = "\n".join(f"{s.name}：{s.path.name}" for s in saved[:15])
+        more = f"\n……共 {len(saved)} 份" if len(saved) > 15 else ""
+        QMessageBox.information(
+            self,
+            "已转出",
+            f"已生成 {len(saved)} 份转接材料（保存在 {self.folder.text()}）：\n{listed}{more}\n\n"
+            "请把材料交给转入单位，并在智慧团建中办理同样的转接。",
+        )
+        self.accept()
+
+
+class ReceiveDialog(QDialog):
+    """接收转接: the package is checked and shown (who, from where, the history, what
+    does not fit) before the secretary confirms; a 回执 is written for the sender."""
+
+    def __init__(self, context: AppContext, path: Path, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.path = path
+        self.setWindowTitle(f"接收转接：{path.name}")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("正在核验…")
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.history = make_table(["日期", "事项", "内容", "记录单位"], "package_history")
+        layout.addWidget(self.history, 1)
+        self.notes = QLabel()
+        self.notes.setObjectName("notes")
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet(ERROR_STYLE)
+        layout.addWidget(self.notes)
+        form = QFormLayout()
+        self.branch = QComboBox()
+        self.branch.setObjectName("branch")
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setObjectName("fingerprint")
+        self.fingerprint.setPlaceholderText(
+            "可选：介绍信上印的转出单位证书指纹，核对后标注为已核对"
+        )
+        holder, self.folder = _folder_row(path.parent, self)
+        self.password = _password()
+        for label, widget in (
+            ("转入团支部：", self.branch),
+            ("证书指纹：", self.fingerprint),
+            ("回执保存到：", holder),
+            ("登录密码：", self.password),
+        ):
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("确认转入")
+        self.ok.setEnabled(False)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        fit(self, 860, 620)
+        self._load()
+
+    def _load(self) -> None:
+        from qzdesk.export.transfer import review_package
+
+        try:
+            content = self.path.read_bytes()
+        except OSError as exc:
+            self.summary.setText(f"无法读取 {self.path}：{exc.strerror}")
+            return
+        self.context.read(
+            lambda ctx: (
+                review_package(ctx, content),
+                [(b.id, b.name) for b in ctx.overview.open_branches],
+            ),
+            on_done=self._show,
+            on_error=lambda error: self.summary.setText(str(error)),
+        )
+
+    def _show(self, loaded: tuple[Any, list[tuple[int, str]]]) -> None:
+        review, branches = loaded
+        for branch_id, name in branches:
+            self.branch.addItem(name, branch_id)
+        pkg = review.package
+        if pkg is None:
+            self.summary.setText("这份文件不能接收：\n" + "\n".join(review.opened.report()))
+            return
+        who = review.opened.verification
+        card = pkg.dossier
+        self.summary.setText(
+            f"{pkg.name}（{card.field('gender')}，公民身份号码 {card.field('id_number')}）\n"
+            f"自 {pkg.sender.org}（{pkg.sender.parent}）转入，原因：{pkg.cause.label}；"
+            f"介绍信 {pkg.code}，{pkg.out_on:%Y-%m-%d} 开出，有效期至 {pkg.valid_until:%Y-%m-%d}\n"
+            f"团费交至 {pkg.dues_text}；成长记录 {len(pkg.timeline)} 条，"
+            f"扫描件 {len(pkg.scans)} 份\n签名证书指纹：{who.fingerprint}"
+        )
+        fill_table(self.history, [[e.day_text, e.label, e.text, e.source] for e in pkg.timeline])
+        lines = list(review.review.notes)
+        if review.blocked:
+            lines.insert(0, review.blocked)
+        self.notes.setText("\n".join(lines))
+        self.ok.setEnabled(review.blocked is None)
+
+    def submit(self) -> None:
+        from qzdesk.export.transfer import receive_file
+
+        if not self.password.text():
+            self.error.setText("请输入登录密码：回执要用本单位的签名密钥签名。")
+            return
+        self.ok.setEnabled(False)
+        self.context.write(
+            receive_file,
+            self.path,
+            self.branch.currentData(),
+            self.password.text(),
+            Path(self.folder.text()),
+            self.fingerprint.text().strip() or None,
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.ok.setEnabled(True)
+        self.error.setText(str(error))
+
+    def _done(self, outcome: Any) -> None:
+        arrival = outcome.value
+        mark = "" if arrival.known else "\n转出单位的证书未登记，已在记录中标注“未登记”。"
+        QMessageBox.information(
+            self,
+            "已转入",
+            f"{arrival.name} 已转入。{mark}\n回执已保存：{arrival.receipt}\n请把回执交回转出单位。",
+        )
+        self.accept()
+
+
+def confirm_receipts(context: AppContext, parent: QWidget) -> None:
+    """确认回执: each file chosen closes its transfer; each result is reported."""
+    from qzdesk.export.transfer import confirm_file
+
+    files, _ = QFileDialog.getOpenFileNames(
+        parent, "选择转入单位交回的回执", str(Path.home()), "回执 (*.pdf)"
+    )
+    results: list[str] = []
+
+    def report() -> None:
+        if len(results) == len(files):
+            QMessageBox.information(parent, "确认回执", "\n".join(results))
+
+    for name in files:
+        path = Path(name)
+        context.write(
+            confirm_file,
+            path,
+            on_done=lambda outcome, p=path: (
+                results.append(
+                    f"{p.name}：{outcome.value.name} 已转出至{outcome.value.receiver.org}"
+                ),
+                report(),
+            ),
+            on_error=lambda error, p=path: (results.append(f"{p.name}：{error}"), report()),
+        )
