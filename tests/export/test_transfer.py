@@ -5,6 +5,9 @@ refused is refused: the same package twice, a tampered package, a key ended as l
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +182,58 @@ def test_a_member_cannot_leave_twice_and_a_withdrawn_transfer_reopens(store, pro
     desk.write(book.withdraw, first, "录取后放弃入学")
     assert desk.read(book.transfer_row, first).state is TransferState.WITHDRAWN
     desk.write(book.transfer_out, [book.Move(member, to, TransferCause.OTHER)], clock.today())
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qzdesk", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={"QZDESK_PASSWORD": PASSWORD, "PATH": "/usr/bin:/bin"},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_cli_sends_receives_refuses_and_confirms(data_dir, village, tmp_path):
+    with Store.open(data_dir, "tests") as store:
+        id_number = store_member_id_number(store)
+    out = tmp_path / "out"
+    sent = _cli(
+        "transfer",
+        "out",
+        "--member",
+        id_number,
+        "--to",
+        "东关村团支部（演示）",
+        "--to-parent",
+        "某镇团委",
+        "--cause",
+        "就业",
+        "--out",
+        out,
+        "--data",
+        data_dir,
+        "--json",
+    )
+    assert sent.returncode == 0, sent.stderr
+    [package] = [Path(p["file"]) for p in json.loads(sent.stdout)["packages"]]
+    tampered = tmp_path / "改过.pdf"
+    content = bytearray(package.read_bytes())
+    content[content.index(b"/Title") + 8] ^= 0x01
+    tampered.write_bytes(bytes(content))
+    refused = _cli("transfer", "receive", tampered, "--data", village, "--out", tmp_path)
+    assert refused.returncode == 4 and "不能接收" in refused.stderr + refused.stdout
+    got = _cli("transfer", "receive", package, "--data", village, "--out", tmp_path, "--json")
+    assert got.returncode == 0, got.stderr
+    receipt = Path(json.loads(got.stdout)["receipt"])
+    again = _cli("transfer", "receive", package, "--data", village, "--out", tmp_path)
+    assert again.returncode == 2 and "不会重复登记" in again.stderr
+    closed = _cli("transfer", "confirm", receipt, "--data", data_dir)
+    assert closed.returncode == 0, closed.stderr
+    listed = json.loads(_cli("transfer", "list", "--data", data_dir, "--json").stdout)
+    assert [t["state"] for t in listed["transfers"]] == ["done"]
+
+
+def store_member_id_number(store: Store) -> str:
+    with store.transaction() as session:
+        return session.query(Member.id_number).filter(Member.status == "active").first()[0]

@@ -198,7 +198,7 @@ def main() -> None:
     from qzdesk.export.transfer import send
     from qzdesk.services.transfer.book import Move
     from qzdesk.services.transfer.snapshot import Side
-    from qzdesk.ui.members.transfer import ReceiveDialog, TransferOutDialog
+    from qzdesk.ui.members.transfer import ReceiveDialog, TransferOutDialog, TransfersDialog
     from qzdesk.vocabulary import TransferCause
 
     leaving = [(m.id, m.name) for m in (roster.proxy.member_at(r) for r in range(3))]
@@ -209,6 +209,8 @@ def main() -> None:
     [package] = sent.result().value
     receiving = ReceiveDialog(context, package.path, window)
     dialog("transfer-receive", receiving, lambda: receiving.history.rowCount() > 0)
+    listing = TransfersDialog(context, window)
+    dialog("transfers", listing, lambda: listing.table.rowCount() > 0)
     importing = ImportDialog(context, FIXTURES / "02-row-errors.xlsx", window)
     dialog("import-preview", importing, lambda: importing.preview is not None)
     listing = ApplicantImportDialog(context, FIXTURES / "14-applicants-history.xlsx", window)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from qzdesk.ui.members.form import MemberForm
-from qzdesk.ui.members.transfer import ReceiveDialog, TransferOutDialog
+from qzdesk.ui.members.transfer import ReceiveDialog, TransferOutDialog, TransfersDialog
 from tests.ui.conftest import answer_modal
 from tests.ui.test_roster_page import open_roster
 
@@ -58,3 +58,19 @@ def test_a_class_pair_goes_out_and_the_package_is_reviewed_before_anything(
     assert "身份证号相同" in review.notes.text() and not review.ok.isEnabled()
     qtbot.mouseClick(review.ok, Qt.MouseButton.LeftButton)  # disabled: nothing happens
     assert review.result() == 0
+    review.reject()
+    # The 智慧团建 side recorded, then one transfer withdrawn (the member stays).
+    listing = TransfersDialog(window.context, page)
+    qtbot.addWidget(listing)
+    qtbot.waitUntil(lambda: listing.table.rowCount() == 2, timeout=10_000)
+    listing.table.setCurrentCell(0, 0)
+    listing.zhtj_state.setCurrentText("已发起")
+    listing.record_zhtj()
+    qtbot.waitUntil(lambda: listing.table.item(0, 5).text().startswith("已发起"), timeout=10_000)
+    listing.table.setCurrentCell(1, 0)
+    listing.withdraw()  # no reason: refused with the reason
+    qtbot.waitUntil(lambda: "撤回原因" in listing.error.text(), timeout=10_000)
+    listing.reason.setText("录取后放弃入学")
+    answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
+    listing.withdraw()
+    qtbot.waitUntil(lambda: listing.table.item(1, 4).text().startswith("已撤回"), timeout=10_000)

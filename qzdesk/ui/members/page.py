@@ -107,6 +107,7 @@ class RosterPage(Page):
             ("转出选中的团员（可多选，如毕业班）…", self.transfer_out),
             ("接收转接材料…", self.receive_transfer),
             ("确认转入单位的回执…", self.confirm_receipts),
+            ("转接记录（智慧团建办理情况、撤回）…", self.show_transfers),
         ):
             transfer_menu.addAction(title, slot)
         self.transfer_button.setMenu(transfer_menu)
@@ -263,6 +264,11 @@ class RosterPage(Page):
         from qzdesk.ui.members.transfer import confirm_receipts
 
         confirm_receipts(self.context, self)
+
+    def show_transfers(self) -> None:
+        from qzdesk.ui.members.transfer import TransfersDialog
+
+        TransfersDialog(self.context, self).exec()
 
     def import_file(self) -> None:
         from qzdesk.ui.members.import_dialog import ImportDialog

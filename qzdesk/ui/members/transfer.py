@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from qzdesk.services.transfer import book
 from qzdesk.services.transfer.snapshot import Side
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import date_edit
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import TransferCause
@@ -319,3 +320,108 @@ def confirm_receipts(context: AppContext, parent: QWidget) -> None:
             ),
             on_error=lambda error, p=path: (results.append(f"{p.name}：{error}"), report()),
         )
+
+
+class TransfersDialog(QDialog):
+    """转接记录: every transfer out and in with its state; for one out under way, the
+    same request's state in 智慧团建 as read there, or 撤回 when it did not happen."""
+
+    def __init__(self, context: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.rows: list[book.TransferRow] = []
+        self.setWindowTitle("组织关系转接记录")
+        layout = QVBoxLayout(self)
+        self.table = make_table(
+            ["转出日期", "方向", "团员", "对方单位", "状态", "智慧团建", "介绍信编号"], "transfers"
+        )
+        layout.addWidget(self.table, 1)
+        form = QFormLayout()
+        self.zhtj_state = QComboBox()
+        self.zhtj_state.setObjectName("zhtj_state")
+        self.zhtj_state.setEditable(True)
+        self.zhtj_state.addItems(
+            ["已发起", "转出支部已审批", "上级已审批", "转入方已接收", "已完成", "已退回"]
+        )
+        self.zhtj_on = date_edit("zhtj_on", context.today())
+        self.reason = QLineEdit()
+        self.reason.setObjectName("withdraw_reason")
+        self.reason.setPlaceholderText("撤回原因（如：录取后放弃入学，留在本单位）")
+        form.addRow("智慧团建中的状态：", self.zhtj_state)
+        form.addRow("在智慧团建中查看的日期：", self.zhtj_on)
+        form.addRow("撤回原因：", self.reason)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        record = buttons.addButton("登记智慧团建状态", QDialogButtonBox.ButtonRole.ActionRole)
+        record.setObjectName("record_zhtj")
+        record.clicked.connect(self.record_zhtj)
+        withdraw = buttons.addButton("撤回转出", QDialogButtonBox.ButtonRole.ActionRole)
+        withdraw.setObjectName("withdraw")
+        withdraw.clicked.connect(self.withdraw)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        fit(self, 900, 560)
+        self.reload()
+
+    def reload(self) -> None:
+        self.context.read(book.transfers, on_done=self._show)
+
+    def _show(self, rows: list[book.TransferRow]) -> None:
+        self.rows = rows
+        fill_table(
+            self.table,
+            [
+                [
+                    f"{r.out_on:%Y-%m-%d}",
+                    "转出" if r.direction == "out" else "转入",
+                    r.name,
+                    r.other_side,
+                    r.state.label + (f"（{r.closed_on:%Y-%m-%d}）" if r.closed_on else ""),
+                    f"{r.zhtj_state}（{r.zhtj_on:%m-%d}）" if r.zhtj_on else "未登记",
+                    r.code,
+                ]
+                for r in rows
+            ],
+        )
+
+    def _chosen(self) -> book.TransferRow | None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            self.error.setText("请先在表中选中一条转接记录。")
+            return None
+        return self.rows[row]
+
+    def _write(self, op: Any, *args: Any) -> None:
+        self.error.clear()
+        self.context.write(
+            op,
+            *args,
+            on_done=lambda _outcome: self.reload(),
+            on_error=lambda error: self.error.setText(str(error)),
+        )
+
+    def record_zhtj(self) -> None:
+        if (chosen := self._chosen()) is not None:
+            state = self.zhtj_state.currentText()
+            self._write(book.record_zhtj, chosen.id, self.zhtj_on.date().toPython(), state)
+
+    def withdraw(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        if not self.reason.text().strip():
+            self.error.setText("请填写撤回原因。")
+            return
+        answer = QMessageBox.question(
+            self,
+            "撤回转出",
+            f"撤回 {chosen.name} 的转出（介绍信 {chosen.code}）？已交出的转接材料随之作废，"
+            "请告知对方单位。",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._write(book.withdraw, chosen.id, self.reason.text())
