@@ -39,7 +39,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int
     out.add_argument("--out", type=Path, metavar="DIR", help="材料写到哪个文件夹（默认当前）")
     out.set_defaults(handler=lambda a, p: run(a, p, _out))
     receive = ops.add_parser("receive", parents=[common], help="转入：核验转接材料并登记团员")
-    receive.add_argument("file", type=Path, metavar="FILE.pdf")
+    receive.add_argument("files", type=Path, nargs="+", metavar="FILE.pdf", help="可一次接收多份")
     receive.add_argument("--branch", metavar="团支部", help="转入哪个团支部（只有一个时可省略）")
     receive.add_argument("--fingerprint", metavar="指纹", help="介绍信上印的转出单位证书指纹")
     receive.add_argument("--out", type=Path, metavar="DIR", help="回执写到哪个文件夹（默认当前）")
@@ -85,27 +85,34 @@ def _branch(ctx: Any, name: str | None) -> int:
 
 
 def _receive(ctx: Any, args: argparse.Namespace, password: str) -> tuple[str, dict[str, Any]]:
-    from qzdesk.export.transfer import open_package, receive_file
+    from qzdesk.export.transfer import open_package, receive_files
 
-    content = _read(args.file)
-    opened = open_package(ctx, content, args.fingerprint)
-    if not opened.usable:
-        raise Refused("\n".join([f"文件：{args.file}", *opened.report()]))
-    arrival = receive_file(
+    for path in args.files:  # every file verified before any is taken in
+        opened = open_package(ctx, _read(path), args.fingerprint)
+        if not opened.usable:
+            raise Refused("\n".join([f"文件：{path}", *opened.report()]))
+    arrivals = receive_files(
         ctx,
-        args.file,
+        args.files,
         _branch(ctx, args.branch),
         password,
         args.out or Path.cwd(),
         args.fingerprint,
     ).value
-    mark = "" if arrival.known else "（转出单位证书未登记，已标注“未登记”）"
-    text = f"{arrival.name} 已转入{mark}。回执已写入 {arrival.receipt}，请交回转出单位。"
-    return text, {
-        "transfer": arrival.transfer_id,
-        "receipt": str(arrival.receipt),
-        "known": arrival.known,
+    lines = [
+        f"{a.name} 已转入"
+        + ("" if a.known else "（转出单位证书未登记，已标注“未登记”）")
+        + f"；回执：{a.receipt}"
+        for a in arrivals
+    ]
+    lines.append(f"共 {len(arrivals)} 人转入。请把回执交回转出单位。")
+    payload = {
+        "arrivals": [
+            {"transfer": a.transfer_id, "name": a.name, "receipt": str(a.receipt), "known": a.known}
+            for a in arrivals
+        ]
     }
+    return "\n".join(lines), payload
 
 
 def _read(path: Path) -> bytes:

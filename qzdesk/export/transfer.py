@@ -36,7 +36,7 @@ from qzdesk.services.desk import Context
 from qzdesk.services.dossier.papers import papers
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.services.dues.book import paid_to
-from qzdesk.services.errors import QzdeskError
+from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.members import records
 from qzdesk.services.receiving import registry
@@ -315,22 +315,53 @@ def receive_file(
 ) -> Outcome[Arrival]:
     """Take in the member a package brings, then write the signed 回执 for the sender
     into `out_dir` (a copy kept here). Nothing is taken from a package that fails."""
+    [arrival] = receive_files(ctx, [path], branch_id, password, out_dir, typed).value
+    return Outcome(arrival, book.CHANGED)
+
+
+def receive_files(
+    ctx: Context,
+    paths: list[Path],
+    branch_id: int,
+    password: str,
+    out_dir: Path,
+    typed: str | None = None,
+) -> Outcome[list[Arrival]]:
+    """A class arriving at once (毕业转接): the signing key is opened once (its password
+    derivation is most of one file's cost), and the packages are taken in as one unit:
+    one that fails stops the batch with its file named, and nothing is taken in."""
     key, cert = branch_key.load_key(ctx.store, password)
+    arrivals = [_arrive(ctx, path, branch_id, key, cert, out_dir, typed) for path in paths]
+    return Outcome(arrivals, book.CHANGED)
+
+
+def _arrive(
+    ctx: Context,
+    path: Path,
+    branch_id: int,
+    key: Any,
+    cert: x509.Certificate,
+    out_dir: Path,
+    typed: str | None,
+) -> Arrival:
     content = _read(path)
     opened = open_package(ctx, content, typed)
     if not opened.usable or opened.data is None:
         raise QzdeskError(f"{path.name}：{'；'.join(opened.problems)}")
     pkg = package_from(opened.data)
-    transfer_id = book.receive(
-        ctx,
-        pkg,
-        opened.sha256,
-        opened.verification.fingerprint,
-        opened.known,
-        branch_id,
-        opened.scans,
-        content,
-    ).value
+    try:
+        transfer_id = book.receive(
+            ctx,
+            pkg,
+            opened.sha256,
+            opened.verification.fingerprint,
+            opened.known,
+            branch_id,
+            opened.scans,
+            content,
+        ).value
+    except ValidationError as exc:  # in a batch, say which file
+        raise ValidationError(f"{path.name}：{exc}", exc.field) from exc
     here = ctx.overview
     receipt = receipt_data(
         pkg.code,
@@ -345,7 +376,7 @@ def receive_file(
     name = f"回执-{pkg.code}-{pkg.name}.pdf"
     write_sealed(ctx.store, ctx.store.paths.transfers / name, pdf)
     write_atomically(out_dir / name, pdf)
-    return Outcome(Arrival(transfer_id, pkg.name, out_dir / name, opened.known), book.CHANGED)
+    return Arrival(transfer_id, pkg.name, out_dir / name, opened.known)
 
 
 def receipt_pdf(data: dict[str, Any], key: Any, cert: x509.Certificate, ctx: Context) -> bytes:

@@ -225,7 +225,7 @@ def test_the_cli_sends_receives_refuses_and_confirms(data_dir, village, tmp_path
     assert refused.returncode == 4 and "不能接收" in refused.stderr + refused.stdout
     got = _cli("transfer", "receive", package, "--data", village, "--out", tmp_path, "--json")
     assert got.returncode == 0, got.stderr
-    receipt = Path(json.loads(got.stdout)["receipt"])
+    receipt = Path(json.loads(got.stdout)["arrivals"][0]["receipt"])
     again = _cli("transfer", "receive", package, "--data", village, "--out", tmp_path)
     assert again.returncode == 2 and "不会重复登记" in again.stderr
     closed = _cli("transfer", "confirm", receipt, "--data", data_dir)

@@ -207,7 +207,7 @@ def main() -> None:
     sent = context.write(send, [Move(leaving[0][0], to, TransferCause.STUDY)], None, "qzdemo", tmp)
     wait_for(sent.done)
     [package] = sent.result().value
-    receiving = ReceiveDialog(context, package.path, window)
+    receiving = ReceiveDialog(context, [package.path], window)
     dialog("transfer-receive", receiving, lambda: receiving.history.rowCount() > 0)
     listing = TransfersDialog(context, window)
     dialog("transfers", listing, lambda: listing.table.rowCount() > 0)

@@ -51,7 +51,7 @@ def test_a_class_pair_goes_out_and_the_package_is_reviewed_before_anything(
     qtbot.waitUntil(lambda: tab.timeline.rowCount() > 0, timeout=10_000)
     kinds = [tab.timeline.item(r, 1).text() for r in range(tab.timeline.rowCount())]
     assert "组织关系转出" in kinds
-    review = ReceiveDialog(window.context, packages[0], page)
+    review = ReceiveDialog(window.context, [packages[0]], page)
     qtbot.addWidget(review)
     qtbot.waitUntil(lambda: review.history.rowCount() > 0, timeout=10_000)
     assert "介绍信 ZJ" in review.summary.text() and "团费交至" in review.summary.text()
@@ -59,6 +59,14 @@ def test_a_class_pair_goes_out_and_the_package_is_reviewed_before_anything(
     qtbot.mouseClick(review.ok, Qt.MouseButton.LeftButton)  # disabled: nothing happens
     assert review.result() == 0
     review.reject()
+    both = ReceiveDialog(window.context, packages, page)  # a class's files at once
+    qtbot.addWidget(both)
+    qtbot.waitUntil(lambda: both.packages.rowCount() == 2, timeout=10_000)
+    assert "2 份不能接收" in both.error.text() and not both.ok.isEnabled()
+    both.packages.setCurrentCell(1, 0)
+    second = both.packages.item(1, 1).text()
+    assert second in both.summary.text() and second != both.packages.item(0, 1).text()
+    both.reject()
     # The 智慧团建 side recorded, then one transfer withdrawn (the member stays).
     listing = TransfersDialog(window.context, page)
     qtbot.addWidget(listing)

@@ -266,6 +266,19 @@ def review(ctx: Context, pkg: Package, known: bool) -> Review:
             f"本单位已有身份证号相同的团员“{same.name}”（{where}，"
             f"{MemberStatus(same.status).label}）：不会自动合并，请先核实是否同一人。"
         )
+    number = pkg.member.get("member_no")
+    numbered = (
+        ctx.session.scalar(
+            select(Member).where(Member.member_no == number, Member.voided.is_(False))
+        )
+        if number and conflict is None and code_seen is None
+        else None
+    )
+    if numbered is not None:
+        conflict = (
+            f"团员编号 {number} 在本单位已登记为“{numbered.name}”：团员编号全国唯一，"
+            "请先核实哪一条记录有误。"
+        )
     notes = []
     here = ctx.overview.root.name
     if pkg.receiver.org != here:

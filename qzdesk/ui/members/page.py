@@ -254,11 +254,11 @@ class RosterPage(Page):
     def receive_transfer(self) -> None:
         from qzdesk.ui.members.transfer import ReceiveDialog
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, "选择转出单位的转接材料", str(Path.home()), "转接材料 (*.pdf)"
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "选择转出单位的转接材料（可多选）", str(Path.home()), "转接材料 (*.pdf)"
         )
-        if path:
-            ReceiveDialog(self.context, Path(path), self).exec()
+        if files:
+            ReceiveDialog(self.context, [Path(f) for f in files], self).exec()
 
     def confirm_receipts(self) -> None:
         from qzdesk.ui.members.transfer import confirm_receipts

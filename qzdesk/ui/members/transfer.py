@@ -165,21 +165,30 @@ class TransferOutDialog(QDialog):
 
 
 class ReceiveDialog(QDialog):
-    """接收转接: the package is checked and shown (who, from where, the history, what
-    does not fit) before the secretary confirms; a 回执 is written for the sender."""
+    """接收转接 of one package or a whole class's: each is checked and listed, the one
+    selected shown in full (who, from where, the history, what does not fit), before the
+    secretary confirms; a 回执 is written for each. Any package that cannot be taken in
+    holds the batch back, with its reason."""
 
-    def __init__(self, context: AppContext, path: Path, parent: QWidget) -> None:
+    def __init__(self, context: AppContext, paths: list[Path], parent: QWidget) -> None:
         super().__init__(parent)
         self.context = context
-        self.path = path
-        self.setWindowTitle(f"接收转接：{path.name}")
+        self.paths = paths
+        self.reviews: list[Any] = []
+        self.setWindowTitle(
+            f"接收转接：{paths[0].name}" if len(paths) == 1 else f"接收转接（{len(paths)} 份）"
+        )
         layout = QVBoxLayout(self)
+        self.packages = make_table(["文件", "团员", "转出单位", "核验"], "packages")
+        self.packages.currentCellChanged.connect(lambda row, *_: self._show_one(row))
+        self.packages.setVisible(len(paths) > 1)
+        layout.addWidget(self.packages, 1)
         self.summary = QLabel("正在核验…")
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.history = make_table(["日期", "事项", "内容", "记录单位"], "package_history")
-        layout.addWidget(self.history, 1)
+        layout.addWidget(self.history, 2)
         self.notes = QLabel()
         self.notes.setObjectName("notes")
         self.notes.setWordWrap(True)
@@ -193,7 +202,7 @@ class ReceiveDialog(QDialog):
         self.fingerprint.setPlaceholderText(
             "可选：介绍信上印的转出单位证书指纹，核对后标注为已核对"
         )
-        holder, self.folder = _folder_row(path.parent, self)
+        holder, self.folder = _folder_row(paths[0].parent, self)
         self.password = _password()
         for label, widget in (
             ("转入团支部：", self.branch),
@@ -212,7 +221,7 @@ class ReceiveDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("确认转入")
+        self.ok.setText("确认转入" if len(paths) == 1 else f"确认转入（{len(paths)} 人）")
         self.ok.setEnabled(False)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
@@ -223,27 +232,54 @@ class ReceiveDialog(QDialog):
     def _load(self) -> None:
         from qzdesk.export.transfer import review_package
 
-        try:
-            content = self.path.read_bytes()
-        except OSError as exc:
-            self.summary.setText(f"无法读取 {self.path}：{exc.strerror}")
-            return
+        contents = []
+        for path in self.paths:
+            try:
+                contents.append(path.read_bytes())
+            except OSError as exc:
+                self.summary.setText(f"无法读取 {path}：{exc.strerror}")
+                return
         self.context.read(
             lambda ctx: (
-                review_package(ctx, content),
+                [review_package(ctx, content) for content in contents],
                 [(b.id, b.name) for b in ctx.overview.open_branches],
             ),
             on_done=self._show,
             on_error=lambda error: self.summary.setText(str(error)),
         )
 
-    def _show(self, loaded: tuple[Any, list[tuple[int, str]]]) -> None:
-        review, branches = loaded
+    def _show(self, loaded: tuple[list[Any], list[tuple[int, str]]]) -> None:
+        self.reviews, branches = loaded
         for branch_id, name in branches:
             self.branch.addItem(name, branch_id)
+        fill_table(
+            self.packages,
+            [
+                [
+                    path.name,
+                    r.package.name if r.package else "—",
+                    r.package.sender.org if r.package else "—",
+                    r.blocked or "可以接收",
+                ]
+                for path, r in zip(self.paths, self.reviews, strict=True)
+            ],
+            [r.blocked is not None for r in self.reviews],
+        )
+        blocked = sum(1 for r in self.reviews if r.blocked)
+        self.ok.setEnabled(blocked == 0)
+        if blocked and len(self.paths) > 1:
+            self.error.setText(f"{blocked} 份不能接收（见上表）：请取出这几份后再接收其余的。")
+        self._show_one(0)
+
+    def _show_one(self, row: int) -> None:
+        if not 0 <= row < len(self.reviews):
+            return
+        review = self.reviews[row]
         pkg = review.package
         if pkg is None:
             self.summary.setText("这份文件不能接收：\n" + "\n".join(review.opened.report()))
+            fill_table(self.history, [])
+            self.notes.clear()
             return
         who = review.opened.verification
         card = pkg.dossier
@@ -259,18 +295,18 @@ class ReceiveDialog(QDialog):
         if review.blocked:
             lines.insert(0, review.blocked)
         self.notes.setText("\n".join(lines))
-        self.ok.setEnabled(review.blocked is None)
 
     def submit(self) -> None:
-        from qzdesk.export.transfer import receive_file
+        from qzdesk.export.transfer import receive_files
 
         if not self.password.text():
             self.error.setText("请输入登录密码：回执要用本单位的签名密钥签名。")
             return
         self.ok.setEnabled(False)
+        self.error.setText(f"正在接收 {len(self.paths)} 份并生成回执…")
         self.context.write(
-            receive_file,
-            self.path,
+            receive_files,
+            self.paths,
             self.branch.currentData(),
             self.password.text(),
             Path(self.folder.text()),
@@ -284,12 +320,17 @@ class ReceiveDialog(QDialog):
         self.error.setText(str(error))
 
     def _done(self, outcome: Any) -> None:
-        arrival = outcome.value
-        mark = "" if arrival.known else "\n转出单位的证书未登记，已在记录中标注“未登记”。"
+        arrivals = outcome.value
+        unknown = sum(1 for a in arrivals if not a.known)
+        mark = (
+            f"\n其中 {unknown} 份转出单位的证书未登记，已在记录中标注“未登记”。" if unknown else ""
+        )
+        names = "、".join(a.name for a in arrivals[:10]) + ("等" if len(arrivals) > 10 else "")
         QMessageBox.information(
             self,
             "已转入",
-            f"{arrival.name} 已转入。{mark}\n回执已保存：{arrival.receipt}\n请把回执交回转出单位。",
+            f"{names} 共 {len(arrivals)} 人已转入。{mark}\n回执已保存到：{self.folder.text()}\n"
+            "请把回执交回转出单位。",
         )
         self.accept()
 
