@@ -205,7 +205,11 @@ def _checker(version: object) -> Any:
 
     from qzdesk.config import resources_dir
 
-    name = {SCHEMA_VERSION: "archive-schema.json", 3: "archive-schema-3.json"}.get(
+    name = {
+        SCHEMA_VERSION: "archive-schema.json",
+        4: "archive-schema-4.json",
+        3: "archive-schema-3.json",
+    }.get(
         version, "archive-schema-2.json"
     )
     schema = json.loads((resources_dir() / name).read_text(encoding="utf-8"))
@@ -234,7 +238,7 @@ def _check_data(reader: Any, result: Verification) -> None:
         log.info("archive data against its schema at %s: %s", where, error.message)
         result.problems.append(f"机读数据不符合格式：位置 {where} 的内容不合规定。")
         return
-    problems = references(data) if version in (3, SCHEMA_VERSION) else []
+    problems = references(data) if version in (3, 4, SCHEMA_VERSION) else []
     if data["branch"]["certificate_sha256"] != result.fingerprint:
         problems.append("机读数据中的证书指纹与签名证书不一致。")
     if data["branch"]["name"] != result.signer:

@@ -111,7 +111,7 @@ def _mutations(data):
         return broken
 
     member = data["members"][0]
-    yield "version", changed(lambda d: d.update(schema_version=5))
+    yield "version", changed(lambda d: d.update(schema_version=6))
     yield "extra top field", changed(lambda d: d.update(extra=1))
     yield "archive id", changed(lambda d: d.update(archive_id="QZ-2026"))
     yield "period code", changed(lambda d: d["period"].update(code="2026Q5"))

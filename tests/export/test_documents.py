@@ -59,6 +59,7 @@ def test_the_registry_lists_the_documents_in_order():
     assert [d.key for d in DOCUMENTS] == [
         "overview",
         "roster",
+        "transfers",
         "admission_summary",
         "publicity",
         "admission_resolutions",

@@ -20,11 +20,15 @@ from qzdesk.export.transfer import (
 )
 from qzdesk.models import Member, Transfer
 from qzdesk.services import clock
+from qzdesk.services.archive.data import archive_data
+from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.demo.village import build_branch_demo
 from qzdesk.services.dossier import papers, timeline
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
+from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import registry
+from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 from qzdesk.services.transfer import book
@@ -34,6 +38,7 @@ from qzdesk.vocabulary import KeyEnd, MemberStatus, Paper, Sector, TransferCause
 from tests.desks import desk_at
 
 PASSWORD = "qzdemo"
+ARCHIVE_ID = "QZ-2026-0000ABCD"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # recognised by content as a PNG scan
 
 
@@ -124,6 +129,15 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
             return True
 
         assert vdesk.read(compare)
+        # The village's archive of the year counts them in; last year's never held them.
+        year = parse_period(str(clock.today().year))
+        arrived = vdesk.read(take_snapshot, year)
+        assert [t.direction for t in arrived.transfers] == ["in"] * len(packages)
+        assert row_of(archive_data(arrived, ARCHIVE_ID), {}).transfers_in == len(packages)
+        before = vdesk.read(take_snapshot, parse_period(str(clock.today().year - 1)))
+        came = {t.member_id for t in arrived.transfers}
+        assert came <= {e.member_id for e in arrived.roster}
+        assert not came & {e.member_id for e in before.roster}
         scanned = [p for p in packages if "志愿书" in open_package_text(vdesk, p)]
         assert len(scanned) == 1
     # The receipts close the transfers at the school: 已转出 on the day received.
@@ -138,6 +152,10 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
         return {(m.status, m.left_on) for m in rows}
 
     assert school.read(gone) == {(MemberStatus.TRANSFERRED_OUT.value, clock.today())}
+    # The school's archive of the year: each transfer out, closed by its receipt.
+    sent = school.read(take_snapshot, parse_period(str(clock.today().year)))
+    assert {(t.direction, t.state) for t in sent.transfers} == {("out", TransferState.DONE)}
+    assert row_of(archive_data(sent, ARCHIVE_ID), {}).transfers_out == len(ids)
 
 
 def open_package_text(desk, path: Path) -> str:

@@ -137,6 +137,7 @@ DOMAIN_IMPORTS = {
         "receiving",
         "security",
         "storage",
+        "transfer",
     },
     "demo": {"admission", "dues", "meetings", "members", "organisation", "security", "storage"},
     "dues": {"organisation"},

@@ -13,9 +13,10 @@ from qzdesk.services.members.records import audit_view
 from qzdesk.services.members.validation import MONTH_FIELDS
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.receiving.summary import SummaryRow
+from qzdesk.services.transfer.book import TransferRow
 
-SCHEMA_VERSION = 4
-READABLE_VERSIONS = (1, 2, 3, 4)
+SCHEMA_VERSION = 5
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 
 
 def _optional(value: date | None) -> str | None:
@@ -117,6 +118,21 @@ def archive_data(snap: Snapshot, archive_id: str) -> dict[str, Any]:
             "paid_fen": snap.dues.paid_fen,
             "lapsing": list(snap.dues.lapsing),
         },
+        "transfers": [
+            {
+                "code": t.code,
+                "direction": t.direction,
+                "member_id": t.member_id,
+                "name": t.name,
+                "cause": t.cause.value,
+                "other": {"org": t.other_side, "parent": _other_parent(t)},
+                "out_on": t.out_on.isoformat(),
+                "closed_on": _optional(t.closed_on),
+                "state": t.state.value,
+                "dues_paid_to": f"{t.dues_paid_to:%Y-%m}" if t.dues_paid_to else None,
+            }
+            for t in snap.transfers
+        ],
         "figures": {
             "meetings": [
                 {
@@ -195,6 +211,10 @@ def rule_values(profile: RuleProfile) -> dict[str, Any]:
     }
 
 
+def _other_parent(t: TransferRow) -> str:
+    return t.receiver.parent if t.direction == "out" else t.sender.parent
+
+
 def references(data: dict[str, Any]) -> list[str]:
     """What JSON Schema cannot say: ids are unique and every id named resolves."""
     problems = []
@@ -216,6 +236,7 @@ def references(data: dict[str, Any]) -> list[str]:
         *(("evaluations", v["branch_id"], branches) for v in data["evaluations"]),
         *(("terms", t["branch_id"], branches) for t in data["terms"]),
         *(("registrations", r["member_id"], members) for r in data["registrations"]),
+        *(("transfers", t["member_id"], members) for t in data.get("transfers", [])),
     ]
     unresolved = sorted({(table, i) for table, i, known in named if i not in known})
     problems += [f"机读数据 {table} 引用了不存在的编号 {i}" for table, i in unresolved]

@@ -31,6 +31,7 @@ from qzdesk.services.organisation.orgs import OrgInfo, counts_as_branch
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.periods import Period
 from qzdesk.services.receiving.summary import SummaryRow, summed
+from qzdesk.services.transfer.book import TransferRow
 from qzdesk.vocabulary import UNKNOWN
 
 # What the pages print besides the snapshot's own values.
@@ -123,6 +124,7 @@ class Snapshot:
     received_rows: tuple[SummaryRow, ...]
     not_reported: tuple[str, ...]  # registered organisations with no archive of the period
     dues: DuesFigures  # 团费 of the period, as of its end
+    transfers: tuple[TransferRow, ...] = ()  # 组织关系转接 of the period, as of its end
 
     @property
     def received_total(self) -> SummaryRow:

@@ -24,6 +24,7 @@ from qzdesk.services.receiving import registry
 from qzdesk.services.receiving.receipts import received_in
 from qzdesk.services.receiving.summary import summary
 from qzdesk.services.security import branch_key
+from qzdesk.services.transfer import book as transfer_book
 
 ADMISSION_STEPS = (Step.APPLICATION, Step.ACTIVIST, Step.CANDIDATE, Step.VOTE, Step.APPROVAL)
 
@@ -100,6 +101,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         received=tuple(received),
         received_rows=tuple(summary(store, profiles, period.code)),
         dues=dues_book.figures(ctx, period.start, as_of),
+        transfers=tuple(transfer_book.transfers_between(ctx, period.start, as_of)),
         not_reported=tuple(
             sorted(
                 {

@@ -610,6 +610,16 @@ def roster_on(store: Store, day: date) -> list[RosterEntry]:
     with store.transaction() as session:
         orgs = {o.id: o for o in session.scalars(select(Org))}
         then = branches_on(session, day)
+        # One who came by a transfer is on these books from the day they arrived, whatever
+        # their 入团年月.
+        arrived = {
+            member_id: on
+            for member_id, on in session.execute(
+                select(MemberEvent.member_id, MemberEvent.on).where(
+                    MemberEvent.kind == "transferred_in", MemberEvent.on > day
+                )
+            )
+        }
         root = next(o for o in orgs.values() if o.parent_id is None)
         query = (
             select(Member)
@@ -623,6 +633,8 @@ def roster_on(store: Store, day: date) -> list[RosterEntry]:
         )
         entries = []
         for member in session.scalars(query):
+            if member.id in arrived:
+                continue
             draft = draft_of(member)
             left = member.left_on if member.left_on and member.left_on <= day else None
             if left is None:

@@ -60,6 +60,8 @@ class SummaryRow:
     differs: tuple[str, ...] = ()  # where the branch's own figures differ from the recount
     depth: int = 0  # 1: an archive a received committee's archive vouches for (its subtree)
     dues_rate: float | None = None  # 团费收缴率 as the archive's data gives it (format 4)
+    transfers_out: int = 0  # 组织关系转出 in the period (format 5)
+    transfers_in: int = 0
 
     @property
     def label(self) -> str:
@@ -85,6 +87,7 @@ class SummaryRow:
         "换届",
         "定级",
         "团费收缴率",
+        "转出/转入",
         "核对",
     )
 
@@ -112,6 +115,7 @@ class SummaryRow:
             self.election,
             self.rating,
             "" if self.dues_rate is None else f"{self.dues_rate:.0%}",
+            f"{self.transfers_out}/{self.transfers_in}",
             "；".join(self.differs) or "一致",
         ]
 
@@ -259,6 +263,8 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         ratings=tuple((branch, total, band) for branch, total, band, _ in ratings),
         differs=_differences(data, required_here, ratings),
         dues_rate=_dues_rate(data.get("dues")),
+        transfers_out=sum(1 for t in data.get("transfers", []) if t["direction"] == "out"),
+        transfers_in=sum(1 for t in data.get("transfers", []) if t["direction"] == "in"),
     )
 
 
@@ -299,6 +305,8 @@ def summed(rows: list[SummaryRow]) -> SummaryRow:
         election="",
         rating="、".join(f"{band} {n}" for band, n in Counter(b for _, _, b in ratings).items()),
         ratings=ratings,
+        transfers_out=sum(r.transfers_out for r in rows),
+        transfers_in=sum(r.transfers_in for r in rows),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -99,6 +99,24 @@ def transfers(ctx: Context, direction: str | None = None) -> list[TransferRow]:
         query = query.where(Transfer.direction == direction)
     rows = ctx.session.execute(query.order_by(Transfer.out_on.desc(), Transfer.id.desc()))
     return [_row(t, m) for t, m in rows]
+
+
+def transfers_between(ctx: Context, start: date, as_of: date) -> list[TransferRow]:
+    """The transfers of a period as they stood at its end: out begun by `as_of` and
+    begun or closed from `start`; in received within it. A receipt that came after
+    `as_of` is not known then: such a transfer is still 转出中."""
+    found = []
+    for row in reversed(transfers(ctx)):
+        if row.direction == "out":
+            closed = row.closed_on if row.closed_on and row.closed_on <= as_of else None
+            if row.out_on > as_of or max(row.out_on, closed or row.out_on) < start:
+                continue
+            found.append(
+                replace(row, state=row.state if closed else TransferState.PENDING, closed_on=closed)
+            )
+        elif row.closed_on is not None and start <= row.closed_on <= as_of:
+            found.append(row)
+    return found
 
 
 def transfer_row(ctx: Context, transfer_id: int) -> TransferRow:

@@ -9,12 +9,14 @@ from qzdesk.export.pdf.documents import (
     points_record,
     received,
     roster,
+    transfers,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
 
 DOCUMENTS: tuple[DocumentSpec, ...] = (
     overview.OVERVIEW,
     roster.ROSTER,
+    transfers.TRANSFERS,
     admission.SUMMARY,
     admission.PUBLICITY,
     admission.RESOLUTIONS,
