@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qzdesk import __version__, cli_dues, cli_transfer
+from qzdesk import __version__, cli_dues, cli_party, cli_transfer
 from qzdesk.config import (
     BACKUP_PASSWORD_ENV,
     PASSWORD_ENV,
@@ -815,10 +815,12 @@ def cmd_selftest(args: argparse.Namespace, paths: DataPaths) -> int:
     return EXIT_OK if ok else EXIT_VERIFY_FAILED
 
 
-def cmd_dues(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
-    """A 团费 command: one desk write as the secretary; `op(ctx, args)` says what happened."""
+def cmd_write(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
+    """A domain's command (团费, 推优入党): one desk write as the secretary; `op(ctx, args)`
+    says what happened."""
     profiles = _load_profiles(paths)
-    with _open_signed(paths, f"qzdesk dues {args.dues_command}", profiles) as desk:
+    words = [v for k, v in vars(args).items() if k.endswith("_command")]
+    with _open_signed(paths, f"qzdesk {args.command} {' '.join(words)}", profiles) as desk:
         text, payload = desk.write(op, args)
     _emit(args, text, payload)
     return EXIT_OK
@@ -942,8 +944,9 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("file", type=Path, metavar="FILE.xlsx")
     exporting.set_defaults(handler=cmd_members_export)
 
-    cli_dues.add_parser(sub, common, cmd_dues)
+    cli_dues.add_parser(sub, common, cmd_write)
     cli_transfer.add_parser(sub, common, cmd_transfer)
+    cli_party.add_parser(sub, common, cmd_write)
 
     applicants = sub.add_parser("applicants", parents=[common], help="入团申请人：导入名单")
     applicants_sub = applicants.add_subparsers(
@@ -1114,6 +1117,10 @@ def main(argv: list[str] | None = None) -> int:
     spooled_before = spool_in(paths.spool)
     try:
         return handler(args, paths)
+    except BrokenPipeError:
+        # The reader went away (`qzdesk … | head`): the work is done; say nothing more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except QzdeskError as exc:
         return _refuse(args, str(exc), exc.exit_code)
     except Exception as exc:

@@ -32,6 +32,7 @@ from qzdesk.models.member import (
 from qzdesk.models.org import (
     Org,
 )
+from qzdesk.models.party import Recommendation, RecommendationStep
 from qzdesk.models.rating import RatingVeto
 from qzdesk.models.receiving import Receipt, TrustedCert
 from qzdesk.models.setting import Setting
@@ -67,6 +68,8 @@ __all__ = [
     "Quota",
     "RatingVeto",
     "Receipt",
+    "Recommendation",
+    "RecommendationStep",
     "Registration",
     "Setting",
     "StageEvent",

@@ -141,7 +141,8 @@ DOMAIN_IMPORTS = {
     },
     "demo": {"admission", "dues", "meetings", "members", "organisation", "security", "storage"},
     "dues": {"organisation"},
-    "dossier": {"admission", "meetings", "members", "organisation", "storage"},
+    "dossier": {"admission", "meetings", "members", "organisation", "party", "storage"},
+    "party": {"admission", "meetings", "members", "organisation", "storage"},
     "transfer": {"dossier", "dues", "members", "organisation", "security", "storage"},
 }
 

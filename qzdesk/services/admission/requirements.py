@@ -319,10 +319,18 @@ class VoteResult:
 
 def tally(profile: RuleProfile, expected: int, present: int, yes: int) -> VoteResult:
     rules = profile.admission
-    quorate = present > expected * rules.vote_quorum.value
-    basis = expected if rules.vote_pass_basis.value == "expected" else present
+    return count_vote(rules.vote_quorum, rules.vote_pass_basis, expected, present, yes)
+
+
+def count_vote(
+    quorum: Rule[float], pass_basis: Rule[Any], expected: int, present: int, yes: int
+) -> VoteResult:
+    """A vote by a meeting of members: quorate when more than `quorum` of 应到 came;
+    passed when 赞成 is more than half of the basis (应到 or 实到, as the rule says)."""
+    quorate = present > expected * quorum.value
+    basis = expected if pass_basis.value == "expected" else present
     # An unconfirmed quorum rule is reported, not applied.
-    counts = quorate or rules.vote_quorum.confidence == "X"
+    counts = quorate or quorum.confidence == "X"
     return VoteResult(quorate, counts and yes * 2 > basis, basis)
 
 

@@ -19,6 +19,8 @@ from qzdesk.models import (
     Member,
     MemberEvent,
     Org,
+    Recommendation,
+    RecommendationStep,
     Registration,
     StageEvent,
 )
@@ -26,6 +28,7 @@ from qzdesk.services.admission.stages import Step
 from qzdesk.services.desk import Context
 from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings.evaluation import Grade
+from qzdesk.services.party.steps import PartyAnswer, PartyStep
 from qzdesk.vocabulary import UNKNOWN, MemberStatus, PoliticalStatus
 
 HISTORY = "history"  # an entry that arrived with a transfer, kept as it was written
@@ -45,9 +48,13 @@ KIND_LABELS = {
     "party": "入党",
     "left": "离团",
     "restored": "恢复团籍",
+    "party_applied": "递交入党申请书",
+    "party_recommended": "推优入党",
+    "party_answer": "党组织反馈",
 }
 # Member events that are the person's history (the others record data entry).
 EVENT_KINDS = (
+    "party_applied",
     "discipline",
     "discipline_lifted",
     "moved",
@@ -179,10 +186,31 @@ def _own(ctx: Context, member: Member, as_of: date) -> list[Entry]:
         .order_by(MemberEvent.on, MemberEvent.id)
     )
     found += [Entry(e.on, e.kind, _event_text(e.kind, e, orgs)) for e in events]
+    found += _party(ctx, member.id, as_of)
     if member.party_joined_on is not None and member.party_joined_on <= as_of:
         status = PoliticalStatus(member.political_status).label
         found.append(Entry(member.party_joined_on, "party", f"加入中国共产党（{status}）"))
     return found
+
+
+def _party(ctx: Context, member_id: int, as_of: date) -> list[Entry]:
+    """推优入党 as the ladder shows it: the approval, and each answer of the Party."""
+    steps = ctx.session.execute(
+        select(RecommendationStep.step, RecommendationStep.on, RecommendationStep.details)
+        .join(Recommendation, Recommendation.id == RecommendationStep.recommendation_id)
+        .where(
+            Recommendation.member_id == member_id,
+            RecommendationStep.on <= as_of,
+            RecommendationStep.step.in_((PartyStep.APPROVED.value, PartyStep.ANSWER.value)),
+        )
+        .order_by(RecommendationStep.on, RecommendationStep.id)
+    )
+    return [
+        Entry(on, "party_recommended", "经团组织推荐，上级团委审查同意")
+        if step == PartyStep.APPROVED.value
+        else Entry(on, "party_answer", PartyAnswer(details["answer"]).label)
+        for step, on, details in steps
+    ]
 
 
 def arrived(ctx: Context, member_id: int, as_of: date) -> list[Entry]:

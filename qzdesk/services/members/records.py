@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "transfer_out": "组织关系转出",
     "transfer_in": "组织关系转入",
     "history": "随转接转来的记录",
+    "party_applied": "递交入党申请书",
 }
 
 

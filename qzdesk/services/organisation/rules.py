@@ -311,6 +311,31 @@ class TransferRules(RuleGroup):
         return self
 
 
+class PartyRules(RuleGroup):
+    """推优入党 (中青发〔2019〕9号 and local practice)."""
+
+    min_age: Rule[int]
+    max_age: Rule[int]
+    consult_max_age: Rule[int]
+    min_league_months: Rule[int]
+    applied_months_before: Rule[int]
+    quota_ratio: Rule[float]
+    discipline_block_months: Rule[int]
+    vote_quorum: Rule[float]
+    vote_pass_basis: Rule[Literal["expected", "present"]]
+    publicity_workdays: Rule[int]
+    valid_years: Rule[int]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PartyRules:
+        _ordered(
+            ("推荐对象最低年龄不能高于推优年龄上限", self.min_age, self.max_age),
+            ("推优年龄上限不能高于征求意见年龄上限", self.max_age, self.consult_max_age),
+        )
+        _ratio(("推优比例", self.quota_ratio), ("推优到会比例", self.vote_quorum))
+        return self
+
+
 RatingMeasure = Literal[
     "secretary",
     "committee",
@@ -415,6 +440,7 @@ class RuleProfile(_Strict):
     membership: MembershipRules
     dues: DuesRules
     transfer: TransferRules
+    party: PartyRules
     branch: BranchRules
 
     def groups(self) -> Iterator[tuple[str, RuleGroup]]:
@@ -512,7 +538,7 @@ ADDED_RULES = (
     ("dues", "pay_ahead_months"),
 )
 # Whole groups added since: an adapted copy made before takes the bundled group.
-ADDED_GROUPS = ("transfer",)
+ADDED_GROUPS = ("transfer", "party")
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
