@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,6 +23,8 @@ from qzdesk.services.desk import Context
 from qzdesk.services.dossier.papers import papers, record_paper
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.forms import confirm_buttons
+from qzdesk.ui.members.transfer import error_label
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import Paper
 
@@ -124,17 +125,9 @@ class PaperDialog(QDialog):
         form.addRow("材料：", self.paper)
         form.addRow("状态：", self.present)
         form.addRow("扫描件（PDF 或图片，可选）：", holder)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(confirm_buttons("登记", self.submit, self.reject))
 
     def pick(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

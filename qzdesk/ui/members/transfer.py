@@ -27,12 +27,21 @@ from PySide6.QtWidgets import (
 from qzdesk.services.transfer import book
 from qzdesk.services.transfer.snapshot import Side
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import date_edit
+from qzdesk.ui.forms import confirm_buttons, date_edit
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import TransferCause
 
 ERROR_STYLE = "color: #b3261e"
+
+
+def error_label(name: str = "error") -> QLabel:
+    """Where a dialog says, in red, why it cannot go on."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
 
 
 def _folder_row(initial: Path, parent: QWidget) -> tuple[QWidget, QLineEdit]:
@@ -111,18 +120,10 @@ class TransferOutDialog(QDialog):
         )
         hint.setWordWrap(True)
         form.addRow(hint)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = confirm_buttons("转出并生成材料", self.submit, self.reject)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("转出并生成材料")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         fit(self, 620, 460)
 
@@ -189,10 +190,7 @@ class ReceiveDialog(QDialog):
         layout.addWidget(self.summary)
         self.history = make_table(["日期", "事项", "内容", "记录单位"], "package_history")
         layout.addWidget(self.history, 2)
-        self.notes = QLabel()
-        self.notes.setObjectName("notes")
-        self.notes.setWordWrap(True)
-        self.notes.setStyleSheet(ERROR_STYLE)
+        self.notes = error_label("notes")
         layout.addWidget(self.notes)
         form = QFormLayout()
         self.branch = QComboBox()
@@ -212,19 +210,12 @@ class ReceiveDialog(QDialog):
         ):
             form.addRow(label, widget)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        ok_text = "确认转入" if len(paths) == 1 else f"确认转入（{len(paths)} 人）"
+        buttons = confirm_buttons(ok_text, self.submit, self.reject)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("确认转入" if len(paths) == 1 else f"确认转入（{len(paths)} 人）")
         self.ok.setEnabled(False)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         fit(self, 860, 620)
         self._load()
@@ -392,10 +383,7 @@ class TransfersDialog(QDialog):
         form.addRow("在智慧团建中查看的日期：", self.zhtj_on)
         form.addRow("撤回原因：", self.reason)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         record = buttons.addButton("登记智慧团建状态", QDialogButtonBox.ButtonRole.ActionRole)
