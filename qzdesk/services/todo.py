@@ -22,6 +22,7 @@ from qzdesk.services.meetings.plan import PlanState
 from qzdesk.services.meetings.terms import TermState
 from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.party import recommend
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 from qzdesk.services.transfer import book as transfer_book
@@ -182,9 +183,8 @@ def todo(ctx: Context) -> list[TodoItem]:
             )
         )
     items += _dues(ctx)
-    items += [
-        TodoItem(Target.ROSTER, r.text, r.due, r.urgent) for r in transfer_book.reminders(ctx)
-    ]
+    handed = [*transfer_book.reminders(ctx), *recommend.reminders(ctx, SOON.days * 4)]
+    items += [TodoItem(Target.ROSTER, r.text, r.due, r.urgent) for r in handed]
     if unknown := records.missing_joined_on(ctx):
         items.append(
             TodoItem(

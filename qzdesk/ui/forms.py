@@ -127,6 +127,15 @@ def confirm_buttons(
     return buttons
 
 
+def error_label(name: str = "error") -> QLabel:
+    """Where a dialog says, in red, why it cannot go on."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
 def message_reporter(
     label: QLabel, unhandled: Callable[[BaseException], None]
 ) -> Callable[[BaseException], None]:
@@ -163,14 +172,17 @@ def button_row(buttons: Iterable[tuple[str, Callable[[], object], str]]) -> QHBo
     return row
 
 
-def ask_date(parent: QWidget, title: str, label: str, first: date, last: date) -> date | None:
-    """A date between `first` and `last` (starting at `first`), or None if cancelled."""
+def ask_date(
+    parent: QWidget, title: str, label: str, first: date, last: date, start: date | None = None
+) -> date | None:
+    """A date between `first` and `last` (starting at `start`, else `first`), or None if
+    cancelled."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     form = QFormLayout(dialog)
     edit = date_edit("ask_date", first, not_after_today=False)
     edit.setDateRange(QDate(first), QDate(last))
-    edit.setDate(QDate(first))
+    edit.setDate(QDate(start or first))
     form.addRow(label, edit)
     form.addRow(confirm_buttons("确定", dialog.accept, dialog.reject))
     if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -63,6 +63,7 @@ def test_the_registry_lists_the_documents_in_order():
         "admission_summary",
         "publicity",
         "admission_resolutions",
+        "party",
         "points_record",
         "meeting_plan",
         "minutes_book",

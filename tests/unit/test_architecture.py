@@ -127,7 +127,7 @@ DOMAIN_IMPORTS = {
     "members": {"organisation", "storage"},
     "admission": {"members", "organisation", "storage"},
     "meetings": {"members", "organisation", "storage"},
-    "receiving": {"meetings", "members", "organisation", "security", "storage"},
+    "receiving": {"meetings", "members", "organisation", "party", "security", "storage"},
     "archive": {
         "admission",
         "dues",
@@ -135,6 +135,7 @@ DOMAIN_IMPORTS = {
         "members",
         "organisation",
         "receiving",
+        "party",
         "security",
         "storage",
         "transfer",

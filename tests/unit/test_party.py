@@ -5,16 +5,23 @@ meeting's recorded votes and the 成长档案 showing the ladder."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+import jsonschema
 import pytest
 
+from qzdesk.config import resources_dir
 from qzdesk.export.pdf.party_form import recommendation_pdf
+from qzdesk.services.archive.data import archive_data
+from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.party import recommend
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
+from qzdesk.services.periods import parse_period
+from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import PoliticalStatus
 from tests.desks import desk_at
@@ -22,6 +29,7 @@ from tests.export.test_documents import pdf_text
 from tests.unit.test_members import branch, new_draft, rid
 
 APPLIED = date(2025, 1, 10)
+SCHEMA = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
 
 
 def adult(store, profiles, n: int, born: date = date(2000, 3, 5), joined=date(2020, 5, 1)) -> int:
@@ -103,6 +111,18 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     row = records.member_record(store, person)
     assert row.draft.political_status is PoliticalStatus.PARTY_PROBATIONARY
     assert row.draft.party_joined_on == date(2026, 7, 1)
+    # The archives count it: approved in 2025, taken in by the Party in 2026; the data
+    # meets the schema and a reader of it counts as the page does.
+    for year, approved, converted in (("2025", 1, 0), ("2026", 0, 1)):
+        snap = desk.read(take_snapshot, parse_period(year))
+        data = archive_data(snap, f"QZ-{year}-0000ABCD")
+        validator = jsonschema.Draft202012Validator(
+            SCHEMA, format_checker=jsonschema.FormatChecker()
+        )
+        assert not list(validator.iter_errors(data))
+        row = row_of(data, {})
+        assert (snap.party.recommended, snap.party.converted) == (approved, converted)
+        assert (row.recommended, row.converted) == (approved, converted)
     ladder = [e.kind for e in desk.read(timeline, person)]
     assert (
         ladder.index("joined")

@@ -133,6 +133,20 @@ def archive_data(snap: Snapshot, archive_id: str) -> dict[str, Any]:
             }
             for t in snap.transfers
         ],
+        "party": [
+            {
+                "id": r.id,
+                "member_id": r.member_id,
+                "name": r.name,
+                "branch_id": r.branch_id,
+                "year": r.year,
+                "steps": [
+                    {"step": st.step.value, "on": st.on.isoformat(), "details": st.details}
+                    for st in r.steps
+                ],
+            }
+            for r in snap.recommendations
+        ],
         "figures": {
             "meetings": [
                 {
@@ -237,6 +251,8 @@ def references(data: dict[str, Any]) -> list[str]:
         *(("terms", t["branch_id"], branches) for t in data["terms"]),
         *(("registrations", r["member_id"], members) for r in data["registrations"]),
         *(("transfers", t["member_id"], members) for t in data.get("transfers", [])),
+        *(("party", r["member_id"], members) for r in data.get("party", [])),
+        *(("party", r["branch_id"], branches) for r in data.get("party", [])),
     ]
     unresolved = sorted({(table, i) for table, i, known in named if i not in known})
     problems += [f"机读数据 {table} 引用了不存在的编号 {i}" for table, i in unresolved]

@@ -29,6 +29,8 @@ from qzdesk.services.meetings.rating import BranchRating
 from qzdesk.services.members.records import RosterEntry
 from qzdesk.services.organisation.orgs import OrgInfo, counts_as_branch
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
+from qzdesk.services.party.recommend import PartyFigures, RecommendationView, party_figures
+from qzdesk.services.party.steps import PartyAnswer, PartyStep
 from qzdesk.services.periods import Period
 from qzdesk.services.receiving.summary import SummaryRow, summed
 from qzdesk.services.transfer.book import TransferRow
@@ -43,6 +45,8 @@ __all__ = [
     "Grade",
     "GradeCeiling",
     "MinutesView",
+    "PartyAnswer",
+    "PartyStep",
     "PlanRow",
     "PublicityRow",
     "Snapshot",
@@ -125,11 +129,23 @@ class Snapshot:
     not_reported: tuple[str, ...]  # registered organisations with no archive of the period
     dues: DuesFigures  # 团费 of the period, as of its end
     transfers: tuple[TransferRow, ...] = ()  # 组织关系转接 of the period, as of its end
+    recommendations: tuple[RecommendationView, ...] = ()  # 推优入党 of the period, as of its end
 
     @property
     def received_total(self) -> SummaryRow:
         """合计 of the archives received (a subtree is in its committee's row already)."""
         return summed(list(self.received_rows))
+
+    @property
+    def party(self) -> PartyFigures:
+        """推优入党 of the period: approvals, and the Party's answers that took people in."""
+        return party_figures(
+            [
+                [(s.step.value, s.on.isoformat(), s.details) for s in r.steps]
+                for r in self.recommendations
+            ],
+            self.period.start.isoformat(),
+        )
 
     def branch_name(self, branch_id: int) -> str:
         return next((b.name for b in self.branches if b.id == branch_id), "")

@@ -19,6 +19,7 @@ from qzdesk.services.meetings.rating import ratings
 from qzdesk.services.members import records
 from qzdesk.services.organisation.orgs import orgs_on
 from qzdesk.services.organisation.overview import overview
+from qzdesk.services.party import recommend
 from qzdesk.services.periods import Period
 from qzdesk.services.receiving import registry
 from qzdesk.services.receiving.receipts import received_in
@@ -102,6 +103,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         received_rows=tuple(summary(store, profiles, period.code)),
         dues=dues_book.figures(ctx, period.start, as_of),
         transfers=tuple(transfer_book.transfers_between(ctx, period.start, as_of)),
+        recommendations=tuple(recommend.recommendations_between(ctx, period.start, as_of)),
         not_reported=tuple(
             sorted(
                 {

@@ -6,7 +6,7 @@ Thresholds are the profile's (`party`)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,7 @@ from qzdesk.services.members.discipline import DISCIPLINE, on_probation, probati
 from qzdesk.services.members.validation import age_on
 from qzdesk.services.party.steps import ORDER, PartyAnswer, PartyStep
 from qzdesk.services.periods import instant_text
+from qzdesk.services.reminders import Reminder
 from qzdesk.services.workdays import working_days_from
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 
@@ -275,6 +276,44 @@ def recommendations(ctx: Context, year: int | None = None) -> list[Recommendatio
     ]
 
 
+def recommendations_between(ctx: Context, start: date, as_of: date) -> list[RecommendationView]:
+    """The recommendations a period saw, as they stood at its end: each with a step from
+    `start` to `as_of`, holding only the steps taken by `as_of`."""
+    found = []
+    for view in recommendations(ctx):
+        steps = tuple(s for s in view.steps if s.on <= as_of)
+        if any(s.on >= start for s in steps):
+            found.append(replace(view, steps=steps))
+    return found
+
+
+def reminders(ctx: Context, soon_days: int) -> list[Reminder]:
+    """推优 recommendations approved whose validity ends within `soon_days` with no answer
+    of the Party yet; and 公示 that ended without the 上级团委's review recorded."""
+    found = []
+    for view in recommendations(ctx):
+        if view.withdrawn or not view.open:
+            continue
+        until = view.valid_until
+        if until is not None and view.answer is None and (until - ctx.today).days <= soon_days:
+            found.append(
+                Reminder(
+                    f"{view.name}的推优入党推荐于 {until:%Y-%m-%d} 到期，党组织尚未反馈："
+                    "请与党支部联系",
+                    until,
+                    until <= ctx.today,
+                )
+            )
+        shown = view.last(PartyStep.PUBLICITY)
+        if (
+            shown
+            and view.approved_on is None
+            and date.fromisoformat(shown.details["ends_on"]) < ctx.today
+        ):
+            found.append(Reminder(f"{view.name}的推优公示已结束：请报上级团委审查", None, False))
+    return found
+
+
 def recommendation(ctx: Context, rec_id: int) -> RecommendationView:
     found = next((v for v in recommendations(ctx) if v.id == rec_id), None)
     if found is None:
@@ -513,3 +552,29 @@ def form(ctx: Context, rec_id: int) -> RecommendationForm:
         view.valid_until,
         ctx.now,
     )
+
+
+CONVERTED = frozenset(
+    {PartyAnswer.ACTIVIST, PartyAnswer.CANDIDATE, PartyAnswer.PROBATIONARY, PartyAnswer.FULL}
+)
+
+
+@dataclass(frozen=True)
+class PartyFigures:
+    """A period's 推优入党 as the archive's page and the committee's 汇总表 count it."""
+
+    recommended: int  # approved by the 上级团委 within the period
+    converted: int  # the Party's answers within it that took the person in (积分子 onward)
+
+
+def party_figures(steps: list[list[tuple[str, str, dict[str, Any]]]], start: str) -> PartyFigures:
+    """From each recommendation's (step, ISO day, details) as the archive writes them,
+    so the page and a reader of the archive's data count alike."""
+    recommended = converted = 0
+    for taken in steps:
+        recommended += any(s == PartyStep.APPROVED.value and on >= start for s, on, _ in taken)
+        converted += any(
+            s == PartyStep.ANSWER.value and on >= start and PartyAnswer(d["answer"]) in CONVERTED
+            for s, on, d in taken
+        )
+    return PartyFigures(recommended, converted)

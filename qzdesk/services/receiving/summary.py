@@ -18,6 +18,7 @@ from qzdesk.services.meetings.rating import band_for, total_of
 from qzdesk.services.meetings.terms import organisation_secretary
 from qzdesk.services.organisation.orgs import counts_as_branch
 from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.party.recommend import party_figures
 from qzdesk.services.periods import Period, parse_period
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import UNKNOWN, OrgKind, Sector
@@ -62,6 +63,8 @@ class SummaryRow:
     dues_rate: float | None = None  # 团费收缴率 as the archive's data gives it (format 4)
     transfers_out: int = 0  # 组织关系转出 in the period (format 5)
     transfers_in: int = 0
+    recommended: int = 0  # 推优入党 approved in the period (format 5)
+    converted: int = 0  # of them and before, taken in by the Party in the period
 
     @property
     def label(self) -> str:
@@ -88,6 +91,7 @@ class SummaryRow:
         "定级",
         "团费收缴率",
         "转出/转入",
+        "推优入党/党组织吸收",
         "核对",
     )
 
@@ -116,6 +120,7 @@ class SummaryRow:
             self.rating,
             "" if self.dues_rate is None else f"{self.dues_rate:.0%}",
             f"{self.transfers_out}/{self.transfers_in}",
+            f"{self.recommended}/{self.converted}",
             "；".join(self.differs) or "一致",
         ]
 
@@ -265,7 +270,16 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         dues_rate=_dues_rate(data.get("dues")),
         transfers_out=sum(1 for t in data.get("transfers", []) if t["direction"] == "out"),
         transfers_in=sum(1 for t in data.get("transfers", []) if t["direction"] == "in"),
+        **_party(data, period.start.isoformat()),
     )
+
+
+def _party(data: dict[str, Any], start: str) -> dict[str, int]:
+    figures = party_figures(
+        [[(s["step"], s["on"], s["details"]) for s in r["steps"]] for r in data.get("party", [])],
+        start,
+    )
+    return {"recommended": figures.recommended, "converted": figures.converted}
 
 
 def _dues_rate(dues: dict[str, Any] | None) -> float | None:
@@ -307,6 +321,8 @@ def summed(rows: list[SummaryRow]) -> SummaryRow:
         ratings=ratings,
         transfers_out=sum(r.transfers_out for r in rows),
         transfers_in=sum(r.transfers_in for r in rows),
+        recommended=sum(r.recommended for r in rows),
+        converted=sum(r.converted for r in rows),
     )
 
 

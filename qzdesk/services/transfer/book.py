@@ -27,6 +27,7 @@ from qzdesk.services.members import records
 from qzdesk.services.members.validation import MemberDraft
 from qzdesk.services.names import clean_name
 from qzdesk.services.periods import instant_text
+from qzdesk.services.reminders import Reminder
 from qzdesk.services.transfer.snapshot import Package, Side
 from qzdesk.vocabulary import BranchNature, MemberStatus, Paper, TransferCause, TransferState
 
@@ -441,13 +442,6 @@ def set_package(ctx: Context, transfer_id: int, sha256: str) -> None:
 
 
 # ---- reminders -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reminder:
-    text: str
-    due: date | None
-    urgent: bool
 
 
 def reminders(ctx: Context) -> list[Reminder]:

@@ -34,6 +34,7 @@ from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
 from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
 from qzdesk.ui.admission.findings import findings_html, findings_label
+from qzdesk.ui.admission.party_tab import PartyTab
 from qzdesk.ui.admission.points_dialog import PointsDialog
 from qzdesk.ui.admission.publicity_tab import PublicityTab
 from qzdesk.ui.admission.quota_tab import QuotaTab
@@ -89,6 +90,8 @@ class AdmissionPage(Page):
         self.tabs.addTab(self.publicity, "公示")
         self.quota = QuotaTab(context)
         self.tabs.addTab(self.quota, "名额与号段")
+        self.party = PartyTab(context)
+        self.tabs.addTab(self.party, "推优入党")
 
     def _applicants_tab(self) -> QWidget:
         tab = QWidget()
@@ -197,6 +200,7 @@ class AdmissionPage(Page):
             sorted({r.class_name for r in data.applicants if r.class_name}),
         )
         self.ranking.refresh()
+        self.party.refresh()
 
     def _fill_list(self) -> None:
         if self.data is None:

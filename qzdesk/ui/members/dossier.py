@@ -23,8 +23,7 @@ from qzdesk.services.desk import Context
 from qzdesk.services.dossier.papers import papers, record_paper
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import confirm_buttons
-from qzdesk.ui.members.transfer import error_label
+from qzdesk.ui.forms import confirm_buttons, error_label
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import Paper
 

@@ -27,21 +27,10 @@ from PySide6.QtWidgets import (
 from qzdesk.services.transfer import book
 from qzdesk.services.transfer.snapshot import Side
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import confirm_buttons, date_edit
+from qzdesk.ui.forms import confirm_buttons, date_edit, error_label
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import TransferCause
-
-ERROR_STYLE = "color: #b3261e"
-
-
-def error_label(name: str = "error") -> QLabel:
-    """Where a dialog says, in red, why it cannot go on."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    return label
 
 
 def _folder_row(initial: Path, parent: QWidget) -> tuple[QWidget, QLineEdit]:
