@@ -24,6 +24,7 @@ from qzdesk.services.archive.data import archive_data
 from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.demo.village import build_branch_demo
 from qzdesk.services.dossier import papers, timeline
+from qzdesk.services.dues import book as dues_book
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
@@ -91,6 +92,7 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
     pending = school.read(book.transfers, "out")
     assert {r.state for r in pending} == {TransferState.PENDING}
     assert school.read(lambda ctx: book.reminders(ctx)) != []
+    assert {r.id for r in records.roster(store) if r.transferring} == set(ids)  # 转出中
     sender_org = pending[0].sender.org
     receipts = tmp_path / "回执"
     with Store.open(village, "tests") as vstore:
@@ -183,6 +185,15 @@ def test_a_tampered_package_and_one_signed_by_a_lost_key_are_refused(
         ended = vdesk.read(open_package, packages[1].read_bytes())
         assert not ended.usable and any("停用" in p for p in ended.problems)
         assert vdesk.read(lambda ctx: ctx.session.query(Transfer).count()) == 0
+
+
+def test_a_member_transferring_out_is_no_longer_chased_for_dues(store, profiles):
+    desk = desk_at(store, profiles=profiles)
+    behind = desk.read(dues_book.arrears)[0]  # the demo has members behind with dues
+    to = Side("某公司团支部", "某县团委")
+    desk.write(book.transfer_out, [book.Move(behind.member_id, to, TransferCause.WORK)])
+    assert behind.member_id not in {a.member_id for a in desk.read(dues_book.arrears)}
+    assert next(r for r in records.roster(store) if r.id == behind.member_id).transferring
 
 
 def test_a_member_cannot_leave_twice_and_a_withdrawn_transfer_reopens(store, profiles):

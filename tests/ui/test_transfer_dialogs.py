@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from qzdesk.ui.members.form import MemberForm
+from qzdesk.ui.members.model import COLUMNS
 from qzdesk.ui.members.transfer import ReceiveDialog, TransferOutDialog, TransfersDialog
 from tests.ui.conftest import answer_modal
 from tests.ui.test_roster_page import open_roster
@@ -40,10 +41,18 @@ def test_a_class_pair_goes_out_and_the_package_is_reviewed_before_anything(
     packages = sorted(tmp_path.glob("转接-*.pdf"))
     assert len(packages) == 2 and all(p.stat().st_size > 10_000 for p in packages)
     qtbot.waitUntil(lambda: window.context.worker.pending == 0)
-    # Still on the books (转出中) until the receipt: the roster keeps them.
-    assert {m.id for m in (page.proxy.member_at(r) for r in range(page.proxy.rowCount()))} >= {
-        member_id for member_id, _ in chosen
-    }
+
+    # Still on the books until the receipt: the roster keeps them, marked 转出中.
+    def going() -> set[int]:
+        shown = (page.proxy.member_at(r) for r in range(page.proxy.rowCount()))
+        return {m.id for m in shown if m.transferring}
+
+    qtbot.waitUntil(lambda: going() == {member_id for member_id, _ in chosen}, timeout=10_000)
+    status = [c.key for c in COLUMNS].index("status")
+    row = next(
+        r for r in range(page.proxy.rowCount()) if page.proxy.member_at(r).id == chosen[0][0]
+    )
+    assert page.proxy.index(row, status).data() == "转出中"
     form = MemberForm(window.context, chosen[0][0], page)
     qtbot.addWidget(form)
     tab = form.tabs.widget(form.tabs.count() - 1)

@@ -336,10 +336,16 @@ def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
     `as_of` (the current month is not late yet), longest first."""
     as_of = as_of or ctx.today
     last_ended = add_months(month_of(as_of), -1)
+    # 转出中: the 介绍信 states how far dues are paid; the old branch no longer collects.
+    going = select(Transfer.member_id).where(
+        Transfer.direction == "out", Transfer.state == "pending"
+    )
     members = list(
         ctx.session.scalars(
             select(Member).where(
-                Member.voided.is_(False), Member.status == MemberStatus.ACTIVE.value
+                Member.voided.is_(False),
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.id.not_in(going),
             )
         )
     )

@@ -13,7 +13,7 @@ from typing import Any, get_args, get_type_hints
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import Member, MemberEvent, Org
+from qzdesk.models import Member, MemberEvent, Org, Transfer
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.desk import Context
@@ -85,6 +85,7 @@ class MemberRow:
     occupation: str | None
     work_unit: str | None
     search_key: str
+    transferring: bool = False  # 转出中: on the books until the 回执 comes back
 
 
 ROW_COLUMNS = (
@@ -107,10 +108,21 @@ ROW_COLUMNS = (
 )
 
 
-def _row(values: Any) -> MemberRow:
+def _row(values: Any, transferring: frozenset[int] = frozenset()) -> MemberRow:
     v = list(values)
     v[9], v[10] = PoliticalStatus(v[9]), MemberStatus(v[10])
-    return MemberRow(*v)
+    return MemberRow(*v, v[0] in transferring)
+
+
+def transferring(session: Session) -> frozenset[int]:
+    """Members whose transfer out is under way (转出中: no 回执 yet)."""
+    return frozenset(
+        session.scalars(
+            select(Transfer.member_id).where(
+                Transfer.direction == "out", Transfer.state == "pending"
+            )
+        )
+    )
 
 
 def roster(store: Store) -> list[MemberRow]:
@@ -122,12 +134,13 @@ def roster(store: Store) -> list[MemberRow]:
             .where(Member.voided.is_(False))
             .order_by(Org.position, Member.id)
         )
-        return [_row(r) for r in session.execute(query)]
+        going = transferring(session)
+        return [_row(r, going) for r in session.execute(query)]
 
 
 def _row_of(session: Session, member: Member) -> MemberRow:
     query = select(*ROW_COLUMNS).join(Org, Org.id == Member.branch_id).where(Member.id == member.id)
-    return _row(session.execute(query).one())
+    return _row(session.execute(query).one(), transferring(session))
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,12 @@ COLUMNS: tuple[RosterColumn, ...] = (
         lambda r, a: r.political_status.label,
         lambda r, a: r.political_status.value,
     ),
-    RosterColumn("status", "团籍状态", lambda r, a: r.status.label, lambda r, a: r.status.value),
+    RosterColumn(
+        "status",
+        "团籍状态",
+        lambda r, a: "转出中" if r.transferring else r.status.label,
+        lambda r, a: r.status.value,
+    ),
     RosterColumn(
         "post", "团内职务", lambda r, a: r.league_post or "", lambda r, a: r.league_post or ""
     ),
