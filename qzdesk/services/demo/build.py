@@ -8,6 +8,7 @@ from qzdesk.services.demo.applicants import build_admission_demo
 from qzdesk.services.demo.dues import build_dues_demo
 from qzdesk.services.demo.history import build_history
 from qzdesk.services.demo.meetings import build_meetings_demo
+from qzdesk.services.demo.party import build_party_demo
 from qzdesk.services.demo.people import PeopleMaker
 from qzdesk.services.desk import Desk
 from qzdesk.services.members import records
@@ -83,6 +84,8 @@ def build_demo(
         build_meetings_demo(store, profiles, today)
         behind = {"初三（3）班团支部"}
         build_dues_demo(Desk(store, profiles), today, DuesCategory.STUDENT, behind, seed)
+        if history:
+            build_party_demo(Desk(store, profiles), today, "教职工团支部")
     return root
 
 
