@@ -47,6 +47,7 @@ def test_one_member_from_eligibility_to_the_party_s_answer(signed_in, qtbot, tmp
     qtbot.waitUntil(lambda: adult in [e.member_id for e in tab.people], timeout=10_000)
     row = [e.member_id for e in tab.people].index(adult)
     assert "未登记递交入党申请书的日期" in tab.eligible.item(row, 2).text()
+    assert "未登记递交入党申请书的日期" in tab.eligible.item(row, 2).toolTip()  # when elided
     tab.eligible.setCurrentCell(row, 0)
     answer_modal(lambda d: _on(d, today - timedelta(days=400)))
     tab.apply()

@@ -89,6 +89,7 @@ class PartyTab(QWidget):
                 for e in self.people
             ],
             [e.eligible for e in self.people],
+            ["\n".join(e.reasons) for e in self.people],  # the whole list, when elided
         )
 
     def _person(self) -> recommend.Eligibility | None:
