@@ -85,10 +85,10 @@ def _branch(ctx: Any, name: str | None) -> int:
 
 
 def _receive(ctx: Any, args: argparse.Namespace, password: str) -> tuple[str, dict[str, Any]]:
-    from qzdesk.export.transfer import open_package, receive_files
+    from qzdesk.export.transfer import open_package, read_file, receive_files
 
     for path in args.files:  # every file verified before any is taken in
-        opened = open_package(ctx, _read(path), args.fingerprint)
+        opened = open_package(ctx, read_file(path), args.fingerprint)
         if not opened.usable:
             raise Refused("\n".join([f"文件：{path}", *opened.report()]))
     arrivals = receive_files(
@@ -115,17 +115,10 @@ def _receive(ctx: Any, args: argparse.Namespace, password: str) -> tuple[str, di
     return "\n".join(lines), payload
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise QzdeskError(f"无法读取 {path}：{exc.strerror}") from exc
-
-
 def _confirm(ctx: Any, args: argparse.Namespace, _password: str) -> tuple[str, dict[str, Any]]:
-    from qzdesk.export.transfer import confirm_file, open_receipt
+    from qzdesk.export.transfer import confirm_file, open_receipt, read_file
 
-    opened = open_receipt(ctx, _read(args.file), args.fingerprint)
+    opened = open_receipt(ctx, read_file(args.file), args.fingerprint)
     if not opened.usable:
         raise Refused("\n".join([f"文件：{args.file}", *opened.report()]))
     row = confirm_file(ctx, args.file, args.fingerprint).value

@@ -9,7 +9,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from qzdesk.export.pdf.layout import (
     render,
 )
 from qzdesk.export.pdf.stamp import StampArea
+from qzdesk.export.schemas import schema_problem
 from qzdesk.export.signed_pdf import (
     Embedded,
     Verification,
@@ -198,27 +198,14 @@ def read_data(reader: Any) -> dict[str, Any]:
     return json.loads(read_attachment(reader, ATTACHMENT).decode("utf-8"))
 
 
-@cache
-def _checker(version: object) -> Any:
-    """The schema's validator, built once: a committee checks hundreds of archives."""
-    import jsonschema
-
-    from qzdesk.config import resources_dir
-
-    name = {
-        SCHEMA_VERSION: "archive-schema.json",
-        4: "archive-schema-4.json",
-        3: "archive-schema-3.json",
-    }.get(
-        version, "archive-schema-2.json"
-    )
-    schema = json.loads((resources_dir() / name).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+SCHEMAS = {
+    SCHEMA_VERSION: "archive-schema.json",
+    4: "archive-schema-4.json",
+    3: "archive-schema-3.json",
+}
 
 
 def _check_data(reader: Any, result: Verification) -> None:
-    import jsonschema
-
     try:
         data = read_data(reader)
     except QzdeskError as exc:
@@ -232,11 +219,9 @@ def _check_data(reader: Any, result: Verification) -> None:
     if version not in READABLE_VERSIONS:
         result.problems.append(f"机读数据的格式版本 {version!r} 本程序不认识，请升级 qzdesk。")
         return
-    error = jsonschema.exceptions.best_match(_checker(version).iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "（根）"
-        log.info("archive data against its schema at %s: %s", where, error.message)
-        result.problems.append(f"机读数据不符合格式：位置 {where} 的内容不合规定。")
+    problem = schema_problem(SCHEMAS.get(version, "archive-schema-2.json"), data)
+    if problem is not None:
+        result.problems.append(problem)
         return
     problems = references(data) if version in (3, 4, SCHEMA_VERSION) else []
     if data["branch"]["certificate_sha256"] != result.fingerprint:

@@ -11,7 +11,6 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from cryptography import x509
 from qzdesk.export.archive import trust_list
 from qzdesk.export.pdf.dossier import dossier_story, package_story
 from qzdesk.export.pdf.layout import BODY, TITLE, PageInfo, paragraph, render
+from qzdesk.export.schemas import schema_problem
 from qzdesk.export.signed_pdf import (
     Embedded,
     Verification,
@@ -165,16 +165,6 @@ def write_packages(
 # ---- reading what came ------------------------------------------------------------
 
 
-@cache
-def _checker(name: str) -> Any:
-    import jsonschema
-
-    from qzdesk.config import resources_dir
-
-    schema = json.loads((resources_dir() / name).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-
-
 @dataclass
 class Opened:
     """A package or 回执 as checked: `usable` when it may be taken in."""
@@ -212,7 +202,6 @@ def _open(
     its data against `schema`, that the certificate is the one the data names and
     belongs to the organisation at `signer` in the data, and, when the signer is
     registered here, that its key had not ended (the registry's rules for archives)."""
-    import jsonschema
 
     known_regs = registry.registrations(ctx.store)
     trusted = [r.certificate for r in known_regs] + trust_list(ctx.store.paths, [])
@@ -227,10 +216,9 @@ def _open(
         log.info("transfer data unreadable", exc_info=True)
         opened.problems.append(f"机读数据 {name} 缺失或无法读取（{exc}）。")
         return opened
-    error = jsonschema.exceptions.best_match(_checker(schema).iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "（根）"
-        opened.problems.append(f"机读数据不符合格式：位置 {where} 的内容不合规定。")
+    problem = schema_problem(schema, data)
+    if problem is not None:
+        opened.problems.append(problem)
         return opened
     if data["certificate_sha256"] != result.fingerprint:
         opened.problems.append("机读数据中的证书指纹与签名证书不一致。")
@@ -290,7 +278,7 @@ def open_receipt(ctx: Context, content: bytes, typed: str | None = None) -> Open
     return _open(ctx, content, RECEIPT_FILE, "transfer-receipt-schema.json", typed, "receiver")
 
 
-def _read(path: Path) -> bytes:
+def read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -344,7 +332,7 @@ def _arrive(
     out_dir: Path,
     typed: str | None,
 ) -> Arrival:
-    content = _read(path)
+    content = read_file(path)
     opened = open_package(ctx, content, typed)
     if not opened.usable or opened.data is None:
         raise QzdeskError(f"{path.name}：{'；'.join(opened.problems)}")
@@ -409,7 +397,7 @@ def receipt_pdf(data: dict[str, Any], key: Any, cert: x509.Certificate, ctx: Con
 
 def confirm_file(ctx: Context, path: Path, typed: str | None = None) -> Outcome[book.TransferRow]:
     """The 回执 came back: checked, then the transfer is closed (已转出)."""
-    opened = open_receipt(ctx, _read(path), typed)
+    opened = open_receipt(ctx, read_file(path), typed)
     if not opened.usable or opened.data is None:
         raise QzdeskError(f"{path.name}：{'；'.join(opened.problems)}")
     return book.confirm(ctx, opened.data, opened.verification.fingerprint, opened.known)
