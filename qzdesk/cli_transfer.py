@@ -155,9 +155,10 @@ def _list(ctx: Any, _args: argparse.Namespace, _password: str) -> tuple[str, dic
 
 
 def _dossier(ctx: Any, args: argparse.Namespace, _password: str) -> tuple[str, dict[str, Any]]:
-    from qzdesk.export.transfer import dossier_pdf, take_dossier
+    from qzdesk.export.transfer import dossier_pdf
     from qzdesk.services.files import write_atomically
     from qzdesk.services.members import records
+    from qzdesk.services.transfer.take import take_dossier
 
     dossier = take_dossier(ctx, records.member_with_id_number(ctx, args.member))
     target = args.out or Path.cwd() / f"成长档案-{dossier.name}.pdf"

@@ -28,17 +28,12 @@ from qzdesk.export.signed_pdf import (
     read_attachment,
     sign_with_files,
 )
-from qzdesk.models import Member
 from qzdesk.services.attachments import SUFFIX, stored_path
 from qzdesk.services.changes import Outcome
 from qzdesk.services.clock import BEIJING
 from qzdesk.services.desk import Context
-from qzdesk.services.dossier.papers import papers
-from qzdesk.services.dossier.timeline import timeline
-from qzdesk.services.dues.book import paid_to
 from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
-from qzdesk.services.members import records
 from qzdesk.services.receiving import registry
 from qzdesk.services.sealed_files import write_sealed
 from qzdesk.services.security import branch_key
@@ -70,20 +65,6 @@ def dossier_pdf(dossier: Dossier) -> bytes:
     """The 成长档案 alone, to print for the 团员档案 (unsigned: it is a paper record)."""
     info = PageInfo(dossier.organisation, "团员成长档案", dossier.name, "", dossier.taken_at)
     return _laid_out(lambda pages: dossier_story(dossier, pages), info)
-
-
-def take_dossier(ctx: Context, member_id: int) -> Dossier:
-    """A member's 成长档案 as of today, as this organisation holds it."""
-    member = records.draft_of(ctx.session.get_one(Member, member_id))
-    return Dossier(
-        ctx.overview.root.name,
-        records.audit_view(member),
-        timeline(ctx, member_id),
-        papers(ctx, member_id),
-        paid_to(ctx, member_id).text,
-        ctx.today,
-        ctx.now,
-    )
 
 
 def _json(data: dict[str, Any]) -> bytes:

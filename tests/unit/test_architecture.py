@@ -127,7 +127,15 @@ DOMAIN_IMPORTS = {
     "members": {"organisation", "storage"},
     "admission": {"members", "organisation", "storage"},
     "meetings": {"members", "organisation", "storage"},
-    "receiving": {"meetings", "members", "organisation", "party", "security", "storage"},
+    "receiving": {
+        "meetings",
+        "members",
+        "organisation",
+        "party",
+        "security",
+        "storage",
+        "transfer",
+    },
     "archive": {
         "admission",
         "dues",

@@ -33,7 +33,7 @@ from qzdesk.services.party.recommend import PartyFigures, RecommendationView, pa
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
 from qzdesk.services.periods import Period
 from qzdesk.services.receiving.summary import SummaryRow, summed
-from qzdesk.services.transfer.book import TransferRow
+from qzdesk.services.transfer.book import TransferFigures, TransferRow, transfer_figures
 from qzdesk.vocabulary import UNKNOWN
 
 # What the pages print besides the snapshot's own values.
@@ -135,6 +135,11 @@ class Snapshot:
     def received_total(self) -> SummaryRow:
         """合计 of the archives received (a subtree is in its committee's row already)."""
         return summed(list(self.received_rows))
+
+    @property
+    def transfer_figures(self) -> TransferFigures:
+        """组织关系转接 of the period: out (of them 转出中 at its end), and in."""
+        return transfer_figures((t.direction, t.state.value) for t in self.transfers)
 
     @property
     def party(self) -> PartyFigures:

@@ -96,31 +96,32 @@ def papers(ctx: Context, member_id: int, as_of: date | None = None) -> tuple[Pap
     return tuple(states)
 
 
+def _add(
+    ctx: Context, member_id: int, paper: Paper, present: bool, sha256: str | None, source: str = ""
+) -> MemberPaper:
+    row = MemberPaper(
+        member_id=member_id,
+        paper=paper.value,
+        present=present,
+        attachment_sha256=sha256,
+        on=ctx.today,
+        source=source or None,
+        recorded_by=ctx.actor,
+        recorded_at=instant_text(ctx.now),
+    )
+    ctx.session.add(row)
+    return row
+
+
 def record_paper(
-    ctx: Context,
-    member_id: int,
-    paper: Paper,
-    present: bool,
-    scan: Path | None = None,
-    source: str = "",
-    on: date | None = None,
+    ctx: Context, member_id: int, paper: Paper, present: bool, scan: Path | None = None
 ) -> Outcome[PaperState]:
     """The paper is in the file (with its scan, if given) or missing, as found today."""
     member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
     if scan is not None and not present:
         raise ValidationError("缺少的材料没有扫描件：请先确认材料在档。", "scan")
     sha256 = add_attachment(ctx.store, scan, SCAN_MAX_MB).value.sha256 if scan else None
-    row = MemberPaper(
-        member_id=member.id,
-        paper=paper.value,
-        present=present,
-        attachment_sha256=sha256,
-        on=on or ctx.today,
-        source=source or None,
-        recorded_by=ctx.actor,
-        recorded_at=instant_text(ctx.now),
-    )
-    ctx.session.add(row)
+    _add(ctx, member.id, paper, present, sha256)
     ctx.session.flush()
     audit.record(
         ctx.session,
@@ -130,7 +131,7 @@ def record_paper(
         "record",
         after={"paper": paper.value, "present": present, "scan": sha256},
     )
-    state = next(s for s in papers(ctx, member.id, row.on) if s.paper is paper)
+    state = next(s for s in papers(ctx, member.id) if s.paper is paper)
     return Outcome(state, CHANGED)
 
 
@@ -142,33 +143,11 @@ def record_kept(
     sha256 = None
     if scan is not None and hashlib.sha256(scan).hexdigest() == state.sha256:
         sha256 = keep(ctx, f"{state.paper.label}.{state.kind or 'pdf'}", scan).value.sha256
-    ctx.session.add(
-        MemberPaper(
-            member_id=member_id,
-            paper=state.paper.value,
-            present=bool(state.present),
-            attachment_sha256=sha256,
-            on=ctx.today,
-            source=state.source or source,
-            recorded_by=ctx.actor,
-            recorded_at=instant_text(ctx.now),
-        )
-    )
+    _add(ctx, member_id, state.paper, bool(state.present), sha256, state.source or source)
 
 
 def record_paper_bytes(
     ctx: Context, member_id: int, paper: Paper, file_name: str, content: bytes
 ) -> None:
     """A paper in the file whose scan is content already read (the 介绍信 that came)."""
-    sha256 = keep(ctx, file_name, content).value.sha256
-    ctx.session.add(
-        MemberPaper(
-            member_id=member_id,
-            paper=paper.value,
-            present=True,
-            attachment_sha256=sha256,
-            on=ctx.today,
-            recorded_by=ctx.actor,
-            recorded_at=instant_text(ctx.now),
-        )
-    )
+    _add(ctx, member_id, paper, True, keep(ctx, file_name, content).value.sha256)

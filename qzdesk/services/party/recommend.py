@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -470,40 +470,16 @@ def record_step(
 
 
 def _answered(ctx: Context, view: RecommendationView, answer: PartyAnswer, on: date) -> None:
-    """A 预备党员 or 正式党员: the member's 政治面貌 and 入党时间 follow the answer."""
+    """A 预备党员 or 正式党员: the member's 政治面貌 and 入党时间 follow the answer, changed
+    as any correction of the record is (history and audit)."""
     if answer not in (PartyAnswer.PROBATIONARY, PartyAnswer.FULL):
         return
-    member = ctx.session.get_one(Member, view.member_id)
-    status = (
-        PoliticalStatus.PARTY_PROBATIONARY
-        if answer is PartyAnswer.PROBATIONARY
-        else PoliticalStatus.PARTY
-    )
-    before = {
-        "political_status": member.political_status,
-        "party_joined_on": str(member.party_joined_on),
-    }
-    member.political_status = status.value
+    draft = records.draft_of(ctx.session.get_one(Member, view.member_id))
     if answer is PartyAnswer.PROBATIONARY:
-        member.party_joined_on = on
-    records.add_event(
-        ctx.session,
-        ctx.actor,
-        member,
-        "updated",
-        on,
-        f"党组织反馈：{answer.label}",
-        {"political_status": [before["political_status"], status.value]},
-    )
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        "member",
-        member.id,
-        "party_answer",
-        before,
-        {"political_status": status.value},
-    )
+        draft.political_status, draft.party_joined_on = PoliticalStatus.PARTY_PROBATIONARY, on
+    else:
+        draft.political_status = PoliticalStatus.PARTY
+    records.update_member(ctx.store, view.member_id, draft, dict(ctx.profiles), ctx.today)
 
 
 # ---- the 推荐表 ---------------------------------------------------------------------
@@ -524,7 +500,7 @@ class RecommendationForm:
     publicity: dict[str, Any] | None
     approved_on: date | None
     valid_until: date | None
-    taken_at: Any
+    taken_at: datetime
 
     @property
     def pass_rate(self) -> float:

@@ -21,6 +21,7 @@ from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.party.recommend import party_figures
 from qzdesk.services.periods import Period, parse_period
 from qzdesk.services.storage.store import Store
+from qzdesk.services.transfer.book import transfer_figures
 from qzdesk.vocabulary import UNKNOWN, OrgKind, Sector
 
 KINDS = (
@@ -268,10 +269,14 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         ratings=tuple((branch, total, band) for branch, total, band, _ in ratings),
         differs=_differences(data, required_here, ratings),
         dues_rate=_dues_rate(data.get("dues")),
-        transfers_out=sum(1 for t in data.get("transfers", []) if t["direction"] == "out"),
-        transfers_in=sum(1 for t in data.get("transfers", []) if t["direction"] == "in"),
+        **_transfers(data),
         **_party(data, period.start.isoformat()),
     )
+
+
+def _transfers(data: dict[str, Any]) -> dict[str, int]:
+    figures = transfer_figures((t["direction"], t["state"]) for t in data.get("transfers", []))
+    return {"transfers_out": figures.out, "transfers_in": figures.came}
 
 
 def _party(data: dict[str, Any], start: str) -> dict[str, int]:

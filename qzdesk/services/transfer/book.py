@@ -6,7 +6,7 @@ on the books, and leaves them (已转出) on the receipt's day."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -93,6 +93,26 @@ def _row(t: Transfer, member: Member) -> TransferRow:
     )
 
 
+@dataclass(frozen=True)
+class TransferFigures:
+    """A period's transfers as the archive's page and the committee's 汇总表 count them."""
+
+    out: int
+    pending: int  # of those out, no 回执 yet
+    came: int
+
+
+def transfer_figures(moves: Iterable[tuple[str, str]]) -> TransferFigures:
+    """From each transfer's (direction, state) as the archive writes them, so the page
+    and a reader of the archive's data count alike."""
+    moves = list(moves)
+    return TransferFigures(
+        sum(1 for direction, _ in moves if direction == "out"),
+        sum(1 for move in moves if move == ("out", TransferState.PENDING.value)),
+        sum(1 for direction, _ in moves if direction == "in"),
+    )
+
+
 def transfers(ctx: Context, direction: str | None = None) -> list[TransferRow]:
     """Every transfer, newest first."""
     query = select(Transfer, Member).join(Member, Member.id == Transfer.member_id)
@@ -135,7 +155,7 @@ def pending_of(ctx: Context, member_id: int) -> Transfer | None:
     )
 
 
-def _new_code(ctx: Context, on: date) -> str:
+def _new_code(on: date) -> str:
     # Random, not counted: two installations never hand out the same number.
     return f"ZJ{on:%Y%m%d}-{secrets.token_hex(4).upper()}"
 
@@ -179,7 +199,7 @@ def transfer_out(ctx: Context, moves: Sequence[Move], on: date | None = None) ->
         if not to_parent:
             raise ValidationError(f"请填写“{to_org}”的上级团组织。", "to_parent")
         dues = paid_to(ctx, member.id)
-        code = _new_code(ctx, day)
+        code = _new_code(day)
         row = Transfer(
             code=code,
             direction="out",

@@ -10,6 +10,7 @@ from typing import Any
 
 from qzdesk.services.dossier.papers import PaperState
 from qzdesk.services.dossier.timeline import KIND_LABELS, Entry
+from qzdesk.services.dues.book import PaidTo
 from qzdesk.vocabulary import UNKNOWN, Paper, PoliticalStatus, TransferCause
 
 __all__ = [
@@ -87,9 +88,7 @@ class Package:
 
     @property
     def dues_text(self) -> str:
-        paid = f"{self.dues_paid_to:%Y年%m月}" if self.dues_paid_to else "（尚未交纳）"
-        owing = self.dues_owing_months
-        return paid + (f"（此前另有 {owing} 个月未交）" if owing else "")
+        return PaidTo(self.dues_paid_to, self.dues_owing_months).text
 
     @property
     def scans(self) -> tuple[PaperState, ...]:

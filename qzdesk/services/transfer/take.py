@@ -1,5 +1,5 @@
-"""Taking a transfer package's snapshot: the one place that reads the records for it, as
-of the context's day (Beijing), once."""
+"""Taking a transfer package's snapshot, and a member's 成长档案 alone: the one place that
+reads the records for them, as of the context's day (Beijing), once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from qzdesk.services.dues.book import paid_to
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members import records
 from qzdesk.services.security import branch_key
-from qzdesk.services.transfer.snapshot import Package, Side
+from qzdesk.services.transfer.snapshot import Dossier, Package, Side
 from qzdesk.vocabulary import TransferCause, TransferState
 
 
@@ -36,4 +36,19 @@ def take_package(ctx: Context, transfer_id: int) -> Package:
         papers=papers(ctx, member.id),
         taken_at=ctx.now,
         fingerprint=info.fingerprint if info else "",
+    )
+
+
+def take_dossier(ctx: Context, member_id: int) -> Dossier:
+    """A member's 成长档案 as of today, as this organisation holds it (to print for the
+    团员档案)."""
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    return Dossier(
+        ctx.overview.root.name,
+        records.audit_view(records.draft_of(member)),
+        timeline(ctx, member.id),
+        papers(ctx, member.id),
+        paid_to(ctx, member.id).text,
+        ctx.today,
+        ctx.now,
     )

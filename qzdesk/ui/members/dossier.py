@@ -75,8 +75,9 @@ class DossierTab(QWidget):
             self.reload()
 
     def export(self) -> None:
-        from qzdesk.export.transfer import dossier_pdf, take_dossier
+        from qzdesk.export.transfer import dossier_pdf
         from qzdesk.services.files import write_atomically
+        from qzdesk.services.transfer.take import take_dossier
 
         path, _ = QFileDialog.getSaveFileName(
             self, "导出成长档案", str(Path.home() / "成长档案.pdf"), "PDF 文件 (*.pdf)"

@@ -15,13 +15,11 @@ def build(snap: Snapshot) -> list[Flowable]:
     story: list[Flowable] = [paragraph("组织关系转接情况", TITLE)]
     if not snap.transfers:
         return [*story, empty_note("本期没有组织关系转接。")]
-    out = [t for t in snap.transfers if t.direction == "out"]
-    came = len(snap.transfers) - len(out)
-    pending = sum(1 for t in out if t.state.value == "pending")
+    figures = snap.transfer_figures
     story += [
         paragraph(
-            f"{snap.period.label}，截至 {snap.as_of:%Y年%m月%d日}：转出 {len(out)} 人"
-            f"（其中尚未收到回执 {pending} 人），转入 {came} 人。",
+            f"{snap.period.label}，截至 {snap.as_of:%Y年%m月%d日}：转出 {figures.out} 人"
+            f"（其中尚未收到回执 {figures.pending} 人），转入 {figures.came} 人。",
             BODY,
         ),
         data_table(
