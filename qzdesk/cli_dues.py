@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from qzdesk.config import DataPaths
-from qzdesk.vocabulary import DuesCategory
+from qzdesk.vocabulary import DuesCategory, DuesPurpose
 
 Handler = Callable[[argparse.Namespace, DataPaths], int]
 
@@ -55,6 +56,38 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int
     paying.set_defaults(handler=lambda a, p: run(a, p, _pay))
     status = dues_sub.add_parser("status", parents=[common], help="欠交名单和本年收缴情况")
     status.set_defaults(handler=lambda a, p: run(a, p, _status))
+    up = dues_sub.add_parser("handup", parents=[common], help="登记上缴上级团委的团费")
+    up.add_argument("--amount", type=float, required=True, metavar="元")
+    up.add_argument("--on", type=date.fromisoformat, required=True, metavar="上缴日期")
+    up.add_argument("--receipt", default="", metavar="上级团委收据号")
+    up.set_defaults(handler=lambda a, p: run(a, p, _hand_up))
+    spending = dues_sub.add_parser("spend", parents=[common], help="登记一笔团费支出")
+    spending.add_argument("--amount", type=float, required=True, metavar="元")
+    spending.add_argument("--on", type=date.fromisoformat, required=True, metavar="支出日期")
+    spending.add_argument(
+        "--purpose",
+        required=True,
+        choices=[p.value for p in DuesPurpose],
+        help="；".join(f"{p.value}：{p.label}" for p in DuesPurpose),
+    )
+    spending.add_argument("--meeting", type=int, metavar="会议编号", help="作出决定的会议")
+    spending.add_argument("--decision", default="", metavar="决定情况", help="没有会议记录时")
+    spending.add_argument("--note", default="", metavar="说明")
+    spending.set_defaults(handler=lambda a, p: run(a, p, _spend))
+    account = dues_sub.add_parser("account", parents=[common], help="某段时间的团费收支")
+    account.add_argument("--from", dest="start", type=date.fromisoformat, metavar="起始日期")
+    account.add_argument("--to", dest="end", type=date.fromisoformat, metavar="截止日期")
+    account.set_defaults(handler=lambda a, p: run(a, p, _account))
+    over = dues_sub.add_parser("handover", parents=[common], help="团费交接：打印交接表")
+    over.add_argument("--on", type=date.fromisoformat, metavar="交接日期（默认今天）")
+    over.add_argument("--from", dest="handed_by", metavar="移交人")
+    over.add_argument("--to", dest="taken_by", metavar="接交人")
+    over.add_argument(
+        "--counted", type=float, metavar="元", help="双方清点的金额（填写即登记本次交接）"
+    )
+    over.add_argument("--note", default="", metavar="差额原因")
+    over.add_argument("--out", type=Path, metavar="交接表.pdf")
+    over.set_defaults(handler=lambda a, p: run(a, p, _handover))
 
 
 def _basis(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
@@ -126,3 +159,66 @@ def _status(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         ],
     }
     return "\n".join(lines), payload
+
+
+def _hand_up(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from qzdesk.services.dues import money
+
+    row = money.hand_up(ctx, args.amount, args.on, args.receipt).value
+    return f"已登记第 {row} 号上缴：{args.amount:.2f} 元。", {"row": row}
+
+
+def _spend(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from qzdesk.services.dues import money
+
+    purpose = DuesPurpose(args.purpose)
+    row = money.spend(
+        ctx, args.amount, args.on, purpose, args.meeting, args.decision, args.note
+    ).value
+    return f"已登记第 {row} 号支出：{purpose.label} {args.amount:.2f} 元。", {"row": row}
+
+
+def _account(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from qzdesk.services.dues import money
+    from qzdesk.services.dues.amounts import yuan_text
+
+    end = args.end or ctx.today
+    start = args.start or date(end.year, 1, 1)
+    acc = money.account(ctx, start, end)
+    spent = "；".join(f"{p.label} {yuan_text(a)} 元" for p, a in acc.spent) or "无"
+    text = (
+        f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}：上期结余 {yuan_text(acc.opening_fen)} 元，"
+        f"收缴 {yuan_text(acc.received_fen)} 元，上缴 {yuan_text(acc.handed_up_fen)} 元，"
+        f"支出 {yuan_text(acc.spent_fen)} 元（{spent}），结余 {yuan_text(acc.closing_fen)} 元；"
+        f"按留用比例尚应上缴 {yuan_text(acc.to_hand_up_fen)} 元。"
+    )
+    payload = {
+        "opening_fen": acc.opening_fen,
+        "received_fen": acc.received_fen,
+        "handed_up_fen": acc.handed_up_fen,
+        "spent": {p.value: a for p, a in acc.spent},
+        "closing_fen": acc.closing_fen,
+        "to_hand_up_fen": acc.to_hand_up_fen,
+    }
+    return text, payload
+
+
+def _handover(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from qzdesk.export.pdf.dues_handover import handover_pdf
+    from qzdesk.services.dues import handover, money
+    from qzdesk.services.dues.amounts import yuan_text
+    from qzdesk.services.files import write_atomically
+
+    on = args.on or ctx.today
+    recorded = None
+    if args.counted is not None:
+        recorded = money.hand_over(
+            ctx, on, args.handed_by or "", args.taken_by or "", args.counted, args.note
+        ).value
+    sheet = handover.statement(ctx, on)
+    target = args.out or Path.cwd() / f"团费交接表-{on:%Y%m%d}.pdf"
+    write_atomically(target, handover_pdf(sheet))
+    text = f"交接表已写入 {target}；账面余额 {yuan_text(sheet.account.closing_fen)} 元。" + (
+        f"已登记第 {recorded} 号交接。" if recorded else ""
+    )
+    return text, {"file": str(target), "balance_fen": sheet.account.closing_fen, "row": recorded}

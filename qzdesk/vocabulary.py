@@ -281,6 +281,43 @@ class DuesEntryKind(Labeled):
         return {"payment": "交纳", "exemption": "减免", "extra": "自愿多交", "reversal": "冲销"}
 
 
+class DuesPurpose(Labeled):
+    """What 团费 may be spent on (中青发〔2016〕13号 第十二条), decided collectively."""
+
+    TRAINING = "training"
+    STUDY = "study"
+    EMBLEMS = "emblems"
+    COMMENDATION = "commendation"
+    HARDSHIP = "hardship"
+    DISASTER = "disaster"
+    ACTIVITIES = "activities"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "training": "培训团员和团干部",
+            "study": "购买团员学习资料",
+            "emblems": "制作团旗、团徽等",
+            "commendation": "表彰先进团组织和优秀团员、团干部",
+            "hardship": "慰问生活困难团员",
+            "disaster": "支援灾区团员",
+            "activities": "基层团组织开展活动",
+        }
+
+
+class DuesMoneyKind(Labeled):
+    """The money side of the book: what left the branch's keeping, and the handovers."""
+
+    HANDED_UP = "handed_up"  # 上缴 to the committee, with its receipt
+    SPENT = "spent"  # on one of the purposes, with the meeting that decided it
+    HANDOVER = "handover"  # the balance counted and passed between secretaries
+    REVERSAL = "reversal"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"handed_up": "上缴", "spent": "支出", "handover": "交接", "reversal": "冲销"}
+
+
 class TransferCause(Labeled):
     """智慧团建's cause codes for a 组织关系转接."""
 

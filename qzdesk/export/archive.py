@@ -200,6 +200,7 @@ def read_data(reader: Any) -> dict[str, Any]:
 
 SCHEMAS = {
     SCHEMA_VERSION: "archive-schema.json",
+    5: "archive-schema-5.json",
     4: "archive-schema-4.json",
     3: "archive-schema-3.json",
 }

@@ -12,7 +12,7 @@ from qzdesk.models.admission import (
 from qzdesk.models.attachment import Attachment
 from qzdesk.models.audit import AuditEntry
 from qzdesk.models.base import Base
-from qzdesk.models.dues import DuesBasis, DuesEntry
+from qzdesk.models.dues import DuesBasis, DuesEntry, DuesMoney
 from qzdesk.models.engine import make_engine
 from qzdesk.models.evaluation import EvaluationEntry, EvaluationSession, Registration
 from qzdesk.models.ledger import PointsEntry, PointsReview
@@ -48,6 +48,7 @@ __all__ = [
     "Base",
     "DuesBasis",
     "DuesEntry",
+    "DuesMoney",
     "EvaluationEntry",
     "EvaluationSession",
     "ImportBatch",

@@ -41,3 +41,26 @@ class DuesEntry(Base):
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("dues_entry.id"))
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[str] = mapped_column(String(40))
+
+
+class DuesMoney(Base):
+    """The money side: amounts passed up to the committee (with its receipt), spent on a
+    purpose (with the meeting or decision behind it), and the balances counted at a
+    handover between secretaries. Append-only; a correction is a reversing row."""
+
+    __tablename__ = "dues_money"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # vocabulary.DuesMoneyKind
+    on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(Integer)  # a handover: the amount counted
+    purpose: Mapped[str | None] = mapped_column(String(20))  # vocabulary.DuesPurpose
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    decision: Mapped[str | None] = mapped_column(String(200))  # where no minutes are kept here
+    receipt_no: Mapped[str | None] = mapped_column(String(40))  # the committee's receipt
+    handed_by: Mapped[str | None] = mapped_column(String(40))  # a handover's 移交人
+    taken_by: Mapped[str | None] = mapped_column(String(40))  # a handover's 接交人
+    note: Mapped[str | None] = mapped_column(Text)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("dues_money.id"))
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[str] = mapped_column(String(40))

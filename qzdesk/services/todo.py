@@ -41,6 +41,7 @@ class Target(Enum):
     TERMS = "terms"
     ORGANISATION = "organisation"
     KEY = "key"
+    DUES = "dues"
 
 
 @dataclass(frozen=True)
@@ -342,15 +343,25 @@ def _dues(ctx: Context) -> list[TodoItem]:
     late = [a for a in dues_book.arrears(ctx) if a.months >= warning]
     lapsing = [a for a in late if a.months >= lapse]
     items = []
+    if unread := dues_book.without_basis(ctx):
+        typed = [f"{name}（{text}）" if text else name for name, text in unread[:5]]
+        items.append(
+            TodoItem(
+                Target.DUES,
+                f"{len(unread)} 名团员尚未确定团费交纳类别（原填交费档位未能识别或未填）："
+                + "、".join(typed)
+                + ("等" if len(unread) > 5 else ""),
+            )
+        )
     if late:
         names = "、".join(a.name for a in late[:5]) + ("等" if len(late) > 5 else "")
         items.append(
-            TodoItem(Target.ROSTER, f"{len(late)} 名团员连续 {warning} 个月以上未交团费：{names}")
+            TodoItem(Target.DUES, f"{len(late)} 名团员连续 {warning} 个月以上未交团费：{names}")
         )
     if lapsing:
         items.append(
             TodoItem(
-                Target.ROSTER,
+                Target.DUES,
                 f"{len(lapsing)} 名团员连续 {lapse} 个月未交团费：无正当理由的，经核实后可按团章"
                 "办理自行脱团（不会自动办理）",
                 None,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from qzdesk.services.desk import Context
 from qzdesk.services.files import write_atomically
 from qzdesk.services.periods import Period
 from qzdesk.ui.context import AppContext
@@ -20,7 +22,20 @@ def preview_and_save(
     file_name: str,
     **options: Any,
 ) -> None:
-    """Render on the worker, show the pages, and write the file only if 保存 is chosen."""
+    """Render a registered document on the worker, show the pages, and write the file only
+    if 保存 is chosen."""
+    # ReportLab and the font load on the first export, not at start-up.
+    from qzdesk.export.pdf.registry import render_document
+
+    preview_pdf_and_save(
+        parent, context, lambda ctx: render_document(ctx, key, period, **options), file_name
+    )
+
+
+def preview_pdf_and_save(
+    parent: QWidget, context: AppContext, make: Callable[[Context], bytes], file_name: str
+) -> None:
+    """Make a PDF on the worker, show its pages, and save it where the secretary chooses."""
 
     def show(pdf: bytes) -> None:
         from qzdesk.ui.pdf_preview import PdfPreview
@@ -39,7 +54,4 @@ def preview_and_save(
                 on_done=lambda _: QMessageBox.information(parent, "已保存", f"已保存到 {target}"),
             )
 
-    # ReportLab and the font load on the first export, not at start-up.
-    from qzdesk.export.pdf.registry import render_document
-
-    context.read(render_document, key, period, on_done=show, **options)
+    context.read(make, on_done=show)

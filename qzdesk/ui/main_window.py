@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
             Target.TERMS: (meetings, meetings.terms),
             Target.ORGANISATION: (settings, settings.org_tab),
             Target.KEY: (settings, settings.key_tab),
+            Target.DUES: (self.dues, None),
         }[target]
         self.nav.setCurrentRow(self.pages.index(page))
         if tab is not None:

@@ -23,7 +23,7 @@ from qzdesk.export.archive import (
     sign_archive,
     verify_archive,
 )
-from qzdesk.services.archive.data import archive_data, references
+from qzdesk.services.archive.data import SCHEMA_VERSION, archive_data, references
 from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.errors import QzdeskError
 from qzdesk.services.organisation import orgs
@@ -111,7 +111,7 @@ def _mutations(data):
         return broken
 
     member = data["members"][0]
-    yield "version", changed(lambda d: d.update(schema_version=6))
+    yield "version", changed(lambda d: d.update(schema_version=SCHEMA_VERSION + 1))
     yield "extra top field", changed(lambda d: d.update(extra=1))
     yield "archive id", changed(lambda d: d.update(archive_id="QZ-2026"))
     yield "period code", changed(lambda d: d["period"].update(code="2026Q5"))

@@ -9,6 +9,8 @@ import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from qzdesk.config import resources_dir
 from qzdesk.models import Member
 from qzdesk.services.archive.data import SCHEMA_VERSION, archive_data
@@ -66,8 +68,9 @@ def test_real_archives_data_validate_and_a_broken_one_does_not(store, tmp_path):
     assert ajv("validate", "-s", str(SCHEMA), "-d", str(file)).returncode != 0
 
 
-def test_the_previous_format_s_schema_still_compiles():
-    done = ajv("compile", "-s", str(resources_dir() / "archive-schema-4.json"))
+@pytest.mark.parametrize("version", [4, 5])
+def test_the_previous_formats_schemas_still_compile(version):
+    done = ajv("compile", "-s", str(resources_dir() / f"archive-schema-{version}.json"))
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -256,6 +256,15 @@ def main() -> None:
         context, branches[0][0], branches[0][1], clock.today().year, clock.today(), window
     )
     dialog("evaluation-open", opening)
+    from qzdesk.ui.dues.collection import CollectionDialog
+    from qzdesk.ui.dues.money import HandoverDialog, SpendDialog
+
+    dues = window.dues
+    window.nav.setCurrentRow(window.pages.index(dues))
+    wait_for(lambda: dues.data is not None)
+    dialog("dues-collect", CollectionDialog(context, dues.data.owing, window))
+    dialog("dues-spend", SpendDialog(context, dues.data.money.meetings, window))
+    dialog("dues-handover", HandoverDialog(context, "张老师", dues.data.money.balance_fen, window))
     from qzdesk.ui.error_dialog import ErrorDialog
     from qzdesk.ui.members.import_dialog import BatchesDialog
 

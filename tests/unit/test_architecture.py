@@ -128,6 +128,7 @@ DOMAIN_IMPORTS = {
     "admission": {"members", "organisation", "storage"},
     "meetings": {"members", "organisation", "storage"},
     "receiving": {
+        "dues",
         "meetings",
         "members",
         "organisation",
@@ -158,7 +159,7 @@ DOMAIN_IMPORTS = {
         "security",
         "storage",
     },
-    "dues": {"organisation"},
+    "dues": {"meetings", "organisation"},
     "dossier": {"admission", "meetings", "members", "organisation", "party", "storage"},
     "party": {"admission", "meetings", "members", "organisation", "storage"},
     "transfer": {"dossier", "dues", "members", "organisation", "security", "storage"},

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from qzdesk.services.clock import FixedClock, running_on
+from qzdesk.services.clock import FixedClock
 from qzdesk.services.desk import Desk
-from qzdesk.services.dues import book
+from qzdesk.services.dues import book, money
 from qzdesk.services.dues.amounts import fen, monthly_fen
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.todo import todo
-from qzdesk.vocabulary import DuesCategory, MemberStatus
+from qzdesk.vocabulary import DuesCategory, DuesPurpose, MemberStatus
 
 SALARIED = DuesCategory.SALARIED
 
@@ -61,20 +61,6 @@ def desk_on(store, profiles, day: date) -> Desk:
     desk = Desk(store, profiles, FixedClock.on(day))
     desk.actor = "李文静"
     return desk
-
-
-@pytest.fixture
-def village(tmp_path, profiles):
-    """A village 团支部 with no 团费 on record yet (the school demo has two years of it)."""
-    from qzdesk.services.demo.village import build_branch_demo
-    from qzdesk.services.storage.store import Store
-
-    with running_on(FixedClock.on(date(2026, 1, 5))), Store.open(
-        tmp_path / "data", "tests", create=True
-    ) as opened:
-        build_branch_demo(opened, profiles, date(2026, 1, 5), "东关村团支部")
-    with Store.open(tmp_path / "data", "tests") as opened:
-        yield opened
 
 
 def member_joined_before(store) -> int:
@@ -207,9 +193,7 @@ def test_the_command_line_keeps_the_book(village):
     assert wrong.returncode != 0 and "须填写月收入" in wrong.stderr
 
 
-def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(
-    village, profiles, tmp_path
-):
+def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(village, profiles, tmp_path):
     store = village
     from io import BytesIO
 
@@ -223,6 +207,8 @@ def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(
     march = desk_on(store, profiles, date(2026, 3, 10))
     march.write(book.set_basis, someone, DuesCategory.STUDENT, date(2026, 1, 1))
     march.write(book.pay, someone, date(2026, 1, 1), date(2026, 2, 1), 0.4, date(2026, 3, 10))
+    march.write(money.hand_up, 0.2, date(2026, 3, 10), "R-1")
+    march.write(money.spend, 0.1, date(2026, 3, 10), DuesPurpose.STUDY, decision="支委会研究")
     april = desk_on(store, profiles, date(2026, 4, 10))
     _id, pdf = april.read(build_archive, parse_period("2026Q1"), "qzdemo")
     dues = read_data(PdfFileReader(BytesIO(pdf)))["dues"]
@@ -232,6 +218,15 @@ def test_the_archive_carries_the_period_s_dues_as_its_page_shows_them(
         "due_fen": fen("0.6"),
         "paid_fen": fen("0.4"),
         "lapsing": [],
+        "money": {
+            "opening_fen": 0,
+            "received_fen": fen("0.4"),
+            "handed_up_fen": fen("0.2"),
+            "spent": [{"purpose": "study", "amount_fen": fen("0.1")}],
+            "closing_fen": fen("0.1"),
+            "to_hand_up_fen": 0,  # half of 0.40 kept, half passed up
+        },
     }
     text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
     assert "团费收缴情况" in text and "1 0 0.0% 0.60 0.40" in text
+    assert "0.00 0.40 0.20 0.10 0.10 0.00" in text and "购买团员学习资料 0.10 元" in text

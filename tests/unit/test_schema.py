@@ -153,3 +153,54 @@ def test_upgrading_to_0008_keeps_steps_append_only_and_frees_void_id_numbers(tmp
     conn.execute("UPDATE applicant SET voided = 1 WHERE id = (SELECT min(id) FROM applicant)")
     conn.execute(duplicate)
     conn.close()
+
+
+def test_upgrading_to_0016_reads_the_typed_dues_tier_into_a_basis_where_it_is_plain(
+    tmp_path, profiles
+):
+    """A member with "学生 0.2 元/月" and no basis is reckoned as a student from this month
+    (nothing falls due before it); "工资收入 2000 元以上" names no income: kept as typed and
+    asked about on the 工作台."""
+    from qzdesk.models import DuesBasis, Member
+    from qzdesk.services import clock
+    from qzdesk.services.desk import Desk
+    from qzdesk.services.dues import book
+    from qzdesk.services.members import records
+    from qzdesk.services.todo import todo
+    from tests.unit.test_members import branch, new_draft
+
+    fixture = FIXTURES[[p.stem for p in FIXTURES].index("0015")]
+    data = tmp_path / "data"
+    (data / "keys").mkdir(parents=True)
+    shutil.copy(fixture, data / "qzdesk.sqlite")
+    key_file = fixture.with_name(fixture.name + cipher.KEY_SUFFIX)
+    shutil.copy(key_file, data / "keys" / cipher.KEY_FILE)
+    assert store_key.unlock(key_file, "qzdemo")
+    with cipher.connect(fixture) as conn:
+        bare = conn.execute(
+            "SELECT dues_tier, count(*) FROM member WHERE id NOT IN "
+            "(SELECT member_id FROM dues_basis) GROUP BY dues_tier"
+        ).fetchall()
+    assert dict(bare) == {"学生 0.2 元/月": 1, "工资收入 2000 元以上": 1}  # both have left
+    with Store.open(data, "tests") as store:
+        with store.transaction() as session:
+            adopted = session.execute(
+                select(Member.dues_tier, DuesBasis.category, DuesBasis.from_month)
+                .join(DuesBasis, DuesBasis.member_id == Member.id)
+                .where(DuesBasis.recorded_by.like("数据升级%"))
+            ).all()
+            tiers = {t for (t,) in session.execute(select(Member.dues_tier))}
+        desk = Desk(store, profiles)
+        assert desk.read(book.without_basis) == []  # the two left bare have left the books
+        records.add_member(
+            store,
+            new_draft(dues_tier="个体经营"),
+            branch(store),
+            profiles,
+        )
+        unread = desk.read(book.without_basis)
+        items = [i.text for i in desk.read(todo)]
+    assert adopted == [("学生 0.2 元/月", "student", clock.today().replace(day=1))]
+    assert tiers == {"学生 0.2 元/月", "工资收入 2000 元以上"}  # what was typed stays
+    assert unread == [("张三丰", "个体经营")]
+    assert any("1 名团员尚未确定团费交纳类别" in i and "张三丰（个体经营）" in i for i in items)

@@ -15,8 +15,8 @@ from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.receiving.summary import SummaryRow
 from qzdesk.services.transfer.book import TransferRow
 
-SCHEMA_VERSION = 5
-READABLE_VERSIONS = (1, 2, 3, 4, 5)
+SCHEMA_VERSION = 6
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 
 
 def _optional(value: date | None) -> str | None:
@@ -117,6 +117,14 @@ def archive_data(snap: Snapshot, archive_id: str) -> dict[str, Any]:
             "due_fen": snap.dues.due_fen,
             "paid_fen": snap.dues.paid_fen,
             "lapsing": list(snap.dues.lapsing),
+            "money": {
+                "opening_fen": snap.money.opening_fen,
+                "received_fen": snap.money.received_fen,
+                "handed_up_fen": snap.money.handed_up_fen,
+                "spent": [{"purpose": p.value, "amount_fen": a} for p, a in snap.money.spent],
+                "closing_fen": snap.money.closing_fen,
+                "to_hand_up_fen": snap.money.to_hand_up_fen,
+            },
         },
         "transfers": [
             {

@@ -21,6 +21,7 @@ from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.attachments import describe
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.services.dues.book import DuesFigures
+from qzdesk.services.dues.money import Account
 from qzdesk.services.meetings.compliance import ComplianceCell, WindowState
 from qzdesk.services.meetings.evaluation import EvaluationView, Grade, RegistrationRow
 from qzdesk.services.meetings.minutes import PRESENCE, MinutesView, observer_label
@@ -128,6 +129,7 @@ class Snapshot:
     received_rows: tuple[SummaryRow, ...]
     not_reported: tuple[str, ...]  # registered organisations with no archive of the period
     dues: DuesFigures  # 团费 of the period, as of its end
+    money: Account  # 团费 held, passed up and spent in the period, as of its end
     transfers: tuple[TransferRow, ...] = ()  # 组织关系转接 of the period, as of its end
     recommendations: tuple[RecommendationView, ...] = ()  # 推优入党 of the period, as of its end
 

@@ -12,6 +12,7 @@ from qzdesk.services.archive import register
 from qzdesk.services.archive.snapshot import Organisation, PointsAccount, Rating, Snapshot
 from qzdesk.services.desk import Context
 from qzdesk.services.dues import book as dues_book
+from qzdesk.services.dues import money as dues_money
 from qzdesk.services.meetings import evaluation, minutes, plan, terms
 from qzdesk.services.meetings.compliance import compliance
 from qzdesk.services.meetings.evaluation import EvaluationView, RegistrationRow
@@ -102,6 +103,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         received=tuple(received),
         received_rows=tuple(summary(store, profiles, period.code)),
         dues=dues_book.figures(ctx, period.start, as_of),
+        money=dues_money.account(ctx, period.start, as_of),
         transfers=tuple(transfer_book.transfers_between(ctx, period.start, as_of)),
         recommendations=tuple(recommend.recommendations_between(ctx, period.start, as_of)),
         not_reported=tuple(

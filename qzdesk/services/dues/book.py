@@ -168,6 +168,49 @@ def pay(
     )
 
 
+@dataclass(frozen=True)
+class Collected:
+    """One member's line of a collection session: the months paid and the amount."""
+
+    member_id: int
+    first_month: date
+    last_month: date
+    amount_yuan: float
+
+
+def collect(
+    ctx: Context, on: date, lines: list[Collected], method: str = "现金", consent: str = ""
+) -> Outcome[list[int]]:
+    """A collection session (at a meeting, the secretary ticks who paid): every line a
+    payment, all in one unit of work; a line refused refuses the session, naming whom."""
+    if not lines:
+        raise ValidationError("没有勾选交纳的团员。", "lines")
+    names = dict(
+        ctx.session.execute(
+            select(Member.id, Member.name).where(Member.id.in_([x.member_id for x in lines]))
+        ).all()
+    )
+    entries = []
+    for line in lines:
+        try:
+            entries.append(
+                pay(
+                    ctx,
+                    line.member_id,
+                    line.first_month,
+                    line.last_month,
+                    line.amount_yuan,
+                    on,
+                    method,
+                    consent=consent or None,
+                ).value
+            )
+        except ValidationError as exc:
+            who = names.get(line.member_id, f"编号 {line.member_id}")
+            raise ValidationError(f"{who}：{exc}", "lines") from exc
+    return Outcome(entries, CHANGED)
+
+
 def exempt(
     ctx: Context, member_id: int, first_month: date, last_month: date, approval: str, on: date
 ) -> Outcome[int]:
@@ -331,24 +374,33 @@ def _unpaid_run(months: list[Month]) -> list[Month]:
     return run[::-1]
 
 
+def _collected_from(session: Session) -> list[tuple[Member, str]]:
+    """Members on the books the branch collects from, with their branch, in roster order.
+    转出中 are not: the 介绍信 states how far they paid; the old branch no longer collects."""
+    going = select(Transfer.member_id).where(
+        Transfer.direction == "out", Transfer.state == "pending"
+    )
+    return [
+        (member, branch)
+        for member, branch in session.execute(
+            select(Member, Org.name)
+            .join(Org, Org.id == Member.branch_id)
+            .where(
+                Member.voided.is_(False),
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.id.not_in(going),
+            )
+            .order_by(Org.position, Member.id)
+        )
+    ]
+
+
 def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
     """Members on the books with months unpaid in a row up to the last month ended by
     `as_of` (the current month is not late yet), longest first."""
     as_of = as_of or ctx.today
     last_ended = add_months(month_of(as_of), -1)
-    # 转出中: the 介绍信 states how far dues are paid; the old branch no longer collects.
-    going = select(Transfer.member_id).where(
-        Transfer.direction == "out", Transfer.state == "pending"
-    )
-    members = list(
-        ctx.session.scalars(
-            select(Member).where(
-                Member.voided.is_(False),
-                Member.status == MemberStatus.ACTIVE.value,
-                Member.id.not_in(going),
-            )
-        )
-    )
+    members = [member for member, _branch in _collected_from(ctx.session)]
     bases, covered = _bases(ctx.session), _covered(ctx.session)
     found = []
     for member in members:
@@ -363,6 +415,62 @@ def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
             owed = sum(m.due_fen or 0 for m in run)
             found.append(Arrear(member.id, member.name, len(run), owed, run[0].month))
     return sorted(found, key=lambda a: (-a.months, a.member_id))
+
+
+def without_basis(ctx: Context) -> list[tuple[str, str]]:
+    """Members on the books whose dues are reckoned from nothing yet (no category
+    recorded), each with the 交费档位 as once typed: the secretary is asked, never a guess."""
+    return [
+        (name, tier or "")
+        for name, tier in ctx.session.execute(
+            select(Member.name, Member.dues_tier)
+            .where(
+                Member.voided.is_(False),
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.id.not_in(select(DuesBasis.member_id)),
+            )
+            .order_by(Member.id)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Owing:
+    """What a member would pay at a collection up to a month: the months not met from
+    the first one owing, and what they owe."""
+
+    member_id: int
+    name: str
+    branch: str
+    first_month: date
+    last_month: date
+    due_fen: int
+
+
+def owing_until(ctx: Context, month: date) -> list[Owing]:
+    """Every member on the books owing something up to `month` (this month included),
+    read in one pass: the collection session's lines before the secretary ticks them."""
+    rules = ctx.profile.dues
+    members = _collected_from(ctx.session)
+    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    found = []
+    for member, branch in members:
+        months = _months_of(
+            rules, member, bases.get(member.id, []), covered.get(member.id, {}), month
+        )
+        owed = [m for m in months if m.owing]
+        if owed:
+            found.append(
+                Owing(
+                    member.id,
+                    member.name,
+                    branch,
+                    owed[0].month,
+                    owed[-1].month,
+                    sum(m.due_fen or 0 for m in owed),
+                )
+            )
+    return found
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,12 @@ class DuesRules(RuleGroup):
     brackets_yuan: Rule[list[list[float]]]  # [monthly income from, dues] rising
     arrears_warning_months: Rule[int]
     pay_ahead_months: Rule[int]
+    kept_share: Rule[float]  # of what was collected, kept by the grassroots; the rest passed up
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DuesRules:
+        _ratio(("基层留用团费的比例", self.kept_share))
+        return self
 
 
 class TransferRules(RuleGroup):
@@ -536,6 +542,7 @@ ADDED_RULES = (
     ("dues", "brackets_yuan"),
     ("dues", "arrears_warning_months"),
     ("dues", "pay_ahead_months"),
+    ("dues", "kept_share"),
 )
 # Whole groups added since: an adapted copy made before takes the bundled group.
 ADDED_GROUPS = ("transfer", "party")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qzdesk.models import Receipt
+from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.services.meetings.compliance import required
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.meetings.rating import band_for, total_of
@@ -61,11 +62,19 @@ class SummaryRow:
     ratings: tuple[tuple[str, float, str], ...] = ()  # (branch, total, band) recomputed
     differs: tuple[str, ...] = ()  # where the branch's own figures differ from the recount
     depth: int = 0  # 1: an archive a received committee's archive vouches for (its subtree)
-    dues_rate: float | None = None  # 团费收缴率 as the archive's data gives it (format 4)
+    dues_due: int = 0  # 团费应交人数 (format 4; 0 where none owed or not reported)
+    dues_paid: int = 0  # of them, who met every month owed
+    handed_up_fen: int | None = None  # 团费 passed up in the period (format 6)
+    spent_fen: int | None = None  # 团费 spent in the period
     transfers_out: int = 0  # 组织关系转出 in the period (format 5)
     transfers_in: int = 0
     recommended: int = 0  # 推优入党 approved in the period (format 5)
     converted: int = 0  # of them and before, taken in by the Party in the period
+
+    @property
+    def dues_rate(self) -> float | None:
+        """团费收缴率: of the members who owed, those who met every month."""
+        return self.dues_paid / self.dues_due if self.dues_due else None
 
     @property
     def label(self) -> str:
@@ -91,6 +100,7 @@ class SummaryRow:
         "换届",
         "定级",
         "团费收缴率",
+        "团费上缴/支出（元）",
         "转出/转入",
         "推优入党/党组织吸收",
         "核对",
@@ -120,6 +130,7 @@ class SummaryRow:
             self.election,
             self.rating,
             "" if self.dues_rate is None else f"{self.dues_rate:.0%}",
+            _money(self.handed_up_fen, self.spent_fen),
             f"{self.transfers_out}/{self.transfers_in}",
             f"{self.recommended}/{self.converted}",
             "；".join(self.differs) or "一致",
@@ -268,7 +279,7 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         ),
         ratings=tuple((branch, total, band) for branch, total, band, _ in ratings),
         differs=_differences(data, required_here, ratings),
-        dues_rate=_dues_rate(data.get("dues")),
+        **_dues(data.get("dues")),
         **_transfers(data),
         **_party(data, period.start.isoformat()),
     )
@@ -287,11 +298,26 @@ def _party(data: dict[str, Any], start: str) -> dict[str, int]:
     return {"recommended": figures.recommended, "converted": figures.converted}
 
 
-def _dues_rate(dues: dict[str, Any] | None) -> float | None:
-    """收缴率 as the archive's own figures give it; None before format 4 or when none owed."""
-    if not dues or not dues["due_members"]:
-        return None
-    return dues["paid_members"] / dues["due_members"]
+def _dues(dues: dict[str, Any] | None) -> dict[str, int | None]:
+    """The archive's own 团费 figures (format 4; the money from format 6)."""
+    money = (dues or {}).get("money")
+    return {
+        "dues_due": dues["due_members"] if dues else 0,
+        "dues_paid": dues["paid_members"] if dues else 0,
+        "handed_up_fen": money["handed_up_fen"] if money else None,
+        "spent_fen": sum(s["amount_fen"] for s in money["spent"]) if money else None,
+    }
+
+
+def _money(handed_up: int | None, spent: int | None) -> str:
+    if handed_up is None or spent is None:
+        return ""
+    return f"{yuan_text(handed_up)}/{yuan_text(spent)}"
+
+
+def _known_sum(values: list[int | None]) -> int | None:
+    """A total that is unknown where any part is (an archive from before the figure)."""
+    return None if any(v is None for v in values) else sum(v or 0 for v in values)
 
 
 def summed(rows: list[SummaryRow]) -> SummaryRow:
@@ -300,8 +326,7 @@ def summed(rows: list[SummaryRow]) -> SummaryRow:
     rows = [r for r in rows if not r.depth]
 
     def total(kind: str) -> int | None:
-        known = [r.required[kind] for r in rows]
-        return None if any(v is None for v in known) else sum(v or 0 for v in known)
+        return _known_sum([r.required[kind] for r in rows])
 
     ratings = tuple(rating for r in rows for rating in r.ratings)
     return SummaryRow(
@@ -328,6 +353,10 @@ def summed(rows: list[SummaryRow]) -> SummaryRow:
         transfers_in=sum(r.transfers_in for r in rows),
         recommended=sum(r.recommended for r in rows),
         converted=sum(r.converted for r in rows),
+        dues_due=sum(r.dues_due for r in rows),
+        dues_paid=sum(r.dues_paid for r in rows),
+        handed_up_fen=_known_sum([r.handed_up_fen for r in rows]),
+        spent_fen=_known_sum([r.spent_fen for r in rows]),
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import qzdesk.models
 
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0016"
 MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
 
 

@@ -1,5 +1,6 @@
 """团费: the year's months per member (paid, 减免, owed), who is behind with a 催交 text to
-copy into the group chat, and the dialogs to record a member's category and a payment."""
+copy into the group chat, the money held, passed up and spent, and the dialogs to record
+a collection, a payment and a member's category."""
 
 from __future__ import annotations
 
@@ -10,10 +11,6 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,9 @@ from qzdesk.services.desk import Context
 from qzdesk.services.dues import book
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext
+from qzdesk.ui.dues.collection import CollectionDialog
+from qzdesk.ui.dues.dialogs import MemberDialog, month_edit, yuan_box
+from qzdesk.ui.dues.money import MoneyData, MoneyTab, load_money
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import DuesCategory
@@ -45,6 +46,8 @@ class DuesData:
     arrears: list[book.Arrear]
     figures: book.DuesFigures
     warning: int  # months behind that the page lists
+    owing: list[book.Owing]  # a collection's lines, up to this month
+    money: MoneyData
 
 
 def reminder_text(arrears: list[book.Arrear]) -> str:
@@ -78,10 +81,14 @@ class DuesPage(Page):
         self.basis_button = QPushButton("交纳类别…")
         self.basis_button.setObjectName("record_basis")
         self.basis_button.clicked.connect(self.record_basis)
+        self.collect_button = QPushButton("收缴…")
+        self.collect_button.setObjectName("collect")
+        self.collect_button.setToolTip("在会上收团费：勾选交纳的团员，一次登记")
+        self.collect_button.clicked.connect(self.collect)
         self.copy_button = QPushButton("复制催交通知")
         self.copy_button.setObjectName("copy_reminder")
         self.copy_button.clicked.connect(self.copy_reminder)
-        for button in (self.pay_button, self.basis_button, self.copy_button):
+        for button in (self.collect_button, self.pay_button, self.basis_button, self.copy_button):
             top.addWidget(button)
         top.addStretch(1)
         layout.addLayout(top)
@@ -94,10 +101,14 @@ class DuesPage(Page):
             "dues_grid",
             widths=[80, 150, *[48] * 12],
         )
-        layout.addWidget(self.grid, 3)
-        layout.addWidget(QLabel("欠交名单（连续未交的月份）："))
         self.arrears = make_table(["团员", "起始月份", "月数", "金额（元）"], "dues_arrears")
-        layout.addWidget(self.arrears, 1)
+        self.money = MoneyTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dues_tabs")
+        self.tabs.addTab(self.grid, "各月交纳")
+        self.tabs.addTab(self.arrears, "欠交名单")
+        self.tabs.addTab(self.money, "收支与交接")
+        layout.addWidget(self.tabs, 1)
 
     def load(self, ctx: Context) -> DuesData:
         year = self.year.value()
@@ -109,6 +120,8 @@ class DuesPage(Page):
             book.arrears(ctx),
             book.figures(ctx, date(year, 1, 1), end),
             ctx.profile.dues.arrears_warning_months.value,
+            book.owing_until(ctx, ctx.today),
+            load_money(ctx, year),
         )
 
     def show_data(self, data: DuesData) -> None:
@@ -137,6 +150,8 @@ class DuesPage(Page):
             ],
         )
         self.copy_button.setEnabled(bool(data.arrears))
+        self.tabs.setTabText(1, f"欠交名单（{len(data.arrears)}）")
+        self.money.show_data(data.money)
 
     def copy_reminder(self) -> None:
         if self.data and self.data.arrears:
@@ -147,6 +162,14 @@ class DuesPage(Page):
         return [
             (r.member_id, f"{r.name}（{r.branch}）") for r in (self.data.grid if self.data else [])
         ]
+
+    def collect(self) -> None:
+        if self.data is None:
+            return
+        if not self.data.owing:
+            QMessageBox.information(self, "收缴团费", "到本月为止没有应交未交的团费。")
+            return
+        CollectionDialog(self.context, self.data.owing, self).exec()
 
     def record_payment(self) -> None:
         PaymentDialog(self.context, self._members(), self).exec()
@@ -175,70 +198,15 @@ def _colour(month: book.Month | None) -> QColor | None:
     return OWING if month.owing else None
 
 
-def _month_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(day)
-    edit.setDisplayFormat("yyyy-MM")
-    edit.setCalendarPopup(True)
-    return edit
-
-
-class _MemberDialog(QDialog):
-    """A form about one member, written as one desk operation; errors shown, nothing lost."""
-
-    def __init__(
-        self, context: AppContext, members: list[tuple[int, str]], title: str, parent: QWidget
-    ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setWindowTitle(title)
-        self.form = QFormLayout(self)
-        self.member = QComboBox()
-        self.member.setObjectName("dues_member")
-        self.member.setEditable(True)  # type a name to find it
-        for member_id, label in members:
-            self.member.addItem(label, member_id)
-        self.form.addRow("团员：", self.member)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e")
-        self.error.setWordWrap(True)
-
-    def finish(self) -> None:
-        self.form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        self.form.addRow(buttons)
-
-    def submit(self) -> None:
-        raise NotImplementedError
-
-    def write(self, op: object, *args: object, **kwargs: object) -> None:
-        self.error.clear()
-        self.context.write(
-            op,  # type: ignore[arg-type]
-            *args,
-            on_done=lambda _outcome: self.accept(),
-            on_error=lambda error: self.error.setText(str(error)),
-            **kwargs,
-        )
-
-
-class PaymentDialog(_MemberDialog):
+class PaymentDialog(MemberDialog):
     def __init__(
         self, context: AppContext, members: list[tuple[int, str]], parent: QWidget
     ) -> None:
         super().__init__(context, members, "登记团费交纳", parent)
         today = context.today()
-        self.first = _month_edit(today.replace(day=1))
-        self.last = _month_edit(today.replace(day=1))
-        self.amount = QDoubleSpinBox()
-        self.amount.setObjectName("dues_amount")
-        self.amount.setRange(0, 10_000)
-        self.amount.setDecimals(2)
-        self.amount.setSuffix(" 元")
+        self.first = month_edit(today.replace(day=1))
+        self.last = month_edit(today.replace(day=1))
+        self.amount = yuan_box("dues_amount")
         self.paid_on = QDateEdit(today)
         self.paid_on.setDisplayFormat("yyyy-MM-dd")
         self.method = QComboBox()
@@ -273,7 +241,7 @@ class PaymentDialog(_MemberDialog):
         )
 
 
-class BasisDialog(_MemberDialog):
+class BasisDialog(MemberDialog):
     def __init__(
         self, context: AppContext, members: list[tuple[int, str]], parent: QWidget
     ) -> None:
@@ -282,11 +250,8 @@ class BasisDialog(_MemberDialog):
         self.category.setObjectName("dues_category")
         for category in DuesCategory:
             self.category.addItem(category.label, category.value)
-        self.from_month = _month_edit(context.today().replace(day=1))
-        self.income = QDoubleSpinBox()
-        self.income.setRange(0, 1_000_000)
-        self.income.setDecimals(2)
-        self.income.setSuffix(" 元/月")
+        self.from_month = month_edit(context.today().replace(day=1))
+        self.income = yuan_box("dues_income", 1_000_000, " 元/月")
         for label, widget in (
             ("交纳类别：", self.category),
             ("自何月起：", self.from_month),

@@ -1,4 +1,5 @@
-"""团费收缴情况: the period's 应交 and 实交, the 收缴率 and who is 6 months or more behind."""
+"""团费收缴情况: the period's 应交 and 实交, the 收缴率, the money held, passed up and spent
+(with the purposes), and who is 6 months or more behind."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from qzdesk.services.archive.snapshot import Snapshot, yuan_text
 def build(snap: Snapshot) -> list[Flowable]:
     dues = snap.dues
     story: list[Flowable] = [paragraph("团费收缴情况", TITLE)]
-    if not dues.due_members and not dues.paid_fen:
+    if not dues.due_members and not dues.paid_fen and not snap.money.opening_fen:
         return [*story, empty_note("本期没有团费记录。")]
     rate = "—" if dues.rate is None else f"{dues.rate:.1%}"
     story += [
@@ -36,6 +37,33 @@ def build(snap: Snapshot) -> list[Flowable]:
             [30 * mm, 30 * mm, 30 * mm, 42 * mm, 42 * mm],
         ),
     ]
+    money = snap.money
+    story += [
+        paragraph("收支情况（元）", BODY),
+        data_table(
+            ["上期结余", "本期收缴", "上缴上级团委", "支出", "期末结余", "按比例应上缴未缴"],
+            [
+                [
+                    yuan_text(money.opening_fen),
+                    yuan_text(money.received_fen),
+                    yuan_text(money.handed_up_fen),
+                    yuan_text(money.spent_fen),
+                    yuan_text(money.closing_fen),
+                    yuan_text(money.to_hand_up_fen),
+                ]
+            ],
+            [29 * mm] * 6,
+        ),
+    ]
+    if money.spent:
+        story.append(
+            paragraph(
+                "支出用途："
+                + "；".join(f"{p.label} {yuan_text(a)} 元" for p, a in money.spent)
+                + "。",
+                BODY,
+            )
+        )
     if dues.lapsing:
         story.append(
             paragraph(
