@@ -92,6 +92,17 @@ def test_a_collection_then_money_passed_up_spent_corrected_and_handed_over(
     paid = first.due_fen + second.due_fen
     qtbot.waitUntil(lambda: page.data.money.balance_fen == before + paid)
     assert {first.member_id, second.member_id}.isdisjoint(o.member_id for o in page.data.owing)
+    # The member's own form shows the payment in their 交纳记录 and how far they have paid.
+    from qzdesk.ui.members.form import MemberForm
+
+    form = MemberForm(window.context, first.member_id, window)
+    qtbot.addWidget(form)
+    qtbot.waitUntil(lambda: form.dues_tab.dues is not None, timeout=10_000)
+    state = form.dues_tab.state.text()
+    assert f"团费交至 {first.last_month:%Y年%m月}" in state and "交纳类别：" in state
+    last = form.dues_tab.entries.rowCount() - 1
+    assert form.dues_tab.entries.item(last, 3).text() == yuan_text(first.due_fen)
+    assert "现金" in form.dues_tab.entries.item(last, 4).text()
     # Passing up more than is held is refused with the balance; the right amount lands.
     page.tabs.setCurrentWidget(page.money)
     up = HandUpDialog(window.context, page.money)

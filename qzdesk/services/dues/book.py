@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qzdesk.models import DuesBasis, DuesEntry, Member, Org, Transfer
+from qzdesk.models import DuesBasis, DuesEntry, DuesMoney, Member, Org, Transfer
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
@@ -27,6 +28,7 @@ from qzdesk.vocabulary import DuesCategory, DuesEntryKind, MemberStatus
 CHANGED = frozenset({Topic.DUES, Topic.AUDIT})
 METHODS = ("现金", "转账", "线上")
 ENTITY = "dues"
+R = TypeVar("R", DuesEntry, DuesMoney)
 
 
 @dataclass(frozen=True)
@@ -224,14 +226,21 @@ def exempt(
     )
 
 
-def reverse(ctx: Context, entry_id: int, reason: str) -> Outcome[int]:
-    """A correction: a reversing entry; the one it cancels stays in the book."""
+def reversible(ctx: Context, model: type[R], row_id: int, reason: str, what: str) -> R:
+    """The row a correction cancels: a reason given, the row there, neither a reversal
+    itself nor reversed already. The book and the money side correct alike."""
     if not reason.strip():
         raise ValidationError("冲销须写明原因。", "reason")
-    entry = get_row(ctx.session, DuesEntry, entry_id, f"找不到第 {entry_id} 号团费记录。")
-    reversal = ctx.session.scalar(select(DuesEntry.id).where(DuesEntry.reverses_id == entry.id))
-    if entry.kind == DuesEntryKind.REVERSAL.value or reversal is not None:
-        raise ValidationError(f"第 {entry_id} 号记录已冲销过或本身是冲销。", "entry")
+    row = get_row(ctx.session, model, row_id, f"找不到第 {row_id} 号{what}。")
+    again = ctx.session.scalar(select(model.id).where(model.reverses_id == row.id))
+    if row.kind == "reversal" or again is not None:
+        raise ValidationError(f"第 {row_id} 号记录已冲销过或本身是冲销。", "entry")
+    return row
+
+
+def reverse(ctx: Context, entry_id: int, reason: str) -> Outcome[int]:
+    """A correction: a reversing entry; the one it cancels stays in the book."""
+    entry = reversible(ctx, DuesEntry, entry_id, reason, "团费记录")
     member = get_row(ctx.session, Member, entry.member_id, "找不到该团员。")
     months = months_between(entry.first_month, entry.last_month)
     return Outcome(
@@ -515,6 +524,62 @@ def paid_to(ctx: Context, member_id: int) -> PaidTo:
             met = month.month
     owing = sum(1 for m in months if m.owing and m.month <= last_ended)
     return PaidTo(met, owing)
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of a member's 交纳记录, as a 团员证's page lists it."""
+
+    id: int
+    on: date
+    kind: DuesEntryKind
+    months: str
+    amount_fen: int
+    how: str  # method, 代交人, receipt, the note
+    reversed: bool
+
+
+@dataclass(frozen=True)
+class MemberDues:
+    """The member form's 团费: the category in force, how far paid, and every entry."""
+
+    basis: Basis | None
+    paid_to: PaidTo
+    entries: tuple[EntryRow, ...]
+
+
+def member_dues(ctx: Context, member_id: int) -> MemberDues:
+    bases = _bases(ctx.session, [member_id]).get(member_id, [])
+    current = next((b for b in reversed(bases) if b.from_month <= month_of(ctx.today)), None)
+    rows = list(
+        ctx.session.scalars(
+            select(DuesEntry).where(DuesEntry.member_id == member_id).order_by(DuesEntry.id)
+        )
+    )
+    cancelled = {r.reverses_id for r in rows if r.reverses_id is not None}
+    entries = tuple(
+        EntryRow(
+            r.id,
+            r.on,
+            DuesEntryKind(r.kind),
+            f"{r.first_month:%Y-%m}"
+            + (f"—{r.last_month:%Y-%m}" if r.last_month != r.first_month else ""),
+            r.amount_fen,
+            "；".join(
+                part
+                for part in (
+                    r.method,
+                    f"代交：{r.paid_by}" if r.paid_by else "",
+                    f"收据 {r.receipt_no}" if r.receipt_no else "",
+                    r.note,
+                )
+                if part
+            ),
+            r.id in cancelled,
+        )
+        for r in rows
+    )
+    return MemberDues(current or (bases[-1] if bases else None), paid_to(ctx, member_id), entries)
 
 
 @dataclass(frozen=True)

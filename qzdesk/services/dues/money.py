@@ -17,6 +17,7 @@ from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.dues.amounts import fen, yuan_text
+from qzdesk.services.dues.book import reversible
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings.minutes import MeetingKind
@@ -128,12 +129,7 @@ def hand_over(
 
 def reverse(ctx: Context, row_id: int, reason: str) -> Outcome[int]:
     """A correction: a reversing row; the one it cancels stays."""
-    if not reason.strip():
-        raise ValidationError("冲销须写明原因。", "reason")
-    row = get_row(ctx.session, DuesMoney, row_id, f"找不到第 {row_id} 号团费收支记录。")
-    again = ctx.session.scalar(select(DuesMoney.id).where(DuesMoney.reverses_id == row.id))
-    if row.kind == DuesMoneyKind.REVERSAL.value or again is not None:
-        raise ValidationError(f"第 {row_id} 号记录已冲销过或本身是冲销。", "row")
+    row = reversible(ctx, DuesMoney, row_id, reason, "团费收支记录")
     reversal = DuesMoney(kind=DuesMoneyKind.REVERSAL.value, reverses_id=row.id, note=reason)
     return Outcome(_post(ctx, reversal, -row.amount_fen, ctx.today), CHANGED)
 

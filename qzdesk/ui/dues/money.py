@@ -9,12 +9,10 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +23,7 @@ from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.document_export import preview_pdf_and_save
 from qzdesk.ui.dues.dialogs import WriteDialog, yuan_box
-from qzdesk.ui.forms import date_edit
+from qzdesk.ui.forms import button_row, date_edit
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.vocabulary import DuesPurpose
 
@@ -57,28 +55,16 @@ class MoneyTab(QWidget):
         self.context = context
         self.data: MoneyData | None = None
         layout = QVBoxLayout(self)
-        buttons = QHBoxLayout()
-        self.hand_up_button = QPushButton("上缴…")
-        self.hand_up_button.setObjectName("dues_hand_up")
-        self.hand_up_button.clicked.connect(self.hand_up)
-        self.spend_button = QPushButton("支出…")
-        self.spend_button.setObjectName("dues_spend")
-        self.spend_button.clicked.connect(self.spend)
-        self.reverse_button = QPushButton("冲销所选…")
-        self.reverse_button.setObjectName("dues_money_reverse")
-        self.reverse_button.clicked.connect(self.reverse)
-        self.handover_button = QPushButton("交接…")
-        self.handover_button.setObjectName("dues_handover")
-        self.handover_button.clicked.connect(self.hand_over)
-        for button in (
-            self.hand_up_button,
-            self.spend_button,
-            self.reverse_button,
-            self.handover_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        layout.addLayout(
+            button_row(
+                (
+                    ("上缴…", self.hand_up, "dues_hand_up"),
+                    ("支出…", self.spend, "dues_spend"),
+                    ("冲销所选…", self.reverse, "dues_money_reverse"),
+                    ("交接…", self.hand_over, "dues_handover"),
+                )
+            )
+        )
         self.summary = QLabel()
         self.summary.setObjectName("dues_money_summary")
         self.summary.setWordWrap(True)

@@ -96,8 +96,11 @@ class MemberForm(QDialog):
         self.tabs.addTab(self.history, "历史记录")
         if member_id is not None:
             from qzdesk.ui.members.dossier import DossierTab
+            from qzdesk.ui.members.dues import DuesTab
 
             self.tabs.addTab(DossierTab(context, member_id, self), "成长档案")
+            self.dues_tab = DuesTab(context, member_id, self)
+            self.tabs.addTab(self.dues_tab, "团费")
         self.status_line = QLabel()
         self.status_line.setObjectName("status_line")
         layout.addWidget(self.status_line)
