@@ -72,6 +72,11 @@ class Sector(StrEnum):
     def is_school(self) -> bool:
         return self in (Sector.MIDDLE_SCHOOL, Sector.HIGH_SCHOOL, Sector.VOCATIONAL_SCHOOL)
 
+    @property
+    def is_new_field(self) -> bool:
+        """三新: new economic and social organisations and the new employment groups."""
+        return self in (Sector.NEW_ECONOMIC, Sector.NEW_SOCIAL, Sector.NEW_EMPLOYMENT)
+
 
 _SECTOR_LABELS = {
     Sector.MIDDLE_SCHOOL: "初级中学",
@@ -316,6 +321,80 @@ class DuesMoneyKind(Labeled):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {"handed_up": "上缴", "spent": "支出", "handover": "交接", "reversal": "冲销"}
+
+
+class UnitChange(Labeled):
+    """What happened to a unit in the committee's register, on a day: any period's
+    coverage is read from these."""
+
+    LISTED = "listed"  # in the register from this day (a unit that should have a branch)
+    SET_UP = "set_up"  # its League organisation established
+    REORGANISED = "reorganised"  # merged, or organised another way
+    DISSOLVED = "dissolved"  # its League organisation dissolved
+    GONE = "gone"  # the unit itself ceased (villages merged, a firm closed)
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "listed": "列入名录",
+            "set_up": "建立团组织",
+            "reorganised": "调整组建方式",
+            "dissolved": "撤销团组织",
+            "gone": "单位撤并或注销",
+        }
+
+
+class OrgForm(Labeled):
+    """How a unit's League organisation is set up."""
+
+    OWN = "own"  # 单独组建
+    JOINT = "joint"  # 联合组建
+    SECTOR_COMMITTEE = "sector_committee"  # 行业团工委
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"own": "单独组建", "joint": "联合组建", "sector_committee": "行业团工委"}
+
+
+class FourHas(Labeled):
+    """四有: what a grassroots organisation should have."""
+
+    TEAM = "team"
+    ACTIVITIES = "activities"
+    VENUE = "venue"
+    RECORDS = "records"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"team": "有班子", "activities": "有活动", "venue": "有阵地", "records": "有档案"}
+
+
+class CadreNature(Labeled):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    SECONDED = "seconded"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {"full_time": "专职", "part_time": "兼职", "seconded": "挂职"}
+
+
+class Grade(Labeled):
+    """A 考评 grade: the Party organisation's, the members' votes, and the result."""
+
+    EXCELLENT = "excellent"
+    COMPETENT = "competent"
+    BASIC = "basic"
+    INCOMPETENT = "incompetent"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "excellent": "优秀",
+            "competent": "称职",
+            "basic": "基本称职",
+            "incompetent": "不称职",
+        }
 
 
 class TransferCause(Labeled):

@@ -12,6 +12,15 @@ from qzdesk.models.admission import (
 from qzdesk.models.attachment import Attachment
 from qzdesk.models.audit import AuditEntry
 from qzdesk.models.base import Base
+from qzdesk.models.committee import (
+    Appraisal,
+    CadreFile,
+    CadreTraining,
+    FallNote,
+    Unit,
+    UnitCheck,
+    UnitEvent,
+)
 from qzdesk.models.dues import DuesBasis, DuesEntry, DuesMoney
 from qzdesk.models.engine import make_engine
 from qzdesk.models.evaluation import EvaluationEntry, EvaluationSession, Registration
@@ -42,15 +51,19 @@ from qzdesk.models.transfer import MemberPaper, Transfer
 __all__ = [
     "Addendum",
     "Applicant",
+    "Appraisal",
     "Attachment",
     "Attendance",
     "AuditEntry",
     "Base",
+    "CadreFile",
+    "CadreTraining",
     "DuesBasis",
     "DuesEntry",
     "DuesMoney",
     "EvaluationEntry",
     "EvaluationSession",
+    "FallNote",
     "ImportBatch",
     "Meeting",
     "MeetingAttachment",
@@ -77,5 +90,8 @@ __all__ = [
     "Term",
     "Transfer",
     "TrustedCert",
+    "Unit",
+    "UnitCheck",
+    "UnitEvent",
     "make_engine",
 ]

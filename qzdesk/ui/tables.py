@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -31,8 +32,33 @@ def make_table(
             table.setColumnWidth(column, width)
         table.setWordWrap(True)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setProperty("rows_fit", True)
     table.setAlternatingRowColors(True)
     return table
+
+
+@contextmanager
+def filling(table: QTableWidget) -> Iterator[None]:
+    """Many cells set at once: the rows and columns that fit their contents are measured
+    once at the end, not after every cell (2,000 rows: a fifth of a second, not minutes)."""
+    vertical, horizontal = table.verticalHeader(), table.horizontalHeader()
+    if table.property("rows_fit"):
+        rows = QHeaderView.ResizeMode.ResizeToContents
+    elif vertical.count():
+        rows = vertical.sectionResizeMode(0)
+    else:
+        rows = QHeaderView.ResizeMode.Interactive
+    columns = [horizontal.sectionResizeMode(c) for c in range(horizontal.count())]
+    table.setUpdatesEnabled(False)
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    try:
+        yield
+    finally:
+        for column, mode in enumerate(columns):
+            horizontal.setSectionResizeMode(column, mode)
+        vertical.setSectionResizeMode(rows)
+        table.setUpdatesEnabled(True)
 
 
 def fill_table(
@@ -41,15 +67,16 @@ def fill_table(
     highlighted: Sequence[bool] | None = None,
     tooltips: Sequence[str] | None = None,
 ) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if highlighted and highlighted[r]:
-                item.setBackground(QBrush(HIGHLIGHT))
-            if tooltips and tooltips[r]:
-                item.setToolTip(tooltips[r])
-            table.setItem(r, c, item)
+    with filling(table):
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if highlighted and highlighted[r]:
+                    item.setBackground(QBrush(HIGHLIGHT))
+                if tooltips and tooltips[r]:
+                    item.setToolTip(tooltips[r])
+                table.setItem(r, c, item)
 
 
 class _SortItem(QTableWidgetItem):
@@ -71,9 +98,10 @@ def fill_sortable(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     """Rows in the order given (the service's: best first, by name); the secretary can
     then sort by any column, figures as numbers."""
     table.setSortingEnabled(False)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, _SortItem(text))
+    with filling(table):
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.setItem(r, c, _SortItem(text))
     table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSortingEnabled(True)

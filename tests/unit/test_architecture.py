@@ -139,6 +139,7 @@ DOMAIN_IMPORTS = {
     },
     "archive": {
         "admission",
+        "committee",
         "dues",
         "meetings",
         "members",
@@ -151,6 +152,7 @@ DOMAIN_IMPORTS = {
     },
     "demo": {
         "admission",
+        "committee",
         "dues",
         "meetings",
         "members",
@@ -160,6 +162,7 @@ DOMAIN_IMPORTS = {
         "storage",
     },
     "dues": {"meetings", "organisation"},
+    "committee": {"members", "organisation", "receiving", "storage"},
     "dossier": {"admission", "meetings", "members", "organisation", "party", "storage"},
     "party": {"admission", "meetings", "members", "organisation", "storage"},
     "transfer": {"dossier", "dues", "members", "organisation", "security", "storage"},

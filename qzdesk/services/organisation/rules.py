@@ -437,6 +437,33 @@ class ProfileHeader(_Strict):
     summary: str
 
 
+class CommitteeRules(RuleGroup):
+    """The committee's year: coverage targets, the cadre analysis's bands, the 考评."""
+
+    village_coverage_target: Rule[float]
+    new_fields_growth_target: Rule[float]
+    hollow_below_members: Rule[int]
+    young_cadre_age: Rule[int]
+    cadre_max_age: Rule[int]
+    appraisal_weights: Rule[list[float]]  # 团内述职, 党政评价, 青年参评
+    grade_points: Rule[list[float]]  # 优秀, 称职, 基本称职, 不称职
+    result_bands: Rule[list[float]]  # the least score of 优秀, 称职, 基本称职
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CommitteeRules:
+        _ratio(("村级团组织设置目标", self.village_coverage_target))
+        _ordered(("团干部年龄分段应由小到大", self.young_cadre_age, self.cadre_max_age))
+        weights = self.appraisal_weights.value
+        if len(weights) != 3 or abs(sum(weights) - 1) > 1e-6 or min(weights) < 0:
+            raise ValueError("年终考评权重应为三个非负数，合计为 1")
+        if len(self.grade_points.value) != 4:
+            raise ValueError("考评等次折算分应有四个：优秀、称职、基本称职、不称职")
+        bands = self.result_bands.value
+        if len(bands) != 3 or bands != sorted(bands, reverse=True):
+            raise ValueError("考评结果分档下限应为三个由高到低的分数")
+        return self
+
+
 class RuleProfile(_Strict):
     profile: ProfileHeader
     admission: AdmissionRules
@@ -447,6 +474,7 @@ class RuleProfile(_Strict):
     dues: DuesRules
     transfer: TransferRules
     party: PartyRules
+    committee: CommitteeRules
     branch: BranchRules
 
     def groups(self) -> Iterator[tuple[str, RuleGroup]]:
@@ -545,7 +573,7 @@ ADDED_RULES = (
     ("dues", "kept_share"),
 )
 # Whole groups added since: an adapted copy made before takes the bundled group.
-ADDED_GROUPS = ("transfer", "party")
+ADDED_GROUPS = ("transfer", "party", "committee")
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:

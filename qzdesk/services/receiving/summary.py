@@ -235,12 +235,23 @@ def election_state(
     return "；".join(parts) or f"任期内（最早 {ends[0]:%Y-%m} 届满）"
 
 
+def on_books_of(data: dict[str, Any]) -> int:
+    """在册: the members on the books at the archive's day, as its data gives them."""
+    return sum(1 for m in data["members"] if m["status"] == "active")
+
+
+def secretary_of(data: dict[str, Any]) -> str | None:
+    """The organisation's 书记 by its archive's election records; None where none."""
+    terms = [t for t in data.get("terms", []) if not t["void_reason"]]
+    root_id = next((b["id"] for b in data.get("branches", []) if b["parent_id"] is None), -1)
+    return organisation_secretary(terms, root_id)
+
+
 def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow:
     period = parse_period(data["period"]["code"])
     as_of = date.fromisoformat(data["period"].get("as_of", data["period"]["end"]))
     branches = [b for b in data.get("branches", []) if counts_as_branch(b["kind"], b["closed_on"])]
     members = data["members"]
-    on_books = [m for m in members if m["status"] == "active"]
     signed = [m for m in data["meetings"] if m["status"] == "signed"]
     held = Counter(m["content"]["kind"] for m in signed)
     attended = [a for m in signed for a in m["content"]["attendance"]]
@@ -250,8 +261,7 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
     required_here = {kind: _required(every, kind, period, as_of, branches) for kind, _ in KINDS}
     ratings = recounted_ratings(data)
     terms = [t for t in data.get("terms", []) if not t["void_reason"]]
-    root_id = next((b["id"] for b in data.get("branches", []) if b["parent_id"] is None), -1)
-    secretary = organisation_secretary(terms, root_id)
+    secretary = secretary_of(data)
     return SummaryRow(
         org_name=data["branch"]["name"],
         kind=OrgKind(data["branch"]["kind"]).label if "kind" in data["branch"] else "",
@@ -259,7 +269,7 @@ def row_of(data: dict[str, Any], profiles: dict[str, RuleProfile]) -> SummaryRow
         archive_id=data["archive_id"],
         as_of=as_of.isoformat(),
         branches=len(branches),
-        on_books=len(on_books),
+        on_books=on_books_of(data),
         joined=sum(
             1
             for m in members

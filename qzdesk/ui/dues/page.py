@@ -32,7 +32,7 @@ from qzdesk.ui.dues.collection import CollectionDialog
 from qzdesk.ui.dues.dialogs import MemberDialog, month_edit, yuan_box
 from qzdesk.ui.dues.money import MoneyData, MoneyTab, load_money
 from qzdesk.ui.pages.base import Page
-from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.ui.tables import fill_table, filling, make_table
 from qzdesk.vocabulary import DuesCategory
 
 PAID, EXEMPT, OWING = QColor("#dcefdc"), QColor("#dde8f6"), QColor("#f6d5d3")
@@ -135,13 +135,14 @@ class DuesPage(Page):
             "空白为尚未定档或不在团费期内。"
         )
         fill_table(self.grid, [[r.name, r.branch, *([""] * 12)] for r in data.grid])
-        for row, member in enumerate(data.grid):
-            for column, month in enumerate(member.months, start=2):
-                item = QTableWidgetItem(_cell(month))
-                colour = _colour(month)
-                if colour is not None:
-                    item.setBackground(QBrush(colour))
-                self.grid.setItem(row, column, item)
+        with filling(self.grid):
+            for row, member in enumerate(data.grid):
+                for column, month in enumerate(member.months, start=2):
+                    item = QTableWidgetItem(_cell(month))
+                    colour = _colour(month)
+                    if colour is not None:
+                        item.setBackground(QBrush(colour))
+                    self.grid.setItem(row, column, item)
         fill_table(
             self.arrears,
             [
