@@ -38,6 +38,16 @@ class Period:
         """The day the period's records are read for: its last day, or today while it runs."""
         return min(self.end, today)
 
+    @property
+    def previous(self) -> Period:
+        """The period of the same kind just before (2026Q1 → 2025Q4, 2026 → 2025)."""
+        day = self.start - timedelta(days=1)
+        if re.fullmatch(r"\d{4}", self.code):
+            return parse_period(f"{day.year}")
+        if "Q" in self.code:
+            return parse_period(f"{day.year}Q{(day.month + 2) // 3}")
+        return parse_period(f"{day.year}-{day.month}")
+
     def bounds(self, now: datetime) -> tuple[str, str]:
         """[start, end) of the period as instants: Beijing midnights, the end no later
         than `now` (an archive of the running period stops at its build)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,8 @@ from qzdesk.vocabulary import DuesCategory, DuesEntryKind, MemberStatus
 CHANGED = frozenset({Topic.DUES, Topic.AUDIT})
 METHODS = ("现金", "转账", "线上")
 ENTITY = "dues"
+_CACHE = "qzdesk.dues.book"  # the session's info keys of what is read once
+_PEOPLE = "qzdesk.dues.people"
 R = TypeVar("R", DuesEntry, DuesMoney)
 
 
@@ -299,6 +301,7 @@ def _recorded(
     ctx: Context, row: DuesBasis | DuesEntry, member_id: int, action: str, after: dict[str, object]
 ) -> None:
     """The row written and the audit log saying so (with the row's number)."""
+    ctx.session.info.pop(_CACHE, None)
     ctx.session.add(row)
     ctx.session.flush()
     audit.record(ctx.session, ctx.actor, ENTITY, member_id, action, after={"row": row.id, **after})
@@ -336,12 +339,24 @@ def _covered(session: Session, member_ids: list[int] | None = None) -> dict[int,
     return found
 
 
+def _whole_book(
+    ctx: Context,
+) -> tuple[dict[int, list[Basis]], dict[int, dict[date, str]]]:
+    """Every member's bases and months met, read once per operation: the 团费 page asks
+    for the grid, the arrears, the figures and a collection's lines in one read. A write
+    in the operation forgets it (`_recorded`)."""
+    cached = ctx.session.info.get(_CACHE)
+    if cached is None:
+        cached = ctx.session.info[_CACHE] = (_bases(ctx.session), _covered(ctx.session))
+    return cached
+
+
 def _due(rules: DuesRules, bases: list[Basis], month: date) -> int | None:
     current = next((b for b in reversed(bases) if b.from_month <= month), None)
     return None if current is None else monthly_fen(rules, current.category, current.income_fen)
 
 
-def _first_month(member: Member, bases: list[Basis]) -> date | None:
+def _first_month(member: Member | _Person, bases: list[Basis]) -> date | None:
     """Dues start in the month the admission was approved (入团年月); where that is not
     known, from the first basis recorded."""
     if member.joined_on is not None:
@@ -350,7 +365,11 @@ def _first_month(member: Member, bases: list[Basis]) -> date | None:
 
 
 def _months_of(
-    rules: DuesRules, member: Member, bases: list[Basis], covered: dict[date, str], last: date
+    rules: DuesRules,
+    member: Member | _Person,
+    bases: list[Basis],
+    covered: dict[date, str],
+    last: date,
 ) -> list[Month]:
     first = _first_month(member, bases)
     if first is None:
@@ -383,25 +402,55 @@ def _unpaid_run(months: list[Month]) -> list[Month]:
     return run[::-1]
 
 
-def _collected_from(session: Session) -> list[tuple[Member, str]]:
-    """Members on the books the branch collects from, with their branch, in roster order.
-    转出中 are not: the 介绍信 states how far they paid; the old branch no longer collects."""
-    going = select(Transfer.member_id).where(
-        Transfer.direction == "out", Transfer.state == "pending"
-    )
-    return [
-        (member, branch)
-        for member, branch in session.execute(
-            select(Member, Org.name)
-            .join(Org, Org.id == Member.branch_id)
-            .where(
-                Member.voided.is_(False),
-                Member.status == MemberStatus.ACTIVE.value,
-                Member.id.not_in(going),
+class _Person(NamedTuple):
+    """A member as the book reckons them: enough to say which months they owe."""
+
+    id: int
+    name: str
+    joined_on: date | None
+    left_on: date | None
+    status: str
+    branch: str
+    going: bool  # 转出中: the 介绍信 states how far they paid; the old branch no longer collects
+
+
+def _people(ctx: Context) -> list[_Person]:
+    """Every member not voided, in roster order, read once per operation."""
+    cached = ctx.session.info.get(_PEOPLE)
+    if cached is None:
+        going = set(
+            ctx.session.scalars(
+                select(Transfer.member_id).where(
+                    Transfer.direction == "out", Transfer.state == "pending"
+                )
             )
-            .order_by(Org.position, Member.id)
         )
-    ]
+        cached = ctx.session.info[_PEOPLE] = [
+            _Person(*row, row.id in going)
+            for row in ctx.session.execute(
+                select(
+                    Member.id,
+                    Member.name,
+                    Member.joined_on,
+                    Member.left_on,
+                    Member.status,
+                    Org.name,
+                )
+                .join(Org, Org.id == Member.branch_id)
+                .where(Member.voided.is_(False))
+                .order_by(Org.position, Member.id)
+            )
+        ]
+    return cached
+
+
+def _on_books(ctx: Context) -> list[_Person]:
+    return [p for p in _people(ctx) if p.status == MemberStatus.ACTIVE.value]
+
+
+def _collected_from(ctx: Context) -> list[_Person]:
+    """Members on the books the branch collects from (not 转出中)."""
+    return [p for p in _on_books(ctx) if not p.going]
 
 
 def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
@@ -409,8 +458,8 @@ def arrears(ctx: Context, as_of: date | None = None) -> list[Arrear]:
     `as_of` (the current month is not late yet), longest first."""
     as_of = as_of or ctx.today
     last_ended = add_months(month_of(as_of), -1)
-    members = [member for member, _branch in _collected_from(ctx.session)]
-    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    members = _collected_from(ctx)
+    bases, covered = _whole_book(ctx)
     found = []
     for member in members:
         months = _months_of(
@@ -460,10 +509,10 @@ def owing_until(ctx: Context, month: date) -> list[Owing]:
     """Every member on the books owing something up to `month` (this month included),
     read in one pass: the collection session's lines before the secretary ticks them."""
     rules = ctx.profile.dues
-    members = _collected_from(ctx.session)
-    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    members = _collected_from(ctx)
+    bases, covered = _whole_book(ctx)
     found = []
-    for member, branch in members:
+    for member in members:
         months = _months_of(
             rules, member, bases.get(member.id, []), covered.get(member.id, {}), month
         )
@@ -473,7 +522,7 @@ def owing_until(ctx: Context, month: date) -> list[Owing]:
                 Owing(
                     member.id,
                     member.name,
-                    branch,
+                    member.branch,
                     owed[0].month,
                     owed[-1].month,
                     sum(m.due_fen or 0 for m in owed),
@@ -597,17 +646,10 @@ def year_grid(ctx: Context, year: int) -> list[MemberYear]:
     month in the running year), read in one pass."""
     last = min(date(year, 12, 1), month_of(ctx.today))
     rules = ctx.profile.dues
-    members = list(
-        ctx.session.execute(
-            select(Member, Org.name)
-            .join(Org, Org.id == Member.branch_id)
-            .where(Member.voided.is_(False), Member.status == MemberStatus.ACTIVE.value)
-            .order_by(Org.position, Member.id)
-        )
-    )
-    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    members = _on_books(ctx)
+    bases, covered = _whole_book(ctx)
     found = []
-    for member, branch in members:
+    for member in members:
         months = {
             m.month: m
             for m in _months_of(
@@ -619,7 +661,7 @@ def year_grid(ctx: Context, year: int) -> list[MemberYear]:
             MemberYear(
                 member.id,
                 member.name,
-                branch,
+                member.branch,
                 tuple(months.get(date(year, n, 1)) for n in range(1, 13)),
             )
         )
@@ -632,8 +674,8 @@ def figures(ctx: Context, start: date, end: date) -> DuesFigures:
     the 团章's months or more unpaid at its end."""
     rules = ctx.profile.dues
     owed_until = add_months(month_of(end + timedelta(days=1)), -1)  # the last month ended
-    members = list(ctx.session.scalars(select(Member).where(Member.voided.is_(False))))
-    bases, covered = _bases(ctx.session), _covered(ctx.session)
+    members = _people(ctx)
+    bases, covered = _whole_book(ctx)
     due_members = paid_members = due_total = 0
     lapsing = []
     lapse = ctx.profile.membership.lapse_months.value

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from qzdesk.services.members.validation import age_on
+from qzdesk.vocabulary import OrgKind, PoliticalStatus
 
 UNKNOWN = "未填"
 AGE_BANDS = ((0, 18, "18岁及以下"), (19, 22, "19–22岁"), (23, 28, "23–28岁"), (29, 35, "29–35岁"))
@@ -31,6 +32,10 @@ class Cadre:
     elected_on: date  # the first term in a row in this post
     ends_on: date
     years_in_post: float
+    level: str = UNKNOWN  # the kind of organisation the post is in (团委, 团总支, 团支部)
+    id_number: str | None = None  # from the roster: how the committee's database matches
+    ethnicity: str = UNKNOWN
+    political_status: str = UNKNOWN
 
     HEADERS = (
         "组织",
@@ -77,6 +82,7 @@ def cadres_of(data: dict[str, Any]) -> list[Cadre]:
     which they held the same post."""
     as_of = date.fromisoformat(data["period"].get("as_of", data["period"]["end"]))
     names = {b["id"]: b["name"] for b in data.get("branches", [])}
+    kinds = {b["id"]: b["kind"] for b in data.get("branches", [])}
     people = _people(data)
     terms: dict[int, list[dict[str, Any]]] = {}
     for term in data.get("terms", []):
@@ -117,9 +123,17 @@ def cadres_of(data: dict[str, Any]) -> list[Cadre]:
                     elected_on=started,
                     ends_on=date.fromisoformat(latest["ends_on"]),
                     years_in_post=(as_of - started).days / 365.25,
+                    level=OrgKind(kinds[branch_id]).label if branch_id in kinds else UNKNOWN,
+                    id_number=(person or {}).get("id_number"),
+                    ethnicity=(person or {}).get("ethnicity") or UNKNOWN,
+                    political_status=_political((person or {}).get("political_status")),
                 )
             )
     return found
+
+
+def _political(value: str | None) -> str:
+    return PoliticalStatus(value).label if value else UNKNOWN
 
 
 def sorted_cadres(found: list[Cadre]) -> list[Cadre]:
