@@ -1,7 +1,8 @@
 """The 乡镇团委 demo: a town's committee that has received its villages' archives of the
 last quarter (one village registered but silent), so the chain 村 → 镇 → 区 can be shown
 end to end: each village is a qzdesk of its own beside the town's data folder, and the
-town's own archive then vouches for them upward. Built here, not in services/demo,
+town's own archive then vouches for them upward; and the committee's year (its register,
+cadres and last year's 考评). Built here, not in services/demo,
 because the villages' archives are laid out and signed."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from qzdesk.export.archive import save_archive
 from qzdesk.export.receiving import receive_folder
+from qzdesk.services.clock import FixedClock
+from qzdesk.services.demo.committee import build_committee_year
 from qzdesk.services.demo.village import DEMO_TOWN, build_branch_demo
 from qzdesk.services.desk import Desk
 from qzdesk.services.organisation.orgs import OrgInfo
@@ -71,4 +74,7 @@ def build_town_demo(
         assert info is not None  # made with the village's store
         registry.register(store, cert, name, info.fingerprint.replace(":", " "))
     receive_folder(store, handed)
+    desk = Desk(store, profiles, FixedClock.on(today))
+    desk.actor = "赵敏"
+    build_committee_year(desk, today, [name for name, _reports in VILLAGES])
     return town

@@ -129,12 +129,26 @@ def results(ctx: Context, year: int) -> list[Result]:
             year,
             latest.get(by_number.get(cadre.id_number, -1)),
         )
-    for cadre_id, row in latest.items():
+    # Appraised but not named at the year's end (an archive not yet received for it):
+    # where they are now, as the latest archives say.
+    missing = [cadre_id for cadre_id in latest if files[cadre_id].id_number not in found]
+    now = (
+        {r.cadre.id_number: r.cadre for r in cadre_rows(ctx, parse_period(str(ctx.today.year)))}
+        if missing
+        else {}
+    )
+    for cadre_id in missing:
         file = files[cadre_id]
-        if file.id_number not in found:
-            found[file.id_number] = _result(
-                rules, file.id_number, file.name, UNKNOWN, UNKNOWN, year, row
-            )
+        seen = now.get(file.id_number)
+        found[file.id_number] = _result(
+            rules,
+            file.id_number,
+            file.name,
+            seen.org_name if seen else UNKNOWN,
+            seen.post if seen else UNKNOWN,
+            year,
+            latest[cadre_id],
+        )
     return sorted(found.values(), key=lambda r: (r.org, r.post != "书记", r.name))
 
 
