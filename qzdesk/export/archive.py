@@ -47,7 +47,7 @@ from qzdesk.services.archive.data import READABLE_VERSIONS, SCHEMA_VERSION, arch
 from qzdesk.services.archive.snapshot import Snapshot
 from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.desk import Context
-from qzdesk.services.errors import QzdeskError
+from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.services.files import remove_stale_parts, write_atomically
 from qzdesk.services.periods import Period
 from qzdesk.services.sealed_files import read_sealed, write_sealed
@@ -155,6 +155,12 @@ def build_archive(ctx: Context, period: Period, password: str) -> tuple[str, byt
     password raises before anything is built."""
     key, cert = branch_key.load_key(ctx.store, password)
     snap = take_snapshot(ctx, period)
+    if snap.cadres is not None and (falls := snap.cadres.unexplained):
+        raise ValidationError(
+            "团干部队伍分析中以下指标较上期下降，须先写明原因（收件 → 团干部 → 说明下降）"
+            "才能签发台账：" + "；".join(f"{f.label} {f.before}→{f.now}" for f in falls),
+            "falls",
+        )
     archive_id = new_archive_id(period)
     data = archive_data(snap, archive_id)
     signer = branch_key.describe(cert).subject

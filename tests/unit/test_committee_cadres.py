@@ -115,3 +115,46 @@ def test_the_appraisal_by_the_profile_s_scheme(town, profiles):
         desk.write(
             appraisal.record, someone.id_number, someone.name, TODAY.year + 1, None, "", None, {}
         )
+
+
+def test_the_committee_s_archive_carries_its_year_and_waits_for_explanations(
+    town, profiles, tmp_path
+):
+    import json
+    from io import BytesIO
+
+    import jsonschema
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from qzdesk.config import resources_dir
+    from qzdesk.export.archive import build_archive, read_data
+    from tests.export.test_documents import pdf_text
+
+    desk = desk_on(town, profiles, TODAY)
+    year = parse_period(str(TODAY.year - 1))
+    # Last year's archive: its 考评 recorded; no cadres named yet (nothing received then).
+    _id, pdf = desk.read(build_archive, year, PASSWORD)
+    data = read_data(PdfFileReader(BytesIO(pdf)))
+    schema = json.loads((resources_dir() / "archive-schema.json").read_text("utf-8"))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    assert {a["result"] for a in data["appraisals"]} <= {"excellent", "competent"}
+    assert data["coverage"]["villages"] == 5 and data["coverage"]["villages_with_org"] == 3
+    text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
+    assert "团组织覆盖情况" in text and "年终考评结果" in text and "南河村、杨家寺村" in text
+    # This year: the analysis is signed as it stands.
+    _id, pdf = desk.read(build_archive, parse_period(str(TODAY.year)), PASSWORD)
+    data = read_data(PdfFileReader(BytesIO(pdf)))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    assert data["cadres"]["watched"]["trained"] == 1 and data["cadres"]["falls"] == []
+    assert "团干部队伍分析" in " ".join(pdf_text(pdf, tmp_path))
+    # Next year nobody was trained: no archive until the fall is explained.
+    later = desk_on(town, profiles, TODAY.replace(year=TODAY.year + 1, month=12, day=31))
+    next_year = parse_period(str(TODAY.year + 1))
+    with pytest.raises(ValidationError, match="培训的团干部 1→0"):
+        later.read(build_archive, next_year, PASSWORD)
+    later.write(cadres.explain_fall, next_year, "trained", "培训班改在次年一月举办")
+    _id, pdf = later.read(build_archive, next_year, PASSWORD)
+    falls = read_data(PdfFileReader(BytesIO(pdf)))["cadres"]["falls"]
+    assert falls == [
+        {"figure": "trained", "before": 1, "now": 0, "explanation": "培训班改在次年一月举办"}
+    ]

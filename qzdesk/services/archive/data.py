@@ -182,7 +182,95 @@ def archive_data(snap: Snapshot, archive_id: str) -> dict[str, Any]:
                 for r in (snap.rating.branches if snap.rating else ())
             ],
         },
+        **_committee_year(snap),
     }
+
+
+def _counts(pairs: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+    return [{"label": label, "count": n} for label, n in pairs]
+
+
+def _committee_year(snap: Snapshot) -> dict[str, Any]:
+    """A committee's register, cadre analysis and 考评, where it keeps them (format 6)."""
+    found: dict[str, Any] = {}
+    if (cov := snap.coverage) is not None:
+        found["coverage"] = {
+            "villages": cov.villages,
+            "villages_with_org": cov.villages_with_org,
+            "villages_without": list(cov.villages_without),
+            "village_target": cov.village_target,
+            "new_fields_now": cov.new_fields_now,
+            "new_fields_year_before": cov.new_fields_year_before,
+            "growth_target": cov.growth_target,
+            "hollow_below": cov.hollow_below,
+            "hollow": [{"org": name, "members": n} for name, n in cov.hollow],
+            "no_secretary": list(cov.no_secretary),
+            "set_up": [{"unit": name, "on": on.isoformat()} for name, on in cov.set_up],
+            "dissolved": [{"unit": name, "on": on.isoformat()} for name, on in cov.dissolved],
+            "units": [
+                {
+                    "name": x.state.name,
+                    "township": x.state.township,
+                    "sector": x.state.sector.value,
+                    "has_org": x.state.has_org,
+                    "org": x.state.org_name if x.state.has_org else None,
+                    "form": x.state.form.value if x.state.has_org and x.state.form else None,
+                    "members": x.members,
+                    "secretary": x.secretary,
+                    "four_has": {item.value: met for item, met in x.state.four_has.items()},
+                }
+                for x in cov.lines
+            ],
+        }
+    if (cad := snap.cadres) is not None:
+        found["cadres"] = {
+            "by_level": _counts(cad.by_level),
+            "by_post": _counts(cad.by_post),
+            "ages": _counts(cad.ages),
+            "average_age": cad.average_age,
+            "genders": _counts(cad.genders),
+            "ethnicities": _counts(cad.ethnicities),
+            "education": _counts(cad.education),
+            "political": _counts(cad.political),
+            "natures": _counts(cad.natures),
+            "years": _counts(cad.years),
+            "no_secretary": list(cad.no_secretary),
+            "watched": dict(cad.watched),
+            "falls": [
+                {"figure": f.figure, "before": f.before, "now": f.now, "explanation": f.explanation}
+                for f in cad.falls
+            ],
+            "people": [
+                {
+                    "name": r.cadre.name,
+                    "org": r.cadre.org_name,
+                    "branch": r.cadre.branch,
+                    "post": r.cadre.post,
+                    "id_number": r.cadre.id_number,
+                    "nature": r.nature.value if r.nature else None,
+                    "in_post_since": f"{r.in_post_since:%Y-%m}" if r.in_post_since else None,
+                    "trainings": [name for _, name in r.trainings],
+                }
+                for r in cad.rows
+            ],
+        }
+    if snap.appraisals:
+        found["appraisals"] = [
+            {
+                "name": r.name,
+                "id_number": r.id_number,
+                "org": r.org,
+                "post": r.post,
+                "year": r.year,
+                "report_on": _optional(r.report_on),
+                "party_grade": r.party_grade.value if r.party_grade else None,
+                "votes": {g.value: n for g, n in r.votes.items()},
+                "score": r.score,
+                "result": r.result.value if r.result else None,
+            }
+            for r in snap.appraisals
+        ]
+    return found
 
 
 def _months(values: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,9 @@ from qzdesk.services.admission.quotas import GradeCeiling, QuotaStatus
 from qzdesk.services.admission.requirements import PUBLICITY_LABELS
 from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.attachments import describe
+from qzdesk.services.committee.appraisal import Result
+from qzdesk.services.committee.cadres import Analysis
+from qzdesk.services.committee.coverage import Coverage
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.services.dues.book import DuesFigures
 from qzdesk.services.dues.money import Account
@@ -132,6 +135,9 @@ class Snapshot:
     money: Account  # 团费 held, passed up and spent in the period, as of its end
     transfers: tuple[TransferRow, ...] = ()  # 组织关系转接 of the period, as of its end
     recommendations: tuple[RecommendationView, ...] = ()  # 推优入党 of the period, as of its end
+    coverage: Coverage | None = None  # a committee's register, as of the period's end
+    cadres: Analysis | None = None  # the cadres its archives received name, analysed
+    appraisals: tuple[Result, ...] = ()  # the 考评 of the year (a year's archive), as recorded
 
     @property
     def received_total(self) -> SummaryRow:

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
+from sqlalchemy import func, select
+
+from qzdesk.models import Unit
 from qzdesk.services.admission import applicants, ledger, publicity, quotas
 from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.archive import register
 from qzdesk.services.archive.snapshot import Organisation, PointsAccount, Rating, Snapshot
+from qzdesk.services.committee import appraisal
+from qzdesk.services.committee.cadres import analysis as cadre_analysis
+from qzdesk.services.committee.coverage import coverage
 from qzdesk.services.desk import Context
 from qzdesk.services.dues import book as dues_book
 from qzdesk.services.dues import money as dues_money
@@ -106,6 +113,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         money=dues_money.account(ctx, period.start, as_of),
         transfers=tuple(transfer_book.transfers_between(ctx, period.start, as_of)),
         recommendations=tuple(recommend.recommendations_between(ctx, period.start, as_of)),
+        **_committee_year(ctx, period),
         not_reported=tuple(
             sorted(
                 {
@@ -144,3 +152,17 @@ def _registrations(ctx: Context, period: Period, as_of: date) -> tuple[Registrat
         *evaluation.registrations_of_year(ctx.store, year),
     ]
     return tuple(r for r in found if r.on <= as_of and (r.year == year or period.start <= r.on))
+
+
+def _committee_year(ctx: Context, period: Period) -> dict[str, Any]:
+    """A committee's register, its cadres' analysis and (a year's archive) the 考评 of
+    the year: only where it keeps them."""
+    found: dict[str, Any] = {}
+    if ctx.session.scalar(select(func.count()).select_from(Unit)):
+        found["coverage"] = coverage(ctx, period)
+    analysed = cadre_analysis(ctx, period)
+    if analysed.rows or analysed.falls:
+        found["cadres"] = analysed
+    if period.code.isdigit():
+        found["appraisals"] = tuple(r for r in appraisal.results(ctx, period.end.year) if r.parts)
+    return found

@@ -236,7 +236,7 @@ def _no_secretary(ctx: Context, end: date) -> list[str]:
                 counts_as_branch(branch["kind"], branch["closed_on"])
                 and branch["id"] not in elected
             ):
-                found.append(f"{org}／{branch['name']}")
+                found.append(org if branch["name"] == org else f"{org}／{branch['name']}")
     return found
 
 

@@ -2,6 +2,7 @@
 
 from qzdesk.export.pdf.documents import (
     admission,
+    committee,
     dues,
     evaluation,
     meetings,
@@ -29,4 +30,7 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
     evaluation.EVALUATION,
     dues.DUES,
     received.RECEIVED,
+    committee.COVERAGE,
+    committee.CADRES,
+    committee.APPRAISALS,
 )
