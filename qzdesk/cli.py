@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qzdesk import __version__, cli_dues, cli_party, cli_transfer
+from qzdesk import __version__, cli_committee, cli_dues, cli_party, cli_transfer
 from qzdesk.config import (
     BACKUP_PASSWORD_ENV,
     PASSWORD_ENV,
@@ -826,6 +826,16 @@ def cmd_write(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
     return EXIT_OK
 
 
+def cmd_read(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
+    """A domain's question (团费 status, coverage, the cadre analysis): one desk read."""
+    profiles = _load_profiles(paths)
+    words = [v for k, v in vars(args).items() if k.endswith("_command")]
+    with _open_signed(paths, f"qzdesk {args.command} {' '.join(words)}", profiles) as desk:
+        text, payload = desk.read(op, args)
+    _emit(args, text, payload)
+    return EXIT_OK
+
+
 def cmd_transfer(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
     """A transfer command: one desk write as the secretary, with the password (the
     packages and 回执 are signed with the organisation's key)."""
@@ -944,9 +954,10 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("file", type=Path, metavar="FILE.xlsx")
     exporting.set_defaults(handler=cmd_members_export)
 
-    cli_dues.add_parser(sub, common, cmd_write)
+    cli_dues.add_parser(sub, common, cmd_write, cmd_read)
     cli_transfer.add_parser(sub, common, cmd_transfer)
     cli_party.add_parser(sub, common, cmd_write)
+    cli_committee.add_parser(sub, common, cmd_write, cmd_read)
 
     applicants = sub.add_parser("applicants", parents=[common], help="入团申请人：导入名单")
     applicants_sub = applicants.add_subparsers(

@@ -30,7 +30,12 @@ def months(text: str) -> tuple[date, date]:
     return month(first), month(last or first)
 
 
-def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int]) -> None:
+def add_parser(
+    sub: Any,
+    common: argparse.ArgumentParser,
+    run: Callable[..., int],
+    ask: Callable[..., int],
+) -> None:
     dues = sub.add_parser("dues", parents=[common], help="团费：计算依据、交纳、欠交情况")
     dues_sub = dues.add_subparsers(dest="dues_command", metavar="操作", required=True)
     basis = dues_sub.add_parser("basis", parents=[common], help="登记某团员从某月起的交纳类别")
@@ -55,7 +60,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int
     paying.add_argument("--consent", metavar="支委会同意", help="预交或补交超过规定月数时")
     paying.set_defaults(handler=lambda a, p: run(a, p, _pay))
     status = dues_sub.add_parser("status", parents=[common], help="欠交名单和本年收缴情况")
-    status.set_defaults(handler=lambda a, p: run(a, p, _status))
+    status.set_defaults(handler=lambda a, p: ask(a, p, _status))
     up = dues_sub.add_parser("handup", parents=[common], help="登记上缴上级团委的团费")
     up.add_argument("--amount", type=float, required=True, metavar="元")
     up.add_argument("--on", type=date.fromisoformat, required=True, metavar="上缴日期")
@@ -77,7 +82,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Callable[..., int
     account = dues_sub.add_parser("account", parents=[common], help="某段时间的团费收支")
     account.add_argument("--from", dest="start", type=date.fromisoformat, metavar="起始日期")
     account.add_argument("--to", dest="end", type=date.fromisoformat, metavar="截止日期")
-    account.set_defaults(handler=lambda a, p: run(a, p, _account))
+    account.set_defaults(handler=lambda a, p: ask(a, p, _account))
     over = dues_sub.add_parser("handover", parents=[common], help="团费交接：打印交接表")
     over.add_argument("--on", type=date.fromisoformat, metavar="交接日期（默认今天）")
     over.add_argument("--from", dest="handed_by", metavar="移交人")

@@ -1,5 +1,5 @@
-"""The committee's tables to .xlsx for its own reports: the 汇总表, the 互查互评互比 and the
-团干部 list with its analysis."""
+"""The committee's tables to .xlsx for its own reports: the 汇总表, the 互查互评互比, the
+团干部 list with its analysis, and the register's coverage."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from qzdesk.export.xlsx import data_cell, save_atomically
+from qzdesk.services.committee.coverage import Coverage
 from qzdesk.services.receiving.cadres import Cadre, CadreProfile
 from qzdesk.services.receiving.comparison import MEASURES, Comparison
 from qzdesk.services.receiving.summary import SummaryRow
@@ -84,5 +85,54 @@ def write_cadres(path: Path, period: str, found: list[Cadre], analysis: CadrePro
             for part, counts in parts
             for label, count in counts
         ),
+    )
+    return save_atomically(book, path)
+
+
+def write_coverage(path: Path, cov: Coverage) -> Path:
+    """The register as of the period's end and the coverage figures, as the page has them."""
+    book = Workbook(write_only=True)
+    _sheet(
+        book,
+        f"名录 {cov.period.code}",
+        ["单位", "乡镇（街道）", "领域", "团组织", "组建方式", "团员", "书记", "四有"],
+        (
+            [
+                x.state.name,
+                x.state.township,
+                x.state.sector.label,
+                (x.state.org_name or "") if x.state.has_org else "未建立",
+                x.state.form.label if x.state.has_org and x.state.form else "",
+                x.members,
+                x.secretary or "",
+                x.state.four_has_text if x.state.has_org else "",
+            ]
+            for x in cov.lines
+        ),
+    )
+    _sheet(
+        book,
+        "覆盖指标",
+        ["指标", "数值", "目标"],
+        [
+            ["村（农村）", cov.villages, ""],
+            ["已建团组织的村", cov.villages_with_org, ""],
+            [
+                "村级团组织设置率",
+                "" if cov.village_rate is None else f"{cov.village_rate:.1%}",
+                f"{cov.village_target:.0%}",
+            ],
+            ["尚未建立团组织的村", "、".join(cov.villages_without), ""],
+            ["三新领域团组织（一年前）", cov.new_fields_year_before, ""],
+            ["三新领域团组织（期末）", cov.new_fields_now, ""],
+            [
+                "三新领域年增幅",
+                "" if cov.growth is None else f"{cov.growth:.1%}",
+                f"{cov.growth_target:.0%}",
+            ],
+            ["空心团支部", "、".join(f"{n}（{m}人）" for n, m in cov.hollow), ""],
+            ["本期新建", "、".join(n for n, _ in cov.set_up), ""],
+            ["本期撤销", "、".join(n for n, _ in cov.dissolved), ""],
+        ],
     )
     return save_atomically(book, path)

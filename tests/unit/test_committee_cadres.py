@@ -158,3 +158,40 @@ def test_the_committee_s_archive_carries_its_year_and_waits_for_explanations(
     assert falls == [
         {"figure": "trained", "before": 1, "now": 0, "explanation": "培训班改在次年一月举办"}
     ]
+
+
+def test_the_command_line_keeps_the_register_the_cadres_and_the_appraisal(town, tmp_path):
+    import json
+
+    import openpyxl
+
+    from tests.unit.test_member_import import run_cli
+
+    town.close()  # the commands open the folder themselves
+    data = ["--data", str(town.paths.root)]
+    year = str(TODAY.year)
+    added = run_cli("units", "add", "新庄村", "--sector", "village", "--on", f"{year}-01-01", *data)
+    assert added.returncode == 0 and "1 个单位" in added.stdout
+    again = run_cli("units", "add", "新庄村", "--sector", "village", "--on", f"{year}-01-01", *data)
+    assert again.returncode != 0 and "已在名录中" in again.stderr
+    set_up = [
+        "units", "change", "新庄村", "--change", "set_up", "--on", f"{year}-02-01",
+        "--form", "own", "--org", "新庄村团支部", *data,
+    ]  # fmt: skip
+    assert run_cli(*set_up).returncode == 0
+    table = tmp_path / "覆盖.xlsx"
+    shown = run_cli("coverage", "--period", year, "--xlsx", str(table), "--json", *data)
+    report = json.loads(shown.stdout)
+    assert (report["villages"], report["villages_with_org"]) == (6, 4)
+    assert report["villages_without"] == ["南河村", "杨家寺村"]
+    sheet = openpyxl.load_workbook(table)["覆盖指标"]
+    assert ["村级团组织设置率", "66.7%", "100%"] in [
+        list(r) for r in sheet.iter_rows(values_only=True)
+    ]
+    analysis = json.loads(run_cli("cadres", "analysis", "--period", year, "--json", *data).stdout)
+    assert analysis["watched"]["trained"] == 1
+    pdf = tmp_path / "考评.pdf"
+    results = run_cli(
+        "appraisal", "results", "--year", str(TODAY.year - 1), "--pdf", str(pdf), *data
+    )
+    assert results.returncode == 0 and "优秀" in results.stdout and pdf.read_bytes()[:5] == b"%PDF-"
