@@ -72,6 +72,9 @@ def shown(store, profiles) -> tuple[float, float]:  # type: ignore[no-untyped-de
     """(the page's load for the period, its tables filled) in seconds, offscreen."""
     from PySide6.QtWidgets import QApplication
 
+    from qzdesk.services.committee.cadres import analysis
+    from qzdesk.services.desk import Desk
+    from qzdesk.services.periods import parse_period
     from qzdesk.services.receiving.comparison import period_view
     from qzdesk.services.receiving.summary import SummaryRow
     from qzdesk.ui.receiving.cadres_tab import CadresTab
@@ -81,16 +84,17 @@ def shown(store, profiles) -> tuple[float, float]:  # type: ignore[no-untyped-de
     app = QApplication.instance() or QApplication(sys.argv)
     started = time.perf_counter()
     view = period_view(store, profiles, PERIOD)
+    found = Desk(store, profiles).read(analysis, parse_period(PERIOD))
     loaded = time.perf_counter() - started
     table, compare, cadres = (
         make_table(list(SummaryRow.HEADERS), "summary"),
         CompareTab(),
-        CadresTab(),
+        CadresTab(None),  # type: ignore[arg-type]  # shown only: no form is opened
     )
     started = time.perf_counter()
     fill_table(table, [[str(v) for v in row.cells()] for row in view.summary])
     compare.show_data(view.comparison)
-    cadres.show_data(view.cadres, view.cadre_profile)
+    cadres.show_data(found)
     app.processEvents()
     assert table.rowCount() == ORGS == len(view.comparison.compared)
     return loaded, time.perf_counter() - started

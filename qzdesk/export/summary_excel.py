@@ -12,8 +12,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from qzdesk.export.xlsx import data_cell, save_atomically
+from qzdesk.services.committee.cadres import Analysis, CadreRow
 from qzdesk.services.committee.coverage import Coverage
-from qzdesk.services.receiving.cadres import Cadre, CadreProfile
 from qzdesk.services.receiving.comparison import MEASURES, Comparison
 from qzdesk.services.receiving.summary import SummaryRow
 
@@ -67,24 +67,37 @@ def write_comparison(path: Path, compared: Comparison) -> Path:
     return save_atomically(book, path)
 
 
-def write_cadres(path: Path, period: str, found: list[Cadre], analysis: CadreProfile) -> Path:
+def write_cadres(path: Path, found: Analysis) -> Path:
+    """The 团干部信息库 as of the period's end and its analysis, as the page shows them."""
     book = Workbook(write_only=True)
-    _sheet(book, f"团干部 {period}", Cadre.HEADERS, (c.cells() for c in found))
+    _sheet(book, f"团干部 {found.period.code}", CadreRow.HEADERS, (r.cells() for r in found.rows))
     parts = (
-        ("年龄结构", analysis.ages),
-        ("性别", analysis.genders),
-        ("学历", analysis.education),
-        ("任职年限", analysis.years),
+        ("层级", found.by_level),
+        ("职务", found.by_post),
+        ("年龄", found.ages),
+        ("性别", found.genders),
+        ("民族", found.ethnicities),
+        ("学历", found.education),
+        ("政治面貌", found.political),
+        ("专兼挂", found.natures),
+        ("任职年限", found.years),
     )
+    total = len(found.rows)
     _sheet(
         book,
         "结构分析",
         ["项目", "类别", "人数", "占比"],
         (
-            [part, label, count, f"{count / analysis.total:.0%}" if analysis.total else "—"]
+            [part, label, count, f"{count / total:.0%}" if total else "—"]
             for part, counts in parts
             for label, count in counts
         ),
+    )
+    _sheet(
+        book,
+        "较上期变化",
+        ["指标", "上期", "本期", "说明"],
+        ([f.label, f.before, f.now, f.explanation or "尚未说明"] for f in found.falls),
     )
     return save_atomically(book, path)
 

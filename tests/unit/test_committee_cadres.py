@@ -195,3 +195,18 @@ def test_the_command_line_keeps_the_register_the_cadres_and_the_appraisal(town, 
         "appraisal", "results", "--year", str(TODAY.year - 1), "--pdf", str(pdf), *data
     )
     assert results.returncode == 0 and "优秀" in results.stdout and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_cadre_database_exports_with_its_analysis(town, profiles, tmp_path):
+    import openpyxl
+
+    from qzdesk.export.summary_excel import write_cadres
+
+    desk = desk_on(town, profiles, TODAY)
+    found = desk.read(cadres.analysis, parse_period(str(TODAY.year)))
+    book = openpyxl.load_workbook(write_cadres(tmp_path / "团干部.xlsx", found))
+    listing, structure, changes = book.worksheets
+    assert [c.value for c in listing[1]] == list(cadres.CadreRow.HEADERS)
+    assert listing.max_row == 1 + len(found.rows)
+    genders = [r[2] for r in structure.iter_rows(min_row=2, values_only=True) if r[0] == "性别"]
+    assert sum(genders) == len(found.rows) and changes.max_row == 1  # no falls: headers only

@@ -87,7 +87,7 @@ def test_the_new_fields_growth_at_its_boundaries(store, profiles, before, after,
 
 
 def test_hollow_organisations_and_the_four_has(township, profiles):
-    desk, units = township
+    desk, _units = township
     desk.write(
         register.add_units, ["红旗社区"], Sector.COMMUNITY, date(2025, 1, 1), members_count=2
     )

@@ -61,11 +61,8 @@ def test_cadres_come_from_the_terms_with_the_roster_s_facts(villages):
             as_of = date.fromisoformat(data["period"]["as_of"])
             years = (as_of - date.fromisoformat(term["elected_on"])).days / 365.25
             assert cadre.years_in_post == pytest.approx(years)
-    everyone = [c for data in villages for c in cadres.cadres_of(data)]
-    summary = cadres.profile(everyone)
-    assert summary.total == len(everyone) == sum(n for _, n in summary.ages)
-    assert sum(n for _, n in summary.genders) == summary.total
-    assert [label for label, _ in summary.years] == ["1–3年"]
+            assert cadre.id_number == member["id_number"] and cadre.level == "团支部"
+            assert cadres.years_band(cadre.years_in_post) == "1–3年"
 
 
 def test_a_secretary_not_on_the_roster_stays_unknown(villages):
@@ -105,10 +102,10 @@ def test_the_month_grid_counts_signed_meetings(villages):
         assert sum(counts) == sum(1 for m in signed if m["content"]["held_on"] >= "2026-01-01")
 
 
-def test_both_views_export_to_excel_as_text_and_numbers(villages, profiles, tmp_path):
+def test_the_comparison_exports_to_excel_as_text_and_numbers(villages, profiles, tmp_path):
     import openpyxl
 
-    from qzdesk.export.summary_excel import write_cadres, write_comparison
+    from qzdesk.export.summary_excel import write_comparison
 
     rows = [row_of(data, profiles) for data in villages]
     compared = comparison.Comparison(
@@ -120,15 +117,6 @@ def test_both_views_export_to_excel_as_text_and_numbers(villages, profiles, tmp_
     assert header[:3] == ["组织", "三会两制一课完成率", "名次"]
     assert ranking.max_row == 1 + len(villages)
     assert [c.value for c in grid[1]][-1] == "合计" and grid.max_column == 14
-    everyone = [c for data in villages for c in cadres.cadres_of(data)]
-    analysis = cadres.profile(everyone)
-    book = openpyxl.load_workbook(
-        write_cadres(tmp_path / "团干部.xlsx", PERIOD, everyone, analysis)
-    )
-    listing, structure = book.worksheets
-    assert listing.max_row == 1 + len(everyone)
-    counts = [r[2] for r in structure.iter_rows(min_row=2, values_only=True) if r[0] == "性别"]
-    assert sum(counts) == len(everyone)
 
 
 def test_the_summary_says_where_an_election_is_due(villages, profiles):

@@ -5,7 +5,6 @@ name that is not unique there, stays 未填: nothing is guessed)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,8 +13,6 @@ from qzdesk.services.members.validation import age_on
 from qzdesk.vocabulary import OrgKind, PoliticalStatus
 
 UNKNOWN = "未填"
-AGE_BANDS = ((0, 18, "18岁及以下"), (19, 22, "19–22岁"), (23, 28, "23–28岁"), (29, 35, "29–35岁"))
-OVER = "36岁及以上"
 YEAR_BANDS = ((0, 1, "不满1年"), (1, 3, "1–3年"), (3, 5, "3–5年"))
 LONG = "5年以上"
 
@@ -140,38 +137,5 @@ def sorted_cadres(found: list[Cadre]) -> list[Cadre]:
     return sorted(found, key=lambda c: (c.org_name, c.branch, c.post != "书记", c.name))
 
 
-@dataclass(frozen=True)
-class CadreProfile:
-    """The 团干部信息管理库's analysis: counts per age band, gender, education, years."""
-
-    total: int
-    ages: list[tuple[str, int]]
-    genders: list[tuple[str, int]]
-    education: list[tuple[str, int]]
-    years: list[tuple[str, int]]
-
-
-def age_band(age: int | None) -> str:
-    if age is None:
-        return UNKNOWN
-    return next((label for low, high, label in AGE_BANDS if low <= age <= high), OVER)
-
-
 def years_band(years: float) -> str:
     return next((label for low, high, label in YEAR_BANDS if low <= years < high), LONG)
-
-
-def profile(found: list[Cadre]) -> CadreProfile:
-    def ordered(counts: Counter[str], labels: list[str]) -> list[tuple[str, int]]:
-        rest = sorted(k for k in counts if k not in labels)
-        return [(label, counts[label]) for label in [*labels, *rest] if counts[label]]
-
-    ages = Counter(age_band(c.age) for c in found)
-    years = Counter(years_band(c.years_in_post) for c in found)
-    return CadreProfile(
-        total=len(found),
-        ages=ordered(ages, [b[2] for b in AGE_BANDS] + [OVER, UNKNOWN]),
-        genders=ordered(Counter(c.gender for c in found), ["男", "女", UNKNOWN]),
-        education=sorted(Counter(c.education for c in found).items(), key=lambda kv: -kv[1]),
-        years=ordered(years, [b[2] for b in YEAR_BANDS] + [LONG]),
-    )

@@ -12,7 +12,6 @@ from typing import Any
 
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
-from qzdesk.services.receiving.cadres import Cadre, CadreProfile, cadres_of, profile, sorted_cadres
 from qzdesk.services.receiving.summary import (
     KINDS,
     SummaryRow,
@@ -133,8 +132,6 @@ class PeriodView:
 
     summary: list[SummaryRow]
     comparison: Comparison
-    cadres: list[Cadre]
-    cadre_profile: CadreProfile
 
 
 def period_view(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> PeriodView:
@@ -143,10 +140,4 @@ def period_view(store: Store, profiles: dict[str, RuleProfile], period_code: str
     shown = rows_of(archives, profiles)
     rows = [r for r in shown if not r.depth]
     code = parse_period(period_code).code
-    found = sorted_cadres([c for data in archives for c in cadres_of(data)])
-    return PeriodView(
-        shown,
-        Comparison(code, compare(rows), month_grid(archives, code)),
-        found,
-        profile(found),
-    )
+    return PeriodView(shown, Comparison(code, compare(rows), month_grid(archives, code)))

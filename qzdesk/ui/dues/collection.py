@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QT
 from qzdesk.services.dues import book
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.dues.dialogs import WriteDialog
 from qzdesk.ui.forms import date_edit
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import make_table
+from qzdesk.ui.write_dialog import WriteDialog
 
 AMOUNT = 4  # the column typed into
 

@@ -22,9 +22,9 @@ from qzdesk.services.dues import handover, money
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.document_export import preview_pdf_and_save
-from qzdesk.ui.dues.dialogs import WriteDialog, yuan_box
 from qzdesk.ui.forms import button_row, date_edit
 from qzdesk.ui.tables import fill_table, make_table
+from qzdesk.ui.write_dialog import WriteDialog, number_box
 from qzdesk.vocabulary import DuesPurpose
 
 
@@ -147,7 +147,7 @@ def _handover_pdf(ctx: Context, on: date) -> bytes:
 class HandUpDialog(WriteDialog):
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(context, "上缴团费", parent)
-        self.amount = yuan_box("hand_up_amount", 1_000_000)
+        self.amount = number_box("hand_up_amount", 1_000_000)
         self.on = date_edit("hand_up_on", context.today())
         self.receipt = QLineEdit()
         self.receipt.setObjectName("hand_up_receipt")
@@ -168,7 +168,7 @@ class SpendDialog(WriteDialog):
         self, context: AppContext, meetings: list[tuple[int, str]], parent: QWidget
     ) -> None:
         super().__init__(context, "登记团费支出", parent)
-        self.amount = yuan_box("spend_amount", 1_000_000)
+        self.amount = number_box("spend_amount", 1_000_000)
         self.on = date_edit("spend_on", context.today())
         self.purpose = QComboBox()
         self.purpose.setObjectName("spend_purpose")
@@ -219,7 +219,7 @@ class HandoverDialog(WriteDialog):
         self.handed_by.setObjectName("handover_from")
         self.taken_by = QLineEdit()
         self.taken_by.setObjectName("handover_to")
-        self.counted = yuan_box("handover_counted", 1_000_000)
+        self.counted = number_box("handover_counted", 1_000_000)
         self.counted.setValue(balance_fen / 100)
         self.note = QLineEdit()
         self.note.setObjectName("handover_note")

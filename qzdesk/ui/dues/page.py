@@ -29,10 +29,11 @@ from qzdesk.services.dues import book
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.dues.collection import CollectionDialog
-from qzdesk.ui.dues.dialogs import MemberDialog, month_edit, yuan_box
+from qzdesk.ui.dues.dialogs import MemberDialog
 from qzdesk.ui.dues.money import MoneyData, MoneyTab, load_money
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, filling, make_table
+from qzdesk.ui.write_dialog import month_edit, number_box
 from qzdesk.vocabulary import DuesCategory
 
 PAID, EXEMPT, OWING = QColor("#dcefdc"), QColor("#dde8f6"), QColor("#f6d5d3")
@@ -207,7 +208,7 @@ class PaymentDialog(MemberDialog):
         today = context.today()
         self.first = month_edit(today.replace(day=1))
         self.last = month_edit(today.replace(day=1))
-        self.amount = yuan_box("dues_amount")
+        self.amount = number_box("dues_amount")
         self.paid_on = QDateEdit(today)
         self.paid_on.setDisplayFormat("yyyy-MM-dd")
         self.method = QComboBox()
@@ -252,7 +253,7 @@ class BasisDialog(MemberDialog):
         for category in DuesCategory:
             self.category.addItem(category.label, category.value)
         self.from_month = month_edit(context.today().replace(day=1))
-        self.income = yuan_box("dues_income", 1_000_000, " 元/月")
+        self.income = number_box("dues_income", 1_000_000, " 元/月")
         for label, widget in (
             ("交纳类别：", self.category),
             ("自何月起：", self.from_month),

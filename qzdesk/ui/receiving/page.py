@@ -26,13 +26,20 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.export.receiving import FileVerdict, receive_folder
-from qzdesk.export.summary_excel import write_cadres, write_comparison, write_summary
+from qzdesk.export.summary_excel import (
+    write_cadres,
+    write_comparison,
+    write_coverage,
+    write_summary,
+)
 from qzdesk.services import clock
 from qzdesk.services.changes import Topic
+from qzdesk.services.committee.cadres import Analysis, analysis
+from qzdesk.services.committee.coverage import Coverage, coverage
 from qzdesk.services.desk import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation import settings
-from qzdesk.services.periods import parse_period
+from qzdesk.services.periods import Period, parse_period
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.receiving.comparison import PeriodView, period_view
 from qzdesk.services.receiving.summary import SummaryRow
@@ -41,8 +48,10 @@ from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pdf_preview import PdfPreview
 from qzdesk.ui.progress import ProgressBridge
+from qzdesk.ui.receiving.appraisal_tab import AppraisalTab
 from qzdesk.ui.receiving.cadres_tab import CadresTab
 from qzdesk.ui.receiving.compare_tab import CompareTab
+from qzdesk.ui.receiving.coverage_tab import CoverageTab
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_sortable, fill_table, make_table
 from qzdesk.vocabulary import KeyEnd
@@ -56,6 +65,8 @@ class ReceivingData:
     log: list[receipts.ReceiptRow]
     view: PeriodView
     submission_days: int
+    coverage: Coverage
+    cadres: Analysis
 
 
 # The archive's section each 汇总表 column is read from (the sections' titles).
@@ -209,6 +220,7 @@ class ReceivingPage(Page):
             ("export_summary", "汇总表（每个组织一行）…", self.export_summary),
             ("export_comparison", "互查互评互比（名次与每月组织生活）…", self.export_comparison),
             ("export_cadres", "团干部（名单与结构分析）…", self.export_cadres),
+            ("export_coverage", "团组织覆盖（名录与覆盖指标）…", self.export_coverage),
         ):
             action = menu.addAction(text)
             action.setObjectName(name)
@@ -239,8 +251,12 @@ class ReceivingPage(Page):
         self.tabs.addTab(summary_tab, "汇总表")
         self.compare = CompareTab()
         self.tabs.addTab(self.compare, "互查互评互比")
-        self.cadres = CadresTab()
+        self.coverage = CoverageTab(context)
+        self.tabs.addTab(self.coverage, "组织覆盖")
+        self.cadres = CadresTab(context)
         self.tabs.addTab(self.cadres, "团干部")
+        self.appraisals = AppraisalTab(context)
+        self.tabs.addTab(self.appraisals, "年终考评")
         self.certs = make_table(
             ["组织", "指纹", "登记日期", "登记人", "状态"], "registrations", [220, 240, 90, 90, 200]
         )
@@ -272,6 +288,8 @@ class ReceivingPage(Page):
             receipts.receipts(ctx.store),
             period_view(ctx.store, ctx.profiles, period),
             settings.submission_days(ctx.store),
+            coverage(ctx, parse_period(period)),
+            analysis(ctx, parse_period(period)),
         )
 
     def show_data(self, data: ReceivingData) -> None:
@@ -297,7 +315,10 @@ class ReceivingPage(Page):
         fill_sortable(self.summary, [[str(v) for v in row.cells()] for row in data.view.summary])
         self.filter_summary(self.summary_filter.text())
         self.compare.show_data(data.view.comparison)
-        self.cadres.show_data(data.view.cadres, data.view.cadre_profile)
+        self.coverage.show_data(data.coverage)
+        self.cadres.show_data(data.cadres)
+        if not self.appraisals.results:
+            self.appraisals.reload()
         if not self.days.hasFocus():
             self.days.setValue(data.submission_days)
         missing = sum(s.archive_id is None for s in data.submissions)
@@ -382,12 +403,33 @@ class ReceivingPage(Page):
         self._export("互查互评互比", lambda target, view: write_comparison(target, view.comparison))
 
     def export_cadres(self) -> None:
-        self._export(
-            "团干部",
-            lambda target, view: write_cadres(
-                target, view.comparison.period, view.cadres, view.cadre_profile
-            ),
+        self._export_read(
+            "团干部", lambda ctx, target, period: write_cadres(target, analysis(ctx, period))
         )
+
+    def export_coverage(self) -> None:
+        self._export_read(
+            "团组织覆盖", lambda ctx, target, period: write_coverage(target, coverage(ctx, period))
+        )
+
+    def _export_read(self, what: str, write: Callable[[Context, Path, Period], Path]) -> None:
+        """A committee table written on the worker from the period's records (a desk read)."""
+        period = parse_period(self.data.period if self.data else current_quarter())
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            f"导出{what}",
+            str(Path.home() / f"{what}-{period.code}.xlsx"),
+            "Excel 工作簿 (*.xlsx)",
+        )
+        if chosen:
+            self.context.read(
+                write,
+                Path(chosen),
+                period,
+                on_done=lambda done: QMessageBox.information(
+                    self, "导出完成", f"{period.label}{what}已写入\n{done}"
+                ),
+            )
 
     def _export(self, what: str, write: Callable[[Path, PeriodView], Path]) -> None:
         period = self.data.period if self.data else current_quarter()
