@@ -265,6 +265,26 @@ def main() -> None:
     dialog("dues-collect", CollectionDialog(context, dues.data.owing, window))
     dialog("dues-spend", SpendDialog(context, dues.data.money.meetings, window))
     dialog("dues-handover", HandoverDialog(context, "张老师", dues.data.money.balance_fen, window))
+    from qzdesk.services.committee.appraisal import Result
+    from qzdesk.ui.receiving.appraisal_tab import AppraisalDialog
+    from qzdesk.ui.receiving.coverage_tab import AddUnitsDialog
+
+    dialog("units-add", AddUnitsDialog(context, window))
+    sample = Result(
+        "620502200001011234",
+        "张三",
+        "东关村团支部",
+        "书记",
+        2025,
+        None,
+        "",
+        None,
+        {},
+        None,
+        None,
+        None,
+    )
+    dialog("appraisal", AppraisalDialog(context, sample, window))
     from qzdesk.ui.error_dialog import ErrorDialog
     from qzdesk.ui.members.import_dialog import BatchesDialog
 

@@ -90,6 +90,7 @@ class CadresTab(QWidget):
             else ""
         )
         self.falls.setStyleSheet("color: #b3261e" if found.unexplained else "")
+        self.falls.setVisible(bool(found.falls))
         show_bars(self.ages, list(found.ages))
         show_pie(self.genders, list(found.genders))
         show_pie(self.natures, list(found.natures))
