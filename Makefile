@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/transfer.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/dues.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/committee.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/receiving.py
 	# The same figures on a plain copy of the same data: what encryption costs.
 	QZDESK_BENCH_PLAIN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py

@@ -20,7 +20,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from common import connect, demo, results  # bench/common.py, beside this script
+from common import begin, connect, demo, record, results  # bench/common.py, beside this script
 
 from qzdesk.services.admission import ledger, quotas
 from qzdesk.services.admission.chain import GENESIS, link_hash
@@ -223,6 +223,7 @@ def bare_post(db: Path, applicant_id: int) -> None:
 
 
 def main() -> None:
+    load_before = begin()
     profiles = load_profiles([bundled_rules_dir()])
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "school"
@@ -263,8 +264,7 @@ def main() -> None:
         "bare_post_ms": round(bare_post_ms, 1),
         "post_ratio": round(post_ms / bare_post_ms, 2),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"ranking a grade of ~{APPLICANTS // 3} applicants: {ranking_ms:.0f} ms (target ≤ 200 ms; "
         f"bare sqlite3 {bare_ranking_ms:.0f} ms, {result['ranking_ratio']}×)\n"

@@ -4,14 +4,13 @@ Run with `make bench`; results go to bench/results/archive.json."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from common import demo, results  # bench/common.py, beside this script
+from common import begin, demo, record, results  # bench/common.py, beside this script
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from reportlab.lib.pagesizes import A4
@@ -41,6 +40,7 @@ def bare_reportlab(rows: list[list[str]]) -> tuple[float, int]:
 
 
 def main() -> None:
+    load_before = begin()
     profiles = load_profiles([bundled_rules_dir()])
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "branch"
@@ -70,8 +70,7 @@ def main() -> None:
         "rate_ratio": round(bare_rate / ours_rate, 2),
         "verify_s": round(verified, 2),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"archive of {MEMBERS} members: {pages} pages built and signed in {built:.2f} s "
         f"(target ≤ 10 s); {ours_rate:.1f} pages/s vs bare ReportLab {bare_rate:.1f} pages/s "

@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from common import PLAIN, connect, results  # bench/common.py, beside this script
+from common import PLAIN, begin, connect, record, results  # bench/common.py, beside this script
 
 from qzdesk.services.demo.build import build_demo
 from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
@@ -59,6 +59,7 @@ def timed(folder: Path, **options: object) -> tuple[float, dict[str, int]]:
 
 
 def main() -> None:
+    load_before = begin()
     if PLAIN:  # a store is made encrypted from its first page: no plain build to time
         print("demo: built encrypted only (the plain pass has nothing to compare)")
         return
@@ -87,7 +88,7 @@ def main() -> None:
             env={"QZDESK_PASSWORD": "qzdemo", "PATH": "/usr/bin:/bin"},
         )
         results["cli_demo_seconds"] = round(time.perf_counter() - started, 2)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    record(RESULTS, results, load_before)
     print(json.dumps(results, ensure_ascii=False, indent=2))
 
 

@@ -12,14 +12,13 @@ Run with `make bench`; results go to bench/results/dues.json."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from common import connect, demo, results  # bench/common.py, beside this script
+from common import begin, connect, demo, record, results  # bench/common.py, beside this script
 
 MEMBERS = int(os.environ.get("QZDESK_BENCH_MEMBERS", "2000"))
 COLLECTED = 100
@@ -92,6 +91,7 @@ def wait_until(app, condition) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    load_before = begin()
     from PySide6.QtWidgets import QApplication
 
     from qzdesk.config import DataPaths
@@ -154,8 +154,7 @@ def main() -> None:
         "bare_insert_100_s": round(inserted, 4),
         "collect_ratio": round(collected / inserted, 1),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"团费 page of {MEMBERS} members shown in {shown:.2f} s ({result['page_ratio']}× raw "
         f"sqlite3 + QTableWidget, {bare:.2f} s); a collection of {COLLECTED} in "

@@ -6,7 +6,6 @@ Results go to bench/results/frozen_startup.json.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -16,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import demo, results  # bench/common.py, beside this script
+from common import begin, demo, record, results  # bench/common.py, beside this script
 
 ROOT = Path(__file__).parent.parent
 FROZEN = ROOT / "dist" / "qzdesk" / "qzdesk"
@@ -48,6 +47,7 @@ def shown_after(command: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
+    load_before = begin()
     if not FROZEN.exists() or not os.environ.get("DISPLAY") or not shutil.which("xdotool"):
         sys.exit(
             "frozen_startup: run `make dist` first, then this under xvfb-run "
@@ -69,8 +69,7 @@ def main() -> None:
         "source_login_shown_median_s": round(statistics.median(source_s), 3),
         "ratio": round(statistics.median(frozen_s) / statistics.median(source_s), 2),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"frozen bundle: login window after {result['frozen_login_shown_median_s']} s, source "
         f"{result['source_login_shown_median_s']} s ({result['ratio']}×)"

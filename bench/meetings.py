@@ -11,14 +11,13 @@ Run with `make bench`; results go to bench/results/meetings.json.
 
 from __future__ import annotations
 
-import json
 import statistics
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from common import connect, demo, results  # bench/common.py, beside this script
+from common import begin, connect, demo, record, results  # bench/common.py, beside this script
 
 from qzdesk.services.clock import FixedClock
 from qzdesk.services.desk import Desk
@@ -134,6 +133,7 @@ def median_ms(fn, runs: int = 9) -> float:
 
 
 def main() -> None:
+    load_before = begin()
     profiles = load_profiles([bundled_rules_dir()])
     today = date(2026, 11, 24)
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,8 +168,7 @@ def main() -> None:
         "compliance_tab_ratio": round(tab_ms / bare_ms, 2),
         "todo_ratio": round(todo_ms / bare_todo_ms, 2),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"{count} meetings of {BRANCHES} branches over five years: compliance "
         f"{compliance_ms:.0f} ms, with 对标定级 {tab_ms:.0f} ms (target ≤ 500 ms; bare "

@@ -10,7 +10,6 @@ Run with `make bench`; results go to bench/results/receiving.json.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from common import PASSWORD, results  # bench/common.py, beside this script
+from common import PASSWORD, begin, record, results  # bench/common.py, beside this script
 
 ORGS = int(os.environ.get("QZDESK_BENCH_ORGS", "300"))
 PERIOD = "2026Q3"
@@ -101,6 +100,7 @@ def shown(store, profiles) -> tuple[float, float]:  # type: ignore[no-untyped-de
 
 
 def main() -> None:
+    load_before = begin()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qzdesk.export.receiving import archive_files, receive_folder
     from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
@@ -152,8 +152,7 @@ def main() -> None:
         "shown_s": round(loaded + filled, 3),
         "shown_target_s": 1.0,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"receiving: {ORGS} archives in {result['receive_s']} s ({result['archives_per_s']}/s) = "
         f"{result['receive_ratio']}× pyHanko validating them alone ({result['bare_pyhanko_s']} s); "

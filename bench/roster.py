@@ -12,7 +12,6 @@ Run with `make bench`; results go to bench/results/roster.json.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -25,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import openpyxl
 import psutil
-from common import connect, demo, results  # bench/common.py, beside this script
+from common import begin, connect, demo, record, results  # bench/common.py, beside this script
 from PySide6.QtWidgets import QApplication
 
 from qzdesk.config import DataPaths
@@ -168,6 +167,7 @@ def bench_import(tmp: Path, result: dict) -> None:
 
 
 def main() -> None:
+    load_before = begin()
     app = ensure_app()
     result: dict = {"members": MEMBERS}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -177,8 +177,7 @@ def main() -> None:
         bench_page(app, data, result)
         shutil.rmtree(data)
         bench_import(tmp, result)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"roster of {MEMBERS}: shown in {result['page_shown_s']} s (target ≤ 1 s; "
         f"{result['page_shown_ratio']}× raw sqlite3 reading the rows); keystroke p95 "

@@ -9,7 +9,6 @@ the same machine; medians are compared. `make bench`.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -18,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PLAIN, demo, results  # bench/common.py, beside this script
+from common import PLAIN, begin, demo, record, results  # bench/common.py, beside this script
 
 RUNS = 9
 TARGET_RATIO = 1.5
@@ -138,6 +137,7 @@ def timed(args: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
+    load_before = begin()
     if PLAIN:  # the app encrypts a plain file when the secretary signs in: no plain start
         print("startup: measured encrypted only (signing in converts a plain file)")
         return
@@ -172,8 +172,7 @@ def main() -> None:
         "accepted_to_home_filled_target_s": ACCEPT_TO_FILLED_TARGET_S,
         "platform": env["QT_QPA_PLATFORM"],
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"cold start to main window with data: qzdesk {result['qzdesk_median_s']} s, "
         f"bare PySide6 window {result['bare_pyside6_median_s']} s, "

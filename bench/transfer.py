@@ -8,14 +8,13 @@ Run with `make bench`; results go to bench/results/transfer.json."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
 from io import BytesIO
 from pathlib import Path
 
-from common import PASSWORD, demo, results  # bench/common.py, beside this script
+from common import PASSWORD, begin, demo, record, results  # bench/common.py, beside this script
 
 MEMBERS = int(os.environ.get("QZDESK_BENCH_MEMBERS", "500"))
 RESULTS = results("transfer")
@@ -64,6 +63,7 @@ def bare_validate(files: list[Path], cert_pem: bytes) -> float:
 
 
 def main() -> None:
+    load_before = begin()
     from qzdesk.export.transfer import receive_files, send
     from qzdesk.models import Member
     from qzdesk.services.desk import Desk
@@ -131,8 +131,7 @@ def main() -> None:
         "bare_validate_s": round(validating, 2),
         "receive_ratio": round(received / (validating + signing), 2),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    record(RESULTS, result, load_before)
     print(
         f"transfer of {len(files)} members: sent in {sent:.1f} s ({result['send_ratio']}× "
         f"pyHanko signing alone, {signing:.1f} s); received in {received:.1f} s "

@@ -71,6 +71,9 @@ def test_the_registry_lists_the_documents_in_order():
         "evaluation",
         "dues",
         "received",
+        "coverage",
+        "cadres",
+        "appraisals",
     ]
 
 

@@ -55,8 +55,8 @@ def test_a_class_pair_goes_out_and_the_package_is_reviewed_before_anything(
     assert page.proxy.index(row, status).data() == "转出中"
     form = MemberForm(window.context, chosen[0][0], page)
     qtbot.addWidget(form)
-    tab = form.tabs.widget(form.tabs.count() - 1)
-    assert form.tabs.tabText(form.tabs.count() - 1) == "成长档案"
+    titles = [form.tabs.tabText(i) for i in range(form.tabs.count())]
+    tab = form.tabs.widget(titles.index("成长档案"))
     qtbot.waitUntil(lambda: tab.timeline.rowCount() > 0, timeout=10_000)
     kinds = [tab.timeline.item(r, 1).text() for r in range(tab.timeline.rowCount())]
     assert "组织关系转出" in kinds

@@ -2,7 +2,8 @@
 month's 主题团日 by the careful branches and last collected seven months ago by the one
 behind, so
 the 团费 page, the arrears list and the archive's figures have something true to show.
-Recorded on the days they happened (a payment's day is its collection's)."""
+The committee's share is passed up at each quarter's end and study materials bought in
+May on a signed 支委会's decision. Recorded on the days they happened."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from datetime import date
 from qzdesk.services.clock import FixedClock
 from qzdesk.services.dates import add_months
 from qzdesk.services.desk import Context, Desk
-from qzdesk.services.dues import book
+from qzdesk.services.dues import book, money
 from qzdesk.services.dues.amounts import month_of, months_between, yuan_text
 from qzdesk.services.members import records
-from qzdesk.vocabulary import DuesCategory, MemberStatus
+from qzdesk.vocabulary import DuesCategory, DuesPurpose, MemberStatus
 
 
 def build_dues_demo(
@@ -42,6 +43,24 @@ def build_dues_demo(
             break
         on_day = Desk(store, profiles, FixedClock.on(collected))
         on_day.write(_collect, members, end, last_paid, chance)
+        if end.month % 3 == 0:  # the committee's share passed up at each quarter's end
+            on_day.write(_pass_up, f"QZTW-{end.year}-{end.month // 3:02d}")
+    spent_on = date(today.year, 5, 10)
+    if spent_on <= today:
+        Desk(store, profiles, FixedClock.on(spent_on)).write(_buy_study_materials)
+
+
+def _pass_up(ctx: Context, receipt_no: str) -> None:
+    owed = money.account(ctx, ctx.today, ctx.today).to_hand_up_fen
+    if owed:
+        money.hand_up(ctx, owed / 100, ctx.today, receipt_no)
+
+
+def _buy_study_materials(ctx: Context) -> None:
+    """学习资料 bought on a 支委会's decision (the latest signed minutes before the day)."""
+    meetings = money.deciding_meetings(ctx, ctx.today)
+    if meetings and money.balance(ctx) >= 500:
+        money.spend(ctx, 5, ctx.today, DuesPurpose.STUDY, meetings[0][0], note="团员学习读本")
 
 
 def _collect(
