@@ -34,6 +34,12 @@ def pinyin_pattern(needle: str) -> re.Pattern[str] | None:
     return re.compile(f"(?:^|[ {SYLLABLE_MARK}]){needle[0]}{''.join(steps)}", re.MULTILINE)
 
 
+def initials_of(key: str) -> str:
+    """The `initials` part of a search key ("zsf")."""
+    parts = key.split(" ")
+    return parts[2] if len(parts) > 2 else ""
+
+
 def syllables_of(key: str) -> str:
     """The `syl'la'bles` part of a search key ("" for a key written before it existed)."""
     parts = key.split(" ")
