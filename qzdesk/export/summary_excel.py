@@ -13,7 +13,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from qzdesk.export.xlsx import data_cell, save_atomically
 from qzdesk.services.committee.cadres import Analysis, CadreRow
-from qzdesk.services.committee.coverage import Coverage
+from qzdesk.services.committee.coverage import Coverage, UnitLine
 from qzdesk.services.receiving.comparison import MEASURES, Comparison
 from qzdesk.services.receiving.summary import SummaryRow
 
@@ -108,20 +108,8 @@ def write_coverage(path: Path, cov: Coverage) -> Path:
     _sheet(
         book,
         f"名录 {cov.period.code}",
-        ["单位", "乡镇（街道）", "领域", "团组织", "组建方式", "团员", "书记", "四有"],
-        (
-            [
-                x.state.name,
-                x.state.township,
-                x.state.sector.label,
-                (x.state.org_name or "") if x.state.has_org else "未建立",
-                x.state.form.label if x.state.has_org and x.state.form else "",
-                x.members,
-                x.secretary or "",
-                x.state.four_has_text if x.state.has_org else "",
-            ]
-            for x in cov.lines
-        ),
+        UnitLine.HEADERS,
+        (x.cells() for x in cov.lines),
     )
     _sheet(
         book,

@@ -21,7 +21,7 @@ from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.services.attachments import describe
 from qzdesk.services.committee.appraisal import Result
 from qzdesk.services.committee.cadres import Analysis
-from qzdesk.services.committee.coverage import Coverage
+from qzdesk.services.committee.coverage import Coverage, UnitLine
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.services.dues.book import DuesFigures
 from qzdesk.services.dues.money import Account
@@ -58,6 +58,7 @@ __all__ = [
     "Step",
     "StepRecord",
     "SummaryRow",
+    "UnitLine",
     "WindowState",
     "describe",
     "observer_label",

@@ -39,6 +39,20 @@ class Result:
     score: float | None
     result: Grade | None  # None: 未完成
 
+    HEADERS = ("姓名", "组织", "职务", "述职", "党政评价", "青年参评", "得分", "结果")
+
+    def cells(self) -> list[str]:
+        return [
+            self.name,
+            self.org,
+            self.post,
+            f"{self.report_on:%Y-%m-%d}" if self.report_on else "未述职",
+            self.party_grade.label if self.party_grade else UNKNOWN,
+            self.votes_text,
+            "" if self.score is None else f"{self.score:.1f}",
+            self.result_text,
+        ]
+
     @property
     def result_text(self) -> str:
         return self.result.label if self.result else "未完成"

@@ -19,7 +19,7 @@ from qzdesk.services.dates import add_months
 from qzdesk.services.desk import Context
 from qzdesk.services.periods import Period
 from qzdesk.services.receiving.facts import OrgFacts, facts_as_of
-from qzdesk.vocabulary import Sector, UnitChange
+from qzdesk.vocabulary import UNKNOWN, Sector, UnitChange
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,21 @@ class UnitLine:
     members: int | None  # 在册 from its latest archive, else as the committee typed it
     secretary: str | None  # from its latest archive; None: none on record
     archive_id: str | None
+
+    HEADERS = ("单位", "乡镇（街道）", "领域", "团组织", "组建方式", "团员", "书记", "四有")
+
+    def cells(self) -> list[str]:
+        state = self.state
+        return [
+            state.name,
+            state.township or UNKNOWN,
+            state.sector.label,
+            (state.org_name or "") if state.has_org else "未建立",
+            state.form.label if state.has_org and state.form else "",
+            UNKNOWN if self.members is None else str(self.members),
+            (self.secretary or UNKNOWN) if state.has_org else "",
+            state.four_has_text if state.has_org else "",
+        ]
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,7 @@ from qzdesk.ui.document_export import preview_pdf_and_save
 from qzdesk.ui.forms import date_edit
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.ui.write_dialog import WriteDialog
-from qzdesk.vocabulary import UNKNOWN, Grade
-
-HEADERS = ["姓名", "组织", "职务", "述职", "党政评价", "青年参评", "得分", "结果"]
+from qzdesk.vocabulary import Grade
 
 
 class AppraisalTab(QWidget):
@@ -57,7 +55,9 @@ class AppraisalTab(QWidget):
         self.note.setObjectName("appraisal_note")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.table = make_table(HEADERS, "appraisals", [70, 150, 50, 80, 70, 220, 50, 70])
+        self.table = make_table(
+            list(Result.HEADERS), "appraisals", [70, 150, 50, 80, 70, 220, 50, 70]
+        )
         layout.addWidget(self.table, 1)
 
     def reload(self) -> None:
@@ -70,22 +70,7 @@ class AppraisalTab(QWidget):
             f"{self.year.value()} 年度团干部 {len(results)} 人，已完成考评 {done} 人。"
             "三项按规则配置的权重合成；未登记党政评价或青年参评的为“未完成”。"
         )
-        fill_table(
-            self.table,
-            [
-                [
-                    r.name,
-                    r.org,
-                    r.post,
-                    f"{r.report_on:%Y-%m-%d}" if r.report_on else "未述职",
-                    r.party_grade.label if r.party_grade else UNKNOWN,
-                    r.votes_text,
-                    "" if r.score is None else f"{r.score:.1f}",
-                    r.result_text,
-                ]
-                for r in results
-            ],
-        )
+        fill_table(self.table, [r.cells() for r in results])
 
     def record(self) -> None:
         row = self.table.currentRow()

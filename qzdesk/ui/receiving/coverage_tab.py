@@ -21,27 +21,11 @@ from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import button_row, date_edit
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.ui.write_dialog import WriteDialog
-from qzdesk.vocabulary import UNKNOWN, FourHas, OrgForm, Sector, UnitChange
-
-HEADERS = ["单位", "乡镇（街道）", "领域", "团组织", "组建方式", "团员", "书记", "四有"]
+from qzdesk.vocabulary import FourHas, OrgForm, Sector, UnitChange
 
 
 def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
-
-
-def _cells(x: UnitLine) -> list[str]:
-    state = x.state
-    return [
-        state.name,
-        state.township or UNKNOWN,
-        state.sector.label,
-        (state.org_name or "") if state.has_org else "未建立",
-        state.form.label if state.has_org and state.form else "",
-        UNKNOWN if x.members is None else str(x.members),
-        (x.secretary or UNKNOWN) if state.has_org else "",
-        state.four_has_text if state.has_org else "",
-    ]
 
 
 class CoverageTab(QWidget):
@@ -63,7 +47,9 @@ class CoverageTab(QWidget):
                 )
             )
         )
-        self.table = make_table(HEADERS, "units", [110, 80, 130, 150, 70, 50, 60, 200])
+        self.table = make_table(
+            list(UnitLine.HEADERS), "units", [110, 80, 130, 150, 70, 50, 60, 200]
+        )
         layout.addWidget(self.table, 1)
 
     def show_data(self, cov: Coverage) -> None:
@@ -89,7 +75,7 @@ class CoverageTab(QWidget):
         )
         fill_table(
             self.table,
-            [_cells(x) for x in cov.lines],
+            [x.cells() for x in cov.lines],
             highlighted=[not x.state.has_org for x in cov.lines],
         )
 

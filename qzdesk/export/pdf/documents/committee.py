@@ -17,8 +17,7 @@ from qzdesk.export.pdf.layout import (
     paragraph,
 )
 from qzdesk.export.pdf.spec import DocumentSpec
-from qzdesk.services.archive.snapshot import Snapshot
-from qzdesk.vocabulary import UNKNOWN
+from qzdesk.services.archive.snapshot import Snapshot, UnitLine
 
 
 def _rate(value: float | None) -> str:
@@ -71,22 +70,7 @@ def build_coverage(snap: Snapshot) -> list[Flowable]:
             [[s.label, str(n), str(w)] for s, n, w in cov.by_sector],
         ),
         paragraph("名录", HEADING),
-        _table(
-            ["单位", "乡镇（街道）", "领域", "团组织", "组建方式", "团员", "书记", "四有"],
-            [
-                [
-                    x.state.name,
-                    x.state.township or UNKNOWN,
-                    x.state.sector.label,
-                    (x.state.org_name or "") if x.state.has_org else "未建立",
-                    x.state.form.label if x.state.has_org and x.state.form else "",
-                    UNKNOWN if x.members is None else str(x.members),
-                    (x.secretary or UNKNOWN) if x.state.has_org else "",
-                    x.state.four_has_text if x.state.has_org else "",
-                ]
-                for x in cov.lines
-            ],
-        ),
+        _table(list(UnitLine.HEADERS), [x.cells() for x in cov.lines]),
     ]
     notes = []
     if cov.hollow:
@@ -171,22 +155,7 @@ def build_appraisals(snap: Snapshot) -> list[Flowable]:
             + "）。",
             BODY,
         ),
-        _table(
-            ["姓名", "组织", "职务", "述职", "党政评价", "青年参评", "得分", "结果"],
-            [
-                [
-                    r.name,
-                    r.org,
-                    r.post,
-                    f"{r.report_on:%m-%d}" if r.report_on else "未述职",
-                    r.party_grade.label if r.party_grade else UNKNOWN,
-                    r.votes_text,
-                    "" if r.score is None else f"{r.score:.1f}",
-                    r.result_text,
-                ]
-                for r in snap.appraisals
-            ],
-        ),
+        _table(list(snap.appraisals[0].HEADERS), [r.cells() for r in snap.appraisals]),
     ]
 
 
