@@ -59,6 +59,15 @@ def add_parser(
     paying.add_argument("--paid-by", metavar="代交人")
     paying.add_argument("--consent", metavar="支委会同意", help="预交或补交超过规定月数时")
     paying.set_defaults(handler=lambda a, p: run(a, p, _pay))
+    extra = dues_sub.add_parser(
+        "extra", parents=[common], help="登记自愿多交的团费（不抵应交月份）"
+    )
+    extra.add_argument("--id-number", required=True, metavar="身份证号")
+    extra.add_argument("--amount", type=float, required=True, metavar="元")
+    extra.add_argument("--on", type=date.fromisoformat, required=True, metavar="交纳日期")
+    extra.add_argument("--method", default="现金", help="现金、转账或线上")
+    extra.add_argument("--note", default="", metavar="说明")
+    extra.set_defaults(handler=lambda a, p: run(a, p, _extra))
     status = dues_sub.add_parser("status", parents=[common], help="欠交名单和本年收缴情况")
     status.set_defaults(handler=lambda a, p: ask(a, p, _status))
     up = dues_sub.add_parser("handup", parents=[common], help="登记上缴上级团委的团费")
@@ -227,3 +236,12 @@ def _handover(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         f"已登记第 {recorded} 号交接。" if recorded else ""
     )
     return text, {"file": str(target), "balance_fen": sheet.account.closing_fen, "row": recorded}
+
+
+def _extra(ctx: Any, args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    from qzdesk.services.dues import book
+    from qzdesk.services.members import records
+
+    member_id = records.member_with_id_number(ctx, args.id_number)
+    entry = book.give_extra(ctx, member_id, args.amount, args.on, args.method, args.note).value
+    return f"已登记第 {entry} 号自愿多交：{args.amount:.2f} 元。", {"entry": entry}

@@ -213,3 +213,20 @@ def test_the_committee_s_summary_reads_and_sums_the_money_the_archives_carry(vil
     before = rows_of([older], profiles)[0]  # a format 5 archive: the money not reported
     assert before.handed_up_fen is None and summed([row, before]).handed_up_fen is None
     assert summed([row, before]).dues_rate == 1.0
+
+
+def test_a_voluntary_extra_is_held_but_meets_no_month(village, profiles):
+    store = village
+    first, _ = collected(store, profiles)
+    desk = desk_on(store, profiles, date(2026, 3, 1))
+    before = desk.read(book.figures, date(2026, 1, 1), date(2026, 2, 28))
+    entry = desk.write(book.give_extra, first, 10, date(2026, 2, 20), note="自愿多交").value
+    assert desk.read(money.balance) == fen("14.8")  # held with the rest
+    after = desk.read(book.figures, date(2026, 1, 1), date(2026, 2, 28))
+    assert after.paid_fen == before.paid_fen  # not 实交 of what was owed
+    statement = desk.read(book.statement, first, date(2026, 12, 1))
+    assert [m.paid for m in statement if m.month.year == 2026] == [True] * 12  # as before
+    desk.write(book.reverse, entry, "记错了人")
+    assert desk.read(money.balance) == fen("4.8")
+    with pytest.raises(ValidationError, match="金额应大于 0"):
+        desk.write(book.give_extra, first, 0, date(2026, 2, 20))

@@ -215,6 +215,36 @@ def collect(
     return Outcome(entries, CHANGED)
 
 
+def give_extra(
+    ctx: Context,
+    member_id: int,
+    amount_yuan: float,
+    on: date,
+    method: str = "现金",
+    note: str = "",
+) -> Outcome[int]:
+    """自愿多交: an amount given beyond what is owed, kept apart: it meets no month and is
+    not counted as 实交 of what was owed, but it is money the branch holds."""
+    member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
+    if on > ctx.today:
+        raise ValidationError("交纳日期不能晚于今天。", "on")
+    if method not in METHODS:
+        raise ValidationError(f"交纳方式应为{'、'.join(METHODS)}之一。", "method")
+    if amount_yuan <= 0:
+        raise ValidationError("金额应大于 0。", "amount")
+    entry = _post(
+        ctx,
+        member,
+        DuesEntryKind.EXTRA,
+        [month_of(on)],
+        fen(amount_yuan),
+        on,
+        method=method,
+        note=note.strip() or None,
+    )
+    return Outcome(entry, CHANGED)
+
+
 def exempt(
     ctx: Context, member_id: int, first_month: date, last_month: date, approval: str, on: date
 ) -> Outcome[int]:

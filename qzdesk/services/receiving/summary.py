@@ -77,6 +77,13 @@ class SummaryRow:
         return self.dues_paid / self.dues_due if self.dues_due else None
 
     @property
+    def money_text(self) -> str:
+        """团费 passed up / spent in yuan; empty where an archive did not report them."""
+        if self.handed_up_fen is None or self.spent_fen is None:
+            return ""
+        return f"{yuan_text(self.handed_up_fen)}/{yuan_text(self.spent_fen)}"
+
+    @property
     def label(self) -> str:
         """The organisation's name, indented under the committee that received it."""
         return f"{'　' * (self.depth - 1)}└ {self.org_name}" if self.depth else self.org_name
@@ -130,7 +137,7 @@ class SummaryRow:
             self.election,
             self.rating,
             "" if self.dues_rate is None else f"{self.dues_rate:.0%}",
-            _money(self.handed_up_fen, self.spent_fen),
+            self.money_text,
             f"{self.transfers_out}/{self.transfers_in}",
             f"{self.recommended}/{self.converted}",
             "；".join(self.differs) or "一致",
@@ -317,12 +324,6 @@ def _dues(dues: dict[str, Any] | None) -> dict[str, int | None]:
         "handed_up_fen": money["handed_up_fen"] if money else None,
         "spent_fen": sum(s["amount_fen"] for s in money["spent"]) if money else None,
     }
-
-
-def _money(handed_up: int | None, spent: int | None) -> str:
-    if handed_up is None or spent is None:
-        return ""
-    return f"{yuan_text(handed_up)}/{yuan_text(spent)}"
 
 
 def _known_sum(values: list[int | None]) -> int | None:

@@ -79,6 +79,10 @@ class DuesPage(Page):
         self.pay_button = QPushButton("登记交纳…")
         self.pay_button.setObjectName("record_payment")
         self.pay_button.clicked.connect(self.record_payment)
+        self.extra_button = QPushButton("自愿多交…")
+        self.extra_button.setObjectName("record_extra")
+        self.extra_button.setToolTip("团员自愿多交的团费：单独记账，不抵应交月份")
+        self.extra_button.clicked.connect(self.record_extra)
         self.basis_button = QPushButton("交纳类别…")
         self.basis_button.setObjectName("record_basis")
         self.basis_button.clicked.connect(self.record_basis)
@@ -89,7 +93,13 @@ class DuesPage(Page):
         self.copy_button = QPushButton("复制催交通知")
         self.copy_button.setObjectName("copy_reminder")
         self.copy_button.clicked.connect(self.copy_reminder)
-        for button in (self.collect_button, self.pay_button, self.basis_button, self.copy_button):
+        for button in (
+            self.collect_button,
+            self.pay_button,
+            self.extra_button,
+            self.basis_button,
+            self.copy_button,
+        ):
             top.addWidget(button)
         top.addStretch(1)
         layout.addLayout(top)
@@ -176,6 +186,9 @@ class DuesPage(Page):
     def record_payment(self) -> None:
         PaymentDialog(self.context, self._members(), self).exec()
 
+    def record_extra(self) -> None:
+        ExtraDialog(self.context, self._members(), self).exec()
+
     def record_basis(self) -> None:
         BasisDialog(self.context, self._members(), self).exec()
 
@@ -240,6 +253,37 @@ class PaymentDialog(MemberDialog):
             None,
             self.receipt.text().strip() or None,
             self.consent.text().strip() or None,
+        )
+
+
+class ExtraDialog(MemberDialog):
+    def __init__(
+        self, context: AppContext, members: list[tuple[int, str]], parent: QWidget
+    ) -> None:
+        super().__init__(context, members, "登记自愿多交", parent)
+        self.amount = number_box("extra_amount")
+        self.paid_on = QDateEdit(context.today())
+        self.paid_on.setDisplayFormat("yyyy-MM-dd")
+        self.method = QComboBox()
+        self.method.addItems(list(book.METHODS))
+        self.note = QLineEdit()
+        for label, widget in (
+            ("金额：", self.amount),
+            ("交纳日期：", self.paid_on),
+            ("方式：", self.method),
+            ("说明：", self.note),
+        ):
+            self.form.addRow(label, widget)
+        self.finish()
+
+    def submit(self) -> None:
+        self.write(
+            book.give_extra,
+            self.member.currentData(),
+            self.amount.value(),
+            self.paid_on.date().toPython(),
+            self.method.currentText(),
+            self.note.text(),
         )
 
 

@@ -21,7 +21,7 @@ from qzdesk.services.archive.snapshot import Snapshot, SummaryRow
 
 KINDS = ("assembly", "committee", "lecture", "league_day")
 HEADERS = ["组织", "在册团员", "本期入团", "本期离团", "支部大会", "支委会", "团课", "主题团日"]
-HEADERS += ["已注册", "书记", "定级"]
+HEADERS += ["已注册", "书记", "定级", "团费收缴率", "团费上缴/支出"]
 
 
 def _row(r: SummaryRow) -> list[str]:
@@ -34,6 +34,8 @@ def _row(r: SummaryRow) -> list[str]:
         str(r.registered),
         r.secretary,
         r.rating or "—",
+        "—" if r.dues_rate is None else f"{r.dues_rate:.0%}",
+        r.money_text or "—",
     ]
 
 
@@ -73,7 +75,8 @@ def build(snap: Snapshot) -> list[Flowable]:
             paragraph(
                 "“支部大会”等列为已开/应开：已开只计已签字的会议记录，应开按各组织台账所载"
                 "规则配置的频次、自团支部成立之月起计算；定级为年度台账的对标定级，由本级按"
-                "台账所载评分重新核算。",
+                "台账所载评分重新核算。团费收缴率为本期各应交月份均已交清的人数占应交人数之比，"
+                "上缴/支出为本期金额（元），合计行为各组织之和。",
                 SMALL,
             ),
         ]
