@@ -210,3 +210,12 @@ def test_the_cadre_database_exports_with_its_analysis(town, profiles, tmp_path):
     assert listing.max_row == 1 + len(found.rows)
     genders = [r[2] for r in structure.iter_rows(min_row=2, values_only=True) if r[0] == "性别"]
     assert sum(genders) == len(found.rows) and changes.max_row == 1  # no falls: headers only
+
+
+def test_a_cadre_s_posts_are_the_archives_own_history(town, profiles):
+    desk = desk_on(town, profiles, TODAY)
+    someone = desk.read(cadres.cadre_rows, parse_period(str(TODAY.year)))[0].cadre
+    posts = desk.read(cadres.posts_held, someone.id_number)
+    assert posts and all(org == someone.org_name for _, org, _, _ in posts)
+    assert posts[-1][3] == someone.post
+    assert desk.read(cadres.posts_held, "000000000000000000") == []

@@ -13,13 +13,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from qzdesk.models import CadreFile, CadreTraining, FallNote
+from qzdesk.models import CadreFile, CadreTraining, FallNote, Receipt
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation.orgs import counts_as_branch
-from qzdesk.services.periods import Period, instant_text
+from qzdesk.services.periods import Period, instant_text, parse_period
 from qzdesk.services.receiving.cadres import (
     Cadre,
     cadres_of,
@@ -220,6 +220,21 @@ def cadre_rows(ctx: Context, period: Period) -> list[CadreRow]:
             )
         )
     return rows
+
+
+def posts_held(ctx: Context, id_number: str) -> list[tuple[str, str, str, str]]:
+    """A cadre's posts as every archive received states them, oldest period first:
+    (period, organisation, branch, post). The history is the archives' own."""
+    found = []
+    for receipt in ctx.session.scalars(
+        select(Receipt).where(Receipt.accepted.is_(True), Receipt.superseded_by.is_(None))
+    ):
+        if receipt.data is None:
+            continue
+        for cadre in cadres_of(receipt.data):
+            if cadre.id_number == id_number:
+                found.append((receipt.period_code or "", cadre.org_name, cadre.branch, cadre.post))
+    return sorted(found, key=lambda p: (parse_period(p[0]).end, p[1], p[2]))
 
 
 def _no_secretary(ctx: Context, end: date) -> list[str]:

@@ -31,7 +31,7 @@ class UnitLine:
     secretary: str | None  # from its latest archive; None: none on record
     archive_id: str | None
 
-    HEADERS = ("单位", "乡镇（街道）", "领域", "团组织", "组建方式", "团员", "书记", "四有")
+    HEADERS = ("单位", "乡镇（街道）", "领域", "青年", "团组织", "组建方式", "团员", "书记", "四有")
 
     def cells(self) -> list[str]:
         state = self.state
@@ -39,6 +39,7 @@ class UnitLine:
             state.name,
             state.township or UNKNOWN,
             state.sector.label,
+            UNKNOWN if state.youth_count is None else str(state.youth_count),
             (state.org_name or "") if state.has_org else "未建立",
             state.form.label if state.has_org and state.form else "",
             UNKNOWN if self.members is None else str(self.members),

@@ -148,6 +148,10 @@ class CadreFileDialog(WriteDialog):
         self.establishment = QLineEdit(chosen.establishment or "")
         self.establishment.setPlaceholderText("行政、事业、企业、村（社区）干部或无")
         self.phone = QLineEdit()
+        self.history = QLabel("正在读取任职经历…")
+        self.history.setObjectName("cadre_history")
+        self.history.setWordWrap(True)
+        context.read(cadres.posts_held, chosen.cadre.id_number or "", on_done=self._show_posts)
         for label, widget in (
             ("职务：", QLabel(f"{chosen.cadre.org_name} {chosen.cadre.post}")),
             ("性质：", self.nature),
@@ -155,9 +159,19 @@ class CadreFileDialog(WriteDialog):
             ("", self.party),
             ("编制：", self.establishment),
             ("联系电话：", self.phone),
+            ("任职经历：", self.history),
         ):
             self.form.addRow(label, widget)
         self.finish("保存")
+
+    def _show_posts(self, posts: list[tuple[str, str, str, str]]) -> None:
+        self.history.setText(
+            "；".join(
+                f"{period} {org}{'' if branch == org else '／' + branch} {post}"
+                for period, org, branch, post in posts
+            )
+            or "收到的台账中没有记载"
+        )
 
     def submit(self) -> None:
         nature = self.nature.currentData()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -48,7 +49,7 @@ class CoverageTab(QWidget):
             )
         )
         self.table = make_table(
-            list(UnitLine.HEADERS), "units", [110, 80, 130, 150, 70, 50, 60, 200]
+            list(UnitLine.HEADERS), "units", [110, 80, 130, 50, 150, 70, 50, 60, 200]
         )
         layout.addWidget(self.table, 1)
 
@@ -115,11 +116,23 @@ class AddUnitsDialog(WriteDialog):
         self.township = QLineEdit()
         self.township.setObjectName("unit_township")
         self.on = date_edit("unit_listed_on", context.today())
+        self.youth = QSpinBox()
+        self.youth.setObjectName("unit_youth")
+        self.youth.setRange(-1, 100_000)  # -1: 未填 (0 is a count)
+        self.youth.setSpecialValueText("未填")
+        self.youth.setValue(-1)
+        self.members = QSpinBox()
+        self.members.setObjectName("unit_members")
+        self.members.setRange(-1, 100_000)
+        self.members.setSpecialValueText("未填（有台账时按台账）")
+        self.members.setValue(-1)
         for label, widget in (
             ("名称：", self.names),
             ("领域：", self.sector),
             ("乡镇（街道）：", self.township),
             ("列入日期：", self.on),
+            ("青年人数：", self.youth),
+            ("团员人数：", self.members),
         ):
             self.form.addRow(label, widget)
         self.finish("列入")
@@ -131,7 +144,13 @@ class AddUnitsDialog(WriteDialog):
             Sector(self.sector.currentData()),
             self.on.date().toPython(),
             self.township.text(),
+            _count(self.youth),
+            _count(self.members),
         )
+
+
+def _count(box: QSpinBox) -> int | None:
+    return None if box.value() < 0 else box.value()
 
 
 class ChangeDialog(WriteDialog):
