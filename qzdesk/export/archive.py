@@ -28,6 +28,7 @@ from qzdesk.export.pdf.layout import (
     EmptyNote,
     PageInfo,
     PageMark,
+    PageRef,
     data_table,
     paragraph,
     render,
@@ -76,7 +77,7 @@ def _quality(snap: Snapshot) -> str:
 
 
 def _story(snap: Snapshot, archive_id: str, pages: dict[str, int]) -> list[Flowable]:
-    """The cover with its 目录 (page numbers from `pages`, filled by a first layout), the
+    """The cover with its 目录 (page numbers noted in `pages` as the documents are laid out), the
     documents that have content, and the seal page. Documents with nothing in the period
     are listed once on the cover instead of each getting a page."""
     built = [(spec, spec.build(snap)) for spec in DOCUMENTS]
@@ -104,7 +105,7 @@ def _story(snap: Snapshot, archive_id: str, pages: dict[str, int]) -> list[Flowa
         data_table(
             ["序号", "内容", "页码"],
             [
-                [str(i), title, str(pages.get(key, "…"))]
+                [str(i), title, PageRef(pages, key)]
                 for i, (title, key) in enumerate(zip(contents, keys, strict=True), 1)
             ],
             [20 * mm, 130 * mm, 20 * mm],
@@ -171,11 +172,9 @@ def build_archive(ctx: Context, period: Period, password: str) -> tuple[str, byt
         )
     title = ARCHIVE_TITLE[data["branch"]["kind"]]
     info = PageInfo(data["branch"]["name"], title, period.label, archive_id, ctx.now)
-    # Laid out twice: the first pass finds the page each document starts on for the 目录
-    # (same line count both times, so the pages do not move).
-    pages: dict[str, int] = {}
-    render(_story(snap, archive_id, pages), info)
-    pdf = render(_story(snap, archive_id, dict(pages)), info)
+    # Laid out once: each document's first page is noted as it is laid out (PageMark) and
+    # the 目录's page numbers are written in when the file is saved (PageRef).
+    pdf = render(_story(snap, archive_id, {}), info)
     return archive_id, sign_archive(pdf, data, key, cert, ctx.now)
 
 

@@ -98,6 +98,32 @@ class PageMark(Flowable):
         self.pages[self.key] = self.canv.getPageNumber()
 
 
+class PageRef(Flowable):
+    """The page a section starts on, written in when the document is saved: the 目录 on
+    the cover names pages laid out after it, so the document is laid out once, not twice
+    (the page numbers drawn by `_NumberedCanvas.save`, as the footer's 共 y 页 is)."""
+
+    SIZE = 9.0
+
+    def __init__(self, pages: dict[str, int], key: str) -> None:
+        super().__init__()
+        self.pages, self.key = pages, key
+
+    def __str__(self) -> str:
+        return "000"  # the widest a page number is measured as
+
+    def wrap(self, available_width: float, *_: float) -> tuple[float, float]:
+        return available_width, self.SIZE * 1.2
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        self.canv.page_refs.append((self.canv.getPageNumber(), x, y, self))  # type: ignore[attr-defined]
+
+    @property
+    def text(self) -> str:
+        return str(self.pages.get(self.key, "…"))
+
+
 def data_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
 ) -> Table:
@@ -111,7 +137,9 @@ def data_table(
     room = [w - CELL_PADDING for w in columns]
     body = [
         [
-            text
+            cell
+            if isinstance(cell, Flowable)
+            else text
             if "\n" not in (text := str(cell)) and pdfmetrics.stringWidth(text, FONT, 9) <= fit
             else paragraph(text, CELL)
             for cell, fit in zip(row, room, strict=False)
@@ -212,6 +240,7 @@ class _NumberedCanvas(Canvas):
         # The header states the version the signed file's catalog declares (pyHanko's 2.0).
         super().__init__(*args, **{**kwargs, "pdfVersion": (2, 0)})
         self._pages: list[dict[str, Any]] = []
+        self.page_refs: list[tuple[int, float, float, PageRef]] = []
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
         self._pages.append(dict(self.__dict__))
@@ -222,6 +251,10 @@ class _NumberedCanvas(Canvas):
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             self._decorate(number, total)
+            for page, x, y, ref in self.page_refs:
+                if page == number:
+                    self.setFont(FONT, ref.SIZE)
+                    self.drawString(x, y + ref.SIZE * 0.4, ref.text)
             super().showPage()
         super().save()
 
