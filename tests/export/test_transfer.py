@@ -107,30 +107,7 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
         with pytest.raises(ValidationError, match="不会重复登记"):
             vdesk.write(receive_file, packages[0], branch, PASSWORD, receipts)
 
-        def compare(ctx):
-            for path in packages:
-                opened = open_package(ctx, path.read_bytes())
-                pkg = package_from(opened.data)
-                member_id = records.member_with_id_number(ctx, pkg.member["id_number"])
-                here = timeline.timeline(ctx, member_id)
-                came = [e for e in here if e.kind != "transfer_in"]
-                assert [(e.on, e.kind, e.text) for e in came] == [
-                    (e.on, e.kind, e.text) for e in pkg.timeline
-                ]
-                assert all(
-                    e.source == (s.source or sender_org)
-                    for e, s in zip(came, pkg.timeline, strict=True)
-                )
-                assert [e.kind for e in here if e.kind == "transfer_in"] == ["transfer_in"]
-                held = {p.paper: p for p in papers.papers(ctx, member_id)}
-                assert held[Paper.LETTER].present and held[Paper.LETTER].sha256
-                for sent in pkg.papers:
-                    if sent.paper is not Paper.LETTER and sent.present is not None:
-                        assert held[sent.paper].present == sent.present
-                        assert held[sent.paper].sha256 == sent.sha256
-            return True
-
-        assert vdesk.read(compare)
+        assert vdesk.read(arrived_whole, packages, sender_org)
         # The village's archive of the year counts them in; last year's never held them.
         year = parse_period(str(clock.today().year))
         arrived = vdesk.read(take_snapshot, year)
@@ -158,6 +135,115 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
     sent = school.read(take_snapshot, parse_period(str(clock.today().year)))
     assert {(t.direction, t.state) for t in sent.transfers} == {("out", TransferState.DONE)}
     assert row_of(archive_data(sent, ARCHIVE_ID), {}).transfers_out == len(ids)
+
+
+def arrived_whole(ctx, packages: list[Path], sender_org: str) -> bool:
+    """Each package's member is here with the timeline it carried, entry by entry (the
+    source the sender's, or the sender where the entry was its own), one 转入 of theirs,
+    and the papers as sent (the 介绍信 now held as a paper)."""
+    for path in packages:
+        pkg = package_from(open_package(ctx, path.read_bytes()).data)
+        member_id = records.member_with_id_number(ctx, pkg.member["id_number"])
+        here = timeline.timeline(ctx, member_id)
+        came = [e for e in here if e.kind != "transfer_in"]
+        assert [(e.on, e.kind, e.text) for e in came] == [
+            (e.on, e.kind, e.text) for e in pkg.timeline
+        ]
+        assert all(
+            e.source == (s.source or sender_org) for e, s in zip(came, pkg.timeline, strict=True)
+        )
+        assert [e.kind for e in here if e.kind == "transfer_in"] == ["transfer_in"]
+        held = {p.paper: p for p in papers.papers(ctx, member_id)}
+        assert held[Paper.LETTER].present and held[Paper.LETTER].sha256
+        for sent in pkg.papers:
+            if sent.paper is not Paper.LETTER and sent.present is not None:
+                assert held[sent.paper].present == sent.present
+                assert held[sent.paper].sha256 == sent.sha256
+    return True
+
+
+def test_forty_graduates_go_to_a_village_and_a_university_and_are_closed_by_receipts(
+    tmp_path, profiles
+):
+    """毕业转接 at the scale of a class: 40 leave in one batch, half to a village branch and
+    half to a university's committee; both receive every package whole and the school is
+    closed by the 40 回执."""
+    from qzdesk.services.clock import FixedClock, running_on
+    from qzdesk.services.demo.build import build_demo
+    from qzdesk.services.setup import SetupRequest, initialise
+    from qzdesk.vocabulary import OrgKind
+
+    today = clock.today()
+    school_root, village_root = tmp_path / "school", tmp_path / "village"
+    university_root = tmp_path / "university"
+    with running_on(FixedClock.on(today)):
+        with Store.open(school_root, "tests", create=True) as school_store:
+            build_demo(school_store, profiles, today, 90, history=False)
+        with Store.open(village_root, "tests", create=True) as made:
+            build_branch_demo(made, profiles, today, "东关村团支部（演示）", Sector.VILLAGE, 5)
+        with Store.open(university_root, "tests", create=True) as made:
+            initialise(
+                made,
+                SetupRequest(
+                    org_name="某大学团委",
+                    org_kind=OrgKind.COMMITTEE,
+                    sector=Sector.OTHER,
+                    secretary="吴老师",
+                    password=PASSWORD,
+                    profile_id="qinzhou-2024",
+                    parent_org="共青团某省委",
+                    branches=[f"{today.year}级新生团支部"],
+                ),
+                profiles,
+            )
+    sides = {
+        village_root: Side("东关村团支部（演示）", "某镇团委"),
+        university_root: Side("某大学团委", "共青团某省委"),
+    }
+    with Store.open(school_root, "tests") as school_store:
+        school = desk_at(school_store, profiles=profiles)
+
+        def graduates(ctx):
+            found = ctx.session.query(Member.id).filter(
+                Member.status == MemberStatus.ACTIVE.value, Member.voided.is_(False)
+            )
+            ids = [i for (i,) in found.order_by(Member.id).limit(40)]
+            moves = [
+                book.Move(i, sides[village_root if n % 2 else university_root], TransferCause.STUDY)
+                for n, i in enumerate(ids)
+            ]
+            made = book.transfer_out(ctx, moves).value
+            return ids, [p.path for p in write_packages(ctx, made, PASSWORD, tmp_path / "U盘")]
+
+        ids, packages = school.write(graduates)
+        assert len(ids) == len(packages) == 40
+        sender_org = school.read(book.transfers, "out")[0].sender.org
+    receipts = tmp_path / "回执"
+    for root, side in sides.items():
+        with Store.open(root, "tests") as there:
+            desk = desk_at(there, profiles=profiles)
+            branch = desk.read(lambda ctx: ctx.overview.open_branches[0].id)
+            mine = [p for p in packages if side.org in addressed_to(desk, p)]
+            assert len(mine) == 20
+            for path in mine:
+                desk.write(receive_file, path, branch, PASSWORD, receipts)
+            assert desk.read(arrived_whole, mine, sender_org)
+    with Store.open(school_root, "tests") as school_store:
+        school = desk_at(school_store, profiles=profiles)
+        for receipt in sorted(receipts.glob("回执-*.pdf")):
+            school.write(confirm_file, receipt)
+        states = {r.state for r in school.read(book.transfers, "out")}
+        assert states == {TransferState.DONE}
+        left = {
+            r.id for r in records.roster(school_store) if r.status is MemberStatus.TRANSFERRED_OUT
+        }
+        assert set(ids) <= left
+
+
+def addressed_to(desk, path: Path) -> str:
+    """Where the package is addressed (the receiving organisation's name)."""
+    opened = desk.read(open_package, path.read_bytes())
+    return package_from(opened.data).receiver.org
 
 
 def open_package_text(desk, path: Path) -> str:
