@@ -28,6 +28,7 @@ from qzdesk.models import (
     Org,
     StageEvent,
     Term,
+    Transfer,
 )
 from qzdesk.models import Meeting as MeetingRow
 from qzdesk.services import audit, clock
@@ -526,10 +527,16 @@ def minutes(store: Store, profiles: dict[str, RuleProfile], meeting_id: int) -> 
 
 
 def branch_members_on(store: Store, branch_id: int) -> list[tuple[int, str]]:
-    """The members attendance is chosen from: those of the branch on the books now."""
+    """The members attendance is chosen from: those of the branch on the books now, but
+    not those 转出中 (counted on the books until the 回执, no longer expected at meetings)."""
+    leaving = select(Transfer.member_id).where(
+        Transfer.direction == "out", Transfer.state == "pending"
+    )
     with store.transaction() as session:
         rows = session.execute(
-            select(Member.id, Member.name).where(on_books(branch_id)).order_by(Member.id)
+            select(Member.id, Member.name)
+            .where(on_books(branch_id), Member.id.not_in(leaving))
+            .order_by(Member.id)
         )
         return [(r[0], r[1]) for r in rows]
 
