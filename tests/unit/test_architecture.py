@@ -164,7 +164,7 @@ DOMAIN_IMPORTS = {
     "dues": {"meetings", "organisation"},
     "committee": {"members", "organisation", "receiving", "storage"},
     "dossier": {"admission", "meetings", "members", "organisation", "party", "storage"},
-    "party": {"admission", "meetings", "members", "organisation", "storage"},
+    "party": {"admission", "dues", "meetings", "members", "organisation", "storage"},
     "transfer": {"dossier", "dues", "members", "organisation", "security", "storage"},
 }
 

@@ -16,6 +16,7 @@ from qzdesk.export.pdf.party_form import recommendation_pdf
 from qzdesk.services.archive.data import archive_data
 from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.dossier.timeline import timeline
+from qzdesk.services.dues import book as dues_book
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.party import recommend
@@ -111,6 +112,9 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     row = records.member_record(store, person)
     assert row.draft.political_status is PoliticalStatus.PARTY_PROBATIONARY
     assert row.draft.party_joined_on == date(2026, 7, 1)
+    # A 预备党员 may stop paying 团费: nothing is owed from the month after.
+    months = {m.month: m for m in desk.read(dues_book.statement, person, date(2026, 9, 1))}
+    assert months[date(2026, 8, 1)].due_fen == 0 and not months[date(2026, 8, 1)].owing
     # The archives count it: approved in 2025, taken in by the Party in 2026; the data
     # meets the schema and a reader of it counts as the page does.
     for year, approved, converted in (("2025", 1, 0), ("2026", 0, 1)):

@@ -26,6 +26,7 @@ from qzdesk.services.admission.requirements import VoteResult, count_vote
 from qzdesk.services.changes import Outcome, Topic
 from qzdesk.services.dates import add_months
 from qzdesk.services.desk import Context
+from qzdesk.services.dues import book as dues_book
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings.evaluation import Grade
@@ -36,7 +37,7 @@ from qzdesk.services.party.steps import ORDER, PartyAnswer, PartyStep
 from qzdesk.services.periods import instant_text
 from qzdesk.services.reminders import Reminder
 from qzdesk.services.workdays import working_days_from
-from qzdesk.vocabulary import MemberStatus, PoliticalStatus
+from qzdesk.vocabulary import DuesCategory, MemberStatus, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 APPLIED = "party_applied"  # the member event: 递交入党申请书, on its day
@@ -471,12 +472,15 @@ def record_step(
 
 def _answered(ctx: Context, view: RecommendationView, answer: PartyAnswer, on: date) -> None:
     """A 预备党员 or 正式党员: the member's 政治面貌 and 入党时间 follow the answer, changed
-    as any correction of the record is (history and audit)."""
+    as any correction of the record is (history and audit); a 预备党员 may stop paying
+    团费 (中青发〔2016〕13号): their dues are reckoned so from the month after."""
     if answer not in (PartyAnswer.PROBATIONARY, PartyAnswer.FULL):
         return
     draft = records.draft_of(ctx.session.get_one(Member, view.member_id))
     if answer is PartyAnswer.PROBATIONARY:
         draft.political_status, draft.party_joined_on = PoliticalStatus.PARTY_PROBATIONARY, on
+        following = add_months(on.replace(day=1), 1)
+        dues_book.set_basis(ctx, view.member_id, DuesCategory.PARTY_PROBATIONARY, following)
     else:
         draft.political_status = PoliticalStatus.PARTY
     records.update_member(ctx.store, view.member_id, draft, dict(ctx.profiles), ctx.today)
