@@ -18,6 +18,8 @@ from qzdesk.services.archive.take import take_snapshot
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.services.dues import book as dues_book
 from qzdesk.services.errors import ValidationError
+from qzdesk.services.meetings import minutes
+from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
 from qzdesk.services.members import records
 from qzdesk.services.party import recommend
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
@@ -88,7 +90,29 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     with pytest.raises(ValidationError, match="推优大会无效"):
         desk.write(recommend.record_step, rec, PartyStep.VOTE, date(2025, 9, 10), half)
     votes = {"expected": 10, "present": 8, "for": 6, "against": 1, "abstain": 1}
-    desk.write(recommend.record_step, rec, PartyStep.VOTE, date(2025, 9, 10), votes)
+    # The vote is written into that day's 支部大会 draft too, pointing back here.
+    branch = desk.read(recommend.recommendation, rec).branch_id
+    other_day = MinutesDraft(MeetingKind.ASSEMBLY, date(2025, 9, 9), "推优大会")
+    wrong = minutes.create_minutes(store, branch, other_day, date(2025, 9, 10)).value
+    with pytest.raises(ValidationError, match="同一天召开的支部大会"):
+        desk.write(
+            recommend.record_step,
+            rec,
+            PartyStep.VOTE,
+            date(2025, 9, 10),
+            {**votes, "meeting_id": wrong},
+        )
+    that_day = MinutesDraft(MeetingKind.ASSEMBLY, date(2025, 9, 10), "推优大会")
+    meeting = minutes.create_minutes(store, branch, that_day, date(2025, 9, 10)).value
+    desk.write(
+        recommend.record_step,
+        rec,
+        PartyStep.VOTE,
+        date(2025, 9, 10),
+        {**votes, "meeting_id": meeting},
+    )
+    written = minutes.minutes(store, profiles, meeting).draft.resolutions
+    assert [(r.votes_for, r.against, r.abstain) for r in written] == [(6, 1, 1)]
     desk.write(recommend.record_step, rec, PartyStep.REVIEWED, date(2025, 9, 12))
     # 5 working days from Tuesday 30 September 2025 run over the National Day holiday
     # (1–8 October) and the Saturday worked in exchange (11 October): to Monday 13 October.
@@ -123,7 +147,7 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
         validator = jsonschema.Draft202012Validator(
             SCHEMA, format_checker=jsonschema.FormatChecker()
         )
-        assert not list(validator.iter_errors(data))
+        assert not [(list(e.path), e.message) for e in validator.iter_errors(data)]
         row = row_of(data, {})
         assert (snap.party.recommended, snap.party.converted) == (approved, converted)
         assert (row.recommended, row.converted) == (approved, converted)

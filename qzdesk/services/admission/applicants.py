@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from qzdesk.models import (
     Applicant,
-    Meeting,
     Member,
     Objection,
     Org,
@@ -52,6 +51,7 @@ from qzdesk.services.members.validation import MemberDraft, check_member, normal
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile, rules_in_force
+from qzdesk.services.resolutions import into_minutes
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import MemberStatus
 
@@ -411,7 +411,15 @@ def record_step(
             result = tally(profile, details["expected"], details["present"], details["for"])
             details.update(quorate=result.quorate, passed=result.passed, basis=result.basis)
             if details.get("meeting_id") is not None:
-                _into_minutes(session, applicant, on, details)
+                into_minutes(
+                    session,
+                    details["meeting_id"],
+                    applicant.branch_id,
+                    on,
+                    f"接收{applicant.name}为中国共产主义青年团团员",
+                    details,
+                    applicant_id=applicant.id,
+                )
         if step is Step.APPROVAL:
             vote = facts.passed_vote
             assert vote is not None
@@ -437,33 +445,6 @@ def record_step(
         )
         changed = CHANGED | ({Topic.MEMBERS} if step is Step.APPROVAL else set())
         return Outcome([f for f in findings if not f.blocking], frozenset(changed))
-
-
-def _into_minutes(
-    session: Session, applicant: Applicant, on: date, details: dict[str, Any]
-) -> None:
-    """The vote also goes into the 支部大会's draft minutes, pointing back at the applicant."""
-    meeting = session.get(Meeting, details["meeting_id"])
-    if (
-        meeting is None
-        or meeting.kind != "assembly"
-        or meeting.branch_id != applicant.branch_id
-        or meeting.held_on != on
-    ):
-        raise ValidationError("请选择同一团支部、同一天召开的支部大会会议记录。", "meeting_id")
-    if meeting.status == "signed":
-        raise ValidationError("该支部大会的会议记录已签字确认，不能再写入表决结果。", "meeting_id")
-    meeting.resolutions = [
-        *meeting.resolutions,
-        {
-            "text": f"接收{applicant.name}为中国共产主义青年团团员",
-            "votes_for": details["for"],
-            "against": details["against"],
-            "abstain": details["abstain"],
-            "valid": None,
-            "applicant_id": applicant.id,
-        },
-    ]
 
 
 def _admit(

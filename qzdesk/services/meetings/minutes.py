@@ -77,6 +77,7 @@ class Resolution:
     abstain: int | None = None
     valid: bool | None = None  # set at sign-off
     applicant_id: int | None = None  # an admission vote, recorded from the applicant's side
+    recommendation_id: int | None = None  # a 推优入党 vote, recorded from its side
 
 
 @dataclass

@@ -36,6 +36,7 @@ from qzdesk.services.members.validation import age_on
 from qzdesk.services.party.steps import ORDER, PartyAnswer, PartyStep
 from qzdesk.services.periods import instant_text
 from qzdesk.services.reminders import Reminder
+from qzdesk.services.resolutions import into_minutes
 from qzdesk.services.workdays import working_days_from
 from qzdesk.vocabulary import DuesCategory, MemberStatus, PoliticalStatus
 
@@ -441,7 +442,20 @@ def record_step(
             f"下一步应是“{expected.label if expected else ''}”，不是“{step.label}”。"
         )
     if step is PartyStep.VOTE:
+        meeting_id = details.get("meeting_id")
         details = _check_vote(ctx, details)
+        if meeting_id is not None:
+            # The vote goes into the 支部大会's draft minutes too, pointing back here.
+            into_minutes(
+                ctx.session,
+                int(meeting_id),
+                view.branch_id,
+                on,
+                f"推荐{view.name}为入党积极分子人选",
+                details,
+                recommendation_id=rec_id,
+            )
+            details["meeting_id"] = int(meeting_id)
         if not details["passed"]:
             _add_step(ctx, rec_id, step, on, details)
             return Outcome(None, CHANGED)  # recorded as held: the recommendation stops here

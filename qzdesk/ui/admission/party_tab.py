@@ -4,6 +4,7 @@ printed from what was recorded."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.desk import Context
+from qzdesk.services.meetings import minutes
 from qzdesk.services.party import recommend
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
 from qzdesk.ui.context import AppContext
@@ -204,6 +206,13 @@ class PartyStepDialog(QDialog):
             box.setRange(0, 10_000)
             self.counts[key] = box
             form.addRow(f"{label}（人）：", box)
+        self.minutes = QComboBox()
+        self.minutes.setObjectName("party_minutes")
+        self.minutes.addItem("（不写入会议记录）", None)
+        form.addRow("写入会议记录：", self.minutes)
+        context.submit(
+            minutes.assemblies, context.store, view.branch_id, True, on_done=self._minutes
+        )
         self.answer = QComboBox()
         self.answer.setObjectName("party_answer")
         for answer in PartyAnswer:
@@ -223,9 +232,14 @@ class PartyStepDialog(QDialog):
     def step(self) -> PartyStep:
         return PartyStep(self.choice.currentData())
 
+    def _minutes(self, drafts: list[tuple[int, date, str]]) -> None:
+        for meeting_id, held_on, topic in drafts:
+            self.minutes.addItem(f"{held_on:%Y-%m-%d} {topic}（草稿）", meeting_id)
+
     def _fields(self) -> None:
         for box in self.counts.values():
             box.setEnabled(self.step is PartyStep.VOTE)
+        self.minutes.setEnabled(self.step is PartyStep.VOTE)
         self.answer.setEnabled(self.step is PartyStep.ANSWER)
 
     def submit(self) -> None:
@@ -233,6 +247,8 @@ class PartyStepDialog(QDialog):
         details: dict[str, Any] = {}
         if step is PartyStep.VOTE:
             details = {key: box.value() for key, box in self.counts.items()}
+            if self.minutes.currentData() is not None:
+                details["meeting_id"] = self.minutes.currentData()
         elif step is PartyStep.ANSWER:
             details = {"answer": self.answer.currentData()}
         elif step is PartyStep.WITHDRAWN:
