@@ -96,3 +96,12 @@ def test_one_member_from_eligibility_to_the_party_s_answer(signed_in, qtbot, tmp
     assert "应到12人，实到10人，赞成8人，反对1人，弃权1人，通过率67%" in flat
     assert records.member_record(store, adult).draft.political_status is PoliticalStatus.LEAGUE
     assert tab.rows[0].answer is PartyAnswer.ACTIVIST
+    # The roster finds them where they now stand on the 团→党 ladder.
+    roster = window.roster
+    window.nav.setCurrentRow(window.pages.index(roster))
+    roster.refresh()
+    qtbot.waitUntil(lambda: adult in roster.stages, timeout=10_000)
+    roster.ladder.setCurrentIndex(roster.ladder.findData("activist"))
+    qtbot.waitUntil(lambda: roster.proxy.member_ids() == [adult], timeout=10_000)
+    roster.ladder.setCurrentIndex(roster.ladder.findData("party"))
+    assert adult not in roster.proxy.member_ids()

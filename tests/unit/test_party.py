@@ -22,7 +22,7 @@ from qzdesk.services.meetings import minutes
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft
 from qzdesk.services.members import records
 from qzdesk.services.party import recommend
-from qzdesk.services.party.steps import PartyAnswer, PartyStep
+from qzdesk.services.party.steps import LadderStage, PartyAnswer, PartyStep
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.storage.store import Store
@@ -82,6 +82,7 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     desk = desk_at(store, profiles=profiles)
     person = adult(store, profiles, 1)
     desk.write(recommend.record_application, person, APPLIED)
+    assert desk.read(recommend.ladder)[person] is LadderStage.APPLIED
     rec = desk.write(recommend.propose, person, date(2025, 9, 1)).value
     with pytest.raises(ValidationError, match="下一步应是"):
         desk.write(recommend.record_step, rec, PartyStep.VOTE, date(2025, 9, 2))
@@ -130,12 +131,14 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     pdf = recommendation_pdf(form)
     (tmp_path / "推荐表.pdf").write_bytes(pdf)
     assert text.count("推荐优秀团员作为入党积极分子人选登记表") == 3
+    assert desk.read(recommend.ladder)[person] is LadderStage.RECOMMENDED
     desk.write(recommend.record_step, rec, PartyStep.SENT, date(2025, 10, 20))
     answer = {"answer": PartyAnswer.PROBATIONARY.value}
     desk.write(recommend.record_step, rec, PartyStep.ANSWER, date(2026, 7, 1), answer)
     row = records.member_record(store, person)
     assert row.draft.political_status is PoliticalStatus.PARTY_PROBATIONARY
     assert row.draft.party_joined_on == date(2026, 7, 1)
+    assert desk.read(recommend.ladder)[person] is LadderStage.PARTY
     # A 预备党员 may stop paying 团费: nothing is owed from the month after.
     months = {m.month: m for m in desk.read(dues_book.statement, person, date(2026, 9, 1))}
     assert months[date(2026, 8, 1)].due_fen == 0 and not months[date(2026, 8, 1)].owing

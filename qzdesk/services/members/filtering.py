@@ -37,6 +37,7 @@ class RosterQuery:
     political: PoliticalStatus | None = None
     age_band: int | None = None
     turning_age_out: bool = False
+    among: frozenset[int] | None = None  # member ids another view chose (the 团→党 ladder)
 
 
 class RosterIndex:
@@ -112,6 +113,9 @@ class RosterIndex:
             keep = [i for i in keep if low <= ages[i] < high]
         if query.turning_age_out:
             keep = [i for i in keep if self.turning_age_out(i)]
+        if query.among is not None:
+            among = query.among
+            keep = [i for i in keep if rows[i].id in among]
         return list(keep)
 
 

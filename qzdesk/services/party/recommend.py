@@ -33,7 +33,7 @@ from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.members import records
 from qzdesk.services.members.discipline import DISCIPLINE, on_probation, probations
 from qzdesk.services.members.validation import age_on
-from qzdesk.services.party.steps import ORDER, PartyAnswer, PartyStep
+from qzdesk.services.party.steps import ORDER, LadderStage, PartyAnswer, PartyStep
 from qzdesk.services.periods import instant_text
 from qzdesk.services.reminders import Reminder
 from qzdesk.services.resolutions import into_minutes
@@ -286,6 +286,33 @@ def recommendations_between(ctx: Context, start: date, as_of: date) -> list[Reco
         steps = tuple(s for s in view.steps if s.on <= as_of)
         if any(s.on >= start for s in steps):
             found.append(replace(view, steps=steps))
+    return found
+
+
+def ladder(ctx: Context) -> dict[int, LadderStage]:
+    """Each member's furthest stage on the 团→党 ladder, from the applications, the
+    recommendations and the Party's answers recorded, and the 政治面貌 on the roster."""
+    found: dict[int, LadderStage] = dict.fromkeys(applied_on(ctx), LadderStage.APPLIED)
+    reached = {
+        PartyAnswer.ACTIVIST: LadderStage.ACTIVIST,
+        PartyAnswer.CANDIDATE: LadderStage.CANDIDATE,
+        PartyAnswer.PROBATIONARY: LadderStage.PARTY,
+        PartyAnswer.FULL: LadderStage.PARTY,
+    }
+    order = list(LadderStage)
+    for view in recommendations(ctx):
+        stage = LadderStage.RECOMMENDED if view.last(PartyStep.APPROVED) else None
+        answer = view.last(PartyStep.ANSWER)
+        if answer is not None:
+            stage = reached.get(PartyAnswer(answer.details["answer"]), stage)
+        held = found.get(view.member_id)
+        if stage is not None and (held is None or order.index(stage) > order.index(held)):
+            found[view.member_id] = stage
+    party = (PoliticalStatus.PARTY.value, PoliticalStatus.PARTY_PROBATIONARY.value)
+    for member_id in ctx.session.scalars(
+        select(Member.id).where(Member.political_status.in_(party), Member.voided.is_(False))
+    ):
+        found[member_id] = LadderStage.PARTY
     return found
 
 

@@ -60,3 +60,24 @@ class PartyAnswer(Labeled):
             "full": "转为正式党员",
             "declined": "暂不列为培养对象",
         }
+
+
+class LadderStage(Labeled):
+    """Where a member stands on the 团→党 ladder, furthest first reached (the roster's
+    filter): applied to the Party, recommended, listed by it, a Party member."""
+
+    APPLIED = "applied"
+    RECOMMENDED = "recommended"
+    ACTIVIST = "activist"
+    CANDIDATE = "candidate"
+    PARTY = "party"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "applied": "已递交入党申请书",
+            "recommended": "已推优",
+            "activist": "入党积极分子",
+            "candidate": "发展对象",
+            "party": "中共党员（含预备党员）",
+        }

@@ -27,6 +27,8 @@ from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.members import records
 from qzdesk.services.members.filtering import AGE_BANDS, RosterQuery
+from qzdesk.services.party import recommend
+from qzdesk.services.party.steps import LadderStage
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import combo
 from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
@@ -42,6 +44,7 @@ class RosterData:
     branches: list[tuple[int, str]]
     age_out: int
     today: date
+    ladder: dict[int, LadderStage]  # where each member stands on the 团→党 ladder
 
 
 class RosterPage(Page):
@@ -77,9 +80,13 @@ class RosterPage(Page):
         self.age_band = combo(
             "age_filter", [("全部年龄", None)] + [(b[0], i) for i, b in enumerate(AGE_BANDS)]
         )
+        self.ladder = combo(
+            "ladder_filter", [("团→党阶梯：全部", None)] + [(s.label, s.value) for s in LadderStage]
+        )
+        self.stages: dict[int, LadderStage] = {}
         self.turning = QCheckBox("今年满离团年龄")  # the profile's age, once loaded
         self.turning.setObjectName("turning_filter")
-        for widget in (self.branch, self.status, self.political, self.age_band):
+        for widget in (self.branch, self.status, self.political, self.age_band, self.ladder):
             widget.currentIndexChanged.connect(self.apply_filters)
             filters.addWidget(widget)
         self.turning.toggled.connect(self.apply_filters)
@@ -156,7 +163,11 @@ class RosterPage(Page):
     def load(self, ctx: Context) -> RosterData:
         age_out = ctx.profile.membership.age_out.value
         return RosterData(
-            records.roster(ctx.store), records.open_branches(ctx.store), age_out, ctx.today
+            records.roster(ctx.store),
+            records.open_branches(ctx.store),
+            age_out,
+            ctx.today,
+            recommend.ladder(ctx),
         )
 
     def show_data(self, data: RosterData) -> None:
@@ -169,6 +180,7 @@ class RosterPage(Page):
             self.branch.addItem(name, branch_id)
         self.branch.setCurrentIndex(max(self.branch.findData(chosen), 0))
         self.branch.blockSignals(False)
+        self.stages = data.ladder
         self.model.set_rows(rows, today, age_out)
         self.turning.setText(f"今年满 {age_out} 周岁")
         self.empty_hint.setVisible(not rows)
@@ -184,7 +196,14 @@ class RosterPage(Page):
             political=PoliticalStatus(political) if political else None,
             age_band=self.age_band.currentData(),
             turning_age_out=self.turning.isChecked(),
+            among=self._on_ladder(),
         )
+
+    def _on_ladder(self) -> frozenset[int] | None:
+        chosen = self.ladder.currentData()
+        if chosen is None:
+            return None
+        return frozenset(m for m, stage in self.stages.items() if stage.value == chosen)
 
     def apply_filters(self) -> None:
         self.proxy.set_query(self.query())
