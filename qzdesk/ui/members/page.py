@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -81,17 +82,21 @@ class RosterPage(Page):
             "age_filter", [("全部年龄", None)] + [(b[0], i) for i, b in enumerate(AGE_BANDS)]
         )
         self.ladder = combo(
-            "ladder_filter", [("团→党阶梯：全部", None)] + [(s.label, s.value) for s in LadderStage]
+            "ladder_filter", [("团→党：全部", None)] + [(s.label, s.value) for s in LadderStage]
         )
         self.stages: dict[int, LadderStage] = {}
         self.turning = QCheckBox("今年满离团年龄")  # the profile's age, once loaded
         self.turning.setObjectName("turning_filter")
         for widget in (self.branch, self.status, self.political, self.age_band, self.ladder):
             widget.currentIndexChanged.connect(self.apply_filters)
-            filters.addWidget(widget)
+            # On a small screen the filters share the row, each showing what fits.
+            widget.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            widget.setMinimumContentsLength(4)
+            filters.addWidget(widget, 1)
         self.turning.toggled.connect(self.apply_filters)
         filters.addWidget(self.turning)
-        filters.addStretch(1)
         layout.addLayout(search_row)
         layout.addLayout(filters)
 
