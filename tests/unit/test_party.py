@@ -139,6 +139,9 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     assert row.draft.political_status is PoliticalStatus.PARTY_PROBATIONARY
     assert row.draft.party_joined_on == date(2026, 7, 1)
     assert desk.read(recommend.ladder)[person] is LadderStage.PARTY
+    # Printed again after the answer, the form still states them as recommended: 团员.
+    again = " ".join(pdf_text(recommendation_pdf(desk.read(recommend.form, rec)), tmp_path))
+    assert "团员" in again and "预备党员" not in again
     # A 预备党员 may stop paying 团费: nothing is owed from the month after.
     months = {m.month: m for m in desk.read(dues_book.statement, person, date(2026, 9, 1))}
     assert months[date(2026, 8, 1)].due_fen == 0 and not months[date(2026, 8, 1)].owing

@@ -511,11 +511,14 @@ def record_step(
     return Outcome(None, CHANGED)
 
 
+MADE_MEMBER = frozenset({PartyAnswer.PROBATIONARY, PartyAnswer.FULL})
+
+
 def _answered(ctx: Context, view: RecommendationView, answer: PartyAnswer, on: date) -> None:
     """A 预备党员 or 正式党员: the member's 政治面貌 and 入党时间 follow the answer, changed
     as any correction of the record is (history and audit); a 预备党员 may stop paying
     团费 (中青发〔2016〕13号): their dues are reckoned so from the month after."""
-    if answer not in (PartyAnswer.PROBATIONARY, PartyAnswer.FULL):
+    if answer not in MADE_MEMBER:
         return
     draft = records.draft_of(ctx.session.get_one(Member, view.member_id))
     if answer is PartyAnswer.PROBATIONARY:
@@ -559,11 +562,17 @@ def form(ctx: Context, rec_id: int) -> RecommendationForm:
         raise ValidationError("推优大会通过后才能填写推荐表。")
     member = ctx.session.get_one(Member, view.member_id)
     reviewed, shown = view.last(PartyStep.REVIEWED), view.last(PartyStep.PUBLICITY)
+    fields = records.audit_view(records.draft_of(member))
+    answer = view.last(PartyStep.ANSWER)
+    if answer is not None and PartyAnswer(answer.details["answer"]) in MADE_MEMBER:
+        # The form states the member as recommended: a 团员, whatever the Party made of
+        # them since (printed again after the answer, it must not say 预备党员).
+        fields["political_status"] = PoliticalStatus.LEAGUE.value
     return RecommendationForm(
         ctx.overview.root.name,
         ctx.overview.parent_org or "",
         view.branch,
-        records.audit_view(records.draft_of(member)),
+        fields,
         applied_on(ctx).get(member.id),
         vote.details,
         vote.on,
