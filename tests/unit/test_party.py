@@ -204,3 +204,23 @@ def test_the_cli_lists_who_may_be_recommended_and_refuses_a_form_without_one(dat
         id_number = store_member_id_number(store)
     refused = cli("form", "--member", id_number)
     assert refused.returncode == 2 and "没有进行中的推优记录" in refused.stderr
+
+
+def test_a_small_branch_still_has_the_profile_s_floor(store, profiles):
+    """20 % of 4 rounded down is nothing: the profile's floor (1 place) applies."""
+    from qzdesk.services.organisation import orgs
+
+    parent = desk_at(store, profiles=profiles).read(lambda ctx: ctx.overview.root.id)
+    small = orgs.add_branch(store, parent, "某村小团支部", date(2020, 1, 1)).value.id
+    desk = desk_at(store, profiles=profiles)
+    assert desk.read(recommend.quota, small, 2025) == (0, 0)  # no members, no place
+    for n in range(1, 5):
+        draft = new_draft(
+            name=f"王{'一二三四五'[n]}",
+            id_number=rid("20000305", 801 + 2 * n),
+            birth_date=date(2000, 3, 5),
+            joined_on=date(2020, 5, 1),
+            member_no=f"2020627{n:05d}",
+        )
+        records.add_member(store, draft, small, profiles)
+    assert desk.read(recommend.quota, small, 2025) == (1, 0)

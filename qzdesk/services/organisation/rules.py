@@ -326,6 +326,7 @@ class PartyRules(RuleGroup):
     min_league_months: Rule[int]
     applied_months_before: Rule[int]
     quota_ratio: Rule[float]
+    quota_min_places: Rule[int]  # a small branch's floor where the share rounds to 0
     discipline_block_months: Rule[int]
     vote_quorum: Rule[float]
     vote_pass_basis: Rule[Literal["expected", "present"]]
@@ -571,6 +572,7 @@ ADDED_RULES = (
     ("dues", "arrears_warning_months"),
     ("dues", "pay_ahead_months"),
     ("dues", "kept_share"),
+    ("party", "quota_min_places"),
 )
 # Whole groups added since: an adapted copy made before takes the bundled group.
 ADDED_GROUPS = ("transfer", "party", "committee")

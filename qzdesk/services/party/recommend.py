@@ -106,9 +106,12 @@ def _disciplined(ctx: Context, day: date) -> dict[int, date]:
 
 def quota(ctx: Context, branch_id: int, year: int) -> tuple[int, int]:
     """(places, used) for the branch's round of `year`: the profile's share of the
-    members on its books, rounded down; recommendations not withdrawn use a place."""
+    members on its books, rounded down, and at least the profile's floor for a branch
+    with members; recommendations not withdrawn use a place."""
     on_books = len(list(ctx.session.scalars(select(Member.id).where(records.on_books(branch_id)))))
-    places = math.floor(on_books * ctx.profile.party.quota_ratio.value)
+    rules = ctx.profile.party
+    share = math.floor(on_books * rules.quota_ratio.value)
+    places = min(max(share, rules.quota_min_places.value), on_books)
     used = sum(
         1
         for view in recommendations(ctx)
