@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -99,6 +100,15 @@ def combo(object_name: str, items: list[tuple[str, object]]) -> QComboBox:
     box.setObjectName(object_name)
     for label, value in items:
         box.addItem(label, value)
+    return box
+
+
+def year_box(object_name: str, today: date) -> QSpinBox:
+    """A year, starting at the desk's."""
+    box = QSpinBox()
+    box.setObjectName(object_name)
+    box.setRange(2000, 2100)
+    box.setValue(today.year)
     return box
 
 

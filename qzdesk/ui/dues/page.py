@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from qzdesk.ui.context import AppContext
 from qzdesk.ui.dues.collection import CollectionDialog
 from qzdesk.ui.dues.dialogs import MemberDialog
 from qzdesk.ui.dues.money import MoneyData, MoneyTab, load_money
+from qzdesk.ui.forms import year_box
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.tables import fill_table, filling, make_table
 from qzdesk.ui.write_dialog import month_edit, number_box
@@ -70,10 +70,7 @@ class DuesPage(Page):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("年度："))
-        self.year = QSpinBox()
-        self.year.setObjectName("dues_year")
-        self.year.setRange(2000, 2100)
-        self.year.setValue(context.today().year)
+        self.year = year_box("dues_year", context.today())
         self.year.valueChanged.connect(self.refresh)
         top.addWidget(self.year)
         self.pay_button = QPushButton("登记交纳…")

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
 )
@@ -21,7 +20,7 @@ from qzdesk.services.meetings.rating import BranchRating, ratings
 from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import RatingScheme
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import button_row, combo
+from qzdesk.ui.forms import button_row, combo, year_box
 from qzdesk.ui.meetings.compliance_tab import ComplianceTab
 from qzdesk.ui.meetings.evaluation_tab import EvaluationTab
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
@@ -54,10 +53,7 @@ class MeetingsPage(Page):
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("年度"))
-        self.year = QSpinBox()
-        self.year.setObjectName("meetings_year")
-        self.year.setRange(2000, 2100)
-        self.year.setValue(self.context.today().year)
+        self.year = year_box("meetings_year", self.context.today())
         self.year.valueChanged.connect(lambda _: self.refresh())
         row.addWidget(self.year)
         row.addWidget(QLabel("团支部"))

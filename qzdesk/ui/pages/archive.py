@@ -27,7 +27,7 @@ from qzdesk.services.changes import Topic
 from qzdesk.services.desk import Context
 from qzdesk.services.periods import Period, parse_period
 from qzdesk.ui.context import AppContext
-from qzdesk.ui.forms import ERROR_STYLE, combo
+from qzdesk.ui.forms import ERROR_STYLE, combo, year_box
 from qzdesk.ui.pages.base import Page
 
 KINDS = [("年度", "year"), ("季度", "quarter"), ("月份", "month")]
@@ -63,10 +63,7 @@ class ArchivePage(Page):
         form = QFormLayout(build_box)
         period_row = QHBoxLayout()
         self.kind = combo("period_kind", list(KINDS))
-        self.year = QSpinBox()
-        self.year.setObjectName("year")
-        self.year.setRange(2000, 2100)
-        self.year.setValue(self.context.today().year)
+        self.year = year_box("year", self.context.today())
         self.part = QSpinBox()
         self.part.setObjectName("part")
         for widget in (self.kind, self.year, self.part):

@@ -21,7 +21,7 @@ from qzdesk.services.committee.appraisal import Result
 from qzdesk.services.desk import Context
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.document_export import preview_pdf_and_save
-from qzdesk.ui.forms import date_edit
+from qzdesk.ui.forms import date_edit, year_box
 from qzdesk.ui.tables import fill_table, make_table
 from qzdesk.ui.write_dialog import WriteDialog
 from qzdesk.vocabulary import Grade
@@ -35,10 +35,7 @@ class AppraisalTab(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("年度："))
-        self.year = QSpinBox()
-        self.year.setObjectName("appraisal_year")
-        self.year.setRange(2000, 2100)
-        self.year.setValue(context.today().year)
+        self.year = year_box("appraisal_year", context.today())
         self.year.valueChanged.connect(self.reload)
         top.addWidget(self.year)
         for text, slot, name in (
