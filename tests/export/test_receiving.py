@@ -3,6 +3,7 @@ every kind of bad one gets exact verdicts, and nothing from a rejected file is k
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from datetime import date, timedelta
@@ -57,9 +58,11 @@ class Branch:
             )
 
 
-@pytest.fixture
-def district(tmp_path, profiles):
-    """Five villages' archives on a stick, and a committee that registered four of them."""
+@pytest.fixture(scope="module")
+def built_district(tmp_path_factory, profiles):
+    """Five villages' archives on a stick, and a committee that registered four of them:
+    built once for the module (each branch's key and archives take seconds)."""
+    tmp_path = tmp_path_factory.mktemp("district")
     villages = {
         key: Branch(tmp_path / key, f"{name}团支部", profiles)
         for key, name in (("a", "东关村"), ("b", "西关村"), ("c", "南山村"), ("d", "北坡村"))
@@ -88,7 +91,33 @@ def district(tmp_path, profiles):
         registry.end(
             store, villages["d"].fingerprint, "换届，启用新密钥", KeyEnd.HANDOVER, clock.today()
         )
-    return villages, stick, files, committee
+    return tmp_path, villages, files
+
+
+@pytest.fixture
+def district(built_district, tmp_path):
+    """The district as built, copied for this test (each store unlocked as at sign-in)."""
+    from qzdesk.config import DataPaths
+    from qzdesk.services.security import auth
+
+    built, villages, files = built_district
+    here = tmp_path / "district"
+    shutil.copytree(built, here)
+    moved = {}
+    for key, village in villages.items():
+        copied = copy.copy(village)
+        copied.root = here / key
+        copied.cert = copied.root / village.cert.name
+        moved[key] = copied
+    for folder in [*(v.root for v in moved.values()), here / "committee"]:
+        assert auth.login(DataPaths(folder), PASSWORD).ok
+    stick = here / "U盘"
+    return (
+        moved,
+        stick,
+        {k: stick / f.relative_to(built / "U盘") for k, f in files.items()},
+        here / "committee",
+    )
 
 
 def test_a_stick_of_archives_gets_exact_verdicts(district):
