@@ -551,6 +551,7 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
                 profiles,
                 args.update_existing,
                 create_branches=args.create_branches,
+                accept_years=args.years_from_member_no,
             ).value
     rows = preview.rows
     lines = [f"文件：{args.file}（{preview.where}）"]
@@ -939,6 +940,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--create-branches",
         action="store_true",
         help="工作表名或“所在团支部”是新的班级时新建团支部（否则这些行不导入）",
+    )
+    importing.add_argument(
+        "--years-from-member-no",
+        action="store_true",
+        help="缺入团年月的，记入团员编号所示的入团年份（仅年份，标注“据团员编号”，月份待补录）",
     )
     importing.add_argument(
         "--rejects", type=Path, metavar="OUT.xlsx", help="把有问题的行写入此文件，改正后可再导入"

@@ -205,6 +205,7 @@ def read_data(reader: Any) -> dict[str, Any]:
 
 SCHEMAS = {
     SCHEMA_VERSION: "archive-schema.json",
+    6: "archive-schema-6.json",
     5: "archive-schema-5.json",
     4: "archive-schema-4.json",
     3: "archive-schema-3.json",
@@ -229,7 +230,7 @@ def _check_data(reader: Any, result: Verification) -> None:
     if problem is not None:
         result.problems.append(problem)
         return
-    problems = references(data) if version in (3, 4, SCHEMA_VERSION) else []
+    problems = references(data) if version >= 3 else []
     if data["branch"]["certificate_sha256"] != result.fingerprint:
         problems.append("机读数据中的证书指纹与签名证书不一致。")
     if data["branch"]["name"] != result.signer:

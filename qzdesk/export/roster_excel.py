@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from qzdesk.export.xlsx import data_cell, save_atomically
 from qzdesk.services.members.columns import COLUMNS, Column
-from qzdesk.services.members.validation import MONTH_FIELDS, MemberDraft
+from qzdesk.services.members.validation import MONTH_FIELDS, MemberDraft, joined_text
 
 HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 
@@ -21,6 +21,8 @@ HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 def _cell(column: Column, draft: MemberDraft, branch: str) -> object:
     if column.field == "branch":
         return branch
+    if column.field == "joined_on" and draft.joined_on is None and draft.joined_year:
+        return joined_text(None, draft.joined_year)  # read back as the year alone
     value = getattr(draft, column.field)
     if hasattr(value, "label"):
         return value.label

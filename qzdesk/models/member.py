@@ -45,6 +45,9 @@ class Member(Base):
     birth_date: Mapped[date] = mapped_column(Date)
     household: Mapped[str | None] = mapped_column(String(100))
     joined_on: Mapped[date | None] = mapped_column(Date)  # None: not known (未填)
+    # The year alone, read from the 团员编号 and accepted by the secretary while the month
+    # is not known (据团员编号); None whenever joined_on is known.
+    joined_year: Mapped[int | None] = mapped_column(Integer)
     joined_unit: Mapped[str | None] = mapped_column(String(100))
     member_no: Mapped[str | None] = mapped_column(String(12))
     political_status: Mapped[str] = mapped_column(String(20))

@@ -67,8 +67,8 @@ def test_every_quarter_and_year_of_two_years_builds_and_verifies(build, tmp_path
             assert recount.required["assembly"] is not None, code
             if len(code) == 4 and data["figures"]["rating"]:
                 assert recount.rating, code
-            if len(code) == 4:  # a year: its pages say what its data says
-                pages_agree_with_data(pdf, data, tmp_path)
+            pages_agree_with_data(pdf, data, tmp_path)  # its pages say what its data says
+            if len(code) == 4:
                 summary = row_of(data, profiles)  # and the committee reads the same
                 pages = " ".join(pdf_text(pdf, tmp_path))
                 assert f"团支部 {summary.branches} 个" in pages
@@ -84,6 +84,15 @@ def pages_agree_with_data(pdf: bytes, data: dict, tmp_path) -> None:
     text = " ".join(" ".join(pdf_text(pdf, tmp_path)).split())
     as_of = data["period"]["as_of"]
     counted = [sum(1 for a in data["admission"]["applicants"] if a["stage"] == s) for s in STAGES]
+    # The year's quota line counts the approvals made by as_of, as the data holds them.
+    year = as_of[:4]
+    approved = sum(
+        1
+        for a in data["admission"]["applicants"]
+        for step in a["steps"]
+        if step["step"] == "approval" and step["on"][:4] == year and step["on"] <= as_of
+    )
+    assert f"已批准 {approved} 人" in text
     heading = f"截至 {as_of} 各阶段人数 "
     assert heading in text
     after = text.split(heading, 1)[1].split()

@@ -289,3 +289,32 @@ def test_a_column_mapped_by_hand_is_remembered_for_the_next_file(signed_in, qtbo
     assert unknown_joins(second.preview) == 0 and second.preview.importable == 2
     titles = [second.columns.item(r, 0).text() for r in range(second.columns.rowCount())]
     assert second.columns.cellWidget(titles.index("加入组织时间"), 1).currentText() == "入团年月"
+
+
+def test_a_list_without_joining_dates_takes_the_year_its_numbers_show(signed_in, qtbot, tmp_path):
+    """The secretary ticks 记入团员编号所示的入团年份: the year is on the roster, marked."""
+    from tests.unit.test_roster_layouts import people, write
+
+    page = open_roster(signed_in, qtbot)
+    found = people(2, seed=43)
+    rows = [[p.name, p.id_number, f"20226205{i:04d}"] for i, p in enumerate(found)]
+    path = write(tmp_path / "团籍注册.xlsx", [["姓名", "身份证号", "团员编号"], *rows])
+    dialog = ImportDialog(signed_in.context, path, page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    assert dialog.accept_years.isVisible()
+    assert dialog.accept_years.text() == "缺入团年月的 2 人，记入团员编号所示的入团年份（仅年份）"
+    dialog.accept_years.setChecked(True)
+    answer_modal(lambda report: report.accept())
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 45)
+    from qzdesk.ui.members.model import COLUMNS
+
+    column = [c.key for c in COLUMNS].index("joined_on")
+    shown = {
+        page.model.index(r, 0).data(): page.model.index(r, column).data()
+        for r in range(page.model.rowCount())
+    }
+    assert [shown[p.name] for p in found] == ["2022 年（据团员编号）"] * 2

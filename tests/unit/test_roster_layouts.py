@@ -6,6 +6,7 @@ over generated sheets, every data row accounted for and headers matched by meani
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -247,12 +248,26 @@ def test_every_data_row_of_a_generated_sheet_is_accounted_for(tmp_path_factory, 
     else:
         rows.append(fields)
         header_rows = 1
-    path = write(tmp_path_factory.mktemp("gen") / "名单.xlsx", [*rows, *data])
+    blanks = chance.randint(0, 2)  # empty rows among the data, and perhaps a 合计 row
+    for _ in range(blanks):
+        data.insert(chance.randint(0, len(data)), [])
+    totals = [["合计", f"{len(members)} 人"]] if chance.random() < 0.5 else []
+    written = [*rows, *data, *totals]
+    path = write(tmp_path_factory.mktemp("gen") / "名单.xlsx", written)
     book = read_book(read_sheets(path))
     layout = book.layouts[0]
     assert len(layout.header_rows) == header_rows
     assert len(book.rows) == len(members)
     assert [r.draft.id_number for r in book.rows] == [p.id_number for p in members]
+    # The preview's account of the sheet adds up to its rows, each in its place.
+    (sheet,) = book.accounts
+    last = max(n for n, row in enumerate(written, start=1) if any(str(c) for c in row))
+    assert sheet.accounted == sheet.rows == last
+    assert (sheet.header, sheet.data, sheet.totals) == (
+        layout.header_rows,
+        len(members),
+        len(totals),
+    )
 
 
 @pytest.mark.parametrize("pair", ["没有等号", "=入团年月", "入团时间=不存在的字段"])
@@ -341,3 +356,72 @@ def test_an_applicants_mapping_is_remembered_once_imported(store, profiles, tmp_
     commit_applicants(store, mapped, profiles, today=TODAY)
     again = preview_applicants(store, sheet("申请人二.xlsx"), profiles, today=TODAY)
     assert again.mapped_to("积极分子确定于") == "activist_on"
+
+
+def test_the_year_the_member_number_shows_is_accepted_for_the_year_only(store, profiles, tmp_path):
+    """Accepted, the year is recorded and printed as 据团员编号; the month stays to be
+    filled in (the member is still on the 工作台's list) and, once it is, the year from
+    the number gives way. Without the choice nothing is guessed."""
+    from qzdesk.services.desk import Desk
+    from qzdesk.services.members import records
+    from qzdesk.services.members.importer import commit_import
+    from qzdesk.services.members.validation import check_member
+
+    found = people(3, seed=41)
+    rows = [[p.name, p.id_number, f"20216205{i:04d}"] for i, p in enumerate(found[:2])]
+    rows.append([found[2].name, found[2].id_number, ""])  # no number: no year to take
+    path = write(tmp_path / "团籍注册.xlsx", [["姓名", "身份证号", "团员编号"], *rows])
+    preview = preview_import(store, path, profiles, today=TODAY)
+    assert preview.year_hints == 2
+    assert any("2 人缺入团年月，其团员编号显示了入团年份" in n for n in preview.notes)
+    assert (
+        commit_import(store, preview, profiles, today=TODAY, accept_years=True).value.created == 3
+    )
+    by_id = {r.id_number: r for r in records.roster(store)}
+    assert [(by_id[p.id_number].joined_on, by_id[p.id_number].joined_year) for p in found] == [
+        (None, 2021),
+        (None, 2021),
+        (None, None),
+    ]
+    printed = {e.draft.id_number: e.joined for e in records.roster_on(store, TODAY)}
+    assert [printed[p.id_number] for p in found] == ["2021 年（据团员编号）"] * 2 + ["未填"]
+    assert Desk(store, profiles).read(records.missing_joined_on) == 3  # months still unknown
+    record = records.member_record(store, by_id[found[0].id_number].id)
+    checked = check_member(record.draft, profiles["qinzhou-2024"], TODAY)
+    assert [w.message for w in checked.warnings if w.field == "joined_on"] == [
+        "缺入团月份（已据团员编号记为 2021 年），请核对后补录入团年月"
+    ]
+    # A year the number does not show is refused; the month once known replaces it.
+    wrong = check_member(replace(record.draft, joined_year=2019), profiles["qinzhou-2024"], TODAY)
+    assert [e.field for e in wrong.errors] == ["joined_year"]
+    filled = check_member(
+        replace(record.draft, joined_on=date(2021, 5, 1)), profiles["qinzhou-2024"], TODAY
+    )
+    assert filled.draft.joined_year is None and not filled.errors
+
+
+def test_the_command_line_takes_the_year_when_asked(data_dir, tmp_path):
+    import json
+
+    from tests.unit.test_member_import import run_cli
+
+    p = people(1, seed=47)[0]
+    path = write(
+        tmp_path / "x.xlsx",
+        [["姓名", "身份证号", "团员编号"], [p.name, p.id_number, "202362050001"]],
+    )
+    data = ["--data", str(data_dir)]
+    done = run_cli("members", "import", str(path), "--years-from-member-no", "--json", *data)
+    assert done.returncode == 0, done.stderr
+    exported = run_cli("members", "export", str(tmp_path / "名册.xlsx"), *data)
+    assert exported.returncode == 0, exported.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "名册.xlsx").active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in values if "姓名" in r)
+    row = next(r for r in values if p.name in r)
+    assert row[header.index("入团年月")] == "2023 年（据团员编号）"
+    assert json.loads(done.stdout)["created"] == 1
+    # The exported list comes back as it went out: the same person, the year as the year.
+    again = run_cli("members", "import", str(tmp_path / "名册.xlsx"), "--dry-run", "--json", *data)
+    mine = next(r for r in json.loads(again.stdout)["rows"] if r["name"] == p.name)
+    assert (mine["level"], mine["errors"]) == ("same", [])

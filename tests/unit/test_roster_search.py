@@ -49,6 +49,7 @@ def roster_of(seed: int, size: int) -> list[records.MemberRow]:
                 id_number=f"{chance.randrange(10**17):017d}{chance.choice('0123456789X')}",
                 birth_date=BORN,
                 joined_on=None,
+                joined_year=None,
                 member_no=f"{chance.randrange(10**11):012d}" if n % 3 else None,
                 political_status=PoliticalStatus.LEAGUE,
                 status=MemberStatus.ACTIVE,

@@ -48,6 +48,8 @@ def _value(dossier: Dossier, name: str) -> str:
         return PoliticalStatus(text).label
     if name == "joined_on" and text != UNKNOWN:
         return text[:7]
+    if name == "joined_on" and (year := dossier.field("joined_year")) != UNKNOWN:
+        return f"{year} 年（据团员编号）"
     return text
 
 

@@ -551,7 +551,9 @@ def next_step_summary(file: ApplicantFile) -> str:
     return f"{step.label}：" + "；".join(blocking)
 
 
-def admitted_in(session: Session, year: int) -> int:
+def admitted_in(session: Session, year: int, until: date | None = None) -> int:
+    """Admissions approved in `year` (up to `until`, when given)."""
+    last = min(date(year, 12, 31), until) if until else date(year, 12, 31)
     return (
         session.scalar(
             select(func.count())
@@ -561,7 +563,7 @@ def admitted_in(session: Session, year: int) -> int:
                 Applicant.voided.is_(False),
                 StageEvent.step == Step.APPROVAL.value,
                 StageEvent.on >= date(year, 1, 1),
-                StageEvent.on <= date(year, 12, 31),
+                StageEvent.on <= last,
             )
         )
         or 0

@@ -63,6 +63,7 @@ from qzdesk.services.members.layout import (
     ImportCancelled,
     Layout,
     Progress,
+    accounts_of,
     body_rows,
     find_layouts,
 )
@@ -263,7 +264,7 @@ def read_applicants(
             f"{'、'.join(missing)}没有“申请日期”列：申请人名单须写明每人递交入团申请书的日期。"
             "请对照申请人导入模板检查。"
         )
-    notes: list[str] = []
+    notes = [a.describe() for a in accounts_of(sheets, found)]
     body = body_rows(found, notes)
     lines = []
     for done, b in enumerate(body, start=1):

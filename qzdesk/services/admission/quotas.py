@@ -4,7 +4,9 @@ ranking (推优) that shows who fits within them, with their gates beside the po
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -126,7 +128,13 @@ class QuotaStatus:
         )
 
 
-def _status(session: Session, profile: RuleProfile, year: int) -> QuotaStatus:
+def _status(
+    session: Session,
+    profile: RuleProfile,
+    year: int,
+    as_of: date | None,
+    grades_on_books: Mapping[str, int] | None,
+) -> QuotaStatus:
     root_sector = session.scalar(select(Org.sector).where(Org.parent_id.is_(None))) or ""
     ratio = _ratio(profile, root_sector)
     yearly = session.scalar(select(Quota.quota).where(Quota.year == year, Quota.grade.is_(None)))
@@ -137,7 +145,9 @@ def _status(session: Session, profile: RuleProfile, year: int) -> QuotaStatus:
         if row.students is None or ratio is None or row.grade is None:
             continue
         members = (
-            session.scalar(
+            grades_on_books.get(row.grade, 0)
+            if grades_on_books is not None
+            else session.scalar(
                 select(func.count())
                 .select_from(Member)
                 .where(
@@ -155,14 +165,24 @@ def _status(session: Session, profile: RuleProfile, year: int) -> QuotaStatus:
     pipeline = sum(
         1
         for evs in events.values()
-        if stage_of((e.step.value, e.details) for e in evs) in (Stage.CANDIDATE, Stage.VOTED)
+        if stage_of((e.step.value, e.details) for e in evs if as_of is None or e.on <= as_of)
+        in (Stage.CANDIDATE, Stage.VOTED)
     )
-    return QuotaStatus(year, yearly, admitted_in(session, year), pipeline, grades)
+    return QuotaStatus(year, yearly, admitted_in(session, year, as_of), pipeline, grades)
 
 
-def quota_status(store: Store, profiles: dict[str, RuleProfile], year: int) -> QuotaStatus:
+def quota_status(
+    store: Store,
+    profiles: dict[str, RuleProfile],
+    year: int,
+    as_of: date | None = None,
+    grades_on_books: Mapping[str, int] | None = None,
+) -> QuotaStatus:
+    """The year's quota and 团青比 as the records stand now, or as they stood on `as_of`
+    (an archive of a past period: admissions and steps up to that day, and the members
+    on the books then by grade, `grades_on_books`, from the archive's own roster)."""
     with store.transaction() as session:
-        return _status(session, active_profile(session, profiles), year)
+        return _status(session, active_profile(session, profiles), year, as_of, grades_on_books)
 
 
 @dataclass(frozen=True)
@@ -220,7 +240,7 @@ def ranking(
         points = balances(session, profile, chosen)
         gates = {g for _, g in profile.points.gates()}
         threshold = round(profile.points.scheme.stage(points_stage).qualifying * 10)
-        places = _status(session, profile, year).left if points_stage == 2 else None
+        places = _status(session, profile, year, None, None).left if points_stage == 2 else None
         scored = []
         for p in people:
             mine = events.get(p.id, [])

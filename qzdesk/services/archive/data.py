@@ -15,8 +15,8 @@ from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.receiving.summary import SummaryRow
 from qzdesk.services.transfer.book import TransferRow
 
-SCHEMA_VERSION = 6
-READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
+SCHEMA_VERSION = 7
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6, 7)
 
 
 def _optional(value: date | None) -> str | None:

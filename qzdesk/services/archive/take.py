@@ -3,6 +3,7 @@ as of one day worked out once, from the desk's clock (Beijing time)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -56,6 +57,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
     stages = {a["id"]: Stage(a["stage"]) for a in section}
     views, names, _ = minutes.minutes_between(store, profiles, period.start, as_of)
     received = received_in(store, period.code)
+    roster = tuple(records.roster_on(store, as_of))
     scheme, rated = (
         ratings(store, profiles, year, as_of=as_of) if period.end.month == 12 else (None, [])
     )
@@ -73,7 +75,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         ),
         previous_archive_id=register.previous_archive(store, period),
         branches=tuple(orgs_on(store, as_of)),
-        roster=tuple(records.roster_on(store, as_of)),
+        roster=roster,
         applicants=tuple(section),
         points=tuple(
             PointsAccount(
@@ -90,7 +92,13 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         ledger=ledger.recorded_between(store, start_at, end_at),
         anchors={"start": ledger.anchors(store, start_at), "end": ledger.anchors(store, end_at)},
         steps=tuple(applicants.steps_between(store, ADMISSION_STEPS, period.start, as_of)),
-        quota=quotas.quota_status(store, profiles, year),
+        quota=quotas.quota_status(
+            store,
+            profiles,
+            year,
+            as_of,
+            Counter(e.draft.grade for e in roster if e.left_on is None and e.draft.grade),
+        ),
         publicities=tuple(
             sorted(
                 # A notice prepared ahead is printed before it is posted: by its days.

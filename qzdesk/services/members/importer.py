@@ -38,7 +38,13 @@ from qzdesk.services.members.records import (
     insert_many,
 )
 from qzdesk.services.members.spreadsheet import SpreadsheetError, read_sheets
-from qzdesk.services.members.validation import FIELD_LABELS, MemberDraft, Problem, check_member
+from qzdesk.services.members.validation import (
+    FIELD_LABELS,
+    MemberDraft,
+    Problem,
+    check_member,
+    year_from_member_no,
+)
 from qzdesk.services.names import tidy
 from qzdesk.services.organisation.orgs import create_org
 from qzdesk.services.organisation.rules import RuleProfile
@@ -64,6 +70,7 @@ class RowResult:
     new_branch: str | None = None  # to be created on import, the secretary agreeing
     notes: list[str] = field(default_factory=list)  # what the import will do, agreed: no problem
     defaulted: bool = False  # no branch named: the chosen or the first one
+    year_hint: int | None = None  # 入团年月 unknown, the 团员编号 shows the year
 
     @property
     def level(self) -> str:
@@ -146,6 +153,11 @@ class ImportPreview(PreviewCounts):
     @property
     def header_row(self) -> int:
         return self.layouts[0].header_row
+
+    @property
+    def year_hints(self) -> int:
+        """Rows without 入团年月 whose 团员编号 shows the year (to accept, 据团员编号)."""
+        return sum(1 for r in self.rows if r.year_hint and not r.errors)
 
     @property
     def new_branches(self) -> list[str]:
@@ -287,6 +299,7 @@ def _evaluate(
     today: date,
     progress: Progress | None,
     create_branches: bool,
+    accept_years: bool = False,
 ) -> list[RowResult]:
     results: list[RowResult] = []
     seen_ids: dict[str, str] = {}
@@ -309,6 +322,10 @@ def _evaluate(
             current = draft_of(session.get(Member, existing_id))
             merged = replace(current, **{f: getattr(draft, f) for f in p.present if f != "status"})
             draft = merged
+        shown = None if draft.joined_on else year_from_member_no(draft.member_no, ctx.profile)
+        if accept_years and shown and draft.joined_year is None:
+            draft = replace(draft, joined_year=shown)
+        result.year_hint = shown if draft.joined_year is None else None
         checked = check_member(draft, ctx.profile, today)
         key = checked.draft.id_number
         if key and key in seen_ids:
@@ -366,7 +383,7 @@ def preview_import(
     with store.transaction() as session:
         ctx = _context(session, profiles, branch_name)
         rows = _evaluate(session, ctx, book.rows, today or clock.today(), progress, create_branches)
-    notes = list(book.notes)
+    notes = [a.describe() for a in book.accounts] + book.notes
     if ctx.default is not None and any(r.defaulted for r in rows):
         how = "导入时选定" if branch_name else "未指定团支部，按组织的第一个团支部"
         notes.append(f"没有填写所在团支部的行将加入“{ctx.default[1]}”（{how}）。")
@@ -386,6 +403,11 @@ def preview_import(
         notes.append(note)
     if preview.new_branches:
         notes.append(f"将新建团支部：{'、'.join(preview.new_branches)}。")
+    if preview.year_hints:
+        notes.append(
+            f"{preview.year_hints} 人缺入团年月，其团员编号显示了入团年份：可选择“采用团员编号"
+            "所示的入团年份”，记入年份（标注“据团员编号”），月份仍待补录。"
+        )
     return preview
 
 
@@ -420,15 +442,19 @@ def commit_import(
     today: date | None = None,
     progress: Progress | None = None,
     create_branches: bool = False,
+    accept_years: bool = False,
 ) -> Outcome[ImportReport]:
     """Write every good row in one transaction; rows are judged again against the data as
     it is now. The branches of new classes are created only with `create_branches`; else
-    their rows are rejected. Cancelling or any failure writes nothing."""
+    their rows are rejected. With `accept_years`, a row without 入团年月 takes the year
+    its 团员编号 shows (据团员编号). Cancelling or any failure writes nothing."""
     today = today or clock.today()
     now = clock.now_utc()
     with store.transaction() as session:
         ctx = _context(session, profiles, preview.chosen_branch)
-        rows = _evaluate(session, ctx, preview.parsed, today, progress, create_branches)
+        rows = _evaluate(
+            session, ctx, preview.parsed, today, progress, create_branches, accept_years
+        )
         _create_branches(session, store.actor, rows, today)
         if preview.mapping:
             mappings.remember(session, store.actor, KIND, preview.titles, preview.mapping)

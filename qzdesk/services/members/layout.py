@@ -40,6 +40,7 @@ from qzdesk.vocabulary import IdType
 Progress = Callable[[int, int], bool]
 HEADER_SCAN_ROWS = 30
 PROBLEM_HEADER = "问题说明"  # the column the rejects file adds, ignored when it comes back
+YEAR_FROM_NUMBER = re.compile(r"^(\d{4})\s*年[（(]据团员编号[)）]$")
 TOTAL_ROW = re.compile(r"^(合\s*计|总\s*计|小\s*计)")
 
 
@@ -228,6 +229,8 @@ def parse_row(
                 if parsed is not None and "年月" in layout.written[index]:
                     parsed = truncated_to_month(parsed) if isinstance(value, date) else parsed
                 name = "birth_written"
+            elif column.field == "joined_on" and (year := YEAR_FROM_NUMBER.match(cell_text(value))):
+                parsed, name = int(year[1]), "joined_year"  # as qzdesk's own list writes it
             elif column.kind == "date":
                 parsed = parse_date(value)
             elif column.kind == "id":
@@ -258,11 +261,64 @@ def parse_row(
     )
 
 
+@dataclass(frozen=True)
+class SheetAccount:
+    """Every row of a sheet, accounted for (up to its last row with content): the parts
+    add up to the sheet's rows, so nothing is dropped without a line saying so."""
+
+    sheet: str
+    rows: int
+    above: int = 0  # titles and notes above the header
+    header: tuple[int, ...] = ()  # empty: the sheet has no header and was not read
+    data: int = 0
+    totals: int = 0
+    blank: int = 0
+
+    def describe(self) -> str:
+        if not self.header:
+            return f"工作表“{self.sheet}”没有表头，未读取（{self.rows} 行）。"
+        header = "、".join(str(r) for r in self.header)
+        parts = [f"表头 {len(self.header)} 行（第 {header} 行）", f"数据 {self.data} 行"]
+        parts[:0] = [f"表头之上的标题或说明 {self.above} 行"] if self.above else []
+        parts += [f"合计行 {self.totals} 行（已跳过）"] if self.totals else []
+        parts += [f"空行 {self.blank} 行"] if self.blank else []
+        return f"工作表“{self.sheet}”共 {self.rows} 行：{'、'.join(parts)}。"
+
+    @property
+    def accounted(self) -> int:
+        return self.above + len(self.header) + self.data + self.totals + self.blank
+
+
+def accounts_of(sheets: list[Sheet], found: list[tuple[Sheet, Layout]]) -> list[SheetAccount]:
+    """What became of each row, sheet by sheet."""
+    layouts = {sheet.name: layout for sheet, layout in found}
+    return [_account(sheet, layouts.get(sheet.name)) for sheet in sheets]
+
+
+def _account(sheet: Sheet, layout: Layout | None) -> SheetAccount:
+    numbers = [n for n, _ in iter_nonblank(sheet.rows)]
+    last = numbers[-1] if numbers else 0
+    if layout is None:
+        return SheetAccount(sheet.name, last)
+    body = [n for n in numbers if n > layout.header_row]
+    totals = sum(_is_total(sheet.rows[n - 1]) for n in body)
+    return SheetAccount(
+        sheet.name,
+        last,
+        above=sum(n < layout.header_rows[0] for n in numbers),
+        header=layout.header_rows,
+        data=len(body) - totals,
+        totals=totals,
+        blank=last - len(numbers),
+    )
+
+
 @dataclass
 class ReadBook:
     layouts: list[Layout]
     rows: list[ParsedRow]
     notes: list[str]
+    accounts: list[SheetAccount] = field(default_factory=list)
 
 
 @dataclass
@@ -324,4 +380,5 @@ def read_book(
         rows.append(parsed)
         if progress and done % 200 == 0 and not progress(done, len(body) * 2):
             raise ImportCancelled()
-    return ReadBook([layout for _, layout in found], rows, notes)
+    layouts = [layout for _, layout in found]
+    return ReadBook(layouts, rows, notes, accounts_of(sheets, found))

@@ -20,7 +20,13 @@ from qzdesk.services.desk import Context
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.members import idcard
 from qzdesk.services.members.search import name_key
-from qzdesk.services.members.validation import Checked, MemberDraft, Problem, check_member
+from qzdesk.services.members.validation import (
+    Checked,
+    MemberDraft,
+    Problem,
+    check_member,
+    joined_text,
+)
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile, rules_in_force
@@ -77,6 +83,7 @@ class MemberRow:
     id_number: str
     birth_date: date
     joined_on: date | None  # None: not known (未填)
+    joined_year: int | None  # 据团员编号, while the month is not known
     member_no: str | None
     political_status: PoliticalStatus
     status: MemberStatus
@@ -97,6 +104,7 @@ ROW_COLUMNS = (
     Member.id_number,
     Member.birth_date,
     Member.joined_on,
+    Member.joined_year,
     Member.member_no,
     Member.political_status,
     Member.status,
@@ -110,7 +118,7 @@ ROW_COLUMNS = (
 
 def _row(values: Any, transferring: frozenset[int] = frozenset()) -> MemberRow:
     v = list(values)
-    v[9], v[10] = PoliticalStatus(v[9]), MemberStatus(v[10])
+    v[10], v[11] = PoliticalStatus(v[10]), MemberStatus(v[11])
     return MemberRow(*v, v[0] in transferring)
 
 
@@ -314,12 +322,16 @@ def from_audit_value(name: str, value: Any) -> Any:
         return "" if DRAFT_TYPES[name] is str else None
     if date in get_args(DRAFT_TYPES[name]):
         return date.fromisoformat(value)
+    if int in get_args(DRAFT_TYPES[name]):
+        return int(value)
     return value
 
 
 def audit_view(draft: MemberDraft) -> dict[str, Any]:
+    """The draft's known values, each as text (enums by value, dates ISO, the year as
+    "2021"), as the audit log, the archive and the transfer papers carry them."""
     return {
-        name: (v.value if name in ENUM_FIELDS else v.isoformat() if isinstance(v, date) else v)
+        name: (v.value if name in ENUM_FIELDS else v.isoformat() if isinstance(v, date) else str(v))
         for name in DRAFT_FIELDS
         if (v := getattr(draft, name)) not in ("", None)
     }
@@ -612,6 +624,11 @@ class RosterEntry:
     branch_name: str
     left_on: date | None
     left_reason: str | None
+
+    @property
+    def joined(self) -> str:
+        """入团年月 as printed: the month, the year 据团员编号, or 未填."""
+        return joined_text(self.draft.joined_on, self.draft.joined_year)
 
 
 def roster_on(store: Store, day: date) -> list[RosterEntry]:

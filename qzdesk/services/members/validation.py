@@ -15,7 +15,7 @@ from qzdesk.services.dates import PartialDate, month_end
 from qzdesk.services.members import idcard
 from qzdesk.services.names import FORMULA_MESSAGE, formula_like, invisible_characters, tidy
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.vocabulary import IdType, MemberStatus, PoliticalStatus
+from qzdesk.vocabulary import UNKNOWN, IdType, MemberStatus, PoliticalStatus
 
 FIELD_LABELS = {
     "name": "姓名",
@@ -26,6 +26,7 @@ FIELD_LABELS = {
     "birth_date": "出生日期",
     "household": "户籍所在地",
     "joined_on": "入团年月",
+    "joined_year": "入团年份（据团员编号）",
     "joined_unit": "入团时所在单位",
     "member_no": "团员编号",
     "branch": "所在团支部",
@@ -83,6 +84,7 @@ class MemberDraft:
     ethnicity: str = ""  # unknown stays unknown (shown as 未填), never assumed
     household: str = ""
     joined_on: date | None = None
+    joined_year: int | None = None  # 据团员编号, accepted while the month is unknown
     joined_unit: str = ""
     member_no: str = ""
     political_status: PoliticalStatus = PoliticalStatus.LEAGUE
@@ -191,6 +193,7 @@ def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
     if d.joined_on is None:
         _unknown_joining(c, profile)
         return
+    d.joined_year = None  # the month known: the year from the number has served
     if d.joined_on > today:
         c.error("joined_on", f"入团年月 {d.joined_on:%Y-%m} 晚于今天。")
     min_age = profile.admission.min_age.value
@@ -226,23 +229,46 @@ def _check_joining(c: Checked, profile: RuleProfile, today: date) -> None:
 MISSING_JOINED_ON = "缺入团年月，请核对后补录"
 
 
+def year_from_member_no(member_no: str, profile: RuleProfile) -> int | None:
+    """The 入团年份 a 团员编号 shows: numbers given from the profile's
+    `member_no_prefix_from_year` begin with the year of joining."""
+    number = re.sub(r"\s", "", unicodedata.normalize("NFKC", member_no))
+    if not (len(number) == 12 and number.isdigit()):
+        return None
+    year = int(number[:4])
+    return year if profile.membership.member_no_prefix_from_year.value <= year else None
+
+
 def _unknown_joining(c: Checked, profile: RuleProfile) -> None:
     """入团年月 not known (lists from 智慧团建 or an HR system seldom carry it): the member
     comes in with the gap noted, never a guessed date. A 团员编号 of a year whose numbers
-    begin with it suggests the year, for the secretary to confirm (据团员编号)."""
+    begin with it suggests the year, which the secretary may accept for the year only
+    (据团员编号); the month stays to be filled in."""
     d = c.draft
     number = re.sub(r"\s", "", unicodedata.normalize("NFKC", d.member_no))
     d.member_no = number
     if number and not (len(number) == 12 and number.isdigit()):
         c.error("member_no", f"团员编号应为 12 位数字（现为“{number}”）。")
         return
-    prefix_from = profile.membership.member_no_prefix_from_year.value
-    hint = (
-        f"（据团员编号，入团年份应为 {number[:4]} 年）"
-        if number and prefix_from <= int(number[:4])
-        else ""
-    )
-    c.warn("joined_on", MISSING_JOINED_ON + hint)
+    shown = year_from_member_no(number, profile)
+    if d.joined_year is not None and d.joined_year != shown:
+        c.error(
+            "joined_year",
+            f"入团年份只能据团员编号记入（{d.joined_year} 年与团员编号"
+            f"“{number or '（空）'}”不符），请填写入团年月。",
+        )
+    elif d.joined_year is not None:
+        c.warn("joined_on", f"缺入团月份（已据团员编号记为 {shown} 年），请核对后补录入团年月")
+    else:
+        hint = f"（据团员编号，入团年份应为 {shown} 年）" if shown else ""
+        c.warn("joined_on", MISSING_JOINED_ON + hint)
+
+
+def joined_text(joined_on: date | None, joined_year: int | None) -> str:
+    """入团年月 as every view prints it: the month, or the year 据团员编号, or 未填."""
+    if joined_on is not None:
+        return f"{joined_on:%Y-%m}"
+    return f"{joined_year} 年（据团员编号）" if joined_year else UNKNOWN
 
 
 def _check_contact(c: Checked) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import qzdesk.models
 
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"
 MIGRATIONS_DIR = Path(qzdesk.models.__file__).resolve().parent / "migrations"
 
 

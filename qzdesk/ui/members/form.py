@@ -317,6 +317,8 @@ class MemberForm(QDialog):
             birth_date=None if resident else self.birth.date().toPython(),
             political_status=PoliticalStatus(self.political.currentData()),
             status=self.record.draft.status if self.record else MemberStatus.ACTIVE,
+            # kept until the month is filled in (the check then drops it)
+            joined_year=self.record.draft.joined_year if self.record else None,
         )
 
     def _show_record(self, record: records.MemberRecord) -> None:
@@ -332,6 +334,10 @@ class MemberForm(QDialog):
         for field in DATE_FIELDS:
             value = getattr(d, field)
             self.inputs[field].setText(value.strftime("%Y-%m") if value else "")
+        if d.joined_year and d.joined_on is None:
+            self.inputs["joined_on"].setPlaceholderText(
+                f"据团员编号为 {d.joined_year} 年，请补录月份，如 {d.joined_year}-05"
+            )
         self.id_type.setCurrentIndex(self.id_type.findData(d.id_type.value))
         self.id_number.setText(d.id_number)
         self.gender.setCurrentText(d.gender)

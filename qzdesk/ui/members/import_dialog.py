@@ -74,6 +74,13 @@ class ImportDialog(RejectsExport, ColumnMapping, QDialog):
         self.update_existing.setObjectName("update_existing")
         self.update_existing.toggled.connect(self._update_button)
         layout.addWidget(self.update_existing)
+        self.accept_years = QCheckBox()
+        self.accept_years.setObjectName("accept_years")
+        self.accept_years.setToolTip(
+            "只记年份并标注“据团员编号”，入团月份仍列在工作台上待补录；不勾选则入团年月为未填"
+        )
+        self.accept_years.hide()
+        layout.addWidget(self.accept_years)
         buttons = QDialogButtonBox()
         self.rejects_button = buttons.addButton(
             "导出有问题的行…", QDialogButtonBox.ButtonRole.ActionRole
@@ -141,6 +148,10 @@ class ImportDialog(RejectsExport, ColumnMapping, QDialog):
         ]
         self.summary.setText("".join(lines) + "\n".join(preview.notes))
         self.show_columns(COLUMNS)
+        self.accept_years.setText(
+            f"缺入团年月的 {preview.year_hints} 人，记入团员编号所示的入团年份（仅年份）"
+        )
+        self.accept_years.setVisible(preview.year_hints > 0)
         self.rejects_button.setEnabled(count("error") + count("warning") > 0)
         self._update_button()
 
@@ -179,6 +190,7 @@ class ImportDialog(RejectsExport, ColumnMapping, QDialog):
             self.update_existing.isChecked(),
             progress=progress.callback,
             create_branches=create,
+            accept_years=not self.accept_years.isHidden() and self.accept_years.isChecked(),
             on_done=lambda outcome: (progress.finish(), self._done(outcome.value)),
             on_error=lambda error: (progress.finish(), self._failed(error)),
         )

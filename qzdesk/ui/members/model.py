@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 from qzdesk.services.members.records import MemberRow
+from qzdesk.services.members.validation import joined_text
 from qzdesk.vocabulary import MemberStatus
 
 Index = QModelIndex | QPersistentModelIndex
@@ -38,10 +39,6 @@ class RosterColumn:
     text: Callable[[MemberRow, int], str]
     sort: Callable[[MemberRow, int], Any]
     shown: bool = True
-
-
-def _month(value: date | None) -> str:
-    return value.strftime("%Y-%m") if value else ""
 
 
 COLUMNS: tuple[RosterColumn, ...] = (
@@ -63,8 +60,8 @@ COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn(
         "joined_on",
         "入团年月",
-        lambda r, a: _month(r.joined_on),
-        lambda r, a: r.joined_on or date.min,
+        lambda r, a: joined_text(r.joined_on, r.joined_year),
+        lambda r, a: r.joined_on or (date(r.joined_year, 1, 1) if r.joined_year else date.min),
     ),
     RosterColumn("branch", "所在团支部", lambda r, a: r.branch_name, lambda r, a: r.branch_name),
     RosterColumn(

@@ -47,7 +47,7 @@ def build(snap: Snapshot) -> list[Flowable]:
             e.draft.gender,
             e.draft.birth_date.strftime("%Y-%m") if e.draft.birth_date else "",
             e.draft.ethnicity or UNKNOWN,
-            e.draft.joined_on.strftime("%Y-%m") if e.draft.joined_on else UNKNOWN,
+            e.joined,
             e.draft.member_no or "",
             e.draft.political_status.label,
             e.draft.league_post or "",
