@@ -25,6 +25,7 @@ from common import begin, connect, demo, record, results  # bench/common.py, bes
 from qzdesk.services.admission import ledger, quotas
 from qzdesk.services.admission.chain import GENESIS, link_hash
 from qzdesk.services.admission.ledger import ENTRY_FIELDS, REVIEW_FIELDS
+from qzdesk.services.desk import Desk
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
 from qzdesk.services.storage.store import Store
@@ -231,21 +232,21 @@ def main() -> None:
         db = data / "qzdesk.sqlite"
         populate(db)
         with Store.open(data, "bench") as store:
-            assert len(quotas.ranking(store, profiles, 1, "初二")) > 1_500
-            ranking_ms = median_ms(lambda: quotas.ranking(store, profiles, 1, "初二"))
+            assert len(Desk(store, profiles).read(quotas.ranking, 1, "初二")) > 1_500
+            ranking_ms = median_ms(lambda: Desk(store, profiles).read(quotas.ranking, 1, "初二"))
             start = time.perf_counter()
-            check = ledger.verify_ledger(store)
+            check = Desk(store, {}).read(ledger.verify_ledger)
             verify_s = time.perf_counter() - start
             assert check.ok and check.entries.count == ENTRIES, check
             posts = []
             for n in range(30):
                 start = time.perf_counter()
-                ledger.post_entry(
-                    store, profiles, 1 + n, "volunteer", date(2026, 1, 5), today=date(2026, 1, 6)
+                Desk(store, profiles).write(
+                    ledger.post_entry, 1 + n, "volunteer", date(2026, 1, 5), today=date(2026, 1, 6)
                 )
                 posts.append(time.perf_counter() - start)
             post_ms = statistics.median(posts) * 1000
-            assert ledger.verify_ledger(store).ok
+            assert Desk(store, {}).read(ledger.verify_ledger).ok
         bare_ranking_ms = median_ms(lambda: bare_ranking(db, "初二"))
         start = time.perf_counter()
         bare_verify(db)

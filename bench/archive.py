@@ -53,7 +53,7 @@ def main() -> None:
             own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
             rows = [
                 [e.draft.name, e.draft.gender, e.draft.id_number, e.draft.member_no, e.branch_name]
-                for e in records.roster_on(store, date.today())
+                for e in Desk(store, {}).read(records.roster_on, date.today())
             ]
     pages = len(PdfFileReader(BytesIO(pdf)).root["/Pages"]["/Kids"])
     start = time.perf_counter()

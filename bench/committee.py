@@ -57,12 +57,12 @@ def main() -> None:
             running_on(FixedClock.on(today)),
             Store.open(Path(tmp) / "village", "bench", create=True) as village,
         ):
-            build_branch_demo(village, profiles, today, "样板村团支部")
+            build_branch_demo(Desk(village, profiles), today, "样板村团支部")
             sample = archive_data(Desk(village, profiles).read(take_snapshot, quarter), "X")
         data = Path(tmp) / "district"
         with running_on(FixedClock.on(today)), Store.open(data, "bench", create=True) as store:
-            initialise(
-                store,
+            Desk(store, profiles).write(
+                initialise,
                 SetupRequest(
                     org_name="共青团某区委员会",
                     org_kind=OrgKind.COMMITTEE,
@@ -73,7 +73,6 @@ def main() -> None:
                     branches=["机关团支部"],
                     parent_org="共青团天水市委员会",
                 ),
-                profiles,
             )
         with Store.open(data, "bench") as store:
             desk = Desk(store, profiles, FixedClock.on(today))

@@ -17,6 +17,7 @@ from pathlib import Path
 from common import PLAIN, begin, connect, record, results  # bench/common.py, beside this script
 
 from qzdesk.services.demo.build import build_demo
+from qzdesk.services.desk import Desk
 from qzdesk.services.organisation.rules import bundled_rules_dir, load_profiles
 from qzdesk.services.storage.store import Store
 
@@ -53,7 +54,7 @@ def timed(folder: Path, **options: object) -> tuple[float, dict[str, int]]:
     profiles = load_profiles([bundled_rules_dir()])
     started = time.perf_counter()
     with Store.open(folder, "bench", create=True) as store:
-        build_demo(store, profiles, date.today(), **options)  # type: ignore[arg-type]
+        build_demo(Desk(store, profiles), date.today(), **options)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - started
     return elapsed, rows_in(folder / "qzdesk.sqlite")
 

@@ -142,14 +142,14 @@ def main() -> None:
         db = data / "qzdesk.sqlite"
         count = populate(db)
         with Store.open(data, "bench") as store:
-            plan.lay_out_year(store, profiles, today.year)
-            cells = compliance(store, profiles, 2025, today)
+            Desk(store, profiles).write(plan.lay_out_year, today.year)
+            cells = Desk(store, profiles).read(compliance, 2025, today)
             assert len({c.branch for c in cells}) >= BRANCHES and all(c.met for c in cells)
-            compliance_ms = median_ms(lambda: compliance(store, profiles, 2025, today))
+            compliance_ms = median_ms(lambda: Desk(store, profiles).read(compliance, 2025, today))
             tab_ms = median_ms(
                 lambda: (
-                    compliance(store, profiles, 2025, today),
-                    ratings(store, profiles, 2025, today),
+                    Desk(store, profiles).read(compliance, 2025, today),
+                    Desk(store, profiles).read(ratings, 2025, today),
                 )
             )
             desk = Desk(store, profiles, FixedClock.on(today))

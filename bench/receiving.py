@@ -21,6 +21,8 @@ from pathlib import Path
 
 from common import PASSWORD, begin, record, results  # bench/common.py, beside this script
 
+from qzdesk.services.desk import Desk
+
 ORGS = int(os.environ.get("QZDESK_BENCH_ORGS", "300"))
 PERIOD = "2026Q3"
 TODAY = date(2026, 11, 20)
@@ -41,7 +43,7 @@ def build_one(args: tuple[Path, int]) -> tuple[str, Path, str]:
     profiles = load_profiles([bundled_rules_dir()])
     name = f"第{n:03d}村团支部"
     with Store.open(root / f"v{n:03d}", "bench", create=True) as store:
-        build_branch_demo(store, profiles, TODAY, name, seed=n, password=PASSWORD)
+        build_branch_demo(Desk(store, profiles), TODAY, name, seed=n, password=PASSWORD)
         Desk(store, profiles).write(save_archive, parse_period(PERIOD), PASSWORD, root / "U盘")
         cert = root / f"v{n:03d}.pem"
         cert.write_bytes(branch_key.certificate_pem(store))
@@ -82,7 +84,7 @@ def shown(store, profiles) -> tuple[float, float]:  # type: ignore[no-untyped-de
 
     app = QApplication.instance() or QApplication(sys.argv)
     started = time.perf_counter()
-    view = period_view(store, profiles, PERIOD)
+    view = Desk(store, profiles).read(period_view, PERIOD)
     found = Desk(store, profiles).read(analysis, parse_period(PERIOD))
     loaded = time.perf_counter() - started
     table, compare, cadres = (
@@ -129,11 +131,11 @@ def main() -> None:
                 parent_org="某市团委",
                 branches=["机关团支部"],
             )
-            initialise(store, request, profiles)
+            Desk(store, profiles).write(initialise, request)
             for name, cert, fingerprint in built:
-                registry.register(store, cert, name, fingerprint)
+                Desk(store, {}).write(registry.register, cert, name, fingerprint)
             started = time.perf_counter()
-            verdicts = receive_folder(store, root / "U盘")
+            verdicts = Desk(store, {}).write(receive_folder, root / "U盘")
             received = time.perf_counter() - started
             assert len(verdicts) == ORGS and all(v.accepted for v in verdicts), [
                 v.reasons for v in verdicts if not v.accepted

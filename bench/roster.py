@@ -156,8 +156,8 @@ def bench_import(tmp: Path, result: dict) -> None:
     profiles = load_profiles([bundled_rules_dir()])
     with Store.open(data, "bench") as store:
         start = time.perf_counter()
-        preview = preview_import(store, path, profiles)
-        report = commit_import(store, preview, profiles).value
+        preview = Desk(store, profiles).read(preview_import, path)
+        report = Desk(store, profiles).write(commit_import, preview).value
         ours = time.perf_counter() - start
     assert report.created == IMPORT_ROWS, (report, [r.errors for r in preview.rows[:3]])
     result["import_rows"] = IMPORT_ROWS

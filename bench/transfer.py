@@ -85,8 +85,8 @@ def main() -> None:
         demo(school, MEMBERS)
         # The receiving school, set up new (its own people would share the demo's numbers).
         with Store.open(village, "bench", create=True) as store:
-            initialise(
-                store,
+            Desk(store, profiles).write(
+                initialise,
                 SetupRequest(
                     org_name="某县第一中学团委",
                     org_kind=OrgKind.COMMITTEE,
@@ -97,7 +97,6 @@ def main() -> None:
                     parent_org="共青团某县委",
                     branches=["高一（1）班团支部"],
                 ),
-                profiles,
             )
         to = Side("某县第一中学团委", "共青团某县委")
         with Store.open(school, "bench") as store:

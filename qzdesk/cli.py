@@ -51,6 +51,7 @@ def _load_profiles(paths: DataPaths) -> dict[str, Any]:
 
 def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.demo.build import DEMO_PASSWORD, build_demo
+    from qzdesk.services.desk import Desk
     from qzdesk.services.storage.staging import staged_store
 
     profiles = _load_profiles(paths)
@@ -61,8 +62,7 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
 
             name = args.org_name or "东关村团支部（演示）"
             root = build_branch_demo(
-                store,
-                profiles,
+                Desk(store, profiles),
                 clock.today(),
                 name,
                 Sector(args.sector),
@@ -78,7 +78,11 @@ def cmd_demo(args: argparse.Namespace, paths: DataPaths) -> int:
             )
         else:
             root = build_demo(
-                store, profiles, clock.today(), args.members, org_name=args.org_name, seed=args.seed
+                Desk(store, profiles),
+                clock.today(),
+                args.members,
+                org_name=args.org_name,
+                seed=args.seed,
             )
     text = (
         f"演示数据已建立：{root.name}\n数据目录：{paths.root}\n登录密码：{DEMO_PASSWORD}\n"
@@ -165,6 +169,7 @@ def _registered_certificates(paths: DataPaths) -> tuple[list[Any], list[str]]:
 
 
 def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
+    from qzdesk.services.desk import Desk
     from qzdesk.services.security import store_key
     from qzdesk.services.setup import SetupRequest, initialise
     from qzdesk.services.storage.staging import staged_store
@@ -186,7 +191,7 @@ def cmd_init(args: argparse.Namespace, paths: DataPaths) -> int:
     request.recovery_code = store_key.new_recovery_code()
     shown = _recovery_text(args, paths, request.org_name.strip(), request.recovery_code)
     with staged_store(paths, "qzdesk init") as store:
-        founded = initialise(store, request, profiles).value
+        founded = Desk(store, profiles).write(initialise, request).value
     root = founded.org
     count = len(request.branches)
     text = f"已建立：{root.name}（{root.kind.label}，{count} 个团支部）\n数据目录：{paths.root}"
@@ -226,13 +231,15 @@ def cmd_check(args: argparse.Namespace, paths: DataPaths) -> int:
     if report.healthy and report.revision == SCHEMA_HEAD:
         # The file is sound: now the records (chains, what archives signed, minutes, files).
         from qzdesk.export.archive import issued_anchors
+        from qzdesk.services.desk import Desk
         from qzdesk.services.records_check import check_against, check_records
         from qzdesk.services.storage.store import Store
 
         with Store.open(paths.root, "qzdesk check") as store:
-            issued, unusable = issued_anchors(store, args.against or [])
-            report.problems += check_records(store)
-            report.problems += check_against(store, issued)
+            desk = Desk(store, _load_profiles(paths))
+            issued, unusable = desk.read(issued_anchors, args.against or [])
+            report.problems += desk.read(check_records)
+            report.problems += desk.read(check_against, issued)
         report.notes.append(
             f"已与 {len(issued)} 份本单位签发的台账（数据目录中留存的副本"
             + ("及 --against 所给文件" if args.against else "")
@@ -295,7 +302,7 @@ def cmd_ledger_verify(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.admission.ledger import verify_ledger
 
     with _open_signed(paths, "qzdesk ledger verify", _load_profiles(paths)) as desk:
-        result = desk.call(verify_ledger, desk.store)
+        result = desk.read(verify_ledger)
     lines = [*result.report(), "结论：积分账完整" if result.ok else "结论：积分账被改动过"]
     payload = {
         "ok": result.ok,
@@ -319,8 +326,8 @@ def cmd_compliance(args: argparse.Namespace, paths: DataPaths) -> int:
 
     profiles = _load_profiles(paths)
     with _open_signed(paths, "qzdesk compliance", profiles) as desk:
-        cells = desk.call(compliance, desk.store, profiles, args.year)
-        _scheme, rated = desk.call(ratings, desk.store, profiles, args.year)
+        cells = desk.read(compliance, args.year)
+        _scheme, rated = desk.read(ratings, args.year)
     # 已开/应开, in the order the committee's summary writes it.
     lines = [f"{args.year} 年组织生活：已开（记录已签字）/ 应开（按规则配置）"]
     for cell in cells:
@@ -489,8 +496,8 @@ def cmd_password_reset(args: argparse.Namespace, paths: DataPaths) -> int:
     new = _read_new_password()
     with Store.open(paths.root, "qzdesk password reset") as store:
         desk = Desk(store, _load_profiles(paths))
-        desk.actor = f"{desk.call(auth.secretary, store)}（恢复码）"
-        desk.call(auth.reset_password, store, new, new)
+        desk.actor = f"{desk.read(auth.secretary)}（恢复码）"
+        desk.write(auth.reset_password, new, new)
     _emit(args, "已用恢复码设置新密码。恢复码仍然有效，请继续妥善保管。", {"ok": True})
     return EXIT_OK
 
@@ -505,8 +512,8 @@ def cmd_password_recovery_code(args: argparse.Namespace, paths: DataPaths) -> in
     with _open_signed(
         paths, "qzdesk password recovery-code", _load_profiles(paths), password
     ) as desk:
-        code = desk.call(auth.propose_recovery_code, desk.store, password)
-        org = desk.call(organisation_name, desk.store) or ""
+        code = desk.read(auth.propose_recovery_code, password)
+        org = desk.read(organisation_name) or ""
         text = "新的恢复码：\n" + _recovery_text(args, paths, org, code)
         _emit(args, text, {"recovery_code": code})
         sys.stdout.flush()  # a closed output fails here, with the old code still valid
@@ -532,11 +539,9 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
     profiles = _load_profiles(paths)
     mapping = _mapping(args.map, COLUMNS)
     with _open_signed(paths, "qzdesk members import", profiles) as desk:
-        preview = desk.call(
+        preview = desk.read(
             preview_import,
-            desk.store,
             args.file,
-            profiles,
             args.branch,
             upgrade_legacy_ids=args.upgrade_legacy_ids,
             create_branches=args.create_branches,
@@ -544,11 +549,9 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
         )
         report = None
         if not args.dry_run:
-            report = desk.call(
+            report = desk.write(
                 commit_import,
-                desk.store,
                 preview,
-                profiles,
                 args.update_existing,
                 create_branches=args.create_branches,
                 accept_years=args.years_from_member_no,
@@ -618,16 +621,14 @@ def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
 
     profiles = _load_profiles(paths)
     with _open_signed(paths, "qzdesk applicants import", profiles) as desk:
-        preview = desk.call(
+        preview = desk.read(
             preview_applicants,
-            desk.store,
             args.file,
-            profiles,
             mapping=_mapping(args.map, APPLICANT_COLUMNS),
         )
         report = None
         if not args.dry_run:
-            report = desk.call(commit_applicants, desk.store, preview, profiles).value
+            report = desk.write(commit_applicants, preview).value
     rows = preview.rows
     lines = [f"文件：{args.file}（{preview.where}）", *preview.notes]
     lines += [describe(r) for r in rows if r.level not in ("ok", "same")]
@@ -667,7 +668,7 @@ def cmd_trust_add(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.receiving.registry import register
 
     with _open_signed(paths, "qzdesk trust add", _load_profiles(paths)) as desk:
-        row = desk.call(register, desk.store, args.cert, args.org, args.fingerprint).value
+        row = desk.write(register, args.cert, args.org, args.fingerprint).value
     _emit(
         args,
         f"已登记：{row.org_name}（指纹 {row.fingerprint}）",
@@ -680,7 +681,7 @@ def cmd_trust_list(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.receiving.registry import registrations
 
     with _open_signed(paths, "qzdesk trust list", _load_profiles(paths)) as desk:
-        rows = desk.call(registrations, desk.store)
+        rows = desk.read(registrations)
     lines = [
         f"{r.org_name}  {r.fingerprint}  {r.registered_on:%Y-%m-%d} 登记（{r.registered_by}）"
         + (f"  {r.ended_on:%Y-%m-%d} 停用：{r.end_reason}" if r.ended_on else "")
@@ -709,7 +710,7 @@ def cmd_trust_end(args: argparse.Namespace, paths: DataPaths) -> int:
 
     with _open_signed(paths, "qzdesk trust end", _load_profiles(paths)) as desk:
         kind = KeyEnd(args.kind)
-        row = desk.call(end, desk.store, args.fingerprint, args.reason, kind, args.ended_on).value
+        row = desk.write(end, args.fingerprint, args.reason, kind, args.ended_on).value
     still = (
         "此后收到的台账一律拒收"
         if kind == KeyEnd.COMPROMISED
@@ -729,7 +730,7 @@ def cmd_receive(args: argparse.Namespace, paths: DataPaths) -> int:
     if not args.folder.is_dir():
         raise QzdeskError(f"{args.folder} 不是文件夹：请指定存放台账的文件夹或 U 盘。")
     with _open_signed(paths, "qzdesk receive", _load_profiles(paths)) as desk:
-        verdicts = desk.call(receive_folder, desk.store, args.folder)
+        verdicts = desk.write(receive_folder, args.folder)
     lines = [
         f"{v.path.relative_to(args.folder)}  {v.label}"
         + (f"  {v.org_name} {v.period_code}" if v.org_name else "")
@@ -764,8 +765,8 @@ def cmd_received(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.receiving.registry import registrations
 
     with _open_signed(paths, "qzdesk received", _load_profiles(paths)) as desk:
-        registered = [r.org_name for r in desk.call(registrations, desk.store)]
-        rows = desk.call(submissions, desk.store, args.period, registered)
+        registered = [r.org_name for r in desk.read(registrations)]
+        rows = desk.read(submissions, args.period, registered)
     lines = [
         f"{r.org_name}  {r.state}"
         + (f"  {r.archive_id}（{r.received_at.astimezone():%Y-%m-%d}）" if r.archive_id else "")
@@ -796,7 +797,7 @@ def cmd_received(args: argparse.Namespace, paths: DataPaths) -> int:
 
         profiles = _load_profiles(paths)
         with _open_signed(paths, "qzdesk received", profiles) as desk:
-            table = desk.call(summary, desk.store, profiles, args.period)
+            table = desk.read(summary, args.period)
         written = write_summary(args.summary, args.period, table)
         lines.append(f"汇总表（{len(table)} 个组织）已写入 {written}")
         payload["summary"] = {"file": str(written), "rows": len(table)}
@@ -854,7 +855,7 @@ def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.members.records import export_rows
 
     with _open_signed(paths, "qzdesk members export", _load_profiles(paths)) as desk:
-        rows = desk.call(export_rows, desk.store)
+        rows = desk.read(export_rows)
     count = write_roster(args.file, rows)
     _emit(args, f"已导出 {count} 名团员到 {args.file}", {"file": str(args.file), "members": count})
     return EXIT_OK
@@ -864,7 +865,7 @@ def cmd_key_export_cert(args: argparse.Namespace, paths: DataPaths) -> int:
     from qzdesk.services.security.branch_key import export_certificate
 
     with _open_signed(paths, "qzdesk key export-cert", _load_profiles(paths)) as desk:
-        info = desk.call(export_certificate, desk.store, args.file).value
+        info = desk.write(export_certificate, args.file).value
     text = (
         f"已导出本支部证书到 {args.file}\n主体：{info.subject}（{info.organisation}）\n"
         f"SHA-256 指纹：{info.fingerprint}"

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qzdesk.services import clock
+from qzdesk.services.desk import Desk
 
 
 def run_checks(report: Callable[[str], None]) -> bool:
     from qzdesk.config import DataPaths
     from qzdesk.export.archive import save_archive, trust_list, verify_archive
     from qzdesk.services.demo.build import DEMO_PASSWORD, build_demo
-    from qzdesk.services.desk import Desk
     from qzdesk.services.organisation.rules import installed_profiles
     from qzdesk.services.periods import parse_period
     from qzdesk.services.storage.health import check
@@ -36,7 +36,7 @@ def run_checks(report: Callable[[str], None]) -> bool:
         paths = DataPaths(Path(tmp) / "data")
         profiles = installed_profiles(paths)
         with staged_store(paths, "qzdesk selftest") as store:
-            build_demo(store, profiles, clock.today())
+            build_demo(Desk(store, profiles), clock.today())
         step("建立演示数据（数据库、迁移、规则配置）", paths.database.exists())
         step("数据文件检查", check(paths.database, full=True).healthy)
         cipher.forget_all()  # as at a fresh start: only the password opens it

@@ -9,6 +9,7 @@ from qzdesk.services.admission.applicants import ApplicantDraft
 from qzdesk.services.members import records
 from qzdesk.services.members.idcard import check_char
 from qzdesk.services.organisation.rules import RuleProfile
+from tests.desks import desk_of
 
 TODAY = date(2026, 6, 1)
 
@@ -33,26 +34,32 @@ def binding(profiles: dict[str, RuleProfile]) -> dict[str, RuleProfile]:
 
 
 def branch_id(store, name: str = "初三（1）班团支部") -> int:
-    return dict((n, i) for i, n in records.open_branches(store))[name]
+    return dict((n, i) for i, n in desk_of(store).read(records.open_branches))[name]
 
 
 def new_applicant(
     store, profiles, name="李小红", born="20100501", order=22, applied=date(2025, 3, 3)
 ):
     draft = ApplicantDraft(name=name, id_number=rid(born, order), grade="初三", class_name="1班")
-    return applicants.add_applicant(store, profiles, draft, branch_id(store), applied, TODAY).value
+    return (
+        desk_of(store, profiles)
+        .write(applicants.add_applicant, draft, branch_id(store), applied, TODAY)
+        .value
+    )
 
 
 def approved_points(store, profiles, applicant_id, items, on):
     """Post (item, grade) entries and have the leadership group approve them."""
     ids = [
-        ledger.post_entry(store, profiles, applicant_id, item, on, grade, today=TODAY).value.id
+        desk_of(store, profiles)
+        .write(ledger.post_entry, applicant_id, item, on, grade, today=TODAY)
+        .value.id
         for item, grade in items
     ]
-    ledger.review_entries(store, ids, "approved", on, "王校长、赵老师", today=TODAY)
+    desk_of(store).write(ledger.review_entries, ids, "approved", on, "王校长、赵老师", today=TODAY)
     return ids
 
 
 def active_member_ids(store, count: int) -> list[int]:
-    rows = [r for r in records.roster(store) if r.status.value == "active"]
+    rows = [r for r in desk_of(store).read(records.roster) if r.status.value == "active"]
     return [r.id for r in rows[:count]]

@@ -18,6 +18,7 @@ from qzdesk.services.desk import Desk
 from qzdesk.services.organisation.rules import RuleProfile, bundled_rules_dir, load_profiles
 from qzdesk.services.security.auth import login
 from qzdesk.services.storage.store import Store
+from tests.desks import desk_of
 
 DEMO_PASSWORD = "qzdemo"
 
@@ -45,7 +46,7 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory, profiles) -> Path:
     which each test adds its own meetings and evaluations on fixed days."""
     root = tmp_path_factory.mktemp("template") / "data"
     with Store.open(root, "tests", create=True) as store:
-        build_demo(store, profiles, clock.today(), history=False)
+        build_demo(desk_of(store, profiles), clock.today(), history=False)
     return root
 
 

@@ -20,3 +20,9 @@ def desk_at(
         installed_profiles(store.paths) if profiles is None else profiles,
         SYSTEM if now is None else FixedClock(now),
     )
+
+
+def desk_of(store: Store, profiles: Mapping[str, RuleProfile] | None = None) -> Desk:
+    """A desk over `store` on the clock running where it is called (a test's
+    `running_on`, else the system's): `desk_of(store).write(op, …)`."""
+    return Desk(store, installed_profiles(store.paths) if profiles is None else profiles)

@@ -80,8 +80,11 @@ def declared_everything(path: Path) -> None:
         for n in range(2, 60)
     )
     sheet = (
-        SHEET_OPEN + '<dimension ref="A1:XFD1048576"/><sheetData>'
-        + HEADER + rows + "</sheetData></worksheet>"
+        SHEET_OPEN
+        + '<dimension ref="A1:XFD1048576"/><sheetData>'
+        + HEADER
+        + rows
+        + "</sheetData></worksheet>"
     )
     _xlsx(path, sheet)
 

@@ -47,13 +47,12 @@ from qzdesk.services.archive import register
 from qzdesk.services.archive.data import READABLE_VERSIONS, SCHEMA_VERSION, archive_data, references
 from qzdesk.services.archive.snapshot import Snapshot
 from qzdesk.services.archive.take import take_snapshot
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.services.files import remove_stale_parts, write_atomically
 from qzdesk.services.periods import Period
-from qzdesk.services.sealed_files import read_sealed, write_sealed
 from qzdesk.services.security import branch_key
-from qzdesk.services.storage.store import Store
+from qzdesk.services.security.sealed_files import read_sealed, write_sealed
 
 ATTACHMENT = "qzdesk-archive.json"
 FIELD = "BranchSignature"
@@ -263,9 +262,8 @@ def store_archive(
     """Write atomically, read back and verify; a file that does not verify is removed."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    store = ctx.store
     path = out_dir / f"台账-{period.code}-{archive_id}.pdf"
-    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
+    own = x509.load_pem_x509_certificate(branch_key.certificate_pem(ctx.store))
     check = verify_archive(pdf, [own])
     if not check.ok:
         raise QzdeskError(f"生成的台账未通过校验，没有写出：{'；'.join(check.problems)}")
@@ -274,9 +272,9 @@ def store_archive(
     # The chain heads signed into the file are recorded before the file exists, so no
     # kill leaves a signed archive the store never heard of (`check` proves the chain
     # still passes them); a copy stays in the data folder for `check` to compare with.
-    register.record_issued(store, archive_id, period, read_data(reader)["admission"]["anchors"])
+    register.record_issued(ctx, archive_id, period, read_data(reader)["admission"]["anchors"])
     crashpoints.reached("archive-recorded")
-    write_sealed(store, store.paths.issued / path.name, pdf)
+    write_sealed(ctx.store, ctx.store.paths.issued / path.name, pdf)
     remove_stale_parts(out_dir, "台账-")
     write_atomically(path, pdf)
     if path.read_bytes() != pdf:
@@ -288,19 +286,19 @@ def store_archive(
 
 
 def issued_anchors(
-    store: Store, extra: list[Path]
+    ctx: Context, extra: list[Path]
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     """The data of every archive this installation signed among the copies it keeps and
     the files or folders in `extra` (those handed upward), each verified as signed by its
     own key, now or retired; and a line for each file that could not serve."""
-    own = trust_list(store.paths, [])
-    files = sorted(store.paths.issued.glob("*.pdf"))
+    own = trust_list(ctx.store.paths, [])
+    files = sorted(ctx.store.paths.issued.glob("*.pdf"))
     for item in extra:
         files += sorted(item.rglob("*.pdf")) if item.is_dir() else [item]
     found, unusable = [], []
     for file in files:
         try:
-            content = read_sealed(store, file)
+            content = read_sealed(ctx.store, file)
         except OSError as exc:
             unusable.append(f"{file}：无法读取（{exc.strerror}）")
             continue

@@ -19,10 +19,10 @@ from typing import Any
 
 from qzdesk.export.archive import verify_archive
 from qzdesk.services import clock
+from qzdesk.services.context import Context
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.receiving import receipts, registry
-from qzdesk.services.sealed_files import write_sealed
-from qzdesk.services.storage.store import Store
+from qzdesk.services.security.sealed_files import write_sealed
 
 MAX_BYTES = 100 * 1024 * 1024
 Progress = Callable[[int, int], bool]
@@ -61,7 +61,7 @@ def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._") or "未命名"
 
 
-def receive_file(store: Store, path: Path) -> FileVerdict:
+def receive_file(ctx: Context, path: Path) -> FileVerdict:
     verdict = FileVerdict(path, accepted=False)
     try:
         size = path.stat().st_size
@@ -77,27 +77,27 @@ def receive_file(store: Store, path: Path) -> FileVerdict:
     if not verdict.reasons and not content.startswith(b"%PDF-"):
         verdict.reasons.append("不是 PDF 文件")
     if not verdict.reasons:
-        earlier = receipts.already_received(store, sha256)
+        earlier = receipts.already_received(ctx, sha256)
         if earlier is not None:
             return _duplicate(verdict, earlier, "同一文件")
-        _judge(store, content, verdict)
+        _judge(ctx, content, verdict)
         # The same signed archive whose bytes differ only outside what the signature
         # covers (the padding of its signature field): the same archive, not a new one.
-        same = verdict.accepted and receipts.accepted_archive(store, verdict.archive_id or "")
+        same = verdict.accepted and receipts.accepted_archive(ctx, verdict.archive_id or "")
         if same:
             return _duplicate(verdict, same, "同一台账（签名覆盖的内容相同）")
     if verdict.accepted:
         target = (
-            store.paths.received
+            ctx.store.paths.received
             / _safe(verdict.org_name or "")
             / (f"{verdict.period_code}-{verdict.archive_id}-{sha256[:8]}.pdf")
         )
-        write_sealed(store, target, content)
-        stored_as = str(target.relative_to(store.paths.root))
+        write_sealed(ctx.store, target, content)
+        stored_as = str(target.relative_to(ctx.store.paths.root))
     else:
         stored_as = None
     receipts.record(
-        store,
+        ctx,
         path.name,
         sha256 if content else hashlib.sha256(path.name.encode()).hexdigest(),
         verdict.accepted,
@@ -118,8 +118,8 @@ def _duplicate(verdict: FileVerdict, earlier: receipts.ReceiptRow, what: str) ->
     return verdict
 
 
-def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
-    known = registry.registrations(store)
+def _judge(ctx: Context, content: bytes, verdict: FileVerdict) -> None:
+    known = registry.registrations(ctx)
     result = verify_archive(content, [r.certificate for r in known])
     if not result.ok:
         verdict.reasons += result.problems
@@ -134,15 +134,15 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
     ) or date.fromisoformat(data["generated_at"][:10])
     problems = []
     period_end = date.fromisoformat(data["period"]["end"])
-    refusal, ended_note = registration.judge(period_end, signed_on, clock.today())
+    refusal, ended_note = registration.judge(period_end, signed_on, ctx.today)
     if refusal:
         problems.append(refusal)
     if data["branch"]["name"] != registration.org_name:
         problems.append(
             f"台账中的组织“{data['branch']['name']}”不是该证书登记的“{registration.org_name}”"
         )
-    problems += _addressed_here(store, data, known)
-    previous = receipts.latest_before(store, data["branch"]["name"], data["period"]["code"])
+    problems += _addressed_here(ctx, data, known)
+    previous = receipts.latest_before(ctx, data["branch"]["name"], data["period"]["code"])
     broken, notes = receipts.continuity(previous, data)
     problems += broken
     verdict.org_name, verdict.period_code = data["branch"]["name"], data["period"]["code"]
@@ -156,12 +156,12 @@ def _judge(store: Store, content: bytes, verdict: FileVerdict) -> None:
 
 
 def _addressed_here(
-    store: Store, data: dict[str, Any], known: list[registry.Registration]
+    ctx: Context, data: dict[str, Any], known: list[registry.Registration]
 ) -> list[str]:
     """The archive names as its parent this committee, or an organisation registered here
     (a committee below that handed on what it received): anything else was sent to the
     wrong committee."""
-    parent, here = data["branch"]["parent"], organisation_name(store)
+    parent, here = data["branch"]["parent"], organisation_name(ctx)
     below = {r.org_name for r in known}
     if parent == here or parent in below:
         return []
@@ -172,7 +172,7 @@ def _addressed_here(
 
 
 def receive_folder(
-    store: Store, folder: Path, progress: Progress | None = None
+    ctx: Context, folder: Path, progress: Progress | None = None
 ) -> list[FileVerdict]:
     """Receive every archive under `folder`; `progress(done, total)` may cancel between
     files (what was received so far stays received, each file being whole)."""
@@ -180,7 +180,7 @@ def receive_folder(
     verdicts = []
     for done, path in enumerate(files, start=1):
         try:
-            verdicts.append(receive_file(store, path))
+            verdicts.append(receive_file(ctx, path))
         except Exception:  # a hostile file must not stop the others
             log.warning("could not process %s", path.name, exc_info=True)
             verdicts.append(

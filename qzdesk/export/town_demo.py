@@ -44,8 +44,9 @@ def build_town_demo(
     password: str,
     seed: int = 1,
 ) -> OrgInfo:
-    town = initialise(
-        store,
+    desk = Desk(store, profiles, FixedClock.on(today))
+    town = desk.write(
+        initialise,
         SetupRequest(
             org_name=DEMO_TOWN,
             org_kind=OrgKind.COMMITTEE,
@@ -57,14 +58,13 @@ def build_town_demo(
             parent_org=DISTRICT,
             founded_on=date(today.year - 10, 1, 1),
         ),
-        profiles,
     ).value.org
     handed = villages_root / "报送的台账"
     for number, (name, reports) in enumerate(VILLAGES):
         root = villages_root / name
         with Store.open(root, "qzdesk demo", create=True) as village:
             build_branch_demo(
-                village, profiles, today, name, Sector.VILLAGE, 10 * seed + number, password
+                Desk(village, profiles), today, name, Sector.VILLAGE, 10 * seed + number, password
             )
             if reports:
                 Desk(village, profiles).write(save_archive, last_quarter(today), password, handed)
@@ -72,9 +72,8 @@ def build_town_demo(
             cert.write_bytes(branch_key.certificate_pem(village))
             info = branch_key.key_info(village)
         assert info is not None  # made with the village's store
-        registry.register(store, cert, name, info.fingerprint.replace(":", " "))
-    receive_folder(store, handed)
-    desk = Desk(store, profiles, FixedClock.on(today))
+        desk.write(registry.register, cert, name, info.fingerprint.replace(":", " "))
+    desk.write(receive_folder, handed)
     desk.actor = "赵敏"
     build_committee_year(desk, today, [name for name, _reports in VILLAGES])
     return town

@@ -31,12 +31,12 @@ from qzdesk.export.signed_pdf import (
 from qzdesk.services.attachments import SUFFIX, stored_path
 from qzdesk.services.changes import Outcome
 from qzdesk.services.clock import BEIJING
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.receiving import registry
-from qzdesk.services.sealed_files import write_sealed
 from qzdesk.services.security import branch_key
+from qzdesk.services.security.sealed_files import write_sealed
 from qzdesk.services.transfer import book
 from qzdesk.services.transfer.data import (
     package_data,
@@ -184,7 +184,7 @@ def _open(
     belongs to the organisation at `signer` in the data, and, when the signer is
     registered here, that its key had not ended (the registry's rules for archives)."""
 
-    known_regs = registry.registrations(ctx.store)
+    known_regs = registry.registrations(ctx)
     trusted = [r.certificate for r in known_regs] + trust_list(ctx.store.paths, [])
     result, reader = check_signature(content, trusted)
     opened = Opened(result, sha256=hashlib.sha256(content).hexdigest())

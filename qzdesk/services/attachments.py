@@ -14,10 +14,9 @@ from qzdesk.config import DataPaths
 from qzdesk.models import Attachment
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.files import write_atomically
-from qzdesk.services.storage.store import Store
 
 # Recognised by content, not by the name's extension (a renamed .docx is not a PDF).
 SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
@@ -47,7 +46,7 @@ def stored_path(paths: DataPaths, sha256: str, kind: str) -> Path:
     return paths.attachments / sha256[:2] / f"{sha256}{SUFFIX[kind]}"
 
 
-def add_attachment(store: Store, source: Path, max_mb: int) -> Outcome[AttachmentRow]:
+def add_attachment(ctx: Context, source: Path, max_mb: int) -> Outcome[AttachmentRow]:
     """Check and store one file; the same content added twice is stored once."""
     try:
         size = source.stat().st_size
@@ -60,15 +59,15 @@ def add_attachment(store: Store, source: Path, max_mb: int) -> Outcome[Attachmen
         data = source.read_bytes()
     except OSError as exc:
         raise ValidationError(f"无法读取“{source}”：{exc.strerror}", "evidence") from exc
-    return _stored(store, source.name, data)
+    return _stored(ctx, source.name, data)
 
 
 def keep(ctx: Context, file_name: str, data: bytes) -> Outcome[AttachmentRow]:
     """Store content already read (a scan that came inside a transfer)."""
-    return _stored(ctx.store, file_name, data)
+    return _stored(ctx, file_name, data)
 
 
-def _stored(store: Store, file_name: str, data: bytes) -> Outcome[AttachmentRow]:
+def _stored(ctx: Context, file_name: str, data: bytes) -> Outcome[AttachmentRow]:
     kind = kind_of(data)
     if kind is None:
         raise ValidationError(
@@ -76,27 +75,25 @@ def _stored(store: Store, file_name: str, data: bytes) -> Outcome[AttachmentRow]
             "evidence",
         )
     sha256 = hashlib.sha256(data).hexdigest()
-    target = stored_path(store.paths, sha256, kind)
+    target = stored_path(ctx.store.paths, sha256, kind)
     if not target.exists():
         write_atomically(target, data)
-    with store.transaction() as session:
-        row = session.get(Attachment, sha256)
-        if row is None:
-            row = Attachment(
-                sha256=sha256,
-                file_name=file_name[:260],
-                kind=kind,
-                size=len(data),
-                added_by=store.actor,
-                added_at=clock.now_utc().isoformat(timespec="seconds"),
-            )
-            session.add(row)
-            audit.record(
-                session, store.actor, "attachment", sha256, "add", after={"file": row.file_name}
-            )
-        return Outcome(
-            AttachmentRow(row.sha256, row.file_name, row.kind, row.size), frozenset({Topic.AUDIT})
+    session = ctx.session
+    row = session.get(Attachment, sha256)
+    if row is None:
+        row = Attachment(
+            sha256=sha256,
+            file_name=file_name[:260],
+            kind=kind,
+            size=len(data),
+            added_by=ctx.actor,
+            added_at=clock.now_utc().isoformat(timespec="seconds"),
         )
+        session.add(row)
+        audit.record(session, ctx.actor, "attachment", sha256, "add", after={"file": row.file_name})
+    return Outcome(
+        AttachmentRow(row.sha256, row.file_name, row.kind, row.size), frozenset({Topic.AUDIT})
+    )
 
 
 def check_known(session: Session, hashes: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qzdesk.models import AuditEntry
 from qzdesk.services import clock
-from qzdesk.services.storage.store import Store
+from qzdesk.services.context import Context
 
 
 def record(
@@ -47,10 +47,9 @@ class AuditRow:
     after: dict[str, Any] | None
 
 
-def recent(store: Store, limit: int = 100) -> list[AuditRow]:
-    with store.transaction() as session:
-        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
-        return [
-            AuditRow(r.at, r.actor, r.entity, r.entity_id, r.action, r.before, r.after)
-            for r in rows
-        ]
+def recent(ctx: Context, limit: int = 100) -> list[AuditRow]:
+    session = ctx.session
+    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    return [
+        AuditRow(r.at, r.actor, r.entity, r.entity_id, r.action, r.before, r.after) for r in rows
+    ]

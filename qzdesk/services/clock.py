@@ -55,6 +55,10 @@ def running_on(clock: Clock) -> Iterator[None]:
         _running.reset(token)
 
 
+def current() -> Clock:
+    return _running.get()
+
+
 def now() -> datetime:
     return _running.get().now()
 

@@ -8,16 +8,13 @@ context. A read is rolled back at its end; a write commits once, all or nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from functools import cached_property
+from dataclasses import replace
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy.orm import Session
-
-from qzdesk.services.clock import SYSTEM, Clock, now, running_on
-from qzdesk.services.organisation.overview import Overview, overview
+from qzdesk.services.clock import Clock, current, running_on
+from qzdesk.services.context import Context
+from qzdesk.services.organisation.overview import overview
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.security import auth
@@ -25,31 +22,6 @@ from qzdesk.services.storage.store import SYSTEM_ACTOR, Store
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-@dataclass
-class Context:
-    """What an operation is handed: its session, the profile in force, who acts and when."""
-
-    session: Session
-    store: Store
-    profiles: Mapping[str, RuleProfile]
-    actor: str
-    now: datetime = field(default_factory=now)
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
-
-    @cached_property
-    def profile(self) -> RuleProfile:
-        return active_profile(self.session, dict(self.profiles))
-
-    @cached_property
-    def overview(self) -> Overview:
-        """The organisation as of today, worked out once per unit of work however many
-        parts of one screen (the 工作台's summary, to-do list and first steps) ask."""
-        return overview(self.store, dict(self.profiles), self.today)
 
 
 Operation = Callable[Concatenate[Context, P], T]
@@ -60,12 +32,18 @@ class Desk:
         self,
         store: Store,
         profiles: Mapping[str, RuleProfile],
-        clock: Clock = SYSTEM,
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
         self.profiles = profiles
-        self.clock = clock
+        self._clock = clock
         self.actor = SYSTEM_ACTOR
+
+    @property
+    def clock(self) -> Clock:
+        """The desk's own clock, else the one running where it is called (the system's,
+        or a test's or the demo builder's `running_on`)."""
+        return self._clock or current()
 
     def read(self, op: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._run(False, op, *args, **kwargs)
@@ -73,22 +51,19 @@ class Desk:
     def write(self, op: Operation[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._run(True, op, *args, **kwargs)
 
-    def call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """A service that takes the store rather than a context, run as one unit of work
-        all the same (its transactions join the unit's)."""
-        return self._run(True, lambda _ctx: fn(*args, **kwargs))
-
     def sign_in(self, password: str) -> auth.LoginResult:
         """Check the password; on success the secretary becomes the desk's actor."""
         result = auth.login(self.store.paths, password)
         if result.ok:
-            self.actor = self.call(auth.secretary, self.store)
+            self.actor = self.read(auth.secretary)
             result = replace(result, actor=self.actor)
         return result
 
     def _run(self, write: bool, op: Callable[..., T], *args: object, **kwargs: object) -> T:
         with running_on(self.clock), self.store.unit(self.actor, write=write) as session:
-            context = Context(session, self.store, self.profiles, self.actor)
+            context = Context(
+                session, self.store, self.profiles, self.actor, active_profile, overview
+            )
             return op(context, *args, **kwargs)
 
     def close(self) -> None:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from qzdesk.models import Org
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation import orgs
-from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import (
     Key,
@@ -23,7 +23,6 @@ from qzdesk.services.organisation.settings import (
 )
 from qzdesk.services.security import branch_key, store_key
 from qzdesk.services.security.passwords import check_new_password, hash_password
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
 
 
@@ -48,10 +47,6 @@ class Founded:
 
     org: orgs.OrgInfo
     recovery_code: str
-
-
-def is_initialised(store: Store) -> bool:
-    return organisation_name(store) is not None
 
 
 def validate(request: SetupRequest, profiles: dict[str, RuleProfile]) -> list[str]:
@@ -79,58 +74,56 @@ def clean_branch_names(kind: OrgKind, raw_names: list[str]) -> list[str]:
     return names
 
 
-def initialise(
-    store: Store, request: SetupRequest, profiles: dict[str, RuleProfile]
-) -> Outcome[Founded]:
-    branch_names = validate(request, profiles)
-    founded = request.founded_on or clock.today()
-    with store.transaction() as session:
-        if read(session, Key.SETUP_DONE) is not None or session.scalar(select(Org.id).limit(1)):
-            raise ValidationError("该数据目录已经设置过组织，不能重复初始化。")
-        secretary = clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
-        root = orgs.create_org(
+def initialise(ctx: Context, request: SetupRequest) -> Outcome[Founded]:
+    branch_names = validate(request, dict(ctx.profiles))
+    founded = request.founded_on or ctx.today
+    session = ctx.session
+    if read(session, Key.SETUP_DONE) is not None or session.scalar(select(Org.id).limit(1)):
+        raise ValidationError("该数据目录已经设置过组织，不能重复初始化。")
+    secretary = clean_name(request.secretary, "书记姓名", "secretary", max_length=40)
+    root = orgs.create_org(
+        session,
+        secretary,
+        parent=None,
+        kind=request.org_kind,
+        sector=request.sector,
+        name=request.org_name,
+        created_on=founded,
+    )
+    for name in branch_names:
+        orgs.create_org(
             session,
             secretary,
-            parent=None,
-            kind=request.org_kind,
+            parent=root,
+            kind=OrgKind.BRANCH,
             sector=request.sector,
-            name=request.org_name,
-            created_on=founded,
+            name=name,
+            created_on=request.branches_founded.get(name, founded),
         )
-        for name in branch_names:
-            orgs.create_org(
-                session,
-                secretary,
-                parent=root,
-                kind=OrgKind.BRANCH,
-                sector=request.sector,
-                name=name,
-                created_on=request.branches_founded.get(name, founded),
-            )
-        write(session, secretary, Key.SECRETARY, secretary)
-        write(session, secretary, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))
-        write(session, secretary, Key.PROFILE, request.profile_id)
-        write(session, secretary, Key.PASSWORD_HASH, hash_password(request.password))
-        write(session, secretary, Key.SETUP_DONE, clock.now_utc().isoformat())
-        created = orgs.info(root)
-        # The key is written before this transaction commits, so a kill leaves either no
-        # organisation or one that can sign. A key without an organisation is from an
-        # earlier setup that never committed (or a file since lost): kept aside, not used.
-        now = clock.now_utc()
-        branch_key.retire_files(store, now)
-        parent = clean_name(request.parent_org, "", "")
-        info = branch_key.issue_key(store, request.password, created.name, parent, now)
-        audit.record(
-            session,
-            secretary,
-            "branch_key",
-            info.fingerprint,
-            "create",
-            after={"subject": info.subject, "organisation": info.organisation},
-        )
-        # Sealed last and before the commit: a kill before it leaves a store that was
-        # never set up (discarded at the next start), never records nobody can open.
-        code = store_key.seal(
-            store.paths, request.password, created.name, request.recovery_code or None
-        )
+    write(session, secretary, Key.SECRETARY, secretary)
+    write(session, secretary, Key.PARENT_ORG, clean_name(request.parent_org, "", ""))
+    write(session, secretary, Key.PROFILE, request.profile_id)
+    write(session, secretary, Key.PASSWORD_HASH, hash_password(request.password))
+    write(session, secretary, Key.SETUP_DONE, clock.now_utc().isoformat())
+    created = orgs.info(root)
+    # The key is written before this transaction commits, so a kill leaves either no
+    # organisation or one that can sign. A key without an organisation is from an
+    # earlier setup that never committed (or a file since lost): kept aside, not used.
+    now = clock.now_utc()
+    branch_key.retire_files(ctx.store, now)
+    parent = clean_name(request.parent_org, "", "")
+    info = branch_key.issue_key(ctx.store, request.password, created.name, parent, now)
+    audit.record(
+        session,
+        secretary,
+        "branch_key",
+        info.fingerprint,
+        "create",
+        after={"subject": info.subject, "organisation": info.organisation},
+    )
+    # Sealed last and before the commit: a kill before it leaves a store that was
+    # never set up (discarded at the next start), never records nobody can open.
+    code = store_key.seal(
+        ctx.store.paths, request.password, created.name, request.recovery_code or None
+    )
     return Outcome(Founded(created, code), frozenset(Topic))

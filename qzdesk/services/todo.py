@@ -13,8 +13,8 @@ from sqlalchemy import select
 from qzdesk.models import Meeting, Org
 from qzdesk.services.admission import applicants, publicity, quotas
 from qzdesk.services.admission.stages import Stage, Step
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
-from qzdesk.services.desk import Context
 from qzdesk.services.dues import book as dues_book
 from qzdesk.services.meetings import plan, terms
 from qzdesk.services.meetings.evaluation import evaluations_of_year, overdue_registrations
@@ -24,7 +24,6 @@ from qzdesk.services.members import records
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.party import recommend
 from qzdesk.services.security import branch_key
-from qzdesk.services.storage.store import Store
 from qzdesk.services.transfer import book as transfer_book
 
 SOON = timedelta(days=14)
@@ -60,8 +59,8 @@ def first_steps(ctx: Context) -> list[FirstStep]:
     members = data.members.active
     empty = [b.name for b in data.open_branches if not data.members.by_branch.get(b.id)]
     listed = "、".join(empty[:3]) + ("等" if len(empty) > 3 else "")
-    planned = len(plan.year_plan(ctx.store, ctx.today.year))
-    exported = branch_key.certificate_exported(ctx.store)
+    planned = len(plan.year_plan(ctx, ctx.today.year))
+    exported = branch_key.certificate_exported(ctx)
     return [
         FirstStep(
             "导入花名册",
@@ -104,10 +103,10 @@ class TodoItem:
 
 def todo(ctx: Context) -> list[TodoItem]:
     """The list for the context's day, read in its one snapshot."""
-    store, profiles, profile, today = ctx.store, dict(ctx.profiles), ctx.profile, ctx.today
+    profile, today = ctx.profile, ctx.today
     items: list[TodoItem] = []
     overdue_by_branch: dict[str, list[plan.PlanRow]] = {}
-    for row in plan.year_plan(store, today.year):
+    for row in plan.year_plan(ctx, today.year):
         state = row.state(today)
         if state is PlanState.OVERDUE:
             overdue_by_branch.setdefault(row.branch, []).append(row)
@@ -135,15 +134,15 @@ def todo(ctx: Context) -> list[TodoItem]:
                 True,
             )
         )
-    with store.transaction() as session:
-        drafts = list(
-            session.execute(
-                select(Meeting.held_on, Meeting.topic, Org.name)
-                .join(Org, Org.id == Meeting.branch_id)
-                .where(Meeting.status == "draft")
-                .order_by(Meeting.held_on)
-            )
+    session = ctx.session
+    drafts = list(
+        session.execute(
+            select(Meeting.held_on, Meeting.topic, Org.name)
+            .join(Org, Org.id == Meeting.branch_id)
+            .where(Meeting.status == "draft")
+            .order_by(Meeting.held_on)
         )
+    )
     for held_on, topic, branch in drafts:
         items.append(
             TodoItem(
@@ -175,7 +174,7 @@ def todo(ctx: Context) -> list[TodoItem]:
             )
         )
     from_year = profile.membership.member_no_required_from_year.value
-    missing = records.missing_member_numbers(store, from_year)
+    missing = records.missing_member_numbers(ctx, from_year)
     if missing:
         items.append(
             TodoItem(
@@ -195,9 +194,9 @@ def todo(ctx: Context) -> list[TodoItem]:
         )
     if data.members.active:  # a new organisation's first steps are the guide's, not these
         school = data.root.sector.is_school
-        items += _evaluation_and_registration(store, profiles, profile, today, school)
-        items += _terms(store, profiles, today)
-    for notice in publicity.publicities(store):
+        items += _evaluation_and_registration(ctx, profile, today, school)
+        items += _terms(ctx, today)
+    for notice in publicity.publicities(ctx):
         open_objections = sum(1 for o in notice.objections if o.resolved_on is None)
         if today <= notice.ends_on <= today + SOON:
             items.append(
@@ -219,9 +218,9 @@ def todo(ctx: Context) -> list[TodoItem]:
     months = profile.admission.observation_months.value
     became = {
         r.applicant_id: r.event.on
-        for r in applicants.steps_between(store, (Step.ACTIVIST,), date.min, today)
+        for r in applicants.steps_between(ctx, (Step.ACTIVIST,), date.min, today)
     }
-    for row in applicants.applicants(store, profiles):
+    for row in applicants.applicants(ctx):
         if row.stage is not Stage.ACTIVIST or row.id not in became:
             continue
         ready = add_months(became[row.id], months)
@@ -234,7 +233,7 @@ def todo(ctx: Context) -> list[TodoItem]:
                     ready,
                 )
             )
-    status = quotas.quota_status(store, profiles, today.year)
+    status = quotas.quota_status(ctx, today.year)
     if status.quota is not None:
         items.append(
             TodoItem(
@@ -245,8 +244,7 @@ def todo(ctx: Context) -> list[TodoItem]:
 
 
 def _evaluation_and_registration(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     profile: RuleProfile,
     today: date,
     school: bool,
@@ -257,10 +255,8 @@ def _evaluation_and_registration(
     year_end = date(today.year, 12, 31)
     items = []
     if today.month in rules.evaluation_season_months.value:
-        held = {v.branch_id: v for v in evaluations_of_year(store, profiles, today.year)}
-        missing = [
-            name for branch_id, name in records.open_branches(store) if branch_id not in held
-        ]
+        held = {v.branch_id: v for v in evaluations_of_year(ctx, today.year)}
+        missing = [name for branch_id, name in records.open_branches(ctx) if branch_id not in held]
         if missing:
             items.append(
                 TodoItem(
@@ -279,7 +275,7 @@ def _evaluation_and_registration(
                     year_end,
                 )
             )
-    overdue = overdue_registrations(store, profiles, today)
+    overdue = overdue_registrations(ctx, today)
     void = sum(1 for o in overdue if o.void)
     if overdue and today.month in rules.registration_months(school):
         items.append(
@@ -302,10 +298,10 @@ def _evaluation_and_registration(
     return items
 
 
-def _terms(store: Store, profiles: dict[str, RuleProfile], today: date) -> list[TodoItem]:
+def _terms(ctx: Context, today: date) -> list[TodoItem]:
     items = []
     unrecorded = []
-    for branch in terms.branch_terms(store, profiles):
+    for branch in terms.branch_terms(ctx):
         state = branch.state(today)
         if branch.current is None:
             unrecorded.append(branch.branch)

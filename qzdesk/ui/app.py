@@ -253,8 +253,11 @@ def recover_and_open(
         return auth.LoginResult(False, "恢复码不正确，请核对打印的恢复码页。"), None
     result, store = _opened(paths, lock, auth.LoginResult(True, ""))
     assert store is not None
-    with store.unit(f"{result.actor}（恢复码）", write=True):
-        auth.reset_password(store, password, password)
+    from qzdesk.services.desk import Desk
+
+    desk = Desk(store, {})
+    desk.actor = f"{result.actor}（恢复码）"
+    desk.write(auth.reset_password, password, password)
     return result, store
 
 
@@ -291,7 +294,7 @@ class Launcher(QObject):
         from qzdesk.services.organisation import orgs
 
         assert self.context is not None
-        self.context.submit(orgs.organisation_name, self.context.store, on_done=self._route)
+        self.context.read(orgs.organisation_name, on_done=self._route)
 
     def start_login(self, paths: DataPaths, lock: DataDirLock, org_name: str) -> None:
         """The login first; the rule profiles and the window's modules load meanwhile, and

@@ -64,7 +64,7 @@ class AppContext:
         """A desk write (`op(ctx, …)`, all or nothing) on the worker."""
         return self._on_worker(self.desk.write, op, args, kwargs, on_done, on_error)
 
-    def submit(
+    def keep(
         self,
         fn: Callable[..., Any],
         *args: Any,
@@ -72,8 +72,12 @@ class AppContext:
         on_error: ErrorCallback | None = None,
         **kwargs: Any,
     ) -> Future[Any]:
-        """A service that takes the store, run on the worker as one unit of work."""
-        return self._on_worker(self.desk.call, fn, args, kwargs, on_done, on_error)
+        """A function of the store's keeping (its files and keys: sealed files, the
+        signing key's public part, re-keying), `fn(store, …)` on the worker and outside
+        any unit of work: what it records names the actor it is given."""
+        return self.worker.submit(
+            fn, self.store, *args, on_done=on_done, on_error=on_error, **kwargs
+        )
 
     def _on_worker(
         self,

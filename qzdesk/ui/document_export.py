@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.files import write_atomically
 from qzdesk.services.periods import Period
 from qzdesk.ui.context import AppContext
@@ -47,7 +47,7 @@ def preview_pdf_and_save(
             parent, "保存为", str(Path.home() / file_name), "PDF 文件 (*.pdf)"
         )
         if target:
-            context.submit(
+            context.worker.submit(
                 write_atomically,
                 Path(target),
                 pdf,

@@ -287,11 +287,9 @@ class SetupWizard(QWizard):
             return
         self.rules_page.message.clear()
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        self.context.submit(
+        self.context.write(
             setup.initialise,
-            self.context.store,
             self.request(),
-            self.context.profiles,
             on_done=self._initialised,
             on_error=self._failed,
         )

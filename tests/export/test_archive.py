@@ -21,7 +21,7 @@ from qzdesk.services.meetings.minutes import content_hash
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
 from qzdesk.services.security import branch_key
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 # The demo records its points at the real clock, so the archive is built as of now.
 NOW = datetime.now().astimezone()
@@ -85,7 +85,7 @@ def test_the_embedded_data_is_there_and_valid(built, store, tmp_path):
     schema = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     assert data["archive_id"] == saved.archive_id
-    assert len(data["members"]) == len(records.roster_on(store, NOW.date()))
+    assert len(data["members"]) == len(desk_of(store).read(records.roster_on, NOW.date()))
     # The admission data: applicants with their steps, and a stretch of the points chain
     # that a reader recomputes on its own, ending at the stated head.
     section = data["admission"]

@@ -29,7 +29,7 @@ from qzdesk.services.errors import QzdeskError
 from qzdesk.services.organisation import orgs
 from qzdesk.services.periods import BEIJING, day_start, parse_period
 from qzdesk.services.security import branch_key
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.unit.test_member_import import run_cli
 
 SCHEMA = json.loads((resources_dir() / "archive-schema.json").read_text(encoding="utf-8"))
@@ -179,8 +179,8 @@ def _signed(store, data):
 
 
 def test_a_renamed_organisation_cannot_sign_under_the_old_name(store, profiles, tmp_path):
-    root = orgs.list_orgs(store)[0]
-    orgs.rename_org(store, root.id, "新名称中学团委")
+    root = desk_of(store).read(orgs.list_orgs)[0]
+    desk_of(store).write(orgs.rename_org, root.id, "新名称中学团委")
     period = parse_period(str(datetime.now().year))
     with pytest.raises(QzdeskError, match="更换签名密钥"):
         desk_at(store, profiles=profiles).read(build_archive, period, "qzdemo")
@@ -198,7 +198,7 @@ def test_a_renamed_organisation_cannot_sign_under_the_old_name(store, profiles, 
     cli = run_cli("archive", "verify", str(path), "--data", str(store.paths.root))
     assert cli.returncode == 4 and "不一致" in cli.stdout
     # A new key for the new name signs again; the old key's archives stay checkable here.
-    branch_key.replace_key(store, "qzdemo", "组织更名")
+    desk_of(store).write(branch_key.replace_key, "qzdemo", "组织更名")
     saved = desk_at(store, profiles=profiles).write(
         save_archive, period, "qzdemo", tmp_path / "out"
     )
@@ -320,7 +320,11 @@ def test_the_archive_as_printed_has_no_empty_page_and_a_true_contents(store, pro
     signed_data = reader.embedded_signatures[0].signed_data
     assert len(signed_data["certificates"]) == 1
     # Phone numbers are never broken over two lines in the roster.
-    phones = {m.mobile for m in records.roster(store) if m.mobile and m.status.value == "active"}
+    phones = {
+        m.mobile
+        for m in desk_of(store).read(records.roster)
+        if m.mobile and m.status.value == "active"
+    }
     roster = "".join(p for p in pages if "团员花名册" in p or "手机号码" in p)
     assert phones and phones <= set(re.findall(r"\b1\d{10}\b", roster))
 

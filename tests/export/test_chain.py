@@ -22,7 +22,7 @@ from qzdesk.services.security import branch_key
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 PASSWORD = "qzdemo"
 PERIOD = "2026Q3"
@@ -32,8 +32,8 @@ TOWN, DISTRICT = DEMO_TOWN, "共青团天水市秦州区委员会"
 
 def committee(root: Path, name: str, parent: str, profiles) -> None:
     with Store.open(root, "tests", create=True) as store:
-        initialise(
-            store,
+        desk_of(store, profiles).write(
+            initialise,
             SetupRequest(
                 org_name=name,
                 org_kind=OrgKind.COMMITTEE,
@@ -45,7 +45,6 @@ def committee(root: Path, name: str, parent: str, profiles) -> None:
                 parent_org=parent,
                 founded_on=date(2015, 1, 1),
             ),
-            profiles,
         )
 
 
@@ -59,7 +58,7 @@ def hand_over(sender: Path, receiver: Path, name: str, stick: Path, profiles) ->
         cert.write_bytes(branch_key.certificate_pem(store))
         fingerprint = branch_key.key_info(store).fingerprint
     with Store.open(receiver, "tests") as store:
-        registry.register(store, cert, name, fingerprint.replace(":", " "))
+        desk_of(store).write(registry.register, cert, name, fingerprint.replace(":", " "))
     return saved.path
 
 
@@ -72,19 +71,21 @@ def test_villages_show_under_the_town_at_the_district(tmp_path, profiles):
     for name, seed in villages.items():
         root = tmp_path / name
         with Store.open(root, "tests", create=True) as store:
-            build_branch_demo(store, profiles, AT.date(), name, Sector.VILLAGE, seed, PASSWORD)
+            build_branch_demo(
+                desk_of(store, profiles), AT.date(), name, Sector.VILLAGE, seed, PASSWORD
+            )
         if name == "北山村团支部":  # registered, never reports
             with Store.open(root, "tests") as store:
                 cert = root / "cert.pem"
                 cert.write_bytes(branch_key.certificate_pem(store))
                 fingerprint = branch_key.key_info(store).fingerprint
             with Store.open(town, "tests") as store:
-                registry.register(store, cert, name, fingerprint.replace(":", " "))
+                desk_of(store).write(registry.register, cert, name, fingerprint.replace(":", " "))
             continue
         path = hand_over(root, town, name, to_town, profiles)
         own[name] = (path, read_data(PdfFileReader(BytesIO(path.read_bytes()))))
     with Store.open(town, "tests") as store:
-        verdicts = receive_folder(store, to_town)
+        verdicts = desk_of(store).write(receive_folder, to_town)
         assert all(v.accepted for v in verdicts), [v.reasons for v in verdicts]
     town_file = hand_over(town, district, TOWN, tmp_path / "to-district", profiles)
     town_data = read_data(PdfFileReader(BytesIO(town_file.read_bytes())))
@@ -95,9 +96,9 @@ def test_villages_show_under_the_town_at_the_district(tmp_path, profiles):
         assert vouched[name]["archive_id"] == data["archive_id"]
         assert vouched[name]["received_on"] == AT.date().isoformat() or vouched[name]["late"]
     with Store.open(district, "tests") as store:
-        verdicts = receive_folder(store, tmp_path / "to-district")
+        verdicts = desk_of(store).write(receive_folder, tmp_path / "to-district")
         assert all(v.accepted for v in verdicts), [v.reasons for v in verdicts]
-        rows = summary(store, profiles, PERIOD)
+        rows = desk_of(store, profiles).read(summary, PERIOD)
     assert [(r.org_name, r.depth) for r in rows] == [
         (TOWN, 0),
         *((name, 1) for name in sorted(own, key=list(vouched).index)),

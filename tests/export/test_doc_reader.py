@@ -13,7 +13,7 @@ from qzdesk.export.archive import build_archive, read_data
 from qzdesk.services.clock import BEIJING, FixedClock, running_on
 from qzdesk.services.demo.build import build_demo
 from qzdesk.services.storage.store import Store
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 AT = datetime(2026, 11, 20, 10, tzinfo=BEIJING)
 
@@ -57,7 +57,7 @@ def archives(tmp_path_factory, profiles):
 
     root = tmp_path_factory.mktemp("school")
     with running_on(FixedClock(AT)), Store.open(root, "tests", create=True) as store:
-        build_demo(store, profiles, AT.date())
+        build_demo(desk_of(store, profiles), AT.date())
         found = []
         for code in ("2025", "2026Q3"):
             _id, pdf = desk_at(store, AT, profiles).read(

@@ -16,7 +16,7 @@ from qzdesk.services import clock
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.periods import parse_period
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 NOW = datetime(2026, 11, 24, 9, 30)
 THIS_YEAR = parse_period(str(clock.today().year))  # the demo members joined up to today
@@ -88,7 +88,7 @@ def test_the_roster_by_branch_with_header_and_footer(store, tmp_path):
         assert f"第{number}页/共{len(pages)}页" in squeezed and "台账编号QZ-2026-0001" in squeezed
         assert "团员编号" in page  # the table header repeats on every page
     text = "\n".join(pages)
-    on_books = [r for r in records.roster(store) if r.status.value == "active"]
+    on_books = [r for r in desk_of(store).read(records.roster) if r.status.value == "active"]
     assert f"在册团员 {len(on_books)} 人" in text
     for branch in {r.branch_name for r in on_books}:
         assert branch in text
@@ -110,7 +110,7 @@ def test_overview_and_member_card(store, tmp_path):
         )
     )
     assert "组织概况" in overview_text and "教职工团支部" in overview_text
-    someone = records.roster(store)[0]
+    someone = desk_of(store).read(records.roster)[0]
     card = "\n".join(
         pdf_text(
             desk_at(store, NOW).read(render_member_card, someone.id),
@@ -148,7 +148,9 @@ def test_the_certificate_registration_form_carries_the_fingerprint(store, profil
     from qzdesk.export.pdf.certificate_form import certificate_form
     from qzdesk.services.security import branch_key
 
-    text = "".join(pdf_text(certificate_form(store, profiles, NOW), tmp_path)[0].split())
+    text = "".join(
+        pdf_text(desk_of(store, profiles).read(certificate_form, NOW), tmp_path)[0].split()
+    )
     groups = branch_key.key_info(store).fingerprint.split(":")
     for start in range(0, 32, 8):  # printed as four lines of eight
         assert ":".join(groups[start : start + 8]) in text
@@ -171,8 +173,8 @@ def test_a_village_that_is_one_branch_is_shown_as_that_branch(empty_store, profi
         profile_id="qinzhou-2024",
         parent_org="共青团秦州区玉泉镇委员会",
     )
-    root = initialise(empty_store, request, profiles).value.org
-    shown = overview(empty_store, profiles)
+    root = desk_of(empty_store, profiles).write(initialise, request).value.org
+    shown = desk_of(empty_store, profiles).read(overview)
     assert [b.id for b in shown.open_branches] == [root.id]
     pdf = desk_at(empty_store).read(
         render_document, "overview", parse_period(str(clock.today().year))
@@ -186,11 +188,13 @@ def test_a_roster_imported_without_ethnicity_says_so_and_invents_nothing(store, 
     from qzdesk.services.periods import parse_period
 
     fixture = Path(__file__).parent.parent / "fixtures" / "imports" / "12-class-sheets.xlsx"
-    preview = preview_import(store, fixture, profiles, create_branches=True)
-    commit_import(store, preview, profiles, create_branches=True)
-    imported = {r.name: r for r in records.roster(store) if r.name in {"刘备", "关羽", "张飞"}}
+    preview = desk_of(store).read(preview_import, fixture, create_branches=True)
+    desk_of(store).write(commit_import, preview, create_branches=True)
+    imported = {
+        r.name: r for r in desk_of(store).read(records.roster) if r.name in {"刘备", "关羽", "张飞"}
+    }
     assert len(imported) == 3
-    record = records.member_record(store, imported["刘备"].id)
+    record = desk_of(store).read(records.member_record, imported["刘备"].id)
     assert record.draft.ethnicity == ""  # the file had no 民族 column: nothing assumed
     assert "ethnicity" not in records.audit_view(record.draft)  # so the archive omits it
     pdf = desk_at(store).read(render_document, "roster", parse_period(str(clock.today().year)))

@@ -11,24 +11,30 @@ from qzdesk.services.meetings import evaluation
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import branch_id
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.export.test_documents import pdf_text
 
 
 def test_grades_quorum_and_deferred_registrations_are_printed(store, profiles, tmp_path):
     branch = branch_id(store, "初三（3）班团支部")
     today = date(2026, 6, 30)
-    evaluation_id = evaluation.open_evaluation(
-        store, profiles, branch, 2025, date(2025, 12, 20), 9, today
-    ).value
-    view = evaluation.evaluation(store, profiles, evaluation_id)
+    evaluation_id = (
+        desk_of(store, profiles)
+        .write(evaluation.open_evaluation, branch, 2025, date(2025, 12, 20), 9, today)
+        .value
+    )
+    view = desk_of(store, profiles).read(evaluation.evaluation, evaluation_id)
     ids = [r.member_id for r in view.rows]
     grades = {m: (Grade.QUALIFIED, (0, 9, 0, 0), "") for m in ids}
     grades[ids[0]] = (Grade.EXCELLENT, (8, 1, 0, 0), "担任学习委员，成绩优秀")
     grades[ids[-1]] = (Grade.UNQUALIFIED, (0, 1, 2, 6), "")
-    evaluation.propose_grades(store, profiles, evaluation_id, grades, date(2025, 12, 22))
-    evaluation.approve(store, evaluation_id, date(2026, 1, 5))
-    evaluation.register(store, profiles, ids[-1], 2025, date(2026, 1, 10), date(2026, 5, 10))
+    desk_of(store, profiles).write(
+        evaluation.propose_grades, evaluation_id, grades, date(2025, 12, 22)
+    )
+    desk_of(store).write(evaluation.approve, evaluation_id, date(2026, 1, 5))
+    desk_of(store, profiles).write(
+        evaluation.register, ids[-1], 2025, date(2026, 1, 10), date(2026, 5, 10)
+    )
     # The year's archive holds the records as of 31 December: the approval and the
     # registration of January are not known yet; the first quarter's archive has them.
     clock_then = desk_at(store, datetime(2026, 4, 11))

@@ -9,7 +9,7 @@ from qzdesk.services.meetings import minutes, plan
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.periods import parse_period
 from tests.admission_helpers import branch_id
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.export.test_documents import pdf_text
 from tests.unit.test_meetings import BRANCH, assembly
 
@@ -22,30 +22,35 @@ def flat(pdf: bytes, tmp_path) -> str:
 
 def test_the_plan_shows_moves_cancellations_and_what_was_held(store, profiles, tmp_path):
     branch = branch_id(store, BRANCH)
-    plan.lay_out_year(store, profiles, 2026)
-    rows = [r for r in plan.year_plan(store, 2026) if r.branch_id == branch]
+    desk_of(store, profiles).write(plan.lay_out_year, 2026)
+    rows = [r for r in desk_of(store).read(plan.year_plan, 2026) if r.branch_id == branch]
     march = next(r for r in rows if r.kind is MeetingKind.ASSEMBLY)  # the first quarter's
-    plan.update_item(store, march.id, "讨论接收新团员", "李文静", date(2026, 3, 20), "与月考冲突")
+    desk_of(store).write(
+        plan.update_item, march.id, "讨论接收新团员", "李文静", date(2026, 3, 20), "与月考冲突"
+    )
     lecture = next(r for r in rows if r.kind is MeetingKind.LECTURE)
-    plan.cancel_item(store, lecture.id, "并入全校团课")
+    desk_of(store).write(plan.cancel_item, lecture.id, "并入全校团课")
     meeting_id, _ = assembly(store, 9)
-    minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
     pdf = desk_at(store, NOW).read(render_document, "meeting_plan", parse_period("2026Q1"), "P")
     text = flat(pdf, tmp_path)
     assert "年度组织生活计划" in text
     assert "2026-03-20" in text and "讨论接收新团员" in text and "已召开（03-20）" in text
     assert "改期：与月考冲突" in text and "取消：并入全校团课" in text
     # The first quarter of every open branch: 1 支部大会, 1 团课, 3 支委会, 3 主题团日.
-    assert f"本期计划 {8 * len({r.branch_id for r in plan.year_plan(store, 2026)})} 项" in text
+    assert (
+        f"本期计划 {8 * len({r.branch_id for r in desk_of(store).read(plan.year_plan, 2026)})} 项"
+        in text
+    )
 
 
 def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profiles, tmp_path):
     meeting_id, _ = assembly(store, 9)
     scan = tmp_path / "sign-in.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 5000)
-    sheet = minutes.attach(store, profiles, meeting_id, scan, "签到表扫描件").value
-    digest = minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
-    minutes.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
+    sheet = desk_of(store, profiles).write(minutes.attach, meeting_id, scan, "签到表扫描件").value
+    digest = desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳").value
+    desk_of(store).write(minutes.add_addendum, meeting_id, "第二项议程的发言人应为王芳。")
     pdf = desk_at(store, NOW).read(render_document, "minutes_book", parse_period("2026Q1"), "P")
     text = flat(pdf, tmp_path)
     assert "第1次支部大会" in text and "应到 10 人，实到 9 人" in text
@@ -59,7 +64,7 @@ def test_the_minutes_book_prints_attendance_votes_and_the_signature(store, profi
 
 def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profiles, tmp_path):
     branch = branch_id(store, BRANCH)
-    people = {m: ("present", "") for m, _ in minutes.branch_members_on(store, branch)}
+    people = {m: ("present", "") for m, _ in desk_of(store).read(minutes.branch_members_on, branch)}
     for held_on in (date(2025, 2, 10), date(2025, 8, 10)):
         draft = minutes.MinutesDraft(
             MeetingKind.ASSEMBLY,
@@ -69,8 +74,10 @@ def test_the_compliance_table_judges_quarters_and_rates_the_branch(store, profil
             recorder="王芳",
             attendance=people,
         )
-        meeting_id = minutes.create_minutes(store, branch, draft, date(2025, 12, 1)).value
-        minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+        meeting_id = (
+            desk_of(store).write(minutes.create_minutes, branch, draft, date(2025, 12, 1)).value
+        )
+        desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
     pdf = desk_at(store, NOW).read(render_document, "compliance", parse_period("2025"), "P")
     text = flat(pdf, tmp_path)
     assert "2025年，截至 2025年12月31日" in text
@@ -87,7 +94,7 @@ def test_a_quarter_s_compliance_is_as_of_its_end(store, profiles, tmp_path):
     from qzdesk.services.meetings.compliance import compliance
 
     branch = branch_id(store, BRANCH)
-    people = {m: ("present", "") for m, _ in minutes.branch_members_on(store, branch)}
+    people = {m: ("present", "") for m, _ in desk_of(store).read(minutes.branch_members_on, branch)}
     for held_on in (date(2025, 2, 10), date(2025, 10, 10)):
         draft = minutes.MinutesDraft(
             MeetingKind.ASSEMBLY,
@@ -97,11 +104,13 @@ def test_a_quarter_s_compliance_is_as_of_its_end(store, profiles, tmp_path):
             recorder="王芳",
             attendance=people,
         )
-        meeting_id = minutes.create_minutes(store, branch, draft, date(2025, 12, 1)).value
-        minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+        meeting_id = (
+            desk_of(store).write(minutes.create_minutes, branch, draft, date(2025, 12, 1)).value
+        )
+        desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
     cell = next(
         c
-        for c in compliance(store, profiles, 2025, as_of=date(2025, 3, 31))
+        for c in desk_of(store, profiles).read(compliance, 2025, as_of=date(2025, 3, 31))
         if c.branch == BRANCH and c.kind is MeetingKind.ASSEMBLY
     )
     assert cell.held == 1 and cell.by_month[9] == 0  # October's meeting: after the quarter

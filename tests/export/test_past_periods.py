@@ -22,7 +22,7 @@ from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.security import branch_key
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import UNKNOWN, Sector
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.export.test_documents import pdf_text
 
 STAGES = [s.value for s in Stage]
@@ -32,15 +32,19 @@ PERIODS = [*(f"{y}Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)), "2025", "2
 
 
 def school(store, profiles):
-    return build_demo(store, profiles, DAY)
+    return build_demo(desk_of(store, profiles), DAY)
 
 
 def village(store, profiles):
-    return build_branch_demo(store, profiles, DAY, "东关村团支部（演示）", Sector.VILLAGE, 3)
+    return build_branch_demo(
+        desk_of(store, profiles), DAY, "东关村团支部（演示）", Sector.VILLAGE, 3
+    )
 
 
 def company(store, profiles):
-    return build_branch_demo(store, profiles, DAY, "某公司团支部（演示）", Sector.NEW_ECONOMIC, 5)
+    return build_branch_demo(
+        desk_of(store, profiles), DAY, "某公司团支部（演示）", Sector.NEW_ECONOMIC, 5
+    )
 
 
 @pytest.mark.parametrize("build", [school, village, company])

@@ -22,7 +22,7 @@ from qzdesk.services.security import branch_key
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import KeyEnd, OrgKind, Sector
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.unit.test_member_import import run_cli
 
 PASSWORD = "qzdemo"
@@ -44,7 +44,7 @@ class Branch:
                 parent_org=parent,
                 founded_on=date(2020, 1, 1),
             )
-            initialise(store, request, profiles)
+            desk_of(store, profiles).write(initialise, request)
             self.cert = root / "cert.pem"
             self.cert.write_bytes(branch_key.certificate_pem(store))
             self.fingerprint = branch_key.key_info(store).fingerprint
@@ -87,9 +87,13 @@ def built_district(tmp_path_factory, profiles):
     with Store.open(committee, "tests") as store:
         for key in ("a", "b", "d"):
             v = villages[key]
-            registry.register(store, v.cert, v.name, v.fingerprint.replace(":", " "))
-        registry.end(
-            store, villages["d"].fingerprint, "换届，启用新密钥", KeyEnd.HANDOVER, clock.today()
+            desk_of(store).write(registry.register, v.cert, v.name, v.fingerprint.replace(":", " "))
+        desk_of(store).write(
+            registry.end,
+            villages["d"].fingerprint,
+            "换届，启用新密钥",
+            KeyEnd.HANDOVER,
+            clock.today(),
         )
     return tmp_path, villages, files
 
@@ -123,8 +127,8 @@ def district(built_district, tmp_path):
 def test_a_stick_of_archives_gets_exact_verdicts(district):
     _villages, stick, files, committee = district
     with Store.open(committee, "tests") as store:
-        verdicts = {v.path.name: v for v in receive_folder(store, stick)}
-        log = receipts.receipts(store)
+        verdicts = {v.path.name: v for v in desk_of(store).write(receive_folder, stick)}
+        log = desk_of(store).read(receipts.receipts)
     assert set(verdicts) == {
         files["a_q1"].name,
         files["b_q1"].name,
@@ -158,13 +162,13 @@ def test_a_stick_of_archives_gets_exact_verdicts(district):
 def test_a_new_archive_for_the_same_period_supersedes_and_both_stay(district, tmp_path):
     villages, stick, _files, committee = district
     with Store.open(committee, "tests") as store:
-        receive_folder(store, stick)
+        desk_of(store).write(receive_folder, stick)
         again = villages["a"].archive("2026Q1", tmp_path / "again")
-        second = receive_folder(store, again.parent)[0]
+        second = desk_of(store).write(receive_folder, again.parent)[0]
         assert second.accepted
-        rows = [r for r in receipts.receipts(store) if r.org_name == "东关村团支部"]
-        registered = [r.org_name for r in registry.registrations(store)]
-        status = receipts.submissions(store, "2026Q1", registered)
+        rows = [r for r in desk_of(store).read(receipts.receipts) if r.org_name == "东关村团支部"]
+        registered = [r.org_name for r in desk_of(store).read(registry.registrations)]
+        status = desk_of(store).read(receipts.submissions, "2026Q1", registered)
     assert [r.verdict for r in rows] == ["已被新件替代", "已收"]
     by_org = {s.org_name: s for s in status}
     assert by_org["东关村团支部"].superseded == 1
@@ -175,9 +179,11 @@ def test_a_new_archive_for_the_same_period_supersedes_and_both_stay(district, tm
     assert by_org["北坡村团支部"].state == "未报送"  # its file was refused: nothing kept
     with Store.open(committee, "tests") as store:
         with pytest.raises(ValidationError, match="0 到 366"):
-            settings.set_submission_days(store, 400)
-        settings.set_submission_days(store, 366)
-        again = {s.org_name: s for s in receipts.submissions(store, "2026Q1", registered)}
+            desk_of(store).write(settings.set_submission_days, 400)
+        desk_of(store).write(settings.set_submission_days, 366)
+        again = {
+            s.org_name: s for s in desk_of(store).read(receipts.submissions, "2026Q1", registered)
+        }
     assert again["东关村团支部"].state == "已报送" and not again["东关村团支部"].late
 
 
@@ -187,12 +193,12 @@ def test_registration_checks_the_paper_fingerprint_and_the_name(district, tmp_pa
     wrong = "00" * 32
     with Store.open(committee, "tests") as store:
         with pytest.raises(ValidationError, match="不一致"):
-            registry.register(store, c.cert, c.name, wrong)
+            desk_of(store).write(registry.register, c.cert, c.name, wrong)
         with pytest.raises(ValidationError, match="不是“西山村团支部”"):
-            registry.register(store, c.cert, "西山村团支部", c.fingerprint)
+            desk_of(store).write(registry.register, c.cert, "西山村团支部", c.fingerprint)
         with pytest.raises(ValidationError, match="登记过"):
-            registry.register(
-                store, villages["a"].cert, villages["a"].name, villages["a"].fingerprint
+            desk_of(store).write(
+                registry.register, villages["a"].cert, villages["a"].name, villages["a"].fingerprint
             )
 
 
@@ -249,8 +255,8 @@ def test_the_summary_table_is_computed_from_what_was_received(district, tmp_path
 
     _villages, stick, _files, committee = district
     with Store.open(committee, "tests") as store:
-        receive_folder(store, stick)
-        rows = summary(store, profiles, "2026Q1")
+        desk_of(store).write(receive_folder, stick)
+        rows = desk_of(store, profiles).read(summary, "2026Q1")
     assert [r.org_name for r in rows] == ["东关村团支部", "西关村团支部"]
     row = rows[0]
     # A quarter of a single 团支部 under the archive's own profile: one 支部大会, three 支委会.
@@ -277,7 +283,7 @@ def test_the_committee_s_own_archive_carries_what_it_received(district, tmp_path
 
     _villages, stick, files, committee = district
     with Store.open(committee, "tests") as store:
-        receive_folder(store, stick)
+        desk_of(store).write(receive_folder, stick)
         own = desk_at(store, profiles=profiles).write(
             save_archive, parse_period("2026Q1"), PASSWORD, tmp_path / "own"
         )
@@ -304,9 +310,11 @@ def test_a_lost_key_signs_nothing_received_after_its_end_whatever_date_it_claims
     villages, _stick, files, committee = district
     tomorrow = clock.today() + timedelta(days=1)
     with Store.open(committee, "tests") as store:
-        registry.end(store, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED, tomorrow)
+        desk_of(store).write(
+            registry.end, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED, tomorrow
+        )
         with clock.running_on(clock.FixedClock.on(tomorrow)):
-            verdict = receive_file(store, files["a_q1"])
+            verdict = desk_of(store).write(receive_file, files["a_q1"])
     assert not verdict.accepted
     assert any("丢失或泄露" in r for r in verdict.reasons)
 
@@ -315,12 +323,16 @@ def test_a_key_ended_at_handover_still_brings_in_earlier_periods_marked_so(distr
     villages, _stick, files, committee = district
     tomorrow = clock.today() + timedelta(days=1)
     with Store.open(committee, "tests") as store:
-        registry.end(store, villages["b"].fingerprint, "换届", KeyEnd.HANDOVER, tomorrow)
+        desk_of(store).write(
+            registry.end, villages["b"].fingerprint, "换届", KeyEnd.HANDOVER, tomorrow
+        )
         with clock.running_on(clock.FixedClock.on(tomorrow + timedelta(days=3))):
-            earlier = receive_file(store, files["b_q1"])  # 2026Q1, signed before the end
+            earlier = desk_of(store).write(
+                receive_file, files["b_q1"]
+            )  # 2026Q1, signed before the end
         current = villages["b"].archive(f"{clock.today().year}", tmp_path / "year")
-        year = receive_file(store, current)  # the year is not over at the end
-        log = {r.file_name: r for r in receipts.receipts(store)}
+        year = desk_of(store).write(receive_file, current)  # the year is not over at the end
+        log = {r.file_name: r for r in desk_of(store).read(receipts.receipts)}
     assert earlier.accepted
     assert any(r.startswith("停用前签发（按签署人所记时间") for r in earlier.reasons)
     assert "停用前签发" in "".join(log[files["b_q1"].name].reasons)
@@ -364,7 +376,9 @@ def test_archive_verify_on_the_committee_s_pc_trusts_what_it_registered(district
     stranger = run_cli("archive", "verify", str(files["c_q1"]), "--data", str(committee))
     assert stranger.returncode == 4 and "不在信任名单中" in stranger.stdout
     with Store.open(committee, "tests") as store:
-        registry.end(store, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED)
+        desk_of(store).write(
+            registry.end, villages["a"].fingerprint, "电脑被盗", KeyEnd.COMPROMISED
+        )
     lost = run_cli("archive", "verify", str(files["a_q1"]), "--data", str(committee))
     assert lost.returncode == 4
 
@@ -372,11 +386,11 @@ def test_archive_verify_on_the_committee_s_pc_trusts_what_it_registered(district
 def test_received_archives_are_kept_sealed_and_open_as_they_came(district, tmp_path):
     """What the villages sent holds their rosters: on the committee's disk it is sealed
     (no PDF, no name in the bytes), opens exactly as received, and cannot be swapped."""
-    from qzdesk.services.sealed_files import read_sealed
+    from qzdesk.services.security.sealed_files import read_sealed
 
     villages, stick, files, committee = district
     with Store.open(committee, "tests") as store:
-        receive_folder(store, stick)
+        desk_of(store).write(receive_folder, stick)
         kept = sorted((committee / "received").rglob("*.pdf"))
         assert len(kept) == 2
         for path in kept:
@@ -410,8 +424,8 @@ def test_an_archive_sent_to_the_wrong_committee_is_refused_saying_so(district, t
     stray = Branch(tmp_path / "stray", "河湾村团支部", profiles, parent="另一个镇团委")
     sent = stray.archive("2026Q1", tmp_path / "stray-out")
     with Store.open(committee, "tests") as store:
-        registry.register(store, stray.cert, stray.name, stray.fingerprint)
-        verdict = receive_file(store, sent)
+        desk_of(store).write(registry.register, stray.cert, stray.name, stray.fingerprint)
+        verdict = desk_of(store).write(receive_file, sent)
     assert not verdict.accepted
     assert any("另一个镇团委" in r and "送错了上级" in r for r in verdict.reasons)
 
@@ -428,9 +442,9 @@ def test_a_change_only_in_the_signature_padding_is_the_same_archive(district, tm
     copy = tmp_path / "padded.pdf"
     copy.write_bytes(bytes(padded))
     with Store.open(committee, "tests") as store:
-        first = receive_file(store, files["a_q1"])
-        again = receive_file(store, copy)
-        log = receipts.receipts(store)
+        first = desk_of(store).write(receive_file, files["a_q1"])
+        again = desk_of(store).write(receive_file, copy)
+        log = desk_of(store).read(receipts.receipts)
     assert first.accepted and again.accepted and again.duplicate_of == log[-1].id
     assert again.reasons and "同一台账" in again.reasons[0]
     assert len([r for r in log if r.archive_id == first.archive_id]) == 1

@@ -36,7 +36,7 @@ from qzdesk.services.transfer import book
 from qzdesk.services.transfer.data import package_from
 from qzdesk.services.transfer.snapshot import Side
 from qzdesk.vocabulary import KeyEnd, MemberStatus, Paper, Sector, TransferCause, TransferState
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 PASSWORD = "qzdemo"
 ARCHIVE_ID = "QZ-2026-0000ABCD"
@@ -78,7 +78,9 @@ def _class_leaves(store: Store, profiles, tmp_path: Path) -> tuple[list[int], li
 def village(tmp_path, profiles) -> Path:
     root = tmp_path / "village"
     with Store.open(root, "tests", create=True) as store:
-        build_branch_demo(store, profiles, clock.today(), "东关村团支部（演示）", Sector.VILLAGE, 3)
+        build_branch_demo(
+            desk_of(store, profiles), clock.today(), "东关村团支部（演示）", Sector.VILLAGE, 3
+        )
     return root
 
 
@@ -92,7 +94,9 @@ def test_a_class_arrives_with_its_whole_record_and_the_receipts_close_it(
     pending = school.read(book.transfers, "out")
     assert {r.state for r in pending} == {TransferState.PENDING}
     assert school.read(lambda ctx: book.reminders(ctx)) != []
-    assert {r.id for r in records.roster(store) if r.transferring} == set(ids)  # 转出中
+    assert {r.id for r in desk_of(store).read(records.roster) if r.transferring} == set(
+        ids
+    )  # 转出中
     sender_org = pending[0].sender.org
     receipts = tmp_path / "回执"
     with Store.open(village, "tests") as vstore:
@@ -178,12 +182,14 @@ def test_forty_graduates_go_to_a_village_and_a_university_and_are_closed_by_rece
     university_root = tmp_path / "university"
     with running_on(FixedClock.on(today)):
         with Store.open(school_root, "tests", create=True) as school_store:
-            build_demo(school_store, profiles, today, 90, history=False)
+            build_demo(desk_of(school_store, profiles), today, 90, history=False)
         with Store.open(village_root, "tests", create=True) as made:
-            build_branch_demo(made, profiles, today, "东关村团支部（演示）", Sector.VILLAGE, 5)
+            build_branch_demo(
+                desk_of(made, profiles), today, "东关村团支部（演示）", Sector.VILLAGE, 5
+            )
         with Store.open(university_root, "tests", create=True) as made:
-            initialise(
-                made,
+            desk_of(made, profiles).write(
+                initialise,
                 SetupRequest(
                     org_name="某大学团委",
                     org_kind=OrgKind.COMMITTEE,
@@ -194,7 +200,6 @@ def test_forty_graduates_go_to_a_village_and_a_university_and_are_closed_by_rece
                     parent_org="共青团某省委",
                     branches=[f"{today.year}级新生团支部"],
                 ),
-                profiles,
             )
     sides = {
         village_root: Side("东关村团支部（演示）", "某镇团委"),
@@ -235,7 +240,9 @@ def test_forty_graduates_go_to_a_village_and_a_university_and_are_closed_by_rece
         states = {r.state for r in school.read(book.transfers, "out")}
         assert states == {TransferState.DONE}
         left = {
-            r.id for r in records.roster(school_store) if r.status is MemberStatus.TRANSFERRED_OUT
+            r.id
+            for r in desk_of(school_store).read(records.roster)
+            if r.status is MemberStatus.TRANSFERRED_OUT
         }
         assert set(ids) <= left
 
@@ -266,8 +273,10 @@ def test_a_tampered_package_and_one_signed_by_a_lost_key_are_refused(
         info = branch_key.key_info(store)
         pem = tmp_path / "school.pem"
         pem.write_bytes(branch_key.certificate_pem(store))
-        registry.register(vstore, pem, info.subject, info.fingerprint)
-        registry.end(vstore, info.fingerprint, "密钥丢失", KeyEnd.COMPROMISED, clock.today())
+        desk_of(vstore).write(registry.register, pem, info.subject, info.fingerprint)
+        desk_of(vstore).write(
+            registry.end, info.fingerprint, "密钥丢失", KeyEnd.COMPROMISED, clock.today()
+        )
         ended = vdesk.read(open_package, packages[1].read_bytes())
         assert not ended.usable and any("停用" in p for p in ended.problems)
         assert vdesk.read(lambda ctx: ctx.session.query(Transfer).count()) == 0
@@ -279,12 +288,12 @@ def test_a_member_transferring_out_is_no_longer_chased_for_dues(store, profiles)
     to = Side("某公司团支部", "某县团委")
     desk.write(book.transfer_out, [book.Move(behind.member_id, to, TransferCause.WORK)])
     assert behind.member_id not in {a.member_id for a in desk.read(dues_book.arrears)}
-    leaving = next(r for r in records.roster(store) if r.id == behind.member_id)
+    leaving = next(r for r in desk_of(store).read(records.roster) if r.id == behind.member_id)
     assert leaving.transferring
     # Counted on the books until the 回执, no longer expected at the branch's meetings.
     from qzdesk.services.meetings.minutes import branch_members_on
 
-    assert behind.member_id not in dict(branch_members_on(store, leaving.branch_id))
+    assert behind.member_id not in dict(desk_of(store).read(branch_members_on, leaving.branch_id))
 
 
 def test_a_member_cannot_leave_twice_and_a_withdrawn_transfer_reopens(store, profiles):

@@ -21,6 +21,8 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QPoint, QRect, QTimer
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QWidget
 
+from tests.desks import desk_of
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 
 
@@ -163,7 +165,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     data = tmp / "demo"
     with Store.open(data, "small-screen", create=True) as store:
-        build_demo(store, load_profiles([bundled_rules_dir()]), clock.today())
+        build_demo(desk_of(store, load_profiles([bundled_rules_dir()])), clock.today())
     paths = DataPaths(data)
     handler = ErrorHandler(setup_logging(paths.logs))
     context = open_context(paths, handler)
@@ -228,7 +230,7 @@ def main() -> None:
     tab = meetings.compliance
     if tab.scheme is not None and tab.ratings:
         dialog("veto", VetoDialog(context, tab.scheme, tab.ratings, 0, tab.year, window))
-    member = records.member_record(context.store, roster.proxy.member_at(0).id)
+    member = desk_of(context.store).read(records.member_record, roster.proxy.member_at(0).id)
     dialog("discipline", DisciplineDialog(context, member, window))
     admission = window.admission
     window.nav.setCurrentRow(window.pages.index(admission))

@@ -11,6 +11,7 @@ from qzdesk.services.admission.stages import Stage, Step
 from qzdesk.ui.admission.applicant_dialog import ApplicantDialog
 from qzdesk.ui.admission.step_dialog import StepDialog
 from tests.admission_helpers import rid
+from tests.desks import desk_of
 from tests.ui.conftest import answer_modal, type_text
 
 
@@ -41,7 +42,9 @@ def test_a_review_sitting_approves_and_returns_entries(signed_in, qtbot):
     qtbot.mouseClick(review.approve, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "已通过 2 条" in review.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: len(review.rows) == waiting - 2)
-    statuses = {e.id: e.status for e in ledger.entries_of(store, profiles, first.applicant_id)}
+    statuses = {
+        e.id: e.status for e in desk_of(store, profiles).read(ledger.entries_of, first.applicant_id)
+    }
     assert statuses[first.id] == "approved" and statuses[second.id] == "approved"
 
     # Returning without a reason is refused in place; with one, the entry leaves the queue.
@@ -95,8 +98,13 @@ def test_an_application_then_its_first_steps(signed_in, qtbot):
     page.record_step()
     qtbot.waitUntil(lambda: page.timeline.rowCount() == 2, timeout=10_000)
     assert page.timeline.item(1, 1).text() == Step.TALK.label
-    applicant = next(a for a in applicants.applicants(store, profiles) if a.name == "马晓燕")
-    assert [e.step for e in applicants.applicant_file(store, profiles, applicant.id).events] == [
+    applicant = next(
+        a for a in desk_of(store, profiles).read(applicants.applicants) if a.name == "马晓燕"
+    )
+    assert [
+        e.step
+        for e in desk_of(store, profiles).read(applicants.applicant_file, applicant.id).events
+    ] == [
         Step.APPLICATION,
         Step.TALK,
     ]
@@ -118,12 +126,15 @@ def test_a_decisive_step_asks_first_and_no_leaves_the_file_as_it_was(signed_in, 
     dialog.submit()
     assert "不能修改或删除" in asked[0] and candidate.name in asked[0]
     qtbot.wait(200)
-    file = applicants.applicant_file(store, profiles, candidate.id)
+    file = desk_of(store, profiles).read(applicants.applicant_file, candidate.id)
     assert file.row.stage is Stage.CANDIDATE  # “否”: nothing recorded
     answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.recorded is not None, timeout=10_000)
-    assert applicants.applicant_file(store, profiles, candidate.id).row.stage is Stage.WITHDRAWN
+    assert (
+        desk_of(store, profiles).read(applicants.applicant_file, candidate.id).row.stage
+        is Stage.WITHDRAWN
+    )
 
 
 def test_a_list_of_applicants_with_history_is_imported_through_the_preview(

@@ -12,6 +12,7 @@ from qzdesk.services import audit, clock
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.ui.wizard import PAGE_BRANCHES, PAGE_ORG, PAGE_RULES, PAGE_SECRETARY, SetupWizard
+from tests.desks import desk_of
 from tests.ui.conftest import confirm_recovery_code, type_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
@@ -80,9 +81,9 @@ def test_the_wizard_creates_a_school_with_three_class_branches(launch, qtbot, tm
     assert window.home.branches.item(0, 0).text() == "初三（1）班团支部"
 
     store = window.context.store
-    assert organisation_name(store) == "秦州区第五中学团委"
-    assert len([o for o in orgs.list_orgs(store) if o.parent_id is not None]) == 3
-    assert {entry.actor for entry in audit.recent(store)} == {"王芳"}
+    assert desk_of(store).read(organisation_name) == "秦州区第五中学团委"
+    assert len([o for o in desk_of(store).read(orgs.list_orgs) if o.parent_id is not None]) == 3
+    assert {entry.actor for entry in desk_of(store).read(audit.recent)} == {"王芳"}
 
 
 def test_a_village_branch_skips_the_branches_page(launch, qtbot, tmp_path):
@@ -139,20 +140,16 @@ def test_the_first_hour_guide_leads_a_new_village_branch_and_ticks_itself_off(
     context = window.context
     fixture = FIXTURES / "04-gbk.csv"  # a village's list: no branch column
     done = []
-    context.submit(
-        lambda: importer.commit_import(
-            context.store,
-            importer.preview_import(context.store, fixture, context.profiles),
-            context.profiles,
-        ),
+    context.write(
+        lambda ctx: importer.commit_import(ctx, importer.preview_import(ctx, fixture)),
         on_done=done.append,
     )
     qtbot.waitUntil(lambda: bool(done) and home.steps[0].done, timeout=20_000)
     assert home.steps[1].done  # the one branch has its members now
     qtbot.waitUntil(lambda: not window.roster.empty_hint.isVisible())  # its reload too
-    context.submit(plan.lay_out_year, context.store, context.profiles, clock.today().year)
+    context.write(plan.lay_out_year, clock.today().year)
     qtbot.waitUntil(lambda: home.steps[2].done, timeout=20_000)
-    context.submit(branch_key.export_certificate, context.store, tmp_path / "支部证书.pem")
+    context.write(branch_key.export_certificate, tmp_path / "支部证书.pem")
     qtbot.waitUntil(lambda: home.steps[3].done and not home.guide.isVisible(), timeout=20_000)
     window.open_target(Target.KEY)
     assert window.settings_page.tabs.currentWidget() is window.settings_page.key_tab

@@ -22,6 +22,7 @@ from qzdesk.services.security import branch_key, store_key
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import backups
 from qzdesk.ui.app import first_look, sign_in_and_open
+from tests.desks import desk_of
 from tests.unit.test_crashes import healthy
 from tests.unit.test_member_import import run_cli
 
@@ -151,8 +152,8 @@ def test_a_restore_killed_anywhere_loses_neither_file(data_dir, point):
     assert auth.login(paths, PASSWORD).ok
     backup = online_backup(paths.database, paths.backups, "manual")
     with Store.open(data_dir, "tests") as store:
-        root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
-        orgs.add_branch(store, root.id, "备份之后新建的团支部")
+        root = next(o for o in desk_of(store).read(orgs.list_orgs) if o.parent_id is None)
+        desk_of(store).write(orgs.add_branch, root.id, "备份之后新建的团支部")
     cipher.forget_all()
     run = killed_at(point, data_dir, "restore", str(backup))
     assert run.returncode == KILLED, run.stderr
@@ -160,7 +161,7 @@ def test_a_restore_killed_anywhere_loses_neither_file(data_dir, point):
     result, store = sign_in_and_open(paths, lock, PASSWORD)
     assert result.ok and store is not None
     try:
-        names = {o.name for o in orgs.list_orgs(store)}
+        names = {o.name for o in desk_of(store).read(orgs.list_orgs)}
     finally:
         store.close()
     decided = point != "restore-staged"

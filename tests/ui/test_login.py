@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from qzdesk.ui.login import LoginDialog
+from tests.desks import desk_of
 
 
 def test_wrong_then_right_password(launch, qtbot, data_dir):
@@ -109,7 +110,11 @@ def test_a_forgotten_password_is_replaced_with_the_recovery_code(
 
     root = tmp_path / "branch"
     with Store.open(root, "tests", create=True) as store:
-        code = initialise(store, demo_request(date(2026, 3, 1)), profiles).value.recovery_code
+        code = (
+            desk_of(store, profiles)
+            .write(initialise, demo_request(date(2026, 3, 1)))
+            .value.recovery_code
+        )
     monkeypatch.setattr(cipher, "_unlocked", {})
     monkeypatch.delenv("QZDESK_PASSWORD", raising=False)
     paths = DataPaths(root)

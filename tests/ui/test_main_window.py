@@ -46,11 +46,10 @@ def test_an_unexpected_error_is_reported_and_leaves_no_half_written_data(signed_
     window = signed_in
     store = window.context.store
 
-    def broken_service():
-        with store.transaction() as session:
-            session.get(Org, 1).name = "写了一半"
-            session.flush()
-            raise RuntimeError("磁盘出错（测试）")
+    def broken_service(ctx):
+        ctx.session.get(Org, 1).name = "写了一半"
+        ctx.session.flush()
+        raise RuntimeError("磁盘出错（测试）")
 
     reports: list[str] = []
 
@@ -61,7 +60,7 @@ def test_an_unexpected_error_is_reported_and_leaves_no_half_written_data(signed_
         dialog.close()
 
     answer_modal(inspect)
-    window.context.worker.submit(broken_service)
+    window.context.write(broken_service)
     qtbot.waitUntil(lambda: bool(reports), timeout=5_000)
     assert "RuntimeError: 磁盘出错（测试）" in reports[0]
     assert QGuiApplication.clipboard().text() == reports[0]
@@ -76,7 +75,7 @@ def test_an_expected_error_is_a_plain_message(signed_in, qtbot):
 
     texts: list[str] = []
     answer_modal(lambda box: (texts.append(box.text()), box.close()))
-    signed_in.context.worker.submit(orgs.rename_org, signed_in.context.store, 999, "x")
+    signed_in.context.write(orgs.rename_org, 999, "x")
     qtbot.waitUntil(lambda: bool(texts), timeout=5_000)
     assert "找不到编号为 999 的组织" in texts[0]
 

@@ -11,6 +11,7 @@ from qzdesk.services.meetings import minutes
 from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.todo import Target
 from qzdesk.ui.meetings.minutes_dialog import MinutesDialog
+from tests.desks import desk_of
 from tests.ui.conftest import answer_modal, type_text
 
 
@@ -18,7 +19,7 @@ def test_the_quorum_shown_while_typing_is_the_profile_s(launch, qtbot, data_dir,
     """A school whose profile asks two thirds of an assembly sees 6 of 10 judged not quorate
     as the minutes are typed, as the sign-off will judge them."""
     from qzdesk.config import DataPaths
-    from qzdesk.services.organisation.rules import bundled_rules_dir, installed_profiles
+    from qzdesk.services.organisation.rules import bundled_rules_dir
     from qzdesk.services.organisation.settings import set_profile
     from qzdesk.services.storage.store import Store
 
@@ -32,7 +33,7 @@ def test_the_quorum_shown_while_typing_is_the_profile_s(launch, qtbot, data_dir,
     paths.rules.mkdir(parents=True, exist_ok=True)
     (paths.rules / "two-thirds.toml").write_text(adapted, encoding="utf-8")
     with Store.open(data_dir, "tests") as store:
-        set_profile(store, "two-thirds", installed_profiles(paths))
+        desk_of(store).write(set_profile, "two-thirds")
     monkeypatch.setenv("QZDESK_PASSWORD", "qzdemo")
     launcher = launch(data_dir)
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=10_000)
@@ -119,7 +120,7 @@ def test_write_minutes_for_an_assembly_and_sign_them_off(signed_in, qtbot, tmp_p
     assert not dialog.save_button.isEnabled() and not dialog.fields["topic"].isEnabled()
     assert not dialog.attach_button.isEnabled() and dialog.files.count() == 1
     assert not dialog.pick_observer.isEnabled()
-    view = minutes.minutes(store, profiles, dialog.meeting_id)
+    view = desk_of(store, profiles).read(minutes.minutes, dialog.meeting_id)
     assert view.status == "signed" and view.intact and view.draft.resolutions[0].valid
     assert view.quorum.present == 6 and view.draft.attendance
     dialog.close()
@@ -186,7 +187,7 @@ def test_a_yearly_evaluation_with_the_cap_then_registration(signed_in, qtbot):
     tab.buttons["register"].click()
     qtbot.waitUntil(lambda: "年暂缓注册" in tab.message.text(), timeout=10_000)
     year = tab.year
-    statuses = [r.status for r in registrations_of_year(window.context.store, year)]
+    statuses = [r.status for r in desk_of(window.context.store).read(registrations_of_year, year)]
     assert statuses.count("registered") == 9 and statuses.count("deferred") == 1
     qtbot.waitUntil(lambda: tab.table.item(9, 7).text().startswith("暂缓注册（"))
     assert f"{asked[0]:%Y-%m-%d} 复查" in tab.table.item(9, 7).text()
@@ -236,7 +237,7 @@ def test_record_an_election_from_the_todo_list(signed_in, qtbot):
     assert page.terms.table.item(row, 7).text() == "即将届满"
     current = next(
         t
-        for t in terms.branch_terms(window.context.store, window.context.profiles)
+        for t in desk_of(window.context.store, window.context.profiles).read(terms.branch_terms)
         if t.branch == "初三（3）班团支部"
     ).current
     assert current.committee == ["王芳", "张强"] and current.years == 1
@@ -278,7 +279,9 @@ def test_lay_out_the_plan_then_move_an_item_with_a_reason(signed_in, qtbot):
     qtbot.waitUntil(
         lambda: any(r.id == item.id and r.planned_on == date(year, 3, 20) for r in tab.rows)
     )
-    moved = next(r for r in plan.year_plan(window.context.store, year) if r.id == item.id)
+    moved = next(
+        r for r in desk_of(window.context.store).read(plan.year_plan, year) if r.id == item.id
+    )
     assert moved.leader == "李文静" and moved.moved_reason == "与期中考试冲突"
     row = next(i for i, r in enumerate(tab.rows) if r.id == item.id)
     assert tab.table.item(row, 6).text() == "改期：与期中考试冲突"
@@ -316,13 +319,13 @@ def test_minutes_are_started_from_a_planned_meeting(signed_in, qtbot):
     window = signed_in
     store = window.context.store
     year = clock.today().year
-    plan.lay_out_year(store, window.context.profiles, year)
+    desk_of(store, window.context.profiles).write(plan.lay_out_year, year)
     item = next(
         r
-        for r in plan.year_plan(store, year)
+        for r in desk_of(store).read(plan.year_plan, year)
         if r.kind is MeetingKind.ASSEMBLY and r.held_on is None
     )
-    plan.update_item(store, item.id, "学习团章", "李文静", item.planned_on)
+    desk_of(store).write(plan.update_item, item.id, "学习团章", "李文静", item.planned_on)
     window.open_target(Target.PLAN)
     window.meetings.refresh()  # the plan was changed behind the window's back
     tab = window.meetings.plan
@@ -369,7 +372,9 @@ def test_the_lists_show_one_branch_when_chosen(signed_in, qtbot):
     from qzdesk.services.meetings import plan
 
     window = signed_in
-    plan.lay_out_year(window.context.store, window.context.profiles, clock.today().year)
+    desk_of(window.context.store, window.context.profiles).write(
+        plan.lay_out_year, clock.today().year
+    )
     window.open_target(Target.MINUTES)
     page = window.meetings
     page.refresh()

@@ -6,6 +6,7 @@ from qzdesk.config import DataPaths
 from qzdesk.services.storage import cipher
 from qzdesk.ui.app import close_context, ensure_app, open_context
 from qzdesk.ui.error_dialog import ErrorHandler
+from tests.desks import desk_of
 from tests.ui.conftest import answer_modal
 
 
@@ -72,7 +73,7 @@ def test_a_lost_data_file_is_offered_its_latest_backup(qapp, data_dir, tmp_path)
     assert context is not None
     try:
         assert "没有数据文件 qzdesk.sqlite" in asked[0] and "现在从这份备份恢复吗" in asked[0]
-        assert organisation_name(context.store) == "秦州区示范中学团委（演示）"
+        assert desk_of(context.store).read(organisation_name) == "秦州区示范中学团委（演示）"
     finally:
         close_context(context)
 
@@ -89,8 +90,8 @@ def test_closing_after_writing_takes_a_checked_backup(qapp, qtbot, data_dir, tmp
     close_context(context)  # nothing written: no backup
     assert len(backups(paths)) == before
     context = open_context(paths, ErrorHandler(tmp_path / "qzdesk.log"))
-    root = next(o for o in orgs.list_orgs(context.store) if o.parent_id is None)
-    context.submit(orgs.add_branch, context.store, root.id, "关闭前新建的团支部")
+    root = next(o for o in desk_of(context.store).read(orgs.list_orgs) if o.parent_id is None)
+    context.write(orgs.add_branch, root.id, "关闭前新建的团支部")
     qtbot.waitUntil(lambda: context.wrote)  # the worker's changed signal has arrived
     close_context(context)
     made = backups(paths)[0]
@@ -107,14 +108,14 @@ def test_a_restore_chosen_in_the_window_happens_once_it_has_closed(qapp, data_di
     paths = DataPaths(data_dir)
     backup = online_backup(paths.database, tmp_path / "U盘", "manual")
     with Store.open(data_dir, "tests") as store:
-        root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
-        orgs.add_branch(store, root.id, "备份之后新建的团支部")
+        root = next(o for o in desk_of(store).read(orgs.list_orgs) if o.parent_id is None)
+        desk_of(store).write(orgs.add_branch, root.id, "备份之后新建的团支部")
     told: list[str] = []
     answer_modal(lambda box: (told.append(box.text()), box.accept()))
     restore_after_closing(paths, backup)
     assert told[0].startswith(f"已从 {backup.name} 恢复。原来的数据已另存为")
     with Store.open(data_dir, "tests") as store:
-        assert "备份之后新建的团支部" not in {o.name for o in orgs.list_orgs(store)}
+        assert "备份之后新建的团支部" not in {o.name for o in desk_of(store).read(orgs.list_orgs)}
 
 
 def test_a_damaged_file_is_never_called_safe(qtbot, tmp_path):

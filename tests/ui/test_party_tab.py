@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDateEdit, QFileDialog
 from qzdesk.services.members import records
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
 from qzdesk.vocabulary import PoliticalStatus
+from tests.desks import desk_of
 from tests.export.test_documents import pdf_text
 from tests.ui.conftest import answer_modal
 from tests.unit.test_members import branch, new_draft, rid
@@ -28,18 +29,21 @@ def test_one_member_from_eligibility_to_the_party_s_answer(signed_in, qtbot, tmp
     context = window.context
     today = context.today()
     store = context.store
-    adult = records.add_member(
-        store,
-        new_draft(
-            name="王立军",
-            id_number=rid("19990305", 711),
-            gender="男",
-            joined_on=today.replace(year=today.year - 6, day=1),
-            member_no=f"{today.year - 6}62700001",
-        ),
-        branch(store),
-        dict(context.profiles),
-    ).value.id
+    adult = (
+        desk_of(store)
+        .write(
+            records.add_member,
+            new_draft(
+                name="王立军",
+                id_number=rid("19990305", 711),
+                gender="男",
+                joined_on=today.replace(year=today.year - 6, day=1),
+                member_no=f"{today.year - 6}62700001",
+            ),
+            branch(store),
+        )
+        .value.id
+    )
     page = window.admission
     tab = page.party
     page.tabs.setCurrentWidget(tab)
@@ -94,7 +98,10 @@ def test_one_member_from_eligibility_to_the_party_s_answer(signed_in, qtbot, tmp
     qtbot.waitUntil(lambda: target.exists(), timeout=20_000)
     flat = "".join("".join(pdf_text(target.read_bytes(), tmp_path)).split())
     assert "应到12人，实到10人，赞成8人，反对1人，弃权1人，通过率67%" in flat
-    assert records.member_record(store, adult).draft.political_status is PoliticalStatus.LEAGUE
+    assert (
+        desk_of(store).read(records.member_record, adult).draft.political_status
+        is PoliticalStatus.LEAGUE
+    )
     assert tab.rows[0].answer is PartyAnswer.ACTIVIST
     # The roster finds them where they now stand on the 团→党 ladder.
     roster = window.roster

@@ -12,6 +12,7 @@ from qzdesk.services.members.filtering import RosterQuery
 from qzdesk.services.members.validation import MemberDraft
 from qzdesk.ui.members.model import COLUMNS, RosterModel, RosterProxy
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
+from tests.desks import desk_of
 from tests.unit.test_members import rid
 
 # The demo template is built with today's date; judge its members on the same day.
@@ -21,9 +22,9 @@ AGE = [c.key for c in COLUMNS].index("age")
 
 
 def loaded(store, profiles):
-    first = records.open_branches(store)[0][0]
-    records.add_member(
-        store,
+    first = desk_of(store).read(records.open_branches)[0][0]
+    desk_of(store).write(
+        records.add_member,
         MemberDraft(
             name="张三丰",
             id_number=rid("20110305", 777),
@@ -31,12 +32,11 @@ def loaded(store, profiles):
             member_no="202562099999",
         ),
         first,
-        profiles,
         TODAY,
     )
     model = RosterModel()
     proxy = RosterProxy(model)
-    model.set_rows(records.roster(store), TODAY, 28)
+    model.set_rows(desk_of(store).read(records.roster), TODAY, 28)
     return model, proxy
 
 
@@ -71,7 +71,7 @@ def test_filters_combine(qapp, store, profiles):
     assert proxy.rowCount() == 1
     proxy.set_query(RosterQuery(political=PoliticalStatus.PARTY))
     assert proxy.rowCount() == 1
-    branch_id = records.open_branches(store)[1][0]
+    branch_id = desk_of(store).read(records.open_branches)[1][0]
     proxy.set_query(RosterQuery(branch_id=branch_id))
     assert {proxy.member_at(r).branch_id for r in range(proxy.rowCount())} == {branch_id}
     proxy.set_query(RosterQuery(age_band=0))

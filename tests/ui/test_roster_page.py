@@ -12,6 +12,7 @@ from qzdesk.services.members import records
 from qzdesk.ui.members.form import LeaveDialog, MemberForm
 from qzdesk.ui.members.import_dialog import ImportDialog
 from qzdesk.vocabulary import MemberStatus
+from tests.desks import desk_of
 from tests.ui.conftest import answer_modal, type_text
 from tests.unit.test_members import rid
 
@@ -97,17 +98,18 @@ def test_double_click_edits_and_the_history_shows_it(signed_in, qtbot):
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(
         lambda: (
-            records.member_record(signed_in.context.store, member.id).draft.mobile == "13912345678"
+            desk_of(signed_in.context.store).read(records.member_record, member.id).draft.mobile
+            == "13912345678"
         )
     )
-    record = records.member_record(signed_in.context.store, member.id)
+    record = desk_of(signed_in.context.store).read(records.member_record, member.id)
     assert seen == [1] and [e.kind for e in record.events] == ["added", "updated"]
 
 
 def test_leaving_is_confirmed_and_recorded(signed_in, qtbot):
     page = open_roster(signed_in, qtbot)
     member = page.proxy.member_at(2)
-    record = records.member_record(signed_in.context.store, member.id)
+    record = desk_of(signed_in.context.store).read(records.member_record, member.id)
     dialog = LeaveDialog(signed_in.context, record, page)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData(MemberStatus.WITHDRAWN.value))
@@ -218,7 +220,7 @@ def test_a_probation_is_recorded_from_the_member_form(signed_in, qtbot):
 
     page = open_roster(signed_in, qtbot)
     member = page.proxy.member_at(3)
-    record = records.member_record(signed_in.context.store, member.id)
+    record = desk_of(signed_in.context.store).read(records.member_record, member.id)
     dialog = DisciplineDialog(signed_in.context, record, page)
     qtbot.addWidget(dialog)
     dialog.level.setCurrentText("留团察看")
@@ -229,7 +231,7 @@ def test_a_probation_is_recorded_from_the_member_form(signed_in, qtbot):
     type_text(dialog.decided_by, "2026年第4次支部大会")
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.result() == DisciplineDialog.DialogCode.Accepted)
-    events = records.member_record(signed_in.context.store, member.id).events
+    events = desk_of(signed_in.context.store).read(records.member_record, member.id).events
     assert events[-1].label == "团内处分" and events[-1].details["level"] == "留团察看"
     dialog.level.setCurrentText("解除处分")
     assert not dialog.until.isEnabled() and not dialog.decided_by.isEnabled()

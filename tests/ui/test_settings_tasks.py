@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from qzdesk.services import clock
 from qzdesk.services.organisation import orgs
 from qzdesk.ui.settings.organisation import ORG_ID, CloseOrgDialog
+from tests.desks import desk_of
 from tests.ui.conftest import answer_modal, type_text
 
 
@@ -71,7 +72,7 @@ def test_close_a_branch_with_a_reason_then_restore_it(signed_in, qtbot):
     answer_modal(lambda box: box.button(box.StandardButton.Yes).click())
     qtbot.mouseClick(tab.reopen_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.orgs[closed.id].is_open)
-    assert orgs.list_orgs(window.context.store)  # still there, history kept
+    assert desk_of(window.context.store).read(orgs.list_orgs)  # still there, history kept
 
 
 def test_saving_organisation_details_shows_field_errors(signed_in, qtbot):
@@ -149,7 +150,7 @@ def test_a_new_recovery_code_from_settings_replaces_the_old_one(signed_in, qtbot
     from qzdesk.services.organisation.orgs import organisation_name
 
     answers: list[object] = []  # the window goes on working on the re-keyed file
-    window.context.submit(organisation_name, window.context.store, on_done=answers.append)
+    window.context.read(organisation_name, on_done=answers.append)
     qtbot.waitUntil(lambda: answers == ["秦州区示范中学团委（演示）"], timeout=10_000)
 
 
@@ -206,7 +207,7 @@ def test_a_branch_marked_temporary_is_shown_so_and_not_rated(signed_in, qtbot):
     qtbot.waitUntil(lambda: tab.orgs[org.id].nature is BranchNature.TEMPORARY)
     assert tab.tree.currentItem().text(1) == "临时团支部"
     store, profiles = window.context.store, window.context.profiles
-    rated = {r.branch_id for r in ratings(store, profiles, clock.today().year)[1]}
+    rated = {r.branch_id for r in desk_of(store, profiles).read(ratings, clock.today().year)[1]}
     assert org.id not in rated
     select_org(tab, "秦州区示范中学团委（演示）")
     assert not tab.nature_button.isEnabled()  # only a 团支部 has a nature

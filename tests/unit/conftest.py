@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from qzdesk.services.clock import FixedClock, running_on
+from tests.desks import desk_of
 
 
 @pytest.fixture
@@ -19,6 +20,6 @@ def village(tmp_path, profiles):
         running_on(FixedClock.on(date(2026, 1, 5))),
         Store.open(tmp_path / "data", "tests", create=True) as opened,
     ):
-        build_branch_demo(opened, profiles, date(2026, 1, 5), "东关村团支部")
+        build_branch_demo(desk_of(opened, profiles), date(2026, 1, 5), "东关村团支部")
     with Store.open(tmp_path / "data", "tests") as opened:
         yield opened

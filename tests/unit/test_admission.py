@@ -21,6 +21,7 @@ from tests.admission_helpers import (
     binding,
     new_applicant,
 )
+from tests.desks import desk_of
 
 STAGE1 = [("ideology_course", "A"), ("academic", "A"), ("conduct", "B"), ("class_post", None)]
 STAGE2 = [
@@ -38,7 +39,9 @@ def blocked(call) -> list[str]:
 
 
 def step(store, profiles, applicant_id, which, on, **details):
-    return applicants.record_step(store, profiles, applicant_id, which, on, details, today=TODAY)
+    return desk_of(store, profiles).write(
+        applicants.record_step, applicant_id, which, on, details, today=TODAY
+    )
 
 
 def test_age_on_the_day_of_application(store, profiles):
@@ -58,21 +61,33 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
     ]
     step(store, rules, a.id, Step.TALK, date(2025, 3, 10), by="团支部书记")
     # Pending points do not count; approved ones do (20 + 20 + 12 + 10 = 62).
-    pending = ledger.post_entry(
-        store, rules, a.id, "ideology_course", date(2025, 3, 12), "A", today=TODAY
-    ).value
+    pending = (
+        desk_of(store, rules)
+        .write(ledger.post_entry, a.id, "ideology_course", date(2025, 3, 12), "A", today=TODAY)
+        .value
+    )
     assert (
         "积分 0/60"
         in blocked(lambda: step(store, rules, a.id, Step.ACTIVIST, date(2025, 3, 20)))[0]
     )
-    ledger.reverse_entry(store, rules, pending.id, "录入重复", today=date(2025, 3, 13))
+    desk_of(store, rules).write(
+        ledger.reverse_entry, pending.id, "录入重复", today=date(2025, 3, 13)
+    )
     approved_points(store, rules, a.id, STAGE1, date(2025, 3, 14))
-    assert ledger.balance_of(store, rules, a.id).stage_points(1) == "62"
+    assert desk_of(store, rules).read(ledger.balance_of, a.id).stage_points(1) == "62"
     step(store, rules, a.id, Step.ACTIVIST, date(2025, 3, 20), meeting="支委会")
 
-    notice = publicity.create_publicity(
-        store, rules, "activist", [a.id], date(2025, 3, 24), "团委 王老师 0938-1234567"
-    ).value
+    notice = (
+        desk_of(store, rules)
+        .write(
+            publicity.create_publicity,
+            "activist",
+            [a.id],
+            date(2025, 3, 24),
+            "团委 王老师 0938-1234567",
+        )
+        .value
+    )
     assert notice.ends_on == date(2025, 3, 28) and notice.calendar_warning is None
 
     mentor, sponsor_a, sponsor_b = active_member_ids(store, 3)
@@ -92,7 +107,9 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         step(store, rules, a.id, Step.GATE, date(2025, 6, 12), gate=gate, confirmed_by="王校长")
     step(store, rules, a.id, Step.CANDIDATE, date(2025, 6, 20), meeting="支委会")
 
-    publicity.create_publicity(store, rules, "candidate", [a.id], date(2025, 6, 23), "王老师")
+    desk_of(store, rules).write(
+        publicity.create_publicity, "candidate", [a.id], date(2025, 6, 23), "王老师"
+    )
     assert (
         "发展对象公示至 2025-06-27 结束"
         in blocked(lambda: step(store, rules, a.id, Step.PRE_REVIEW, date(2025, 6, 27)))[0]
@@ -108,8 +125,8 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         lambda: step(store, rules, a.id, Step.SPONSOR, date(2025, 7, 1), member_id=sponsor_a)
     ) == ["此人已是该发展对象的入团介绍人"]
     # A member under 留团察看 on that day cannot sponsor; once it is lifted, they can.
-    discipline.record_discipline(
-        store,
+    desk_of(store).write(
+        discipline.record_discipline,
         sponsor_b,
         "留团察看",
         date(2025, 5, 1),
@@ -120,7 +137,9 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
     assert blocked(
         lambda: step(store, rules, a.id, Step.SPONSOR, date(2025, 7, 1), member_id=sponsor_b)
     ) == ["此团员在留团察看期内，不能担任入团介绍人"]
-    discipline.lift_discipline(store, sponsor_b, date(2025, 6, 30), "表现良好，提前解除")
+    desk_of(store).write(
+        discipline.lift_discipline, sponsor_b, date(2025, 6, 30), "表现良好，提前解除"
+    )
     step(store, rules, a.id, Step.SPONSOR, date(2025, 7, 1), member_id=sponsor_b)
 
     # Exactly half of those who should attend: no quorum, the vote is invalid.
@@ -139,9 +158,12 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
     assert warnings[0].text.startswith("到会 10/20 人，未超过有表决权团员的 50%")
     # 10 of 20 in favour is not more than half of those who should attend.
     step(store, rules, a.id, Step.VOTE, date(2025, 7, 4), **votes, **{"for": 10})
-    assert applicants.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.CANDIDATE
+    assert (
+        desk_of(store, rules).read(applicants.applicant_file, a.id, TODAY).row.stage
+        is Stage.CANDIDATE
+    )
     # The passing vote is taken at a 支部大会 whose minutes receive it, linked both ways.
-    people = minutes.branch_members_on(store, a.branch_id)[:2]
+    people = desk_of(store).read(minutes.branch_members_on, a.branch_id)[:2]
     draft = MinutesDraft(
         MeetingKind.ASSEMBLY,
         date(2025, 7, 4),
@@ -150,10 +172,17 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         recorder="王芳",
         attendance={m: ("present", "") for m, _ in people},
     )
-    meeting_id = minutes.create_minutes(store, a.branch_id, draft, TODAY).value
-    committee = minutes.create_minutes(
-        store, a.branch_id, MinutesDraft(MeetingKind.COMMITTEE, date(2025, 7, 4), "支委会"), TODAY
-    ).value
+    meeting_id = desk_of(store).write(minutes.create_minutes, a.branch_id, draft, TODAY).value
+    committee = (
+        desk_of(store)
+        .write(
+            minutes.create_minutes,
+            a.branch_id,
+            MinutesDraft(MeetingKind.COMMITTEE, date(2025, 7, 4), "支委会"),
+            TODAY,
+        )
+        .value
+    )
     with pytest.raises(ValidationError, match="同一天召开的支部大会"):
         step(
             store,
@@ -175,28 +204,32 @@ def test_a_whole_admission_from_application_to_member(store, profiles):
         **{"for": 11},
         meeting_id=meeting_id,
     )
-    assert applicants.applicant_file(store, rules, a.id, TODAY).row.stage is Stage.VOTED
-    resolution = minutes.minutes(store, rules, meeting_id).draft.resolutions[0]
+    assert (
+        desk_of(store, rules).read(applicants.applicant_file, a.id, TODAY).row.stage is Stage.VOTED
+    )
+    resolution = desk_of(store, rules).read(minutes.minutes, meeting_id).draft.resolutions[0]
     assert resolution.applicant_id == a.id and resolution.votes_for == 11
     assert resolution.text == "接收李小红为中国共产主义青年团团员"
     vote = [
         e
-        for e in applicants.applicant_file(store, rules, a.id, TODAY).events
+        for e in desk_of(store, rules).read(applicants.applicant_file, a.id, TODAY).events
         if e.step is Step.VOTE
     ]
     assert vote[-1].details["meeting_id"] == meeting_id
     # The vote is in the applicant's file: its minutes can no longer be discarded.
     with pytest.raises(ValidationError, match="有入团表决"):
-        minutes.discard_draft(store, meeting_id)
+        desk_of(store).write(minutes.discard_draft, meeting_id)
 
-    publicity.create_publicity(store, rules, "new_member", [a.id], date(2025, 7, 7), "王老师")
-    number_blocks.add_block(store, 2025, "202562050001", "202562050010")
+    desk_of(store, rules).write(
+        publicity.create_publicity, "new_member", [a.id], date(2025, 7, 7), "王老师"
+    )
+    desk_of(store).write(number_blocks.add_block, 2025, "202562050001", "202562050010")
     step(store, rules, a.id, Step.APPROVAL, date(2025, 7, 15))
     step(store, rules, a.id, Step.OATH, date(2025, 7, 20), place="学校报告厅")
 
-    done = applicants.applicant_file(store, rules, a.id, TODAY)
+    done = desk_of(store, rules).read(applicants.applicant_file, a.id, TODAY)
     assert done.row.stage is Stage.MEMBER and done.row.member_id is not None
-    record = records.member_record(store, done.row.member_id)
+    record = desk_of(store).read(records.member_record, done.row.member_id)
     assert record.draft.joined_on == date(2025, 7, 1)  # the month of the 支部大会
     assert record.draft.member_no == "202562050001"
     assert record.events[0].kind == "joined" and record.events[0].on == date(2025, 7, 4)
@@ -227,43 +260,67 @@ def test_an_objection_blocks_until_resolved(store, profiles):
     a = new_applicant(store, profiles)
     step(store, profiles, a.id, Step.TALK, date(2025, 3, 10))
     step(store, profiles, a.id, Step.ACTIVIST, date(2025, 3, 20))
-    notice = publicity.create_publicity(
-        store, profiles, "activist", [a.id], date(2025, 3, 24), "王老师"
-    ).value
-    objection = publicity.add_objection(
-        store, notice.id, a.id, date(2025, 3, 25), "有同学反映其考试作弊", today=TODAY
-    ).value
-    reasons = applicants.check_step(store, profiles, a.id, Step.CANDIDATE, date(2025, 7, 1))
-    assert "公示期间收到的反映尚未处理完毕" in [f.text for f in reasons]
-    publicity.resolve_objection(
-        store, objection.id, date(2025, 3, 27), "经核实不属实", upheld=False, today=TODAY
+    notice = (
+        desk_of(store, profiles)
+        .write(publicity.create_publicity, "activist", [a.id], date(2025, 3, 24), "王老师")
+        .value
     )
-    reasons = applicants.check_step(store, profiles, a.id, Step.CANDIDATE, date(2025, 7, 1))
+    objection = (
+        desk_of(store)
+        .write(
+            publicity.add_objection,
+            notice.id,
+            a.id,
+            date(2025, 3, 25),
+            "有同学反映其考试作弊",
+            today=TODAY,
+        )
+        .value
+    )
+    reasons = desk_of(store, profiles).read(
+        applicants.check_step, a.id, Step.CANDIDATE, date(2025, 7, 1)
+    )
+    assert "公示期间收到的反映尚未处理完毕" in [f.text for f in reasons]
+    desk_of(store).write(
+        publicity.resolve_objection,
+        objection.id,
+        date(2025, 3, 27),
+        "经核实不属实",
+        upheld=False,
+        today=TODAY,
+    )
+    reasons = desk_of(store, profiles).read(
+        applicants.check_step, a.id, Step.CANDIDATE, date(2025, 7, 1)
+    )
     assert not any("反映" in f.text for f in reasons)
     with pytest.raises(ValidationError, match="已处理"):
-        publicity.resolve_objection(store, objection.id, date(2025, 3, 28), "改", True, today=TODAY)
+        desk_of(store).write(
+            publicity.resolve_objection, objection.id, date(2025, 3, 28), "改", True, today=TODAY
+        )
 
 
 def test_publicity_lists_only_people_at_that_stage(store, profiles):
     a = new_applicant(store, profiles)
     with pytest.raises(ValidationError, match="目前是“入团申请人”"):
-        publicity.create_publicity(store, profiles, "candidate", [a.id], date(2025, 3, 24), "王")
+        desk_of(store, profiles).write(
+            publicity.create_publicity, "candidate", [a.id], date(2025, 3, 24), "王"
+        )
 
 
 def test_member_numbers_come_from_the_year_block(store, profiles):
     with pytest.raises(ValidationError, match="前四位应为入团年份 2025"):
-        number_blocks.add_block(store, 2025, "202462050001", "202462050010")
-    number_blocks.add_block(store, 2025, "202562050001", "202562050002")
+        desk_of(store).write(number_blocks.add_block, 2025, "202462050001", "202462050010")
+    desk_of(store).write(number_blocks.add_block, 2025, "202562050001", "202562050002")
     with pytest.raises(ValidationError, match="重叠"):
-        number_blocks.add_block(store, 2025, "202562050002", "202562050009")
-    assert number_blocks.blocks(store)[0].size == 2
+        desk_of(store).write(number_blocks.add_block, 2025, "202562050002", "202562050009")
+    assert desk_of(store).read(number_blocks.blocks)[0].size == 2
 
 
 def test_confirming_a_standard_without_choosing_one_says_so_in_words(store, profiles):
     from tests.admission_helpers import new_applicant
 
     applicant = new_applicant(store, profiles).id
-    found = applicants.check_step(store, profiles, applicant, Step.GATE, TODAY, {})
+    found = desk_of(store, profiles).read(applicants.check_step, applicant, Step.GATE, TODAY, {})
     texts = [f.text for f in found]
     assert "请选择要确认的入团标准" in texts and not any("None" in t for t in texts)
 
@@ -275,12 +332,12 @@ def test_a_party_member_may_be_a_mentor_but_not_a_sponsor(store, profiles):
     step(store, rules, a.id, Step.TALK, date(2025, 3, 10), by="李文静")
     approved_points(store, rules, a.id, STAGE1, date(2025, 3, 14))
     step(store, rules, a.id, Step.ACTIVIST, date(2025, 3, 20), meeting="支委会")
-    findings = applicants.check_step(
-        store, rules, a.id, Step.MENTOR, date(2025, 4, 1), {"party_member": "王建国"}
+    findings = desk_of(store, rules).read(
+        applicants.check_step, a.id, Step.MENTOR, date(2025, 4, 1), {"party_member": "王建国"}
     )
     assert not [f for f in findings if f.blocking]
     step(store, rules, a.id, Step.MENTOR, date(2025, 4, 1), party_member="王建国")
-    recorded = applicants.applicant_file(store, rules, a.id, today=TODAY).events[-1]
+    recorded = desk_of(store, rules).read(applicants.applicant_file, a.id, today=TODAY).events[-1]
     assert recorded.details["name"] == "王建国" and recorded.details["party"] is True
     # The same Party member twice is refused; a member from the roster still works beside.
     assert "此人已是该积极分子的培养联系人" in blocked(

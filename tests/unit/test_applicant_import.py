@@ -27,6 +27,7 @@ from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.importer import batches, rollback_import
 from qzdesk.services.members.spreadsheet import SpreadsheetError
 from qzdesk.services.organisation.settings import active_profile
+from tests.desks import desk_of
 from tests.unit.test_member_import import run_cli
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "imports" / "14-applicants-history.xlsx"
@@ -48,7 +49,7 @@ EXPECTED_ERRORS = {
 
 
 def test_a_list_with_history_previews_each_row_with_its_stage_and_reasons(store, profiles):
-    preview = preview_applicants(store, FIXTURE, profiles, today=TODAY)
+    preview = desk_of(store).read(preview_applicants, FIXTURE, today=TODAY)
     by_place = {(r.sheet, r.row): r for r in preview.rows}
     assert {k: r.errors for k, r in by_place.items() if r.errors} == EXPECTED_ERRORS
     assert [(r.name, r.level, r.stage_text) for r in preview.rows if not r.errors] == [
@@ -78,11 +79,13 @@ def test_a_list_with_history_previews_each_row_with_its_stage_and_reasons(store,
 
 
 def test_importing_records_the_steps_as_dated_history_without_inventing_points(store, profiles):
-    before = {a.id for a in service.applicants(store, profiles)}
-    preview = preview_applicants(store, FIXTURE, profiles, today=TODAY)
-    report = commit_applicants(store, preview, profiles, today=TODAY).value
+    before = {a.id for a in desk_of(store, profiles).read(service.applicants)}
+    preview = desk_of(store).read(preview_applicants, FIXTURE, today=TODAY)
+    report = desk_of(store).write(commit_applicants, preview, today=TODAY).value
     assert (report.created, report.steps, report.rejected) == (4, 16, 5)
-    rows = {a.name: a for a in service.applicants(store, profiles) if a.id not in before}
+    rows = {
+        a.name: a for a in desk_of(store, profiles).read(service.applicants) if a.id not in before
+    }
     assert {n: a.stage for n, a in rows.items()} == {
         "王小明": Stage.APPLICANT,
         "李小红": Stage.ACTIVIST,
@@ -91,7 +94,7 @@ def test_importing_records_the_steps_as_dated_history_without_inventing_points(s
     }
     assert rows["李小红"].recommended_by == "pioneer" and rows["王小明"].recommended_by == "member"
     assert rows["周小华"].applied_on == date(2025, 3, 1)  # an Excel date cell
-    file = service.applicant_file(store, profiles, rows["赵小刚"].id, today=TODAY)
+    file = desk_of(store, profiles).read(service.applicant_file, rows["赵小刚"].id, today=TODAY)
     assert [(e.step, e.on) for e in file.events] == [
         (Step.APPLICATION, date(2024, 9, 10)),
         (Step.TALK, date(2024, 11, 20)),
@@ -107,14 +110,14 @@ def test_importing_records_the_steps_as_dated_history_without_inventing_points(s
     with store.transaction() as session:
         points = balances(session, active_profile(session, profiles), [a.id for a in rows.values()])
     assert all(sum(b.stages.values()) == 0 for b in points.values())
-    listed = batches(store)[0]
+    listed = desk_of(store).read(batches)[0]
     assert (listed.kind, listed.what, listed.created) == ("applicants", "入团申请人", 4)
 
 
 def test_mentors_and_sponsors_named_on_the_roster_are_linked_to_the_member(
     store, profiles, tmp_path
 ):
-    names = [r.name for r in records.roster(store) if r.status.value == "active"]
+    names = [r.name for r in desk_of(store).read(records.roster) if r.status.value == "active"]
     unique = [n for n in names if names.count(n) == 1][:3]
     book = openpyxl.Workbook()
     sheet = book.active
@@ -122,15 +125,15 @@ def test_mentors_and_sponsors_named_on_the_roster_are_linked_to_the_member(
     sheet.append(["陈一", rid("20100301", 12), "2025-03-01", "2025-03-10", "2025-04-01", unique[0]])
     path = tmp_path / "名单.xlsx"
     book.save(path)
-    preview = preview_applicants(store, path, profiles, today=TODAY)
+    preview = desk_of(store).read(preview_applicants, path, today=TODAY)
     assert [r.level for r in preview.rows] == ["ok"]
     mentor = next(s for s in preview.rows[0].steps if s.step is Step.MENTOR)
     assert mentor.details["name"] == unique[0] and isinstance(mentor.details["member_id"], int)
 
 
 def test_rejected_rows_fixed_in_excel_come_back_and_every_row_ends_in(store, profiles, tmp_path):
-    first = preview_applicants(store, FIXTURE, profiles, today=TODAY)
-    commit_applicants(store, first, profiles, today=TODAY)
+    first = desk_of(store).read(preview_applicants, FIXTURE, today=TODAY)
+    desk_of(store).write(commit_applicants, first, today=TODAY)
     rejects, count = write_rejects(tmp_path / "有问题的行.xlsx", first)
     assert count == 6  # five errors and one warning
     book = openpyxl.load_workbook(rejects)
@@ -147,7 +150,7 @@ def test_rejected_rows_fixed_in_excel_come_back_and_every_row_ends_in(store, pro
             for title, value in fixes.get(row[header.index("姓名")].value, {}).items():
                 row[header.index(title)].value = value
     book.save(rejects)
-    again = preview_applicants(store, rejects, profiles, today=TODAY)
+    again = desk_of(store).read(preview_applicants, rejects, today=TODAY)
     # Fixed rows come in (a rule the past broke still warns); the warned row that went in
     # the first time is recognised.
     assert {r.name: r.level for r in again.rows} == {
@@ -158,8 +161,8 @@ def test_rejected_rows_fixed_in_excel_come_back_and_every_row_ends_in(store, pro
         "郑小西": "warning",
         "冯小南": "warning",
     }
-    assert commit_applicants(store, again, profiles, today=TODAY).value.created == 5
-    listed = {a.name for a in service.applicants(store, profiles)}
+    assert desk_of(store).write(commit_applicants, again, today=TODAY).value.created == 5
+    listed = {a.name for a in desk_of(store, profiles).read(service.applicants)}
     assert {
         "王小明",
         "李小红",
@@ -174,35 +177,49 @@ def test_rejected_rows_fixed_in_excel_come_back_and_every_row_ends_in(store, pro
 
 
 def test_an_applicant_import_is_undone_as_a_whole_and_can_come_again(store, profiles):
-    report = commit_applicants(
-        store, preview_applicants(store, FIXTURE, profiles, today=TODAY), profiles, today=TODAY
-    ).value
+    report = (
+        desk_of(store)
+        .write(
+            commit_applicants,
+            desk_of(store).read(preview_applicants, FIXTURE, today=TODAY),
+            today=TODAY,
+        )
+        .value
+    )
     with pytest.raises(ValidationError, match="入团申请人，不是团员"):
-        rollback_import(store, report.batch_id)
-    rollback_applicants(store, report.batch_id)
-    assert "王小明" not in {a.name for a in service.applicants(store, profiles)}
+        desk_of(store).write(rollback_import, report.batch_id)
+    desk_of(store).write(rollback_applicants, report.batch_id)
+    assert "王小明" not in {a.name for a in desk_of(store, profiles).read(service.applicants)}
     with pytest.raises(ValidationError, match="已于"):
-        rollback_applicants(store, report.batch_id)
-    again = commit_applicants(
-        store, preview_applicants(store, FIXTURE, profiles, today=TODAY), profiles, today=TODAY
-    ).value
+        desk_of(store).write(rollback_applicants, report.batch_id)
+    again = (
+        desk_of(store)
+        .write(
+            commit_applicants,
+            desk_of(store).read(preview_applicants, FIXTURE, today=TODAY),
+            today=TODAY,
+        )
+        .value
+    )
     assert again.created == 4
     # Once something new is recorded for one of them, the batch stays.
-    ming = next(a for a in service.applicants(store, profiles) if a.name == "王小明")
-    service.record_step(store, profiles, ming.id, Step.ACTIVIST, TODAY, {"approved_by": "区团委"})
+    ming = next(a for a in desk_of(store, profiles).read(service.applicants) if a.name == "王小明")
+    desk_of(store, profiles).write(
+        service.record_step, ming.id, Step.ACTIVIST, TODAY, {"approved_by": "区团委"}
+    )
     with pytest.raises(ValidationError, match="王小明"):
-        rollback_applicants(store, again.batch_id)
+        desk_of(store).write(rollback_applicants, again.batch_id)
 
 
 def test_a_member_is_not_imported_as_an_applicant(store, profiles, tmp_path):
-    member = records.roster(store)[0]
+    member = desk_of(store).read(records.roster)[0]
     id_number = member.id_number
     book = openpyxl.Workbook()
     book.active.append(["姓名", "身份证号", "申请日期"])
     book.active.append([member.name, id_number, "2025-03-01"])
     path = tmp_path / "名单.xlsx"
     book.save(path)
-    row = preview_applicants(store, path, profiles, today=TODAY).rows[0]
+    row = desk_of(store).read(preview_applicants, path, today=TODAY).rows[0]
     assert row.errors == [f"B 列（身份证号）：已是团员“{member.name}”，无需作为申请人导入"]
 
 
@@ -213,7 +230,7 @@ def test_a_list_without_application_dates_is_refused_whole(store, profiles, tmp_
     path = tmp_path / "名单.xlsx"
     book.save(path)
     with pytest.raises(SpreadsheetError, match="没有“申请日期”列"):
-        preview_applicants(store, path, profiles, today=TODAY)
+        desk_of(store).read(preview_applicants, path, today=TODAY)
 
 
 def test_the_cli_imports_a_list_with_the_usual_exit_codes(data_dir, tmp_path):

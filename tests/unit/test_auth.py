@@ -10,6 +10,7 @@ from sqlalchemy import select
 from qzdesk.models import AuditEntry, Setting
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.security import auth, passwords
+from tests.desks import desk_of
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -37,7 +38,7 @@ def test_wrong_then_right_password(store):
     assert not wrong.ok and "密码不正确" in wrong.message and wrong.wait_seconds == 0
     right = auth.login(store.paths, "qzdemo", now=T0 + timedelta(seconds=1))
     assert right.ok
-    assert auth.secretary(store) == "李文静"
+    assert desk_of(store).read(auth.secretary) == "李文静"
 
 
 def test_repeated_failures_make_the_secretary_wait_longer_each_time(store):
@@ -61,13 +62,13 @@ def test_the_delay_is_capped():
 
 def test_change_password(store):
     with pytest.raises(ValidationError, match="原密码不正确") as wrong_old:
-        auth.change_password(store, "nope", "newpass1", "newpass1")
+        desk_of(store).write(auth.change_password, "nope", "newpass1", "newpass1")
     assert wrong_old.value.field == "old_password"
     with pytest.raises(ValidationError, match="两次输入的密码不一致"):
-        auth.change_password(store, "qzdemo", "newpass1", "newpass2")
+        desk_of(store).write(auth.change_password, "qzdemo", "newpass1", "newpass2")
     with pytest.raises(ValidationError, match="至少 6 位"):
-        auth.change_password(store, "qzdemo", "abc", "abc")
-    auth.change_password(store, "qzdemo", "newpass1", "newpass1")
+        desk_of(store).write(auth.change_password, "qzdemo", "abc", "abc")
+    desk_of(store).write(auth.change_password, "qzdemo", "newpass1", "newpass1")
     assert not auth.login(store.paths, "qzdemo", now=T0).ok
     assert auth.login(store.paths, "newpass1", now=T0 + timedelta(seconds=1)).ok
 
@@ -75,7 +76,7 @@ def test_change_password(store):
 def test_change_password_through_the_desk_as_the_settings_page_does(desk):
     """One unit of work: the signing key is opened with the old password before the new
     hash is written in the same transaction."""
-    desk.call(auth.change_password, desk.store, "qzdemo", "newpass1", "newpass1")
+    desk.write(auth.change_password, "qzdemo", "newpass1", "newpass1")
     assert auth.login(desk.store.paths, "newpass1", now=T0).ok
 
 

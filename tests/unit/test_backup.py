@@ -8,11 +8,12 @@ from qzdesk.services.organisation import orgs
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import online_backup
 from qzdesk.services.storage.integrity import quick_check
+from tests.desks import desk_of
 
 
 def test_backup_of_an_open_database_holds_its_data(store):
-    root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
-    orgs.add_branch(store, root.id, "备份前新建的团支部")
+    root = next(o for o in desk_of(store).read(orgs.list_orgs) if o.parent_id is None)
+    desk_of(store).write(orgs.add_branch, root.id, "备份前新建的团支部")
     target = online_backup(store.paths.database, store.paths.backups, "manual")
     assert target.parent == store.paths.backups and target.suffix == ".sqlite"
     assert quick_check(target) == []
@@ -65,8 +66,8 @@ def test_restore_keeps_the_current_file_aside_and_refuses_a_non_backup(data_dir,
     made = json.loads(qzdesk("backup", "--out", str(outside), "--json", *data).stdout)["file"]
     assert made.startswith(str(outside))
     with Store.open(data_dir, "tests") as store:
-        root = next(o for o in orgs.list_orgs(store) if o.parent_id is None)
-        orgs.add_branch(store, root.id, "备份之后新建的团支部")
+        root = next(o for o in desk_of(store).read(orgs.list_orgs) if o.parent_id is None)
+        desk_of(store).write(orgs.add_branch, root.id, "备份之后新建的团支部")
     not_a_backup = tmp_path / "note.sqlite"
     cipher.connect(not_a_backup).execute("CREATE TABLE t (x)").connection.commit()
     refused = qzdesk("restore", str(not_a_backup), *data)
@@ -77,7 +78,7 @@ def test_restore_keeps_the_current_file_aside_and_refuses_a_non_backup(data_dir,
     with cipher.connect(kept) as conn:  # the newer data was kept aside, not lost
         assert "备份之后新建的团支部" in [r[0] for r in conn.execute("SELECT name FROM org")]
     with Store.open(DataPaths(data_dir).root, "tests") as store:
-        assert "备份之后新建的团支部" not in {o.name for o in orgs.list_orgs(store)}
+        assert "备份之后新建的团支部" not in {o.name for o in desk_of(store).read(orgs.list_orgs)}
 
 
 def test_a_damaged_file_is_found_by_the_full_check_and_recovered(data_dir):

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.security import auth, branch_key
+from tests.desks import desk_of
 
 
 def test_setup_created_a_p256_key_and_a_certificate_naming_the_branch(store):
@@ -59,7 +60,7 @@ def test_openssl_reads_the_same_fingerprint(store, tmp_path):
 
 
 def test_changing_the_password_re_encrypts_the_key(store):
-    auth.change_password(store, "qzdemo", "xinmima88", "xinmima88")
+    desk_of(store).write(auth.change_password, "qzdemo", "xinmima88", "xinmima88")
     branch_key.load_key(store, "xinmima88")
     with pytest.raises(branch_key.WrongKeyPassword):
         branch_key.load_key(store, "qzdemo")
@@ -68,7 +69,7 @@ def test_changing_the_password_re_encrypts_the_key(store):
 def test_a_failed_password_change_leaves_the_key_as_it_was(store):
     before = branch_key.key_path(store).read_bytes()
     with pytest.raises(ValidationError, match="原密码不正确"):
-        auth.change_password(store, "nope-nope", "xinmima88", "xinmima88")
+        desk_of(store).write(auth.change_password, "nope-nope", "xinmima88", "xinmima88")
     assert branch_key.key_path(store).read_bytes() == before
     branch_key.load_key(store, "qzdemo")
 
@@ -76,25 +77,25 @@ def test_a_failed_password_change_leaves_the_key_as_it_was(store):
 def test_hand_over_to_the_next_secretary(store, tmp_path):
     exported = tmp_path / "移交密钥.p12"
     with pytest.raises(ValidationError, match="至少 8 位"):
-        branch_key.export_key(store, "qzdemo", "short", exported)
-    info = branch_key.export_key(store, "qzdemo", "yijiao-2026", exported)
+        desk_of(store).write(branch_key.export_key, "qzdemo", "short", exported)
+    info = desk_of(store).write(branch_key.export_key, "qzdemo", "yijiao-2026", exported)
     for path in (branch_key.key_path(store), branch_key.cert_path(store)):
         path.unlink()  # an installation without the signing key
     assert branch_key.key_info(store) is None
     with pytest.raises(branch_key.WrongKeyPassword):
-        branch_key.import_key(store, exported, "wrong-one", "qzdemo")
-    taken = branch_key.import_key(store, exported, "yijiao-2026", "qzdemo")
+        desk_of(store).write(branch_key.import_key, exported, "wrong-one", "qzdemo")
+    taken = desk_of(store).write(branch_key.import_key, exported, "yijiao-2026", "qzdemo")
     assert taken.fingerprint == info.fingerprint
     branch_key.load_key(store, "qzdemo")
     with pytest.raises(ValidationError, match="已有签名密钥"):
-        branch_key.import_key(store, exported, "yijiao-2026", "qzdemo")
+        desk_of(store).write(branch_key.import_key, exported, "yijiao-2026", "qzdemo")
 
 
 def test_a_second_key_is_refused(store):
     with pytest.raises(ValidationError, match="已有签名密钥"):
-        branch_key.create_key(store, "qzdemo")
+        desk_of(store).write(branch_key.create_key, "qzdemo")
     with pytest.raises(ValidationError, match="登录密码不正确"):
-        branch_key.create_key(store, "wrong")
+        desk_of(store).write(branch_key.create_key, "wrong")
 
 
 def _openssl_info(path, secret: str) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving import cadres, comparison
 from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.storage.store import Store
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 TODAY = date(2026, 11, 20)
 PERIOD = "2026"
@@ -32,7 +32,7 @@ def villages(tmp_path_factory, profiles):
     ):
         root = tmp_path_factory.mktemp("village") / "data"
         with Store.open(root, "tests", create=True) as store:
-            build_branch_demo(store, profiles, TODAY, name, seed=seed)
+            build_branch_demo(desk_of(store, profiles), TODAY, name, seed=seed)
             found.append(
                 archive_data(
                     desk_at(store, datetime.now(UTC), profiles).read(

@@ -16,6 +16,7 @@ from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.organisation import orgs
 from qzdesk.services.todo import todo
+from tests.desks import desk_of
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -26,14 +27,14 @@ def count_begins(store):
     return begins
 
 
-def root_id(store) -> int:
-    return next(o.id for o in orgs.list_orgs(store) if o.parent_id is None)
+def root_id(ctx) -> int:
+    return next(o.id for o in orgs.list_orgs(ctx) if o.parent_id is None)
 
 
 def test_the_todo_list_is_read_in_one_transaction(store, profiles):
     begins = count_begins(store)
-    records.open_branches(store), publicity.publicities(store)
-    assert len(begins) == 2  # each service alone opens its own
+    desk_of(store).read(records.open_branches), desk_of(store).read(publicity.publicities)
+    assert len(begins) == 2  # each operation is its own unit
     begins.clear()
     items = Desk(store, profiles, FixedClock.on(date(2026, 11, 10))).read(todo)
     assert items and len(begins) == 1
@@ -43,54 +44,57 @@ def test_a_write_is_all_or_nothing_across_services(store, profiles):
     desk = Desk(store, profiles)
 
     def add_two_then_fail(ctx):
-        orgs.add_branch(ctx.store, root_id(ctx.store), "初一（7）班团支部", ctx.today)
-        orgs.add_branch(ctx.store, root_id(ctx.store), "初一（8）班团支部", ctx.today)
+        orgs.add_branch(ctx, root_id(ctx), "初一（7）班团支部", ctx.today)
+        orgs.add_branch(ctx, root_id(ctx), "初一（8）班团支部", ctx.today)
         raise ValidationError("第三步出错")
 
     with pytest.raises(ValidationError):
         desk.write(add_two_then_fail)
-    names = {o.name for o in orgs.list_orgs(store)}
+    names = {o.name for o in desk_of(store).read(orgs.list_orgs)}
     assert not names & {"初一（7）班团支部", "初一（8）班团支部"}
 
 
-def test_an_error_caught_inside_an_operation_undoes_only_its_own_part(store, profiles):
-    desk = Desk(store, profiles)
+def test_a_savepoint_undoes_only_its_own_part(store, profiles):
+    def add_then_fail_in_a_savepoint(ctx):
+        orgs.add_branch(ctx, root_id(ctx), "初一（7）班团支部", ctx.today)
+        with pytest.raises(ValidationError, match="第二步出错"), ctx.savepoint():
+            orgs.add_branch(ctx, root_id(ctx), "初一（8）班团支部", ctx.today)
+            raise ValidationError("第二步出错")
 
-    def add_then_try_a_duplicate(ctx):
-        orgs.add_branch(ctx.store, root_id(ctx.store), "初一（7）班团支部", ctx.today)
-        with pytest.raises(ValidationError, match="已有一个名为"):
-            orgs.add_branch(ctx.store, root_id(ctx.store), "初一（7）班团支部", ctx.today)
-
-    desk.write(add_then_try_a_duplicate)
-    names = [o.name for o in orgs.list_orgs(store)]
-    assert names.count("初一（7）班团支部") == 1
+    Desk(store, profiles).write(add_then_fail_in_a_savepoint)
+    names = [o.name for o in desk_of(store).read(orgs.list_orgs)]
+    assert "初一（7）班团支部" in names and "初一（8）班团支部" not in names
 
 
-def test_a_read_leaves_the_data_as_it_was(store, profiles):
-    before = len(orgs.list_orgs(store))
-    Desk(store, profiles).read(
-        lambda ctx: orgs.add_branch(ctx.store, root_id(ctx.store), "初一（9）班团支部")
-    )
-    assert len(orgs.list_orgs(store)) == before
+def test_a_read_leaves_the_data_as_it_was_and_refuses_a_write(store, profiles):
+    """A read is rolled back; one that tries to write is a fault in the program, said at
+    once rather than lost silently."""
+    from qzdesk.services.storage.store import WriteInRead
+
+    before = len(desk_of(store).read(orgs.list_orgs))
+    with pytest.raises(WriteInRead):
+        Desk(store, profiles).read(
+            lambda ctx: orgs.add_branch(ctx, root_id(ctx), "初一（9）班团支部")
+        )
+    assert len(desk_of(store).read(orgs.list_orgs)) == before
 
 
 def test_the_desk_clock_dates_what_an_operation_records(store, profiles):
     at = datetime(2026, 3, 5, 9, 30, tzinfo=BEIJING)
     desk = Desk(store, profiles, FixedClock(at))
-    branch = desk.write(
-        lambda ctx: orgs.add_branch(ctx.store, root_id(ctx.store), "初一（7）班团支部").value
-    )
+    branch = desk.write(orgs.add_branch, desk.read(root_id), "初一（7）班团支部").value
     assert branch.created_on == date(2026, 3, 5)  # no date given: the desk's today
-    entry = audit.recent(store, 1)[0]
+    entry = desk_of(store).read(audit.recent, 1)[0]
     assert entry.at.replace(tzinfo=entry.at.tzinfo or UTC) == at
 
 
 def test_each_desk_acts_as_its_own_actor(store, profiles):
     signed_in, anonymous = Desk(store, profiles), Desk(store, profiles)
     assert signed_in.sign_in("qzdemo").ok and signed_in.actor == "李文静"
-    anonymous.call(orgs.add_branch, store, root_id(store), "初一（7）班团支部")
-    signed_in.call(orgs.add_branch, store, root_id(store), "初一（8）班团支部")
-    assert [e.actor for e in audit.recent(store, 2)] == ["李文静", "系统"]
+    root = anonymous.read(root_id)
+    anonymous.write(orgs.add_branch, root, "初一（7）班团支部")
+    signed_in.write(orgs.add_branch, root, "初一（8）班团支部")
+    assert [e.actor for e in desk_of(store).read(audit.recent, 2)] == ["李文静", "系统"]
     assert store.actor == "系统"  # outside an operation nobody acts
 
 

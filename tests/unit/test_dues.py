@@ -17,6 +17,7 @@ from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.services.todo import todo
 from qzdesk.vocabulary import DuesCategory, DuesPurpose, MemberStatus
+from tests.desks import desk_of
 
 SALARIED = DuesCategory.SALARIED
 
@@ -66,7 +67,7 @@ def desk_on(store, profiles, day: date) -> Desk:
 def member_joined_before(store) -> int:
     return next(
         r.id
-        for r in records.roster(store)
+        for r in desk_of(store).read(records.roster)
         if r.joined_on and r.joined_on.year < 2026 and r.status is MemberStatus.ACTIVE
     )
 
@@ -83,7 +84,7 @@ def test_arrears_at_three_and_six_months_and_the_figures(village, profiles):
     assert any("连续 3 个月" in i.text for i in july.read(todo))
     october = desk_on(store, profiles, date(2026, 10, 2))
     assert {a.member_id: a.months for a in october.read(book.arrears)}[someone] == 6
-    name = next(r.name for r in records.roster(store) if r.id == someone)
+    name = next(r.name for r in desk_of(store).read(records.roster) if r.id == someone)
     year = october.read(book.figures, date(2026, 1, 1), date(2026, 9, 30))
     assert name in year.lapsing
     assert (year.due_members, year.paid_members) == (1, 0)
@@ -155,7 +156,9 @@ def test_the_command_line_keeps_the_book(village):
 
     from tests.unit.test_member_import import run_cli
 
-    someone = next(r for r in records.roster(village) if r.status is MemberStatus.ACTIVE)
+    someone = next(
+        r for r in desk_of(village).read(records.roster) if r.status is MemberStatus.ACTIVE
+    )
     village.close()  # the command opens the folder itself
     data = ["--data", str(village.paths.root)]
     person = ["--id-number", someone.id_number]

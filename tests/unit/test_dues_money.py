@@ -18,6 +18,7 @@ from qzdesk.services.dues.tiers import read_tier
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import records
 from qzdesk.vocabulary import DuesCategory, DuesPurpose, MemberStatus
+from tests.desks import desk_of
 from tests.unit.test_dues import desk_on
 
 STUDENT = DuesCategory.STUDENT
@@ -25,7 +26,9 @@ STUDENT = DuesCategory.STUDENT
 
 def collected(store, profiles) -> tuple[int, int]:
     """Two members paying a year each in January: 2.40 元 each, 4.80 元 held."""
-    active = [r.id for r in records.roster(store) if r.status is MemberStatus.ACTIVE][:2]
+    active = [r.id for r in desk_of(store).read(records.roster) if r.status is MemberStatus.ACTIVE][
+        :2
+    ]
     desk = desk_on(store, profiles, date(2026, 1, 20))
     for member_id in active:
         desk.write(book.set_basis, member_id, STUDENT, date(2026, 1, 1))
@@ -124,7 +127,7 @@ def test_a_handover_counts_the_book_s_balance_or_explains_the_difference(
     assert sheet.account.closing_fen == desk.read(money.balance, date(2026, 4, 1)) == fen("2.4")
     assert sheet.account.received_fen == fen("4.8") and sheet.account.handed_up_fen == fen("2.4")
     assert [r.amount_fen for r in sheet.counted] == [fen("2.4")]
-    name = next(r.name for r in records.roster(store) if r.id == first)
+    name = next(r.name for r in desk_of(store).read(records.roster) if r.id == first)
     assert (sheet.paid_to[0][1], sheet.paid_to[0][2]) == (name, "2026年12月")
     page = " ".join(" ".join(pdf_text(handover_pdf(sheet), tmp_path)).split())
     for words in ("团费交接表", "4.80 2.40 0.00 2.40", "QZ-007", "实点 2.40 元", "监交人"):
@@ -138,7 +141,9 @@ def test_the_command_line_passes_up_spends_and_prints_the_handover(village, tmp_
     from tests.unit.test_member_import import run_cli
 
     store = village
-    someone = next(r for r in records.roster(store) if r.status is MemberStatus.ACTIVE)
+    someone = next(
+        r for r in desk_of(store).read(records.roster) if r.status is MemberStatus.ACTIVE
+    )
     store.close()
     data = ["--data", str(store.paths.root)]
     person = ["--id-number", someone.id_number]

@@ -26,6 +26,7 @@ from qzdesk.services.storage.backup import backups, online_backup
 from qzdesk.services.storage.health import check
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.store import Store, settle
+from tests.desks import desk_of
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schemas"
 
@@ -76,7 +77,7 @@ def test_a_new_process_opens_the_store_only_with_the_password(data_dir, new_proc
 
 def test_a_changed_password_opens_the_store_and_the_signing_key(data_dir, monkeypatch):
     with Store.open(data_dir, "tests") as store:
-        auth.change_password(store, "qzdemo", "newpass1", "newpass1")
+        desk_of(store).write(auth.change_password, "qzdemo", "newpass1", "newpass1")
     monkeypatch.setattr(cipher, "_unlocked", {})
     paths = DataPaths(data_dir)
     assert not auth.login(paths, "qzdemo").ok
@@ -92,7 +93,7 @@ def test_the_recovery_code_opens_the_store_and_keeps_the_signing_key(
 ):
     root = tmp_path / "branch"
     with Store.open(root, "tests", create=True) as store:
-        founded = initialise(store, demo_request(date(2026, 3, 1)), profiles).value
+        founded = desk_of(store, profiles).write(initialise, demo_request(date(2026, 3, 1))).value
         fingerprint = branch_key.key_info(store).fingerprint
     code = founded.recovery_code
     monkeypatch.setattr(cipher, "_unlocked", {})
@@ -102,14 +103,14 @@ def test_the_recovery_code_opens_the_store_and_keeps_the_signing_key(
     assert auth.unlock_with_recovery_code(paths, typed)
     with Store.open(root, "tests") as store:
         with pytest.raises(ValidationError, match="至少 6 位"):
-            auth.reset_password(store, "abc", "abc")
-        auth.reset_password(store, "forgotten1", "forgotten1")
+            desk_of(store).write(auth.reset_password, "abc", "abc")
+        desk_of(store).write(auth.reset_password, "forgotten1", "forgotten1")
     monkeypatch.setattr(cipher, "_unlocked", {})
     assert auth.login(paths, "forgotten1").ok
     with Store.open(root, "tests") as store:
         _key, cert = branch_key.load_key(store, "forgotten1")
         assert branch_key.fingerprint(cert) == fingerprint  # no new registration upward
-        new = auth.propose_recovery_code(store, "forgotten1")
+        new = desk_of(store).read(auth.propose_recovery_code, "forgotten1")
         assert new != code  # shown, not yet in force: the old code still opens
         assert store_key.unlock(cipher.store_key_file(paths), code, store_key.RECOVERY)
         auth.replace_recovery_code(store, "书记", "forgotten1", new)
@@ -306,13 +307,13 @@ def test_an_old_recovery_code_and_a_copy_of_its_key_file_open_nothing_newer(
     paths = DataPaths(data_dir)
     assert auth.login(paths, "qzdemo").ok
     with Store.open(data_dir, "tests") as store:
-        seen = auth.propose_recovery_code(store, "qzdemo")
+        seen = desk_of(store).read(auth.propose_recovery_code, "qzdemo")
         auth.replace_recovery_code(store, "书记", "qzdemo", seen)
         stolen = tmp_path / "stolen-key.json"
         shutil.copy(cipher.store_key_file(paths), stolen)
         then = online_backup(paths.database, paths.backups, "manual")
         auth.replace_recovery_code(
-            store, "书记", "qzdemo", auth.propose_recovery_code(store, "qzdemo")
+            store, "书记", "qzdemo", desk_of(store).read(auth.propose_recovery_code, "qzdemo")
         )
         now = members(store)
     cipher.forget_all()

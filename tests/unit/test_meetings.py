@@ -15,6 +15,7 @@ from qzdesk.services.meetings import minutes
 from qzdesk.services.meetings.compliance import WindowState, compliance
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft, Resolution
 from tests.admission_helpers import branch_id
+from tests.desks import desk_of
 
 TODAY = date(2026, 6, 30)
 
@@ -24,7 +25,7 @@ BRANCH = "初三（3）班团支部"  # the demo's own minutes are in 初三（1
 
 def assembly(store, present: int, total: int = 10) -> tuple[int, MinutesDraft]:
     branch = branch_id(store, BRANCH)
-    people = [m for m, _ in minutes.branch_members_on(store, branch)][:total]
+    people = [m for m, _ in desk_of(store).read(minutes.branch_members_on, branch)][:total]
     assert len(people) == total
     draft = MinutesDraft(
         MeetingKind.ASSEMBLY,
@@ -43,28 +44,28 @@ def assembly(store, present: int, total: int = 10) -> tuple[int, MinutesDraft]:
         },
         observers=[("赵欣", "发展对象")],
     )
-    return minutes.create_minutes(store, branch, draft, TODAY).value, draft
+    return desk_of(store).write(minutes.create_minutes, branch, draft, TODAY).value, draft
 
 
 @pytest.mark.parametrize(("present", "quorate"), [(5, False), (6, True)])
 def test_an_assembly_needs_more_than_half_present(store, profiles, present, quorate):
     meeting_id, _ = assembly(store, present)
-    view = minutes.minutes(store, profiles, meeting_id)
+    view = desk_of(store, profiles).read(minutes.minutes, meeting_id)
     assert view.quorum.ok is quorate
     assert view.quorum.text.startswith(f"应到 10 人，实到 {present} 人")
-    minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
-    signed = minutes.minutes(store, profiles, meeting_id)
+    desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
+    signed = desk_of(store, profiles).read(minutes.minutes, meeting_id)
     assert signed.draft.resolutions[0].valid is quorate and signed.intact
 
 
 def test_signed_minutes_are_frozen_and_corrected_by_addendum(store, profiles):
     meeting_id, draft = assembly(store, 9)
     with pytest.raises(ValidationError, match="主持人（李文静）"):
-        minutes.sign_off(store, profiles, meeting_id, "王芳", "王芳")
-    digest = minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳").value
+        desk_of(store, profiles).write(minutes.sign_off, meeting_id, "王芳", "王芳")
+    digest = desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳").value
     draft.topic = "改过的主题"
     with pytest.raises(ValidationError, match="已签字确认，不能修改"):
-        minutes.save_minutes(store, meeting_id, draft, TODAY)
+        desk_of(store).write(minutes.save_minutes, meeting_id, draft, TODAY)
     with store.engine.begin() as connection, pytest.raises(IntegrityError, match="已签字确认"):
         connection.execute(text("UPDATE meeting SET topic = 'x' WHERE id = :i"), {"i": meeting_id})
     with store.engine.begin() as connection, pytest.raises(IntegrityError, match="已签字确认"):
@@ -72,8 +73,8 @@ def test_signed_minutes_are_frozen_and_corrected_by_addendum(store, profiles):
             text("UPDATE meeting_attendance SET status = 'present' WHERE meeting_id = :i"),
             {"i": meeting_id},
         )
-    minutes.add_addendum(store, meeting_id, "第二项议程的发言人应为王芳。")
-    view = minutes.minutes(store, profiles, meeting_id)
+    desk_of(store).write(minutes.add_addendum, meeting_id, "第二项议程的发言人应为王芳。")
+    view = desk_of(store, profiles).read(minutes.minutes, meeting_id)
     assert view.content_hash == digest and view.intact and view.draft.topic == "讨论接收新团员"
     assert view.addenda[0][2] == "第二项议程的发言人应为王芳。"
 
@@ -82,20 +83,20 @@ def test_drafts_can_be_edited_and_votes_must_fit_those_present(store, profiles):
     meeting_id, draft = assembly(store, 8)
     draft.resolutions = [Resolution("同意", 9, 0, 0)]
     with pytest.raises(ValidationError, match="多于出席的 8 人"):
-        minutes.save_minutes(store, meeting_id, draft, TODAY)
+        desk_of(store).write(minutes.save_minutes, meeting_id, draft, TODAY)
     draft.resolutions = [Resolution("同意", 7, 1, 0)]
     draft.attendance[next(iter(draft.attendance))] = ("leave", "")
     with pytest.raises(ValidationError, match="请假的团员请注明原因"):
-        minutes.save_minutes(store, meeting_id, draft, TODAY)
+        desk_of(store).write(minutes.save_minutes, meeting_id, draft, TODAY)
 
 
 def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, capsys, monkeypatch):
     monkeypatch.setenv("QZDESK_PASSWORD", "qzdemo")
     meeting_id, _ = assembly(store, 9)
-    cells = {(c.branch, c.kind): c for c in compliance(store, profiles, 2026, TODAY)}
+    cells = {(c.branch, c.kind): c for c in desk_of(store, profiles).read(compliance, 2026, TODAY)}
     cell = cells[(BRANCH, MeetingKind.ASSEMBLY)]
     assert (cell.required, cell.held, cell.drafts) == (2, 0, 1)  # six months, every three
-    minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
     root = store.paths.root
     store.close()
     assert main(["compliance", "--year", "2025", "--data", str(root), "--json"]) == 0
@@ -120,7 +121,7 @@ def test_compliance_counts_signed_minutes_against_the_profile(store, profiles, c
 
 def test_each_month_or_quarter_is_judged_once_it_has_ended(store, profiles):
     branch = branch_id(store, BRANCH)
-    people = {m: ("present", "") for m, _ in minutes.branch_members_on(store, branch)}
+    people = {m: ("present", "") for m, _ in desk_of(store).read(minutes.branch_members_on, branch)}
     for held_on in (date(2026, 1, 9), date(2026, 3, 9), date(2026, 3, 23), date(2026, 6, 2)):
         draft = MinutesDraft(
             MeetingKind.LEAGUE_DAY,
@@ -130,9 +131,12 @@ def test_each_month_or_quarter_is_judged_once_it_has_ended(store, profiles):
             recorder="王芳",
             attendance=people,
         )
-        meeting_id = minutes.create_minutes(store, branch, draft, TODAY).value
-        minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
-    cells = {(c.branch, c.kind): c for c in compliance(store, profiles, 2026, date(2026, 6, 15))}
+        meeting_id = desk_of(store).write(minutes.create_minutes, branch, draft, TODAY).value
+        desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
+    cells = {
+        (c.branch, c.kind): c
+        for c in desk_of(store, profiles).read(compliance, 2026, date(2026, 6, 15))
+    }
     monthly = cells[(BRANCH, MeetingKind.LEAGUE_DAY)]
     assert monthly.by_month[:6] == (1, 0, 2, 0, 0, 1) and monthly.held == 4
     # February, April and May ended without one; June is held; July on has not begun.
@@ -152,13 +156,16 @@ def test_attachments_are_checked_and_frozen_with_the_minutes(store, profiles, tm
     note = tmp_path / "签到表.docx"
     note.write_bytes(b"PK\x03\x04")
     with pytest.raises(ValidationError, match="不是 PDF、JPEG 或 PNG 文件"):
-        minutes.attach(store, profiles, meeting_id, note)
-    assert minutes.attach(store, profiles, meeting_id, sheet, "签到表").value.kind == "jpeg"
-    ((row, caption),) = minutes.minutes(store, profiles, meeting_id).attachments
+        desk_of(store, profiles).write(minutes.attach, meeting_id, note)
+    assert (
+        desk_of(store, profiles).write(minutes.attach, meeting_id, sheet, "签到表").value.kind
+        == "jpeg"
+    )
+    ((row, caption),) = desk_of(store, profiles).read(minutes.minutes, meeting_id).attachments
     assert (row.file_name, caption) == ("签到表.jpg", "签到表")
-    minutes.sign_off(store, profiles, meeting_id, "李文静", "王芳")
+    desk_of(store, profiles).write(minutes.sign_off, meeting_id, "李文静", "王芳")
     with pytest.raises(ValidationError, match="不能再添加附件"):
-        minutes.attach(store, profiles, meeting_id, sheet)
+        desk_of(store, profiles).write(minutes.attach, meeting_id, sheet)
     with store.engine.begin() as connection, pytest.raises(IntegrityError, match="已签字确认"):
         connection.execute(
             text("DELETE FROM meeting_attachment WHERE meeting_id = :i"), {"i": meeting_id}
@@ -170,11 +177,13 @@ def test_observers_are_the_branchs_activists_and_candidates(store, profiles):
 
     assert minutes.parse_observer(" 赵欣(发展对象) ") == ("赵欣", "发展对象")
     assert minutes.parse_observer("刘老师") == ("刘老师", "")
-    people = applicants.observers_for(store, profiles, branch_id(store, "初三（2）班团支部"))
+    people = desk_of(store, profiles).read(
+        applicants.observers_for, branch_id(store, "初三（2）班团支部")
+    )
     # The demo's 初三（2）班: one candidate and two activists, furthest along first.
     assert people[0] == ("赵欣", "发展对象")
     assert {role for _, role in people[1:]} == {"入团积极分子"} and len(people) == 3
-    assert applicants.observers_for(store, profiles, branch_id(store, BRANCH)) == []
+    assert desk_of(store, profiles).read(applicants.observers_for, branch_id(store, BRANCH)) == []
 
 
 def test_a_draft_written_by_mistake_is_discarded_and_later_drafts_move_up(store, profiles):
@@ -184,24 +193,25 @@ def test_a_draft_written_by_mistake_is_discarded_and_later_drafts_move_up(store,
     first, _ = assembly(store, 9)
     second, draft = assembly(store, 8)
     third, _ = assembly(store, 9)  # an election needs more than four fifths present
-    assert [minutes.minutes(store, profiles, i).number for i in (first, second, third)] == [
+    assert [
+        desk_of(store, profiles).read(minutes.minutes, i).number for i in (first, second, third)
+    ] == [
         1,
         2,
         3,
     ]
-    minutes.discard_draft(store, second)
+    desk_of(store).write(minutes.discard_draft, second)
     with pytest.raises(NotFound):
-        minutes.minutes(store, profiles, second)
-    assert minutes.minutes(store, profiles, third).number == 2
+        desk_of(store, profiles).read(minutes.minutes, second)
+    assert desk_of(store, profiles).read(minutes.minutes, third).number == 2
     with store.transaction() as session:
         kept = session.scalars(
             select(AuditEntry).where(AuditEntry.entity == "meeting", AuditEntry.action == "discard")
         ).one()
         assert kept.before["topic"] == draft.topic and len(kept.before["attendance"]) == 10
     # An election recorded at it, or a later signed meeting, keeps a draft.
-    terms.record_election(
-        store,
-        profiles,
+    desk_of(store, profiles).write(
+        terms.record_election,
         branch_id(store, BRANCH),
         draft.held_on,
         "李文静",
@@ -210,12 +220,12 @@ def test_a_draft_written_by_mistake_is_discarded_and_later_drafts_move_up(store,
         TODAY,
     )
     with pytest.raises(ValidationError, match="先作废该换届记录"):
-        minutes.discard_draft(store, third)
-    minutes.sign_off(store, profiles, third, "李文静", "王芳")
+        desk_of(store).write(minutes.discard_draft, third)
+    desk_of(store, profiles).write(minutes.sign_off, third, "李文静", "王芳")
     with pytest.raises(ValidationError, match="之后的第2次支部大会已签字确认"):
-        minutes.discard_draft(store, first)
+        desk_of(store).write(minutes.discard_draft, first)
     with pytest.raises(ValidationError, match="已签字确认，不能删除"):
-        minutes.discard_draft(store, third)
+        desk_of(store).write(minutes.discard_draft, third)
 
 
 def test_a_draft_changing_kind_is_renumbered_in_both_kinds(store, profiles):
@@ -223,26 +233,37 @@ def test_a_draft_changing_kind_is_renumbered_in_both_kinds(store, profiles):
 
     first, draft = assembly(store, 9)
     second, _ = assembly(store, 8)
-    minutes.save_minutes(store, first, replace(draft, kind=MeetingKind.COMMITTEE), TODAY)
-    assert minutes.minutes(store, profiles, first).number == 1  # the year's first 支委会
-    assert minutes.minutes(store, profiles, second).number == 1  # now the first 支部大会
+    desk_of(store).write(
+        minutes.save_minutes, first, replace(draft, kind=MeetingKind.COMMITTEE), TODAY
+    )
+    assert (
+        desk_of(store, profiles).read(minutes.minutes, first).number == 1
+    )  # the year's first 支委会
+    assert (
+        desk_of(store, profiles).read(minutes.minutes, second).number == 1
+    )  # now the first 支部大会
     third, _ = assembly(store, 9)  # an election needs more than four fifths present
-    minutes.sign_off(store, profiles, third, "李文静", "王芳")
+    desk_of(store, profiles).write(minutes.sign_off, third, "李文静", "王芳")
     with pytest.raises(ValidationError, match="之后的第2次支部大会已签字确认，这份草稿不能再改"):
-        minutes.save_minutes(store, second, replace(draft, kind=MeetingKind.LECTURE), TODAY)
+        desk_of(store).write(
+            minutes.save_minutes, second, replace(draft, kind=MeetingKind.LECTURE), TODAY
+        )
 
 
 def test_a_branch_owes_nothing_before_it_was_set_up(store, profiles):
     """A branch set up in April is not in Q1's record, and owes no months before April."""
     from qzdesk.services.organisation import orgs
 
-    root = orgs.list_orgs(store)[0]
-    orgs.add_branch(store, root.id, "新成立团支部", created_on=date(2026, 4, 10))
-    q1 = {c.branch for c in compliance(store, profiles, 2026, TODAY, as_of=date(2026, 3, 31))}
+    root = desk_of(store).read(orgs.list_orgs)[0]
+    desk_of(store).write(orgs.add_branch, root.id, "新成立团支部", created_on=date(2026, 4, 10))
+    q1 = {
+        c.branch
+        for c in desk_of(store, profiles).read(compliance, 2026, TODAY, as_of=date(2026, 3, 31))
+    }
     assert BRANCH in q1 and "新成立团支部" not in q1
     new = {
         c.kind: c
-        for c in compliance(store, profiles, 2026, date(2026, 7, 15))
+        for c in desk_of(store, profiles).read(compliance, 2026, date(2026, 7, 15))
         if c.branch == "新成立团支部"
     }
     monthly = new[MeetingKind.LEAGUE_DAY]

@@ -24,6 +24,7 @@ from qzdesk.services.members.importer import (
     rollback_import,
 )
 from qzdesk.services.members.spreadsheet import SpreadsheetError
+from tests.desks import desk_of
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 # The demo template is built with today's date; judge its members on the same day.
@@ -31,7 +32,7 @@ TODAY = clock.today()
 
 
 def preview(store, profiles, name, **options):
-    return preview_import(store, FIXTURES / name, profiles, today=TODAY, **options)
+    return desk_of(store).read(preview_import, FIXTURES / name, today=TODAY, **options)
 
 
 def test_title_rows_aliases_and_date_formats(store, profiles):
@@ -131,49 +132,51 @@ def test_unusable_files_get_a_clear_message(store, profiles, name, message):
 
 
 def test_commit_writes_the_good_rows_in_one_batch_and_rollback_undoes_it(store, profiles):
-    before = len(records.roster(store))
+    before = len(desk_of(store).read(records.roster))
     result = preview(store, profiles, "02-row-errors.xlsx")
-    report = commit_import(store, result, profiles, today=TODAY).value
+    report = desk_of(store).write(commit_import, result, today=TODAY).value
     assert (report.created, report.rejected) == (1, 9)
-    assert len(records.roster(store)) == before + 1
-    rollback_import(store, report.batch_id, today=TODAY)
-    assert len(records.roster(store)) == before
-    assert batches(store)[0].rolled_back_at is not None
+    assert len(desk_of(store).read(records.roster)) == before + 1
+    desk_of(store).write(rollback_import, report.batch_id, today=TODAY)
+    assert len(desk_of(store).read(records.roster)) == before
+    assert desk_of(store).read(batches)[0].rolled_back_at is not None
     with pytest.raises(ValidationError, match="已于"):
-        rollback_import(store, report.batch_id)
+        desk_of(store).write(rollback_import, report.batch_id)
 
 
 def test_existing_members_are_updated_only_when_chosen(store, profiles, tmp_path):
-    someone = records.roster(store)[2]
+    someone = desk_of(store).read(records.roster)[2]
     path = tmp_path / "更新.xlsx"
     book = openpyxl.Workbook()
     book.active.append(["姓名", "身份证号", "手机号码"])
     book.active.append([someone.name, someone.id_number, "13900001111"])
     book.save(path)
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert result.rows[0].level == "update"
     assert result.rows[0].differences == {"mobile": [None, "13900001111"]}
-    assert commit_import(store, result, profiles, today=TODAY).value.updated == 0
-    report = commit_import(store, result, profiles, update_existing=True, today=TODAY).value
+    assert desk_of(store).write(commit_import, result, today=TODAY).value.updated == 0
+    report = desk_of(store).write(commit_import, result, update_existing=True, today=TODAY).value
     assert report.updated == 1
-    assert records.member_record(store, someone.id).draft.mobile == "13900001111"
-    rollback_import(store, report.batch_id, today=TODAY)
-    assert records.member_record(store, someone.id).draft.mobile == ""
+    assert desk_of(store).read(records.member_record, someone.id).draft.mobile == "13900001111"
+    desk_of(store).write(rollback_import, report.batch_id, today=TODAY)
+    assert desk_of(store).read(records.member_record, someone.id).draft.mobile == ""
 
 
 def test_rollback_is_refused_once_an_imported_member_changed(store, profiles):
     result = preview(store, profiles, "04-gbk.csv")
-    report = commit_import(store, result, profiles, today=TODAY).value
-    imported = next(r for r in records.roster(store) if r.name == result.rows[0].draft.name)
-    record = records.member_record(store, imported.id)
+    report = desk_of(store).write(commit_import, result, today=TODAY).value
+    imported = next(
+        r for r in desk_of(store).read(records.roster) if r.name == result.rows[0].draft.name
+    )
+    record = desk_of(store).read(records.member_record, imported.id)
     record.draft.mobile = "13700000000"
-    records.update_member(store, imported.id, record.draft, profiles, TODAY)
+    desk_of(store).write(records.update_member, imported.id, record.draft, TODAY)
     with pytest.raises(ValidationError, match="不能整体撤销"):
-        rollback_import(store, report.batch_id)
+        desk_of(store).write(rollback_import, report.batch_id)
 
 
 def test_cancelling_writes_nothing(store, profiles):
-    before = records.roster(store)
+    before = desk_of(store).read(records.roster)
     result = preview(store, profiles, "04-gbk.csv")
     calls = []
 
@@ -182,9 +185,9 @@ def test_cancelling_writes_nothing(store, profiles):
         return False
 
     with pytest.raises(ImportCancelled, match="没有写入任何数据"):
-        commit_import(store, result, profiles, today=TODAY, progress=stop)
+        desk_of(store).write(commit_import, result, today=TODAY, progress=stop)
     assert calls
-    assert batches(store) == [] and records.roster(store) == before
+    assert desk_of(store).read(batches) == [] and desk_of(store).read(records.roster) == before
 
 
 def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
@@ -194,7 +197,7 @@ def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
     from qzdesk.services.setup import initialise
 
     path = tmp_path / "名册.xlsx"
-    exported = records.export_rows(store)
+    exported = desk_of(store).read(records.export_rows)
     assert write_roster(path, exported) == 43
     sheet = openpyxl.load_workbook(path).active
     assert sheet.freeze_panes == "A2"
@@ -203,11 +206,11 @@ def test_export_then_import_into_a_fresh_organisation_gives_the_same_roster(
         isinstance(id_cell.value, str) and len(id_cell.value) == 18 and id_cell.number_format == "@"
     )
 
-    initialise(empty_store, demo_request(TODAY), profiles)
-    result = preview_import(empty_store, path, profiles, today=TODAY)
+    desk_of(empty_store, profiles).write(initialise, demo_request(TODAY))
+    result = desk_of(empty_store).read(preview_import, path, today=TODAY)
     assert result.count("error") == 0
-    commit_import(empty_store, result, profiles, today=TODAY)
-    again = records.export_rows(empty_store)
+    desk_of(empty_store).write(commit_import, result, today=TODAY)
+    again = desk_of(empty_store).read(records.export_rows)
     assert [(d, b) for d, b in again] == [(d, b) for d, b in exported]
 
 
@@ -255,15 +258,15 @@ def test_the_bundled_template_is_what_the_importer_reads(store, profiles, tmp_pa
     header = next(openpyxl.load_workbook(template).active.iter_rows(values_only=True))
     assert list(header) == [c.header for c in COLUMNS]
     with pytest.raises(SpreadsheetError, match="没有数据"):
-        preview_import(store, template, profiles, today=TODAY)
+        desk_of(store).read(preview_import, template, today=TODAY)
 
 
 def test_a_rolled_back_import_can_be_imported_again(store, profiles):
-    first = commit_import(store, preview(store, profiles, "04-gbk.csv"), profiles, today=TODAY)
-    rollback_import(store, first.value.batch_id, today=TODAY)
+    first = desk_of(store).write(commit_import, preview(store, profiles, "04-gbk.csv"), today=TODAY)
+    desk_of(store).write(rollback_import, first.value.batch_id, today=TODAY)
     again = preview(store, profiles, "04-gbk.csv")
     assert [r.level for r in again.rows] == ["ok", "ok"]
-    assert commit_import(store, again, profiles, today=TODAY).value.created == 2
+    assert desk_of(store).write(commit_import, again, today=TODAY).value.created == 2
 
 
 MONTH_ROSTER_ERRORS = {
@@ -302,17 +305,19 @@ def test_one_sheet_per_class_with_new_classes_created_only_when_confirmed(store,
         "工作表名“初三(9)班”：“初三(9)班”不是现有的团支部（确认要新建时，导入时选择新建团支部；"
         "命令行加 --create-branches）"
     ]
-    report = commit_import(store, kept, profiles, today=TODAY).value
+    report = desk_of(store).write(commit_import, kept, today=TODAY).value
     assert (report.created, report.rejected) == (2, 1)
-    assert "初三（9）班团支部" not in {o.name for o in orgs.list_orgs(store)}
+    assert "初三（9）班团支部" not in {o.name for o in desk_of(store).read(orgs.list_orgs)}
 
     confirmed = preview(store, profiles, "12-class-sheets.xlsx", create_branches=True)
     assert confirmed.new_branches == ["初三（9）班团支部"]
     assert "将新建团支部：初三（9）班团支部。" in confirmed.notes
-    report = commit_import(store, confirmed, profiles, today=TODAY, create_branches=True).value
+    report = desk_of(store).write(commit_import, confirmed, today=TODAY, create_branches=True).value
     assert report.created == 1
-    new = next(o for o in orgs.list_orgs(store) if o.name == "初三（9）班团支部")
-    assert [m.name for m in records.roster(store) if m.branch_id == new.id] == ["张飞"]
+    new = next(o for o in desk_of(store).read(orgs.list_orgs) if o.name == "初三（9）班团支部")
+    assert [m.name for m in desk_of(store).read(records.roster) if m.branch_id == new.id] == [
+        "张飞"
+    ]
 
 
 def test_a_column_named_twice_is_refused_naming_both(store, profiles):
@@ -325,7 +330,7 @@ def test_rejected_rows_go_back_to_excel_and_come_back_in(store, profiles, tmp_pa
     from qzdesk.services.members.idcard import check_char
 
     first = preview(store, profiles, "11-month-births.xlsx")
-    commit_import(store, first, profiles, today=TODAY)
+    desk_of(store).write(commit_import, first, today=TODAY)
     written, count = write_rejects(tmp_path / "有问题的行.xlsx", first)
     assert count == 7  # six rejected, one warned
     sheet = openpyxl.load_workbook(written)["花名册"]
@@ -359,10 +364,10 @@ def test_rejected_rows_go_back_to_excel_and_come_back_in(store, profiles, tmp_pa
     rows["卫十二"][5].value = rid("20090201", 33)
     rows["蒋十三"][5].value = rid("20090202", 43)
     sheet.parent.save(written)
-    again = preview_import(store, written, profiles, today=TODAY)
+    again = desk_of(store).read(preview_import, written, today=TODAY)
     assert again.count("error") == 0 and "问题说明" not in again.ignored
-    commit_import(store, again, profiles, today=TODAY)
-    names = {m.name for m in records.roster(store)}
+    desk_of(store).write(commit_import, again, today=TODAY)
+    names = {m.name for m in desk_of(store).read(records.roster)}
     everyone = {"赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十"}
     assert everyone | {"褚十一", "卫十二", "蒋十三"} <= names
 
@@ -397,7 +402,9 @@ def test_members_imported_without_a_number_are_listed_for_follow_up(store, profi
         return [i for i in Desk(store, profiles).read(todo) if "缺团员编号" in i.text]
 
     assert missing_lines() == []
-    commit_import(store, preview(store, profiles, "11-month-births.xlsx"), profiles, today=TODAY)
+    desk_of(store).write(
+        commit_import, preview(store, profiles, "11-month-births.xlsx"), today=TODAY
+    )
     (line,) = missing_lines()
     assert line.text == "1 名 2017 年及以后入团的团员缺团员编号：请在智慧团建核对后补录"
     assert line.target is Target.ROSTER
@@ -446,7 +453,7 @@ def test_headers_of_other_sources_are_read(store, profiles, tmp_path, source):
     book.active.append(list(OTHER_SOURCES[source].values()))
     path = tmp_path / f"{source}.xlsx"
     book.save(path)
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert result.ignored == []  # every column understood
     (row,) = result.rows
     assert row.level in ("ok", "warning"), row.errors
@@ -472,7 +479,7 @@ def test_hidden_rows_and_columns_are_read_and_pointed_out(store, profiles, tmp_p
     sheet.column_dimensions["D"].hidden = True
     path = tmp_path / "隐藏.xlsx"
     book.save(path)
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     warned = {r.name: r.warnings for r in result.rows}
     assert warned == {"刘备": [], "关羽": ["该行在 Excel 中是隐藏的：请确认是否应当导入"]}
     assert "工作表“团员”中隐藏的列也已读取：D 列（团员编号）。" in result.notes
@@ -481,11 +488,15 @@ def test_hidden_rows_and_columns_are_read_and_pointed_out(store, profiles, tmp_p
 def test_members_just_imported_are_not_reported_as_long_unregistered(store, profiles):
     from qzdesk.services.meetings.evaluation import overdue_registrations
 
-    report = commit_import(
-        store, preview(store, profiles, "11-month-births.xlsx"), profiles, today=TODAY
-    ).value
-    imported = {r.id for r in records.roster(store) if r.name in {"赵一", "钱二", "孙三"}}
-    overdue = {o.member_id: o for o in overdue_registrations(store, profiles, TODAY)}
+    report = (
+        desk_of(store)
+        .write(commit_import, preview(store, profiles, "11-month-births.xlsx"), today=TODAY)
+        .value
+    )
+    imported = {
+        r.id for r in desk_of(store).read(records.roster) if r.name in {"赵一", "钱二", "孙三"}
+    }
+    overdue = {o.member_id: o for o in desk_of(store, profiles).read(overdue_registrations, TODAY)}
     assert report.created == 7 and imported <= set(overdue)  # not registered this year yet
     # They joined in 2024, but their history here starts today: no card is void for it.
     assert not any(overdue[i].void for i in imported)
@@ -508,7 +519,7 @@ def test_the_command_line_asks_the_secretary_s_password(data_dir):
     )
     assert good.returncode == 0, good.stderr
     with Store.open(data_dir, "tests") as store:
-        assert audit.recent(store, 1)[0].actor == "李文静（命令行）"
+        assert desk_of(store).read(audit.recent, 1)[0].actor == "李文静（命令行）"
 
 
 def test_a_first_person_whose_remark_reads_like_a_column_name_is_not_a_header(
@@ -530,6 +541,6 @@ def test_a_first_person_whose_remark_reads_like_a_column_name_is_not_a_header(
     sheet.append(["320001074", "计科2301", "赵一", "男", rid(11), "2021-05-04", "团员编号"])
     sheet.append(["320001075", "计科2301", "钱二", "女", rid(22), "2021-05-04", ""])
     book.save(path)
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert [r.name for r in result.rows] == ["赵一", "钱二"]
     assert "第 1 行" in result.where and "第 1、2 行" not in result.where

@@ -15,6 +15,7 @@ from qzdesk.services.members.idcard import check_char
 from qzdesk.services.members.records import MemberInvalid
 from qzdesk.services.members.validation import MemberDraft
 from qzdesk.vocabulary import MemberStatus
+from tests.desks import desk_of
 
 # The demo template is built with today's date; judge its members on the same day.
 TODAY = clock.today()
@@ -26,7 +27,7 @@ def rid(born: str, order: int = 11) -> str:
 
 
 def branch(store, name="初三（1）班团支部"):
-    return dict((n, i) for i, n in records.open_branches(store))[name]
+    return dict((n, i) for i, n in desk_of(store).read(records.open_branches))[name]
 
 
 def new_draft(**changes) -> MemberDraft:
@@ -41,7 +42,7 @@ def new_draft(**changes) -> MemberDraft:
 
 
 def test_the_demo_roster_lists_everyone_including_those_who_left(store):
-    rows = records.roster(store)
+    rows = desk_of(store).read(records.roster)
     assert len(rows) == 43
     statuses = {r.status for r in rows}
     assert {MemberStatus.ACTIVE, MemberStatus.AGED_OUT, MemberStatus.TRANSFERRED_OUT} <= statuses
@@ -49,19 +50,19 @@ def test_the_demo_roster_lists_everyone_including_those_who_left(store):
 
 
 def test_add_member_records_history_and_audit(store, profiles):
-    row = records.add_member(store, new_draft(), branch(store), profiles, TODAY).value
+    row = desk_of(store).write(records.add_member, new_draft(), branch(store), TODAY).value
     assert (row.name, row.gender, row.branch_name) == ("张三丰", "男", "初三（1）班团支部")
     assert "zhangsanfeng" in row.search_key and " zsf" in row.search_key
-    record = records.member_record(store, row.id)
+    record = desk_of(store).read(records.member_record, row.id)
     assert [e.kind for e in record.events] == ["added"]
-    assert audit.recent(store, 1)[0].action == "create"
+    assert desk_of(store).read(audit.recent, 1)[0].action == "create"
 
 
 def test_the_same_id_twice_names_the_existing_member_and_branch(store, profiles):
-    existing = records.roster(store)[3]
+    existing = desk_of(store).read(records.roster)[3]
     with pytest.raises(MemberInvalid) as refused:
-        records.add_member(
-            store, new_draft(id_number=existing.id_number), branch(store), profiles, TODAY
+        desk_of(store).write(
+            records.add_member, new_draft(id_number=existing.id_number), branch(store), TODAY
         )
     assert f"已登记为“{existing.name}”（{existing.branch_name}）" in str(refused.value)
     assert refused.value.field == "id_number"
@@ -69,27 +70,29 @@ def test_the_same_id_twice_names_the_existing_member_and_branch(store, profiles)
 
 def test_invalid_records_report_every_problem(store, profiles):
     with pytest.raises(MemberInvalid) as refused:
-        records.add_member(
-            store, new_draft(name="", member_no="123"), branch(store), profiles, TODAY
+        desk_of(store).write(
+            records.add_member, new_draft(name="", member_no="123"), branch(store), TODAY
         )
     assert {p.field for p in refused.value.problems} >= {"name", "member_no"}
 
 
 def test_update_records_what_changed(store, profiles):
-    row = records.roster(store)[5]
-    record = records.member_record(store, row.id)
+    row = desk_of(store).read(records.roster)[5]
+    record = desk_of(store).read(records.member_record, row.id)
     record.draft.mobile = "13912345678"
-    records.update_member(store, row.id, record.draft, profiles, TODAY)
-    events = records.member_record(store, row.id).events
+    desk_of(store).write(records.update_member, row.id, record.draft, TODAY)
+    events = desk_of(store).read(records.member_record, row.id).events
     assert events[-1].kind == "updated" and events[-1].details == {"mobile": [None, "13912345678"]}
 
 
 def test_leaving_keeps_the_member_and_can_be_undone(store, profiles):
-    row = records.roster(store)[6]
+    row = desk_of(store).read(records.roster)[6]
     with pytest.raises(ValidationError, match="须经支部大会决定"):
-        records.leave(store, row.id, MemberStatus.WITHDRAWN, TODAY, "本人申请", today=TODAY)
-    records.leave(
-        store,
+        desk_of(store).write(
+            records.leave, row.id, MemberStatus.WITHDRAWN, TODAY, "本人申请", today=TODAY
+        )
+    desk_of(store).write(
+        records.leave,
         row.id,
         MemberStatus.WITHDRAWN,
         TODAY,
@@ -97,38 +100,42 @@ def test_leaving_keeps_the_member_and_can_be_undone(store, profiles):
         decided_by="2026年第4次支部大会",
         today=TODAY,
     )
-    left = next(r for r in records.roster(store) if r.id == row.id)
+    left = next(r for r in desk_of(store).read(records.roster) if r.id == row.id)
     assert left.status is MemberStatus.WITHDRAWN
     with pytest.raises(ValidationError, match="已是“自愿退团”"):
-        records.leave(store, row.id, MemberStatus.AGED_OUT, TODAY, "x", today=TODAY)
-    records.restore(store, row.id, "误操作", today=TODAY)
-    record = records.member_record(store, row.id)
+        desk_of(store).write(records.leave, row.id, MemberStatus.AGED_OUT, TODAY, "x", today=TODAY)
+    desk_of(store).write(records.restore, row.id, "误操作", today=TODAY)
+    record = desk_of(store).read(records.member_record, row.id)
     assert [e.kind for e in record.events][-2:] == ["left", "restored"]
     assert record.draft.status is MemberStatus.ACTIVE
 
 
 def test_moving_between_branches(store):
-    row = records.roster(store)[1]
+    row = desk_of(store).read(records.roster)[1]
     target = branch(store, "初三（2）班团支部")
-    moved = records.move_member(store, row.id, target, TODAY, "分班调整").value
+    moved = desk_of(store).write(records.move_member, row.id, target, TODAY, "分班调整").value
     assert moved.branch_name == "初三（2）班团支部"
     with pytest.raises(ValidationError, match="已在"):
-        records.move_member(store, row.id, target, TODAY, "再调")
+        desk_of(store).write(records.move_member, row.id, target, TODAY, "再调")
 
 
 def test_a_member_is_in_the_branch_of_the_day_asked(store):
     """Moved twice: each day's roster places them where they were that day."""
     from datetime import timedelta
 
-    row = records.roster(store)[1]
+    row = desk_of(store).read(records.roster)[1]
     first = row.branch_name
     middle, last = "初三（2）班团支部", "初三（3）班团支部"
     ten, twenty = TODAY - timedelta(days=20), TODAY - timedelta(days=10)
-    records.move_member(store, row.id, branch(store, middle), ten, "分班调整")
-    records.move_member(store, row.id, branch(store, last), twenty, "再次分班")
+    desk_of(store).write(records.move_member, row.id, branch(store, middle), ten, "分班调整")
+    desk_of(store).write(records.move_member, row.id, branch(store, last), twenty, "再次分班")
 
     def where(day):
-        return next(e.branch_name for e in records.roster_on(store, day) if e.member_id == row.id)
+        return next(
+            e.branch_name
+            for e in desk_of(store).read(records.roster_on, day)
+            if e.member_id == row.id
+        )
 
     assert [where(ten - timedelta(days=1)), where(ten), where(twenty)] == [first, middle, last]
 
@@ -144,19 +151,30 @@ def test_members_and_their_history_cannot_be_deleted_or_rewritten(store, stateme
 
 def test_a_member_transferred_in_says_where_from(store, profiles):
     with pytest.raises(ValidationError, match="转出单位") as refused:
-        records.add_member(store, new_draft(), branch(store), profiles, TODAY, "transferred_in")
+        desk_of(store).write(
+            records.add_member, new_draft(), branch(store), TODAY, "transferred_in"
+        )
     assert refused.value.field == "reason"
-    row = records.add_member(
-        store, new_draft(), branch(store), profiles, TODAY, "transferred_in", "天水市第五中学团委"
-    ).value
-    event = records.member_record(store, row.id).events[0]
+    row = (
+        desk_of(store)
+        .write(
+            records.add_member,
+            new_draft(),
+            branch(store),
+            TODAY,
+            "transferred_in",
+            "天水市第五中学团委",
+        )
+        .value
+    )
+    event = desk_of(store).read(records.member_record, row.id).events[0]
     assert (event.label, event.reason) == ("组织关系转入", "天水市第五中学团委")
 
 
 def test_roster_filters_for_age_bands_and_turning_28(store):
     from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 
-    index = RosterIndex(records.roster(store), TODAY, 28)
+    index = RosterIndex(desk_of(store).read(records.roster), TODAY, 28)
     everyone = RosterQuery(status=None)
     assert len(index.select(everyone)) == 43
     turning = index.select(RosterQuery(status=None, turning_age_out=True))

@@ -27,7 +27,7 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving.summary import row_of
 from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import PoliticalStatus
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.export.test_documents import pdf_text
 from tests.unit.test_members import branch, new_draft, rid
 
@@ -44,7 +44,7 @@ def adult(store, profiles, n: int, born: date = date(2000, 3, 5), joined=date(20
         joined_on=joined,
         member_no=f"{joined.year}6270{n:04d}",
     )
-    return records.add_member(store, draft, branch(store), profiles).value.id
+    return desk_of(store).write(records.add_member, draft, branch(store)).value.id
 
 
 def reasons(desk, member_id: int, day: date) -> tuple[str, ...]:
@@ -94,7 +94,7 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     # The vote is written into that day's 支部大会 draft too, pointing back here.
     branch = desk.read(recommend.recommendation, rec).branch_id
     other_day = MinutesDraft(MeetingKind.ASSEMBLY, date(2025, 9, 9), "推优大会")
-    wrong = minutes.create_minutes(store, branch, other_day, date(2025, 9, 10)).value
+    wrong = desk_of(store).write(minutes.create_minutes, branch, other_day, date(2025, 9, 10)).value
     with pytest.raises(ValidationError, match="同一天召开的支部大会"):
         desk.write(
             recommend.record_step,
@@ -104,7 +104,9 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
             {**votes, "meeting_id": wrong},
         )
     that_day = MinutesDraft(MeetingKind.ASSEMBLY, date(2025, 9, 10), "推优大会")
-    meeting = minutes.create_minutes(store, branch, that_day, date(2025, 9, 10)).value
+    meeting = (
+        desk_of(store).write(minutes.create_minutes, branch, that_day, date(2025, 9, 10)).value
+    )
     desk.write(
         recommend.record_step,
         rec,
@@ -112,7 +114,7 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
         date(2025, 9, 10),
         {**votes, "meeting_id": meeting},
     )
-    written = minutes.minutes(store, profiles, meeting).draft.resolutions
+    written = desk_of(store, profiles).read(minutes.minutes, meeting).draft.resolutions
     assert [(r.votes_for, r.against, r.abstain) for r in written] == [(6, 1, 1)]
     desk.write(recommend.record_step, rec, PartyStep.REVIEWED, date(2025, 9, 12))
     # 5 working days from Tuesday 30 September 2025 run over the National Day holiday
@@ -135,7 +137,7 @@ def test_a_member_from_proposal_to_the_party_s_answer(store, profiles, tmp_path)
     desk.write(recommend.record_step, rec, PartyStep.SENT, date(2025, 10, 20))
     answer = {"answer": PartyAnswer.PROBATIONARY.value}
     desk.write(recommend.record_step, rec, PartyStep.ANSWER, date(2026, 7, 1), answer)
-    row = records.member_record(store, person)
+    row = desk_of(store).read(records.member_record, person)
     assert row.draft.political_status is PoliticalStatus.PARTY_PROBATIONARY
     assert row.draft.party_joined_on == date(2026, 7, 1)
     assert desk.read(recommend.ladder)[person] is LadderStage.PARTY
@@ -211,7 +213,7 @@ def test_a_small_branch_still_has_the_profile_s_floor(store, profiles):
     from qzdesk.services.organisation import orgs
 
     parent = desk_at(store, profiles=profiles).read(lambda ctx: ctx.overview.root.id)
-    small = orgs.add_branch(store, parent, "某村小团支部", date(2020, 1, 1)).value.id
+    small = desk_of(store).write(orgs.add_branch, parent, "某村小团支部", date(2020, 1, 1)).value.id
     desk = desk_at(store, profiles=profiles)
     assert desk.read(recommend.quota, small, 2025) == (0, 0)  # no members, no place
     for n in range(1, 5):
@@ -222,5 +224,5 @@ def test_a_small_branch_still_has_the_profile_s_floor(store, profiles):
             joined_on=date(2020, 5, 1),
             member_no=f"2020627{n:05d}",
         )
-        records.add_member(store, draft, small, profiles)
+        desk_of(store).write(records.add_member, draft, small)
     assert desk.read(recommend.quota, small, 2025) == (1, 0)

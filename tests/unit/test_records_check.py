@@ -13,7 +13,7 @@ from qzdesk.services.periods import parse_period
 from qzdesk.services.records_check import check_records
 from qzdesk.services.storage import cipher
 from qzdesk.services.storage.store import Store
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 from tests.unit.test_member_import import run_cli
 
 
@@ -48,13 +48,13 @@ def test_a_recomputed_chain_is_caught_by_the_archives_already_signed(store, prof
     desk_at(store, profiles=profiles).write(
         save_archive, parse_period(str(year)), "qzdemo", tmp_path / "out"
     )
-    assert check_records(store) == []
+    assert desk_of(store).read(check_records) == []
     root = store.paths.root
     store.close()
     forge_points(root / "qzdesk.sqlite")
     with Store.open(root, "tests") as reopened:
-        assert verify_ledger(reopened).ok  # the chain alone is consistent again
-        problems = check_records(reopened)
+        assert desk_of(reopened).read(verify_ledger).ok  # the chain alone is consistent again
+        problems = desk_of(reopened).read(check_records)
     assert problems and "已签发的台账" in problems[0] and "从备份恢复" in problems[0]
     cli = run_cli("check", "--data", str(root))
     assert cli.returncode == 4 and "已签发的台账" in cli.stdout and "Traceback" not in cli.stderr
@@ -77,7 +77,7 @@ def test_a_dropped_guard_and_an_edited_signed_minutes_are_named(store):
     conn.commit()
     conn.close()
     with Store.open(root, "tests") as reopened:
-        problems = check_records(reopened)
+        problems = desk_of(reopened).read(check_records)
     assert any("term_no_delete" in p for p in problems)
     assert any("已签字的会议记录" in p and "不符" in p for p in problems)
 
@@ -87,11 +87,11 @@ def test_an_evidence_file_changed_on_disk_is_named(store, profiles, tmp_path):
 
     source = tmp_path / "申请书.pdf"
     source.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    row = add_evidence(store, profiles, source).value
+    row = desk_of(store, profiles).write(add_evidence, source).value
     from qzdesk.services.attachments import stored_path
 
     stored_path(store.paths, row.sha256, row.kind).write_bytes(b"%PDF-1.4\nchanged\n%%EOF\n")
-    assert any("申请书.pdf" in p and "改动" in p for p in check_records(store))
+    assert any("申请书.pdf" in p and "改动" in p for p in desk_of(store).read(check_records))
 
 
 def damage_table(database, table: str) -> None:

@@ -24,6 +24,7 @@ from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import online_backup, restore
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.store import Store
+from tests.desks import desk_of
 from tests.unit.test_backup import qzdesk
 
 PASSWORD = "qzdemo"
@@ -73,8 +74,8 @@ def test_an_older_backup_opens_with_the_password_and_code_in_force_now(data_dir)
     assert auth.login(paths, PASSWORD).ok
     old = online_backup(paths.database, paths.backups, "manual")
     with Store.open(data_dir, "tests") as store:
-        auth.change_password(store, PASSWORD, "xinmima2026", "xinmima2026")
-        code = auth.propose_recovery_code(store, "xinmima2026")
+        desk_of(store).write(auth.change_password, PASSWORD, "xinmima2026", "xinmima2026")
+        code = desk_of(store).read(auth.propose_recovery_code, "xinmima2026")
         auth.replace_recovery_code(store, "书记", "xinmima2026", code)
     from tests.unit.test_cli import qzdesk as run
 
@@ -102,7 +103,7 @@ def test_an_older_backup_opens_with_the_password_and_code_in_force_now(data_dir)
 def other_installation(tmp_path: Path, profiles) -> Path:
     root = tmp_path / "other"
     with Store.open(root, "tests", create=True) as store:
-        initialise(store, demo_request(date(2026, 3, 1)), profiles)
+        desk_of(store, profiles).write(initialise, demo_request(date(2026, 3, 1)))
     return online_backup(root / "qzdesk.sqlite", tmp_path / "U盘", "manual")
 
 
@@ -118,9 +119,7 @@ def test_another_installation_s_backup_keeps_this_pc_able_to_sign(data_dir, tmp_
         branch_key.load_key(store, PASSWORD)  # this PC's key still opens under its data key
 
 
-def test_on_a_new_pc_a_stale_signing_key_is_set_aside_for_a_new_one(
-    data_dir, tmp_path, profiles
-):
+def test_on_a_new_pc_a_stale_signing_key_is_set_aside_for_a_new_one(data_dir, tmp_path, profiles):
     """The data file lost, keys/ still holding this PC's signing key: the backup of another
     installation comes with its own data key, under which the old signing key cannot
     open; creating a new one keeps the old under keys/retired/."""
@@ -134,7 +133,7 @@ def test_on_a_new_pc_a_stale_signing_key_is_set_aside_for_a_new_one(
     with Store.open(data_dir, "tests") as store:
         with pytest.raises(QzdeskError, match="创建新的签名密钥"):
             branch_key.load_key(store, PASSWORD)
-        branch_key.create_key(store, PASSWORD)
+        desk_of(store).write(branch_key.create_key, PASSWORD)
         branch_key.load_key(store, PASSWORD)
     assert list((paths.keys / "retired").glob("*branch-key.p12"))
 

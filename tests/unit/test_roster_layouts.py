@@ -22,6 +22,7 @@ from qzdesk.services.members.importer import preview_import
 from qzdesk.services.members.layout import read_book
 from qzdesk.services.members.spreadsheet import read_sheets
 from qzdesk.services.members.validation import MemberDraft
+from tests.desks import desk_of
 
 TODAY = date(2026, 12, 4)
 
@@ -69,7 +70,7 @@ def test_a_university_export_loses_no_member(store, profiles, tmp_path):
         for i, p in enumerate(people(4))
     ]
     path = write(tmp_path / "大学团员导出.xlsx", [header, *rows])
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert result.layouts[0].header_rows == (1,)
     assert [r.row for r in result.rows] == [2, 3, 4, 5]
     assert result.importable == 4
@@ -96,7 +97,7 @@ def test_a_provincial_export_s_spellings_are_understood(store, profiles, tmp_pat
         for i, p in enumerate(people(3, seed=11))
     ]
     path = write(tmp_path / "智慧团建团员名单.xlsx", [header, *rows])
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert [r.errors for r in result.rows] == [[], [], []]
     drafts = [r.draft for r in result.rows]
     assert all(d.ethnicity.endswith("族") for d in drafts)
@@ -125,7 +126,7 @@ def test_a_village_roster_without_id_numbers_is_read_and_each_row_asks_for_one(
         for p in people(3, seed=5)
     ]
     path = write(tmp_path / "村花名册.xlsx", [["东关村团员花名册"], header, *rows])
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert result.layouts[0].header_rows == (2,)
     assert [r.errors for r in result.rows] == [["身份证号：缺公民身份号码，请补填"]] * 3
     assert any("没有身份证号（公民身份号码）列" in n for n in result.notes)
@@ -138,7 +139,7 @@ def test_a_full_name_finds_the_branch_by_its_distinctive_part(store, profiles, t
     p = people(1, seed=3)[0]
     row = ["共青团天水市秦州区示范中学初三（2）班团支部", p.name, p.id_number, "2018-05"]
     path = write(tmp_path / "全称.xlsx", [header, row])
-    result = preview_import(store, path, profiles, today=TODAY, create_branches=True)
+    result = desk_of(store).read(preview_import, path, today=TODAY, create_branches=True)
     assert result.rows[0].branch_name == "初三（2）班团支部" and not result.new_branches
 
 
@@ -152,7 +153,7 @@ def test_an_applicants_list_with_its_own_spelling(store, profiles, tmp_path):
         p = maker.student(TODAY, 15, "初三", "2班", "秦州区示范中学")
         rows.append([p.name, p.id_number, "初三（2）班团支部", "2026-03-02", "2026-09-15"])
     path = write(tmp_path / "申请人.xlsx", [header, *rows])
-    result = preview_applicants(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_applicants, path, today=TODAY)
     assert "activist_on" in {c.field for c in result.layouts[0].columns.values()}
     assert not [r.errors for r in result.rows if r.errors]
 
@@ -161,13 +162,12 @@ def test_an_unknown_header_is_shown_with_the_fields_it_resembles(store, profiles
     header = ["姓名", "身份证号", "入团年份月份", "加入组织时间"]
     p = people(1, seed=4)[0]
     path = write(tmp_path / "x.xlsx", [header, [p.name, p.id_number, "", "2018-05"]])
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     note = next(n for n in result.notes if n.startswith("以下列不认识"))
     assert "加入组织时间" in note
-    mapped = preview_import(
-        store,
+    mapped = desk_of(store).read(
+        preview_import,
         path,
-        profiles,
         today=TODAY,
         mapping=mapping_from(["加入组织时间=入团年月", "入团年份月份=忽略"], COLUMNS),
     )
@@ -318,16 +318,16 @@ def test_a_list_without_joining_dates_comes_in_with_the_gap_noted(store, profile
     found = people(2, seed=31)
     rows = [[p.name, p.id_number, f"20216205{i:04d}"] for i, p in enumerate(found)]
     path = write(tmp_path / "团籍注册.xlsx", [["姓名", "身份证号", "团员编号"], *rows])
-    result = preview_import(store, path, profiles, today=TODAY)
+    result = desk_of(store).read(preview_import, path, today=TODAY)
     assert [r.level for r in result.rows] == ["warning", "warning"]
     assert result.rows[0].warnings == [
         "入团年月：缺入团年月，请核对后补录（据团员编号，入团年份应为 2021 年）"
     ]
-    assert commit_import(store, result, profiles, today=TODAY).value.created == 2
-    ids = {r.id_number: r for r in records.roster(store)}
+    assert desk_of(store).write(commit_import, result, today=TODAY).value.created == 2
+    ids = {r.id_number: r for r in desk_of(store).read(records.roster)}
     assert all(ids[p.id_number].joined_on is None for p in found)
     assert Desk(store, profiles).read(records.missing_joined_on) == 2
-    on_books = {e.draft.id_number for e in records.roster_on(store, TODAY)}
+    on_books = {e.draft.id_number for e in desk_of(store).read(records.roster_on, TODAY)}
     assert {p.id_number for p in found} <= on_books
     items = Desk(store, profiles).read(todo)
     assert any("2 名团员缺入团年月" in i.text for i in items)
@@ -348,13 +348,13 @@ def test_an_applicants_mapping_is_remembered_once_imported(store, profiles, tmp_
         return write(tmp_path / name, [header, *rows])
 
     first = sheet("申请人一.xlsx")
-    unmapped = preview_applicants(store, first, profiles, today=TODAY)
+    unmapped = desk_of(store).read(preview_applicants, first, today=TODAY)
     assert "activist_on" not in {c.field for c in unmapped.layouts[0].columns.values()}
     mapping = mapping_from(["积极分子确定于=确定积极分子日期"], APPLICANT_COLUMNS)
-    mapped = preview_applicants(store, first, profiles, today=TODAY, mapping=mapping)
+    mapped = desk_of(store).read(preview_applicants, first, today=TODAY, mapping=mapping)
     assert mapped.mapped_to("积极分子确定于") == "activist_on"
-    commit_applicants(store, mapped, profiles, today=TODAY)
-    again = preview_applicants(store, sheet("申请人二.xlsx"), profiles, today=TODAY)
+    desk_of(store).write(commit_applicants, mapped, today=TODAY)
+    again = desk_of(store).read(preview_applicants, sheet("申请人二.xlsx"), today=TODAY)
     assert again.mapped_to("积极分子确定于") == "activist_on"
 
 
@@ -371,22 +371,23 @@ def test_the_year_the_member_number_shows_is_accepted_for_the_year_only(store, p
     rows = [[p.name, p.id_number, f"20216205{i:04d}"] for i, p in enumerate(found[:2])]
     rows.append([found[2].name, found[2].id_number, ""])  # no number: no year to take
     path = write(tmp_path / "团籍注册.xlsx", [["姓名", "身份证号", "团员编号"], *rows])
-    preview = preview_import(store, path, profiles, today=TODAY)
+    preview = desk_of(store).read(preview_import, path, today=TODAY)
     assert preview.year_hints == 2
     assert any("2 人缺入团年月，其团员编号显示了入团年份" in n for n in preview.notes)
     assert (
-        commit_import(store, preview, profiles, today=TODAY, accept_years=True).value.created == 3
+        desk_of(store).write(commit_import, preview, today=TODAY, accept_years=True).value.created
+        == 3
     )
-    by_id = {r.id_number: r for r in records.roster(store)}
+    by_id = {r.id_number: r for r in desk_of(store).read(records.roster)}
     assert [(by_id[p.id_number].joined_on, by_id[p.id_number].joined_year) for p in found] == [
         (None, 2021),
         (None, 2021),
         (None, None),
     ]
-    printed = {e.draft.id_number: e.joined for e in records.roster_on(store, TODAY)}
+    printed = {e.draft.id_number: e.joined for e in desk_of(store).read(records.roster_on, TODAY)}
     assert [printed[p.id_number] for p in found] == ["2021 年（据团员编号）"] * 2 + ["未填"]
     assert Desk(store, profiles).read(records.missing_joined_on) == 3  # months still unknown
-    record = records.member_record(store, by_id[found[0].id_number].id)
+    record = desk_of(store).read(records.member_record, by_id[found[0].id_number].id)
     checked = check_member(record.draft, profiles["qinzhou-2024"], TODAY)
     assert [w.message for w in checked.warnings if w.field == "joined_on"] == [
         "缺入团月份（已据团员编号记为 2021 年），请核对后补录入团年月"

@@ -14,6 +14,7 @@ from qzdesk.services.members import records
 from qzdesk.services.members.filtering import RosterIndex, RosterQuery
 from qzdesk.services.members.search import name_key, normalise_query, pinyin_pattern, syllables_of
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
+from tests.desks import desk_of
 
 SURNAMES = "张王李赵刘陈杨黄周吴牛马朱胡"
 GIVEN = "三丰俊明伟芳娜静敏强磊军洋勇艳杰娟涛超"
@@ -88,7 +89,7 @@ def test_each_keystroke_finds_what_a_scan_finds(seed, size, typed):
 
 
 def test_the_demo_roster_typed_one_key_at_a_time(store):
-    rows = records.roster(store)
+    rows = desk_of(store).read(records.roster)
     index = RosterIndex(rows, date(2026, 6, 1), 28)
     for typed in ("n", "ni", "niu", "niuj", "niujm", "niuj", "nj", "njm", rows[5].name[:1]):
         assert index.select(RosterQuery(text=typed, status=None)) == scanned(index, typed)

@@ -11,6 +11,7 @@ from qzdesk.services.admission.stages import Step
 from qzdesk.services.dates import add_months
 from qzdesk.services.members.validation import MemberDraft, check_member
 from tests.admission_helpers import new_applicant, rid
+from tests.desks import desk_of
 
 TODAY = date(2026, 11, 24)
 
@@ -47,7 +48,7 @@ def test_the_talk_is_due_within_a_calendar_month(store, profiles):
     applicant = new_applicant(store, profiles, applied=date(2025, 1, 31)).id
 
     def late(on: date) -> list[str]:
-        found = applicants.check_step(store, profiles, applicant, Step.TALK, on)
+        found = desk_of(store, profiles).read(applicants.check_step, applicant, Step.TALK, on)
         return [f.text for f in found if f.text.startswith("谈话晚于规定")]
 
     assert late(date(2025, 2, 28)) == []  # 31 January + one month

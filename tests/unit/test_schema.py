@@ -19,6 +19,7 @@ from qzdesk.services.storage import cipher
 from qzdesk.services.storage.integrity import quick_check
 from qzdesk.services.storage.revisions import SCHEMA_HEAD, alembic_head, known_revisions
 from qzdesk.services.storage.store import Store
+from tests.desks import desk_of
 
 FIXTURES = sorted((Path(__file__).parent.parent / "fixtures" / "schemas").glob("*.sqlite"))
 
@@ -121,7 +122,7 @@ def test_upgrading_to_0007_gives_old_names_their_syllables(tmp_path):
         data / "qzdesk.sqlite",
     )
     with Store.open(data, "tests") as store:
-        rows = records.roster(store)
+        rows = desk_of(store).read(records.roster)
     assert rows and all(r.search_key.count(" ") == 3 for r in rows)
     name = rows[0]
     syllables = name.search_key.split(" ")[3]
@@ -192,11 +193,10 @@ def test_upgrading_to_0016_reads_the_typed_dues_tier_into_a_basis_where_it_is_pl
             tiers = {t for (t,) in session.execute(select(Member.dues_tier))}
         desk = Desk(store, profiles)
         assert desk.read(book.without_basis) == []  # the two left bare have left the books
-        records.add_member(
-            store,
+        desk_of(store).write(
+            records.add_member,
             new_draft(dues_tier="个体经营"),
             branch(store),
-            profiles,
         )
         unread = desk.read(book.without_basis)
         items = [i.text for i in desk.read(todo)]

@@ -9,8 +9,9 @@ from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.organisation.overview import overview
-from qzdesk.services.setup import SetupRequest, initialise, is_initialised
+from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.vocabulary import OrgKind, Sector
+from tests.desks import desk_of
 
 
 def school(**changes) -> SetupRequest:
@@ -30,14 +31,14 @@ def school(**changes) -> SetupRequest:
 
 
 def test_a_school_with_three_class_branches(empty_store, profiles):
-    assert not is_initialised(empty_store)
-    initialise(empty_store, school(), profiles)
-    assert organisation_name(empty_store) == "秦州区第五中学团委"
-    data = overview(empty_store, profiles)
+    assert desk_of(empty_store).read(organisation_name) is None
+    desk_of(empty_store, profiles).write(initialise, school())
+    assert desk_of(empty_store).read(organisation_name) == "秦州区第五中学团委"
+    data = desk_of(empty_store, profiles).read(overview)
     assert [b.name for b in data.open_branches] == school().branches
     assert data.secretary == "王芳" and data.parent_org == "共青团天水市秦州区委员会"
     assert data.profile.profile.id == "qinzhou-2024"
-    assert {e.actor for e in audit.recent(empty_store)} == {"王芳"}
+    assert {e.actor for e in desk_of(empty_store).read(audit.recent)} == {"王芳"}
 
 
 def test_a_village_branch_stands_alone(empty_store, profiles):
@@ -47,9 +48,9 @@ def test_a_village_branch_stands_alone(empty_store, profiles):
         sector=Sector.VILLAGE,
         branches=[],
     )
-    root = initialise(empty_store, request, profiles).value.org
+    root = desk_of(empty_store, profiles).write(initialise, request).value.org
     assert root.kind is OrgKind.BRANCH
-    assert [o.id for o in orgs.list_orgs(empty_store)] == [root.id]
+    assert [o.id for o in desk_of(empty_store).read(orgs.list_orgs)] == [root.id]
 
 
 def test_new_employment_groups_are_a_sector(empty_store, profiles):
@@ -59,7 +60,10 @@ def test_new_employment_groups_are_a_sector(empty_store, profiles):
         sector=Sector.NEW_EMPLOYMENT,
         branches=[],
     )
-    assert initialise(empty_store, request, profiles).value.org.sector is Sector.NEW_EMPLOYMENT
+    assert (
+        desk_of(empty_store, profiles).write(initialise, request).value.org.sector
+        is Sector.NEW_EMPLOYMENT
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,15 +81,15 @@ def test_bad_answers_are_refused_and_nothing_is_written(
     empty_store, profiles, changes, message, field
 ):
     with pytest.raises(ValidationError, match=message) as refused:
-        initialise(empty_store, school(**changes), profiles)
+        desk_of(empty_store, profiles).write(initialise, school(**changes))
     assert refused.value.field == field
-    assert not is_initialised(empty_store)
-    assert orgs.list_orgs(empty_store) == []
+    assert desk_of(empty_store).read(organisation_name) is None
+    assert desk_of(empty_store).read(orgs.list_orgs) == []
 
 
 def test_setup_runs_only_once(store, profiles):
     with pytest.raises(ValidationError, match="不能重复初始化"):
-        initialise(store, school(), profiles)
+        desk_of(store, profiles).write(initialise, school())
 
 
 @pytest.mark.parametrize("today", ["2026-01-05", "2026-02-10", "2026-07-01"])
@@ -95,6 +99,6 @@ def test_the_demo_builds_on_any_day_of_the_year(empty_store, profiles, today):
     from qzdesk.services.demo.build import build_demo
     from qzdesk.services.members import records
 
-    build_demo(empty_store, profiles, date.fromisoformat(today))
-    statuses = [r.status.value for r in records.roster(empty_store)]
+    build_demo(desk_of(empty_store, profiles), date.fromisoformat(today))
+    statuses = [r.status.value for r in desk_of(empty_store).read(records.roster)]
     assert statuses.count("active") == 41 and len(statuses) == 43

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import terms
 from tests.admission_helpers import branch_id
+from tests.desks import desk_of
 from tests.unit.test_meetings import assembly
 
 TODAY = date(2026, 6, 30)
@@ -19,17 +20,23 @@ TEACHERS = "教职工团支部"
 
 
 def by_name(store, profiles) -> dict[str, terms.BranchTerm]:
-    return {t.branch: t for t in terms.branch_terms(store, profiles)}
+    return {t.branch: t for t in desk_of(store, profiles).read(terms.branch_terms)}
 
 
 def test_a_student_branch_serves_one_year_and_a_teachers_branch_three(store, profiles):
     assert by_name(store, profiles)[STUDENTS].state(TODAY).label == "未登记"
     students = branch_id(store, STUDENTS)
-    terms.record_election(
-        store, profiles, students, date(2025, 8, 20), "李文静", ["王芳", "张强"], None, TODAY
+    desk_of(store, profiles).write(
+        terms.record_election, students, date(2025, 8, 20), "李文静", ["王芳", "张强"], None, TODAY
     )
-    terms.record_election(
-        store, profiles, branch_id(store, TEACHERS), date(2025, 8, 20), "刘老师", [], None, TODAY
+    desk_of(store, profiles).write(
+        terms.record_election,
+        branch_id(store, TEACHERS),
+        date(2025, 8, 20),
+        "刘老师",
+        [],
+        None,
+        TODAY,
     )
     found = by_name(store, profiles)
     assert found[STUDENTS].current.ends_on == date(2026, 8, 20)
@@ -44,14 +51,22 @@ def test_a_student_branch_serves_one_year_and_a_teachers_branch_three(store, pro
 def test_the_committee_is_sized_by_the_profile(store, profiles):
     students = branch_id(store, STUDENTS)
     with pytest.raises(ValidationError, match="应设支部委员会（3–5 人，含书记）；现填写 2 人"):
-        terms.record_election(store, profiles, students, TODAY, "李文静", ["王芳"], None, TODAY)
+        desk_of(store, profiles).write(
+            terms.record_election, students, TODAY, "李文静", ["王芳"], None, TODAY
+        )
     with pytest.raises(ValidationError, match="重复"):
-        terms.record_election(
-            store, profiles, students, TODAY, "李文静", ["王芳", "王芳"], None, TODAY
+        desk_of(store, profiles).write(
+            terms.record_election, students, TODAY, "李文静", ["王芳", "王芳"], None, TODAY
         )
     with pytest.raises(ValidationError, match="不能晚于今天"):
-        terms.record_election(
-            store, profiles, students, date(2026, 7, 1), "李文静", ["王芳", "张强"], None, TODAY
+        desk_of(store, profiles).write(
+            terms.record_election,
+            students,
+            date(2026, 7, 1),
+            "李文静",
+            ["王芳", "张强"],
+            None,
+            TODAY,
         )
 
 
@@ -59,9 +74,8 @@ def test_an_election_names_its_assembly_and_is_voided_not_deleted(store, profile
     students = branch_id(store, STUDENTS)
     meeting_id, draft = assembly(store, 9)  # held 2026-03-20
     with pytest.raises(ValidationError, match="与换届日期不一致"):
-        terms.record_election(
-            store,
-            profiles,
+        desk_of(store, profiles).write(
+            terms.record_election,
             students,
             date(2026, 3, 21),
             "李文静",
@@ -69,14 +83,24 @@ def test_an_election_names_its_assembly_and_is_voided_not_deleted(store, profile
             meeting_id,
             TODAY,
         )
-    first = terms.record_election(
-        store, profiles, students, draft.held_on, "李文静", ["王芳", "张强"], meeting_id, TODAY
-    ).value
+    first = (
+        desk_of(store, profiles)
+        .write(
+            terms.record_election,
+            students,
+            draft.held_on,
+            "李文静",
+            ["王芳", "张强"],
+            meeting_id,
+            TODAY,
+        )
+        .value
+    )
     with pytest.raises(ValidationError, match="写明原因"):
-        terms.void_term(store, first, "")
-    terms.void_term(store, first, "日期录错")
+        desk_of(store).write(terms.void_term, first, "")
+    desk_of(store).write(terms.void_term, first, "日期录错")
     assert by_name(store, profiles)[STUDENTS].current is None
-    ((row, reason),) = terms.history(store, students)
+    ((row, reason),) = desk_of(store).read(terms.history, students)
     assert row.id == first and reason == "日期录错"
     with store.engine.begin() as connection, pytest.raises(IntegrityError, match="不能删除"):
         connection.execute(text("DELETE FROM term WHERE id = :i"), {"i": first})
@@ -90,8 +114,8 @@ def test_an_election_needs_more_than_four_fifths_present(store, profiles, presen
     branch = branch_id(store, STUDENTS)
 
     def elect():
-        return terms.record_election(
-            store, profiles, branch, draft.held_on, "李文静", ["王芳", "张强"], meeting, TODAY
+        return desk_of(store, profiles).write(
+            terms.record_election, branch, draft.held_on, "李文静", ["王芳", "张强"], meeting, TODAY
         )
 
     if valid:

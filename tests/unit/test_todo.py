@@ -10,6 +10,7 @@ from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import plan
 from qzdesk.services.members import records
 from qzdesk.services.todo import Target, todo
+from tests.desks import desk_of
 
 
 def todo_on(store, profiles, day):
@@ -19,7 +20,7 @@ def todo_on(store, profiles, day):
 
 def test_the_list_for_a_fixed_day(store, profiles):
     day = date(2026, 11, 10)
-    plan.lay_out_year(store, profiles, 2026)
+    desk_of(store, profiles).write(plan.lay_out_year, 2026)
     items = todo_on(store, profiles, day)
     texts = [i.text for i in items]
     # Planned meetings: January's 支部大会 is overdue; November's 支委会 is due this month.
@@ -41,12 +42,12 @@ def test_the_list_for_a_fixed_day(store, profiles):
 
 
 def test_publicity_ending_soon_and_objections_waiting(store, profiles):
-    notices = publicity.publicities(store)
+    notices = desk_of(store).read(publicity.publicities)
     running = next(n for n in notices if n.kind == "candidate")
     items = [i.text for i in todo_on(store, profiles, running.starts_on)]
     assert f"发展对象公示将于 {running.ends_on:%m-%d} 期满（1 人）" in items
-    publicity.add_objection(
-        store,
+    desk_of(store).write(
+        publicity.add_objection,
         running.id,
         running.people[0].applicant_id,
         running.starts_on,
@@ -61,19 +62,20 @@ def test_evaluation_and_registration_season_from_the_profile(store, profiles):
     from qzdesk.services.meetings import evaluation
     from tests.admission_helpers import branch_id
 
-    branches = len(records.open_branches(store))
+    branches = len(desk_of(store).read(records.open_branches))
     october = [i.text for i in todo_on(store, profiles, date(2026, 10, 20))]
     assert not any(t.startswith("评议季") for t in october)
     # A school registers within a month of the autumn term, not at the year's end.
-    unregistered = len(evaluation.overdue_registrations(store, profiles, date(2026, 10, 20)))
+    unregistered = len(
+        desk_of(store, profiles).read(evaluation.overdue_registrations, date(2026, 10, 20))
+    )
     assert f"注册季：2026 年尚未注册的团员 {unregistered} 人" in october
     november = todo_on(store, profiles, date(2026, 11, 20))
     season = next(i for i in november if i.text.startswith("评议季"))
     assert f"{branches} 个团支部尚未开展 2026 年团员教育评议" in season.text
     assert season.target is Target.EVALUATION
-    evaluation.open_evaluation(
-        store,
-        profiles,
+    desk_of(store, profiles).write(
+        evaluation.open_evaluation,
         branch_id(store, "初三（3）班团支部"),
         2026,
         date(2026, 11, 18),
@@ -90,10 +92,14 @@ def test_evaluation_and_registration_season_from_the_profile(store, profiles):
     from qzdesk.services.organisation.overview import overview
     from qzdesk.vocabulary import Sector
 
-    root = overview(store, profiles).root
-    orgs.update_root(store, root.name, root.kind, Sector.VILLAGE, "共青团天水市秦州区委员会")
+    root = desk_of(store, profiles).read(overview).root
+    desk_of(store).write(
+        orgs.update_root, root.name, root.kind, Sector.VILLAGE, "共青团天水市秦州区委员会"
+    )
     december = [i.text for i in todo_on(store, profiles, date(2026, 12, 1))]
-    waiting = len(evaluation.overdue_registrations(store, profiles, date(2026, 12, 1)))
+    waiting = len(
+        desk_of(store, profiles).read(evaluation.overdue_registrations, date(2026, 12, 1))
+    )
     assert waiting > 30 and f"注册季：2026 年尚未注册的团员 {waiting} 人" in december
 
 
@@ -101,14 +107,13 @@ def test_terms_ending_and_unrecorded(store, profiles):
     from qzdesk.services.meetings import terms
     from tests.admission_helpers import branch_id
 
-    branches = len(records.open_branches(store))
+    branches = len(desk_of(store).read(records.open_branches))
     day = date(2026, 7, 1)
     texts = [i.text for i in todo_on(store, profiles, day)]
     # The demo records two elections: 初三（1）班's and the teachers'.
     assert f"{branches - 2} 个团支部尚未登记上次换届（无法提醒任期届满）" in texts
-    terms.record_election(
-        store,
-        profiles,
+    desk_of(store, profiles).write(
+        terms.record_election,
         branch_id(store, "初三（3）班团支部"),
         date(2025, 8, 20),
         "李文静",

@@ -20,7 +20,7 @@ from qzdesk.services.demo.village import DEMO_TOWN
 from qzdesk.services.meetings.rating import ratings
 from qzdesk.services.periods import parse_period
 from qzdesk.services.storage.store import Store
-from tests.desks import desk_at
+from tests.desks import desk_at, desk_of
 
 GOOD, POOR = {"五星", "四星"}, {"后进", "软弱涣散"}
 
@@ -33,11 +33,13 @@ def test_two_years_of_a_demo_read_as_real_years(day, tmp_path, profiles):
 
     at = datetime(day.year, day.month, day.day, 10, 0).astimezone()
     with running_on(FixedClock(at)), Store.open(tmp_path / "data", "tests", create=True) as store:
-        build_demo(store, profiles, day)
+        build_demo(desk_of(store, profiles), day)
         bands = {
             r.band
             for year in (day.year - 1, day.year)
-            for r in ratings(store, profiles, year, day, as_of=min(date(year, 12, 31), day))[1]
+            for r in desk_of(store, profiles).read(
+                ratings, year, day, as_of=min(date(year, 12, 31), day)
+            )[1]
         }
         last, this = parse_period(str(day.year - 1)), parse_period(str(day.year))
         saved = [
@@ -125,7 +127,12 @@ def test_demos_with_other_seeds_share_no_one(tmp_path, profiles):
     for seed in (1, 2):
         root = tmp_path / f"school-{seed}"
         with Store.open(root, "tests", create=True) as store:
-            build_demo(store, profiles, date(2026, 11, 20), org_name=f"第{seed}中学团委", seed=seed)
+            build_demo(
+                desk_of(store, profiles),
+                date(2026, 11, 20),
+                org_name=f"第{seed}中学团委",
+                seed=seed,
+            )
         conn = cipher.connect(root / "qzdesk.sqlite")
         try:
             found.append(

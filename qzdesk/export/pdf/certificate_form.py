@@ -10,21 +10,18 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from qzdesk.export.pdf.layout import BODY, FONT, TITLE, PageInfo, data_table, paragraph, render
 from qzdesk.services import clock
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotFound
 from qzdesk.services.organisation.overview import overview
-from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.security import branch_key
-from qzdesk.services.storage.store import Store
 
 
-def certificate_form(
-    store: Store, profiles: dict[str, RuleProfile], now: datetime | None = None
-) -> bytes:
-    info = branch_key.key_info(store)
+def certificate_form(ctx: Context, now: datetime | None = None) -> bytes:
+    info = branch_key.key_info(ctx.store)
     if info is None:
         raise NotFound("本支部还没有签名密钥：请先在“设置 → 签名密钥”中创建。")
     now = now or clock.now()
-    data = overview(store, profiles)
+    data = overview(ctx)
     groups = info.fingerprint.split(":")
     fingerprint = "\n".join(":".join(groups[i : i + 8]) for i in range(0, 32, 8))
     rows = [

@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from qzdesk.export.pdf.layout import HEADING, TITLE, PageInfo, data_table, paragraph, render
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.members import records
 from qzdesk.services.members.records import EVENT_LABELS, MemberRecord, audit_view
 from qzdesk.services.members.validation import FIELD_LABELS, MONTH_FIELDS
@@ -15,9 +15,9 @@ from qzdesk.services.organisation.orgs import organisation_name
 
 
 def render_member_card(ctx: Context, member_id: int) -> bytes:
-    record = records.member_record(ctx.store, member_id)
+    record = records.member_record(ctx, member_id)
     info = PageInfo(
-        organisation_name(ctx.store) or "",
+        organisation_name(ctx) or "",
         "团员信息卡",
         f"{ctx.today:%Y年%m月%d日}",
         "（单页）",

@@ -7,7 +7,7 @@ from typing import Any
 from qzdesk.export.pdf.documents import DOCUMENTS
 from qzdesk.export.pdf.layout import PageInfo, render
 from qzdesk.services.archive.take import take_snapshot
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotInitialised, ValidationError
 from qzdesk.services.organisation.orgs import organisation_name
 from qzdesk.services.periods import Period
@@ -21,7 +21,7 @@ def render_document(
     specs = {d.key: d for d in DOCUMENTS}
     if key not in specs:
         raise ValidationError(f"没有名为 {key} 的文档（可选：{'、'.join(specs)}）。")
-    if organisation_name(ctx.store) is None:
+    if organisation_name(ctx) is None:
         raise NotInitialised("尚未设置组织，请先完成首次设置。")
     snap = take_snapshot(ctx, period)
     spec = specs[key]

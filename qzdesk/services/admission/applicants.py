@@ -41,6 +41,7 @@ from qzdesk.services.admission.requirements import (
 from qzdesk.services.admission.stages import ALLOWED, Stage, Step, stage_of
 from qzdesk.services.attachments import AttachmentRow, add_attachment, check_known
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard
@@ -50,9 +51,8 @@ from qzdesk.services.members.search import name_key
 from qzdesk.services.members.validation import MemberDraft, check_member, normalise_mobile
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile, rules_in_force
+from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.services.resolutions import into_minutes
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import MemberStatus
 
 CHANGED = frozenset({Topic.ADMISSION, Topic.AUDIT})
@@ -120,15 +120,14 @@ def _is_points_school(profile: RuleProfile, branch: Org) -> bool:
 
 
 def add_applicant(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     draft: ApplicantDraft,
     branch_id: int,
     applied_on: date,
     today: date | None = None,
 ) -> Outcome[ApplicantRow]:
     """Step 1: an application received on `applied_on`."""
-    today = today or clock.today()
+    today = today or ctx.today
     name = clean_name(draft.name, "姓名", "name", max_length=40)
     try:
         resident = idcard.parse(draft.id_number, today)
@@ -139,55 +138,51 @@ def add_applicant(
     if applied_on > today:
         raise ValidationError("申请日期不能晚于今天。", "applied_on")
     mobile = normalise_mobile(draft.mobile) if draft.mobile.strip() else None
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        branch = check_branch(session, branch_id)
-        findings = age_findings(profile, resident.birth_date, draft.recommended_by, applied_on)
-        if any(f.blocking for f in findings):
-            raise StepBlocked(findings)
-        same = session.scalar(
-            select(Applicant).where(
-                Applicant.id_number == resident.number, Applicant.voided.is_(False)
-            )
-        )
-        if same is not None:
-            raise ValidationError(f"该身份证号已登记为入团申请人“{same.name}”。", "id_number")
-        member = session.scalar(
-            select(Member).where(Member.id_number == resident.number, Member.voided.is_(False))
-        )
-        if member is not None:
-            raise ValidationError(f"该身份证号已是团员“{member.name}”，无需申请。", "id_number")
-        applicant = Applicant(
-            branch_id=branch.id,
-            name=name,
-            gender=resident.gender,
-            ethnicity=tidy(draft.ethnicity),
-            id_number=resident.number,
-            birth_date=resident.birth_date,
-            school=tidy(draft.school) or None,
-            grade=tidy(draft.grade) or None,
-            class_name=tidy(draft.class_name) or None,
-            mobile=mobile,
-            recommended_by=draft.recommended_by,
-            search_key=name_key(name),
-        )
-        session.add(applicant)
-        session.flush()
-        _add_step(
-            session,
-            store.actor,
-            applicant.id,
-            Step.APPLICATION,
-            applied_on,
-            {
-                "warnings": [f.text for f in findings],
-            },
-            [],
-        )
-        audit.record(
-            session, store.actor, "applicant", applicant.id, "create", after={"name": name}
-        )
-        return Outcome(_rows(session, profile, Applicant.id == applicant.id)[0], CHANGED)
+    session = ctx.session
+    profile = ctx.profile
+    branch = check_branch(session, branch_id)
+    findings = age_findings(profile, resident.birth_date, draft.recommended_by, applied_on)
+    if any(f.blocking for f in findings):
+        raise StepBlocked(findings)
+    same = session.scalar(
+        select(Applicant).where(Applicant.id_number == resident.number, Applicant.voided.is_(False))
+    )
+    if same is not None:
+        raise ValidationError(f"该身份证号已登记为入团申请人“{same.name}”。", "id_number")
+    member = session.scalar(
+        select(Member).where(Member.id_number == resident.number, Member.voided.is_(False))
+    )
+    if member is not None:
+        raise ValidationError(f"该身份证号已是团员“{member.name}”，无需申请。", "id_number")
+    applicant = Applicant(
+        branch_id=branch.id,
+        name=name,
+        gender=resident.gender,
+        ethnicity=tidy(draft.ethnicity),
+        id_number=resident.number,
+        birth_date=resident.birth_date,
+        school=tidy(draft.school) or None,
+        grade=tidy(draft.grade) or None,
+        class_name=tidy(draft.class_name) or None,
+        mobile=mobile,
+        recommended_by=draft.recommended_by,
+        search_key=name_key(name),
+    )
+    session.add(applicant)
+    session.flush()
+    _add_step(
+        session,
+        ctx.actor,
+        applicant.id,
+        Step.APPLICATION,
+        applied_on,
+        {
+            "warnings": [f.text for f in findings],
+        },
+        [],
+    )
+    audit.record(session, ctx.actor, "applicant", applicant.id, "create", after={"name": name})
+    return Outcome(_rows(session, profile, Applicant.id == applicant.id)[0], CHANGED)
 
 
 def _add_step(
@@ -260,22 +255,20 @@ def _rows(session: Session, profile: RuleProfile, where: Any) -> list[ApplicantR
     return rows
 
 
-def applicants(store: Store, profiles: dict[str, RuleProfile]) -> list[ApplicantRow]:
-    with store.transaction() as session:
-        return _rows(session, active_profile(session, profiles), Applicant.voided.is_(False))
+def applicants(ctx: Context) -> list[ApplicantRow]:
+    session = ctx.session
+    return _rows(session, ctx.profile, Applicant.voided.is_(False))
 
 
-def observers_for(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int
-) -> list[tuple[str, str]]:
+def observers_for(ctx: Context, branch_id: int) -> list[tuple[str, str]]:
     """Who may sit in on the branch's meetings (列席): its activists and candidates, with
     their stage as the role, furthest along first."""
-    with store.transaction() as session:
-        rows = _rows(
-            session,
-            active_profile(session, profiles),
-            (Applicant.branch_id == branch_id) & Applicant.voided.is_(False),
-        )
+    session = ctx.session
+    rows = _rows(
+        session,
+        ctx.profile,
+        (Applicant.branch_id == branch_id) & Applicant.voided.is_(False),
+    )
     order = [Stage.VOTED, Stage.CANDIDATE, Stage.ACTIVIST]
     rows = sorted((r for r in rows if r.stage in order), key=lambda r: order.index(r.stage))
     # Voted but not yet approved is still a 发展对象.
@@ -348,18 +341,17 @@ def _get(session: Session, applicant_id: int) -> Applicant:
 
 
 def check_step(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     applicant_id: int,
     step: Step,
     on: date,
     details: dict[str, Any] | None = None,
 ) -> list[Finding]:
     """What the screen shows before the step is recorded."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        facts = _facts(session, profile, _get(session, applicant_id))
-        return step_findings(profile, facts, step, on, _step_details(session, step, details or {}))
+    session = ctx.session
+    profile = ctx.profile
+    facts = _facts(session, profile, _get(session, applicant_id))
+    return step_findings(profile, facts, step, on, _step_details(session, step, details or {}))
 
 
 def _step_details(session: Session, step: Step, details: dict[str, Any]) -> dict[str, Any]:
@@ -382,8 +374,7 @@ def _member_details(session: Session, details: dict[str, Any]) -> dict[str, Any]
 
 
 def record_step(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     applicant_id: int,
     step: Step,
     on: date,
@@ -393,58 +384,58 @@ def record_step(
 ) -> Outcome[list[Finding]]:
     """Record one step; refused with every reason if a rule blocks it. Returns the
     warnings kept with the step."""
-    today = today or clock.today()
+    today = today or ctx.today
     if on > today:
         raise ValidationError("日期不能晚于今天。", "on")
     if step is Step.APPLICATION:
         raise ValidationError("入团申请通过“新增申请人”登记。")
     details = dict(details or {})
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        applicant = _get(session, applicant_id)
-        details = _step_details(session, step, details)
-        facts = _facts(session, profile, applicant)
-        findings = step_findings(profile, facts, step, on, details)
-        if any(f.blocking for f in findings):
-            raise StepBlocked(findings)
-        if step is Step.VOTE:
-            result = tally(profile, details["expected"], details["present"], details["for"])
-            details.update(quorate=result.quorate, passed=result.passed, basis=result.basis)
-            if details.get("meeting_id") is not None:
-                into_minutes(
-                    session,
-                    details["meeting_id"],
-                    applicant.branch_id,
-                    on,
-                    f"接收{applicant.name}为中国共产主义青年团团员",
-                    details,
-                    applicant_id=applicant.id,
-                )
-        if step is Step.APPROVAL:
-            vote = facts.passed_vote
-            assert vote is not None
-            member = _admit(session, store.actor, profile, applicant, vote.on, on, details, today)
-            details.update(member_id=member.id, member_no=member.member_no)
-        details["warnings"] = [f.text for f in findings]
-        event = _add_step(
-            session,
-            store.actor,
-            applicant.id,
-            step,
-            on,
-            details,
-            check_known(session, evidence or []),
-        )
-        audit.record(
-            session,
-            store.actor,
-            "applicant",
-            applicant.id,
-            step.value,
-            after={"on": on.isoformat(), "event": event.id},
-        )
-        changed = CHANGED | ({Topic.MEMBERS} if step is Step.APPROVAL else set())
-        return Outcome([f for f in findings if not f.blocking], frozenset(changed))
+    session = ctx.session
+    profile = ctx.profile
+    applicant = _get(session, applicant_id)
+    details = _step_details(session, step, details)
+    facts = _facts(session, profile, applicant)
+    findings = step_findings(profile, facts, step, on, details)
+    if any(f.blocking for f in findings):
+        raise StepBlocked(findings)
+    if step is Step.VOTE:
+        result = tally(profile, details["expected"], details["present"], details["for"])
+        details.update(quorate=result.quorate, passed=result.passed, basis=result.basis)
+        if details.get("meeting_id") is not None:
+            into_minutes(
+                session,
+                details["meeting_id"],
+                applicant.branch_id,
+                on,
+                f"接收{applicant.name}为中国共产主义青年团团员",
+                details,
+                applicant_id=applicant.id,
+            )
+    if step is Step.APPROVAL:
+        vote = facts.passed_vote
+        assert vote is not None
+        member = _admit(session, ctx.actor, profile, applicant, vote.on, on, details, today)
+        details.update(member_id=member.id, member_no=member.member_no)
+    details["warnings"] = [f.text for f in findings]
+    event = _add_step(
+        session,
+        ctx.actor,
+        applicant.id,
+        step,
+        on,
+        details,
+        check_known(session, evidence or []),
+    )
+    audit.record(
+        session,
+        ctx.actor,
+        "applicant",
+        applicant.id,
+        step.value,
+        after={"on": on.isoformat(), "event": event.id},
+    )
+    changed = CHANGED | ({Topic.MEMBERS} if step is Step.APPROVAL else set())
+    return Outcome([f for f in findings if not f.blocking], frozenset(changed))
 
 
 def _admit(
@@ -510,35 +501,33 @@ class ApplicantFile:
     next_steps: dict[Step, list[Finding]]
 
 
-def applicant_file(
-    store: Store, profiles: dict[str, RuleProfile], applicant_id: int, today: date | None = None
-) -> ApplicantFile:
+def applicant_file(ctx: Context, applicant_id: int, today: date | None = None) -> ApplicantFile:
     """Everything the detail pane shows: timeline, gates, balance and what blocks each
     next step today."""
-    today = today or clock.today()
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        applicant = _get(session, applicant_id)
-        facts = _facts(session, profile, applicant)
-        row = _rows(session, profile, Applicant.id == applicant_id)[0]
-        confirmed = {e.details["gate"]: e for e in facts.all(Step.GATE)}
-        probes = {Step.VOTE: {"expected": 1, "present": 1, "for": 1, "against": 0, "abstain": 0}}
-        return ApplicantFile(
-            row=row,
-            school=applicant.school,
-            mobile=applicant.mobile,
-            points_school=facts.points_school,
-            events=facts.events,
-            balance=facts.balance,
-            publicity=facts.publicity,
-            gates=[(group, gate, confirmed.get(gate)) for group, gate in profile.points.gates()],
-            training_hours=facts.training_hours,
-            next_steps={
-                step: step_findings(profile, facts, step, today, probes.get(step, {}))
-                for step in ALLOWED[facts.stage]
-                if step in MILESTONES
-            },
-        )
+    today = today or ctx.today
+    session = ctx.session
+    profile = ctx.profile
+    applicant = _get(session, applicant_id)
+    facts = _facts(session, profile, applicant)
+    row = _rows(session, profile, Applicant.id == applicant_id)[0]
+    confirmed = {e.details["gate"]: e for e in facts.all(Step.GATE)}
+    probes = {Step.VOTE: {"expected": 1, "present": 1, "for": 1, "against": 0, "abstain": 0}}
+    return ApplicantFile(
+        row=row,
+        school=applicant.school,
+        mobile=applicant.mobile,
+        points_school=facts.points_school,
+        events=facts.events,
+        balance=facts.balance,
+        publicity=facts.publicity,
+        gates=[(group, gate, confirmed.get(gate)) for group, gate in profile.points.gates()],
+        training_hours=facts.training_hours,
+        next_steps={
+            step: step_findings(profile, facts, step, today, probes.get(step, {}))
+            for step in ALLOWED[facts.stage]
+            if step in MILESTONES
+        },
+    )
 
 
 def next_step_summary(file: ApplicantFile) -> str:
@@ -581,91 +570,85 @@ class StepRecord:
 
 
 def steps_between(
-    store: Store, steps: tuple[Step, ...], start: date, end: date
+    ctx: Context, steps: tuple[Step, ...], start: date, end: date
 ) -> list[StepRecord]:
     """The given steps recorded with dates in [start, end], in date order (for documents)."""
-    with store.transaction() as session:
-        query = (
-            select(StageEvent, Applicant, Org.name)
-            .join(Applicant, Applicant.id == StageEvent.applicant_id)
-            .join(Org, Org.id == Applicant.branch_id)
-            .where(
-                Applicant.voided.is_(False),
-                StageEvent.step.in_([s.value for s in steps]),
-                StageEvent.on >= start,
-                StageEvent.on <= end,
-            )
-            .order_by(StageEvent.on, StageEvent.id)
+    session = ctx.session
+    query = (
+        select(StageEvent, Applicant, Org.name)
+        .join(Applicant, Applicant.id == StageEvent.applicant_id)
+        .join(Org, Org.id == Applicant.branch_id)
+        .where(
+            Applicant.voided.is_(False),
+            StageEvent.step.in_([s.value for s in steps]),
+            StageEvent.on >= start,
+            StageEvent.on <= end,
         )
-        return [
-            StepRecord(
-                a.id,
-                a.name,
-                branch,
-                a.grade,
-                a.class_name,
-                EventView(
-                    e.id, Step(e.step), e.on, dict(e.details), list(e.evidence), e.recorded_by
-                ),
-            )
-            for e, a, branch in session.execute(query)
-        ]
+        .order_by(StageEvent.on, StageEvent.id)
+    )
+    return [
+        StepRecord(
+            a.id,
+            a.name,
+            branch,
+            a.grade,
+            a.class_name,
+            EventView(e.id, Step(e.step), e.on, dict(e.details), list(e.evidence), e.recorded_by),
+        )
+        for e, a, branch in session.execute(query)
+    ]
 
 
-def archive_section(
-    store: Store, profiles: dict[str, RuleProfile], end: date
-) -> list[dict[str, Any]]:
+def archive_section(ctx: Context, end: date) -> list[dict[str, Any]]:
     """Applicants who had applied by `end`, each with the steps recorded by then and the
     approved points as of then (the archive's machine-readable data)."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        people = list(
-            session.execute(
-                select(Applicant, Org.name)
-                .join(Org, Org.id == Applicant.branch_id)
-                .where(Applicant.voided.is_(False))
-                .order_by(Applicant.id)
-            )
+    session = ctx.session
+    profile = ctx.profile
+    people = list(
+        session.execute(
+            select(Applicant, Org.name)
+            .join(Org, Org.id == Applicant.branch_id)
+            .where(Applicant.voided.is_(False))
+            .order_by(Applicant.id)
         )
-        events = events_by_applicant(session, None)
-        points = balances(session, profile, None, as_of=end)
-        section = []
-        for a, branch in people:
-            mine = [e for e in events[a.id] if e.on <= end]
-            if not mine:
-                continue
-            balance = points.get(a.id, Balance())
-            section.append(
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "gender": a.gender,
-                    "id_number": a.id_number,
-                    "birth_date": a.birth_date.isoformat(),
-                    "branch": branch,
-                    "grade": a.grade,
-                    "class_name": a.class_name,
-                    "recommended_by": a.recommended_by,
-                    "stage": stage_of((e.step.value, e.details) for e in mine).value,
-                    "points": {"stage1": balance.stages[1] / 10, "stage2": balance.stages[2] / 10},
-                    "steps": [
-                        {
-                            "step": e.step.value,
-                            "on": e.on.isoformat(),
-                            "details": e.details,
-                            "evidence": e.evidence,
-                            "recorded_by": e.recorded_by,
-                        }
-                        for e in mine
-                    ],
-                }
-            )
-        return section
+    )
+    events = events_by_applicant(session, None)
+    points = balances(session, profile, None, as_of=end)
+    section = []
+    for a, branch in people:
+        mine = [e for e in events[a.id] if e.on <= end]
+        if not mine:
+            continue
+        balance = points.get(a.id, Balance())
+        section.append(
+            {
+                "id": a.id,
+                "name": a.name,
+                "gender": a.gender,
+                "id_number": a.id_number,
+                "birth_date": a.birth_date.isoformat(),
+                "branch": branch,
+                "grade": a.grade,
+                "class_name": a.class_name,
+                "recommended_by": a.recommended_by,
+                "stage": stage_of((e.step.value, e.details) for e in mine).value,
+                "points": {"stage1": balance.stages[1] / 10, "stage2": balance.stages[2] / 10},
+                "steps": [
+                    {
+                        "step": e.step.value,
+                        "on": e.on.isoformat(),
+                        "details": e.details,
+                        "evidence": e.evidence,
+                        "recorded_by": e.recorded_by,
+                    }
+                    for e in mine
+                ],
+            }
+        )
+    return section
 
 
-def add_evidence(
-    store: Store, profiles: dict[str, RuleProfile], source: Path
-) -> Outcome[AttachmentRow]:
+def add_evidence(ctx: Context, source: Path) -> Outcome[AttachmentRow]:
     """An evidence file for a step or a points entry, within the profile's size limit."""
-    limit = rules_in_force(store, profiles).admission.application_pdf_max_mb.value
-    return add_attachment(store, source, limit)
+    limit = rules_in_force(ctx).admission.application_pdf_max_mb.value
+    return add_attachment(ctx, source, limit)

@@ -38,6 +38,7 @@ from qzdesk.services.admission.requirements import (
 )
 from qzdesk.services.admission.stages import Step, stage_of
 from qzdesk.services.changes import Outcome
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.members import idcard, mappings
 from qzdesk.services.members.columns import (
@@ -78,8 +79,6 @@ from qzdesk.services.members.spreadsheet import (
 from qzdesk.services.members.validation import normalise_mobile
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind
 
 KIND = "applicants"
@@ -510,9 +509,8 @@ def _evaluate(
 
 
 def preview_applicants(
-    store: Store,
+    ctx: Context,
     path: Path,
-    profiles: dict[str, RuleProfile],
     today: date | None = None,
     progress: Progress | None = None,
     mapping: dict[str, str] | None = None,
@@ -522,14 +520,14 @@ def preview_applicants(
     sheets = read_sheets(path)
     titles = mappings.titles_of(sheets, COLUMNS)
     if mapping is None:  # as the secretary mapped a file with the same headers before
-        with store.transaction() as session:
-            mapping = mappings.recall(session, KIND, titles)
+        session = ctx.session
+        mapping = mappings.recall(session, KIND, titles)
     layouts, lines, notes = read_applicants(sheets, progress, mapping)
     if not lines:
         where = "、".join(layout.describe() for layout in layouts)
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
-    with store.transaction() as session:
-        rows = _evaluate(session, active_profile(session, profiles), lines, today or clock.today())
+    session = ctx.session
+    rows = _evaluate(session, ctx.profile, lines, today or ctx.today)
     preview = ApplicantPreview(
         path,
         hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -552,113 +550,112 @@ def preview_applicants(
 
 
 def commit_applicants(
-    store: Store,
+    ctx: Context,
     preview: ApplicantPreview,
-    profiles: dict[str, RuleProfile],
     today: date | None = None,
 ) -> Outcome[ApplicantReport]:
     """Every good row in one transaction, judged again against the data as it is now."""
-    today = today or clock.today()
+    today = today or ctx.today
     now = clock.now_utc()
-    with store.transaction() as session:
-        rows = _evaluate(session, active_profile(session, profiles), preview.parsed, today)
-        if preview.mapping:
-            mappings.remember(session, store.actor, KIND, preview.titles, preview.mapping)
-        good = [r for r in rows if r.level in ("ok", "warning")]
-        rejected = sum(r.level == "error" for r in rows)
-        unchanged = len(rows) - len(good) - rejected
-        if not good:
-            return Outcome(ApplicantReport(None, 0, 0, rejected, unchanged), frozenset())
-        batch = ImportBatch(
-            file_name=preview.path.name,
-            file_sha256=preview.sha256,
-            imported_at=now,
-            actor=store.actor,
-            created_count=len(good),
-            updated_count=0,
-            kind=KIND,
+    session = ctx.session
+    rows = _evaluate(session, ctx.profile, preview.parsed, today)
+    if preview.mapping:
+        mappings.remember(session, ctx.actor, KIND, preview.titles, preview.mapping)
+    good = [r for r in rows if r.level in ("ok", "warning")]
+    rejected = sum(r.level == "error" for r in rows)
+    unchanged = len(rows) - len(good) - rejected
+    if not good:
+        return Outcome(ApplicantReport(None, 0, 0, rejected, unchanged), frozenset())
+    batch = ImportBatch(
+        file_name=preview.path.name,
+        file_sha256=preview.sha256,
+        imported_at=now,
+        actor=ctx.actor,
+        created_count=len(good),
+        updated_count=0,
+        kind=KIND,
+    )
+    session.add(batch)
+    session.flush()
+    recorded_at = now.isoformat(timespec="seconds")
+    steps = 0
+    for r in good:
+        applicant = Applicant(
+            branch_id=r.branch_id, search_key=name_key(r.name), voided=False, **r.person
         )
-        session.add(batch)
+        session.add(applicant)
         session.flush()
-        recorded_at = now.isoformat(timespec="seconds")
-        steps = 0
-        for r in good:
-            applicant = Applicant(
-                branch_id=r.branch_id, search_key=name_key(r.name), voided=False, **r.person
-            )
-            session.add(applicant)
-            session.flush()
-            for planned in r.steps:
-                session.add(
-                    StageEvent(
-                        applicant_id=applicant.id,
-                        step=planned.step.value,
-                        on=planned.on,
-                        details={**planned.details, "source": HISTORY, "row": r.row},
-                        evidence=[],
-                        recorded_by=store.actor,
-                        recorded_at=recorded_at,
-                        import_batch_id=batch.id,
-                    )
+        for planned in r.steps:
+            session.add(
+                StageEvent(
+                    applicant_id=applicant.id,
+                    step=planned.step.value,
+                    on=planned.on,
+                    details={**planned.details, "source": HISTORY, "row": r.row},
+                    evidence=[],
+                    recorded_by=ctx.actor,
+                    recorded_at=recorded_at,
+                    import_batch_id=batch.id,
                 )
-                steps += 1
-        audit.record(
-            session,
-            store.actor,
-            "import_batch",
-            batch.id,
-            "import",
-            after={
-                "file": preview.path.name,
-                "sha256": preview.sha256,
-                "kind": KIND,
-                "created": len(good),
-                "rejected": rejected,
-            },
-        )
-        return Outcome(ApplicantReport(batch.id, len(good), steps, rejected, unchanged), CHANGED)
+            )
+            steps += 1
+    audit.record(
+        session,
+        ctx.actor,
+        "import_batch",
+        batch.id,
+        "import",
+        after={
+            "file": preview.path.name,
+            "sha256": preview.sha256,
+            "kind": KIND,
+            "created": len(good),
+            "rejected": rejected,
+        },
+    )
+    return Outcome(ApplicantReport(batch.id, len(good), steps, rejected, unchanged), CHANGED)
 
 
-def rollback_applicants(store: Store, batch_id: int) -> Outcome[BatchRow]:
+def rollback_applicants(ctx: Context, batch_id: int) -> Outcome[BatchRow]:
     """Undo a whole applicant import: its applicants become void (kept for the record,
     gone from every list), unless something was recorded for one of them since."""
-    with store.transaction() as session:
-        batch = batch_to_undo(session, batch_id, KIND)
-        ids = set(
-            session.scalars(
-                select(StageEvent.applicant_id).where(StageEvent.import_batch_id == batch_id)
+    session = ctx.session
+    batch = batch_to_undo(session, batch_id, KIND)
+    ids = set(
+        session.scalars(
+            select(StageEvent.applicant_id).where(StageEvent.import_batch_id == batch_id)
+        )
+    )
+    for table in (StageEvent, PointsEntry, PublicityEntry, Objection):
+        query = (
+            select(Applicant.name)
+            .join(table, table.applicant_id == Applicant.id)
+            .where(Applicant.id.in_(ids))
+        )
+        if table is StageEvent:
+            query = query.where(StageEvent.import_batch_id.is_(None))
+        later = session.scalars(query).first()
+        if later is not None:
+            raise ValidationError(
+                f"导入之后已为“{later}”办理了新的事项，不能整体撤销这一批；请逐人处理。"
             )
-        )
-        for table in (StageEvent, PointsEntry, PublicityEntry, Objection):
-            query = (
-                select(Applicant.name)
-                .join(table, table.applicant_id == Applicant.id)
-                .where(Applicant.id.in_(ids))
-            )
-            if table is StageEvent:
-                query = query.where(StageEvent.import_batch_id.is_(None))
-            later = session.scalars(query).first()
-            if later is not None:
-                raise ValidationError(
-                    f"导入之后已为“{later}”办理了新的事项，不能整体撤销这一批；请逐人处理。"
-                )
-        promoted = session.scalar(
-            select(Applicant.name).where(Applicant.id.in_(ids), Applicant.member_id.is_not(None))
-        )
-        if promoted is not None:
-            raise ValidationError(f"“{promoted}”已经入团，不能撤销这一批导入。")
-        for applicant in session.scalars(select(Applicant).where(Applicant.id.in_(ids))):
-            applicant.voided = True
-        batch.rolled_back_at = clock.now_utc()
-        audit.record(
-            session,
-            store.actor,
-            "import_batch",
-            batch.id,
-            "rollback",
-            after={"applicants": len(ids)},
-        )
-        return Outcome(BatchRow.of(batch), CHANGED)
+    promoted = session.scalar(
+        select(Applicant.name).where(Applicant.id.in_(ids), Applicant.member_id.is_not(None))
+    )
+    if promoted is not None:
+        raise ValidationError(f"“{promoted}”已经入团，不能撤销这一批导入。")
+    for applicant in session.scalars(select(Applicant).where(Applicant.id.in_(ids))):
+        applicant.voided = True
+    batch.rolled_back_at = clock.now_utc()
+    audit.record(
+        session,
+        ctx.actor,
+        "import_batch",
+        batch.id,
+        "rollback",
+        after={"applicants": len(ids)},
+    )
+    return Outcome(BatchRow.of(batch), CHANGED)
 
 
 def describe(row: ApplicantResult) -> str:

@@ -23,12 +23,11 @@ from qzdesk.services.admission.chain import GENESIS, ChainCheck, check_chain, li
 from qzdesk.services.admission.stages import stage_in_db
 from qzdesk.services.attachments import check_known
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.organisation.rules import PointsScheme, RuleProfile
-from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.periods import day_start
-from qzdesk.services.storage.store import Store
 
 CHANGED = frozenset({Topic.LEDGER, Topic.AUDIT})
 DEGREES = "ABCD"
@@ -237,8 +236,7 @@ def item_points10(
 
 
 def post_entry(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     applicant_id: int,
     item_key: str,
     occurred_on: date,
@@ -249,102 +247,101 @@ def post_entry(
     today: date | None = None,
 ) -> Outcome[EntryRow]:
     """Record points earned (or deducted); the entry waits for the leadership group."""
-    today = today or clock.today()
+    today = today or ctx.today
     if occurred_on > today:
         raise ValidationError("积分事项的日期不能晚于今天。", "occurred_on")
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        scheme = profile.points.scheme
-        applicant = _open_applicant(session, applicant_id)
-        points10 = item_points10(
-            scheme, profile.points.degree_percentages.value, item_key, grade, times
-        )
-        category, item = scheme.item(item_key) or (None, None)
-        assert category is not None and item is not None
-        stage = stage_in_db(session, applicant_id).points_stage
-        if stage not in category.stages:
-            stage = category.stages[-1] if stage > max(category.stages) else category.stages[0]
-        if item.mode in ("state", "degree"):
-            counted = [
-                e
-                for e in _entry_rows(
-                    session,
-                    scheme,
-                    (PointsEntry.applicant_id == applicant_id) & (PointsEntry.item == item_key),
-                )
-                if e.reverses_id is None and e.status != "returned" and e.reversed_by is None
-            ]
-            if counted:
-                raise ValidationError(
-                    f"{applicant.name}的“{item.name}”已记过（第 {counted[0].id} 条）。"
-                    "如需更正，请先冲销该条再重新录入。",
-                    "item",
-                )
-        text = note.strip()
-        if item.mode == "count" and times > 1:
-            text = f"共 {times} 次" + (f"；{text}" if text else "")
-        values = {
-            "applicant_id": applicant_id,
-            "stage": stage,
-            "category": category.key,
-            "item": item.key,
-            "grade": grade,
-            "points10": points10,
-            "occurred_on": occurred_on,
-            "note": text or None,
-            "evidence": check_known(session, list(evidence)),
-            "reverses_id": None,
-        }
-        after = {"applicant": applicant.name, "item": item.name, "points": points_text(points10)}
-        return Outcome(_post(session, store.actor, scheme, values, "post", after), CHANGED)
+    session = ctx.session
+    profile = ctx.profile
+    scheme = profile.points.scheme
+    applicant = _open_applicant(session, applicant_id)
+    points10 = item_points10(
+        scheme, profile.points.degree_percentages.value, item_key, grade, times
+    )
+    category, item = scheme.item(item_key) or (None, None)
+    assert category is not None and item is not None
+    stage = stage_in_db(session, applicant_id).points_stage
+    if stage not in category.stages:
+        stage = category.stages[-1] if stage > max(category.stages) else category.stages[0]
+    if item.mode in ("state", "degree"):
+        counted = [
+            e
+            for e in _entry_rows(
+                session,
+                scheme,
+                (PointsEntry.applicant_id == applicant_id) & (PointsEntry.item == item_key),
+            )
+            if e.reverses_id is None and e.status != "returned" and e.reversed_by is None
+        ]
+        if counted:
+            raise ValidationError(
+                f"{applicant.name}的“{item.name}”已记过（第 {counted[0].id} 条）。"
+                "如需更正，请先冲销该条再重新录入。",
+                "item",
+            )
+    text = note.strip()
+    if item.mode == "count" and times > 1:
+        text = f"共 {times} 次" + (f"；{text}" if text else "")
+    values = {
+        "applicant_id": applicant_id,
+        "stage": stage,
+        "category": category.key,
+        "item": item.key,
+        "grade": grade,
+        "points10": points10,
+        "occurred_on": occurred_on,
+        "note": text or None,
+        "evidence": check_known(session, list(evidence)),
+        "reverses_id": None,
+    }
+    after = {"applicant": applicant.name, "item": item.name, "points": points_text(points10)}
+    return Outcome(_post(session, ctx.actor, scheme, values, "post", after), CHANGED)
 
 
 def reverse_entry(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     entry_id: int,
     reason: str,
     today: date | None = None,
 ) -> Outcome[EntryRow]:
     """Cancel an entry by a reversal pointing at it (the reversal is reviewed like any entry)."""
-    today = today or clock.today()
+    today = today or ctx.today
     if not reason.strip():
         raise ValidationError("请写明冲销原因。", "reason")
-    with store.transaction() as session:
-        scheme = active_profile(session, profiles).points.scheme
-        found = _entry_rows(session, scheme, PointsEntry.id == entry_id)
-        if not found:
-            raise NotFound(f"找不到第 {entry_id} 条积分记录。")
-        original = found[0]
-        if original.reverses_id is not None:
-            raise ValidationError(
-                f"第 {entry_id} 条本身是冲销记录，不能再冲销。如冲销有误，请重新录入原积分。"
-            )
-        if original.reversed_by is not None:
-            raise ValidationError(
-                f"第 {entry_id} 条已被第 {original.reversed_by} 条冲销，不能重复冲销。"
-            )
-        if original.status == "returned":
-            raise ValidationError(f"第 {entry_id} 条已被领导小组退回，本就不计分，无需冲销。")
-        applicant = _open_applicant(session, original.applicant_id)
-        values = {
-            "applicant_id": original.applicant_id,
-            "stage": original.stage,
-            "category": original.category,
-            "item": original.item,
-            "grade": original.grade,
-            "points10": -original.points10,
-            "occurred_on": today,
-            "note": f"冲销第 {entry_id} 条：{reason.strip()}",
-            "evidence": [],
-            "reverses_id": entry_id,
-        }
-        after = {"applicant": applicant.name, "reverses": entry_id, "reason": reason.strip()}
-        return Outcome(_post(session, store.actor, scheme, values, "reverse", after), CHANGED)
+    session = ctx.session
+    scheme = ctx.profile.points.scheme
+    found = _entry_rows(session, scheme, PointsEntry.id == entry_id)
+    if not found:
+        raise NotFound(f"找不到第 {entry_id} 条积分记录。")
+    original = found[0]
+    if original.reverses_id is not None:
+        raise ValidationError(
+            f"第 {entry_id} 条本身是冲销记录，不能再冲销。如冲销有误，请重新录入原积分。"
+        )
+    if original.reversed_by is not None:
+        raise ValidationError(
+            f"第 {entry_id} 条已被第 {original.reversed_by} 条冲销，不能重复冲销。"
+        )
+    if original.status == "returned":
+        raise ValidationError(f"第 {entry_id} 条已被领导小组退回，本就不计分，无需冲销。")
+    applicant = _open_applicant(session, original.applicant_id)
+    values = {
+        "applicant_id": original.applicant_id,
+        "stage": original.stage,
+        "category": original.category,
+        "item": original.item,
+        "grade": original.grade,
+        "points10": -original.points10,
+        "occurred_on": today,
+        "note": f"冲销第 {entry_id} 条：{reason.strip()}",
+        "evidence": [],
+        "reverses_id": entry_id,
+    }
+    after = {"applicant": applicant.name, "reverses": entry_id, "reason": reason.strip()}
+    return Outcome(_post(session, ctx.actor, scheme, values, "reverse", after), CHANGED)
 
 
 def review_entries(
-    store: Store,
+    ctx: Context,
     entry_ids: list[int],
     decision: str,
     reviewed_on: date,
@@ -354,7 +351,7 @@ def review_entries(
 ) -> Outcome[int]:
     """One sitting of the leadership group: approve or return a batch of pending entries.
     Returns the sitting's number."""
-    today = today or clock.today()
+    today = today or ctx.today
     if decision not in ("approved", "returned"):
         raise ValueError(decision)
     if not entry_ids:
@@ -365,58 +362,55 @@ def review_entries(
         raise ValidationError("退回须写明原因，以便申请人补充材料。", "reason")
     if reviewed_on > today:
         raise ValidationError("审核日期不能晚于今天。", "reviewed_on")
-    with store.transaction() as session:
-        reviewed = set(
-            session.scalars(
-                select(PointsReview.entry_id).where(PointsReview.entry_id.in_(entry_ids))
-            )
-        )
-        known = set(session.scalars(select(PointsEntry.id).where(PointsEntry.id.in_(entry_ids))))
-        if missing := sorted(set(entry_ids) - known):
-            raise NotFound(f"找不到第 {missing[0]} 条积分记录，请刷新后再试。")
-        if reviewed:
-            raise ValidationError(f"第 {min(reviewed)} 条已审核过，不能重复审核。")
-        session_no = (session.scalar(select(func.max(PointsReview.session_no))) or 0) + 1
-        for entry_id in sorted(set(entry_ids)):
-            _append(
-                session,
-                PointsReview,
-                REVIEW_FIELDS,
-                {
-                    "entry_id": entry_id,
-                    "decision": decision,
-                    "reason": reason.strip() or None,
-                    "session_no": session_no,
-                    "reviewed_on": reviewed_on,
-                    "reviewers": reviewers.strip(),
-                    "recorded_by": store.actor,
-                    "recorded_at": _now(),
-                },
-            )
-        audit.record(
+    session = ctx.session
+    reviewed = set(
+        session.scalars(select(PointsReview.entry_id).where(PointsReview.entry_id.in_(entry_ids)))
+    )
+    known = set(session.scalars(select(PointsEntry.id).where(PointsEntry.id.in_(entry_ids))))
+    if missing := sorted(set(entry_ids) - known):
+        raise NotFound(f"找不到第 {missing[0]} 条积分记录，请刷新后再试。")
+    if reviewed:
+        raise ValidationError(f"第 {min(reviewed)} 条已审核过，不能重复审核。")
+    session_no = (session.scalar(select(func.max(PointsReview.session_no))) or 0) + 1
+    for entry_id in sorted(set(entry_ids)):
+        _append(
             session,
-            store.actor,
-            "points_review",
-            session_no,
-            decision,
-            after={"entries": sorted(set(entry_ids)), "reviewers": reviewers.strip()},
+            PointsReview,
+            REVIEW_FIELDS,
+            {
+                "entry_id": entry_id,
+                "decision": decision,
+                "reason": reason.strip() or None,
+                "session_no": session_no,
+                "reviewed_on": reviewed_on,
+                "reviewers": reviewers.strip(),
+                "recorded_by": ctx.actor,
+                "recorded_at": _now(),
+            },
         )
-        return Outcome(session_no, CHANGED)
+    audit.record(
+        session,
+        ctx.actor,
+        "points_review",
+        session_no,
+        decision,
+        after={"entries": sorted(set(entry_ids)), "reviewers": reviewers.strip()},
+    )
+    return Outcome(session_no, CHANGED)
 
 
 def entries_of(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     applicant_id: int,
     as_of: date | None = None,
 ) -> list[EntryRow]:
     """An applicant's entries; with `as_of`, those dated by then, as they stood that day."""
-    with store.transaction() as session:
-        scheme = active_profile(session, profiles).points.scheme
-        where = PointsEntry.applicant_id == applicant_id
-        if as_of is not None:
-            where = where & (PointsEntry.occurred_on <= as_of)
-        return _entry_rows(session, scheme, where, as_of)
+    session = ctx.session
+    scheme = ctx.profile.points.scheme
+    where = PointsEntry.applicant_id == applicant_id
+    if as_of is not None:
+        where = where & (PointsEntry.occurred_on <= as_of)
+    return _entry_rows(session, scheme, where, as_of)
 
 
 @dataclass(frozen=True)
@@ -427,26 +421,26 @@ class PendingRow:
     class_name: str | None
 
 
-def pending(store: Store, profiles: dict[str, RuleProfile]) -> list[PendingRow]:
+def pending(ctx: Context) -> list[PendingRow]:
     """The review queue: every entry the leadership group has not decided yet."""
-    with store.transaction() as session:
-        scheme = active_profile(session, profiles).points.scheme
-        rows = _entry_rows(session, scheme, PointsReview.id.is_(None))
-        people = {
-            a.id: a
-            for a in session.scalars(
-                select(Applicant).where(Applicant.id.in_({r.applicant_id for r in rows}))
-            )
-        }
-        return [
-            PendingRow(
-                r,
-                people[r.applicant_id].name,
-                people[r.applicant_id].grade,
-                people[r.applicant_id].class_name,
-            )
-            for r in rows
-        ]
+    session = ctx.session
+    scheme = ctx.profile.points.scheme
+    rows = _entry_rows(session, scheme, PointsReview.id.is_(None))
+    people = {
+        a.id: a
+        for a in session.scalars(
+            select(Applicant).where(Applicant.id.in_({r.applicant_id for r in rows}))
+        )
+    }
+    return [
+        PendingRow(
+            r,
+            people[r.applicant_id].name,
+            people[r.applicant_id].grade,
+            people[r.applicant_id].class_name,
+        )
+        for r in rows
+    ]
 
 
 @dataclass
@@ -536,12 +530,10 @@ def balances(
     return result
 
 
-def balance_of(
-    store: Store, profiles: dict[str, RuleProfile], applicant_id: int, as_of: date | None = None
-) -> Balance:
-    with store.transaction() as session:
-        found = balances(session, active_profile(session, profiles), [applicant_id], as_of)
-        return found.get(applicant_id, Balance())
+def balance_of(ctx: Context, applicant_id: int, as_of: date | None = None) -> Balance:
+    session = ctx.session
+    found = balances(session, ctx.profile, [applicant_id], as_of)
+    return found.get(applicant_id, Balance())
 
 
 @dataclass(frozen=True)
@@ -566,9 +558,9 @@ class LedgerCheck:
         return lines
 
 
-def verify_ledger(store: Store) -> LedgerCheck:
+def verify_ledger(ctx: Context) -> LedgerCheck:
     """Recompute both chains from the stored rows (read with the bare connection: fast)."""
-    with store.engine.connect() as connection:
+    with ctx.store.engine.connect() as connection:
         checks = []
         for table, fields in (("points_entry", ENTRY_FIELDS), ("points_review", REVIEW_FIELDS)):
             model = PointsEntry if table == "points_entry" else PointsReview
@@ -578,11 +570,11 @@ def verify_ledger(store: Store) -> LedgerCheck:
         return LedgerCheck(*checks)
 
 
-def anchors(store: Store, at: str) -> dict[str, dict[str, Any]]:
+def anchors(ctx: Context, at: str) -> dict[str, dict[str, Any]]:
     """Each chain as it stood at the instant `at` (see periods.instant_text): the hash of
     its last row recorded before then and how many rows it had."""
     found = {}
-    with store.engine.connect() as connection:
+    with ctx.store.engine.connect() as connection:
         for table, model in (("entries", PointsEntry), ("reviews", PointsReview)):
             before = model.recorded_at < at
             head = connection.scalar(
@@ -593,11 +585,11 @@ def anchors(store: Store, at: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def recorded_between(store: Store, first: str, last: str) -> dict[str, list[dict[str, Any]]]:
+def recorded_between(ctx: Context, first: str, last: str) -> dict[str, list[dict[str, Any]]]:
     """The chain rows recorded in the instants [first, last) with their hashes, as plain
     data: a contiguous stretch of each chain that a reader can recompute (see chain.py)."""
     found = {}
-    with store.engine.connect() as connection:
+    with ctx.store.engine.connect() as connection:
         for table, model, fields in (
             ("entries", PointsEntry, ENTRY_FIELDS),
             ("reviews", PointsReview, REVIEW_FIELDS),

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Member, MemberNoBlock
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
-from qzdesk.services.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -46,38 +46,36 @@ def _used(session: Session, first: str, last: str) -> set[str]:
     )
 
 
-def add_block(store: Store, year: int, first: str, last: str) -> Outcome[BlockRow]:
+def add_block(ctx: Context, year: int, first: str, last: str) -> Outcome[BlockRow]:
     first = _check_number(first, year, "号段起始编号")
     last = _check_number(last, year, "号段结束编号")
     if int(last) < int(first):
         raise ValidationError("号段结束编号不能小于起始编号。", "member_no")
-    with store.transaction() as session:
-        for block in session.scalars(select(MemberNoBlock)):
-            if not (int(last) < int(block.first) or int(first) > int(block.last)):
-                raise ValidationError(
-                    f"与已登记的号段 {block.first}–{block.last} 重叠。", "member_no"
-                )
-        block = MemberNoBlock(year=year, first=first, last=last)
-        session.add(block)
-        session.flush()
-        audit.record(
-            session,
-            store.actor,
-            "member_no_block",
-            block.id,
-            "create",
-            after={"first": first, "last": last},
-        )
-        row = BlockRow(block.id, year, first, last, len(_used(session, first, last)))
-        return Outcome(row, frozenset({Topic.ADMISSION, Topic.AUDIT}))
+    session = ctx.session
+    for block in session.scalars(select(MemberNoBlock)):
+        if not (int(last) < int(block.first) or int(first) > int(block.last)):
+            raise ValidationError(f"与已登记的号段 {block.first}–{block.last} 重叠。", "member_no")
+    block = MemberNoBlock(year=year, first=first, last=last)
+    session.add(block)
+    session.flush()
+    audit.record(
+        session,
+        ctx.actor,
+        "member_no_block",
+        block.id,
+        "create",
+        after={"first": first, "last": last},
+    )
+    row = BlockRow(block.id, year, first, last, len(_used(session, first, last)))
+    return Outcome(row, frozenset({Topic.ADMISSION, Topic.AUDIT}))
 
 
-def blocks(store: Store) -> list[BlockRow]:
-    with store.transaction() as session:
-        return [
-            BlockRow(b.id, b.year, b.first, b.last, len(_used(session, b.first, b.last)))
-            for b in session.scalars(select(MemberNoBlock).order_by(MemberNoBlock.first))
-        ]
+def blocks(ctx: Context) -> list[BlockRow]:
+    session = ctx.session
+    return [
+        BlockRow(b.id, b.year, b.first, b.last, len(_used(session, b.first, b.last)))
+        for b in session.scalars(select(MemberNoBlock).order_by(MemberNoBlock.first))
+    ]
 
 
 def assign_number(session: Session, year: int, typed: str = "") -> str:

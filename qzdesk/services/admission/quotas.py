@@ -13,16 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Applicant, Member, Org, Quota, StageEvent
-from qzdesk.services import audit, clock
+from qzdesk.services import audit
 from qzdesk.services.admission.applicants import admitted_in, events_by_applicant
 from qzdesk.services.admission.ledger import Balance, balances, points_text
 from qzdesk.services.admission.stages import Stage, Step, stage_of
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import tidy
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import MemberStatus, Sector
 
 CHANGED = frozenset({Topic.ADMISSION, Topic.AUDIT})
@@ -46,38 +45,36 @@ def _quota_row(session: Session, year: int, grade: str | None) -> Quota:
     return row
 
 
-def set_quota(store: Store, year: int, quota: int) -> Outcome[None]:
+def set_quota(ctx: Context, year: int, quota: int) -> Outcome[None]:
     if not 0 <= quota <= 10000:
         raise ValidationError("名额应为 0 到 10000 之间的整数。", "quota")
-    with store.transaction() as session:
-        row = _quota_row(session, year, None)
-        before = row.quota
-        row.quota = quota
-        audit.record(
-            session, store.actor, "quota", year, "set", {"quota": before}, {"quota": quota}
-        )
+    session = ctx.session
+    row = _quota_row(session, year, None)
+    before = row.quota
+    row.quota = quota
+    audit.record(session, ctx.actor, "quota", year, "set", {"quota": before}, {"quota": quota})
     return Outcome(None, CHANGED)
 
 
-def set_grade_students(store: Store, year: int, grade: str, students: int) -> Outcome[None]:
+def set_grade_students(ctx: Context, year: int, grade: str, students: int) -> Outcome[None]:
     grade = tidy(grade)
     if not grade:
         raise ValidationError("请填写年级。", "grade")
     if not 0 < students <= 20000:
         raise ValidationError("学生人数应为 1 到 20000 之间的整数。", "students")
-    with store.transaction() as session:
-        row = _quota_row(session, year, grade)
-        before = row.students
-        row.students = students
-        audit.record(
-            session,
-            store.actor,
-            "quota",
-            f"{year}/{grade}",
-            "set",
-            {"students": before},
-            {"students": students},
-        )
+    session = ctx.session
+    row = _quota_row(session, year, grade)
+    before = row.students
+    row.students = students
+    audit.record(
+        session,
+        ctx.actor,
+        "quota",
+        f"{year}/{grade}",
+        "set",
+        {"students": before},
+        {"students": students},
+    )
     return Outcome(None, CHANGED)
 
 
@@ -172,8 +169,7 @@ def _status(
 
 
 def quota_status(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     year: int,
     as_of: date | None = None,
     grades_on_books: Mapping[str, int] | None = None,
@@ -181,8 +177,8 @@ def quota_status(
     """The year's quota and 团青比 as the records stand now, or as they stood on `as_of`
     (an archive of a past period: admissions and steps up to that day, and the members
     on the books then by grade, `grades_on_books`, from the archive's own roster)."""
-    with store.transaction() as session:
-        return _status(session, active_profile(session, profiles), year, as_of, grades_on_books)
+    session = ctx.session
+    return _status(session, ctx.profile, year, as_of, grades_on_books)
 
 
 @dataclass(frozen=True)
@@ -205,8 +201,7 @@ class RankingRow:
 
 
 def ranking(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     points_stage: int,
     grade: str | None = None,
     class_name: str | None = None,
@@ -215,64 +210,64 @@ def ranking(
     """Applicants competing for the next step, by approved points of `points_stage`
     (1: applicants for activist, 2: activists for candidate), best first. For stage 2
     the places left in the year's quota mark who fits; points never decide alone."""
-    year = year or clock.today().year
+    year = year or ctx.today.year
     wanted = Stage.APPLICANT if points_stage == 1 else Stage.ACTIVIST
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        chosen = select(Applicant.id).where(Applicant.voided.is_(False))
-        if grade:
-            chosen = chosen.where(Applicant.grade == grade)
-        if class_name:
-            chosen = chosen.where(Applicant.class_name == class_name)
-        people = list(
-            session.execute(
-                select(Applicant.id, Applicant.name, Applicant.grade, Applicant.class_name).where(
-                    Applicant.id.in_(chosen)
-                )
+    session = ctx.session
+    profile = ctx.profile
+    chosen = select(Applicant.id).where(Applicant.voided.is_(False))
+    if grade:
+        chosen = chosen.where(Applicant.grade == grade)
+    if class_name:
+        chosen = chosen.where(Applicant.class_name == class_name)
+    people = list(
+        session.execute(
+            select(Applicant.id, Applicant.name, Applicant.grade, Applicant.class_name).where(
+                Applicant.id.in_(chosen)
             )
         )
-        events: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-        steps = select(StageEvent.applicant_id, StageEvent.step, StageEvent.details)
-        for applicant_id, step, details in session.execute(
-            steps.where(StageEvent.applicant_id.in_(chosen)).order_by(StageEvent.on, StageEvent.id)
-        ):
-            events[applicant_id].append((step, details))
-        points = balances(session, profile, chosen)
-        gates = {g for _, g in profile.points.gates()}
-        threshold = round(profile.points.scheme.stage(points_stage).qualifying * 10)
-        places = _status(session, profile, year, None, None).left if points_stage == 2 else None
-        scored = []
-        for p in people:
-            mine = events.get(p.id, [])
-            stage = stage_of(mine)
-            if stage is not wanted:
-                continue
-            balance = points.get(p.id, Balance())
-            confirmed = {details.get("gate") for step, details in mine if step == Step.GATE}
-            scored.append(
-                (balance.stages.get(points_stage, 0), p, stage, balance, len(gates - confirmed))
+    )
+    events: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    steps = select(StageEvent.applicant_id, StageEvent.step, StageEvent.details)
+    for applicant_id, step, details in session.execute(
+        steps.where(StageEvent.applicant_id.in_(chosen)).order_by(StageEvent.on, StageEvent.id)
+    ):
+        events[applicant_id].append((step, details))
+    points = balances(session, profile, chosen)
+    gates = {g for _, g in profile.points.gates()}
+    threshold = round(profile.points.scheme.stage(points_stage).qualifying * 10)
+    places = _status(session, profile, year, None, None).left if points_stage == 2 else None
+    scored = []
+    for p in people:
+        mine = events.get(p.id, [])
+        stage = stage_of(mine)
+        if stage is not wanted:
+            continue
+        balance = points.get(p.id, Balance())
+        confirmed = {details.get("gate") for step, details in mine if step == Step.GATE}
+        scored.append(
+            (balance.stages.get(points_stage, 0), p, stage, balance, len(gates - confirmed))
+        )
+    scored.sort(key=lambda s: (-s[0], s[1].name))
+    rows, placed = [], 0
+    for index, (value, p, stage, balance, missing) in enumerate(scored, 1):
+        eligible = value >= threshold and not balance.vetoed_by
+        within = None
+        if places is not None:
+            within = eligible and placed < places
+            placed += int(within)
+        rows.append(
+            RankingRow(
+                index,
+                p.id,
+                p.name,
+                p.grade,
+                p.class_name,
+                stage,
+                value,
+                value >= threshold,
+                missing,
+                bool(balance.vetoed_by),
+                within,
             )
-        scored.sort(key=lambda s: (-s[0], s[1].name))
-        rows, placed = [], 0
-        for index, (value, p, stage, balance, missing) in enumerate(scored, 1):
-            eligible = value >= threshold and not balance.vetoed_by
-            within = None
-            if places is not None:
-                within = eligible and placed < places
-                placed += int(within)
-            rows.append(
-                RankingRow(
-                    index,
-                    p.id,
-                    p.name,
-                    p.grade,
-                    p.class_name,
-                    stage,
-                    value,
-                    value >= threshold,
-                    missing,
-                    bool(balance.vetoed_by),
-                    within,
-                )
-            )
-        return rows
+        )
+    return rows

@@ -18,7 +18,7 @@ from qzdesk.services.archive.snapshot import Organisation, PointsAccount, Rating
 from qzdesk.services.committee import appraisal
 from qzdesk.services.committee.cadres import analysis as cadre_analysis
 from qzdesk.services.committee.coverage import coverage
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dues import book as dues_book
 from qzdesk.services.dues import money as dues_money
 from qzdesk.services.meetings import evaluation, minutes, plan, terms
@@ -46,21 +46,19 @@ def _known(day: date | None, as_of: date) -> date | None:
 def take_snapshot(ctx: Context, period: Period) -> Snapshot:
     """The period's records as they stood at the end of `period.as_of(today)`: nothing
     recorded, held, signed or approved later is in it."""
-    store, profiles = ctx.store, dict(ctx.profiles)
+
     as_of = period.as_of(ctx.today)
     start_at, end_at = period.bounds(ctx.now)
     year = period.end.year
-    general = overview(store, profiles, as_of)
-    info = branch_key.key_info(store)
-    elections = terms.archive_section(store, as_of)
-    section = applicants.archive_section(store, profiles, as_of)
+    general = overview(ctx, as_of)
+    info = branch_key.key_info(ctx.store)
+    elections = terms.archive_section(ctx, as_of)
+    section = applicants.archive_section(ctx, as_of)
     stages = {a["id"]: Stage(a["stage"]) for a in section}
-    views, names, _ = minutes.minutes_between(store, profiles, period.start, as_of)
-    received = received_in(store, period.code)
-    roster = tuple(records.roster_on(store, as_of))
-    scheme, rated = (
-        ratings(store, profiles, year, as_of=as_of) if period.end.month == 12 else (None, [])
-    )
+    views, names, _ = minutes.minutes_between(ctx, period.start, as_of)
+    received = received_in(ctx, period.code)
+    roster = tuple(records.roster_on(ctx, as_of))
+    scheme, rated = ratings(ctx, year, as_of=as_of) if period.end.month == 12 else (None, [])
     return Snapshot(
         period=period,
         as_of=as_of,
@@ -73,8 +71,8 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
             profile=general.profile,
             fingerprint=info.fingerprint if info else "",
         ),
-        previous_archive_id=register.previous_archive(store, period),
-        branches=tuple(orgs_on(store, as_of)),
+        previous_archive_id=register.previous_archive(ctx, period),
+        branches=tuple(orgs_on(ctx, as_of)),
         roster=roster,
         applicants=tuple(section),
         points=tuple(
@@ -83,18 +81,17 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
                 person.name,
                 f"{person.grade or ''}{person.class_name or ''}",
                 stages.get(person.id, person.stage),
-                ledger.balance_of(store, profiles, person.id, as_of=as_of),
-                tuple(ledger.entries_of(store, profiles, person.id, as_of)),
+                ledger.balance_of(ctx, person.id, as_of=as_of),
+                tuple(ledger.entries_of(ctx, person.id, as_of)),
             )
-            for person in applicants.applicants(store, profiles)
+            for person in applicants.applicants(ctx)
             if person.id in stages
         ),
-        ledger=ledger.recorded_between(store, start_at, end_at),
-        anchors={"start": ledger.anchors(store, start_at), "end": ledger.anchors(store, end_at)},
-        steps=tuple(applicants.steps_between(store, ADMISSION_STEPS, period.start, as_of)),
+        ledger=ledger.recorded_between(ctx, start_at, end_at),
+        anchors={"start": ledger.anchors(ctx, start_at), "end": ledger.anchors(ctx, end_at)},
+        steps=tuple(applicants.steps_between(ctx, ADMISSION_STEPS, period.start, as_of)),
         quota=quotas.quota_status(
-            store,
-            profiles,
+            ctx,
             year,
             as_of,
             Counter(e.draft.grade for e in roster if e.left_on is None and e.draft.grade),
@@ -102,21 +99,21 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
         publicities=tuple(
             sorted(
                 # A notice prepared ahead is printed before it is posted: by its days.
-                (r for r in publicity.publicities(store) if period.contains(r.starts_on)),
+                (r for r in publicity.publicities(ctx) if period.contains(r.starts_on)),
                 key=lambda r: (r.starts_on, r.id),
             )
         ),
-        plan=tuple(plan.plan_between(store, period.start, period.end)),
+        plan=tuple(plan.plan_between(ctx, period.start, period.end)),
         minutes=tuple(views),
-        meetings=tuple(minutes.archive_section(store, period.start, as_of)),
+        meetings=tuple(minutes.archive_section(ctx, period.start, as_of)),
         member_names=names,
-        compliance=tuple(compliance(store, profiles, year, as_of=as_of, since=period.start)),
+        compliance=tuple(compliance(ctx, year, as_of=as_of, since=period.start)),
         rating=Rating(scheme, tuple(rated)) if scheme is not None else None,
         evaluations=_evaluations(ctx, period, as_of),
         registrations=_registrations(ctx, period, as_of),
         terms=tuple(elections),
         received=tuple(received),
-        received_rows=tuple(summary(store, profiles, period.code)),
+        received_rows=tuple(summary(ctx, period.code)),
         dues=dues_book.figures(ctx, period.start, as_of),
         money=dues_money.account(ctx, period.start, as_of),
         transfers=tuple(transfer_book.transfers_between(ctx, period.start, as_of)),
@@ -126,7 +123,7 @@ def take_snapshot(ctx: Context, period: Period) -> Snapshot:
             sorted(
                 {
                     r.org_name
-                    for r in registry.registrations(store)
+                    for r in registry.registrations(ctx)
                     if r.ended_on is None or r.ended_on >= period.start
                 }
                 - {r["org"] for r in received}
@@ -140,8 +137,8 @@ def _evaluations(ctx: Context, period: Period, as_of: date) -> tuple[EvaluationV
     December 评议 is approved in January): an approval after the day is not known yet."""
     year = period.end.year
     found = [
-        *evaluation.evaluations_of_year(ctx.store, dict(ctx.profiles), year - 1),
-        *evaluation.evaluations_of_year(ctx.store, dict(ctx.profiles), year),
+        *evaluation.evaluations_of_year(ctx, year - 1),
+        *evaluation.evaluations_of_year(ctx, year),
     ]
     return tuple(
         replace(v, approved_on=_known(v.approved_on, as_of))
@@ -156,8 +153,8 @@ def _registrations(ctx: Context, period: Period, as_of: date) -> tuple[Registrat
     deferral's 复查 day is set when it is recorded: known with it)."""
     year = period.end.year
     found = [
-        *evaluation.registrations_of_year(ctx.store, year - 1),
-        *evaluation.registrations_of_year(ctx.store, year),
+        *evaluation.registrations_of_year(ctx, year - 1),
+        *evaluation.registrations_of_year(ctx, year),
     ]
     return tuple(r for r in found if r.on <= as_of and (r.year == year or period.start <= r.on))
 

@@ -15,7 +15,7 @@ from qzdesk.models import Appraisal, CadreFile
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome
 from qzdesk.services.committee.cadres import CHANGED, ENTITY, cadre_rows, set_file
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation.rules import CommitteeRules
 from qzdesk.services.periods import instant_text, parse_period

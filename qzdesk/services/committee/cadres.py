@@ -16,7 +16,7 @@ from sqlalchemy import select
 from qzdesk.models import CadreFile, CadreTraining, FallNote, Receipt
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation.orgs import counts_as_branch
 from qzdesk.services.periods import Period, instant_text, parse_period

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from qzdesk.models import UnitEvent
 from qzdesk.services.committee.register import UnitState, units_on
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
-from qzdesk.services.desk import Context
 from qzdesk.services.periods import Period
 from qzdesk.services.receiving.facts import OrgFacts, facts_as_of
 from qzdesk.vocabulary import UNKNOWN, Sector, UnitChange

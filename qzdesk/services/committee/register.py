@@ -15,7 +15,7 @@ from sqlalchemy import select
 from qzdesk.models import Unit, UnitCheck, UnitEvent
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.periods import instant_text

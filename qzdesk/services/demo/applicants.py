@@ -10,9 +10,8 @@ from qzdesk.services.admission.applicants import ApplicantDraft
 from qzdesk.services.admission.stages import Step
 from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.demo.people import PeopleMaker, stream
+from qzdesk.services.desk import Desk
 from qzdesk.services.members import records
-from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.storage.store import Store
 
 REVIEWERS = "王建国（校长）、李文静、赵敏"
 STAGE1 = [("ideology_course", "A"), ("academic", "B"), ("conduct", "A"), ("class_post", None)]
@@ -24,13 +23,11 @@ STAGE2 = [
 ]
 
 
-def build_admission_demo(
-    store: Store, profiles: dict[str, RuleProfile], today: date, seed: int = 1
-) -> None:
+def build_admission_demo(desk: Desk, today: date, seed: int = 1) -> None:
     maker = PeopleMaker(seed=stream(7, seed))
-    branch = dict((name, i) for i, name in records.open_branches(store))["初三（2）班团支部"]
-    mentors = [r.id for r in records.roster(store) if r.status.value == "active"][:3]
-    profile = profiles["qinzhou-2024"]
+    branch = dict((name, i) for i, name in desk.read(records.open_branches))["初三（2）班团支部"]
+    mentors = [r.id for r in desk.read(records.roster) if r.status.value == "active"][:3]
+    profile = dict(desk.profiles)["qinzhou-2024"]
 
     def ago(days: int) -> date:
         return today - timedelta(days=days)
@@ -46,25 +43,23 @@ def build_admission_demo(
             class_name="2班",
             recommended_by="pioneer" if index == 1 else "member",
         )
-        return applicants.add_applicant(store, profiles, draft, branch, ago(200), today).value.id
+        return desk.write(applicants.add_applicant, draft, branch, ago(200), today).value.id
 
     # Recorded on the day they happened, as a secretary keeps the book: each quarter's
     # archive then carries its own stretch of the chains.
     def points(applicant_id: int, items: list[tuple[str, str | None]], on: date) -> list[int]:
         with running_on(FixedClock.on(on)):
             return [
-                ledger.post_entry(
-                    store, profiles, applicant_id, item, on, grade, today=today
-                ).value.id
+                desk.write(ledger.post_entry, applicant_id, item, on, grade, today=today).value.id
                 for item, grade in items
             ]
 
     def review(entries: list[int], on: date) -> None:
         with running_on(FixedClock.on(on)):
-            ledger.review_entries(store, entries, "approved", on, REVIEWERS, today=today)
+            desk.write(ledger.review_entries, entries, "approved", on, REVIEWERS, today=today)
 
     def step(applicant_id: int, which: Step, on: date, **details: object) -> None:
-        applicants.record_step(store, profiles, applicant_id, which, on, details, today=today)
+        desk.write(applicants.record_step, applicant_id, which, on, details, today=today)
 
     people = [applicant(i) for i in range(7)]
     reviewed: list[int] = []
@@ -74,8 +69,8 @@ def build_admission_demo(
     review(reviewed, ago(190))
     for a in people[:3]:
         step(a, Step.ACTIVIST, ago(180), meeting="支委会讨论通过")
-    publicity.create_publicity(
-        store, profiles, "activist", people[:3], ago(178), "团委 李文静 0938-8211234"
+    desk.write(
+        publicity.create_publicity, "activist", people[:3], ago(178), "团委 李文静 0938-8211234"
     )
     second: list[int] = []
     for number, a in enumerate(people[:3]):
@@ -88,11 +83,13 @@ def build_admission_demo(
         second += points(a, STAGE2, ago(10))
     review(second, ago(8))
     step(people[0], Step.CANDIDATE, ago(5), meeting="支委会讨论通过")
-    publicity.create_publicity(store, profiles, "candidate", [people[0]], ago(2), "团委 李文静")
+    desk.write(publicity.create_publicity, "candidate", [people[0]], ago(2), "团委 李文静")
     # Waiting for the leadership group's next sitting.
     for a in people[4:]:
         step(a, Step.TALK, ago(30), by="李文静")
         points(a, STAGE1[:3], ago(3))
-    quotas.set_quota(store, today.year, 12)
-    quotas.set_grade_students(store, today.year, "初三", 260)
-    number_blocks.add_block(store, today.year, f"{today.year}62050001", f"{today.year}62050050")
+    desk.write(quotas.set_quota, today.year, 12)
+    desk.write(quotas.set_grade_students, today.year, "初三", 260)
+    desk.write(
+        number_blocks.add_block, today.year, f"{today.year}62050001", f"{today.year}62050050"
+    )

@@ -14,10 +14,9 @@ from qzdesk.services.desk import Desk
 from qzdesk.services.members import records
 from qzdesk.services.members.validation import MemberDraft, check_member
 from qzdesk.services.organisation import orgs
-from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID, RuleProfile
+from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.setup import SetupRequest, initialise
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import DuesCategory, MemberStatus, OrgKind, PoliticalStatus, Sector
 
 DEMO_PASSWORD = "qzdemo"
@@ -57,8 +56,7 @@ def demo_request(today: date, history: bool = True, org_name: str = DEMO_ORG) ->
 
 
 def build_demo(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    desk: Desk,
     today: date,
     members: int | None = None,
     history: bool = True,
@@ -69,23 +67,26 @@ def build_demo(
     class's branch that was closed, as every school has, and (with `history`) two years of
     its organisational life. With `members`, that many members spread over as many class
     branches as they need (about 40 each)."""
-    root = initialise(store, demo_request(today, history, org_name or DEMO_ORG), profiles).value.org
-    graduated = orgs.add_branch(
-        store, root.id, f"{today.year - 1}届初三（4）班团支部", date(today.year - 3, 9, 1)
+    root = desk.write(initialise, demo_request(today, history, org_name or DEMO_ORG)).value.org
+    graduated = desk.write(
+        orgs.add_branch,
+        root.id,
+        f"{today.year - 1}届初三（4）班团支部",
+        date(today.year - 3, 9, 1),
     ).value
-    orgs.close_org(
-        store, graduated.id, date(today.year - 1, 7, 5), "学生毕业，团员组织关系已全部转出"
+    desk.write(
+        orgs.close_org, graduated.id, date(today.year - 1, 7, 5), "学生毕业，团员组织关系已全部转出"
     )
-    _add_members(store, root, profiles, today, members, seed)
+    _add_members(desk, root, today, members, seed)
     if members is None:
         if history:
-            build_history(store, profiles, today, demo_seed=seed)
-        build_admission_demo(store, profiles, today, seed)
-        build_meetings_demo(store, profiles, today)
+            build_history(desk, today, demo_seed=seed)
+        build_admission_demo(desk, today, seed)
+        build_meetings_demo(desk, today)
         behind = {"初三（3）班团支部"}
-        build_dues_demo(Desk(store, profiles), today, DuesCategory.STUDENT, behind, seed)
+        build_dues_demo(desk, today, DuesCategory.STUDENT, behind, seed)
         if history:
-            build_party_demo(Desk(store, profiles), today, "教职工团支部")
+            build_party_demo(desk, today, "教职工团支部")
     return root
 
 
@@ -93,16 +94,15 @@ PER_CLASS = 40
 
 
 def _add_members(
-    store: Store,
+    desk: Desk,
     root: orgs.OrgInfo,
-    profiles: dict[str, RuleProfile],
     today: date,
     total: int | None,
     seed: int = 1,
 ) -> None:
     maker = PeopleMaker(seed=2023 + seed)  # seed 1: the people the demo has always had
     school = root.name.removesuffix("（演示）").removesuffix("团委")
-    branches = {b.name: b.id for b in orgs.list_orgs(store) if b.is_open and b.parent_id}
+    branches = {b.name: b.id for b in desk.read(orgs.list_orgs) if b.is_open and b.parent_id}
     items: list[tuple[MemberDraft, int]] = []
     if total is None:
         plan = [
@@ -117,8 +117,8 @@ def _add_members(
             grade = ("初三", "初二")[index % 2]
             name = f"{grade}（{index // 2 + 1}）班团支部"
             if name not in branches:
-                branches[name] = orgs.add_branch(
-                    store, root.id, name, date(today.year, 9, 1)
+                branches[name] = desk.write(
+                    orgs.add_branch, root.id, name, date(today.year, 9, 1)
                 ).value.id
             plan.append(
                 (name, grade, f"{index // 2 + 1}班", min(PER_CLASS, total - index * PER_CLASS))
@@ -135,31 +135,31 @@ def _add_members(
         items[-2][0].party_joined_on = date(today.year - 2, 7, 1)
         items[-3][0].league_post = "书记"
         items[-3][0].post_since = date(today.year - 1, 9, 1)
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
+    with desk.store.transaction() as session:
+        profile = active_profile(session, dict(desk.profiles))
         checked = []
         for draft, branch_id in items:
             result = check_member(draft, profile, today)
             if result.errors:
                 raise AssertionError(f"demo member invalid: {[p.text for p in result.errors]}")
             checked.append((result.draft, branch_id))
-        ids = records.insert_many(session, store.actor, checked, "added", today)
+        ids = records.insert_many(session, desk.store.actor, checked, "added", today)
     if total is None:
         # Dated relative to today (never ahead of it, never before joining), so the demo
         # builds on any day of the year.
         def recently(index: int, days: int) -> date:
             return max(today - timedelta(days=days), checked[index][0].joined_on or today)
 
-        records.leave(
-            store,
+        desk.write(
+            records.leave,
             ids[-1],
             MemberStatus.AGED_OUT,
             recently(-1, 60),
             "年满 28 周岁，无团内职务",
             today=today,
         )
-        records.leave(
-            store,
+        desk.write(
+            records.leave,
             ids[0],
             MemberStatus.TRANSFERRED_OUT,
             recently(0, 20),

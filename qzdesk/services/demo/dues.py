@@ -11,8 +11,9 @@ import random
 from datetime import date
 
 from qzdesk.services.clock import FixedClock
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
-from qzdesk.services.desk import Context, Desk
+from qzdesk.services.desk import Desk
 from qzdesk.services.dues import book, money
 from qzdesk.services.dues.amounts import month_of, months_between, yuan_text
 from qzdesk.services.members import records
@@ -26,9 +27,8 @@ def build_dues_demo(
     `behind` stopped paying seven months ago."""
     chance = random.Random(seed)
     start = date(today.year - 1, 1, 1)
-    store, profiles = desk.store, desk.profiles
-    members = [r for r in records.roster(store) if r.status is MemberStatus.ACTIVE]
-    desk = Desk(store, profiles, FixedClock.on(start))
+    members = [r for r in desk.read(records.roster) if r.status is MemberStatus.ACTIVE]
+    desk = Desk(desk.store, dict(desk.profiles), FixedClock.on(start))
     for member in members:
         first = max(start, month_of(member.joined_on or start))
         desk.write(
@@ -41,13 +41,13 @@ def build_dues_demo(
         collected = end.replace(day=25)
         if collected > today:
             break
-        on_day = Desk(store, profiles, FixedClock.on(collected))
+        on_day = Desk(desk.store, dict(desk.profiles), FixedClock.on(collected))
         on_day.write(_collect, members, end, last_paid, chance)
         if end.month % 3 == 0:  # the committee's share passed up at each quarter's end
             on_day.write(_pass_up, f"QZTW-{end.year}-{end.month // 3:02d}")
     spent_on = date(today.year, 5, 10)
     if spent_on <= today:
-        Desk(store, profiles, FixedClock.on(spent_on)).write(_buy_study_materials)
+        Desk(desk.store, dict(desk.profiles), FixedClock.on(spent_on)).write(_buy_study_materials)
 
 
 def _pass_up(ctx: Context, receipt_no: str) -> None:

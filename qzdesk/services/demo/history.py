@@ -12,13 +12,12 @@ from qzdesk.services.admission.applicants import ApplicantDraft
 from qzdesk.services.admission.stages import Step
 from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.demo.people import PeopleMaker, stream
+from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import evaluation, minutes, plan
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft, Resolution
 from qzdesk.services.members import records
 from qzdesk.services.organisation import orgs
-from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
 
 # The share of required meetings each branch holds (the exemplary one holds them all).
@@ -44,17 +43,16 @@ TOPICS = {
 }
 
 
-def _on_books(store: Store, branch_id: int, day: date) -> list[tuple[int, str]]:
+def _on_books(desk: Desk, branch_id: int, day: date) -> list[tuple[int, str]]:
     return [
         (e.member_id, e.draft.name)
-        for e in records.roster_on(store, day)
+        for e in desk.read(records.roster_on, day)
         if e.branch_id == branch_id and e.left_on is None
     ]
 
 
 def _meeting(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    desk: Desk,
     branch_id: int,
     kind: MeetingKind,
     day: date,
@@ -85,14 +83,13 @@ def _meeting(
         attendance,
         [],
     )
-    meeting_id = minutes.create_minutes(store, branch_id, draft, day).value
-    minutes.sign_off(store, profiles, meeting_id, chair, recorder)
+    meeting_id = desk.write(minutes.create_minutes, branch_id, draft, day).value
+    desk.write(minutes.sign_off, meeting_id, chair, recorder)
     return meeting_id
 
 
 def build_history(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    desk: Desk,
     today: date,
     quality: dict[str, float] | None = None,
     seed: int = 0,
@@ -101,28 +98,27 @@ def build_history(
     """Last year whole and this year up to `today`: plans, and the meetings each branch
     held and signed (or missed) at its `quality` (the school's by default); the people it
     adds are the demo's own (`demo_seed`, see people.stream)."""
-    meetings_held(store, profiles, today, QUALITY if quality is None else quality, seed)
-    teachers = {name: i for i, name in records.open_branches(store)}["教职工团支部"]
-    evaluated(store, profiles, teachers, today.year - 1, today)
-    _young_colleague(store, profiles, teachers, today, demo_seed)
+    meetings_held(desk, today, QUALITY if quality is None else quality, seed)
+    teachers = {name: i for i, name in desk.read(records.open_branches)}["教职工团支部"]
+    evaluated(desk, teachers, today.year - 1, today)
+    _young_colleague(desk, teachers, today, demo_seed)
 
 
 def meetings_held(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    desk: Desk,
     today: date,
     quality: dict[str, float],
     seed: int = 0,
 ) -> None:
     """Plans for both years, and each branch's meetings held at its quality."""
     chance = random.Random(today.year * 1000 + today.timetuple().tm_yday + seed)
-    branches = {name: i for i, name in records.open_branches(store)}
-    formed = {o.id: o.created_on for o in orgs.list_orgs(store)}
+    branches = {name: i for i, name in desk.read(records.open_branches)}
+    formed = {o.id: o.created_on for o in desk.read(orgs.list_orgs)}
     first = date(today.year - 1, 1, 1)
     for year in (today.year - 1, today.year):
         with running_on(FixedClock.on(max(date(year, 1, 3), first))):
             if date(year, 1, 3) <= today:
-                plan.lay_out_year(store, profiles, year)
+                desk.write(plan.lay_out_year, year)
     for year in (today.year - 1, today.year):
         for kind, months, day_of_month in SCHEDULE:
             for month in months:
@@ -135,16 +131,14 @@ def meetings_held(
                         continue
                     if chance.random() >= share:
                         continue
-                    people = _on_books(store, branch_id, day)
+                    people = _on_books(desk, branch_id, day)
                     if len(people) < 2:
                         continue
                     with running_on(FixedClock.on(day)):
-                        _meeting(store, profiles, branch_id, kind, day, people)
+                        _meeting(desk, branch_id, kind, day, people)
 
 
-def _young_colleague(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int, today: date, demo_seed: int
-) -> None:
+def _young_colleague(desk: Desk, branch_id: int, today: date, demo_seed: int) -> None:
     """A young teacher who applied last spring: talked to then, a standard confirmed this
     year (no points yet, so not an activist)."""
     maker = PeopleMaker(seed=stream(11, demo_seed))
@@ -158,20 +152,19 @@ def _young_colleague(
         recommended_by="member",
     )
     with running_on(FixedClock.on(applied)):
-        applicant_id = applicants.add_applicant(
-            store, profiles, draft, branch_id, applied, applied
+        applicant_id = desk.write(
+            applicants.add_applicant, draft, branch_id, applied, applied
         ).value.id
     with running_on(FixedClock.on(talked)):
-        applicants.record_step(
-            store, profiles, applicant_id, Step.TALK, talked, {"by": "李文静"}, today=talked
+        desk.write(
+            applicants.record_step, applicant_id, Step.TALK, talked, {"by": "李文静"}, today=talked
         )
     confirmed = date(today.year, 1, 20)
     if confirmed < today:
-        gate = profiles["qinzhou-2024"].points.gates()[0][1]
+        gate = dict(desk.profiles)["qinzhou-2024"].points.gates()[0][1]
         with running_on(FixedClock.on(confirmed)):
-            applicants.record_step(
-                store,
-                profiles,
+            desk.write(
+                applicants.record_step,
                 applicant_id,
                 Step.GATE,
                 confirmed,
@@ -180,9 +173,7 @@ def _young_colleague(
             )
 
 
-def evaluated(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int, year: int, today: date
-) -> None:
+def evaluated(desk: Desk, branch_id: int, year: int, today: date) -> None:
     """The teachers' evaluation and registration at the end of `year`."""
     held, approved, registered = date(year, 12, 18), date(year, 12, 24), date(year, 12, 28)
     if registered >= today:
@@ -191,7 +182,7 @@ def evaluated(
     # Party members, who keep 团籍 without being evaluated.
     people = [
         (m.id, m.name)
-        for m in records.roster(store)
+        for m in desk.read(records.roster)
         if m.branch_id == branch_id
         and m.status is MemberStatus.ACTIVE
         and m.political_status is PoliticalStatus.LEAGUE
@@ -199,15 +190,15 @@ def evaluated(
     if not people:
         return
     with running_on(FixedClock.on(held)):
-        evaluation_id = evaluation.open_evaluation(
-            store, profiles, branch_id, year, held, len(people), held
+        evaluation_id = desk.write(
+            evaluation.open_evaluation, branch_id, year, held, len(people), held
         ).value
         grades = {
             m: (Grade.EXCELLENT if i == 0 else Grade.QUALIFIED, (len(people), 0, 0, 0), "")
             for i, (m, _) in enumerate(people)
         }
-        evaluation.propose_grades(store, profiles, evaluation_id, grades, held)
+        desk.write(evaluation.propose_grades, evaluation_id, grades, held)
     with running_on(FixedClock.on(approved)):
-        evaluation.approve(store, evaluation_id, approved)
+        desk.write(evaluation.approve, evaluation_id, approved)
     with running_on(FixedClock.on(registered)):
-        evaluation.register_branch(store, profiles, branch_id, year, registered)
+        desk.write(evaluation.register_branch, branch_id, year, registered)

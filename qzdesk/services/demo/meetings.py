@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from qzdesk.services.dates import add_months
+from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import minutes, terms
 from qzdesk.services.meetings.minutes import MeetingKind, MinutesDraft, Resolution
 from qzdesk.services.members import records
-from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.storage.store import Store
 
 
-def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: date) -> None:
-    branch = dict((name, i) for i, name in records.open_branches(store))["初三（1）班团支部"]
-    people = minutes.branch_members_on(store, branch)
+def build_meetings_demo(desk: Desk, today: date) -> None:
+    branch = dict((name, i) for i, name in desk.read(records.open_branches))["初三（1）班团支部"]
+    people = desk.read(minutes.branch_members_on, branch)
     chair, recorder = people[0][1], people[1][1]
     attendance = {m: ("present", "") for m, _ in people}
     attendance[people[-1][0]] = ("leave", "病假")
@@ -35,10 +34,10 @@ def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: d
         attendance,
         [],
     )
-    meeting_id = minutes.create_minutes(store, branch, signed, today).value
-    minutes.sign_off(store, profiles, meeting_id, chair, recorder)
+    meeting_id = desk.write(minutes.create_minutes, branch, signed, today).value
+    desk.write(minutes.sign_off, meeting_id, chair, recorder)
     others = [name for _, name in people[1:3]]
-    terms.record_election(store, profiles, branch, signed.held_on, chair, others, meeting_id, today)
+    desk.write(terms.record_election, branch, signed.held_on, chair, others, meeting_id, today)
     draft = MinutesDraft(
         MeetingKind.LEAGUE_DAY,
         today - timedelta(days=5),
@@ -49,11 +48,11 @@ def build_meetings_demo(store: Store, profiles: dict[str, RuleProfile], today: d
         agenda=["社区环境整治志愿服务"],
         attendance={m: ("present", "") for m, _ in people},
     )
-    minutes.create_minutes(store, branch, draft, today)
-    teachers = dict((name, i) for i, name in records.open_branches(store))["教职工团支部"]
-    staff = [m for m in records.roster(store) if m.branch_id == teachers]
+    desk.write(minutes.create_minutes, branch, draft, today)
+    teachers = dict((name, i) for i, name in desk.read(records.open_branches))["教职工团支部"]
+    staff = [m for m in desk.read(records.roster) if m.branch_id == teachers]
     # The one the roster names 书记 is the one elected: one fact, one source.
     secretary = next((m.name for m in staff if m.league_post == "书记"), staff[-1].name)
     others = [m.name for m in staff if m.name != secretary][:2]
     elected = add_months(today, -35)  # a three-year term, a month from its end
-    terms.record_election(store, profiles, teachers, elected, secretary, others, None, today)
+    desk.write(terms.record_election, teachers, elected, secretary, others, None, today)

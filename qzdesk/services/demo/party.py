@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from qzdesk.models import Member, Org
 from qzdesk.services.clock import FixedClock
-from qzdesk.services.desk import Context, Desk
+from qzdesk.services.context import Context
+from qzdesk.services.desk import Desk
 from qzdesk.services.party import recommend
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
 from qzdesk.vocabulary import MemberStatus, PoliticalStatus
@@ -23,10 +24,9 @@ def _on_books(ctx: Context, branch: str) -> int:
 def build_party_demo(desk: Desk, today: date, branch: str) -> None:
     """Two teachers of `branch` who applied to the Party two autumns ago; one through the
     whole round last spring, the other proposed this year (when this year has room)."""
-    store, profiles = desk.store, desk.profiles
 
     def on(day: date) -> Desk:
-        return Desk(store, profiles, FixedClock.on(day))
+        return Desk(desk.store, dict(desk.profiles), FixedClock.on(day))
 
     applied = date(today.year - 2, 10, 8)
     people = on(applied).read(_people_of, branch)

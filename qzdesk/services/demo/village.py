@@ -10,14 +10,14 @@ from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.dates import add_months
 from qzdesk.services.demo.history import evaluated, meetings_held
 from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import terms
 from qzdesk.services.members import records
 from qzdesk.services.members.validation import check_member
 from qzdesk.services.organisation import orgs
-from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID, RuleProfile
+from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
 from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.setup import SetupRequest, initialise
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
 
 DEMO_TOWN = "共青团天水市秦州区某镇委员会"
@@ -32,8 +32,7 @@ def occupations_in(sector: Sector) -> tuple[str, ...]:
 
 
 def build_branch_demo(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    desk: Desk,
     today: date,
     name: str,
     sector: Sector = Sector.VILLAGE,
@@ -65,19 +64,18 @@ def build_branch_demo(
     people[0].league_post = "书记"
     people[0].post_since = add_months(today, -20)
     request.secretary = people[0].name
-    root = initialise(store, request, profiles).value.org
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
+    root = desk.write(initialise, request).value.org
+    with desk.store.transaction() as session:
+        profile = active_profile(session, dict(desk.profiles))
         checked = [(check_member(p, profile, today).draft, root.id) for p in people]
-        records.insert_many(session, store.actor, checked, "added", today)
+        records.insert_many(session, desk.store.actor, checked, "added", today)
     quality = chance.choice((1.0, 0.85, 0.6, 0.3))
-    meetings_held(store, profiles, today, {name: quality}, seed)
+    meetings_held(desk, today, {name: quality}, seed)
     if quality >= 0.6:  # the weaker ones have no election on record
         elected = add_months(today, -20)
         with running_on(FixedClock.on(elected)):
-            terms.record_election(
-                store,
-                profiles,
+            desk.write(
+                terms.record_election,
                 root.id,
                 elected,
                 people[0].name,
@@ -86,5 +84,5 @@ def build_branch_demo(
                 elected,
             )
     if quality >= 0.85:
-        evaluated(store, profiles, root.id, today.year - 1, today)
+        evaluated(desk, root.id, today.year - 1, today)
     return root

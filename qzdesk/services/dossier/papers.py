@@ -15,7 +15,7 @@ from qzdesk.models import Attachment, Member, MemberPaper
 from qzdesk.services import audit
 from qzdesk.services.attachments import add_attachment, keep
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.periods import instant_text
@@ -120,7 +120,7 @@ def record_paper(
     member = get_row(ctx.session, Member, member_id, f"找不到编号为 {member_id} 的团员。")
     if scan is not None and not present:
         raise ValidationError("缺少的材料没有扫描件：请先确认材料在档。", "scan")
-    sha256 = add_attachment(ctx.store, scan, SCAN_MAX_MB).value.sha256 if scan else None
+    sha256 = add_attachment(ctx, scan, SCAN_MAX_MB).value.sha256 if scan else None
     _add(ctx, member.id, paper, present, sha256)
     ctx.session.flush()
     audit.record(

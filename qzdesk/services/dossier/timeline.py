@@ -25,7 +25,7 @@ from qzdesk.models import (
     StageEvent,
 )
 from qzdesk.services.admission.stages import Step
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.lookup import get_row
 from qzdesk.services.meetings.evaluation import Grade
 from qzdesk.services.party.steps import PartyAnswer, PartyStep

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from qzdesk.models import DuesBasis, DuesEntry, DuesMoney, Member, Org, Transfer
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
-from qzdesk.services.desk import Context
 from qzdesk.services.dues.amounts import fen, month_of, monthly_fen, months_between, yuan_text
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from qzdesk.models import DuesEntry, DuesMoney, Member, Org
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dues import book, money
 from qzdesk.vocabulary import DuesMoneyKind, MemberStatus
 

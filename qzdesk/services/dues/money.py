@@ -15,7 +15,7 @@ from sqlalchemy import select
 from qzdesk.models import DuesEntry, DuesMoney, Meeting
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dues.amounts import fen, yuan_text
 from qzdesk.services.dues.book import reversible
 from qzdesk.services.errors import ValidationError

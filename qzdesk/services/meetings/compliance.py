@@ -11,11 +11,8 @@ from enum import Enum
 from sqlalchemy import Integer, func, select
 
 from qzdesk.models import Meeting, Org
-from qzdesk.services import clock
+from qzdesk.services.context import Context
 from qzdesk.services.meetings.minutes import MeetingKind
-from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind
 
 QUARTERS = "一二三四"
@@ -177,8 +174,7 @@ def judged_months(year: int, today: date) -> int:
 
 
 def compliance(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     year: int,
     today: date | None = None,
     as_of: date | None = None,
@@ -190,34 +186,34 @@ def compliance(
     signature confirms what happened then.) With `since` (a quarter's or month's first
     day), 应开 and 已开 are of the span from it; a window's state still counts a meeting
     held in it before."""
-    ended = judged_months(year, as_of + timedelta(days=1) if as_of else today or clock.today())
+    ended = judged_months(year, as_of + timedelta(days=1) if as_of else today or ctx.today)
     # As of a day, no month after that day's has begun.
     begun = None if as_of is None else (12 if as_of.year > year else as_of.month)
     last_day = min(as_of, date(year, 12, 31)) if as_of else date(year, 12, 31)
     first = since.month if since and since.year == year else 1
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        # The branches that existed on the last day judged: not one set up later, nor
-        # one closed by then.
-        branches = list(
-            session.execute(
-                select(Org.id, Org.name, Org.created_on)
-                .where(
-                    Org.kind == OrgKind.BRANCH.value,
-                    Org.created_on <= last_day,
-                    (Org.closed_on.is_(None)) | (Org.closed_on > last_day),
-                )
-                .order_by(Org.position, Org.id)
+    session = ctx.session
+    profile = ctx.profile
+    # The branches that existed on the last day judged: not one set up later, nor
+    # one closed by then.
+    branches = list(
+        session.execute(
+            select(Org.id, Org.name, Org.created_on)
+            .where(
+                Org.kind == OrgKind.BRANCH.value,
+                Org.created_on <= last_day,
+                (Org.closed_on.is_(None)) | (Org.closed_on > last_day),
             )
+            .order_by(Org.position, Org.id)
         )
-        month = func.cast(func.strftime("%m", Meeting.held_on), Integer)
-        counts: dict[tuple[int, str, str], list[int]] = {}
-        for branch_id, kind, status, in_month, n in session.execute(
-            select(Meeting.branch_id, Meeting.kind, Meeting.status, month, func.count())
-            .where(Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= last_day)
-            .group_by(Meeting.branch_id, Meeting.kind, Meeting.status, month)
-        ):
-            counts.setdefault((branch_id, kind, status), [0] * 12)[in_month - 1] = n
+    )
+    month = func.cast(func.strftime("%m", Meeting.held_on), Integer)
+    counts: dict[tuple[int, str, str], list[int]] = {}
+    for branch_id, kind, status, in_month, n in session.execute(
+        select(Meeting.branch_id, Meeting.kind, Meeting.status, month, func.count())
+        .where(Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= last_day)
+        .group_by(Meeting.branch_id, Meeting.kind, Meeting.status, month)
+    ):
+        counts.setdefault((branch_id, kind, status), [0] * 12)[in_month - 1] = n
     cells = []
     for branch_id, name, created_on in branches:
         formed = created_on.month if created_on.year == year else 1

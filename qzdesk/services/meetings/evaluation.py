@@ -19,15 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import EvaluationEntry, EvaluationSession, Member, MemberEvent, Registration
-from qzdesk.services import audit, clock
+from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members.records import check_branch, on_books
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import Labeled, MemberStatus, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
@@ -83,58 +82,57 @@ def _evaluated_members(session: Session, branch_id: int) -> list[Member]:
 
 
 def open_evaluation(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     branch_id: int,
     year: int,
     held_on: date,
     present: int,
     today: date | None = None,
 ) -> Outcome[int]:
-    today = today or clock.today()
+    today = today or ctx.today
     if held_on > today or held_on.year != year:
         raise ValidationError(f"评议日期应在 {year} 年内且不晚于今天。", "held_on")
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        check_branch(session, branch_id)
-        people = _evaluated_members(session, branch_id)
-        if not people:
-            raise ValidationError("该团支部没有需要参加评议的团员（党员团员不参加评议）。")
-        if not 0 <= present <= len(people):
-            raise ValidationError(f"实到人数应在 0 到 {len(people)} 之间。", "present")
-        quorum = profile.meetings.evaluation_quorum
-        if not present > len(people) * quorum.value:
-            raise ValidationError(
-                f"到会 {present}/{len(people)} 人，未超过 {quorum.value:.0%}，评议不能进行。",
-                "present",
-            )
-        if session.scalar(
-            select(EvaluationSession.id).where(
-                EvaluationSession.branch_id == branch_id, EvaluationSession.year == year
-            )
-        ):
-            raise ValidationError(f"该团支部 {year} 年的评议已登记。")
-        row = EvaluationSession(
-            branch_id=branch_id,
-            year=year,
-            held_on=held_on,
-            expected=len(people),
-            present=present,
-            recorded_by=store.actor,
+    session = ctx.session
+    profile = ctx.profile
+    check_branch(session, branch_id)
+    people = _evaluated_members(session, branch_id)
+    if not people:
+        raise ValidationError("该团支部没有需要参加评议的团员（党员团员不参加评议）。")
+    if not 0 <= present <= len(people):
+        raise ValidationError(f"实到人数应在 0 到 {len(people)} 之间。", "present")
+    quorum = profile.meetings.evaluation_quorum
+    if not present > len(people) * quorum.value:
+        raise ValidationError(
+            f"到会 {present}/{len(people)} 人，未超过 {quorum.value:.0%}，评议不能进行。",
+            "present",
         )
-        session.add(row)
-        session.flush()
-        for member in people:
-            session.add(EvaluationEntry(session_id=row.id, member_id=member.id))
-        audit.record(
-            session,
-            store.actor,
-            "evaluation",
-            row.id,
-            "open",
-            after={"year": year, "expected": len(people), "present": present},
+    if session.scalar(
+        select(EvaluationSession.id).where(
+            EvaluationSession.branch_id == branch_id, EvaluationSession.year == year
         )
-        return Outcome(row.id, CHANGED)
+    ):
+        raise ValidationError(f"该团支部 {year} 年的评议已登记。")
+    row = EvaluationSession(
+        branch_id=branch_id,
+        year=year,
+        held_on=held_on,
+        expected=len(people),
+        present=present,
+        recorded_by=ctx.actor,
+    )
+    session.add(row)
+    session.flush()
+    for member in people:
+        session.add(EvaluationEntry(session_id=row.id, member_id=member.id))
+    audit.record(
+        session,
+        ctx.actor,
+        "evaluation",
+        row.id,
+        "open",
+        after={"year": year, "expected": len(people), "present": present},
+    )
+    return Outcome(row.id, CHANGED)
 
 
 def _session_row(session: Session, evaluation_id: int) -> EvaluationSession:
@@ -142,55 +140,54 @@ def _session_row(session: Session, evaluation_id: int) -> EvaluationSession:
 
 
 def propose_grades(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     evaluation_id: int,
     proposals: dict[int, tuple[Grade, tuple[int, int, int, int], str]],
     proposed_on: date,
 ) -> Outcome[None]:
     """The 支委会's proposal: per member the grade, the votes (优秀/合格/基本合格/不合格) and
     the self-assessment noted. Refused when 优秀 exceeds the cap."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        evaluation = _session_row(session, evaluation_id)
-        if evaluation.approved_on is not None:
-            raise ValidationError("评议结果已经上级团委批准，不能再修改。")
-        entries = {
-            e.member_id: e
-            for e in session.scalars(
-                select(EvaluationEntry).where(EvaluationEntry.session_id == evaluation_id)
-            )
-        }
-        if unknown := set(proposals) - set(entries):
-            raise ValidationError(f"编号为 {min(unknown)} 的团员不在本次评议名单中。")
-        cap = excellent_cap(profile, len(entries))
-        excellent = sum(1 for grade, _, _ in proposals.values() if grade is Grade.EXCELLENT)
-        if excellent > cap:
-            ratio = profile.membership.excellent_max_ratio.value
-            raise ValidationError(
-                f"“优秀”{excellent} 人，超过参评 {len(entries)} 人的 {ratio:.0%}（最多 {cap} 人）。"
-            )
-        for member_id, (grade, votes, text) in proposals.items():
-            if min(votes) < 0 or sum(votes) > evaluation.present:
-                raise ValidationError(f"票数应为非负数，合计不超过实到的 {evaluation.present} 人。")
-            entry = entries[member_id]
-            entry.grade = grade.value
-            (
-                entry.votes_excellent,
-                entry.votes_qualified,
-                entry.votes_basic,
-                entry.votes_unqualified,
-            ) = votes
-            entry.self_assessment = text.strip() or None
-        evaluation.proposed_on = proposed_on
-        audit.record(
-            session,
-            store.actor,
-            "evaluation",
-            evaluation_id,
-            "propose",
-            after={"excellent": excellent, "entries": len(proposals)},
+    session = ctx.session
+    profile = ctx.profile
+    evaluation = _session_row(session, evaluation_id)
+    if evaluation.approved_on is not None:
+        raise ValidationError("评议结果已经上级团委批准，不能再修改。")
+    entries = {
+        e.member_id: e
+        for e in session.scalars(
+            select(EvaluationEntry).where(EvaluationEntry.session_id == evaluation_id)
         )
+    }
+    if unknown := set(proposals) - set(entries):
+        raise ValidationError(f"编号为 {min(unknown)} 的团员不在本次评议名单中。")
+    cap = excellent_cap(profile, len(entries))
+    excellent = sum(1 for grade, _, _ in proposals.values() if grade is Grade.EXCELLENT)
+    if excellent > cap:
+        ratio = profile.membership.excellent_max_ratio.value
+        raise ValidationError(
+            f"“优秀”{excellent} 人，超过参评 {len(entries)} 人的 {ratio:.0%}（最多 {cap} 人）。"
+        )
+    for member_id, (grade, votes, text) in proposals.items():
+        if min(votes) < 0 or sum(votes) > evaluation.present:
+            raise ValidationError(f"票数应为非负数，合计不超过实到的 {evaluation.present} 人。")
+        entry = entries[member_id]
+        entry.grade = grade.value
+        (
+            entry.votes_excellent,
+            entry.votes_qualified,
+            entry.votes_basic,
+            entry.votes_unqualified,
+        ) = votes
+        entry.self_assessment = text.strip() or None
+    evaluation.proposed_on = proposed_on
+    audit.record(
+        session,
+        ctx.actor,
+        "evaluation",
+        evaluation_id,
+        "propose",
+        after={"excellent": excellent, "entries": len(proposals)},
+    )
     return Outcome(None, CHANGED)
 
 
@@ -198,75 +195,72 @@ def excellent_cap(profile: RuleProfile, evaluated: int) -> int:
     return math.floor(evaluated * profile.membership.excellent_max_ratio.value)
 
 
-def approve(store: Store, evaluation_id: int, approved_on: date) -> Outcome[None]:
-    with store.transaction() as session:
-        evaluation = _session_row(session, evaluation_id)
-        missing = session.scalar(
-            select(EvaluationEntry.id).where(
-                EvaluationEntry.session_id == evaluation_id, EvaluationEntry.grade.is_(None)
-            )
+def approve(ctx: Context, evaluation_id: int, approved_on: date) -> Outcome[None]:
+    session = ctx.session
+    evaluation = _session_row(session, evaluation_id)
+    missing = session.scalar(
+        select(EvaluationEntry.id).where(
+            EvaluationEntry.session_id == evaluation_id, EvaluationEntry.grade.is_(None)
         )
-        if evaluation.proposed_on is None or missing is not None:
-            raise ValidationError("支委会尚未为每名团员提出评议等次。")
-        if approved_on < evaluation.proposed_on:
-            raise ValidationError("批准日期不能早于支委会提出等次的日期。", "approved_on")
-        evaluation.approved_on = approved_on
-        audit.record(
-            session,
-            store.actor,
-            "evaluation",
-            evaluation_id,
-            "approve",
-            after={"on": approved_on.isoformat()},
-        )
+    )
+    if evaluation.proposed_on is None or missing is not None:
+        raise ValidationError("支委会尚未为每名团员提出评议等次。")
+    if approved_on < evaluation.proposed_on:
+        raise ValidationError("批准日期不能早于支委会提出等次的日期。", "approved_on")
+    evaluation.approved_on = approved_on
+    audit.record(
+        session,
+        ctx.actor,
+        "evaluation",
+        evaluation_id,
+        "approve",
+        after={"on": approved_on.isoformat()},
+    )
     return Outcome(None, CHANGED)
 
 
-def evaluation(
-    store: Store, profiles: dict[str, RuleProfile], evaluation_id: int
-) -> EvaluationView:
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        e = _session_row(session, evaluation_id)
-        rows = [
-            EvaluationRow(
-                entry.member_id,
-                name,
-                entry.self_assessment,
-                (
-                    entry.votes_excellent,
-                    entry.votes_qualified,
-                    entry.votes_basic,
-                    entry.votes_unqualified,
-                ),
-                Grade(entry.grade) if entry.grade else None,
-            )
-            for entry, name in session.execute(
-                select(EvaluationEntry, Member.name)
-                .join(Member, Member.id == EvaluationEntry.member_id)
-                .where(EvaluationEntry.session_id == evaluation_id)
-                .order_by(EvaluationEntry.member_id)
-            )
-        ]
-        quorate = e.present > e.expected * profile.meetings.evaluation_quorum.value
-        return EvaluationView(
-            e.id,
-            e.branch_id,
-            e.year,
-            e.held_on,
-            e.expected,
-            e.present,
-            quorate,
-            excellent_cap(profile, e.expected),
-            e.proposed_on,
-            e.approved_on,
-            rows,
+def evaluation(ctx: Context, evaluation_id: int) -> EvaluationView:
+    session = ctx.session
+    profile = ctx.profile
+    e = _session_row(session, evaluation_id)
+    rows = [
+        EvaluationRow(
+            entry.member_id,
+            name,
+            entry.self_assessment,
+            (
+                entry.votes_excellent,
+                entry.votes_qualified,
+                entry.votes_basic,
+                entry.votes_unqualified,
+            ),
+            Grade(entry.grade) if entry.grade else None,
         )
+        for entry, name in session.execute(
+            select(EvaluationEntry, Member.name)
+            .join(Member, Member.id == EvaluationEntry.member_id)
+            .where(EvaluationEntry.session_id == evaluation_id)
+            .order_by(EvaluationEntry.member_id)
+        )
+    ]
+    quorate = e.present > e.expected * profile.meetings.evaluation_quorum.value
+    return EvaluationView(
+        e.id,
+        e.branch_id,
+        e.year,
+        e.held_on,
+        e.expected,
+        e.present,
+        quorate,
+        excellent_cap(profile, e.expected),
+        e.proposed_on,
+        e.approved_on,
+        rows,
+    )
 
 
 def register(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     member_id: int,
     year: int,
     on: date,
@@ -275,19 +269,19 @@ def register(
 ) -> Outcome[str]:
     """Register a member for `year`: registered, or deferred (暂缓注册) when the year's
     approved grade is 不合格, with a follow-up date within the profile's months."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        member = session.get(Member, member_id)
-        if member is None or member.voided or member.status != MemberStatus.ACTIVE.value:
-            raise NotFound("只有在册团员才能注册。")
-        if session.scalar(
-            select(Registration.id).where(
-                Registration.member_id == member_id, Registration.year == year
-            )
-        ):
-            raise ValidationError(f"{member.name} {year} 年已注册。")
-        status = _register(session, profile, member, year, on, follow_up_on, note, store.actor)
-        return Outcome(status, CHANGED)
+    session = ctx.session
+    profile = ctx.profile
+    member = session.get(Member, member_id)
+    if member is None or member.voided or member.status != MemberStatus.ACTIVE.value:
+        raise NotFound("只有在册团员才能注册。")
+    if session.scalar(
+        select(Registration.id).where(
+            Registration.member_id == member_id, Registration.year == year
+        )
+    ):
+        raise ValidationError(f"{member.name} {year} 年已注册。")
+    status = _register(session, profile, member, year, on, follow_up_on, note, ctx.actor)
+    return Outcome(status, CHANGED)
 
 
 def _approved_grades(session: Session, year: int, member_ids: list[int]) -> dict[int, str]:
@@ -357,27 +351,27 @@ class RollEntry:
         return "已注册" if self.status == "registered" else "未注册"
 
 
-def registration_roll(store: Store, branch_id: int, year: int) -> list[RollEntry]:
+def registration_roll(ctx: Context, branch_id: int, year: int) -> list[RollEntry]:
     """Every member on the branch's books with this year's registration, if any."""
-    with store.transaction() as session:
-        found = {
-            r.member_id: r
-            for r in session.scalars(
-                select(Registration)
-                .join(Member, Member.id == Registration.member_id)
-                .where(Registration.year == year, Member.branch_id == branch_id)
-            )
-        }
-        return [
-            RollEntry(
-                m.id,
-                m.name,
-                m.political_status != PoliticalStatus.LEAGUE.value,
-                found[m.id].status if m.id in found else None,
-                found[m.id].follow_up_on if m.id in found else None,
-            )
-            for m in _branch_members(session, branch_id)
-        ]
+    session = ctx.session
+    found = {
+        r.member_id: r
+        for r in session.scalars(
+            select(Registration)
+            .join(Member, Member.id == Registration.member_id)
+            .where(Registration.year == year, Member.branch_id == branch_id)
+        )
+    }
+    return [
+        RollEntry(
+            m.id,
+            m.name,
+            m.political_status != PoliticalStatus.LEAGUE.value,
+            found[m.id].status if m.id in found else None,
+            found[m.id].follow_up_on if m.id in found else None,
+        )
+        for m in _branch_members(session, branch_id)
+    ]
 
 
 def _branch_members(session: Session, branch_id: int) -> list[Member]:
@@ -385,50 +379,49 @@ def _branch_members(session: Session, branch_id: int) -> list[Member]:
 
 
 def register_branch(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int, year: int, on: date
+    ctx: Context, branch_id: int, year: int, on: date
 ) -> Outcome[tuple[int, list[str]]]:
     """Register at once every member of the branch not yet registered for `year`, once the
     evaluation is approved; those graded 不合格 are left (named) for 暂缓注册 one by one,
     each with a follow-up date."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        check_branch(session, branch_id)
-        if _evaluated_members(session, branch_id) and not session.scalar(
-            select(EvaluationSession.id).where(
-                EvaluationSession.branch_id == branch_id,
-                EvaluationSession.year == year,
-                EvaluationSession.approved_on.is_not(None),
-            )
-        ):
-            raise ValidationError(
-                f"请先完成 {year} 年的团员教育评议并登记上级团委批准日期，再统一注册。"
-            )
-        people = _branch_members(session, branch_id)
-        done = set(
-            session.scalars(
-                select(Registration.member_id).where(
-                    Registration.year == year,
-                    Registration.member_id.in_([m.id for m in people]),
-                )
+    session = ctx.session
+    profile = ctx.profile
+    check_branch(session, branch_id)
+    if _evaluated_members(session, branch_id) and not session.scalar(
+        select(EvaluationSession.id).where(
+            EvaluationSession.branch_id == branch_id,
+            EvaluationSession.year == year,
+            EvaluationSession.approved_on.is_not(None),
+        )
+    ):
+        raise ValidationError(
+            f"请先完成 {year} 年的团员教育评议并登记上级团委批准日期，再统一注册。"
+        )
+    people = _branch_members(session, branch_id)
+    done = set(
+        session.scalars(
+            select(Registration.member_id).where(
+                Registration.year == year,
+                Registration.member_id.in_([m.id for m in people]),
             )
         )
-        grades = _approved_grades(session, year, [m.id for m in people])
-        registered, left = 0, []
-        for member in people:
-            if member.id in done:
-                continue
-            if grades.get(member.id) == Grade.UNQUALIFIED.value:
-                left.append(member.name)
-                continue
-            _register(session, profile, member, year, on, None, "", store.actor)
-            registered += 1
-        return Outcome((registered, left), CHANGED)
+    )
+    grades = _approved_grades(session, year, [m.id for m in people])
+    registered, left = 0, []
+    for member in people:
+        if member.id in done:
+            continue
+        if grades.get(member.id) == Grade.UNQUALIFIED.value:
+            left.append(member.name)
+            continue
+        _register(session, profile, member, year, on, None, "", ctx.actor)
+        registered += 1
+    return Outcome((registered, left), CHANGED)
 
 
-def deferral_window(store: Store, profiles: dict[str, RuleProfile], on: date) -> tuple[date, date]:
+def deferral_window(ctx: Context, on: date) -> tuple[date, date]:
     """The days a 暂缓注册 made on `on` may be reviewed on, from the profile."""
-    with store.transaction() as session:
-        return _deferral(active_profile(session, profiles), on)
+    return _deferral(ctx.profile, on)
 
 
 def _deferral(profile: RuleProfile, on: date) -> tuple[date, date]:
@@ -437,13 +430,11 @@ def _deferral(profile: RuleProfile, on: date) -> tuple[date, date]:
     return add_months(on, low), add_months(on, rules.registration_deferral_months_max.value)
 
 
-def evaluation_roll(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int
-) -> tuple[int, float]:
+def evaluation_roll(ctx: Context, branch_id: int) -> tuple[int, float]:
     """How many members an evaluation would count, and the share that must be present."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        return len(_evaluated_members(session, branch_id)), profile.meetings.evaluation_quorum.value
+    session = ctx.session
+    profile = ctx.profile
+    return len(_evaluated_members(session, branch_id)), profile.meetings.evaluation_quorum.value
 
 
 @dataclass(frozen=True)
@@ -454,59 +445,51 @@ class Overdue:
     void: bool  # beyond the profile's months: the member card is void
 
 
-def overdue_registrations(
-    store: Store, profiles: dict[str, RuleProfile], today: date
-) -> list[Overdue]:
+def overdue_registrations(ctx: Context, today: date) -> list[Overdue]:
     """Members on the books not registered for this year, the long overdue flagged void."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        void_after = profile.membership.registration_void_after_months.value
-        last: dict[int, date] = {}
-        for member_id, on in session.execute(
-            select(Registration.member_id, Registration.on).where(
-                Registration.status == "registered"
-            )
-        ):
-            last[member_id] = max(on, last.get(member_id, on))
-        this_year = set(
-            session.scalars(select(Registration.member_id).where(Registration.year == today.year))
-        )
-        # A member's history here starts when the record was entered (an import of a
-        # roster kept elsewhere): no registration before that is known, so none is missed.
-        entered = dict(
-            session.execute(
-                select(MemberEvent.member_id, func.min(MemberEvent.on)).group_by(
-                    MemberEvent.member_id
-                )
-            ).all()
-        )
-        found = []
-        for member_id, name, joined_on in session.execute(
-            select(Member.id, Member.name, Member.joined_on)
-            .where(Member.status == MemberStatus.ACTIVE.value, Member.voided.is_(False))
-            .order_by(Member.id)
-        ):
-            if member_id in this_year:
-                continue
-            known = [d for d in (joined_on, entered.get(member_id)) if d is not None]
-            since = last.get(member_id) or (max(known) if known else None)
-            late = since is not None and add_months(since, void_after) < today
-            found.append(Overdue(member_id, name, last.get(member_id), late))
-        return found
+    session = ctx.session
+    profile = ctx.profile
+    void_after = profile.membership.registration_void_after_months.value
+    last: dict[int, date] = {}
+    for member_id, on in session.execute(
+        select(Registration.member_id, Registration.on).where(Registration.status == "registered")
+    ):
+        last[member_id] = max(on, last.get(member_id, on))
+    this_year = set(
+        session.scalars(select(Registration.member_id).where(Registration.year == today.year))
+    )
+    # A member's history here starts when the record was entered (an import of a
+    # roster kept elsewhere): no registration before that is known, so none is missed.
+    entered = dict(
+        session.execute(
+            select(MemberEvent.member_id, func.min(MemberEvent.on)).group_by(MemberEvent.member_id)
+        ).all()
+    )
+    found = []
+    for member_id, name, joined_on in session.execute(
+        select(Member.id, Member.name, Member.joined_on)
+        .where(Member.status == MemberStatus.ACTIVE.value, Member.voided.is_(False))
+        .order_by(Member.id)
+    ):
+        if member_id in this_year:
+            continue
+        known = [d for d in (joined_on, entered.get(member_id)) if d is not None]
+        since = last.get(member_id) or (max(known) if known else None)
+        late = since is not None and add_months(since, void_after) < today
+        found.append(Overdue(member_id, name, last.get(member_id), late))
+    return found
 
 
-def evaluations_of_year(
-    store: Store, profiles: dict[str, RuleProfile], year: int
-) -> list[EvaluationView]:
-    with store.transaction() as session:
-        ids = list(
-            session.scalars(
-                select(EvaluationSession.id)
-                .where(EvaluationSession.year == year)
-                .order_by(EvaluationSession.branch_id)
-            )
+def evaluations_of_year(ctx: Context, year: int) -> list[EvaluationView]:
+    session = ctx.session
+    ids = list(
+        session.scalars(
+            select(EvaluationSession.id)
+            .where(EvaluationSession.year == year)
+            .order_by(EvaluationSession.branch_id)
         )
-    return [evaluation(store, profiles, i) for i in ids]
+    )
+    return [evaluation(ctx, i) for i in ids]
 
 
 @dataclass(frozen=True)
@@ -519,26 +502,24 @@ class RegistrationRow:
     follow_up_on: date | None
 
 
-def registrations_of_year(store: Store, year: int) -> list[RegistrationRow]:
-    with store.transaction() as session:
-        return [
-            RegistrationRow(r.member_id, name, r.year, r.status, r.on, r.follow_up_on)
-            for r, name in session.execute(
-                select(Registration, Member.name)
-                .join(Member, Member.id == Registration.member_id)
-                .where(Registration.year == year)
-                .order_by(Registration.member_id)
-            )
-        ]
-
-
-def evaluation_of(
-    store: Store, profiles: dict[str, RuleProfile], branch_id: int, year: int
-) -> EvaluationView | None:
-    with store.transaction() as session:
-        found = session.scalar(
-            select(EvaluationSession.id).where(
-                EvaluationSession.branch_id == branch_id, EvaluationSession.year == year
-            )
+def registrations_of_year(ctx: Context, year: int) -> list[RegistrationRow]:
+    session = ctx.session
+    return [
+        RegistrationRow(r.member_id, name, r.year, r.status, r.on, r.follow_up_on)
+        for r, name in session.execute(
+            select(Registration, Member.name)
+            .join(Member, Member.id == Registration.member_id)
+            .where(Registration.year == year)
+            .order_by(Registration.member_id)
         )
-    return None if found is None else evaluation(store, profiles, found)
+    ]
+
+
+def evaluation_of(ctx: Context, branch_id: int, year: int) -> EvaluationView | None:
+    session = ctx.session
+    found = session.scalar(
+        select(EvaluationSession.id).where(
+            EvaluationSession.branch_id == branch_id, EvaluationSession.year == year
+        )
+    )
+    return None if found is None else evaluation(ctx, found)

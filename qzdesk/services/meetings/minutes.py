@@ -34,13 +34,13 @@ from qzdesk.models import Meeting as MeetingRow
 from qzdesk.services import audit, clock
 from qzdesk.services.attachments import AttachmentRow, add_attachment
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members.records import check_branch, on_books
 from qzdesk.services.names import clean_name, tidy
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile, rules_in_force
-from qzdesk.services.storage.store import Store
+from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.vocabulary import Labeled
 
 CHANGED = frozenset({Topic.MEETINGS, Topic.AUDIT})
@@ -222,37 +222,37 @@ def _get(session: Session, meeting_id: int) -> MeetingRow:
 
 
 def create_minutes(
-    store: Store, branch_id: int, draft: MinutesDraft, today: date | None = None
+    ctx: Context, branch_id: int, draft: MinutesDraft, today: date | None = None
 ) -> Outcome[int]:
     """A draft of the minutes; its number counts this kind of meeting in the branch's year."""
-    draft = _check(draft, today or clock.today())
-    with store.transaction() as session:
-        check_branch(session, branch_id)
-        number = _next_number(session, branch_id, draft.kind.value, draft.held_on.year)
-        meeting = MeetingRow(
-            branch_id=branch_id,
-            number=number,
-            status="draft",
-            recorded_by=store.actor,
-            agenda=[],
-            speeches=[],
-            resolutions=[],
-            kind=draft.kind.value,
-            held_on=draft.held_on,
-            topic=draft.topic,
-        )
-        session.add(meeting)
-        session.flush()
-        _write(session, meeting, draft)
-        audit.record(
-            session,
-            store.actor,
-            "meeting",
-            meeting.id,
-            "create",
-            after={"kind": draft.kind.value, "held_on": draft.held_on.isoformat()},
-        )
-        return Outcome(meeting.id, CHANGED)
+    draft = _check(draft, today or ctx.today)
+    session = ctx.session
+    check_branch(session, branch_id)
+    number = _next_number(session, branch_id, draft.kind.value, draft.held_on.year)
+    meeting = MeetingRow(
+        branch_id=branch_id,
+        number=number,
+        status="draft",
+        recorded_by=ctx.actor,
+        agenda=[],
+        speeches=[],
+        resolutions=[],
+        kind=draft.kind.value,
+        held_on=draft.held_on,
+        topic=draft.topic,
+    )
+    session.add(meeting)
+    session.flush()
+    _write(session, meeting, draft)
+    audit.record(
+        session,
+        ctx.actor,
+        "meeting",
+        meeting.id,
+        "create",
+        after={"kind": draft.kind.value, "held_on": draft.held_on.isoformat()},
+    )
+    return Outcome(meeting.id, CHANGED)
 
 
 def _same_kind_in_year(branch_id: int, kind: str, year: int) -> tuple[Any, ...]:
@@ -286,49 +286,47 @@ def _leave_numbering(session: Session, meeting: MeetingRow, refusal: str) -> Non
 
 
 def save_minutes(
-    store: Store, meeting_id: int, draft: MinutesDraft, today: date | None = None
+    ctx: Context, meeting_id: int, draft: MinutesDraft, today: date | None = None
 ) -> Outcome[int]:
-    draft = _check(draft, today or clock.today())
-    with store.transaction() as session:
-        meeting = _get(session, meeting_id)
-        if meeting.status == "signed":
-            raise ValidationError("会议记录已签字确认，不能修改；如需更正请添加补充说明。")
-        if (meeting.kind, meeting.held_on.year) != (draft.kind.value, draft.held_on.year):
-            _leave_numbering(session, meeting, "这份草稿不能再改会议类型或年份（编号会断档）。")
-            meeting.number = _next_number(
-                session, meeting.branch_id, draft.kind.value, draft.held_on.year
-            )
-        _write(session, meeting, draft)
-        audit.record(session, store.actor, "meeting", meeting.id, "update")
-        return Outcome(meeting.id, CHANGED)
+    draft = _check(draft, today or ctx.today)
+    session = ctx.session
+    meeting = _get(session, meeting_id)
+    if meeting.status == "signed":
+        raise ValidationError("会议记录已签字确认，不能修改；如需更正请添加补充说明。")
+    if (meeting.kind, meeting.held_on.year) != (draft.kind.value, draft.held_on.year):
+        _leave_numbering(session, meeting, "这份草稿不能再改会议类型或年份（编号会断档）。")
+        meeting.number = _next_number(
+            session, meeting.branch_id, draft.kind.value, draft.held_on.year
+        )
+    _write(session, meeting, draft)
+    audit.record(session, ctx.actor, "meeting", meeting.id, "update")
+    return Outcome(meeting.id, CHANGED)
 
 
-def discard_draft(store: Store, meeting_id: int) -> Outcome[None]:
+def discard_draft(ctx: Context, meeting_id: int) -> Outcome[None]:
     """Delete draft minutes written by mistake. Refused for signed minutes, for a draft
     that holds an admission vote or an election, and where a later meeting of the same
     kind is signed (its number would leave a gap); later drafts move up one number. The
     audit log keeps the discarded content."""
-    with store.transaction() as session:
-        meeting = _get(session, meeting_id)
-        if meeting.status == "signed":
-            raise ValidationError("会议记录已签字确认，不能删除；如需更正请添加补充说明。")
-        voted = session.scalar(
-            select(func.count())
-            .select_from(StageEvent)
-            .where(func.json_extract(StageEvent.details, "$.meeting_id") == meeting.id)
-        )
-        if voted:
-            raise ValidationError("这份记录中有入团表决，已写入发展团员档案，不能删除。")
-        if session.scalar(select(Term.id).where(Term.meeting_id == meeting.id)):
-            raise ValidationError("这次支部大会已登记为换届选举的会议，请先作废该换届记录。")
-        _leave_numbering(
-            session, meeting, "删除这份草稿会使编号断档；请修改这份草稿的内容后继续使用。"
-        )
-        before = _content(session, meeting)
-        for table in (Attendance, Observer, MeetingAttachment):
-            session.execute(delete(table).where(table.meeting_id == meeting.id))
-        session.delete(meeting)
-        audit.record(session, store.actor, "meeting", meeting_id, "discard", before=before)
+    session = ctx.session
+    meeting = _get(session, meeting_id)
+    if meeting.status == "signed":
+        raise ValidationError("会议记录已签字确认，不能删除；如需更正请添加补充说明。")
+    voted = session.scalar(
+        select(func.count())
+        .select_from(StageEvent)
+        .where(func.json_extract(StageEvent.details, "$.meeting_id") == meeting.id)
+    )
+    if voted:
+        raise ValidationError("这份记录中有入团表决，已写入发展团员档案，不能删除。")
+    if session.scalar(select(Term.id).where(Term.meeting_id == meeting.id)):
+        raise ValidationError("这次支部大会已登记为换届选举的会议，请先作废该换届记录。")
+    _leave_numbering(session, meeting, "删除这份草稿会使编号断档；请修改这份草稿的内容后继续使用。")
+    before = _content(session, meeting)
+    for table in (Attendance, Observer, MeetingAttachment):
+        session.execute(delete(table).where(table.meeting_id == meeting.id))
+    session.delete(meeting)
+    audit.record(session, ctx.actor, "meeting", meeting_id, "discard", before=before)
     return Outcome(None, CHANGED)
 
 
@@ -394,57 +392,55 @@ def signature_problem(role: str, typed: str, expected: str | None) -> str | None
     return None
 
 
-def sign_off(
-    store: Store, profiles: dict[str, RuleProfile], meeting_id: int, chair: str, recorder: str
-) -> Outcome[str]:
+def sign_off(ctx: Context, meeting_id: int, chair: str, recorder: str) -> Outcome[str]:
     """Chair and recorder confirm the minutes: resolutions are judged against the quorum,
     the content is hashed and frozen. Returns the hash."""
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        meeting = _get(session, meeting_id)
-        if meeting.status == "signed":
-            raise ValidationError("会议记录已签字确认过。")
-        for role, typed, expected in (
-            ("chair", chair, meeting.chair),
-            ("recorder", recorder, meeting.recorder),
-        ):
-            problem = signature_problem(role, typed, expected)
-            if problem:
-                raise ValidationError(problem, role)
-        attendance = {
-            a.member_id: (a.status, a.reason or "")
-            for a in session.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id))
-        }
-        if not attendance:
-            raise ValidationError("请先从名册中选择参会团员并登记出席情况。", "attendance")
-        quorate = quorum_of(profile, MeetingKind(meeting.kind), attendance).ok
-        meeting.resolutions = [{**r, "valid": quorate} for r in meeting.resolutions]
-        session.flush()
-        digest = content_hash(_content(session, meeting))
-        meeting.content_hash = digest
-        meeting.signed_at = clock.now_utc().isoformat(timespec="seconds")
-        meeting.status = "signed"
-        audit.record(session, store.actor, "meeting", meeting.id, "sign", after={"hash": digest})
-        return Outcome(digest, CHANGED)
+    session = ctx.session
+    profile = ctx.profile
+    meeting = _get(session, meeting_id)
+    if meeting.status == "signed":
+        raise ValidationError("会议记录已签字确认过。")
+    for role, typed, expected in (
+        ("chair", chair, meeting.chair),
+        ("recorder", recorder, meeting.recorder),
+    ):
+        problem = signature_problem(role, typed, expected)
+        if problem:
+            raise ValidationError(problem, role)
+    attendance = {
+        a.member_id: (a.status, a.reason or "")
+        for a in session.scalars(select(Attendance).where(Attendance.meeting_id == meeting_id))
+    }
+    if not attendance:
+        raise ValidationError("请先从名册中选择参会团员并登记出席情况。", "attendance")
+    quorate = quorum_of(profile, MeetingKind(meeting.kind), attendance).ok
+    meeting.resolutions = [{**r, "valid": quorate} for r in meeting.resolutions]
+    session.flush()
+    digest = content_hash(_content(session, meeting))
+    meeting.content_hash = digest
+    meeting.signed_at = clock.now_utc().isoformat(timespec="seconds")
+    meeting.status = "signed"
+    audit.record(session, ctx.actor, "meeting", meeting.id, "sign", after={"hash": digest})
+    return Outcome(digest, CHANGED)
 
 
-def add_addendum(store: Store, meeting_id: int, text: str) -> Outcome[int]:
+def add_addendum(ctx: Context, meeting_id: int, text: str) -> Outcome[int]:
     if not text.strip():
         raise ValidationError("请填写补充说明的内容。", "text")
-    with store.transaction() as session:
-        meeting = _get(session, meeting_id)
-        if meeting.status != "signed":
-            raise ValidationError("会议记录尚未签字确认，可直接修改，无需补充说明。")
-        row = Addendum(
-            meeting_id=meeting_id,
-            text=text.strip(),
-            recorded_by=store.actor,
-            recorded_at=clock.now_utc().isoformat(timespec="seconds"),
-        )
-        session.add(row)
-        session.flush()
-        audit.record(session, store.actor, "meeting", meeting_id, "addendum", after={"id": row.id})
-        return Outcome(row.id, CHANGED)
+    session = ctx.session
+    meeting = _get(session, meeting_id)
+    if meeting.status != "signed":
+        raise ValidationError("会议记录尚未签字确认，可直接修改，无需补充说明。")
+    row = Addendum(
+        meeting_id=meeting_id,
+        text=text.strip(),
+        recorded_by=ctx.actor,
+        recorded_at=clock.now_utc().isoformat(timespec="seconds"),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, ctx.actor, "meeting", meeting_id, "addendum", after={"id": row.id})
+    return Outcome(row.id, CHANGED)
 
 
 @dataclass(frozen=True)
@@ -466,152 +462,150 @@ class MinutesView:
         return f"{self.draft.held_on.year}年第{self.number}次{self.draft.kind.label}"
 
 
-def minutes(store: Store, profiles: dict[str, RuleProfile], meeting_id: int) -> MinutesView:
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        m = _get(session, meeting_id)
-        attendance = {
-            a.member_id: (a.status, a.reason or "")
-            for a in session.scalars(select(Attendance).where(Attendance.meeting_id == m.id))
-        }
-        observers = [
-            (o.name, o.role or "")
-            for o in session.scalars(select(Observer).where(Observer.meeting_id == m.id))
-        ]
-        kind = MeetingKind(m.kind)
-        draft = MinutesDraft(
-            kind,
-            m.held_on,
-            m.topic,
-            m.starts_at or "",
-            m.ends_at or "",
-            m.place or "",
-            m.chair or "",
-            m.recorder or "",
-            list(m.agenda),
-            [(s["speaker"], s["points"]) for s in m.speeches],
-            [Resolution(**r) for r in m.resolutions],
-            attendance,
-            observers,
+def minutes(ctx: Context, meeting_id: int) -> MinutesView:
+    session = ctx.session
+    profile = ctx.profile
+    m = _get(session, meeting_id)
+    attendance = {
+        a.member_id: (a.status, a.reason or "")
+        for a in session.scalars(select(Attendance).where(Attendance.meeting_id == m.id))
+    }
+    observers = [
+        (o.name, o.role or "")
+        for o in session.scalars(select(Observer).where(Observer.meeting_id == m.id))
+    ]
+    kind = MeetingKind(m.kind)
+    draft = MinutesDraft(
+        kind,
+        m.held_on,
+        m.topic,
+        m.starts_at or "",
+        m.ends_at or "",
+        m.place or "",
+        m.chair or "",
+        m.recorder or "",
+        list(m.agenda),
+        [(s["speaker"], s["points"]) for s in m.speeches],
+        [Resolution(**r) for r in m.resolutions],
+        attendance,
+        observers,
+    )
+    addenda = [
+        (a.recorded_at, a.recorded_by, a.text)
+        for a in session.scalars(
+            select(Addendum).where(Addendum.meeting_id == m.id).order_by(Addendum.id)
         )
-        addenda = [
-            (a.recorded_at, a.recorded_by, a.text)
-            for a in session.scalars(
-                select(Addendum).where(Addendum.meeting_id == m.id).order_by(Addendum.id)
-            )
-        ]
-        intact = (
-            None if m.status != "signed" else content_hash(_content(session, m)) == m.content_hash
+    ]
+    intact = None if m.status != "signed" else content_hash(_content(session, m)) == m.content_hash
+    files = [
+        (AttachmentRow(a.sha256, a.file_name, a.kind, a.size), caption or "")
+        for a, caption in session.execute(
+            select(Attachment, MeetingAttachment.caption)
+            .join(MeetingAttachment, MeetingAttachment.sha256 == Attachment.sha256)
+            .where(MeetingAttachment.meeting_id == m.id)
+            .order_by(MeetingAttachment.id)
         )
-        files = [
-            (AttachmentRow(a.sha256, a.file_name, a.kind, a.size), caption or "")
-            for a, caption in session.execute(
-                select(Attachment, MeetingAttachment.caption)
-                .join(MeetingAttachment, MeetingAttachment.sha256 == Attachment.sha256)
-                .where(MeetingAttachment.meeting_id == m.id)
-                .order_by(MeetingAttachment.id)
-            )
-        ]
-        return MinutesView(
-            m.id,
-            m.branch_id,
-            m.number,
-            draft,
-            m.status,
-            m.signed_at,
-            m.content_hash,
-            quorum_of(profile, kind, attendance),
-            addenda,
-            intact,
-            files,
-        )
+    ]
+    return MinutesView(
+        m.id,
+        m.branch_id,
+        m.number,
+        draft,
+        m.status,
+        m.signed_at,
+        m.content_hash,
+        quorum_of(profile, kind, attendance),
+        addenda,
+        intact,
+        files,
+    )
 
 
-def branch_members_on(store: Store, branch_id: int) -> list[tuple[int, str]]:
+def branch_members_on(ctx: Context, branch_id: int) -> list[tuple[int, str]]:
     """The members attendance is chosen from: those of the branch on the books now, but
     not those 转出中 (counted on the books until the 回执, no longer expected at meetings)."""
     leaving = select(Transfer.member_id).where(
         Transfer.direction == "out", Transfer.state == "pending"
     )
-    with store.transaction() as session:
-        rows = session.execute(
-            select(Member.id, Member.name)
-            .where(on_books(branch_id), Member.id.not_in(leaving))
-            .order_by(Member.id)
-        )
-        return [(r[0], r[1]) for r in rows]
+    session = ctx.session
+    rows = session.execute(
+        select(Member.id, Member.name)
+        .where(on_books(branch_id), Member.id.not_in(leaving))
+        .order_by(Member.id)
+    )
+    return [(r[0], r[1]) for r in rows]
 
 
 def minutes_between(
-    store: Store, profiles: dict[str, RuleProfile], start: date, end: date
+    ctx: Context, start: date, end: date
 ) -> tuple[list[MinutesView], dict[int, str], dict[int, str]]:
     """The minutes held in [start, end] in date order, with member and branch names."""
-    with store.transaction() as session:
-        ids = list(
-            session.scalars(
-                select(MeetingRow.id)
-                .where(MeetingRow.held_on >= start, MeetingRow.held_on <= end)
-                .order_by(MeetingRow.held_on, MeetingRow.id)
-            )
-        )
-        names = {i: n for i, n in session.execute(select(Member.id, Member.name))}
-        branches = {i: n for i, n in session.execute(select(Org.id, Org.name))}
-    return [minutes(store, profiles, i) for i in ids], names, branches
-
-
-def archive_section(store: Store, start: date, end: date) -> list[dict[str, Any]]:
-    """The minutes held in [start, end] as plain data: the signed content exactly as
-    hashed (so a reader can recompute `content_hash`), the status and the addenda."""
-    with store.transaction() as session:
-        rows = session.scalars(
-            select(MeetingRow)
+    session = ctx.session
+    ids = list(
+        session.scalars(
+            select(MeetingRow.id)
             .where(MeetingRow.held_on >= start, MeetingRow.held_on <= end)
             .order_by(MeetingRow.held_on, MeetingRow.id)
         )
-        section = []
-        for m in rows:
-            addenda = session.scalars(
-                select(Addendum).where(Addendum.meeting_id == m.id).order_by(Addendum.id)
-            )
-            section.append(
-                {
-                    "content": _content(session, m),
-                    "status": m.status,
-                    "signed_at": m.signed_at,
-                    "content_hash": m.content_hash,
-                    "addenda": [
-                        {"text": a.text, "recorded_by": a.recorded_by, "recorded_at": a.recorded_at}
-                        for a in addenda
-                    ],
-                }
-            )
-        return section
+    )
+    names = {i: n for i, n in session.execute(select(Member.id, Member.name))}
+    branches = {i: n for i, n in session.execute(select(Org.id, Org.name))}
+    return [minutes(ctx, i) for i in ids], names, branches
+
+
+def archive_section(ctx: Context, start: date, end: date) -> list[dict[str, Any]]:
+    """The minutes held in [start, end] as plain data: the signed content exactly as
+    hashed (so a reader can recompute `content_hash`), the status and the addenda."""
+    session = ctx.session
+    rows = session.scalars(
+        select(MeetingRow)
+        .where(MeetingRow.held_on >= start, MeetingRow.held_on <= end)
+        .order_by(MeetingRow.held_on, MeetingRow.id)
+    )
+    section = []
+    for m in rows:
+        addenda = session.scalars(
+            select(Addendum).where(Addendum.meeting_id == m.id).order_by(Addendum.id)
+        )
+        section.append(
+            {
+                "content": _content(session, m),
+                "status": m.status,
+                "signed_at": m.signed_at,
+                "content_hash": m.content_hash,
+                "addenda": [
+                    {"text": a.text, "recorded_by": a.recorded_by, "recorded_at": a.recorded_at}
+                    for a in addenda
+                ],
+            }
+        )
+    return section
 
 
 def attach(
-    store: Store, profiles: dict[str, RuleProfile], meeting_id: int, source: Path, caption: str = ""
+    ctx: Context, meeting_id: int, source: Path, caption: str = ""
 ) -> Outcome[AttachmentRow]:
     """A sign-in sheet scan or a photo for draft minutes (PDF, JPEG or PNG, size-limited)."""
-    limit = rules_in_force(store, profiles).meetings.attachment_max_mb.value
-    with store.transaction() as session:
-        if _get(session, meeting_id).status == "signed":
-            raise ValidationError("会议记录已签字确认，不能再添加附件；如需补充请添加补充说明。")
-    row = add_attachment(store, source, limit).value
-    with store.transaction() as session:
-        exists = session.scalar(
-            select(MeetingAttachment).where(
-                MeetingAttachment.meeting_id == meeting_id, MeetingAttachment.sha256 == row.sha256
+    limit = rules_in_force(ctx).meetings.attachment_max_mb.value
+    session = ctx.session
+    if _get(session, meeting_id).status == "signed":
+        raise ValidationError("会议记录已签字确认，不能再添加附件；如需补充请添加补充说明。")
+    row = add_attachment(ctx, source, limit).value
+    session = ctx.session
+    exists = session.scalar(
+        select(MeetingAttachment).where(
+            MeetingAttachment.meeting_id == meeting_id, MeetingAttachment.sha256 == row.sha256
+        )
+    )
+    if exists is None:
+        session.add(
+            MeetingAttachment(
+                meeting_id=meeting_id, sha256=row.sha256, caption=tidy(caption) or None
             )
         )
-        if exists is None:
-            session.add(
-                MeetingAttachment(
-                    meeting_id=meeting_id, sha256=row.sha256, caption=tidy(caption) or None
-                )
-            )
-            audit.record(
-                session, store.actor, "meeting", meeting_id, "attach", after={"file": row.file_name}
-            )
+        audit.record(
+            session, ctx.actor, "meeting", meeting_id, "attach", after={"file": row.file_name}
+        )
     return Outcome(row, CHANGED)
 
 
@@ -629,50 +623,50 @@ class MeetingListRow:
     status: str
 
 
-def meetings_of_year(store: Store, year: int) -> list[MeetingListRow]:
+def meetings_of_year(ctx: Context, year: int) -> list[MeetingListRow]:
     in_year = (MeetingRow.held_on >= date(year, 1, 1), MeetingRow.held_on <= date(year, 12, 31))
-    with store.transaction() as session:
-        counts: dict[int, tuple[int, int]] = {}
-        for meeting_id, status, n in session.execute(
-            select(Attendance.meeting_id, Attendance.status, func.count())
-            .join(MeetingRow, MeetingRow.id == Attendance.meeting_id)
-            .where(*in_year)
-            .group_by(Attendance.meeting_id, Attendance.status)
-        ):
-            present, expected = counts.get(meeting_id, (0, 0))
-            counts[meeting_id] = (present + (n if status == "present" else 0), expected + n)
-        rows = session.execute(
-            select(MeetingRow, Org.name)
-            .join(Org, Org.id == MeetingRow.branch_id)
-            .where(*in_year)
-            .order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc())
+    session = ctx.session
+    counts: dict[int, tuple[int, int]] = {}
+    for meeting_id, status, n in session.execute(
+        select(Attendance.meeting_id, Attendance.status, func.count())
+        .join(MeetingRow, MeetingRow.id == Attendance.meeting_id)
+        .where(*in_year)
+        .group_by(Attendance.meeting_id, Attendance.status)
+    ):
+        present, expected = counts.get(meeting_id, (0, 0))
+        counts[meeting_id] = (present + (n if status == "present" else 0), expected + n)
+    rows = session.execute(
+        select(MeetingRow, Org.name)
+        .join(Org, Org.id == MeetingRow.branch_id)
+        .where(*in_year)
+        .order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc())
+    )
+    return [
+        MeetingListRow(
+            m.id,
+            m.branch_id,
+            name,
+            MeetingKind(m.kind),
+            m.number,
+            m.held_on,
+            m.topic,
+            *counts.get(m.id, (0, 0)),
+            m.status,
         )
-        return [
-            MeetingListRow(
-                m.id,
-                m.branch_id,
-                name,
-                MeetingKind(m.kind),
-                m.number,
-                m.held_on,
-                m.topic,
-                *counts.get(m.id, (0, 0)),
-                m.status,
-            )
-            for m, name in rows
-        ]
+        for m, name in rows
+    ]
 
 
 def assemblies(
-    store: Store, branch_id: int, drafts_only: bool = False
+    ctx: Context, branch_id: int, drafts_only: bool = False
 ) -> list[tuple[int, date, str]]:
     """The branch's 支部大会 records, newest first: drafts only for an admission vote to be
     written into, all of them for an election to name."""
-    with store.transaction() as session:
-        query = select(MeetingRow.id, MeetingRow.held_on, MeetingRow.topic).where(
-            MeetingRow.branch_id == branch_id, MeetingRow.kind == MeetingKind.ASSEMBLY.value
-        )
-        if drafts_only:
-            query = query.where(MeetingRow.status == "draft")
-        rows = session.execute(query.order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc()))
-        return [(r[0], r[1], r[2]) for r in rows]
+    session = ctx.session
+    query = select(MeetingRow.id, MeetingRow.held_on, MeetingRow.topic).where(
+        MeetingRow.branch_id == branch_id, MeetingRow.kind == MeetingKind.ASSEMBLY.value
+    )
+    if drafts_only:
+        query = query.where(MeetingRow.status == "draft")
+    rows = session.execute(query.order_by(MeetingRow.held_on.desc(), MeetingRow.id.desc()))
+    return [(r[0], r[1], r[2]) for r in rows]

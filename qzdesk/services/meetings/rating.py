@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Applicant, Member, Org, RatingVeto, Registration, StageEvent
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
@@ -28,7 +29,6 @@ from qzdesk.services.meetings.plan import PlanState
 from qzdesk.services.members.validation import age_on
 from qzdesk.services.organisation.rules import RatingScheme, RuleProfile
 from qzdesk.services.organisation.settings import rules_in_force
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import BranchNature
 
 BANDS = ("五星", "四星", "三星", "后进", "软弱涣散")
@@ -238,77 +238,74 @@ def _measures(
 
 
 def ratings(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     year: int,
     today: date | None = None,
     as_of: date | None = None,
 ) -> tuple[RatingScheme | None, list[BranchRating]]:
     """Every open branch's self-rating for `year`, as of today (or the year's end); with
     `as_of`, the records as they stood at that day's end (an archive's period)."""
-    today = today or clock.today()
+    today = today or ctx.today
     cutoff = as_of
     as_of = min(as_of or today, date(year, 12, 31))
-    profile = rules_in_force(store, profiles)
+    profile = rules_in_force(ctx)
     scheme = profile.branch.rating_scheme
     if scheme is None:
         return None, []
     cells: dict[int, dict[MeetingKind, ComplianceCell]] = {}
     names: dict[int, str] = {}
-    for cell in compliance(store, profiles, year, today, as_of=cutoff):
+    for cell in compliance(ctx, year, today, as_of=cutoff):
         cells.setdefault(cell.branch_id, {})[cell.kind] = cell
         names[cell.branch_id] = cell.branch
-    branch_terms = {t.branch_id: t for t in terms.branch_terms(store, profiles, cutoff)}
-    evaluated = {
-        v.branch_id: v for v in evaluations_of_year(store, profiles, year) if v.held_on <= as_of
-    }
+    branch_terms = {t.branch_id: t for t in terms.branch_terms(ctx, cutoff)}
+    evaluated = {v.branch_id: v for v in evaluations_of_year(ctx, year) if v.held_on <= as_of}
     plans: dict[int, list[plan.PlanRow]] = {}
-    for row in plan.year_plan(store, year):
+    for row in plan.year_plan(ctx, year):
         plans.setdefault(row.branch_id, []).append(row)
-    with store.transaction() as session:
-        people: dict[int, list[Person]] = {}
-        for branch_id, *fields in session.execute(
-            # On the books that day: one who left later still counts then.
-            select(Member.branch_id, *(getattr(Member, f) for f in Person._fields)).where(
-                Member.voided.is_(False),
-                Member.joined_on.is_(None) | (Member.joined_on <= as_of),
-                Member.left_on.is_(None) | (Member.left_on > as_of),
-            )
-        ):
-            people.setdefault(branch_id, []).append(Person(*fields))
-        registered = set(
-            session.scalars(
-                select(Registration.member_id).where(
-                    Registration.year == year,
-                    Registration.status == "registered",
-                    Registration.on <= as_of,
-                )
+    session = ctx.session
+    people: dict[int, list[Person]] = {}
+    for branch_id, *fields in session.execute(
+        # On the books that day: one who left later still counts then.
+        select(Member.branch_id, *(getattr(Member, f) for f in Person._fields)).where(
+            Member.voided.is_(False),
+            Member.joined_on.is_(None) | (Member.joined_on <= as_of),
+            Member.left_on.is_(None) | (Member.left_on > as_of),
+        )
+    ):
+        people.setdefault(branch_id, []).append(Person(*fields))
+    registered = set(
+        session.scalars(
+            select(Registration.member_id).where(
+                Registration.year == year,
+                Registration.status == "registered",
+                Registration.on <= as_of,
             )
         )
-        steps = {
-            branch_id: n
-            for branch_id, n in session.execute(
-                select(Applicant.branch_id, func.count())
-                .join(StageEvent, StageEvent.applicant_id == Applicant.id)
-                .where(
-                    StageEvent.on >= date(year, 1, 1),
-                    StageEvent.on <= as_of,
-                    Applicant.voided.is_(False),
-                )
-                .group_by(Applicant.branch_id)
+    )
+    steps = {
+        branch_id: n
+        for branch_id, n in session.execute(
+            select(Applicant.branch_id, func.count())
+            .join(StageEvent, StageEvent.applicant_id == Applicant.id)
+            .where(
+                StageEvent.on >= date(year, 1, 1),
+                StageEvent.on <= as_of,
+                Applicant.voided.is_(False),
             )
-        }
-        # A branch rated must have stood long enough to be judged (half a year by default),
-        # and be a standing one: 流动、临时 and 待转接 branches are not rated.
-        settled_by = add_months(as_of, -profile.branch.rating_min_age_months.value)
-        young = set(
-            session.scalars(
-                select(Org.id).where(
-                    (Org.created_on > settled_by) | (Org.nature != BranchNature.REGULAR.value)
-                )
+            .group_by(Applicant.branch_id)
+        )
+    }
+    # A branch rated must have stood long enough to be judged (half a year by default),
+    # and be a standing one: 流动、临时 and 待转接 branches are not rated.
+    settled_by = add_months(as_of, -profile.branch.rating_min_age_months.value)
+    young = set(
+        session.scalars(
+            select(Org.id).where(
+                (Org.created_on > settled_by) | (Org.nature != BranchNature.REGULAR.value)
             )
         )
-        vetoed = vetoes_of_year(session, scheme, year, as_of)
+    )
+    vetoed = vetoes_of_year(session, scheme, year, as_of)
     measures = _measures(profile, as_of)
     found = []
     for branch_id, branch in names.items():
@@ -378,8 +375,7 @@ class VetoRow:
 
 
 def record_veto(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     branch_id: int,
     year: int,
     item_key: str,
@@ -387,56 +383,52 @@ def record_veto(
     reason: str,
 ) -> Outcome[VetoRow]:
     """Note a 一票否决 item against a branch for a year (from the profile's list)."""
-    scheme = rules_in_force(store, profiles).branch.rating_scheme
+    scheme = rules_in_force(ctx).branch.rating_scheme
     names = {i.key: i.name for i in scheme.vetoes} if scheme else {}
     if item_key not in names:
         raise ValidationError("规则配置中没有这一项一票否决事项。", "item")
-    if noted_on.year != year or noted_on > clock.today():
+    if noted_on.year != year or noted_on > ctx.today:
         raise ValidationError(f"日期应在 {year} 年内，且不晚于今天。", "noted_on")
     if not reason.strip():
         raise ValidationError("请写明事实和依据（如上级通报的文号）。", "reason")
-    with store.transaction() as session:
-        branch = get_row(session, Org, branch_id, "找不到这个团支部。")
-        row = RatingVeto(
-            branch_id=branch.id,
-            year=year,
-            item_key=item_key,
-            noted_on=noted_on,
-            reason=reason.strip(),
-            recorded_by=store.actor,
-            recorded_at=clock.now_utc(),
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, store.actor, "rating_veto", row.id, "create", after={"item": item_key}
-        )
-        return Outcome(_veto_row(row, names), VETO_CHANGED)
+    session = ctx.session
+    branch = get_row(session, Org, branch_id, "找不到这个团支部。")
+    row = RatingVeto(
+        branch_id=branch.id,
+        year=year,
+        item_key=item_key,
+        noted_on=noted_on,
+        reason=reason.strip(),
+        recorded_by=ctx.actor,
+        recorded_at=clock.now_utc(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, ctx.actor, "rating_veto", row.id, "create", after={"item": item_key})
+    return Outcome(_veto_row(row, names), VETO_CHANGED)
 
 
-def void_veto(
-    store: Store, profiles: dict[str, RuleProfile], veto_id: int, reason: str
-) -> Outcome[None]:
+def void_veto(ctx: Context, veto_id: int, reason: str) -> Outcome[None]:
     """A mistaken entry is voided with a reason; it stays on record."""
     if not reason.strip():
         raise ValidationError("请写明作废原因。", "reason")
-    with store.transaction() as session:
-        row = get_row(session, RatingVeto, veto_id, "找不到这条记录。")
-        if row.void_reason is not None:
-            raise ValidationError("这条记录已经作废。")
-        row.void_reason = reason.strip()
-        audit.record(session, store.actor, "rating_veto", row.id, "void", after={"reason": reason})
+    session = ctx.session
+    row = get_row(session, RatingVeto, veto_id, "找不到这条记录。")
+    if row.void_reason is not None:
+        raise ValidationError("这条记录已经作废。")
+    row.void_reason = reason.strip()
+    audit.record(session, ctx.actor, "rating_veto", row.id, "void", after={"reason": reason})
     return Outcome(None, VETO_CHANGED)
 
 
-def vetoes(store: Store, profiles: dict[str, RuleProfile], year: int) -> list[VetoRow]:
-    scheme = rules_in_force(store, profiles).branch.rating_scheme
+def vetoes(ctx: Context, year: int) -> list[VetoRow]:
+    scheme = rules_in_force(ctx).branch.rating_scheme
     names = {i.key: i.name for i in scheme.vetoes} if scheme else {}
-    with store.transaction() as session:
-        rows = session.scalars(
-            select(RatingVeto).where(RatingVeto.year == year).order_by(RatingVeto.id)
-        )
-        return [_veto_row(r, names) for r in rows]
+    session = ctx.session
+    rows = session.scalars(
+        select(RatingVeto).where(RatingVeto.year == year).order_by(RatingVeto.id)
+    )
+    return [_veto_row(r, names) for r in rows]
 
 
 def _veto_row(row: RatingVeto, names: dict[str, str]) -> VetoRow:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Attendance, Meeting, Member, Org, Term
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
@@ -22,8 +23,6 @@ from qzdesk.services.meetings.minutes import MeetingKind
 from qzdesk.services.members.records import check_branch, on_books, open_branches
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import MemberStatus, Sector
 
 CHANGED = frozenset({Topic.ORG, Topic.AUDIT})
@@ -123,8 +122,7 @@ def _share(ratio: float) -> str:
 
 
 def record_election(
-    store: Store,
-    profiles: dict[str, RuleProfile],
+    ctx: Context,
     branch_id: int,
     elected_on: date,
     secretary: str,
@@ -139,75 +137,73 @@ def record_election(
     others = [n for n in (c.strip() for c in committee) if n]
     if len(set(others)) != len(others) or secretary in others:
         raise ValidationError("支委名单中有重复的姓名。", "committee")
-    with store.transaction() as session:
-        profile = active_profile(session, profiles)
-        branch = check_branch(session, branch_id)
-        rules = profile.branch
-        members = _active_members(session, branch_id)
-        low, high = rules.committee_size_min.value, rules.committee_size_max.value
-        size = 1 + len(others)
-        if members >= rules.committee_from_members.value and not low <= size <= high:
+    session = ctx.session
+    profile = ctx.profile
+    branch = check_branch(session, branch_id)
+    rules = profile.branch
+    members = _active_members(session, branch_id)
+    low, high = rules.committee_size_min.value, rules.committee_size_max.value
+    size = 1 + len(others)
+    if members >= rules.committee_from_members.value and not low <= size <= high:
+        raise ValidationError(
+            f"团员 {rules.committee_from_members.value} 人以上的团支部应设支部委员会"
+            f"（{low}–{high} 人，含书记）；现填写 {size} 人。",
+            "committee",
+        )
+    if size > high:
+        raise ValidationError(f"支部委员会最多 {high} 人（含书记）。", "committee")
+    if meeting_id is not None:
+        meeting = session.get(Meeting, meeting_id)
+        if (
+            meeting is None
+            or meeting.branch_id != branch_id
+            or meeting.kind != MeetingKind.ASSEMBLY.value
+        ):
+            raise ValidationError("选举应在本团支部的支部大会上进行，请选择该次支部大会的记录。")
+        if meeting.held_on != elected_on:
             raise ValidationError(
-                f"团员 {rules.committee_from_members.value} 人以上的团支部应设支部委员会"
-                f"（{low}–{high} 人，含书记）；现填写 {size} 人。",
-                "committee",
+                f"所选支部大会于 {meeting.held_on:%Y-%m-%d} 召开，与换届日期不一致。",
+                "elected_on",
             )
-        if size > high:
-            raise ValidationError(f"支部委员会最多 {high} 人（含书记）。", "committee")
-        if meeting_id is not None:
-            meeting = session.get(Meeting, meeting_id)
-            if (
-                meeting is None
-                or meeting.branch_id != branch_id
-                or meeting.kind != MeetingKind.ASSEMBLY.value
-            ):
-                raise ValidationError(
-                    "选举应在本团支部的支部大会上进行，请选择该次支部大会的记录。"
-                )
-            if meeting.held_on != elected_on:
-                raise ValidationError(
-                    f"所选支部大会于 {meeting.held_on:%Y-%m-%d} 召开，与换届日期不一致。",
-                    "elected_on",
-                )
-            _check_election_quorum(session, profile, meeting_id)
-        term = Term(
-            branch_id=branch_id,
-            elected_on=elected_on,
-            years=term_years(session, profile, branch),
-            secretary=secretary,
-            committee="、".join(others) or None,
-            meeting_id=meeting_id,
-            recorded_by=store.actor,
-            recorded_at=clock.now_utc(),
-        )
-        session.add(term)
-        session.flush()
-        audit.record(
-            session,
-            store.actor,
-            "term",
-            term.id,
-            "create",
-            after={
-                "branch_id": branch_id,
-                "elected_on": elected_on.isoformat(),
-                "years": term.years,
-                "secretary": secretary,
-                "committee": others,
-            },
-        )
-        return Outcome(term.id, CHANGED)
+        _check_election_quorum(session, profile, meeting_id)
+    term = Term(
+        branch_id=branch_id,
+        elected_on=elected_on,
+        years=term_years(session, profile, branch),
+        secretary=secretary,
+        committee="、".join(others) or None,
+        meeting_id=meeting_id,
+        recorded_by=ctx.actor,
+        recorded_at=clock.now_utc(),
+    )
+    session.add(term)
+    session.flush()
+    audit.record(
+        session,
+        ctx.actor,
+        "term",
+        term.id,
+        "create",
+        after={
+            "branch_id": branch_id,
+            "elected_on": elected_on.isoformat(),
+            "years": term.years,
+            "secretary": secretary,
+            "committee": others,
+        },
+    )
+    return Outcome(term.id, CHANGED)
 
 
-def void_term(store: Store, term_id: int, reason: str) -> Outcome[None]:
+def void_term(ctx: Context, term_id: int, reason: str) -> Outcome[None]:
     if not reason.strip():
         raise ValidationError("作废换届记录请写明原因。", "reason")
-    with store.transaction() as session:
-        term = get_row(session, Term, term_id, f"找不到第 {term_id} 条换届记录，请刷新后再试。")
-        if term.void_reason:
-            raise ValidationError("这条换届记录已作废。")
-        term.void_reason = reason.strip()
-        audit.record(session, store.actor, "term", term_id, "void", after={"reason": reason})
+    session = ctx.session
+    term = get_row(session, Term, term_id, f"找不到第 {term_id} 条换届记录，请刷新后再试。")
+    if term.void_reason:
+        raise ValidationError("这条换届记录已作废。")
+    term.void_reason = reason.strip()
+    audit.record(session, ctx.actor, "term", term_id, "void", after={"reason": reason})
     return Outcome(None, CHANGED)
 
 
@@ -222,71 +218,69 @@ def _row(term: Term) -> TermRow:
     )
 
 
-def branch_terms(
-    store: Store, profiles: dict[str, RuleProfile], as_of: date | None = None
-) -> list[BranchTerm]:
+def branch_terms(ctx: Context, as_of: date | None = None) -> list[BranchTerm]:
     """Every open branch with the term in force (its latest election not voided); with
     `as_of`, the term in force on that day (a later election does not count yet)."""
-    branches = open_branches(store)
+    branches = open_branches(ctx)
     elected = Term.void_reason.is_(None)
     if as_of is not None:
         elected = elected & (Term.elected_on <= as_of)
-    with store.transaction() as session:
-        warning = active_profile(session, profiles).branch.term_warning_days.value
-        latest: dict[int, Term] = {}
-        for term in session.scalars(select(Term).where(elected).order_by(Term.elected_on, Term.id)):
-            latest[term.branch_id] = term
-        counts = {
-            branch_id: n
-            for branch_id, n in session.execute(
-                select(Member.branch_id, func.count())
-                .where(Member.status == MemberStatus.ACTIVE.value, Member.voided.is_(False))
-                .group_by(Member.branch_id)
-            )
-        }
-        return [
-            BranchTerm(
-                branch_id,
-                name,
-                counts.get(branch_id, 0),
-                _row(latest[branch_id]) if branch_id in latest else None,
-                warning,
-            )
-            for branch_id, name in branches
-        ]
+    session = ctx.session
+    warning = ctx.profile.branch.term_warning_days.value
+    latest: dict[int, Term] = {}
+    for term in session.scalars(select(Term).where(elected).order_by(Term.elected_on, Term.id)):
+        latest[term.branch_id] = term
+    counts = {
+        branch_id: n
+        for branch_id, n in session.execute(
+            select(Member.branch_id, func.count())
+            .where(Member.status == MemberStatus.ACTIVE.value, Member.voided.is_(False))
+            .group_by(Member.branch_id)
+        )
+    }
+    return [
+        BranchTerm(
+            branch_id,
+            name,
+            counts.get(branch_id, 0),
+            _row(latest[branch_id]) if branch_id in latest else None,
+            warning,
+        )
+        for branch_id, name in branches
+    ]
 
 
-def history(store: Store, branch_id: int) -> list[tuple[TermRow, str | None]]:
+def history(ctx: Context, branch_id: int) -> list[tuple[TermRow, str | None]]:
     """All elections of a branch, newest first, with the reason where voided."""
-    with store.transaction() as session:
-        terms = session.scalars(
-            select(Term)
-            .where(Term.branch_id == branch_id)
-            .order_by(Term.elected_on.desc(), Term.id.desc())
-        )
-        return [(_row(t), t.void_reason) for t in terms]
+    session = ctx.session
+    terms = session.scalars(
+        select(Term)
+        .where(Term.branch_id == branch_id)
+        .order_by(Term.elected_on.desc(), Term.id.desc())
+    )
+    return [(_row(t), t.void_reason) for t in terms]
 
 
-def archive_section(store: Store, as_of: date) -> list[dict[str, Any]]:
+def archive_section(ctx: Context, as_of: date) -> list[dict[str, Any]]:
     """Every election recorded by `as_of`, voided ones with their reason, for the archive."""
-    with store.transaction() as session:
-        terms = session.scalars(
-            select(Term).where(Term.elected_on <= as_of).order_by(Term.elected_on, Term.id)
-        )
-        return [
-            {
-                "id": t.id,
-                "branch_id": t.branch_id,
-                "elected_on": t.elected_on.isoformat(),
-                "years": t.years,
-                "ends_on": _row(t).ends_on.isoformat(),
-                "secretary": t.secretary,
-                "committee": _row(t).committee,
-                "meeting_id": t.meeting_id,
-                "void_reason": t.void_reason,
-            }
-            for t in terms
-        ]
+    session = ctx.session
+    terms = session.scalars(
+        select(Term).where(Term.elected_on <= as_of).order_by(Term.elected_on, Term.id)
+    )
+    return [
+        {
+            "id": t.id,
+            "branch_id": t.branch_id,
+            "elected_on": t.elected_on.isoformat(),
+            "years": t.years,
+            "ends_on": _row(t).ends_on.isoformat(),
+            "secretary": t.secretary,
+            "committee": _row(t).committee,
+            "meeting_id": t.meeting_id,
+            "void_reason": t.void_reason,
+        }
+        for t in terms
+    ]
 
 
 def organisation_secretary(terms: list[dict[str, Any]], root_id: int) -> str | None:

@@ -11,12 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Member, MemberEvent
-from qzdesk.services import clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members.records import add_event
-from qzdesk.services.storage.store import Store
 
 PROBATION = "留团察看"
 LEVELS = ("警告", "严重警告", "撤销团内职务", PROBATION)
@@ -25,7 +24,7 @@ CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
 
 
 def record_discipline(
-    store: Store,
+    ctx: Context,
     member_id: int,
     level: str,
     on: date,
@@ -36,7 +35,7 @@ def record_discipline(
     """A discipline decided by a 支部大会 on `on`; 留团察看 names the day it ends."""
     if level not in LEVELS:
         raise ValidationError(f"处分种类应为：{'、'.join(LEVELS)}。", "level")
-    if on > clock.today():
+    if on > ctx.today:
         raise ValidationError("处分日期不能晚于今天。", "on")
     if level == PROBATION and (until is None or until <= on):
         raise ValidationError("留团察看须写明察看期满的日期（晚于处分日期）。", "until")
@@ -44,22 +43,22 @@ def record_discipline(
         raise ValidationError("请写明处分原因。", "reason")
     if not decided_by.strip():
         raise ValidationError("请填写作出处分决定的会议（如“2026年第3次支部大会”）。", "decided_by")
-    with store.transaction() as session:
-        member = get_row(session, Member, member_id, "找不到这名团员。")
-        details = {"level": level, "decided_by": decided_by.strip()}
-        if level == PROBATION and until is not None:
-            details["until"] = until.isoformat()
-        add_event(session, store.actor, member, DISCIPLINE, on, reason.strip(), details)
+    session = ctx.session
+    member = get_row(session, Member, member_id, "找不到这名团员。")
+    details = {"level": level, "decided_by": decided_by.strip()}
+    if level == PROBATION and until is not None:
+        details["until"] = until.isoformat()
+    add_event(session, ctx.actor, member, DISCIPLINE, on, reason.strip(), details)
     return Outcome(None, CHANGED)
 
 
-def lift_discipline(store: Store, member_id: int, on: date, reason: str) -> Outcome[None]:
+def lift_discipline(ctx: Context, member_id: int, on: date, reason: str) -> Outcome[None]:
     """留团察看 ended early (or a discipline revoked): recorded, the original kept."""
     if not reason.strip():
         raise ValidationError("请写明解除的原因。", "reason")
-    with store.transaction() as session:
-        member = get_row(session, Member, member_id, "找不到这名团员。")
-        add_event(session, store.actor, member, LIFTED, on, reason.strip())
+    session = ctx.session
+    member = get_row(session, Member, member_id, "找不到这名团员。")
+    add_event(session, ctx.actor, member, LIFTED, on, reason.strip())
     return Outcome(None, CHANGED)
 
 

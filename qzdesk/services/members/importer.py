@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import ImportBatch, Member, MemberEvent, Org
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.members import idcard, mappings
@@ -49,7 +50,6 @@ from qzdesk.services.names import tidy
 from qzdesk.services.organisation.orgs import create_org
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import Key, active_profile, read
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import OrgKind, Sector
 
 KIND = "members"
@@ -187,7 +187,7 @@ def branch_name_for(sheet_or_cell: str) -> str:
 
 
 @dataclass
-class _Context:
+class _Known:
     branches: dict[str, tuple[int, str]]  # by branch_key
     above: set[str]  # the organisation itself and its committee, by branch_key
     default: tuple[int, str] | None
@@ -198,9 +198,7 @@ class _Context:
     profile: RuleProfile
 
 
-def _context(
-    session: Session, profiles: dict[str, RuleProfile], branch_name: str | None
-) -> _Context:
+def _context(session: Session, profiles: dict[str, RuleProfile], branch_name: str | None) -> _Known:
     rows = session.execute(
         select(Org.id, Org.name)
         .where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
@@ -224,7 +222,7 @@ def _context(
         select(Org.kind, Org.name).where(Org.parent_id.is_(None))
     ).one()
     parent = read(session, Key.PARENT_ORG, "")
-    return _Context(
+    return _Known(
         branches,
         {branch_key(n) for n in (root_name, parent) if n} - set(branches),
         default,
@@ -243,28 +241,28 @@ def _where(problem: Problem, places: dict[str, str]) -> str:
 
 
 def _branch_of(
-    p: ParsedRow, ctx: _Context, by_sheet: bool, create_branches: bool, result: RowResult
+    p: ParsedRow, known: _Known, by_sheet: bool, create_branches: bool, result: RowResult
 ) -> None:
     """The row's branch: its 所在团支部 cell, else the branch chosen for the import, else
     its sheet's name (one sheet per class), else the organisation's first branch."""
     text, where = p.branch_text, p.layout.places.get("branch", "所在团支部")
-    if not text and ctx.chosen is None and (by_sheet or branch_key(p.sheet) in ctx.branches):
+    if not text and known.chosen is None and (by_sheet or branch_key(p.sheet) in known.branches):
         text, where = p.sheet, f"工作表名“{p.sheet}”"
     key = branch_key(text)
     # No branch given, or 所在组织 naming the organisation or its committee: the default.
-    if not text or key in ctx.above:
-        if ctx.default is None:
+    if not text or key in known.above:
+        if known.default is None:
             result.errors.append("没有可加入的团支部：请先在“设置”中建立团支部")
         else:
-            result.branch_id, result.branch_name = ctx.default
+            result.branch_id, result.branch_name = known.default
             result.defaulted = True
         return
-    found = ctx.branches.get(key) or _by_distinctive_part(key, ctx.branches)
+    found = known.branches.get(key) or _by_distinctive_part(key, known.branches)
     if found is not None:
         result.branch_id, result.branch_name = found
         return
     name = branch_name_for(text)
-    if ctx.root_is_branch:
+    if known.root_is_branch:
         result.errors.append(f"{where}：“{text}”不是本团支部；团支部之下不能新建团支部")
     elif create_branches and BRANCH_LIKE.search(key):
         result.new_branch = result.branch_name = name
@@ -294,7 +292,7 @@ def _by_distinctive_part(key: str, branches: dict[str, tuple[int, str]]) -> tupl
 
 def _evaluate(
     session: Session,
-    ctx: _Context,
+    known: _Known,
     parsed: list[ParsedRow],
     today: date,
     progress: Progress | None,
@@ -313,20 +311,20 @@ def _evaluate(
             result.warnings.append("该行在 Excel 中是隐藏的：请确认是否应当导入")
         if p.legacy_id:
             result.warnings.append(f"15 位旧身份证号 {p.legacy_id} 已升级为 {p.draft.id_number}")
-        _branch_of(p, ctx, by_sheet, create_branches, result)
+        _branch_of(p, known, by_sheet, create_branches, result)
         draft = p.draft
         existing_id = (
-            ctx.by_id_number.get(idcard.normalise(draft.id_number)) if draft.id_number else None
+            known.by_id_number.get(idcard.normalise(draft.id_number)) if draft.id_number else None
         )
         if existing_id is not None:
             current = draft_of(session.get(Member, existing_id))
             merged = replace(current, **{f: getattr(draft, f) for f in p.present if f != "status"})
             draft = merged
-        shown = None if draft.joined_on else year_from_member_no(draft.member_no, ctx.profile)
+        shown = None if draft.joined_on else year_from_member_no(draft.member_no, known.profile)
         if accept_years and shown and draft.joined_year is None:
             draft = replace(draft, joined_year=shown)
         result.year_hint = shown if draft.joined_year is None else None
-        checked = check_member(draft, ctx.profile, today)
+        checked = check_member(draft, known.profile, today)
         key = checked.draft.id_number
         if key and key in seen_ids:
             result.errors.append(f"{places.get('id_number', '身份证号')}：与{seen_ids[key]}重复")
@@ -334,7 +332,7 @@ def _evaluate(
             seen_ids.setdefault(key, f"“{p.sheet}”第 {p.row} 行" if by_sheet else f"第 {p.row} 行")
         number = checked.draft.member_no
         if number:
-            owner = ctx.by_member_no.get(number)
+            owner = known.by_member_no.get(number)
             if owner is not None and owner != existing_id:
                 result.errors.append(
                     f"{places.get('member_no', '团员编号')}：{number} 已被其他团员使用"
@@ -358,9 +356,8 @@ def _evaluate(
 
 
 def preview_import(
-    store: Store,
+    ctx: Context,
     path: Path,
-    profiles: dict[str, RuleProfile],
     branch_name: str | None = None,
     today: date | None = None,
     progress: Progress | None = None,
@@ -374,24 +371,24 @@ def preview_import(
     sheets = read_sheets(path)
     titles = mappings.titles_of(sheets, COLUMNS)
     if mapping is None:  # as the secretary mapped a file with the same headers before
-        with store.transaction() as session:
-            mapping = mappings.recall(session, KIND, titles)
+        session = ctx.session
+        mapping = mappings.recall(session, KIND, titles)
     book = read_book(sheets, progress, upgrade_legacy_ids, lookup_of(COLUMNS, mapping))
     if not book.rows:
         where = "、".join(layout.describe() for layout in book.layouts)
         raise SpreadsheetError(f"文件 {path.name} 在表头之下没有数据（{where}）。")
-    with store.transaction() as session:
-        ctx = _context(session, profiles, branch_name)
-        rows = _evaluate(session, ctx, book.rows, today or clock.today(), progress, create_branches)
+    session = ctx.session
+    known = _context(session, dict(ctx.profiles), branch_name)
+    rows = _evaluate(session, known, book.rows, today or ctx.today, progress, create_branches)
     notes = [a.describe() for a in book.accounts] + book.notes
-    if ctx.default is not None and any(r.defaulted for r in rows):
+    if known.default is not None and any(r.defaulted for r in rows):
         how = "导入时选定" if branch_name else "未指定团支部，按组织的第一个团支部"
-        notes.append(f"没有填写所在团支部的行将加入“{ctx.default[1]}”（{how}）。")
+        notes.append(f"没有填写所在团支部的行将加入“{known.default[1]}”（{how}）。")
     preview = ImportPreview(
         path=path,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         layouts=book.layouts,
-        default_branch=ctx.default[1] if ctx.default else None,
+        default_branch=known.default[1] if known.default else None,
         chosen_branch=branch_name,
         notes=notes,
         parsed=book.rows,
@@ -435,9 +432,8 @@ def _create_branches(session: Session, actor: str, rows: list[RowResult], on: da
 
 
 def commit_import(
-    store: Store,
+    ctx: Context,
     preview: ImportPreview,
-    profiles: dict[str, RuleProfile],
     update_existing: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
@@ -448,72 +444,70 @@ def commit_import(
     it is now. The branches of new classes are created only with `create_branches`; else
     their rows are rejected. With `accept_years`, a row without 入团年月 takes the year
     its 团员编号 shows (据团员编号). Cancelling or any failure writes nothing."""
-    today = today or clock.today()
+    today = today or ctx.today
     now = clock.now_utc()
-    with store.transaction() as session:
-        ctx = _context(session, profiles, preview.chosen_branch)
-        rows = _evaluate(
-            session, ctx, preview.parsed, today, progress, create_branches, accept_years
-        )
-        _create_branches(session, store.actor, rows, today)
-        if preview.mapping:
-            mappings.remember(session, store.actor, KIND, preview.titles, preview.mapping)
-        new = [r for r in rows if r.level in ("ok", "warning")]
-        changed = [r for r in rows if r.level == "update"] if update_existing else []
-        rejected = sum(r.level == "error" for r in rows)
-        unchanged = len(rows) - len(new) - len(changed) - rejected
-        if not new and not changed:
-            return Outcome(ImportReport(None, 0, 0, rejected, unchanged), frozenset())
-        batch = ImportBatch(
-            file_name=preview.path.name,
-            file_sha256=preview.sha256,
-            imported_at=now,
-            actor=store.actor,
-            created_count=len(new),
-            updated_count=len(changed),
-        )
-        session.add(batch)
-        session.flush()
-        insert_many(
+    session = ctx.session
+    known = _context(session, dict(ctx.profiles), preview.chosen_branch)
+    rows = _evaluate(session, known, preview.parsed, today, progress, create_branches, accept_years)
+    _create_branches(session, ctx.actor, rows, today)
+    if preview.mapping:
+        mappings.remember(session, ctx.actor, KIND, preview.titles, preview.mapping)
+    new = [r for r in rows if r.level in ("ok", "warning")]
+    changed = [r for r in rows if r.level == "update"] if update_existing else []
+    rejected = sum(r.level == "error" for r in rows)
+    unchanged = len(rows) - len(new) - len(changed) - rejected
+    if not new and not changed:
+        return Outcome(ImportReport(None, 0, 0, rejected, unchanged), frozenset())
+    batch = ImportBatch(
+        file_name=preview.path.name,
+        file_sha256=preview.sha256,
+        imported_at=now,
+        actor=ctx.actor,
+        created_count=len(new),
+        updated_count=len(changed),
+    )
+    session.add(batch)
+    session.flush()
+    insert_many(
+        session,
+        ctx.actor,
+        [(r.draft, r.branch_id) for r in new],
+        "imported",
+        today,
+        [f"从 {preview.path.name} 第 {r.row} 行导入" for r in new],
+        batch.id,
+    )
+    for r in changed:
+        member = session.get(Member, r.existing_id)
+        apply_draft(member, r.draft)
+        add_event(
             session,
-            store.actor,
-            [(r.draft, r.branch_id) for r in new],
-            "imported",
+            ctx.actor,
+            member,
+            "import_updated",
             today,
-            [f"从 {preview.path.name} 第 {r.row} 行导入" for r in new],
+            f"从 {preview.path.name} 第 {r.row} 行更新",
+            r.differences,
             batch.id,
         )
-        for r in changed:
-            member = session.get(Member, r.existing_id)
-            apply_draft(member, r.draft)
-            add_event(
-                session,
-                store.actor,
-                member,
-                "import_updated",
-                today,
-                f"从 {preview.path.name} 第 {r.row} 行更新",
-                r.differences,
-                batch.id,
-            )
-        if progress and not progress(1, 1):
-            raise ImportCancelled()
-        audit.record(
-            session,
-            store.actor,
-            "import_batch",
-            batch.id,
-            "import",
-            after={
-                "file": preview.path.name,
-                "sha256": preview.sha256,
-                "created": len(new),
-                "updated": len(changed),
-                "rejected": rejected,
-            },
-        )
-        report = ImportReport(batch.id, len(new), len(changed), rejected, unchanged)
-        return Outcome(report, frozenset({Topic.MEMBERS, Topic.AUDIT}))
+    if progress and not progress(1, 1):
+        raise ImportCancelled()
+    audit.record(
+        session,
+        ctx.actor,
+        "import_batch",
+        batch.id,
+        "import",
+        after={
+            "file": preview.path.name,
+            "sha256": preview.sha256,
+            "created": len(new),
+            "updated": len(changed),
+            "rejected": rejected,
+        },
+    )
+    report = ImportReport(batch.id, len(new), len(changed), rejected, unchanged)
+    return Outcome(report, frozenset({Topic.MEMBERS, Topic.AUDIT}))
 
 
 @dataclass(frozen=True)
@@ -548,12 +542,11 @@ class BatchRow:
 KIND_LABELS = {"members": "团员", "applicants": "入团申请人"}
 
 
-def batches(store: Store) -> list[BatchRow]:
-    with store.transaction() as session:
-        return [
-            BatchRow.of(b)
-            for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
-        ]
+def batches(ctx: Context) -> list[BatchRow]:
+    session = ctx.session
+    return [
+        BatchRow.of(b) for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    ]
 
 
 def batch_to_undo(session: Session, batch_id: int, kind: str) -> ImportBatch:
@@ -568,63 +561,62 @@ def batch_to_undo(session: Session, batch_id: int, kind: str) -> ImportBatch:
     return batch
 
 
-def rollback_import(store: Store, batch_id: int, today: date | None = None) -> Outcome[BatchRow]:
+def rollback_import(ctx: Context, batch_id: int, today: date | None = None) -> Outcome[BatchRow]:
     """Undo a whole import: members it created are withdrawn from the roster (their rows
     stay, marked void), members it updated get their previous values back."""
-    today = today or clock.today()
-    with store.transaction() as session:
-        batch = batch_to_undo(session, batch_id, "members")
-        events = session.scalars(
-            select(MemberEvent).where(MemberEvent.import_batch_id == batch_id)
-        ).all()
-        member_ids = {e.member_id for e in events}
-        later = (
-            session.scalars(
-                select(MemberEvent).where(
-                    MemberEvent.member_id.in_(member_ids),
-                    MemberEvent.id > max(e.id for e in events),
-                )
-            ).first()
-            if events
-            else None
+    today = today or ctx.today
+    session = ctx.session
+    batch = batch_to_undo(session, batch_id, "members")
+    events = session.scalars(
+        select(MemberEvent).where(MemberEvent.import_batch_id == batch_id)
+    ).all()
+    member_ids = {e.member_id for e in events}
+    later = (
+        session.scalars(
+            select(MemberEvent).where(
+                MemberEvent.member_id.in_(member_ids),
+                MemberEvent.id > max(e.id for e in events),
+            )
+        ).first()
+        if events
+        else None
+    )
+    if later is not None:
+        who = session.get(Member, later.member_id)
+        raise ValidationError(
+            f"导入之后“{who.name}”的信息又有变动（{later.on:%Y-%m-%d}），不能整体撤销；请逐人修改。"
         )
-        if later is not None:
-            who = session.get(Member, later.member_id)
-            raise ValidationError(
-                f"导入之后“{who.name}”的信息又有变动（{later.on:%Y-%m-%d}），不能整体撤销；"
-                "请逐人修改。"
-            )
-        for event in events:
-            member = session.get(Member, event.member_id)
-            if event.kind == "imported":
-                member.voided = True
-                detail = None
-            else:
-                draft = draft_of(member)
-                for key, (old, _new) in (event.details or {}).items():
-                    setattr(draft, key, from_audit_value(key, old))
-                apply_draft(member, draft)
-                detail = event.details
-            add_event(
-                session,
-                store.actor,
-                member,
-                "import_rolled_back",
-                today,
-                f"撤销第 {batch_id} 批导入（{batch.file_name}）",
-                detail,
-                None,
-            )
-        batch.rolled_back_at = clock.now_utc()
-        audit.record(
+    for event in events:
+        member = session.get(Member, event.member_id)
+        if event.kind == "imported":
+            member.voided = True
+            detail = None
+        else:
+            draft = draft_of(member)
+            for key, (old, _new) in (event.details or {}).items():
+                setattr(draft, key, from_audit_value(key, old))
+            apply_draft(member, draft)
+            detail = event.details
+        add_event(
             session,
-            store.actor,
-            "import_batch",
-            batch.id,
-            "rollback",
-            after={"members": len(member_ids)},
+            ctx.actor,
+            member,
+            "import_rolled_back",
+            today,
+            f"撤销第 {batch_id} 批导入（{batch.file_name}）",
+            detail,
+            None,
         )
-        return Outcome(BatchRow.of(batch), frozenset({Topic.MEMBERS, Topic.AUDIT}))
+    batch.rolled_back_at = clock.now_utc()
+    audit.record(
+        session,
+        ctx.actor,
+        "import_batch",
+        batch.id,
+        "rollback",
+        after={"members": len(member_ids)},
+    )
+    return Outcome(BatchRow.of(batch), frozenset({Topic.MEMBERS, Topic.AUDIT}))
 
 
 def describe(row: RowResult) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Member, MemberEvent, Org, Transfer
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.members import idcard
 from qzdesk.services.members.search import name_key
@@ -29,8 +29,7 @@ from qzdesk.services.members.validation import (
 )
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.organisation.settings import active_profile, rules_in_force
-from qzdesk.services.storage.store import Store
+from qzdesk.services.organisation.settings import rules_in_force
 from qzdesk.vocabulary import UNKNOWN, IdType, MemberStatus, OrgKind, PoliticalStatus
 
 CHANGED = frozenset({Topic.MEMBERS, Topic.AUDIT})
@@ -133,17 +132,17 @@ def transferring(session: Session) -> frozenset[int]:
     )
 
 
-def roster(store: Store) -> list[MemberRow]:
+def roster(ctx: Context) -> list[MemberRow]:
     """Every member ever recorded (those who left included), minus rolled-back imports."""
-    with store.transaction() as session:
-        query = (
-            select(*ROW_COLUMNS)
-            .join(Org, Org.id == Member.branch_id)
-            .where(Member.voided.is_(False))
-            .order_by(Org.position, Member.id)
-        )
-        going = transferring(session)
-        return [_row(r, going) for r in session.execute(query)]
+    session = ctx.session
+    query = (
+        select(*ROW_COLUMNS)
+        .join(Org, Org.id == Member.branch_id)
+        .where(Member.voided.is_(False))
+        .order_by(Org.position, Member.id)
+    )
+    going = transferring(session)
+    return [_row(r, going) for r in session.execute(query)]
 
 
 def _row_of(session: Session, member: Member) -> MemberRow:
@@ -205,25 +204,22 @@ def _get(session: Session, member_id: int) -> Member:
     return member
 
 
-def member_record(store: Store, member_id: int) -> MemberRecord:
-    with store.transaction() as session:
-        member = _get(session, member_id)
-        events = session.scalars(
-            select(MemberEvent)
-            .where(MemberEvent.member_id == member_id)
-            .order_by(MemberEvent.on, MemberEvent.id)
-        )
-        return MemberRecord(
-            member.id,
-            member.branch_id,
-            draft_of(member),
-            member.left_on,
-            member.left_reason,
-            [
-                EventRow(e.kind, e.on, e.reason, e.details, e.recorded_by, e.recorded_at)
-                for e in events
-            ],
-        )
+def member_record(ctx: Context, member_id: int) -> MemberRecord:
+    session = ctx.session
+    member = _get(session, member_id)
+    events = session.scalars(
+        select(MemberEvent)
+        .where(MemberEvent.member_id == member_id)
+        .order_by(MemberEvent.on, MemberEvent.id)
+    )
+    return MemberRecord(
+        member.id,
+        member.branch_id,
+        draft_of(member),
+        member.left_on,
+        member.left_reason,
+        [EventRow(e.kind, e.on, e.reason, e.details, e.recorded_by, e.recorded_at) for e in events],
+    )
 
 
 def on_books(branch_id: int) -> ColumnElement[bool]:
@@ -289,22 +285,20 @@ def add_event(
     )
 
 
-def warnings_for(
-    store: Store, draft: MemberDraft, profiles: dict[str, RuleProfile], today: date | None = None
-) -> list[Problem]:
+def warnings_for(ctx: Context, draft: MemberDraft, today: date | None = None) -> list[Problem]:
     """What the form shows as you edit: the rules' warnings for this draft."""
-    profile = rules_in_force(store, profiles)
-    return check_member(draft, profile, today or clock.today()).warnings
+    profile = rules_in_force(ctx)
+    return check_member(draft, profile, today or ctx.today).warnings
 
 
 def _checked(
     session: Session,
     draft: MemberDraft,
-    profiles: dict[str, RuleProfile],
+    profile: RuleProfile,
     today: date,
     member_id: int | None,
 ) -> Checked:
-    checked = check_member(draft, active_profile(session, profiles), today)
+    checked = check_member(draft, profile, today)
     check_unique(session, checked, member_id)
     if checked.errors:
         raise MemberInvalid(checked.problems)
@@ -338,33 +332,30 @@ def audit_view(draft: MemberDraft) -> dict[str, Any]:
 
 
 def add_member(
-    store: Store,
+    ctx: Context,
     draft: MemberDraft,
     branch_id: int,
-    profiles: dict[str, RuleProfile],
     today: date | None = None,
     how: str = "added",
     reason: str = "",
 ) -> Outcome[MemberRow]:
     """Record a member: one already on the books being entered ("added"), or one whose
     organisational relationship moved here from elsewhere ("transferred_in", with where from)."""
-    today = today or clock.today()
+    today = today or ctx.today
     if how not in ENTRY_KINDS:
         raise ValueError(f"unknown way of entering a member: {how}")
     if how == "transferred_in" and not reason.strip():
         raise ValidationError("组织关系转入请填写转出单位（从哪个团组织转来）。", "reason")
-    with store.transaction() as session:
-        check_branch(session, branch_id)
-        checked = _checked(session, draft, profiles, today, None)
-        member = Member(branch_id=branch_id, voided=False, status_pending=False)
-        apply_draft(member, checked.draft)
-        session.add(member)
-        session.flush()
-        add_event(session, store.actor, member, how, today, reason.strip() or None)
-        audit.record(
-            session, store.actor, "member", member.id, "create", after=audit_view(checked.draft)
-        )
-        return Outcome(_row_of(session, member), CHANGED)
+    session = ctx.session
+    check_branch(session, branch_id)
+    checked = _checked(session, draft, ctx.profile, today, None)
+    member = Member(branch_id=branch_id, voided=False, status_pending=False)
+    apply_draft(member, checked.draft)
+    session.add(member)
+    session.flush()
+    add_event(session, ctx.actor, member, how, today, reason.strip() or None)
+    audit.record(session, ctx.actor, "member", member.id, "create", after=audit_view(checked.draft))
+    return Outcome(_row_of(session, member), CHANGED)
 
 
 def changes_between(before: MemberDraft, after: MemberDraft) -> dict[str, list[Any]]:
@@ -375,62 +366,61 @@ def changes_between(before: MemberDraft, after: MemberDraft) -> dict[str, list[A
 
 
 def update_member(
-    store: Store,
+    ctx: Context,
     member_id: int,
     draft: MemberDraft,
-    profiles: dict[str, RuleProfile],
     today: date | None = None,
 ) -> Outcome[MemberRow]:
     """Correct or complete a member's details; status changes go through `leave`/`restore`."""
-    today = today or clock.today()
-    with store.transaction() as session:
-        member = _get(session, member_id)
-        before = draft_of(member)
-        draft.status = before.status
-        checked = _checked(session, draft, profiles, today, member_id)
-        changed = changes_between(before, checked.draft)
-        if changed:
-            apply_draft(member, checked.draft)
-            add_event(session, store.actor, member, "updated", today, details=changed)
-            audit.record(
-                session,
-                store.actor,
-                "member",
-                member.id,
-                "update",
-                {k: v[0] for k, v in changed.items()},
-                {k: v[1] for k, v in changed.items()},
-            )
-        return Outcome(_row_of(session, member), CHANGED)
+    today = today or ctx.today
+    session = ctx.session
+    member = _get(session, member_id)
+    before = draft_of(member)
+    draft.status = before.status
+    checked = _checked(session, draft, ctx.profile, today, member_id)
+    changed = changes_between(before, checked.draft)
+    if changed:
+        apply_draft(member, checked.draft)
+        add_event(session, ctx.actor, member, "updated", today, details=changed)
+        audit.record(
+            session,
+            ctx.actor,
+            "member",
+            member.id,
+            "update",
+            {k: v[0] for k, v in changed.items()},
+            {k: v[1] for k, v in changed.items()},
+        )
+    return Outcome(_row_of(session, member), CHANGED)
 
 
 def move_member(
-    store: Store, member_id: int, branch_id: int, on: date, reason: str
+    ctx: Context, member_id: int, branch_id: int, on: date, reason: str
 ) -> Outcome[MemberRow]:
     """Move a member to another branch of this organisation (e.g. a class re-formed)."""
     reason = clean_name(reason, "调整原因", "reason", max_length=200)
-    with store.transaction() as session:
-        member = _get(session, member_id)
-        target = check_branch(session, branch_id)
-        if member.branch_id == branch_id:
-            raise ValidationError(f"“{member.name}”已在“{target.name}”。", "branch")
-        details = {"from": member.branch_id, "to": branch_id}
-        member.branch_id = branch_id
-        add_event(session, store.actor, member, "moved", on, reason, details)
-        audit.record(
-            session,
-            store.actor,
-            "member",
-            member.id,
-            "move",
-            {"branch_id": details["from"]},
-            {"branch_id": branch_id},
-        )
-        return Outcome(_row_of(session, member), CHANGED)
+    session = ctx.session
+    member = _get(session, member_id)
+    target = check_branch(session, branch_id)
+    if member.branch_id == branch_id:
+        raise ValidationError(f"“{member.name}”已在“{target.name}”。", "branch")
+    details = {"from": member.branch_id, "to": branch_id}
+    member.branch_id = branch_id
+    add_event(session, ctx.actor, member, "moved", on, reason, details)
+    audit.record(
+        session,
+        ctx.actor,
+        "member",
+        member.id,
+        "move",
+        {"branch_id": details["from"]},
+        {"branch_id": branch_id},
+    )
+    return Outcome(_row_of(session, member), CHANGED)
 
 
 def leave(
-    store: Store,
+    ctx: Context,
     member_id: int,
     status: MemberStatus,
     on: date,
@@ -439,7 +429,7 @@ def leave(
     today: date | None = None,
 ) -> Outcome[MemberRow]:
     """超龄离团 / 自行脱团 / 自愿退团 / 开除团籍 / 转出: the member stays, with date and reason."""
-    today = today or clock.today()
+    today = today or ctx.today
     if status is MemberStatus.ACTIVE:
         raise ValidationError("请选择离团方式。", "status")
     reason = clean_name(reason, "原因", "reason", max_length=200)
@@ -452,61 +442,57 @@ def leave(
             f"{status.label}须经支部大会决定：请填写作出决定的会议（如“2025年第2次支部大会”）。",
             "decided_by",
         )
-    with store.transaction() as session:
-        member = _get(session, member_id)
-        if member.status != MemberStatus.ACTIVE:
-            raise ValidationError(
-                f"“{member.name}”的团籍状态已是“{MemberStatus(member.status).label}”。"
-            )
-        if on > today:
-            raise ValidationError("日期不能晚于今天。", "on")
-        if member.joined_on is not None and on < member.joined_on:
-            raise ValidationError(f"日期不能早于入团年月 {member.joined_on:%Y-%m}。", "on")
-        member.status, member.left_on, member.left_reason = status.value, on, reason
-        details = {"status": status.value, "decided_by": decided_by or None}
-        add_event(session, store.actor, member, "left", on, reason, details)
-        audit.record(
-            session, store.actor, "member", member.id, "leave", {"status": "active"}, details
+    session = ctx.session
+    member = _get(session, member_id)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            f"“{member.name}”的团籍状态已是“{MemberStatus(member.status).label}”。"
         )
-        return Outcome(_row_of(session, member), CHANGED)
+    if on > today:
+        raise ValidationError("日期不能晚于今天。", "on")
+    if member.joined_on is not None and on < member.joined_on:
+        raise ValidationError(f"日期不能早于入团年月 {member.joined_on:%Y-%m}。", "on")
+    member.status, member.left_on, member.left_reason = status.value, on, reason
+    details = {"status": status.value, "decided_by": decided_by or None}
+    add_event(session, ctx.actor, member, "left", on, reason, details)
+    audit.record(session, ctx.actor, "member", member.id, "leave", {"status": "active"}, details)
+    return Outcome(_row_of(session, member), CHANGED)
 
 
 def restore(
-    store: Store, member_id: int, reason: str, today: date | None = None
+    ctx: Context, member_id: int, reason: str, today: date | None = None
 ) -> Outcome[MemberRow]:
     """Undo a leaving recorded by mistake; both stay in the history."""
     reason = clean_name(reason, "恢复原因", "reason", max_length=200)
-    with store.transaction() as session:
-        member = _get(session, member_id)
-        if member.status == MemberStatus.ACTIVE:
-            raise ValidationError(f"“{member.name}”团籍正常，无需恢复。")
-        before = {
-            "status": member.status,
-            "left_on": member.left_on.isoformat() if member.left_on else None,
-        }
-        member.status, member.left_on, member.left_reason = MemberStatus.ACTIVE.value, None, None
-        add_event(session, store.actor, member, "restored", today or clock.today(), reason, before)
-        audit.record(
-            session, store.actor, "member", member.id, "restore", before, {"status": "active"}
-        )
-        return Outcome(_row_of(session, member), CHANGED)
+    session = ctx.session
+    member = _get(session, member_id)
+    if member.status == MemberStatus.ACTIVE:
+        raise ValidationError(f"“{member.name}”团籍正常，无需恢复。")
+    before = {
+        "status": member.status,
+        "left_on": member.left_on.isoformat() if member.left_on else None,
+    }
+    member.status, member.left_on, member.left_reason = MemberStatus.ACTIVE.value, None, None
+    add_event(session, ctx.actor, member, "restored", today or ctx.today, reason, before)
+    audit.record(session, ctx.actor, "member", member.id, "restore", before, {"status": "active"})
+    return Outcome(_row_of(session, member), CHANGED)
 
 
-def missing_member_numbers(store: Store, from_year: int) -> int:
+def missing_member_numbers(ctx: Context, from_year: int) -> int:
     """Members on the books who joined in `from_year` or later without a 团员编号 (an
     imported village roster seldom has it): to look up in 智慧团建 and fill in."""
-    with store.transaction() as session:
-        return (
-            session.scalar(
-                select(func.count()).where(
-                    Member.status == MemberStatus.ACTIVE.value,
-                    Member.voided.is_(False),
-                    Member.member_no.is_(None),
-                    Member.joined_on >= date(from_year, 1, 1),
-                )
+    session = ctx.session
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Member.status == MemberStatus.ACTIVE.value,
+                Member.voided.is_(False),
+                Member.member_no.is_(None),
+                Member.joined_on >= date(from_year, 1, 1),
             )
-            or 0
         )
+        or 0
+    )
 
 
 def member_with_id_number(ctx: Context, id_number: str) -> int:
@@ -536,15 +522,15 @@ def missing_joined_on(ctx: Context) -> int:
     )
 
 
-def open_branches(store: Store) -> list[tuple[int, str]]:
+def open_branches(ctx: Context) -> list[tuple[int, str]]:
     """(id, name) of the branches members can belong to now."""
-    with store.transaction() as session:
-        rows = session.execute(
-            select(Org.id, Org.name)
-            .where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
-            .order_by(Org.position, Org.id)
-        )
-        return [(r[0], r[1]) for r in rows]
+    session = ctx.session
+    rows = session.execute(
+        select(Org.id, Org.name)
+        .where(Org.kind == OrgKind.BRANCH.value, Org.closed_on.is_(None))
+        .order_by(Org.position, Org.id)
+    )
+    return [(r[0], r[1]) for r in rows]
 
 
 def insert_many(
@@ -595,23 +581,23 @@ def insert_many(
     return ids
 
 
-def export_rows(store: Store, member_ids: list[int] | None = None) -> list[tuple[MemberDraft, str]]:
+def export_rows(ctx: Context, member_ids: list[int] | None = None) -> list[tuple[MemberDraft, str]]:
     """(draft, branch name) for the given members in that order, or for the whole roster."""
-    with store.transaction() as session:
-        query = (
-            select(Member, Org.name)
-            .join(Org, Org.id == Member.branch_id)
-            .where(Member.voided.is_(False))
-        )
-        if member_ids is None:
-            found = session.execute(query.order_by(Org.position, Member.id)).all()
-            return [(draft_of(m), branch) for m, branch in found]
-        by_id = {}
-        for start in range(0, len(member_ids), 900):  # SQLite's bound-parameter limit
-            chunk = member_ids[start : start + 900]
-            for m, branch in session.execute(query.where(Member.id.in_(chunk))):
-                by_id[m.id] = (draft_of(m), branch)
-        return [by_id[i] for i in member_ids if i in by_id]
+    session = ctx.session
+    query = (
+        select(Member, Org.name)
+        .join(Org, Org.id == Member.branch_id)
+        .where(Member.voided.is_(False))
+    )
+    if member_ids is None:
+        found = session.execute(query.order_by(Org.position, Member.id)).all()
+        return [(draft_of(m), branch) for m, branch in found]
+    by_id = {}
+    for start in range(0, len(member_ids), 900):  # SQLite's bound-parameter limit
+        chunk = member_ids[start : start + 900]
+        for m, branch in session.execute(query.where(Member.id.in_(chunk))):
+            by_id[m.id] = (draft_of(m), branch)
+    return [by_id[i] for i in member_ids if i in by_id]
 
 
 @dataclass(frozen=True)
@@ -631,59 +617,59 @@ class RosterEntry:
         return joined_text(self.draft.joined_on, self.draft.joined_year)
 
 
-def roster_on(store: Store, day: date) -> list[RosterEntry]:
+def roster_on(ctx: Context, day: date) -> list[RosterEntry]:
     """Everyone who had joined by `day`, in branch order; those who left after `day` count
     as still on the books then. Each is in the branch they were in on `day`: moves
     recorded after it are undone. One whose branch had not been set up yet on `day` (a
     class branch founded later, with no record of the branch before) is listed under the
     organisation itself, the branch shown as 所在团支部未填: never a branch that did not
     exist."""
-    with store.transaction() as session:
-        orgs = {o.id: o for o in session.scalars(select(Org))}
-        then = branches_on(session, day)
-        # One who came by a transfer is on these books from the day they arrived, whatever
-        # their 入团年月.
-        arrived = {
-            member_id: on
-            for member_id, on in session.execute(
-                select(MemberEvent.member_id, MemberEvent.on).where(
-                    MemberEvent.kind == "transferred_in", MemberEvent.on > day
-                )
+    session = ctx.session
+    orgs = {o.id: o for o in session.scalars(select(Org))}
+    then = branches_on(session, day)
+    # One who came by a transfer is on these books from the day they arrived, whatever
+    # their 入团年月.
+    arrived = {
+        member_id: on
+        for member_id, on in session.execute(
+            select(MemberEvent.member_id, MemberEvent.on).where(
+                MemberEvent.kind == "transferred_in", MemberEvent.on > day
             )
-        }
-        root = next(o for o in orgs.values() if o.parent_id is None)
-        query = (
-            select(Member)
-            # A member whose 入团年月 is not known (未填) is on the books: they were a
-            # member when recorded, and no day is guessed for them.
-            .where(
-                Member.voided.is_(False),
-                Member.joined_on.is_(None) | (Member.joined_on <= day),
-            )
-            .order_by(Member.id)
         )
-        entries = []
-        for member in session.scalars(query):
-            if member.id in arrived:
-                continue
-            draft = draft_of(member)
-            left = member.left_on if member.left_on and member.left_on <= day else None
-            if left is None:
-                draft.status = MemberStatus.ACTIVE
-            branch = orgs[then.get(member.id, member.branch_id)]
-            known = branch.created_on <= day
-            entries.append(
-                RosterEntry(
-                    member.id,
-                    draft,
-                    branch.id if known else root.id,
-                    branch.name if known else f"所在团支部{UNKNOWN}",
-                    left,
-                    member.left_reason if left else None,
-                )
+    }
+    root = next(o for o in orgs.values() if o.parent_id is None)
+    query = (
+        select(Member)
+        # A member whose 入团年月 is not known (未填) is on the books: they were a
+        # member when recorded, and no day is guessed for them.
+        .where(
+            Member.voided.is_(False),
+            Member.joined_on.is_(None) | (Member.joined_on <= day),
+        )
+        .order_by(Member.id)
+    )
+    entries = []
+    for member in session.scalars(query):
+        if member.id in arrived:
+            continue
+        draft = draft_of(member)
+        left = member.left_on if member.left_on and member.left_on <= day else None
+        if left is None:
+            draft.status = MemberStatus.ACTIVE
+        branch = orgs[then.get(member.id, member.branch_id)]
+        known = branch.created_on <= day
+        entries.append(
+            RosterEntry(
+                member.id,
+                draft,
+                branch.id if known else root.id,
+                branch.name if known else f"所在团支部{UNKNOWN}",
+                left,
+                member.left_reason if left else None,
             )
-        order = {o.id: (o.position, o.id) for o in orgs.values()}
-        return sorted(entries, key=lambda e: (order[e.branch_id], e.member_id))
+        )
+    order = {o.id: (o.position, o.id) for o in orgs.values()}
+    return sorted(entries, key=lambda e: (order[e.branch_id], e.member_id))
 
 
 def branches_on(session: Session, day: date) -> dict[int, int]:

@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Org
-from qzdesk.services import audit, clock
+from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotFound, ValidationError
 from qzdesk.services.lookup import get_row
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation import settings
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import BranchNature, OrgKind, Sector
 
 
@@ -74,19 +74,23 @@ def info(org: Org) -> OrgInfo:
     )
 
 
-def organisation_name(store: Store) -> str | None:
+def organisation_name(ctx: Context) -> str | None:
     """The top organisation's name once setup is complete, else None."""
-    with store.transaction() as session:
-        if settings.read(session, settings.Key.SETUP_DONE) is None:
-            return None
-        return session.scalar(select(Org.name).where(Org.parent_id.is_(None)))
+    return root_name(ctx.session)
 
 
-def list_orgs(store: Store) -> list[OrgInfo]:
+def root_name(session: Session) -> str | None:
+    """`organisation_name` for the store's own keeping (opening, keys), outside a unit."""
+    if settings.read(session, settings.Key.SETUP_DONE) is None:
+        return None
+    return session.scalar(select(Org.name).where(Org.parent_id.is_(None)))
+
+
+def list_orgs(ctx: Context) -> list[OrgInfo]:
     """All organisations, closed ones included, parents before children."""
-    with store.transaction() as session:
-        rows = session.scalars(select(Org).order_by(Org.parent_id.is_not(None), Org.position))
-        return [info(o) for o in rows]
+    session = ctx.session
+    rows = session.scalars(select(Org).order_by(Org.parent_id.is_not(None), Org.position))
+    return [info(o) for o in rows]
 
 
 def counts_as_branch(kind: str, closed_on: object) -> bool:
@@ -95,11 +99,11 @@ def counts_as_branch(kind: str, closed_on: object) -> bool:
     return kind == OrgKind.BRANCH.value and not closed_on
 
 
-def orgs_on(store: Store, day: date) -> list[OrgInfo]:
+def orgs_on(ctx: Context, day: date) -> list[OrgInfo]:
     """The organisation tree as of `day`: units created by then; a closing after `day`
     has not happened yet."""
     found = []
-    for org in list_orgs(store):
+    for org in list_orgs(ctx):
         if org.created_on > day:
             continue
         if org.closed_on is not None and org.closed_on > day:
@@ -161,20 +165,20 @@ def create_org(
 
 
 def add_branch(
-    store: Store, parent_id: int, name: str, created_on: date | None = None
+    ctx: Context, parent_id: int, name: str, created_on: date | None = None
 ) -> Outcome[OrgInfo]:
-    with store.transaction() as session:
-        parent = _get(session, parent_id)
-        org = create_org(
-            session,
-            store.actor,
-            parent=parent,
-            kind=OrgKind.BRANCH,
-            sector=Sector(parent.sector),
-            name=name,
-            created_on=created_on or clock.today(),
-        )
-        return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
+    session = ctx.session
+    parent = _get(session, parent_id)
+    org = create_org(
+        session,
+        ctx.actor,
+        parent=parent,
+        kind=OrgKind.BRANCH,
+        sector=Sector(parent.sector),
+        name=name,
+        created_on=created_on or ctx.today,
+    )
+    return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
 
 def _update(
@@ -207,90 +211,90 @@ def _update(
     return org
 
 
-def set_nature(store: Store, org_id: int, nature: BranchNature) -> Outcome[OrgInfo]:
+def set_nature(ctx: Context, org_id: int, nature: BranchNature) -> Outcome[OrgInfo]:
     """常设, 流动, 临时 or 待转接: only a 常设 团支部 is rated (对标定级)."""
-    with store.transaction() as session:
-        org = _get(session, org_id)
-        if org.kind != OrgKind.BRANCH.value:
-            raise ValidationError("只有团支部区分常设、流动、临时和待转接。", "nature")
-        before = org.nature
-        if before != nature.value:
-            org.nature = nature.value
-            audit.record(
-                session,
-                store.actor,
-                "org",
-                org.id,
-                "nature",
-                {"nature": before},
-                {"nature": nature.value},
-            )
-        return Outcome(info(org), frozenset({Topic.ORG, Topic.MEETINGS, Topic.AUDIT}))
+    session = ctx.session
+    org = _get(session, org_id)
+    if org.kind != OrgKind.BRANCH.value:
+        raise ValidationError("只有团支部区分常设、流动、临时和待转接。", "nature")
+    before = org.nature
+    if before != nature.value:
+        org.nature = nature.value
+        audit.record(
+            session,
+            ctx.actor,
+            "org",
+            org.id,
+            "nature",
+            {"nature": before},
+            {"nature": nature.value},
+        )
+    return Outcome(info(org), frozenset({Topic.ORG, Topic.MEETINGS, Topic.AUDIT}))
 
 
-def rename_org(store: Store, org_id: int, name: str) -> Outcome[OrgInfo]:
-    with store.transaction() as session:
-        org = _update(session, store.actor, _get(session, org_id), name)
-        return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
+def rename_org(ctx: Context, org_id: int, name: str) -> Outcome[OrgInfo]:
+    session = ctx.session
+    org = _update(session, ctx.actor, _get(session, org_id), name)
+    return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
 
 def update_root(
-    store: Store, name: str, kind: OrgKind, sector: Sector, parent_org: str
+    ctx: Context, name: str, kind: OrgKind, sector: Sector, parent_org: str
 ) -> Outcome[OrgInfo]:
     """The top organisation's name, kind and sector, and the committee above it, in one go."""
     parent_org = clean_name(parent_org, "上级团组织名称", "parent_name")
-    with store.transaction() as session:
-        root = session.scalar(select(Org).where(Org.parent_id.is_(None)))
-        if root is None:
-            raise NotFound("尚未设置组织，请先完成首次设置。")
-        org = _update(session, store.actor, root, name, sector, kind)
-        settings.write(session, store.actor, settings.Key.PARENT_ORG, parent_org)
-        return Outcome(info(org), frozenset({Topic.ORG, Topic.SETTINGS, Topic.AUDIT}))
+    session = ctx.session
+    root = session.scalar(select(Org).where(Org.parent_id.is_(None)))
+    if root is None:
+        raise NotFound("尚未设置组织，请先完成首次设置。")
+    org = _update(session, ctx.actor, root, name, sector, kind)
+    settings.write(session, ctx.actor, settings.Key.PARENT_ORG, parent_org)
+    return Outcome(info(org), frozenset({Topic.ORG, Topic.SETTINGS, Topic.AUDIT}))
 
 
-def close_org(store: Store, org_id: int, closed_on: date, reason: str) -> Outcome[OrgInfo]:
+def close_org(ctx: Context, org_id: int, closed_on: date, reason: str) -> Outcome[OrgInfo]:
     """Close (撤销) a branch or general branch; it stays listed with its history."""
     reason = clean_name(reason, "撤销原因", "reason", max_length=200)
-    with store.transaction() as session:
-        org = _get(session, org_id)
-        if org.parent_id is None:
-            raise ValidationError("不能撤销最上级组织；如需更改，请修改其名称或类型。")
-        if org.closed_on is not None:
-            raise ValidationError(f"“{org.name}”已于 {org.closed_on.isoformat()} 撤销。")
-        if closed_on < org.created_on:
-            raise ValidationError(
-                f"撤销日期不能早于成立日期 {org.created_on.isoformat()}。", "closed_on"
-            )
-        if closed_on > clock.today():
-            raise ValidationError("撤销日期不能晚于今天。", "closed_on")
-        open_children = session.scalar(
-            select(func.count()).where(Org.parent_id == org.id, Org.closed_on.is_(None))
+    session = ctx.session
+    org = _get(session, org_id)
+    if org.parent_id is None:
+        raise ValidationError("不能撤销最上级组织；如需更改，请修改其名称或类型。")
+    if org.closed_on is not None:
+        raise ValidationError(f"“{org.name}”已于 {org.closed_on.isoformat()} 撤销。")
+    if closed_on < org.created_on:
+        raise ValidationError(
+            f"撤销日期不能早于成立日期 {org.created_on.isoformat()}。", "closed_on"
         )
-        if open_children:
-            raise ValidationError(
-                f"“{org.name}”下还有 {open_children} 个未撤销的组织，请先撤销或调整它们。"
-            )
-        before = info(org).as_dict()
-        org.closed_on = closed_on
-        org.close_reason = reason
-        session.flush()
-        audit.record(session, store.actor, "org", org.id, "close", before, info(org).as_dict())
-        return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
+    if closed_on > ctx.today:
+        raise ValidationError("撤销日期不能晚于今天。", "closed_on")
+    open_children = session.scalar(
+        select(func.count()).where(Org.parent_id == org.id, Org.closed_on.is_(None))
+    )
+    if open_children:
+        raise ValidationError(
+            f"“{org.name}”下还有 {open_children} 个未撤销的组织，请先撤销或调整它们。"
+        )
+    before = info(org).as_dict()
+    org.closed_on = closed_on
+    org.close_reason = reason
+    session.flush()
+    audit.record(session, ctx.actor, "org", org.id, "close", before, info(org).as_dict())
+    return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
 
 
-def reopen_org(store: Store, org_id: int) -> Outcome[OrgInfo]:
+def reopen_org(ctx: Context, org_id: int) -> Outcome[OrgInfo]:
     """Undo a close made by mistake; the close and the reopening both stay in the audit log."""
-    with store.transaction() as session:
-        org = _get(session, org_id)
-        if org.closed_on is None:
-            raise ValidationError(f"“{org.name}”没有撤销，无需恢复。")
-        parent = session.get(Org, org.parent_id) if org.parent_id else None
-        if parent is not None and parent.closed_on is not None:
-            raise ValidationError(f"上级组织“{parent.name}”已撤销，请先恢复上级组织。")
-        _check_unique(session, org.parent_id, org.name, org.id)
-        before = info(org).as_dict()
-        org.closed_on = None
-        org.close_reason = None
-        session.flush()
-        audit.record(session, store.actor, "org", org.id, "reopen", before, info(org).as_dict())
-        return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))
+    session = ctx.session
+    org = _get(session, org_id)
+    if org.closed_on is None:
+        raise ValidationError(f"“{org.name}”没有撤销，无需恢复。")
+    parent = session.get(Org, org.parent_id) if org.parent_id else None
+    if parent is not None and parent.closed_on is not None:
+        raise ValidationError(f"上级组织“{parent.name}”已撤销，请先恢复上级组织。")
+    _check_unique(session, org.parent_id, org.name, org.id)
+    before = info(org).as_dict()
+    org.closed_on = None
+    org.close_reason = None
+    session.flush()
+    audit.record(session, ctx.actor, "org", org.id, "reopen", before, info(org).as_dict())
+    return Outcome(info(org), frozenset({Topic.ORG, Topic.AUDIT}))

@@ -9,12 +9,11 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from qzdesk.models import Member
-from qzdesk.services import clock
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotInitialised
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.organisation.settings import Key, profile_in_force, read
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import MemberStatus, OrgKind
 
 
@@ -73,16 +72,16 @@ class Overview:
         return sum(entry.rule.unconfirmed for entry in self.profile.entries())
 
 
-def overview(store: Store, profiles: dict[str, RuleProfile], today: date | None = None) -> Overview:
-    all_orgs = orgs.list_orgs(store)
+def overview(ctx: Context, today: date | None = None) -> Overview:
+    all_orgs = orgs.list_orgs(ctx)
     roots = [o for o in all_orgs if o.parent_id is None]
     if not roots:
         raise NotInitialised("尚未设置组织，请先完成首次设置。")
-    with store.transaction() as session:
-        secretary = read(session, Key.SECRETARY, "")
-        parent = read(session, Key.PARENT_ORG, "")
-        profile = profile_in_force(read(session, Key.PROFILE), profiles)
-        counts = member_counts(session, profile, today or clock.today())
+    session = ctx.session
+    secretary = read(session, Key.SECRETARY, "")
+    parent = read(session, Key.PARENT_ORG, "")
+    profile = profile_in_force(read(session, Key.PROFILE), dict(ctx.profiles))
+    counts = member_counts(session, profile, today or ctx.today)
     return Overview(
         root=roots[0],
         branches=[o for o in all_orgs if o.parent_id is not None],

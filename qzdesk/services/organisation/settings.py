@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from qzdesk.models import Setting
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import RuleProfileError, ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.organisation.rules import RuleProfile
-from qzdesk.services.storage.store import Store
 
 
 class Key(StrEnum):
@@ -60,29 +60,29 @@ def write(session: Session, actor: str, key: Key, value: Any, *, audited: bool =
         )
 
 
-def _set(store: Store, key: Key, value: Any) -> Outcome[None]:
-    with store.transaction() as session:
-        write(session, store.actor, key, value)
+def _set(ctx: Context, key: Key, value: Any) -> Outcome[None]:
+    session = ctx.session
+    write(session, ctx.actor, key, value)
     return Outcome(None, frozenset({Topic.SETTINGS, Topic.AUDIT}))
 
 
-def set_secretary_name(store: Store, name: str) -> Outcome[None]:
-    return _set(store, Key.SECRETARY, clean_name(name, "书记姓名", "secretary", max_length=40))
+def set_secretary_name(ctx: Context, name: str) -> Outcome[None]:
+    return _set(ctx, Key.SECRETARY, clean_name(name, "书记姓名", "secretary", max_length=40))
 
 
 SUBMISSION_DAYS = 15  # qzdesk's default: a period's archives are due half a month after it
 
 
-def submission_days(store: Store) -> int:
-    with store.transaction() as session:
-        return int(read(session, Key.SUBMISSION_DAYS, SUBMISSION_DAYS))
+def submission_days(ctx: Context) -> int:
+    session = ctx.session
+    return int(read(session, Key.SUBMISSION_DAYS, SUBMISSION_DAYS))
 
 
-def set_submission_days(store: Store, days: int) -> Outcome[None]:
+def set_submission_days(ctx: Context, days: int) -> Outcome[None]:
     """The committee's own deadline: archives received later are marked 逾期."""
     if not 0 <= days <= 366:
         raise ValidationError("报送期限应在 0 到 366 天之间。", "submission_days")
-    outcome = _set(store, Key.SUBMISSION_DAYS, days)
+    outcome = _set(ctx, Key.SUBMISSION_DAYS, days)
     return Outcome(None, outcome.changed | {Topic.RECEIVING})
 
 
@@ -93,8 +93,8 @@ def check_profile(profile_id: str, profiles: dict[str, RuleProfile]) -> str:
     return profile_id
 
 
-def set_profile(store: Store, profile_id: str, profiles: dict[str, RuleProfile]) -> Outcome[None]:
-    return _set(store, Key.PROFILE, check_profile(profile_id, profiles))
+def set_profile(ctx: Context, profile_id: str) -> Outcome[None]:
+    return _set(ctx, Key.PROFILE, check_profile(profile_id, dict(ctx.profiles)))
 
 
 def profile_in_force(profile_id: str | None, profiles: dict[str, RuleProfile]) -> RuleProfile:
@@ -110,6 +110,5 @@ def active_profile(session: Session, profiles: dict[str, RuleProfile]) -> RulePr
     return profile_in_force(read(session, Key.PROFILE), profiles)
 
 
-def rules_in_force(store: Store, profiles: dict[str, RuleProfile]) -> RuleProfile:
-    with store.transaction() as session:
-        return active_profile(session, profiles)
+def rules_in_force(ctx: Context) -> RuleProfile:
+    return ctx.profile

@@ -24,8 +24,8 @@ from qzdesk.models import (
 from qzdesk.services import audit
 from qzdesk.services.admission.requirements import VoteResult, count_vote
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
-from qzdesk.services.desk import Context
 from qzdesk.services.dues import book as dues_book
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.lookup import get_row
@@ -530,7 +530,7 @@ def _answered(ctx: Context, view: RecommendationView, answer: PartyAnswer, on: d
         dues_book.set_basis(ctx, view.member_id, DuesCategory.PARTY_PROBATIONARY, following)
     else:
         draft.political_status = PoliticalStatus.PARTY
-    records.update_member(ctx.store, view.member_id, draft, dict(ctx.profiles), ctx.today)
+    records.update_member(ctx, view.member_id, draft, ctx.today)
 
 
 # ---- the 推荐表 ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qzdesk.services.organisation.rules import RuleProfile
+from qzdesk.services.context import Context
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving.summary import (
     KINDS,
@@ -19,7 +19,6 @@ from qzdesk.services.receiving.summary import (
     row_of,
     rows_of,
 )
-from qzdesk.services.storage.store import Store
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -118,9 +117,9 @@ class Comparison:
     grid: MonthGrid
 
 
-def comparison(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> Comparison:
-    archives = current_archives(store, period_code)
-    rows = [row_of(data, profiles) for data in archives]
+def comparison(ctx: Context, period_code: str) -> Comparison:
+    archives = current_archives(ctx, period_code)
+    rows = [row_of(data, dict(ctx.profiles)) for data in archives]
     return Comparison(
         parse_period(period_code).code, compare(rows), month_grid(archives, period_code)
     )
@@ -134,10 +133,10 @@ class PeriodView:
     comparison: Comparison
 
 
-def period_view(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> PeriodView:
-    archives = current_archives(store, period_code)
+def period_view(ctx: Context, period_code: str) -> PeriodView:
+    archives = current_archives(ctx, period_code)
     # The summary shows each committee's subtree under it; comparing is between peers.
-    shown = rows_of(archives, profiles)
+    shown = rows_of(archives, dict(ctx.profiles))
     rows = [r for r in shown if not r.depth]
     code = parse_period(period_code).code
     return PeriodView(shown, Comparison(code, compare(rows), month_grid(archives, code)))

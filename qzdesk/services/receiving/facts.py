@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qzdesk.models import Receipt
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.periods import parse_period
 from qzdesk.services.receiving.summary import on_books_of, secretary_of
 from qzdesk.vocabulary import UNKNOWN

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from qzdesk.models import Receipt
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.organisation.settings import submission_days
 from qzdesk.services.periods import BEIJING, parse_period
-from qzdesk.services.storage.store import Store
 
 CHANGED = frozenset({Topic.RECEIVING, Topic.AUDIT})
 
@@ -59,37 +59,37 @@ def _row(r: Receipt) -> ReceiptRow:
     )
 
 
-def already_received(store: Store, sha256: str) -> ReceiptRow | None:
-    with store.transaction() as session:
-        found = session.scalar(select(Receipt).where(Receipt.file_sha256 == sha256))
-        return _row(found) if found else None
+def already_received(ctx: Context, sha256: str) -> ReceiptRow | None:
+    session = ctx.session
+    found = session.scalar(select(Receipt).where(Receipt.file_sha256 == sha256))
+    return _row(found) if found else None
 
 
-def accepted_archive(store: Store, archive_id: str) -> ReceiptRow | None:
+def accepted_archive(ctx: Context, archive_id: str) -> ReceiptRow | None:
     """The accepted receipt of an archive (its id is drawn at random and signed inside it,
     so a second accepted file with it is the same signed archive)."""
-    with store.transaction() as session:
-        found = session.scalar(
-            select(Receipt)
-            .where(Receipt.archive_id == archive_id, Receipt.accepted.is_(True))
-            .order_by(Receipt.id)
-            .limit(1)
-        )
-        return _row(found) if found else None
+    session = ctx.session
+    found = session.scalar(
+        select(Receipt)
+        .where(Receipt.archive_id == archive_id, Receipt.accepted.is_(True))
+        .order_by(Receipt.id)
+        .limit(1)
+    )
+    return _row(found) if found else None
 
 
-def latest_before(store: Store, org_name: str, period_code: str) -> dict[str, Any] | None:
+def latest_before(ctx: Context, org_name: str, period_code: str) -> dict[str, Any] | None:
     """The data of the organisation's accepted archive for the latest period that ended
     before this one began (the chain continues from it)."""
     start = parse_period(period_code).start
-    with store.transaction() as session:
-        rows = session.scalars(
-            select(Receipt).where(
-                Receipt.org_name == org_name,
-                Receipt.accepted.is_(True),
-                Receipt.superseded_by.is_(None),
-            )
-        ).all()
+    session = ctx.session
+    rows = session.scalars(
+        select(Receipt).where(
+            Receipt.org_name == org_name,
+            Receipt.accepted.is_(True),
+            Receipt.superseded_by.is_(None),
+        )
+    ).all()
     earlier = [r for r in rows if parse_period(r.period_code or "").end < start]
     if not earlier:
         return None
@@ -122,7 +122,7 @@ def continuity(
 
 
 def record(
-    store: Store,
+    ctx: Context,
     file_name: str,
     sha256: str,
     accepted: bool,
@@ -132,55 +132,55 @@ def record(
 ) -> Outcome[ReceiptRow]:
     """Log one file. An accepted archive supersedes an earlier accepted one of the same
     organisation and period, which is kept."""
-    with store.transaction() as session:
-        receipt = Receipt(
-            file_sha256=sha256,
-            file_name=file_name,
-            received_at=clock.now_utc(),
-            received_by=store.actor,
-            accepted=accepted,
-            reasons=reasons,
-            archive_id=data["archive_id"] if data else None,
-            org_name=data["branch"]["name"] if data else None,
-            period_code=data["period"]["code"] if data else None,
-            stored_as=stored_as,
-            data=data if accepted else None,
-        )
-        session.add(receipt)
-        session.flush()
-        if accepted and data:
-            earlier = session.scalars(
-                select(Receipt).where(
-                    Receipt.org_name == receipt.org_name,
-                    Receipt.period_code == receipt.period_code,
-                    Receipt.accepted.is_(True),
-                    Receipt.superseded_by.is_(None),
-                    Receipt.id != receipt.id,
-                )
-            ).all()
-            for old in earlier:
-                old.superseded_by = receipt.id
-        audit.record(
-            session,
-            store.actor,
-            "receipt",
-            receipt.id,
-            "accept" if accepted else "reject",
-            after={"file": file_name, "sha256": sha256, "reasons": reasons},
-        )
-        return Outcome(_row(receipt), CHANGED)
+    session = ctx.session
+    receipt = Receipt(
+        file_sha256=sha256,
+        file_name=file_name,
+        received_at=clock.now_utc(),
+        received_by=ctx.actor,
+        accepted=accepted,
+        reasons=reasons,
+        archive_id=data["archive_id"] if data else None,
+        org_name=data["branch"]["name"] if data else None,
+        period_code=data["period"]["code"] if data else None,
+        stored_as=stored_as,
+        data=data if accepted else None,
+    )
+    session.add(receipt)
+    session.flush()
+    if accepted and data:
+        earlier = session.scalars(
+            select(Receipt).where(
+                Receipt.org_name == receipt.org_name,
+                Receipt.period_code == receipt.period_code,
+                Receipt.accepted.is_(True),
+                Receipt.superseded_by.is_(None),
+                Receipt.id != receipt.id,
+            )
+        ).all()
+        for old in earlier:
+            old.superseded_by = receipt.id
+    audit.record(
+        session,
+        ctx.actor,
+        "receipt",
+        receipt.id,
+        "accept" if accepted else "reject",
+        after={"file": file_name, "sha256": sha256, "reasons": reasons},
+    )
+    return Outcome(_row(receipt), CHANGED)
 
 
-def receipts(store: Store) -> list[ReceiptRow]:
-    with store.transaction() as session:
-        return [_row(r) for r in session.scalars(select(Receipt).order_by(Receipt.id))]
+def receipts(ctx: Context) -> list[ReceiptRow]:
+    session = ctx.session
+    return [_row(r) for r in session.scalars(select(Receipt).order_by(Receipt.id))]
 
 
-def received_in(store: Store, period_code: str) -> list[dict[str, Any]]:
+def received_in(ctx: Context, period_code: str) -> list[dict[str, Any]]:
     """The archives of the period accepted and current, with the day each came (Beijing)
     and whether after the committee's deadline: what a committee's own archive vouches
     for."""
-    due = deadline(store, period_code)
+    due = deadline(ctx, period_code)
     return [
         {
             "org": r.org_name or "",
@@ -190,7 +190,7 @@ def received_in(store: Store, period_code: str) -> list[dict[str, Any]]:
             "received_on": _aware(r.received_at).astimezone(BEIJING).date().isoformat(),
             "late": _aware(r.received_at) >= due,
         }
-        for r in receipts(store)
+        for r in receipts(ctx)
         if r.accepted and r.superseded_by is None and r.period_code == period_code
     ]
 
@@ -213,24 +213,24 @@ class Submission:
         return "未报送"  # a refused file names nobody: nothing from it is kept
 
 
-def deadline(store: Store, period_code: str) -> datetime:
+def deadline(ctx: Context, period_code: str) -> datetime:
     """The end of the last day the committee allows after the period (Beijing time)."""
     period = parse_period(period_code)
-    days = submission_days(store)
+    days = submission_days(ctx)
     return datetime.combine(period.end + timedelta(days=days + 1), time(0), BEIJING)
 
 
-def submissions(store: Store, period_code: str, registered: list[str]) -> list[Submission]:
+def submissions(ctx: Context, period_code: str, registered: list[str]) -> list[Submission]:
     """For each registered organisation (and any other that sent one), whether its archive
     of the period was received in time, and what it replaced."""
     code = parse_period(period_code).code
-    due = deadline(store, code)
-    with store.transaction() as session:
-        rows = session.scalars(
-            select(Receipt)
-            .where(Receipt.period_code == code, Receipt.accepted.is_(True))
-            .order_by(Receipt.id)
-        ).all()
+    due = deadline(ctx, code)
+    session = ctx.session
+    rows = session.scalars(
+        select(Receipt)
+        .where(Receipt.period_code == code, Receipt.accepted.is_(True))
+        .order_by(Receipt.id)
+    ).all()
     names = sorted({*registered, *(r.org_name for r in rows if r.org_name)})
     found = []
     for name in names:

@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from qzdesk.config import DataPaths
 from qzdesk.models import TrustedCert
-from qzdesk.services import audit, clock
+from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.names import clean_name
 from qzdesk.services.security.branch_key import describe, fingerprint
 from qzdesk.services.storage import cipher
-from qzdesk.services.storage.store import Store
 from qzdesk.vocabulary import KeyEnd
 
 CHANGED = frozenset({Topic.RECEIVING, Topic.AUDIT})
@@ -91,7 +91,7 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def register(
-    store: Store,
+    ctx: Context,
     pem_file: Path,
     org_name: str,
     typed_fingerprint: str,
@@ -116,27 +116,25 @@ def register(
         raise ValidationError(
             f"证书的单位是“{info.subject}”，不是“{org_name}”：请核对组织名称或证书文件。", "org"
         )
-    with store.transaction() as session:
-        if session.scalar(select(TrustedCert.id).where(TrustedCert.fingerprint == actual)):
-            raise ValidationError("这份证书已经登记过。", "file")
-        row = TrustedCert(
-            fingerprint=actual,
-            org_name=org_name,
-            parent=info.organisation,
-            certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
-            registered_on=registered_on or clock.today(),
-            registered_by=store.actor,
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, store.actor, "trusted_cert", actual, "register", after={"org": org_name}
-        )
-        return Outcome(_row(row), CHANGED)
+    session = ctx.session
+    if session.scalar(select(TrustedCert.id).where(TrustedCert.fingerprint == actual)):
+        raise ValidationError("这份证书已经登记过。", "file")
+    row = TrustedCert(
+        fingerprint=actual,
+        org_name=org_name,
+        parent=info.organisation,
+        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        registered_on=registered_on or ctx.today,
+        registered_by=ctx.actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, ctx.actor, "trusted_cert", actual, "register", after={"org": org_name})
+    return Outcome(_row(row), CHANGED)
 
 
 def end(
-    store: Store,
+    ctx: Context,
     typed_fingerprint: str,
     reason: str,
     kind: KeyEnd,
@@ -148,28 +146,28 @@ def end(
     if not reason:
         raise ValidationError("请写明停用的原因。", "reason")
     found = normalise_fingerprint(typed_fingerprint)
-    with store.transaction() as session:
-        row = session.scalar(select(TrustedCert).where(TrustedCert.fingerprint == found))
-        if row is None:
-            raise ValidationError(f"没有登记过指纹为 {found} 的证书。", "fingerprint")
-        if row.ended_on is not None:
-            raise ValidationError(f"这份证书已于 {row.ended_on:%Y-%m-%d} 停用。", "fingerprint")
-        row.ended_on = ended_on or clock.today()
-        row.end_reason = reason
-        row.end_kind = kind.value
-        after = {"reason": reason, "kind": kind.value}
-        audit.record(session, store.actor, "trusted_cert", found, "end", after=after)
-        return Outcome(_row(row), CHANGED)
+    session = ctx.session
+    row = session.scalar(select(TrustedCert).where(TrustedCert.fingerprint == found))
+    if row is None:
+        raise ValidationError(f"没有登记过指纹为 {found} 的证书。", "fingerprint")
+    if row.ended_on is not None:
+        raise ValidationError(f"这份证书已于 {row.ended_on:%Y-%m-%d} 停用。", "fingerprint")
+    row.ended_on = ended_on or ctx.today
+    row.end_reason = reason
+    row.end_kind = kind.value
+    after = {"reason": reason, "kind": kind.value}
+    audit.record(session, ctx.actor, "trusted_cert", found, "end", after=after)
+    return Outcome(_row(row), CHANGED)
 
 
-def registrations(store: Store) -> list[Registration]:
-    with store.transaction() as session:
-        return [
-            _row(t)
-            for t in session.scalars(
-                select(TrustedCert).order_by(TrustedCert.org_name, TrustedCert.registered_on)
-            )
-        ]
+def registrations(ctx: Context) -> list[Registration]:
+    session = ctx.session
+    return [
+        _row(t)
+        for t in session.scalars(
+            select(TrustedCert).order_by(TrustedCert.org_name, TrustedCert.registered_on)
+        )
+    ]
 
 
 def registrations_read_only(paths: DataPaths) -> list[Registration]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qzdesk.models import Receipt
+from qzdesk.services.context import Context
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.services.meetings.compliance import required
 from qzdesk.services.meetings.minutes import MeetingKind
@@ -21,7 +22,6 @@ from qzdesk.services.organisation.orgs import counts_as_branch
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.party.recommend import party_figures
 from qzdesk.services.periods import Period, parse_period
-from qzdesk.services.storage.store import Store
 from qzdesk.services.transfer.book import transfer_figures
 from qzdesk.vocabulary import UNKNOWN, OrgKind, Sector
 
@@ -371,25 +371,25 @@ def summed(rows: list[SummaryRow]) -> SummaryRow:
     )
 
 
-def current_archives(store: Store, period_code: str) -> list[dict[str, Any]]:
+def current_archives(ctx: Context, period_code: str) -> list[dict[str, Any]]:
     """The data of the current (not superseded) accepted archive of each organisation for
     the period, by organisation name."""
     code = parse_period(period_code).code
-    with store.transaction() as session:
-        found = session.scalars(
-            select(Receipt)
-            .where(
-                Receipt.period_code == code,
-                Receipt.accepted.is_(True),
-                Receipt.superseded_by.is_(None),
-            )
-            .order_by(Receipt.org_name)
-        ).all()
-        return [r.data for r in found if r.data]
+    session = ctx.session
+    found = session.scalars(
+        select(Receipt)
+        .where(
+            Receipt.period_code == code,
+            Receipt.accepted.is_(True),
+            Receipt.superseded_by.is_(None),
+        )
+        .order_by(Receipt.org_name)
+    ).all()
+    return [r.data for r in found if r.data]
 
 
-def summary(store: Store, profiles: dict[str, RuleProfile], period_code: str) -> list[SummaryRow]:
-    return rows_of(current_archives(store, period_code), profiles)
+def summary(ctx: Context, period_code: str) -> list[SummaryRow]:
+    return rows_of(current_archives(ctx, period_code), dict(ctx.profiles))
 
 
 def rows_of(archives: list[dict[str, Any]], profiles: dict[str, RuleProfile]) -> list[SummaryRow]:

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from qzdesk.config import DataPaths
 from qzdesk.services import audit, clock, crashpoints
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotInitialised, QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
 from qzdesk.services.organisation.settings import Key, read, write
@@ -153,9 +156,11 @@ def _key_from_backups(paths: DataPaths, password: str) -> bool:
             write_atomically(key_file, copy.read_bytes())
             log.warning("the data file's key file was put back from %s", copy.name)
             return True
-    where = "不是这个数据文件的密钥（可能是从别的电脑或别的数据目录复制来的）" if (
-        key_file.exists()
-    ) else "不见了"
+    where = (
+        "不是这个数据文件的密钥（可能是从别的电脑或别的数据目录复制来的）"
+        if (key_file.exists())
+        else "不见了"
+    )
     raise KeyMismatch(
         f"数据文件 {paths.database} 完好，但它的密钥文件 {key_file} {where}；"
         f"备份旁的 {len(tried)} 个密钥副本用这个密码也打不开它。"
@@ -203,27 +208,32 @@ def encrypt_leftover_backups(paths: DataPaths, held: DataDirLock | None = None) 
             lock.release()
 
 
-def secretary(store: Store) -> str:
+def secretary(ctx: Context) -> str:
     """Who acts once signed in: the secretary named at setup."""
-    with store.transaction() as session:
-        return str(read(session, Key.SECRETARY, store.actor))
+    return secretary_of(ctx.session) or ctx.actor
 
 
-def change_password(store: Store, old: str, new: str, confirmation: str) -> Outcome[None]:
+def secretary_of(session: Session) -> str | None:
+    """`secretary` for the opening of the store, before any unit of work."""
+    found = read(session, Key.SECRETARY)
+    return None if found is None else str(found)
+
+
+def change_password(ctx: Context, old: str, new: str, confirmation: str) -> Outcome[None]:
     """The new password opens the data file, the app and the signing key alike. The key
     file, rewritten in one atomic step, is what decides (password_check): if any step
     fails, all stay with the old password."""
     check_new_password(new, confirmation)
-    if not password_in_force(store, old):
+    if not password_in_force(ctx.store, old):
         raise ValidationError("原密码不正确。", "old_password")
-    files = [branch_key.key_path(store), cipher.store_key_file(store.paths)]
+    files = [branch_key.key_path(ctx.store), cipher.store_key_file(ctx.store.paths)]
     before = {path: path.read_bytes() for path in files if path.exists()}
     try:
-        with store.transaction() as session:
-            branch_key.reencrypt(store, old, new)  # opened with the old password
-            write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
-            if cipher.is_sealed(store.paths):
-                store_key.rewrap(store.paths, store_key.PASSWORD, new)
+        with ctx.savepoint() as session:
+            branch_key.reencrypt(ctx.store, old, new)  # opened with the old password
+            write(session, ctx.actor, Key.PASSWORD_HASH, hash_password(new))
+            if cipher.is_sealed(ctx.store.paths):
+                store_key.rewrap(ctx.store.paths, store_key.PASSWORD, new)
                 crashpoints.reached("password-rewrapped")
     except BaseException:
         for path, data in before.items():
@@ -273,26 +283,26 @@ def unlock_with_recovery_code(paths: DataPaths, code: str) -> bool:
     return result.ok
 
 
-def reset_password(store: Store, new: str, confirmation: str) -> Outcome[None]:
+def reset_password(ctx: Context, new: str, confirmation: str) -> Outcome[None]:
     """A new password for a store the 恢复码 has unlocked (the old one is forgotten)."""
     check_new_password(new, confirmation)
-    with store.transaction() as session:
-        write(session, store.actor, Key.PASSWORD_HASH, hash_password(new))
-        store_key.rewrap(store.paths, store_key.PASSWORD, new)
-        crashpoints.reached("password-rewrapped")
-        audit.record(session, store.actor, "auth", "password", "reset_with_recovery_code")
+    session = ctx.session
+    write(session, ctx.actor, Key.PASSWORD_HASH, hash_password(new))
+    store_key.rewrap(ctx.store.paths, store_key.PASSWORD, new)
+    crashpoints.reached("password-rewrapped")
+    audit.record(session, ctx.actor, "auth", "password", "reset_with_recovery_code")
     return Outcome(None, frozenset({Topic.AUTH, Topic.AUDIT}))
 
 
 def propose_recovery_code(
-    store: Store, password: str, new_password: str | None = None, confirmation: str = ""
+    ctx: Context, password: str, new_password: str | None = None, confirmation: str = ""
 ) -> str:
     """A new 恢复码 to show and have printed; nothing changes until it is confirmed
     (`replace_recovery_code`, or `change_password_and_key` with the `new_password`
     checked here first), so the old one stays valid until the new one is seen."""
     if new_password is not None:
         check_new_password(new_password, confirmation)
-    if not password_in_force(store, password):
+    if not password_in_force(ctx.store, password):
         field = "password" if new_password is None else "old_password"
         raise ValidationError("密码不正确。", field)
     return store_key.new_recovery_code()

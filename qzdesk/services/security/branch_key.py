@@ -19,9 +19,10 @@ from sqlalchemy import select
 from qzdesk.models import AuditEntry
 from qzdesk.services import audit, clock
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.errors import NotFound, QzdeskError, ValidationError
 from qzdesk.services.files import write_atomically
-from qzdesk.services.organisation.orgs import organisation_name
+from qzdesk.services.organisation.orgs import root_name
 from qzdesk.services.organisation.settings import Key, read
 from qzdesk.services.security.password_check import password_in_force
 from qzdesk.services.storage import cipher
@@ -132,24 +133,26 @@ def _open_transfer(
 
 
 def create_key(
-    store: Store, password: str, now: datetime | None = None, actor: str | None = None
+    ctx: Context, password: str, now: datetime | None = None, actor: str | None = None
 ) -> Outcome[KeyInfo]:
     """A new key pair and certificate: subject = the organisation, O = the parent committee."""
     now = now or clock.now_utc()
-    with store.transaction() as session:
-        parent = read(session, Key.PARENT_ORG, "")
-    if not password_in_force(store, password):
+    session = ctx.session
+    parent = read(session, Key.PARENT_ORG, "")
+    if not password_in_force(ctx.store, password):
         raise ValidationError("登录密码不正确。", "password")
-    if key_path(store).exists():
-        if _opened(store, password) is not None:
+    if key_path(ctx.store).exists():
+        if _opened(ctx.store, password) is not None:
             raise ValidationError("本支部已有签名密钥；如需更换，请先导出备份旧密钥。")
         # Sealed under another data file's key (a backup from another installation was
         # restored): unusable here, kept under keys/retired/ and replaced.
-        retire_files(store, now)
-    info = issue_key(store, password, organisation_name(store) or "团组织", parent, now)
+        retire_files(ctx.store, now)
+    session = ctx.session
+    name = root_name(session) or "团组织"
+    info = issue_key(ctx.store, password, name, parent, now)
     _record(
-        store,
-        x509.load_pem_x509_certificate(cert_path(store).read_bytes()),
+        ctx,
+        x509.load_pem_x509_certificate(cert_path(ctx.store).read_bytes()),
         "create",
         actor,
         subject=info.subject,
@@ -209,7 +212,7 @@ def issue_key(store: Store, password: str, name: str, parent: str, now: datetime
 
 
 def replace_key(
-    store: Store, password: str, reason: str, now: datetime | None = None
+    ctx: Context, password: str, reason: str, now: datetime | None = None
 ) -> Outcome[KeyInfo]:
     """A new key for a renamed organisation or a key thought lost: the old key and
     certificate are kept under keys/retired/ (archives signed with them stay checkable),
@@ -217,21 +220,19 @@ def replace_key(
     reason = reason.strip()
     if not reason:
         raise ValidationError("请写明更换密钥的原因（如：组织更名、密钥遗失）。", "reason")
-    old = load_key(store, password)[1]  # the password is checked before anything moves
+    old = load_key(ctx.store, password)[1]  # the password is checked before anything moves
     now = now or clock.now_utc()
-    retire_files(store, now)
-    outcome = create_key(store, password, now)
-    _record(store, old, "retire", None, reason=reason, successor=outcome.value.fingerprint)
+    retire_files(ctx.store, now)
+    outcome = create_key(ctx, password, now)
+    _record(ctx, old, "retire", None, reason=reason, successor=outcome.value.fingerprint)
     return outcome
 
 
 def _record(
-    store: Store, cert: x509.Certificate, action: str, actor: str | None = None, **after: str
+    ctx: Context, cert: x509.Certificate, action: str, actor: str | None = None, **after: str
 ) -> None:
-    with store.transaction() as session:
-        audit.record(
-            session, actor or store.actor, "branch_key", fingerprint(cert), action, after=after
-        )
+    session = ctx.session
+    audit.record(session, actor or ctx.actor, "branch_key", fingerprint(cert), action, after=after)
 
 
 def key_info(store: Store) -> KeyInfo | None:
@@ -290,47 +291,47 @@ def reencrypt(store: Store, old: str, new: str) -> None:
         write_atomically(key_path(store), _bundle(key, cert, _secrets(store, new)[0]))
 
 
-def export_key(store: Store, password: str, transfer_password: str, target: Path) -> KeyInfo:
+def export_key(ctx: Context, password: str, transfer_password: str, target: Path) -> KeyInfo:
     """A copy for the next secretary (换届), protected by a password of its own."""
     if len(transfer_password) < 8:
         raise ValidationError("移交密码至少 8 位。", "transfer_password")
-    key, cert = load_key(store, password)
+    key, cert = load_key(ctx.store, password)
     write_atomically(target, _bundle(key, cert, transfer_password.encode("utf-8")))
-    _record(store, cert, "export", file=target.name)
+    _record(ctx, cert, "export", file=target.name)
     return describe(cert)
 
 
-def import_key(store: Store, source: Path, transfer_password: str, password: str) -> KeyInfo:
+def import_key(ctx: Context, source: Path, transfer_password: str, password: str) -> KeyInfo:
     """Take over a key exported by the previous secretary; it is re-encrypted with this
     installation's login password."""
     key, cert = _open_transfer(source.read_bytes(), transfer_password)
-    if key_path(store).exists():
+    if key_path(ctx.store).exists():
         raise ValidationError("本支部已有签名密钥，不能再导入。")
-    _save(store, key, cert, password)
-    _record(store, cert, "import", file=source.name)
+    _save(ctx.store, key, cert, password)
+    _record(ctx, cert, "import", file=source.name)
     return describe(cert)
 
 
-def export_certificate(store: Store, target: Path) -> Outcome[KeyInfo]:
+def export_certificate(ctx: Context, target: Path) -> Outcome[KeyInfo]:
     """Write the certificate for the district's trust list (atomically), and note it: the
     first-hour guide ticks 登记证书 off from this record."""
-    pem = certificate_pem(store)
+    pem = certificate_pem(ctx.store)
     write_atomically(target, pem)
     cert = x509.load_pem_x509_certificate(pem)
-    _record(store, cert, "export_cert", file=target.name)
+    _record(ctx, cert, "export_cert", file=target.name)
     return Outcome(describe(cert), frozenset({Topic.SETTINGS, Topic.AUDIT}))
 
 
-def certificate_exported(store: Store) -> bool:
-    with store.transaction() as session:
-        return (
-            session.scalar(
-                select(AuditEntry.id)
-                .where(AuditEntry.entity == "branch_key", AuditEntry.action == "export_cert")
-                .limit(1)
-            )
-            is not None
+def certificate_exported(ctx: Context) -> bool:
+    session = ctx.session
+    return (
+        session.scalar(
+            select(AuditEntry.id)
+            .where(AuditEntry.entity == "branch_key", AuditEntry.action == "export_cert")
+            .limit(1)
         )
+        is not None
+    )
 
 
 def certificate_pem(store: Store) -> bytes:

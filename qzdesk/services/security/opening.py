@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from qzdesk.config import DataPaths
 from qzdesk.services.organisation import orgs
-from qzdesk.services.sealed_files import seal_plain_files
 from qzdesk.services.security import auth, store_key
+from qzdesk.services.security.sealed_files import seal_plain_files
 from qzdesk.services.storage.lock import DataDirLock
-from qzdesk.services.storage.store import Store
+from qzdesk.services.storage.store import SYSTEM_ACTOR, Store
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,14 @@ def open_unlocked(paths: DataPaths, program: str, lock: DataDirLock | None = Non
     """The unlocked store, opened; closed again if anything after the opening fails."""
     store = Store.open(paths.root, program, lock=lock)
     try:
-        name = orgs.organisation_name(store)
+        with store.transaction() as session:
+            name = orgs.root_name(session)
         if name:
             store_key.keep_organisation(paths, name)  # the login's name follows a rename
         seal_plain_files(store, [paths.received, paths.issued])
-        return Opened(store, name, auth.secretary(store))
+        with store.transaction() as session:
+            secretary = auth.secretary_of(session) or SYSTEM_ACTOR
+        return Opened(store, name, secretary)
     except BaseException:
         store.close()
         raise

@@ -48,7 +48,6 @@ def check(db_path: Path, full: bool = False) -> HealthReport:
     if report.revision is None:
         report.problems.append("该文件没有 qzdesk 的数据结构版本，不是 qzdesk 的数据文件。")
     elif report.revision != SCHEMA_HEAD:
-
         if report.revision in known_revisions():
             report.notes.append(
                 f"数据结构版本 {report.revision} 较旧，打开时会先备份再升级到 {SCHEMA_HEAD}。"

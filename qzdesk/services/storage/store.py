@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from qzdesk.config import DataPaths
 from qzdesk.models import make_engine
@@ -41,6 +41,21 @@ class Unit:
 
 
 _unit: ContextVar[Unit | None] = ContextVar("qzdesk_unit", default=None)
+
+
+class WriteInRead(RuntimeError):
+    """A read operation tried to change the records: a fault in the program, not the
+    user's (reads are rolled back, so the change would be silently lost)."""
+
+
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise WriteInRead("a read operation tried to write (use desk.write)")
+
+
+def _refuse_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInRead("a read operation tried to write (use desk.write)")
 
 
 def remove_leftovers(paths: DataPaths) -> list[Path]:
@@ -210,6 +225,9 @@ class Store:
         if _unit.get() is not None:
             raise RuntimeError("an operation cannot start another unit of work")
         with Session(self.engine, expire_on_commit=False) as session:
+            if not write:  # reads never commit: a change made in one is refused, not lost
+                event.listen(session, "before_flush", _refuse_flush)
+                event.listen(session, "do_orm_execute", _refuse_dml)
             session.begin()
             token = _unit.set(Unit(session, actor))
             try:

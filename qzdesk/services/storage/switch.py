@@ -81,4 +81,3 @@ def finish(paths: DataPaths) -> bool:
     fsync_dir(manifest.parent)
     log.info("finished switching %s", ", ".join(names))
     return True
-

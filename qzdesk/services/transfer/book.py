@@ -16,8 +16,8 @@ from sqlalchemy import select
 from qzdesk.models import Member, MemberEvent, Org, Transfer
 from qzdesk.services import audit
 from qzdesk.services.changes import Outcome, Topic
+from qzdesk.services.context import Context
 from qzdesk.services.dates import add_months
-from qzdesk.services.desk import Context
 from qzdesk.services.dossier.papers import record_kept, record_paper_bytes
 from qzdesk.services.dossier.timeline import HISTORY
 from qzdesk.services.dues.book import paid_to
@@ -357,9 +357,7 @@ def receive(
     }
     draft = MemberDraft(**values)
     reason = f"{pkg.sender.org}（{pkg.sender.parent}），介绍信 {pkg.code}"
-    added = records.add_member(
-        ctx.store, draft, branch_id, dict(ctx.profiles), ctx.today, "transferred_in", reason
-    ).value
+    added = records.add_member(ctx, draft, branch_id, ctx.today, "transferred_in", reason).value
     member = ctx.session.get_one(Member, added.id)
     for entry in pkg.timeline:
         records.add_event(
@@ -437,7 +435,7 @@ def confirm(
     row.state, row.closed_on = TransferState.DONE.value, arrived
     row.other_fingerprint, row.other_known = fingerprint, known
     records.leave(
-        ctx.store,
+        ctx,
         row.member_id,
         MemberStatus.TRANSFERRED_OUT,
         arrived,

@@ -4,7 +4,7 @@ reads the records for them, as of the context's day (Beijing), once."""
 from __future__ import annotations
 
 from qzdesk.models import Member, Transfer
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dossier.papers import papers
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.services.dues.book import paid_to

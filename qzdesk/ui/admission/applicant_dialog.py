@@ -49,7 +49,7 @@ class ApplicantDialog(QDialog):
         layout.addWidget(confirm_buttons("登记申请", self.submit, self.reject))
         self.created: applicants.ApplicantRow | None = None
         self._failed = self.errors.reporter(context.worker.unhandled)
-        context.submit(records.open_branches, context.store, on_done=self._branches)
+        context.read(records.open_branches, on_done=self._branches)
 
     def _branches(self, rows: list[tuple[int, str]]) -> None:
         for branch_id, name in rows:
@@ -61,10 +61,8 @@ class ApplicantDialog(QDialog):
             **{k: e.text() for k, e in self.fields.items()},
             recommended_by=self.recommended.currentData(),
         )
-        self.context.submit(
+        self.context.write(
             applicants.add_applicant,
-            self.context.store,
-            self.context.profiles,
             draft,
             self.branch.currentData(),
             self.applied_on.date().toPython(),

@@ -72,11 +72,9 @@ class ApplicantImportDialog(RejectsExport, ColumnMapping, QDialog):
     def run_preview(self) -> None:
         self.import_button.setEnabled(False)
         progress = ProgressBridge(self, f"正在检查 {self.path.name} …")
-        self.context.submit(
+        self.context.read(
             preview_applicants,
-            self.context.store,
             self.path,
-            self.context.profiles,
             progress=progress.callback,
             mapping=self.mapping,
             on_done=lambda result: (progress.finish(), self._show(result)),
@@ -115,11 +113,9 @@ class ApplicantImportDialog(RejectsExport, ColumnMapping, QDialog):
         if self.preview is None:
             return
         self.import_button.setEnabled(False)
-        self.context.submit(
+        self.context.write(
             commit_applicants,
-            self.context.store,
             self.preview,
-            self.context.profiles,
             on_done=lambda outcome: self._done(outcome.value),
             on_error=self._failed,
         )

@@ -28,7 +28,7 @@ from qzdesk.services.admission import applicants, ledger, number_blocks, publici
 from qzdesk.services.admission.applicants import ApplicantFile, ApplicantRow, next_step_summary
 from qzdesk.services.admission.stages import Stage
 from qzdesk.services.changes import Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.members.search import matches, normalise_query, pinyin_pattern
 from qzdesk.services.organisation.rules import RuleProfile
 from qzdesk.services.periods import parse_period
@@ -168,14 +168,13 @@ class AdmissionPage(Page):
         return tab
 
     def load(self, ctx: Context) -> AdmissionData:
-        store, profiles = ctx.store, ctx.profiles
         return AdmissionData(
             ctx.profile,
-            applicants.applicants(store, profiles),
-            ledger.pending(store, profiles),
-            publicity.publicities(store),
-            quotas.quota_status(store, profiles, ctx.today.year),
-            number_blocks.blocks(store),
+            applicants.applicants(ctx),
+            ledger.pending(ctx),
+            publicity.publicities(ctx),
+            quotas.quota_status(ctx, ctx.today.year),
+            number_blocks.blocks(ctx),
         )
 
     def show_data(self, data: AdmissionData) -> None:
@@ -249,15 +248,14 @@ class AdmissionPage(Page):
         chosen = self.current()
         if chosen is None:
             return
-        store, profiles = self.context.store, self.context.profiles
 
-        def load() -> Detail:
+        def load(ctx: Context) -> Detail:
             return Detail(
-                applicants.applicant_file(store, profiles, chosen.id),
-                ledger.entries_of(store, profiles, chosen.id),
+                applicants.applicant_file(ctx, chosen.id),
+                ledger.entries_of(ctx, chosen.id),
             )
 
-        self.context.submit(load, on_done=self._show_detail)
+        self.context.read(load, on_done=self._show_detail)
 
     def _show_detail(self, detail: Detail) -> None:
         if self.current() is None or self.current().id != detail.file.row.id:
@@ -375,9 +373,7 @@ class AdmissionPage(Page):
             "原记录保留，另记一条负分记录，同样须经领导小组审核。\n冲销原因：",
         )
         if ok:
-            self.context.submit(
-                ledger.reverse_entry, self.context.store, self.context.profiles, entry.id, reason
-            )
+            self.context.write(ledger.reverse_entry, entry.id, reason)
 
     def export_record(self) -> None:
         chosen = self._need_choice()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.meetings import minutes
 from qzdesk.services.party import recommend
 from qzdesk.services.party.steps import PartyAnswer, PartyStep
@@ -210,9 +210,7 @@ class PartyStepDialog(QDialog):
         self.minutes.setObjectName("party_minutes")
         self.minutes.addItem("（不写入会议记录）", None)
         form.addRow("写入会议记录：", self.minutes)
-        context.submit(
-            minutes.assemblies, context.store, view.branch_id, True, on_done=self._minutes
-        )
+        context.read(minutes.assemblies, view.branch_id, True, on_done=self._minutes)
         self.answer = QComboBox()
         self.answer.setObjectName("party_answer")
         for answer in PartyAnswer:

@@ -107,10 +107,8 @@ class PointsDialog(QDialog):
     def add_evidence(self) -> None:
         path = pick_evidence(self)
         if path:
-            self.context.submit(
+            self.context.write(
                 applicants.add_evidence,
-                self.context.store,
-                self.context.profiles,
                 path,
                 on_done=self._attached,
                 on_error=self._failed,
@@ -126,10 +124,8 @@ class PointsDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         mode = self._mode()
-        self.context.submit(
+        self.context.write(
             ledger.post_entry,
-            self.context.store,
-            self.context.profiles,
             self.applicant_id,
             self.item.currentData(),
             self.on.date().toPython(),

@@ -109,10 +109,8 @@ class PublicityDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             publicity.create_publicity,
-            self.context.store,
-            self.context.profiles,
             self.kind.currentData(),
             self.chosen(),
             self.starts.date().toPython(),
@@ -216,9 +214,8 @@ class PublicityTab(QWidget):
         content, ok = QInputDialog.getMultiLineText(self, "登记反映", "反映的内容：")
         if ok and content.strip():
             person = notice.people[names.index(name)]
-            self.context.submit(
+            self.context.write(
                 publicity.add_objection,
-                self.context.store,
                 notice.id,
                 person.applicant_id,
                 self.context.today(),
@@ -249,9 +246,8 @@ class PublicityTab(QWidget):
             )
             == QMessageBox.StandardButton.Yes
         )
-        self.context.submit(
+        self.context.write(
             publicity.resolve_objection,
-            self.context.store,
             objection.id,
             self.context.today(),
             text,

@@ -106,9 +106,8 @@ class QuotaTab(QWidget):
 
     def _submit(self, fn: object, *args: object, done: str) -> None:
         self.message.setStyleSheet("")
-        self.context.submit(
+        self.context.write(
             fn,  # type: ignore[arg-type]
-            self.context.store,
             *args,
             on_done=lambda _: self.message.setText(done),
             on_error=self._failed,

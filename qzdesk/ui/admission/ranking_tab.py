@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from qzdesk.services.admission import quotas
+from qzdesk.services.context import Context
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import combo
 from qzdesk.ui.tables import fill_table, make_table
@@ -64,7 +65,6 @@ class RankingTab(QWidget):
             box.blockSignals(False)
 
     def refresh(self) -> None:
-        store, profiles = self.context.store, self.context.profiles
         stage, grade, class_name = (
             self.stage.currentData(),
             self.grade.currentData(),
@@ -72,11 +72,11 @@ class RankingTab(QWidget):
         )
         year = self.context.today().year
 
-        def load() -> tuple[list[quotas.RankingRow], quotas.QuotaStatus]:
-            rows = quotas.ranking(store, profiles, stage, grade, class_name, year)
-            return rows, quotas.quota_status(store, profiles, year)
+        def load(ctx: Context) -> tuple[list[quotas.RankingRow], quotas.QuotaStatus]:
+            rows = quotas.ranking(ctx, stage, grade, class_name, year)
+            return rows, quotas.quota_status(ctx, year)
 
-        self.context.submit(load, on_done=lambda data: self.show_rows(*data))
+        self.context.read(load, on_done=lambda data: self.show_rows(*data))
 
     def show_rows(self, rows: list[quotas.RankingRow], status: quotas.QuotaStatus) -> None:
         self.rows = rows

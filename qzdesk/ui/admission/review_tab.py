@@ -108,9 +108,8 @@ class ReviewTab(QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        self.context.submit(
+        self.context.write(
             ledger.review_entries,
-            self.context.store,
             ids,
             decision,
             self.on.date().toPython(),

@@ -187,10 +187,8 @@ class StepDialog(QDialog):
         self.approval.textChanged.connect(lambda *_: self._recheck.start())
         for spin in self.votes.values():
             spin.valueChanged.connect(lambda *_: self._recheck.start())
-        context.submit(records.roster, context.store, on_done=self._members)
-        context.submit(
-            minutes.assemblies, context.store, file.row.branch_id, True, on_done=self._minutes
-        )
+        context.read(records.roster, on_done=self._members)
+        context.read(minutes.assemblies, file.row.branch_id, True, on_done=self._minutes)
         self._fill_gates()
         self._step_changed()
 
@@ -261,10 +259,8 @@ class StepDialog(QDialog):
         if details.get("member_id", 0) is None:
             self.findings.setText(findings_html([], "请选择团员。"))
             return
-        self.context.submit(
+        self.context.read(
             applicants.check_step,
-            self.context.store,
-            self.context.profiles,
             self.file.row.id,
             self.current_step(),
             self.day(),
@@ -285,10 +281,8 @@ class StepDialog(QDialog):
 
     def attach(self, path: Path) -> None:
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             applicants.add_evidence,
-            self.context.store,
-            self.context.profiles,
             path,
             on_done=lambda outcome: self._attached(outcome.value),
             on_error=self._failed,
@@ -304,10 +298,8 @@ class StepDialog(QDialog):
         if step in DECISIVE and not self._confirmed(step):
             return
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             applicants.record_step,
-            self.context.store,
-            self.context.profiles,
             self.file.row.id,
             self.current_step(),
             self.day(),

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dues import handover, money
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.changes import Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dues import book
 from qzdesk.services.dues.amounts import yuan_text
 from qzdesk.ui.context import AppContext

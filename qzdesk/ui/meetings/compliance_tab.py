@@ -201,9 +201,7 @@ class VetoDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        self.context.submit(
-            vetoes, self.context.store, self.context.profiles, self.year, on_done=self._show
-        )
+        self.context.read(vetoes, self.year, on_done=self._show)
 
     def _show(self, rows: list[VetoRow]) -> None:
         self.rows = rows
@@ -227,10 +225,8 @@ class VetoDialog(QDialog):
             return
         reason, ok = QInputDialog.getText(self, "作废", "作废原因（记录保留）：")
         if ok:
-            self.context.submit(
+            self.context.write(
                 void_veto,
-                self.context.store,
-                self.context.profiles,
                 self.rows[row].id,
                 reason,
                 on_done=lambda _: self.load(),
@@ -239,10 +235,8 @@ class VetoDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             record_veto,
-            self.context.store,
-            self.context.profiles,
             self.branch.currentData(),
             self.year,
             self.item.currentData(),

@@ -4,7 +4,6 @@ thirds) shown as the secretary counts those present."""
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QSpinBox, QWidget
@@ -47,10 +46,8 @@ class EvaluationOpenDialog(QDialog):
         form.addRow(self.state)
         form.addRow(self.errors.make_fallback())
         form.addRow(confirm_buttons("开始评议", self.submit, self.reject))
-        context.submit(
+        context.read(
             evaluation.evaluation_roll,
-            context.store,
-            context.profiles,
             branch_id,
             on_done=self._roll,
         )
@@ -73,16 +70,12 @@ class EvaluationOpenDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.submit(
-            partial(
-                evaluation.open_evaluation,
-                self.context.store,
-                self.context.profiles,
-                self.branch_id,
-                self.year,
-                self.held_on.date().toPython(),
-                self.present.value(),
-            ),
+        self.context.write(
+            evaluation.open_evaluation,
+            self.branch_id,
+            self.year,
+            self.held_on.date().toPython(),
+            self.present.value(),
             on_done=self._opened,
             on_error=self.errors.reporter(self.context.worker.unhandled),
         )

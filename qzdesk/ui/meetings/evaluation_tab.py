@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.changes import Outcome
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.meetings import evaluation
 from qzdesk.services.meetings.evaluation import EvaluationRow, EvaluationView, Grade, RollEntry
@@ -93,15 +94,15 @@ class EvaluationTab(QWidget):
         branch_id = self.branch.currentData()
         if branch_id is None:
             return
-        store, profiles, year = self.context.store, self.context.profiles, self.year
+        year = self.year
 
-        def load() -> tuple[EvaluationView | None, list[RollEntry]]:
+        def load(ctx: Context) -> tuple[EvaluationView | None, list[RollEntry]]:
             return (
-                evaluation.evaluation_of(store, profiles, branch_id, year),
-                evaluation.registration_roll(store, branch_id, year),
+                evaluation.evaluation_of(ctx, branch_id, year),
+                evaluation.registration_roll(ctx, branch_id, year),
             )
 
-        self.context.submit(load, on_done=lambda found: self.show_view(*found))
+        self.context.read(load, on_done=lambda found: self.show_view(*found))
 
     def show_view(self, view: EvaluationView | None, roll: list[RollEntry]) -> None:
         self.view, self.roll = view, roll
@@ -156,7 +157,7 @@ class EvaluationTab(QWidget):
 
     def _run(self, fn: Any, *args: Any, done: str | Callable[[Any], str]) -> None:
         self.message.setStyleSheet("")
-        self.context.submit(
+        self.context.write(
             fn,
             *args,
             on_done=lambda outcome: self._done(done if isinstance(done, str) else done(outcome)),
@@ -188,8 +189,6 @@ class EvaluationTab(QWidget):
     def register_all(self) -> None:
         self._run(
             evaluation.register_branch,
-            self.context.store,
-            self.context.profiles,
             self.branch.currentData(),
             self.year,
             self.on.date().toPython(),
@@ -221,8 +220,6 @@ class EvaluationTab(QWidget):
         if self.view is not None:
             self._run(
                 evaluation.propose_grades,
-                self.context.store,
-                self.context.profiles,
                 self.view.id,
                 self.proposals(),
                 self.on.date().toPython(),
@@ -233,7 +230,6 @@ class EvaluationTab(QWidget):
         if self.view is not None:
             self._run(
                 evaluation.approve,
-                self.context.store,
                 self.view.id,
                 self.on.date().toPython(),
                 done="已登记上级团委批准日期。",
@@ -249,10 +245,8 @@ class EvaluationTab(QWidget):
         if entry.grade is not Grade.UNQUALIFIED:
             self._register(entry, on, None)
             return
-        self.context.submit(
+        self.context.read(
             evaluation.deferral_window,
-            self.context.store,
-            self.context.profiles,
             on,
             on_done=lambda window: self._defer(entry, on, *window),
         )
@@ -267,8 +261,6 @@ class EvaluationTab(QWidget):
     def _register(self, entry: EvaluationRow, on: date, follow_up: date | None) -> None:
         self._run(
             evaluation.register,
-            self.context.store,
-            self.context.profiles,
             entry.member_id,
             self.year,
             on,

@@ -219,9 +219,8 @@ class MinutesDialog(QDialog):
     def _load_people(self) -> None:
         if self.view is not None:
             return
-        self.context.submit(
+        self.context.read(
             minutes.branch_members_on,
-            self.context.store,
             self.branch.currentData(),
             on_done=lambda people: self._fill_people(people, {}),
         )
@@ -295,12 +294,11 @@ class MinutesDialog(QDialog):
 
     def save(self) -> None:
         self.errors.clear()
-        store = self.context.store
         if self.meeting_id is None:
-            call: Any = (minutes.create_minutes, store, self.branch.currentData(), self.draft())
+            call: Any = (minutes.create_minutes, self.branch.currentData(), self.draft())
         else:
-            call = (minutes.save_minutes, store, self.meeting_id, self.draft())
-        self.context.submit(*call, on_done=self._saved, on_error=self._failed)
+            call = (minutes.save_minutes, self.meeting_id, self.draft())
+        self.context.write(*call, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, outcome: Any) -> None:
         self.meeting_id = outcome.value
@@ -308,10 +306,8 @@ class MinutesDialog(QDialog):
         self._reload()
 
     def _reload(self) -> None:
-        self.context.submit(
+        self.context.read(
             minutes.minutes,
-            self.context.store,
-            self.context.profiles,
             self.meeting_id,
             on_done=self._show,
         )
@@ -344,9 +340,8 @@ class MinutesDialog(QDialog):
         self.files.clear()
         for row, caption in view.attachments:
             self._list_file(row, caption)
-        self.context.submit(
+        self.context.read(
             minutes.branch_members_on,
-            self.context.store,
             view.branch_id,
             on_done=lambda people: self._fill_people(
                 [p for p in people if p[0] in d.attendance] or people, d.attendance
@@ -388,10 +383,8 @@ class MinutesDialog(QDialog):
         self.discard_button.setEnabled(not signed and self.meeting_id is not None)
 
     def add_observer(self) -> None:
-        self.context.submit(
+        self.context.read(
             applicants.observers_for,
-            self.context.store,
-            self.context.profiles,
             self.branch.currentData(),
             on_done=self._choose_observer,
         )
@@ -420,10 +413,8 @@ class MinutesDialog(QDialog):
             return
         self.errors.clear()
         caption = self.caption.currentText()
-        self.context.submit(
+        self.context.write(
             minutes.attach,
-            self.context.store,
-            self.context.profiles,
             self.meeting_id,
             path,
             caption,
@@ -481,10 +472,8 @@ class MinutesDialog(QDialog):
             names[role] = typed
         chair, recorder = names["chair"], names["recorder"]
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             minutes.sign_off,
-            self.context.store,
-            self.context.profiles,
             self.meeting_id,
             chair,
             recorder,
@@ -506,9 +495,8 @@ class MinutesDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             minutes.discard_draft,
-            self.context.store,
             self.meeting_id,
             on_done=lambda _: self.accept(),
             on_error=self._failed,
@@ -517,9 +505,8 @@ class MinutesDialog(QDialog):
     def add_addendum(self) -> None:
         text, ok = QInputDialog.getMultiLineText(self, "补充说明", "需要更正或补充的内容：")
         if ok and text.strip() and self.meeting_id is not None:
-            self.context.submit(
+            self.context.write(
                 minutes.add_addendum,
-                self.context.store,
                 self.meeting_id,
                 text,
                 on_done=lambda _: self._reload(),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.changes import Topic
+from qzdesk.services.context import Context
 from qzdesk.services.meetings import minutes, plan, terms
 from qzdesk.services.meetings.compliance import ComplianceCell, compliance
 from qzdesk.services.meetings.rating import BranchRating, ratings
@@ -87,20 +88,19 @@ class MeetingsPage(Page):
 
     def refresh(self) -> None:
         year = self.year.value()
-        store, profiles = self.context.store, self.context.profiles
 
-        def load() -> MeetingsData:
+        def load(ctx: Context) -> MeetingsData:
             return MeetingsData(
                 year,
-                minutes.meetings_of_year(store, year),
-                plan.year_plan(store, year),
-                compliance(store, profiles, year),
-                records.open_branches(store),
-                terms.branch_terms(store, profiles),
-                *ratings(store, profiles, year),
+                minutes.meetings_of_year(ctx, year),
+                plan.year_plan(ctx, year),
+                compliance(ctx, year),
+                records.open_branches(ctx),
+                terms.branch_terms(ctx),
+                *ratings(ctx, year),
             )
 
-        self.context.submit(load, on_done=self.show_data)
+        self.context.read(load, on_done=self.show_data)
 
     def show_data(self, data: MeetingsData) -> None:
         self.data = data

@@ -4,7 +4,7 @@ plan out from the rule profile, adds an item, moves one (with a reason) or cance
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat
@@ -137,10 +137,8 @@ class PlanTab(QWidget):
         return None
 
     def lay_out(self) -> None:
-        self.context.submit(
+        self.context.write(
             plan.lay_out_year,
-            self.context.store,
-            self.context.profiles,
             self.year,
             on_done=lambda outcome: self._done(
                 f"已按规则配置为 {self.year} 年补充 {outcome.value} 项计划。"
@@ -187,9 +185,8 @@ class PlanTab(QWidget):
             f"取消 {item.branch} {item.planned_on:%m-%d} 的{item.kind.label}，原因：",
         )
         if ok:
-            self.context.submit(
+            self.context.write(
                 plan.cancel_item,
-                self.context.store,
                 item.id,
                 reason,
                 on_done=lambda _: self._done("已取消，计划中保留取消原因。"),
@@ -252,12 +249,10 @@ class PlanItemDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        store = self.context.store
         planned_on = self.planned_on.date().toPython()
         if self.item is None:
-            call = partial(
+            call: tuple[Any, ...] = (
                 plan.add_item,
-                store,
                 self.branch.currentData(),
                 MeetingKind(self.kind.currentData()),
                 planned_on,
@@ -265,17 +260,16 @@ class PlanItemDialog(QDialog):
                 self.leader.text(),
             )
         else:
-            call = partial(
+            call = (
                 plan.update_item,
-                store,
                 self.item.id,
                 self.topic.text(),
                 self.leader.text(),
                 planned_on,
                 self.reason.text(),
             )
-        self.context.submit(
-            call,
+        self.context.write(
+            *call,
             on_done=lambda _: self.accept(),
             on_error=self.errors.reporter(self.context.worker.unhandled),
         )

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -100,9 +99,8 @@ class TermsTab(QWidget):
             f"作废 {selected.branch} {selected.current.elected_on:%Y-%m-%d} 的换届记录，原因：",
         )
         if ok:
-            self.context.submit(
+            self.context.write(
                 terms.void_term,
-                self.context.store,
                 selected.current.id,
                 reason,
                 on_done=lambda _: self._done("已作废，记录仍保留在历史中。"),
@@ -150,9 +148,8 @@ class TermDialog(QDialog):
         self._load_assemblies()
 
     def _load_assemblies(self) -> None:
-        self.context.submit(
+        self.context.read(
             minutes.assemblies,
-            self.context.store,
             self.branch.currentData(),
             on_done=self._show_assemblies,
         )
@@ -174,18 +171,14 @@ class TermDialog(QDialog):
     def submit(self) -> None:
         self.errors.clear()
         chosen = self.meeting.currentData()
-        self.context.submit(
-            partial(
-                terms.record_election,
-                self.context.store,
-                self.context.profiles,
-                self.branch.currentData(),
-                self.elected_on.date().toPython(),
-                self.secretary.text(),
-                self.committee.text().split("、"),
-                chosen[0] if chosen else None,
-                self.context.today(),
-            ),
+        self.context.write(
+            terms.record_election,
+            self.branch.currentData(),
+            self.elected_on.date().toPython(),
+            self.secretary.text(),
+            self.committee.text().split("、"),
+            chosen[0] if chosen else None,
+            self.context.today(),
             on_done=lambda _: self.accept(),
             on_error=self.errors.reporter(self.context.worker.unhandled),
         )

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.dossier.papers import papers, record_paper
 from qzdesk.services.dossier.timeline import timeline
 from qzdesk.ui.context import AppContext

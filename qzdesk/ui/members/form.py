@@ -137,9 +137,7 @@ class MemberForm(QDialog):
         self._clean = self._snapshot()
         self._load_branches(branch_id)
         if member_id is not None:
-            self.context.submit(
-                records.member_record, context.store, member_id, on_done=self._show_record
-            )
+            self.context.read(records.member_record, member_id, on_done=self._show_record)
 
     # building
 
@@ -251,7 +249,7 @@ class MemberForm(QDialog):
             if wanted is not None and self.branch.findData(wanted) >= 0:
                 self.branch.setCurrentIndex(self.branch.findData(wanted))
 
-        self.context.submit(records.open_branches, self.context.store, on_done=fill)
+        self.context.read(records.open_branches, on_done=fill)
 
     # the ID as you type
 
@@ -371,11 +369,9 @@ class MemberForm(QDialog):
             draft = self.draft()
         except ValidationError:
             return
-        self.context.submit(
+        self.context.read(
             records.warnings_for,
-            self.context.store,
             draft,
-            self.context.profiles,
             on_done=self._warn,
         )
 
@@ -389,24 +385,19 @@ class MemberForm(QDialog):
         except ValidationError as error:
             self.errors.show(error)
             return
-        store, profiles = self.context.store, self.context.profiles
         if self.member_id is None:
-            self.context.submit(
+            self.context.write(
                 records.add_member,
-                store,
                 draft,
                 self.branch.currentData(),
-                profiles,
                 on_done=self._saved,
                 on_error=self._failed,
             )
         else:
-            self.context.submit(
+            self.context.write(
                 records.update_member,
-                store,
                 self.member_id,
                 draft,
-                profiles,
                 on_done=self._saved,
                 on_error=self._failed,
             )
@@ -461,9 +452,8 @@ class MemberForm(QDialog):
         reason, ok = QInputDialog.getText(self, "调整团支部", "调整原因（如：分班调整）：")
         if ok:
             branch_id = self.branch.itemData(names.index(target))
-            self.context.submit(
+            self.context.write(
                 records.move_member,
-                self.context.store,
                 self.record.id,
                 branch_id,
                 self.context.today(),
@@ -473,18 +463,14 @@ class MemberForm(QDialog):
 
     def discipline(self) -> None:
         if self.record is not None and DisciplineDialog(self.context, self.record, self).exec():
-            self.context.submit(
-                records.member_record, self.context.store, self.record.id, on_done=self._show_record
-            )
+            self.context.read(records.member_record, self.record.id, on_done=self._show_record)
 
     def restore(self) -> None:
         if self.record is None:
             return
         reason, ok = QInputDialog.getText(self, "恢复团籍", "恢复原因（如：离团登记有误）：")
         if ok:
-            self.context.submit(
-                records.restore, self.context.store, self.record.id, reason, on_done=self._saved
-            )
+            self.context.write(records.restore, self.record.id, reason, on_done=self._saved)
 
 
 def _details(details: dict[str, Any] | None) -> str:
@@ -543,9 +529,8 @@ class LeaveDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.context.submit(
+        self.context.write(
             records.leave,
-            self.context.store,
             self.record.id,
             status,
             self.on.date().toPython(),
@@ -602,15 +587,14 @@ class DisciplineDialog(QDialog):
         self.errors.clear()
         level, on = self.level.currentText(), self.on.date().toPython()
         done = {"on_done": lambda _: self.accept(), "on_error": self._failed}
-        store, member = self.context.store, self.record.id
+        member = self.record.id
         if level == LIFT:
             reason = self.reason.text()
-            self.context.submit(discipline.lift_discipline, store, member, on, reason, **done)
+            self.context.write(discipline.lift_discipline, member, on, reason, **done)
             return
         until = self.until.date().toPython() if level == discipline.PROBATION else None
-        self.context.submit(
+        self.context.write(
             discipline.record_discipline,
-            store,
             member,
             level,
             on,

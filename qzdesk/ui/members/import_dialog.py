@@ -99,7 +99,7 @@ class ImportDialog(RejectsExport, ColumnMapping, QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         fit(self, 980, 620)
-        context.submit(records.open_branches, context.store, on_done=self._branches)
+        context.read(records.open_branches, on_done=self._branches)
 
     def _branches(self, branches: list[tuple[int, str]]) -> None:
         for _bid, name in branches:
@@ -110,11 +110,9 @@ class ImportDialog(RejectsExport, ColumnMapping, QDialog):
     def run_preview(self) -> None:
         self.import_button.setEnabled(False)
         progress = ProgressBridge(self, f"正在检查 {self.path.name} …")
-        self.context.submit(
+        self.context.read(
             importer.preview_import,
-            self.context.store,
             self.path,
-            self.context.profiles,
             self.branch.currentData(),
             progress=progress.callback,
             upgrade_legacy_ids=self.upgrade.isChecked(),
@@ -182,11 +180,9 @@ class ImportDialog(RejectsExport, ColumnMapping, QDialog):
             create = answer == QMessageBox.StandardButton.Yes
         self.import_button.setEnabled(False)
         progress = ProgressBridge(self, "正在导入…")
-        self.context.submit(
+        self.context.write(
             importer.commit_import,
-            self.context.store,
             self.preview,
-            self.context.profiles,
             self.update_existing.isChecked(),
             progress=progress.callback,
             create_branches=create,
@@ -240,7 +236,7 @@ class BatchesDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.context.submit(importer.batches, self.context.store, on_done=self._show)
+        self.context.read(importer.batches, on_done=self._show)
 
     def _show(self, batches: list[importer.BatchRow]) -> None:
         self.batches = batches
@@ -283,6 +279,4 @@ class BatchesDialog(QDialog):
             self, "撤销导入", f"撤销第 {batch.id} 批（{batch.file_name}）：{effect}。确定吗？"
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.context.submit(
-                undo, self.context.store, batch.id, on_done=lambda _: self.refresh()
-            )
+            self.context.write(undo, batch.id, on_done=lambda _: self.refresh())

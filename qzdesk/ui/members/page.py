@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.config import resources_dir
 from qzdesk.services.changes import Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.members import records
 from qzdesk.services.members.filtering import AGE_BANDS, RosterQuery
 from qzdesk.services.party import recommend
@@ -168,8 +168,8 @@ class RosterPage(Page):
     def load(self, ctx: Context) -> RosterData:
         age_out = ctx.profile.membership.age_out.value
         return RosterData(
-            records.roster(ctx.store),
-            records.open_branches(ctx.store),
+            records.roster(ctx),
+            records.open_branches(ctx),
             age_out,
             ctx.today,
             recommend.ladder(ctx),
@@ -312,14 +312,13 @@ class RosterPage(Page):
 
     def export_to(self, path: Path) -> None:
         ids = self.proxy.member_ids()
-        store = self.context.store
 
-        def export() -> int:
+        def export(ctx: Context) -> int:
             from qzdesk.export.roster_excel import write_roster  # openpyxl: only when exporting
 
-            return write_roster(path, records.export_rows(store, ids))
+            return write_roster(path, records.export_rows(ctx, ids))
 
-        self.context.submit(
+        self.context.read(
             export,
             on_done=lambda count: QMessageBox.information(
                 self, "导出完成", f"已导出 {count} 名团员到\n{path}"

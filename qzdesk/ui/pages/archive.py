@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.config import DataPaths
 from qzdesk.services.changes import Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.periods import Period, parse_period
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.forms import ERROR_STYLE, combo, year_box
@@ -230,7 +230,7 @@ class ArchivePage(Page):
         def check() -> Any:
             return verify_archive(path.read_bytes(), trust_list(paths, []))
 
-        self.context.submit(check, on_done=lambda result: self._verified(path, result))
+        self.context.worker.submit(check, on_done=lambda result: self._verified(path, result))
 
     def _verified(self, path: Path, result: Any) -> None:
         self.last_check = result

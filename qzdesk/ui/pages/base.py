@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from PySide6.QtWidgets import QWidget
 
 from qzdesk.services.changes import Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.ui.context import AppContext
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from qzdesk.services.changes import Topic
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.organisation.overview import Overview
 from qzdesk.services.todo import FirstStep, TodoItem, first_steps, todo
 from qzdesk.ui.context import AppContext

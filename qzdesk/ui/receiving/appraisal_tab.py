@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from qzdesk.services.committee import appraisal
 from qzdesk.services.committee.appraisal import Result
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.document_export import preview_pdf_and_save
 from qzdesk.ui.forms import date_edit, year_box

@@ -36,14 +36,14 @@ from qzdesk.services import clock
 from qzdesk.services.changes import Topic
 from qzdesk.services.committee.cadres import Analysis, analysis
 from qzdesk.services.committee.coverage import Coverage, coverage
-from qzdesk.services.desk import Context
+from qzdesk.services.context import Context
 from qzdesk.services.errors import ValidationError
 from qzdesk.services.organisation import settings
 from qzdesk.services.periods import Period, parse_period
 from qzdesk.services.receiving import receipts, registry
 from qzdesk.services.receiving.comparison import PeriodView, period_view
 from qzdesk.services.receiving.summary import SummaryRow
-from qzdesk.services.sealed_files import read_sealed
+from qzdesk.services.security.sealed_files import read_sealed
 from qzdesk.ui.context import AppContext
 from qzdesk.ui.pages.base import Page
 from qzdesk.ui.pdf_preview import PdfPreview
@@ -139,9 +139,8 @@ class RegisterDialog(QDialog):
             self.file.setText(path)
 
     def submit(self) -> None:
-        self.context.submit(
+        self.context.write(
             registry.register,
-            self.context.store,
             Path(self.file.text().strip()),
             self.org.text(),
             self.fingerprint.text(),
@@ -280,14 +279,14 @@ class ReceivingPage(Page):
 
     def load(self, ctx: Context) -> ReceivingData:
         period = self.asked
-        found = registry.registrations(ctx.store)
+        found = registry.registrations(ctx)
         return ReceivingData(
             period,
             found,
-            receipts.submissions(ctx.store, period, sorted({r.org_name for r in found})),
-            receipts.receipts(ctx.store),
-            period_view(ctx.store, ctx.profiles, period),
-            settings.submission_days(ctx.store),
+            receipts.submissions(ctx, period, sorted({r.org_name for r in found})),
+            receipts.receipts(ctx),
+            period_view(ctx, period),
+            settings.submission_days(ctx),
             coverage(ctx, parse_period(period)),
             analysis(ctx, parse_period(period)),
         )
@@ -367,9 +366,8 @@ class ReceivingPage(Page):
 
     def receive_from(self, folder: Path) -> None:
         progress = ProgressBridge(self, f"正在校验 {folder} 中的台账…")
-        self.context.submit(
+        self.context.write(
             receive_folder,
-            self.context.store,
             folder,
             progress.callback,
             on_done=lambda verdicts: (progress.finish(), self._received(verdicts)),
@@ -443,13 +441,12 @@ class ReceivingPage(Page):
         self, target: Path, period: str, what: str, write: Callable[[Path, PeriodView], Path]
     ) -> None:
         """The period's figures read and written on the worker, as the page shows them."""
-        store, profiles = self.context.store, self.context.profiles
 
-        def export() -> tuple[Path, int]:
-            view = period_view(store, profiles, period)
+        def export(ctx: Context) -> tuple[Path, int]:
+            view = period_view(ctx, period)
             return write(target, view), len(view.summary)
 
-        self.context.submit(
+        self.context.read(
             export,
             on_done=lambda done: QMessageBox.information(
                 self, "导出完成", f"{period} {what}（{done[1]} 个组织）已写入\n{done[0]}"
@@ -458,7 +455,7 @@ class ReceivingPage(Page):
 
     def set_days(self) -> None:
         if self.data is not None and self.days.value() != self.data.submission_days:
-            self.context.submit(settings.set_submission_days, self.context.store, self.days.value())
+            self.context.write(settings.set_submission_days, self.days.value())
 
     def filter_summary(self, text: str) -> None:
         """Rows holding every word typed, in any column."""
@@ -506,7 +503,7 @@ class ReceivingPage(Page):
                 self.preview.show_page_with(section)
 
         # Kept sealed on disk (sealed_files.py): opened with the key inside the data file.
-        self.context.submit(read_sealed, self.context.store, path, on_done=show)
+        self.context.keep(read_sealed, path, on_done=show)
 
     def register(self) -> None:
         RegisterDialog(self.context, self).exec()
@@ -530,9 +527,8 @@ class ReceivingPage(Page):
             return
         reason, ok = QInputDialog.getText(self, "停用证书", "停用原因（写明经过，记入日志）：")
         if ok and reason.strip():
-            self.context.submit(
+            self.context.write(
                 registry.end,
-                self.context.store,
                 live[labels.index(chosen)].fingerprint,
                 reason,
                 kinds[kind],

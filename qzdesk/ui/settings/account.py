@@ -127,9 +127,8 @@ class AccountSettingsTab(QWidget):
         replaced under it)."""
 
         def confirmed(code: str) -> None:
-            self.context.worker.submit(
+            self.context.keep(
                 service,
-                self.context.store,
                 self.context.desk.actor,
                 *args,
                 code,
@@ -143,9 +142,8 @@ class AccountSettingsTab(QWidget):
             self.recovery.accepted.connect(lambda: confirmed(code))
             self.recovery.open()
 
-        self.context.submit(
+        self.context.read(
             auth.propose_recovery_code,
-            self.context.store,
             password,
             *(new_password or ()),
             on_done=show,
@@ -154,9 +152,8 @@ class AccountSettingsTab(QWidget):
 
     def save_secretary(self) -> None:
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             settings.set_secretary_name,
-            self.context.store,
             self.secretary.text(),
             on_error=self._failed,
         )
@@ -174,9 +171,8 @@ class AccountSettingsTab(QWidget):
                 old, auth.change_password_and_key, (old, new, again), self._changed, (new, again)
             )
             return
-        self.context.submit(
+        self.context.write(
             auth.change_password,
-            self.context.store,
             old,
             new,
             again,

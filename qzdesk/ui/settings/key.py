@@ -62,7 +62,7 @@ class KeySettingsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.context.submit(branch_key.key_info, self.context.store, on_done=self._show)
+        self.context.keep(branch_key.key_info, on_done=self._show)
 
     def _show(self, info: KeyInfo | None) -> None:
         self.info = info
@@ -92,9 +92,8 @@ class KeySettingsTab(QWidget):
     def create(self) -> None:
         password = self._password("登录密码（密钥将用它加密）：")
         if password is not None:
-            self.context.submit(
+            self.context.write(
                 branch_key.create_key,
-                self.context.store,
                 password,
                 on_done=lambda _: self._after("签名密钥已创建。"),
             )
@@ -110,9 +109,8 @@ class KeySettingsTab(QWidget):
             return
         password = self._password("登录密码：")
         if password is not None:
-            self.context.submit(
+            self.context.write(
                 branch_key.replace_key,
-                self.context.store,
                 password,
                 reason,
                 on_done=lambda _: self._after(
@@ -127,9 +125,8 @@ class KeySettingsTab(QWidget):
             self, "保存证书登记表", str(Path.home() / "证书登记表.pdf"), "PDF (*.pdf)"
         )
         if path:
-            store, profiles = self.context.store, self.context.profiles
-            self.context.submit(
-                lambda: Path(path).write_bytes(certificate_form(store, profiles)),
+            self.context.read(
+                lambda ctx: Path(path).write_bytes(certificate_form(ctx)),
                 on_done=lambda _: self._after(f"已保存到 {path}，请打印后签字交上级团委。"),
             )
 
@@ -138,9 +135,8 @@ class KeySettingsTab(QWidget):
             self, "导出证书", str(Path.home() / "支部证书.pem"), "证书 (*.pem)"
         )
         if path:
-            self.context.submit(
+            self.context.write(
                 branch_key.export_certificate,
-                self.context.store,
                 Path(path),
                 on_done=lambda _: self._after(f"证书已导出到 {path}。"),
             )
@@ -156,9 +152,8 @@ class KeySettingsTab(QWidget):
             self, "导出密钥", str(Path.home() / "支部密钥.p12"), "密钥 (*.p12)"
         )
         if path:
-            self.context.submit(
+            self.context.write(
                 branch_key.export_key,
-                self.context.store,
                 password,
                 transfer,
                 Path(path),
@@ -174,9 +169,8 @@ class KeySettingsTab(QWidget):
         transfer = self._password("移交密码：")
         password = self._password("本机登录密码：") if transfer is not None else None
         if transfer is not None and password is not None:
-            self.context.submit(
+            self.context.write(
                 branch_key.import_key,
-                self.context.store,
                 Path(path),
                 transfer,
                 password,

@@ -59,9 +59,8 @@ class CloseOrgDialog(QDialog):
 
     def submit(self) -> None:
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             orgs.close_org,
-            self.context.store,
             self.org.id,
             self.closed_on.date().toPython(),
             self.reason.text(),
@@ -191,9 +190,8 @@ class OrgSettingsTab(QWidget):
         if root is None:
             return
         self.errors.clear()
-        self.context.submit(
+        self.context.write(
             orgs.update_root,
-            self.context.store,
             self.root_name.text(),
             OrgKind(self.kind.currentData()),
             Sector(self.sector.currentData()),
@@ -209,7 +207,7 @@ class OrgSettingsTab(QWidget):
             self, "新建团支部", f"在“{parent.name}”下新建团支部，名称："
         )
         if ok:
-            self.context.submit(orgs.add_branch, self.context.store, parent.id, name)
+            self.context.write(orgs.add_branch, parent.id, name)
 
     def rename(self) -> None:
         org = self.selected()
@@ -217,7 +215,7 @@ class OrgSettingsTab(QWidget):
             return
         name, ok = QInputDialog.getText(self, "重命名", "新名称：", text=org.name)
         if ok and name != org.name:
-            self.context.submit(orgs.rename_org, self.context.store, org.id, name)
+            self.context.write(orgs.rename_org, org.id, name)
 
     def set_nature(self) -> None:
         org = self.selected()
@@ -234,7 +232,7 @@ class OrgSettingsTab(QWidget):
         )
         if ok:
             nature = list(BranchNature)[labels.index(chosen)]
-            self.context.submit(orgs.set_nature, self.context.store, org.id, nature)
+            self.context.write(orgs.set_nature, org.id, nature)
 
     def close_org(self) -> None:
         org = self.selected()
@@ -247,4 +245,4 @@ class OrgSettingsTab(QWidget):
             return
         answer = QMessageBox.question(self, "恢复团支部", f"确定恢复“{org.name}”为在册组织吗？")
         if answer == QMessageBox.StandardButton.Yes:
-            self.context.submit(orgs.reopen_org, self.context.store, org.id)
+            self.context.write(orgs.reopen_org, org.id)

@@ -82,9 +82,7 @@ class RulesSettingsTab(QWidget):
         )
 
     def use_profile(self) -> None:
-        self.context.submit(
+        self.context.write(
             settings.set_profile,
-            self.context.store,
             self.profile.currentData(),
-            self.context.profiles,
         )

@@ -54,9 +54,7 @@ def read_sealed(store: Store, path: Path) -> bytes:
             body[:NONCE_BYTES], body[NONCE_BYTES:], path.name.encode()
         )
     except InvalidTag:
-        raise QzdeskError(
-            f"文件 {path.name} 被改动过或不属于这个数据目录，无法打开。"
-        ) from None
+        raise QzdeskError(f"文件 {path.name} 被改动过或不属于这个数据目录，无法打开。") from None
 
 
 def seal_plain_files(store: Store, folders: list[Path]) -> list[Path]:
