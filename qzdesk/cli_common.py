@@ -186,20 +186,19 @@ def finish_import(
 def cmd_write(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
     """A domain's command (团费, 推优入党): one desk write as the secretary; `op(ctx, args)`
     says what happened."""
-    profiles = load_profiles(paths)
-    words = [v for k, v in vars(args).items() if k.endswith("_command")]
-    with open_signed(paths, f"qzdesk {args.command} {' '.join(words)}", profiles) as desk:
-        text, payload = desk.write(op, args)
-    emit(args, text, payload)
-    return EXIT_OK
+    return _run(args, paths, op, write=True)
 
 
 def cmd_read(args: argparse.Namespace, paths: DataPaths, op: Any) -> int:
     """A domain's question (团费 status, coverage, the cadre analysis): one desk read."""
-    profiles = load_profiles(paths)
+    return _run(args, paths, op, write=False)
+
+
+def _run(args: argparse.Namespace, paths: DataPaths, op: Any, write: bool) -> int:
     words = [v for k, v in vars(args).items() if k.endswith("_command")]
-    with open_signed(paths, f"qzdesk {args.command} {' '.join(words)}", profiles) as desk:
-        text, payload = desk.read(op, args)
+    program = f"qzdesk {args.command} {' '.join(words)}"
+    with open_signed(paths, program, load_profiles(paths)) as desk:
+        text, payload = (desk.write if write else desk.read)(op, args)
     emit(args, text, payload)
     return EXIT_OK
 

@@ -119,19 +119,7 @@ def cmd_members_import(args: argparse.Namespace, paths: DataPaths) -> int:
     payload: dict[str, Any] = {
         "sheet": preview.sheet,
         "header_row": preview.header_row,
-        "rows": [
-            {
-                "sheet": r.sheet,
-                "row": r.row,
-                "name": r.name,
-                "level": r.level,
-                "branch": r.branch_name,
-                "errors": r.errors,
-                "warnings": r.warnings,
-                "differences": r.differences,
-            }
-            for r in rows
-        ],
+        "rows": [{**_row(r), "differences": r.differences} for r in rows],
         "created": report.created if report else 0,
         "updated": report.updated if report else 0,
         "batch_id": report.batch_id if report else None,
@@ -168,24 +156,25 @@ def cmd_applicants_import(args: argparse.Namespace, paths: DataPaths) -> int:
             f"（第 {report.batch_id} 批，可整体撤销）。"
         )
     payload: dict[str, Any] = {
-        "rows": [
-            {
-                "sheet": r.sheet,
-                "row": r.row,
-                "name": r.name,
-                "level": r.level,
-                "branch": r.branch_name,
-                "stage": r.stage_text,
-                "errors": r.errors,
-                "warnings": r.warnings,
-            }
-            for r in rows
-        ],
+        "rows": [{**_row(r), "stage": r.stage_text} for r in rows],
         "created": report.created if report else 0,
         "steps": report.steps if report else 0,
         "batch_id": report.batch_id if report else None,
     }
     return finish_import(args, preview, lines, payload)
+
+
+def _row(r: Any) -> dict[str, Any]:
+    """A previewed row as --json writes it: where, who, the verdict and its reasons."""
+    return {
+        "sheet": r.sheet,
+        "row": r.row,
+        "name": r.name,
+        "level": r.level,
+        "branch": r.branch_name,
+        "errors": r.errors,
+        "warnings": r.warnings,
+    }
 
 
 def cmd_members_export(args: argparse.Namespace, paths: DataPaths) -> int:
