@@ -1,7 +1,7 @@
 """A committee's 催报 of a missing period can be met: for a school (classes founded and
 closed over two years, members moved between them), a village and a company branch, each
-demo built on a day of the year, every quarter and year of the last two years builds and
-verifies, its roster places each member in a branch that existed then, and a committee
+demo built on its own day of the year, every month, quarter and year of the last two years
+builds and verifies, its roster places each member in a branch that existed then, and a committee
 recounting 应开 and 定级 from the archive alone finds the branch's own figures."""
 
 from __future__ import annotations
@@ -27,48 +27,69 @@ from tests.export.test_documents import pdf_text
 
 STAGES = [s.value for s in Stage]
 
-DAY = date(2026, 11, 20)
-PERIODS = [*(f"{y}Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)), "2025", "2026"]
+
+def periods_before(day: date) -> list[str]:
+    """Every month, quarter and year of the two years up to `day` that has begun by it."""
+    index = day.year * 12 + day.month - 1
+    months = [f"{n // 12}-{n % 12 + 1:02d}" for n in range(index - 23, index + 1)]
+    quarters = [
+        f"{y}Q{q}"
+        for y in (day.year - 1, day.year)
+        for q in (1, 2, 3, 4)
+        if date(y, 3 * q - 2, 1) <= day
+    ]
+    return [*months, *quarters, str(day.year - 1), str(day.year)]
 
 
-def school(store, profiles):
-    return build_demo(desk_of(store, profiles), DAY)
+def school(store, profiles, day):
+    return build_demo(desk_of(store, profiles), day)
 
 
-def village(store, profiles):
+def village(store, profiles, day):
     return build_branch_demo(
-        desk_of(store, profiles), DAY, "东关村团支部（演示）", Sector.VILLAGE, 3
+        desk_of(store, profiles), day, "东关村团支部（演示）", Sector.VILLAGE, 3
     )
 
 
-def company(store, profiles):
+def company(store, profiles, day):
     return build_branch_demo(
-        desk_of(store, profiles), DAY, "某公司团支部（演示）", Sector.NEW_ECONOMIC, 5
+        desk_of(store, profiles), day, "某公司团支部（演示）", Sector.NEW_ECONOMIC, 5
     )
 
 
-@pytest.mark.parametrize("build", [school, village, company])
-def test_every_quarter_and_year_of_two_years_builds_and_verifies(build, tmp_path, profiles):
+# Each demo built on its own day of the year: late, early and in the middle of one.
+BUILDS = [(school, date(2026, 11, 20)), (village, date(2026, 2, 10)), (company, date(2026, 7, 1))]
+
+
+@pytest.mark.parametrize(("build", "day"), BUILDS, ids=["school", "village", "company"])
+def test_every_month_quarter_and_year_of_two_years_builds_and_verifies(
+    build, day, tmp_path, profiles
+):
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    at = datetime(DAY.year, DAY.month, DAY.day, 10, 0, tzinfo=BEIJING)
+    at = datetime(day.year, day.month, day.day, 10, 0, tzinfo=BEIJING)
     with running_on(FixedClock(at)), Store.open(tmp_path / "data", "tests", create=True) as store:
-        build(store, profiles)
+        build(store, profiles, day)
         own = x509.load_pem_x509_certificate(branch_key.certificate_pem(store))
-        for code in PERIODS:
+        codes = periods_before(day)
+        assert len([c for c in codes if "-" in c]) == 24
+        for code in codes:
             period = parse_period(code)
-            _id, pdf = desk_at(store, profiles=profiles).read(build_archive, period, "qzdemo")
+            _id, pdf = desk_at(store, at, profiles).read(build_archive, period, "qzdemo")
             check = verify_archive(pdf, [own])
             assert check.ok, (code, check.problems)
             data = read_data(PdfFileReader(BytesIO(pdf)))
             existing = {b["id"]: date.fromisoformat(b["created_on"]) for b in data["branches"]}
             as_of = date.fromisoformat(data["period"]["as_of"])
+            assert as_of == min(period.end, day), code
             assert all(existing[m["branch_id"]] <= as_of for m in data["members"]), code
             # A committee with none of the branch's rule profiles recounts 应开 and 定级 from
             # the archive alone and finds the branch's own figures.
             recount = row_of(data, {})
             assert recount.differs == (), (code, recount.differs)
             assert recount.required["assembly"] is not None, code
+            if "-" in code:
+                continue  # a month: built and verified; its pages are read for quarters
             if len(code) == 4 and data["figures"]["rating"]:
                 assert recount.rating, code
             pages_agree_with_data(pdf, data, tmp_path)  # its pages say what its data says
