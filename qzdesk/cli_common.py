@@ -112,7 +112,7 @@ def settle(paths: DataPaths) -> None:
     data file and its key finished, leftovers cleared), as the window does at its start."""
     from qzdesk.services.errors import DataDirBusy
     from qzdesk.services.storage.lock import DataDirLock
-    from qzdesk.services.storage.store import settle
+    from qzdesk.services.storage.settle import settle
 
     if not paths.root.is_dir():
         return

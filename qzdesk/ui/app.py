@@ -23,7 +23,6 @@ from qzdesk.config import PASSWORD_ENV, DataPaths
 from qzdesk.logs import setup_logging
 from qzdesk.services.errors import DataFileMissing, QzdeskError
 from qzdesk.services.files import spool_in
-from qzdesk.services.storage.backup import auto_backup, latest_backup, restore
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.peek import organisation_name
 from qzdesk.ui.error_dialog import ErrorHandler
@@ -125,6 +124,7 @@ def open_context(paths: DataPaths, handler: ErrorHandler, fresh: bool = False) -
 
 
 def _offer_restore(paths: DataPaths, message: str) -> Store | None:
+    from qzdesk.services.storage.backup import latest_backup, restore
     from qzdesk.services.storage.store import Store
 
     latest = latest_backup(paths)
@@ -180,6 +180,8 @@ def _daily_backup(context: AppContext | None) -> None:
 
 def back_up(context: AppContext) -> None:
     """The automatic backup: after writing, when qzdesk closes and once a day."""
+    from qzdesk.services.storage.backup import auto_backup
+
     try:
         made = auto_backup(context.store.paths)
         context.wrote = False
@@ -432,7 +434,7 @@ def first_look(paths: DataPaths) -> tuple[DataDirLock, str | None, bool]:
     organisation to sign in to), after what an interrupted run left is put right; the
     organisation's name for the login; whether a setup that never finished was set aside
     (the wizard starts again)."""
-    from qzdesk.services.storage.store import settle
+    from qzdesk.services.storage.settle import settle
 
     lock = DataDirLock(paths, GUI_PROGRAM)
     if not paths.root.is_dir():
@@ -492,6 +494,8 @@ def run_gui(data_dir: Path, on_ready: Callable[[MainWindow], None] | None = None
 
 def restore_after_closing(paths: DataPaths, source: Path) -> None:
     """The 从备份恢复 chosen in the window, now that nothing holds the data file."""
+    from qzdesk.services.storage.backup import restore
+
     lock = DataDirLock(paths, GUI_PROGRAM)
     try:
         if not _unlock_backup(paths, source):  # a backup from another PC: its password

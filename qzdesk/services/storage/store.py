@@ -8,7 +8,6 @@ still reads one snapshot and commits once."""
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,11 +20,12 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from qzdesk.config import DataPaths
 from qzdesk.models import make_engine
-from qzdesk.services.errors import DataFileMissing, QzdeskError
-from qzdesk.services.storage import cipher, switch
+from qzdesk.services.errors import DataFileMissing
+from qzdesk.services.storage import cipher
 from qzdesk.services.storage.backup import latest_backup
 from qzdesk.services.storage.lock import DataDirLock
 from qzdesk.services.storage.schema import ensure_current
+from qzdesk.services.storage.settle import settle
 
 log = logging.getLogger(__name__)
 
@@ -58,48 +58,6 @@ def _refuse_dml(state: ORMExecuteState) -> None:
         raise WriteInRead("a read operation tried to write (use desk.write)")
 
 
-def remove_leftovers(paths: DataPaths) -> list[Path]:
-    """Half-written files (`*.part`) a killed backup, restore or key export left: only ever
-    temporary names, so nothing that was finished is touched. We hold the lock."""
-    # pathlib's "*" matches dot-files too (write_atomically's temporary names start with ".");
-    # SQLite's journal of a half-written copy is `X.part-journal` (or -wal, -shm).
-    found = [
-        p
-        for folder in (paths.root, paths.backups, paths.keys)
-        for pattern in ("*.part", "*.part-journal", "*.part-wal", "*.part-shm")
-        for p in folder.glob(pattern)
-    ]
-    found += _orphan_key_copies(paths)
-    for path in found:
-        if path.is_dir():  # a demo built to the side (storage.staging) and killed
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-        log.warning("removed %s, left half-written by an interrupted run", path.name)
-    return found
-
-
-def _orphan_key_copies(paths: DataPaths) -> list[Path]:
-    """Key copies whose backup is gone (thinned, or removed by hand) and whose key is not
-    the live file's: they open nothing that exists. Kept while the live key file is
-    missing, when any copy may be the one that mends it."""
-    live = cipher.read_key_file(cipher.store_key_file(paths))
-    if live is None:
-        return []
-    found = []
-    for copy in paths.backups.glob(f"*{cipher.KEY_SUFFIX}"):
-        backup = copy.with_name(copy.name.removesuffix(cipher.KEY_SUFFIX))
-        if backup.exists():
-            continue
-        try:
-            data = cipher.read_key_file(copy)
-        except QzdeskError:  # unreadable: left as it is, for a person to look at
-            continue
-        if data is None or data["key_id"] != live["key_id"]:
-            found.append(copy)
-    return found
-
-
 def damaged_message(paths: DataPaths) -> str:
     latest = latest_backup(paths)
     restore = (
@@ -124,25 +82,6 @@ def missing_message(paths: DataPaths) -> str:
         "如果这是新的数据目录，请运行 qzdesk 完成首次设置（或 qzdesk init）；"
         "如果数据被移走了，请用 --data 指定正确的目录。"
     )
-
-
-def settle(paths: DataPaths) -> Path | None:
-    """Put right what an interrupted run left, before anything opens the file (the caller
-    holds the lock): a decided switch is finished, a setup that never finished is set
-    aside (where to is returned), half-written leftovers are cleared. Nothing that may
-    hold data is deleted."""
-    switch.finish(paths)
-    for spooled in paths.spool.glob("*") if paths.spool.is_dir() else []:
-        # Temporary files of a run that was killed (an export's spooled rows).
-        if spooled.is_dir():
-            shutil.rmtree(spooled, ignore_errors=True)
-        else:
-            spooled.unlink(missing_ok=True)
-    aside = cipher.set_aside_unfinished(paths)
-    if aside is not None:
-        log.warning("set aside %s: its setup never finished", aside)
-    remove_leftovers(paths)
-    return aside
 
 
 def _key_of(paths: DataPaths, create: bool) -> bytes | None:

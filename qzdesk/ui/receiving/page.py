@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,13 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qzdesk.export.receiving import FileVerdict, receive_folder
-from qzdesk.export.summary_excel import (
-    write_cadres,
-    write_comparison,
-    write_coverage,
-    write_summary,
-)
 from qzdesk.services import clock
 from qzdesk.services.changes import Topic
 from qzdesk.services.committee.cadres import Analysis, analysis
@@ -55,6 +49,9 @@ from qzdesk.ui.receiving.coverage_tab import CoverageTab
 from qzdesk.ui.screen import fit
 from qzdesk.ui.tables import fill_sortable, fill_table, make_table
 from qzdesk.vocabulary import KeyEnd
+
+if TYPE_CHECKING:
+    from qzdesk.export.receiving import FileVerdict
 
 
 @dataclass(frozen=True)
@@ -365,6 +362,8 @@ class ReceivingPage(Page):
             self.receive_from(Path(folder))
 
     def receive_from(self, folder: Path) -> None:
+        from qzdesk.export.receiving import receive_folder  # the PDF stack: when receiving
+
         progress = ProgressBridge(self, f"正在校验 {folder} 中的台账…")
         self.context.write(
             receive_folder,
@@ -392,20 +391,28 @@ class ReceivingPage(Page):
         QMessageBox.information(self, "收件完成", text)
 
     def export_summary(self) -> None:
+        from qzdesk.export.summary_excel import write_summary
+
         self._export(
             "汇总表",
             lambda target, view: write_summary(target, view.comparison.period, view.summary),
         )
 
     def export_comparison(self) -> None:
+        from qzdesk.export.summary_excel import write_comparison
+
         self._export("互查互评互比", lambda target, view: write_comparison(target, view.comparison))
 
     def export_cadres(self) -> None:
+        from qzdesk.export.summary_excel import write_cadres
+
         self._export_read(
             "团干部", lambda ctx, target, period: write_cadres(target, analysis(ctx, period))
         )
 
     def export_coverage(self) -> None:
+        from qzdesk.export.summary_excel import write_coverage
+
         self._export_read(
             "团组织覆盖", lambda ctx, target, period: write_coverage(target, coverage(ctx, period))
         )
