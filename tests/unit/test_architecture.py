@@ -371,6 +371,13 @@ def test_every_operation_takes_the_context():
         if not name.startswith(KEEPING)
     )
     assert found == [], "an operation takes ctx, not store"
+    own_units = sorted(
+        module_name(path)
+        for path in [*(PACKAGE / "services").rglob("*.py"), *(PACKAGE / "export").rglob("*.py")]
+        if not f"{module_name(path)}.".startswith(KEEPING)
+        and ".transaction()" in path.read_text(encoding="utf-8")
+    )
+    assert own_units == [], "an operation uses ctx.session (or ctx.savepoint()), no unit of its own"
 
 
 def test_the_window_and_the_command_line_go_through_the_desk():

@@ -9,13 +9,12 @@ from qzdesk.services.demo.dues import build_dues_demo
 from qzdesk.services.demo.history import build_history
 from qzdesk.services.demo.meetings import build_meetings_demo
 from qzdesk.services.demo.party import build_party_demo
-from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.demo.people import PeopleMaker, enrol
 from qzdesk.services.desk import Desk
 from qzdesk.services.members import records
-from qzdesk.services.members.validation import MemberDraft, check_member
+from qzdesk.services.members.validation import MemberDraft
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
-from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.vocabulary import DuesCategory, MemberStatus, OrgKind, PoliticalStatus, Sector
 
@@ -135,20 +134,12 @@ def _add_members(
         items[-2][0].party_joined_on = date(today.year - 2, 7, 1)
         items[-3][0].league_post = "书记"
         items[-3][0].post_since = date(today.year - 1, 9, 1)
-    with desk.store.transaction() as session:
-        profile = active_profile(session, dict(desk.profiles))
-        checked = []
-        for draft, branch_id in items:
-            result = check_member(draft, profile, today)
-            if result.errors:
-                raise AssertionError(f"demo member invalid: {[p.text for p in result.errors]}")
-            checked.append((result.draft, branch_id))
-        ids = records.insert_many(session, desk.store.actor, checked, "added", today)
+    ids, drafts = desk.write(enrol, items, today)
     if total is None:
         # Dated relative to today (never ahead of it, never before joining), so the demo
         # builds on any day of the year.
         def recently(index: int, days: int) -> date:
-            return max(today - timedelta(days=days), checked[index][0].joined_on or today)
+            return max(today - timedelta(days=days), drafts[index].joined_on or today)
 
         desk.write(
             records.leave,

@@ -9,14 +9,11 @@ from datetime import date
 from qzdesk.services.clock import FixedClock, running_on
 from qzdesk.services.dates import add_months
 from qzdesk.services.demo.history import evaluated, meetings_held
-from qzdesk.services.demo.people import PeopleMaker
+from qzdesk.services.demo.people import PeopleMaker, enrol
 from qzdesk.services.desk import Desk
 from qzdesk.services.meetings import terms
-from qzdesk.services.members import records
-from qzdesk.services.members.validation import check_member
 from qzdesk.services.organisation import orgs
 from qzdesk.services.organisation.rules import DEFAULT_PROFILE_ID
-from qzdesk.services.organisation.settings import active_profile
 from qzdesk.services.setup import SetupRequest, initialise
 from qzdesk.vocabulary import OrgKind, Sector
 
@@ -65,10 +62,7 @@ def build_branch_demo(
     people[0].post_since = add_months(today, -20)
     request.secretary = people[0].name
     root = desk.write(initialise, request).value.org
-    with desk.store.transaction() as session:
-        profile = active_profile(session, dict(desk.profiles))
-        checked = [(check_member(p, profile, today).draft, root.id) for p in people]
-        records.insert_many(session, desk.store.actor, checked, "added", today)
+    desk.write(enrol, [(p, root.id) for p in people], today)
     quality = chance.choice((1.0, 0.85, 0.6, 0.3))
     meetings_held(desk, today, {name: quality}, seed)
     if quality >= 0.6:  # the weaker ones have no election on record
