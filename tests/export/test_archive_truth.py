@@ -327,6 +327,11 @@ def test_the_archive_as_printed_has_no_empty_page_and_a_true_contents(store, pro
     }
     roster = "".join(p for p in pages if "团员花名册" in p or "手机号码" in p)
     assert phones and phones <= set(re.findall(r"\b1\d{10}\b", roster))
+    # Nor are names: each member's whole name stands on one line of the roster.
+    names = {
+        m.name for m in desk_of(store).read(records.roster) if m.status.value == "active"
+    }
+    assert names and all(name in roster for name in names)
 
 
 def test_each_archive_names_the_one_before_and_continues_its_chain(store, profiles, tmp_path):

@@ -200,3 +200,18 @@ def test_a_roster_imported_without_ethnicity_says_so_and_invents_nothing(store, 
     pdf = desk_at(store).read(render_document, "roster", parse_period(str(clock.today().year)))
     text = "".join("".join(pdf_text(pdf, tmp_path)).split())
     assert "资料不全：民族未填3人" in text  # the demo's own members have theirs
+
+
+def test_a_long_value_in_one_column_never_breaks_a_name_in_another():
+    """A roster row whose 入团年月 reads 2023 年（据团员编号） widens that column; the names,
+    ethnicities and numbers beside it still fit whole."""
+    from qzdesk.export.pdf.documents.roster import HEADERS
+    from qzdesk.export.pdf.layout import _text_width, fitted_widths
+
+    row = ["12", "欧阳丽华", "女", "2006-06", "维吾尔族", "2023 年（据团员编号）"]
+    row += ["202362050077", "团员", "组织委员", "13909381234"]
+    other = ["1", "牛俊明", "男", "2011-02", "汉族", "2025-11", "202562000002", "团员", "", ""]
+    widths = fitted_widths(HEADERS, [row, *[other] * 30])
+    for value, width in zip(row, widths, strict=True):  # _text_width counts the padding
+        if value != row[5]:
+            assert _text_width(value) <= width + 0.01, value

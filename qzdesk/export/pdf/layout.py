@@ -204,6 +204,9 @@ def settled(
     ]
 
 
+SHORT_WORD = 4  # characters: a Chinese name, an ethnicity, a political status
+
+
 def fitted_widths(
     headers: Sequence[str], rows: Sequence[Sequence[str]], total: float = WIDTH
 ) -> list[float]:
@@ -216,8 +219,11 @@ def fitted_widths(
     values = [[str(r[i]) for r in rows] for i in range(count)]
     content = [max((width(v) for v in column), default=0) for column in values]
     natural = [max(c, width(h)) for c, h in zip(content, headers, strict=True)]
+    # Numbers and codes, and short words (a name, 汉族, 团员): never broken.
     rigid = [
-        bool(column) and all(v.isascii() and " " not in v for v in column) for column in values
+        bool(column)
+        and all((v.isascii() and " " not in v) or len(v) <= SHORT_WORD for v in column)
+        for column in values
     ]
     if sum(natural) <= total:
         return [w * total / sum(natural) for w in natural]
