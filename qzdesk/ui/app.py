@@ -205,7 +205,11 @@ class Opening(QObject):
 
     def _run(self) -> None:
         try:
-            import qzdesk.ui.main_window  # noqa: F401 - load its modules now, not after login
+            # The window's services load now, not after the login; its Qt modules are
+            # imported on the GUI thread only (PySide6 and qtpy create enums at import, and
+            # doing so beside the running event loop crashed about one start in five).
+            import qzdesk.services.desk
+            import qzdesk.services.todo  # noqa: F401
             from qzdesk.services.organisation.rules import installed_profiles
 
             self.finished.emit(installed_profiles(self._paths))

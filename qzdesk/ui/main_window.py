@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import qtawesome as qta
 from PySide6.QtCore import QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
@@ -114,10 +115,6 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setMinimumWidth(120)
         self.stack = QStackedWidget()
-        # QtAwesome (and qtpy under it) creates Qt enums at import: on the GUI thread only,
-        # never on the thread that loads the window's modules meanwhile (a crash under X).
-        import qtawesome as qta
-
         for page in self.pages:
             self.nav.addItem(QListWidgetItem(qta.icon(NAV_ICONS[page.TITLE]), page.TITLE))
             self.stack.addWidget(scrolled(page))
